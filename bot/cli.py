@@ -1,0 +1,128 @@
+"""The `frontdesk` command: chat, match, check, eval, run."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.config import Settings
+from bot.loader import Knowledge, KnowledgeError, Problem, load_knowledge, load_or_raise
+
+log = logging.getLogger("bot")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="frontdesk", description="A dental clinic's honest front-desk assistant."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    chat = commands.add_parser("chat", help="chat with the demo clinic in the console")
+    chat.add_argument("--patient", default="demo", help="patient id to chat as (default: demo)")
+    match = commands.add_parser("match", help="show which intent a message matches")
+    match.add_argument("text", nargs="*", help="the message; without it, one per stdin line")
+    commands.add_parser("check", help="validate intents/ and replies/")
+    evaluate = commands.add_parser("eval", help="measure the matcher on a labelled JSONL set")
+    evaluate.add_argument("file", type=Path)
+    evaluate.add_argument("--json", action="store_true", help="print JSON instead of a report")
+    commands.add_parser("run", help="run the Telegram bot")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `frontdesk` command."""
+    arguments = _parser().parse_args(argv)
+    settings = Settings()
+    logging.basicConfig(
+        level=settings.log_level.upper() if arguments.command == "run" else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        if arguments.command == "check":
+            return _check(settings)
+        knowledge = load_or_raise(settings.intents_dir, settings.replies_dir)
+        if arguments.command == "chat":
+            return asyncio.run(_chat(settings, knowledge, arguments.patient))
+        if arguments.command == "match":
+            return _match(knowledge, " ".join(arguments.text))
+        if arguments.command == "eval":
+            return _eval(knowledge, arguments.file, arguments.json)
+        if arguments.command == "run":
+            from bot.telegram.app import run_bot
+
+            return int(run_bot(settings, knowledge))
+    except KnowledgeError as error:
+        _print_problems(error.problems)
+        print(
+            f"frontdesk: the data has {len(error.problems)} error(s); run `frontdesk check`",
+            file=sys.stderr,
+        )
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return 2
+
+
+def _print_problems(problems: Sequence[Problem]) -> None:
+    for problem in problems:
+        print(problem, file=sys.stderr if problem.severity == "error" else sys.stdout)
+
+
+def _check(settings: Settings) -> int:
+    from bot.checks import lint
+
+    knowledge, problems = load_knowledge(settings.intents_dir, settings.replies_dir)
+    if knowledge is not None:
+        problems = sorted([*problems, *lint(knowledge)])
+    for problem in problems:
+        print(problem)
+    errors = sum(problem.severity == "error" for problem in problems)
+    warnings = len(problems) - errors
+    print(f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
+    return 1 if errors else 0
+
+
+async def _chat(settings: Settings, knowledge: Knowledge, patient: str) -> int:
+    from bot.console import run_console
+    from bot.dialogue import Brain, FrontDesk
+    from bot.store import Database, Store
+
+    store = Store(Database(settings.database_path))
+    await store.open()
+    try:
+        return await run_console(FrontDesk(Brain.build(knowledge), store), patient)
+    finally:
+        await store.close()
+
+
+def _match(knowledge: Knowledge, text: str) -> int:
+    from bot.matcher import IntentMatcher
+
+    matcher = IntentMatcher(knowledge)
+    if text:
+        print(json.dumps(matcher.match(text).as_dict(text), ensure_ascii=False))
+        return 0
+    for line in sys.stdin:
+        line = line.rstrip("\n")
+        print(json.dumps(matcher.match(line).as_dict(line), ensure_ascii=False), flush=True)
+    return 0
+
+
+def _eval(knowledge: Knowledge, path: Path, as_json: bool) -> int:
+    from bot.evaluation import evaluate, read_labelled, report
+    from bot.matcher import IntentMatcher
+
+    try:
+        messages = read_labelled(path)
+    except (OSError, ValueError) as error:
+        print(f"frontdesk eval: {error}", file=sys.stderr)
+        return 1
+    examples = [text for intent in knowledge.intents.values() for text in intent.examples]
+    result = evaluate(IntentMatcher(knowledge), messages, [*examples, *knowledge.out_of_scope])
+    print(json.dumps(result.as_dict(), indent=2) if as_json else report(result))
+    return 0

@@ -1,0 +1,318 @@
+"""The transport-free core: an incoming message -> the messages to send and the effects."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from bot.loader import Knowledge
+from bot.matcher import IntentMatcher, Match
+from bot.models import IntentKind
+from bot.replies import ReplyBook
+from bot.store import Patient, Store, utc_now
+
+log = logging.getLogger(__name__)
+
+NOT_UNDERSTOOD = "not_understood"
+MISUNDERSTANDINGS_BEFORE_HANDOFF = 2
+CHOICE_PERSON = "person"
+YES_WORDS = frozenset(
+    [
+        "yes",
+        "y",
+        "yeah",
+        "yep",
+        "sure",
+        "confirm",
+        "ok",
+        "okay",
+        "delete",
+        "erase",
+        "da",
+    ]
+)
+NO_WORDS = frozenset(["no", "n", "nope", "cancel", "keep", "stop", "dont"])
+START_WORDS = frozenset({"start", "/start", "resume", "subscribe", "unstop"})
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A button or numbered option: what the patient sees and what it means."""
+
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    """One message for the patient."""
+
+    text: str
+    choices: tuple[Choice, ...] = ()
+
+
+@dataclass(frozen=True)
+class HandoffOpened:
+    """A case was opened (or an open case got a new reason to look at it)."""
+
+    case_id: int
+    reason: str
+    new: bool
+
+
+@dataclass(frozen=True)
+class RelayedToStaff:
+    """The patient wrote during an open case; the staff should see it."""
+
+    case_id: int
+    text: str
+
+
+@dataclass(frozen=True)
+class OfferShown:
+    """A "new in our clinic" item was shown and marked on the patient's card."""
+
+    offer_id: str
+
+
+@dataclass(frozen=True)
+class OptedOut:
+    """The patient withdrew every consent."""
+
+
+@dataclass(frozen=True)
+class OptedIn:
+    """The patient allowed messages again."""
+
+
+@dataclass(frozen=True)
+class DataErased:
+    """The patient's data was erased; an open case, if any, is named."""
+
+    case_id: int | None
+
+
+Effect = HandoffOpened | RelayedToStaff | OfferShown | OptedOut | OptedIn | DataErased
+
+
+@dataclass
+class Outcome:
+    """What the core decided: messages to send, in order, and what happened."""
+
+    messages: list[OutgoingMessage] = field(default_factory=list)
+    effects: list[Effect] = field(default_factory=list)
+    intent: str | None = None
+
+    def say(self, text: str, choices: tuple[Choice, ...] = ()) -> None:
+        """Add a message."""
+        self.messages.append(OutgoingMessage(text, choices))
+
+
+@dataclass(frozen=True)
+class Brain:
+    """The loaded data with its trained matcher and reply book: swapped as one on reload."""
+
+    knowledge: Knowledge
+    matcher: IntentMatcher
+    replies: ReplyBook
+
+    @classmethod
+    def build(cls, knowledge: Knowledge) -> Brain:
+        """Train the matcher and prepare the replies."""
+        return cls(knowledge, IntentMatcher(knowledge), ReplyBook.build(knowledge))
+
+
+class FrontDesk:
+    """Decides what to say to a patient; adapters only deliver it."""
+
+    def __init__(self, brain: Brain, store: Store) -> None:
+        self.brain = brain
+        self.store = store
+
+    def replace_brain(self, brain: Brain) -> None:
+        """Swap in freshly loaded data at once (live reload)."""
+        self.brain = brain
+
+    @property
+    def timezone(self) -> ZoneInfo:
+        """The clinic's time zone."""
+        return ZoneInfo(self.brain.knowledge.clinic.timezone)
+
+    def today(self) -> dt.date:
+        """Today's date at the clinic."""
+        return utc_now().astimezone(self.timezone).date()
+
+    async def handle_text(
+        self,
+        external_id: str,
+        text: str,
+        display_name: str | None = None,
+        chat_id: int | None = None,
+    ) -> Outcome:
+        """A patient wrote something."""
+        patient = await self.store.patients.get_or_create(external_id, display_name, chat_id)
+        outcome = Outcome()
+        case = await self.store.cases.open_for_patient(patient.id)
+        if case is not None:
+            await self.store.conversations.record_message(patient.id, "in", text)
+            outcome.effects.append(RelayedToStaff(case.id, text))
+            log.info("patient=%s relayed to case=%s", patient.id, case.id)
+            return outcome
+        words = text.strip().lower().strip(".!")
+        if patient.pending_step == "forget_me_confirm":
+            if words in YES_WORDS:
+                return await self._erase(patient)
+            if words in NO_WORDS:
+                return await self._forget_me_cancelled(patient)
+        if patient.pending_choices and words.isdigit():
+            index = int(words) - 1
+            if 0 <= index < len(patient.pending_choices):
+                return await self.handle_choice(external_id, patient.pending_choices[index])
+        if words in START_WORDS and patient.opted_out:
+            return await self._opt_in(patient)
+        if words in {"/start", "start"}:
+            return await self._answer(patient, "greeting", 1.0, text, outcome)
+        match = self.brain.matcher.match(text)
+        log.info("patient=%s intent=%s score=%.2f", patient.id, match.intent, match.score)
+        await self.store.conversations.record_message(
+            patient.id, "in", text, match.intent, match.score
+        )
+        if match.intent is not None and match.ambiguous:
+            return await self._did_you_mean(patient, match)
+        if match.intent is None:
+            return await self._not_understood(patient, outcome)
+        return await self._answer(patient, match.intent, match.score, text, outcome)
+
+    async def handle_choice(self, external_id: str, value: str) -> Outcome:
+        """A patient pressed a button (or typed the number of a choice)."""
+        patient = await self.store.patients.get_or_create(external_id)
+        outcome = Outcome()
+        kind, _, argument = value.partition(":")
+        if await self.store.cases.open_for_patient(patient.id) is not None:
+            return outcome
+        if kind == "intent" and argument in self.brain.knowledge.intents:
+            return await self._answer(patient, argument, 1.0, None, outcome)
+        if kind == CHOICE_PERSON:
+            return await self._handoff(patient, "human", outcome)
+        if kind == "erase":
+            if patient.pending_step != "forget_me_confirm":
+                outcome.say(self.brain.replies.text("not_understood"))
+                return outcome
+            if argument == "yes":
+                return await self._erase(patient)
+            return await self._forget_me_cancelled(patient)
+        log.info("patient=%s stale choice kind=%s", patient.id, kind)
+        outcome.say(self.brain.replies.text("not_understood"), (self._person_choice(),))
+        return outcome
+
+    async def _answer(
+        self, patient: Patient, intent: str, score: float, text: str | None, outcome: Outcome
+    ) -> Outcome:
+        outcome.intent = intent
+        turn = await self.store.conversations.record_match(patient.id, intent, score)
+        await self.store.patients.update(
+            patient.id, misunderstood_streak=0, pending_choices=None, pending_step=None
+        )
+        definition = self.brain.knowledge.intents.get(intent)
+        kind = definition.kind if definition is not None else IntentKind.CONVERSATION
+        replies = self.brain.replies
+        if kind == IntentKind.HANDOFF:
+            return await self._handoff(patient, intent, outcome)
+        if intent == "greeting":
+            key = "greeting" if patient.greeted else "greeting_first"
+            await self.store.patients.update(patient.id, greeted=True)
+            outcome.say(replies.text(key, turn))
+        elif intent == "opt_out":
+            await self.store.patients.update(patient.id, opted_out=True)
+            await self.store.audit.record(f"patient:{patient.id}", "opt_out")
+            outcome.effects.append(OptedOut())
+            outcome.say(replies.text("opt_out", turn))
+        elif intent == "forget_me":
+            await self.store.patients.update(patient.id, pending_step="forget_me_confirm")
+            outcome.say(
+                replies.text("forget_me_confirm", turn),
+                (Choice("Yes, erase my data", "erase:yes"), Choice("No, keep it", "erase:no")),
+            )
+        elif replies.has_service(intent):
+            outcome.say(replies.service(intent, turn))
+            await self._offer_news(patient, intent, outcome)
+        elif intent in self.brain.knowledge.replies:
+            outcome.say(replies.text(intent, turn))
+        else:
+            outcome.say(replies.text("not_understood", turn), (self._person_choice(),))
+        return outcome
+
+    async def _offer_news(self, patient: Patient, intent: str, outcome: Outcome) -> None:
+        for offer in self.brain.replies.offers_for(intent, self.today()):
+            if await self.store.conversations.mark_offer_shown(patient.id, offer.id):
+                outcome.say(offer.text)
+                outcome.effects.append(OfferShown(offer.id))
+                log.info("patient=%s offer=%s shown", patient.id, offer.id)
+                return
+
+    async def _did_you_mean(self, patient: Patient, match: Match) -> Outcome:
+        outcome = Outcome()
+        options = [match.intent, *(alt.intent for alt in match.alternatives)][:3]
+        choices = tuple(
+            Choice(self.brain.knowledge.intents[name].description.split(":")[0], f"intent:{name}")
+            for name in options
+            if name is not None
+        )
+        await self.store.patients.update(
+            patient.id, pending_choices=[choice.value for choice in choices]
+        )
+        outcome.say(self.brain.replies.text("did_you_mean"), choices)
+        return outcome
+
+    async def _not_understood(self, patient: Patient, outcome: Outcome) -> Outcome:
+        streak = patient.misunderstood_streak + 1
+        if streak >= MISUNDERSTANDINGS_BEFORE_HANDOFF:
+            await self.store.patients.update(patient.id, misunderstood_streak=0)
+            return await self._handoff(patient, NOT_UNDERSTOOD, outcome)
+        person = self._person_choice()
+        await self.store.patients.update(
+            patient.id, misunderstood_streak=streak, pending_choices=[person.value]
+        )
+        outcome.say(self.brain.replies.text("not_understood", streak), (person,))
+        return outcome
+
+    def _person_choice(self) -> Choice:
+        return Choice("Talk to a person", CHOICE_PERSON)
+
+    async def _handoff(self, patient: Patient, reason: str, outcome: Outcome) -> Outcome:
+        case, new = await self.store.cases.open_case(patient.id, reason)
+        await self.store.patients.update(
+            patient.id, pending_choices=None, pending_step=None, misunderstood_streak=0
+        )
+        await self.store.audit.record(f"patient:{patient.id}", "handoff", f"case:{case.id}")
+        log.info("patient=%s handoff case=%s reason=%s", patient.id, case.id, reason)
+        outcome.intent = outcome.intent or reason
+        key = "handoff_emergency" if reason == "emergency" else "handoff"
+        outcome.say(self.brain.replies.text(key, case.id))
+        outcome.effects.append(HandoffOpened(case.id, reason, new))
+        return outcome
+
+    async def _opt_in(self, patient: Patient) -> Outcome:
+        outcome = Outcome(intent="opt_in")
+        await self.store.patients.update(patient.id, opted_out=False)
+        await self.store.audit.record(f"patient:{patient.id}", "opt_in")
+        outcome.effects.append(OptedIn())
+        outcome.say(self.brain.replies.text("opt_in"))
+        return outcome
+
+    async def _forget_me_cancelled(self, patient: Patient) -> Outcome:
+        outcome = Outcome(intent="forget_me")
+        await self.store.patients.update(patient.id, pending_step=None, pending_choices=None)
+        outcome.say(self.brain.replies.text("forget_me_cancelled"))
+        return outcome
+
+    async def _erase(self, patient: Patient) -> Outcome:
+        outcome = Outcome(intent="forget_me")
+        case = await self.store.cases.open_for_patient(patient.id)
+        await self.store.erase_patient(patient.id)
+        outcome.effects.append(DataErased(case.id if case else None))
+        outcome.say(self.brain.replies.text("forget_me_done"))
+        log.info("patient data erased case=%s", case.id if case else None)
+        return outcome

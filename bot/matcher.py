@@ -1,0 +1,182 @@
+"""Patient text -> Match(intent or None, score in [0, 1], alternatives).
+
+A TF-IDF model over word and character n-grams with a linear SVM, trained at start-up from the
+managers' examples (a fraction of a second), on text normalised by rapidfuzz-based typo snapping
+and synonyms. Out-of-scope examples form their own class, so the model learns what the clinic
+does not answer. Emergency phrases are checked first: safety before accuracy. Scores are a
+softmax over the SVM's decision values, so they lie in [0, 1] and sum to one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.sparse import hstack
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.svm import LinearSVC
+
+from bot.features import CompiledLinearModel
+from bot.loader import Knowledge
+from bot.models import HANDOFF_INTENTS
+from bot.text import Normalizer, vocabulary_of, words
+
+NONE_CLASS = "__none__"
+EMERGENCY = "emergency"
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Where the matcher stops being sure enough to answer."""
+
+    accept: float = 0.40
+    accept_handoff: float = 0.30
+    ambiguous_margin: float = 0.10
+    alternative_floor: float = 0.12
+    temperature: float = 5.0
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """A candidate intent and its score."""
+
+    intent: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Match:
+    """What the matcher thinks a message means."""
+
+    intent: str | None
+    score: float
+    alternatives: tuple[Alternative, ...] = ()
+    ambiguous: bool = False
+    safety: bool = False
+    candidates: tuple[Alternative, ...] = field(default=(), compare=False)
+
+    def as_dict(self, text: str) -> dict[str, object]:
+        """The JSON shape printed by `frontdesk match`."""
+        return {
+            "text": text,
+            "intent": self.intent,
+            "score": round(self.score, 4),
+            "ambiguous": self.ambiguous,
+            "alternatives": [
+                {"intent": alt.intent, "score": round(alt.score, 4)} for alt in self.alternatives
+            ],
+        }
+
+
+class EmergencyDetector:
+    """Finds emergency phrases (with `*` as a word-prefix wildcard) in normalised text.
+
+    A phrase about another part of the body ("my knee is swollen") with no dental word
+    is not a dental emergency; the classifier decides those.
+    """
+
+    def __init__(
+        self,
+        phrases: Sequence[str],
+        other_body_parts: Sequence[str] = (),
+        dental_words: Sequence[str] = (),
+    ) -> None:
+        self._other_body_parts = frozenset(words(" ".join(other_body_parts)))
+        self._dental_words = frozenset(words(" ".join(dental_words)))
+        patterns = []
+        for phrase in phrases:
+            parts = []
+            for token in phrase.lower().split():
+                stem = re.escape("".join(words(token)))
+                parts.append(rf"{stem}\w*" if token.endswith("*") else stem)
+            if parts:
+                patterns.append(r"\b" + r"\s+(?:\w+\s+){0,2}?".join(parts) + r"\b")
+        self._pattern = re.compile("|".join(patterns)) if patterns else None
+
+    def __call__(self, normalized_text: str) -> bool:
+        """Whether the text mentions a dental emergency."""
+        if not (self._pattern and self._pattern.search(normalized_text)):
+            return False
+        tokens = set(normalized_text.split())
+        return not (tokens & self._other_body_parts and not tokens & self._dental_words)
+
+
+class IntentMatcher:
+    """Trained once from the examples; matching is a pure, fast function of the text."""
+
+    def __init__(self, knowledge: Knowledge, thresholds: Thresholds | None = None) -> None:
+        self.thresholds = thresholds or Thresholds()
+        vocabulary = knowledge.vocabulary
+        texts: list[str] = []
+        labels: list[str] = []
+        for name, intent in knowledge.intents.items():
+            texts.extend(intent.examples)
+            labels.extend([name] * len(intent.examples))
+        texts.extend(knowledge.out_of_scope)
+        labels.extend([NONE_CLASS] * len(knowledge.out_of_scope))
+        known_words = vocabulary_of([*texts, *vocabulary.synonyms, *vocabulary.emergency_phrases])
+        self.normalize = Normalizer(known_words, dict(vocabulary.synonyms))
+        self.detect_emergency = EmergencyDetector(
+            vocabulary.emergency_phrases, vocabulary.other_body_parts, vocabulary.dental_words
+        )
+        self.handoff_intents = frozenset(HANDOFF_INTENTS) & set(knowledge.intents)
+        self.model = train(
+            [self.normalize(text) for text in texts], labels, self.thresholds.temperature
+        )
+        self.classes = self.model.classes
+        self._none_index = self.classes.index(NONE_CLASS) if NONE_CLASS in self.classes else -1
+        self.intent_names = frozenset(knowledge.intents)
+
+    def match(self, text: str) -> Match:
+        """What the text most likely means, or no intent when unsure."""
+        normalized = self.normalize(text)
+        if not normalized.strip():
+            return Match(None, 0.0)
+        probabilities = self.model.probabilities(normalized)
+        none_score = float(probabilities[self._none_index]) if self._none_index >= 0 else 0.0
+        ranked = [
+            Alternative(self.classes[i], float(probabilities[i]))
+            for i in np.argsort(probabilities)[::-1]
+            if i != self._none_index
+        ]
+        candidates = tuple(ranked[:5])
+        if self.detect_emergency(normalized):
+            others = tuple(alt for alt in candidates if alt.intent != EMERGENCY)[:3]
+            return Match(EMERGENCY, 1.0, others, safety=True, candidates=candidates)
+        limits = self.thresholds
+        best = ranked[0]
+        handoff = [alt for alt in ranked if alt.intent in self.handoff_intents]
+        handoff_mass = sum(alt.score for alt in handoff)
+        if (
+            handoff
+            and best.intent not in self.handoff_intents
+            and handoff_mass >= max(limits.accept_handoff, best.score)
+        ):
+            # Asking for a person, complaining or an emergency must never be missed: when the
+            # hand-over intents together outweigh the best single guess, hand over.
+            best = handoff[0]
+        threshold = limits.accept_handoff if best.intent in self.handoff_intents else limits.accept
+        others = tuple(
+            alt for alt in ranked[:4] if alt != best and alt.score >= limits.alternative_floor
+        )[:3]
+        if best.score < threshold or none_score > best.score:
+            return Match(None, best.score, tuple(ranked[:3]), candidates=candidates)
+        close = [alt for alt in others if best.score - alt.score < limits.ambiguous_margin]
+        ambiguous = bool(close) and best.intent not in self.handoff_intents
+        return Match(best.intent, best.score, others, ambiguous=ambiguous, candidates=candidates)
+
+
+def train(texts: list[str], labels: list[str], temperature: float) -> CompiledLinearModel:
+    """Fit TF-IDF features and a linear SVM, then compile them for fast single-text scoring."""
+    word_features = TfidfVectorizer(
+        ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w+\b"
+    )
+    char_features = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)
+    features = hstack(
+        [word_features.fit_transform(texts), char_features.fit_transform(texts)]
+    ).tocsr()
+    classifier = LinearSVC(C=1.0)
+    classifier.fit(features, labels)
+    return CompiledLinearModel.from_sklearn(word_features, char_features, classifier, temperature)

@@ -1,0 +1,275 @@
+"""Pydantic models of the data a clinic manager edits: intents, clinic facts, replies, offers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
+
+
+class Strict(BaseModel):
+    """A model that refuses unknown keys, so a typo in a file is reported, not ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class IntentKind(StrEnum):
+    """What the bot does with an intent."""
+
+    SERVICE = "service"
+    PRACTICAL = "practical"
+    HANDOFF = "handoff"
+    CONVERSATION = "conversation"
+
+
+SERVICE_INTENTS = [
+    "children",
+    "implants",
+    "filling",
+    "root_canal",
+    "hygiene",
+    "checkup",
+    "whitening",
+    "orthodontics",
+    "extraction",
+    "crowns",
+    "dentures",
+    "xray",
+    "anesthesia",
+]
+PRACTICAL_INTENTS = [
+    "prices",
+    "services",
+    "hours",
+    "location",
+    "contacts",
+    "booking",
+    "reschedule",
+    "doctors",
+    "warranty",
+    "payment",
+    "insurance",
+    "discounts",
+]
+HANDOFF_INTENTS = ["emergency", "complaint", "human", "aftercare"]
+CONVERSATION_INTENTS = ["greeting", "thanks", "goodbye", "opt_out", "reminders", "forget_me"]
+CATALOG: dict[str, IntentKind] = {
+    **dict.fromkeys(SERVICE_INTENTS, IntentKind.SERVICE),
+    **dict.fromkeys(PRACTICAL_INTENTS, IntentKind.PRACTICAL),
+    **dict.fromkeys(HANDOFF_INTENTS, IntentKind.HANDOFF),
+    **dict.fromkeys(CONVERSATION_INTENTS, IntentKind.CONVERSATION),
+}
+MIN_EXAMPLES = 20
+
+
+class Intent(Strict):
+    """One thing a patient can mean, with the phrasings the matcher learns from."""
+
+    name: Identifier
+    kind: IntentKind
+    description: NonEmpty
+    examples: list[NonEmpty] = Field(min_length=1)
+
+
+class IntentFile(Strict):
+    """The contents of one file under intents/."""
+
+    intents: list[Intent] = Field(default_factory=list)
+    out_of_scope: list[NonEmpty] = Field(default_factory=list)
+
+
+class Vocabulary(Strict):
+    """Synonyms and the emergency phrases that always reach a person."""
+
+    synonyms: dict[NonEmpty, NonEmpty] = Field(default_factory=dict)
+    emergency_phrases: list[NonEmpty] = Field(default_factory=list)
+    other_body_parts: list[NonEmpty] = Field(default_factory=list)
+    dental_words: list[NonEmpty] = Field(default_factory=list)
+
+
+class Currency(Strict):
+    """How money is written at this clinic."""
+
+    code: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+    symbol: NonEmpty
+
+
+class OpeningHours(Strict):
+    """Opening hours for a group of days."""
+
+    days: NonEmpty
+    open: str | None = Field(default=None, pattern=r"^\d{2}:\d{2}$")
+    close: str | None = Field(default=None, pattern=r"^\d{2}:\d{2}$")
+    closed: bool = False
+
+    @model_validator(mode="after")
+    def _open_and_close_or_closed(self) -> OpeningHours:
+        if not self.closed and (self.open is None or self.close is None):
+            raise ValueError("give open and close times, or closed: true")
+        return self
+
+
+class SpecialistHours(Strict):
+    """When a part-time specialist sees patients."""
+
+    who: NonEmpty
+    days: NonEmpty
+    open: str = Field(pattern=r"^\d{2}:\d{2}$")
+    close: str = Field(pattern=r"^\d{2}:\d{2}$")
+
+
+class Doctor(Strict):
+    """A doctor with what a patient can check: role, years of practice, degree."""
+
+    name: NonEmpty
+    role: NonEmpty
+    years: int = Field(ge=0, le=70)
+    degree: NonEmpty
+
+
+class WarrantyTerm(Strict):
+    """How long the clinic guarantees one kind of work."""
+
+    service: NonEmpty
+    period: NonEmpty
+
+
+class Warranty(Strict):
+    """Warranty terms and the conditions for keeping them."""
+
+    terms: list[WarrantyTerm] = Field(min_length=1)
+    conditions: list[NonEmpty] = Field(min_length=1)
+
+
+class Discount(Strict):
+    """A discount the clinic has actually set."""
+
+    who: NonEmpty
+    what: NonEmpty
+
+
+class Clinic(Strict):
+    """The clinic's own facts, answered to patients as they are."""
+
+    name: NonEmpty
+    currency: Currency
+    timezone: NonEmpty
+    address: NonEmpty
+    directions: NonEmpty
+    phone: NonEmpty
+    email: NonEmpty
+    emergency_number: NonEmpty
+    hours: list[OpeningHours] = Field(min_length=1)
+    specialist_hours: list[SpecialistHours] = Field(default_factory=list)
+    doctors: list[Doctor] = Field(min_length=1)
+    warranty: Warranty
+    payment_methods: list[NonEmpty] = Field(min_length=1)
+    insurance: NonEmpty
+    discounts: list[Discount] = Field(default_factory=list)
+
+
+class Component(Strict):
+    """A billable part: a fixed price, or a range from min to max (major units)."""
+
+    name: NonEmpty
+    price: Decimal | None = Field(default=None, ge=0)
+    min: Decimal | None = Field(default=None, ge=0)
+    max: Decimal | None = Field(default=None, ge=0)
+
+    @model_validator(mode="after")
+    def _price_or_range(self) -> Component:
+        if self.price is not None and (self.min is not None or self.max is not None):
+            raise ValueError("give either price, or min and max, not both")
+        if self.price is None and (self.min is None or self.max is None):
+            raise ValueError("give a price, or both min and max")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min {self.min} is greater than max {self.max}")
+        return self
+
+    @property
+    def low(self) -> Decimal:
+        """The lowest this part can cost."""
+        return self.price if self.price is not None else self.min  # type: ignore[return-value]
+
+    @property
+    def high(self) -> Decimal:
+        """The highest this part can cost."""
+        return self.price if self.price is not None else self.max  # type: ignore[return-value]
+
+
+class Bundle(Strict):
+    """Everything a patient pays for one service, so the total is honest."""
+
+    name: NonEmpty
+    parts: list[Identifier] = Field(min_length=1)
+
+
+class ClinicFile(Strict):
+    """replies/clinic.yaml."""
+
+    clinic: Clinic
+    components: dict[Identifier, Component] = Field(min_length=1)
+    bundles: dict[Identifier, Bundle] = Field(min_length=1)
+
+
+Wordings = Annotated[list[NonEmpty], Field(min_length=1)]
+
+
+class ServiceScript(Strict):
+    """The administrator's script for a service question, each part in several wordings."""
+
+    bundle: Identifier
+    yes: Wordings
+    offer: Wordings
+    cost: Wordings
+    why_total: Wordings
+    honesty: Wordings
+    question: Wordings
+
+
+SCRIPT_PARTS = ("yes", "offer", "cost", "why_total", "honesty", "question")
+
+
+class ServicesFile(Strict):
+    """replies/services.yaml."""
+
+    services: dict[Identifier, ServiceScript] = Field(default_factory=dict)
+
+
+class RepliesFile(Strict):
+    """replies/practical.yaml or replies/conversation.yaml."""
+
+    replies: dict[Identifier, Wordings] = Field(default_factory=dict)
+
+
+class Offer(Strict):
+    """A "new in our clinic" item, shown to each patient at most once."""
+
+    id: Identifier
+    intents: list[Identifier] = Field(min_length=1)
+    title: NonEmpty
+    text: NonEmpty
+    starts: dt.date
+    ends: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> Offer:
+        if self.ends is not None and self.ends < self.starts:
+            raise ValueError(f"ends {self.ends} is before starts {self.starts}")
+        return self
+
+    def is_active(self, today: dt.date) -> bool:
+        """Whether the offer may be shown on this date."""
+        return self.starts <= today and (self.ends is None or today <= self.ends)
+
+
+class OffersFile(Strict):
+    """replies/offers.yaml."""
+
+    offers: list[Offer] = Field(default_factory=list)

@@ -1,0 +1,108 @@
+"""(intent, clinic facts, what this patient has seen) -> the text of a reply."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.loader import Knowledge
+from bot.models import SCRIPT_PARTS, Clinic, Offer
+from bot.pricing import format_parts, format_range, quote_bundle
+
+
+def clinic_facts(knowledge: Knowledge) -> dict[str, str]:
+    """Every clinic placeholder, written out for a patient."""
+    clinic = knowledge.clinic
+    return {
+        "clinic_name": clinic.name,
+        "address": clinic.address,
+        "directions": clinic.directions,
+        "phone": clinic.phone,
+        "email": clinic.email,
+        "emergency_number": clinic.emergency_number,
+        "hours": _hours(clinic),
+        "specialist_hours": "\n".join(
+            f"• {s.who}: {s.days}, {s.open}–{s.close}" for s in clinic.specialist_hours
+        )
+        or "All our doctors keep the clinic's regular hours.",
+        "doctors": "\n".join(
+            f"• {d.name}, {d.role}: {d.years} years in practice, {d.degree}"
+            for d in clinic.doctors
+        ),
+        "warranty_terms": "\n".join(f"• {t.service}: {t.period}" for t in clinic.warranty.terms),
+        "warranty_conditions": "\n".join(f"• {c}" for c in clinic.warranty.conditions),
+        "payment_methods": ", ".join(clinic.payment_methods),
+        "insurance": clinic.insurance,
+        "discounts": "\n".join(f"• {d.who}: {d.what}" for d in clinic.discounts)
+        or "We don't run discounts; our prices are the same for everyone.",
+        "services_list": "\n".join(
+            f"• {knowledge.bundles[s.bundle].name}" for s in knowledge.services.values()
+        ),
+        "price_list": "\n".join(
+            f"• {quote.name}: {format_range(quote.total, clinic.currency)} all included"
+            for quote in (
+                quote_bundle(knowledge.bundles[s.bundle], knowledge.components)
+                for s in knowledge.services.values()
+            )
+        ),
+    }
+
+
+def _hours(clinic: Clinic) -> str:
+    lines = []
+    for hours in clinic.hours:
+        when = "closed" if hours.closed else f"{hours.open}–{hours.close}"
+        lines.append(f"• {hours.days}: {when}")
+    return "\n".join(lines)
+
+
+def pick(wordings: Sequence[str], turn: int) -> str:
+    """The wording for this turn: rotating, so a repeated question gets new words."""
+    return wordings[turn % len(wordings)]
+
+
+@dataclass(frozen=True)
+class ReplyBook:
+    """Renders replies from the loaded knowledge; built once per data version."""
+
+    knowledge: Knowledge
+    facts: dict[str, str]
+
+    @classmethod
+    def build(cls, knowledge: Knowledge) -> ReplyBook:
+        """Precompute the clinic facts once."""
+        return cls(knowledge, clinic_facts(knowledge))
+
+    def has_service(self, intent: str) -> bool:
+        """Whether the intent is answered with a service script."""
+        return intent in self.knowledge.services
+
+    def service(self, intent: str, turn: int) -> str:
+        """The scripted service reply with the itemised bundle and its total."""
+        script = self.knowledge.services[intent]
+        quote = quote_bundle(self.knowledge.bundles[script.bundle], self.knowledge.components)
+        currency = self.knowledge.clinic.currency
+        values = {
+            **self.facts,
+            "parts": format_parts(quote, currency),
+            "total": format_range(quote.total, currency),
+        }
+        paragraphs = [
+            pick(getattr(script, part), turn).format_map(values) for part in SCRIPT_PARTS
+        ]
+        first = f"{paragraphs[0]} {paragraphs[1]}"
+        return "\n\n".join(
+            [first, paragraphs[2], f"{paragraphs[3]} {paragraphs[4]}", paragraphs[5]]
+        )
+
+    def text(self, key: str, turn: int = 0, **extra: str) -> str:
+        """A practical or conversation reply by key."""
+        return pick(self.knowledge.replies[key], turn).format_map({**self.facts, **extra})
+
+    def offers_for(self, intent: str, today: object) -> list[Offer]:
+        """Active offers attached to an intent."""
+        return [
+            offer
+            for offer in self.knowledge.offers
+            if intent in offer.intents and offer.is_active(today)  # type: ignore[arg-type]
+        ]

@@ -1,0 +1,62 @@
+"""Persistence: one SQLite database, one repository per table group."""
+
+from bot.store.audit import AuditLog
+from bot.store.cases import CaseRepository, HandoffCase
+from bot.store.conversations import ConversationRepository, StoredMessage
+from bot.store.database import Database, to_db_time, utc_now
+from bot.store.patients import Patient, PatientRepository
+
+__all__ = [
+    "AuditLog",
+    "CaseRepository",
+    "ConversationRepository",
+    "Database",
+    "HandoffCase",
+    "Patient",
+    "PatientRepository",
+    "Store",
+    "StoredMessage",
+    "utc_now",
+]
+
+
+class Store:
+    """The database with its repositories, opened and closed together."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self.patients = PatientRepository(database)
+        self.conversations = ConversationRepository(database)
+        self.cases = CaseRepository(database)
+        self.audit = AuditLog(database)
+
+    async def open(self) -> None:
+        """Open the database and apply migrations."""
+        await self.database.open()
+
+    async def close(self) -> None:
+        """Close the database."""
+        await self.database.close()
+
+    async def erase_patient(self, patient_id: int) -> None:
+        """Erase everything about a patient; keep an anonymous audit line and closed cases."""
+        now = to_db_time(utc_now())
+        async with self.database.transaction() as connection:
+            await connection.execute(
+                "UPDATE handoff_cases SET status = 'closed', closed_at = ? "
+                "WHERE patient_id = ? AND status = 'open'",
+                (now, patient_id),
+            )
+            await connection.execute("DELETE FROM patients WHERE id = ?", (patient_id,))
+            await connection.execute(
+                "UPDATE audit_log SET subject = NULL WHERE actor = ?", (f"patient:{patient_id}",)
+            )
+            await connection.execute(
+                "UPDATE audit_log SET actor = 'patient:erased' WHERE actor = ?",
+                (f"patient:{patient_id}",),
+            )
+            await connection.execute(
+                "INSERT INTO audit_log (at, actor, action) VALUES (?, 'patient:erased', "
+                "'data_erased')",
+                (now,),
+            )

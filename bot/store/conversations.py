@@ -1,0 +1,103 @@
+"""Messages, matched intents and offers shown: the conversation's memory."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from bot.store.database import Database, from_db_time, to_db_time, utc_now
+
+
+@dataclass(frozen=True)
+class StoredMessage:
+    """One message in or out, kept for the retention period."""
+
+    direction: str
+    text: str
+    intent: str | None
+    score: float | None
+    created_at: dt.datetime
+
+
+class ConversationRepository:
+    """Reads and writes messages, intent matches and offers shown."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    async def record_message(
+        self,
+        patient_id: int,
+        direction: str,
+        text: str,
+        intent: str | None = None,
+        score: float | None = None,
+    ) -> None:
+        """Keep a message for the case card and the unmatched-questions report."""
+        await self.database.execute(
+            "INSERT INTO messages (patient_id, direction, text, intent, score, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (patient_id, direction, text, intent, score, to_db_time(utc_now())),
+        )
+
+    async def recent_messages(self, patient_id: int, limit: int = 10) -> list[StoredMessage]:
+        """The patient's last messages, oldest first."""
+        rows = await self.database.fetch_all(
+            "SELECT direction, text, intent, score, created_at FROM messages "
+            "WHERE patient_id = ? ORDER BY id DESC LIMIT ?",
+            (patient_id, limit),
+        )
+        return [
+            StoredMessage(
+                r["direction"], r["text"], r["intent"], r["score"], from_db_time(r["created_at"])
+            )
+            for r in reversed(rows)
+        ]
+
+    async def record_match(self, patient_id: int, intent: str, score: float) -> int:
+        """Remember that the patient asked about an intent; returns how often before."""
+        row = await self.database.fetch_one(
+            "SELECT COUNT(*) FROM intent_matches WHERE patient_id = ? AND intent = ?",
+            (patient_id, intent),
+        )
+        await self.database.execute(
+            "INSERT INTO intent_matches (patient_id, intent, score, created_at) "
+            "VALUES (?, ?, ?, ?)",
+            (patient_id, intent, score, to_db_time(utc_now())),
+        )
+        return int(row[0]) if row is not None else 0
+
+    async def recent_intents(self, patient_id: int, limit: int = 10) -> list[tuple[str, str]]:
+        """(intent, time) pairs, newest first."""
+        rows = await self.database.fetch_all(
+            "SELECT intent, created_at FROM intent_matches WHERE patient_id = ? "
+            "ORDER BY id DESC LIMIT ?",
+            (patient_id, limit),
+        )
+        return [(row["intent"], row["created_at"]) for row in rows]
+
+    async def mark_offer_shown(self, patient_id: int, offer_id: str) -> bool:
+        """Mark an offer as shown; False if it had been shown before (then nothing changes)."""
+        async with self.database.transaction() as connection:
+            cursor = await connection.execute(
+                "INSERT OR IGNORE INTO offers_shown (patient_id, offer_id, shown_at) "
+                "VALUES (?, ?, ?)",
+                (patient_id, offer_id, to_db_time(utc_now())),
+            )
+            return cursor.rowcount == 1
+
+    async def offers_shown(self, patient_id: int) -> list[tuple[str, str]]:
+        """(offer id, time shown) for the customer card."""
+        rows = await self.database.fetch_all(
+            "SELECT offer_id, shown_at FROM offers_shown WHERE patient_id = ? ORDER BY shown_at",
+            (patient_id,),
+        )
+        return [(row["offer_id"], row["shown_at"]) for row in rows]
+
+    async def purge_older_than(self, cutoff: dt.datetime) -> int:
+        """Delete messages past the retention period; returns how many."""
+        async with self.database.transaction() as connection:
+            cursor = await connection.execute(
+                "DELETE FROM messages WHERE created_at < ?", (to_db_time(cutoff),)
+            )
+            return cursor.rowcount

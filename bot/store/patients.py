@@ -1,0 +1,100 @@
+"""Patients and their conversation state."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from bot.store.database import Database, to_db_time, utc_now
+
+
+@dataclass(frozen=True)
+class Patient:
+    """A patient as the bot remembers them: ids and conversation state, nothing clinical."""
+
+    id: int
+    external_id: str
+    display_name: str | None
+    chat_id: int | None
+    greeted: bool
+    misunderstood_streak: int
+    pending_step: str | None
+    pending_choices: tuple[str, ...]
+    opted_out: bool
+    unreachable: bool
+
+
+class PatientRepository:
+    """Reads and writes the patients table."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    async def get_or_create(
+        self, external_id: str, display_name: str | None = None, chat_id: int | None = None
+    ) -> Patient:
+        """The patient with this external id, created on first contact."""
+        await self.database.execute(
+            "INSERT INTO patients (external_id, display_name, chat_id, created_at) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT(external_id) DO UPDATE SET "
+            "display_name = COALESCE(excluded.display_name, display_name), "
+            "chat_id = COALESCE(excluded.chat_id, chat_id)",
+            (external_id, display_name, chat_id, to_db_time(utc_now())),
+        )
+        patient = await self.find(external_id)
+        assert patient is not None
+        return patient
+
+    async def find(self, external_id: str) -> Patient | None:
+        """The patient with this external id, if known."""
+        row = await self.database.fetch_one(
+            "SELECT * FROM patients WHERE external_id = ?", (external_id,)
+        )
+        return _patient(row) if row is not None else None
+
+    async def by_id(self, patient_id: int) -> Patient | None:
+        """The patient with this internal id, if known."""
+        row = await self.database.fetch_one("SELECT * FROM patients WHERE id = ?", (patient_id,))
+        return _patient(row) if row is not None else None
+
+    async def update(self, patient_id: int, **fields: object) -> None:
+        """Change conversation state fields."""
+        allowed = {
+            "greeted",
+            "misunderstood_streak",
+            "pending_step",
+            "pending_choices",
+            "opted_out",
+            "unreachable",
+            "unreachable_reason",
+            "display_name",
+            "chat_id",
+        }
+        unknown = set(fields) - allowed
+        if unknown:
+            raise ValueError(f"unknown patient fields: {sorted(unknown)}")
+        values = {
+            key: json.dumps(value) if key == "pending_choices" and value is not None else value
+            for key, value in fields.items()
+        }
+        assignments = ", ".join(f"{key} = ?" for key in values)
+        await self.database.execute(
+            f"UPDATE patients SET {assignments} WHERE id = ?", (*values.values(), patient_id)
+        )
+
+
+def _patient(row: object) -> Patient:
+    data = dict(row)  # type: ignore[call-overload]
+    choices = json.loads(data["pending_choices"]) if data["pending_choices"] else []
+    return Patient(
+        id=data["id"],
+        external_id=data["external_id"],
+        display_name=data["display_name"],
+        chat_id=data["chat_id"],
+        greeted=bool(data["greeted"]),
+        misunderstood_streak=data["misunderstood_streak"],
+        pending_step=data["pending_step"],
+        pending_choices=tuple(choices),
+        opted_out=bool(data["opted_out"]),
+        unreachable=bool(data["unreachable"]),
+    )

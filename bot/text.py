@@ -1,0 +1,74 @@
+"""Text normalisation: lowercase words, synonyms, and typos snapped to the known vocabulary."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process, utils
+
+_WORD = re.compile(r"[^\W_]+")
+_APOSTROPHES = re.compile(r"(\w)['’`](\w)")
+MIN_SNAP_LENGTH = 4
+SNAP_CUTOFF = 80.0
+
+
+def words(text: str) -> list[str]:
+    """Lowercase word tokens; apostrophes are joined ("don't" -> "dont")."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    return _WORD.findall(_APOSTROPHES.sub(r"\1\2", text))
+
+
+class Normalizer:
+    """Turns a patient's message into the canonical words the matcher was trained on."""
+
+    def __init__(self, vocabulary: Iterable[str], synonyms: dict[str, str]) -> None:
+        self._synonym_targets = {
+            " ".join(words(phrase)): " ".join(words(target)) for phrase, target in synonyms.items()
+        }
+        alternatives = sorted(self._synonym_targets, key=len, reverse=True)
+        self._synonym_pattern = (
+            re.compile(r"\b(?:" + "|".join(map(re.escape, alternatives)) + r")\b")
+            if alternatives
+            else None
+        )
+        self.vocabulary = frozenset(vocabulary)
+        self._choices = sorted(
+            word for word in self.vocabulary if len(word) >= MIN_SNAP_LENGTH - 1
+        )
+        self.snap = lru_cache(maxsize=16384)(self._snap)
+
+    def _snap(self, word: str) -> str:
+        """The known word a misspelled word most likely means, or the word itself."""
+        if word in self.vocabulary or len(word) < MIN_SNAP_LENGTH or word.isdigit():
+            return word
+        found = process.extractOne(
+            word, self._choices, scorer=fuzz.ratio, processor=None, score_cutoff=SNAP_CUTOFF
+        )
+        return found[0] if found is not None else word
+
+    def apply_synonyms(self, text: str) -> str:
+        """Replace synonym phrases with their canonical words."""
+        if self._synonym_pattern is None:
+            return text
+        return self._synonym_pattern.sub(lambda found: self._synonym_targets[found[0]], text)
+
+    def __call__(self, text: str) -> str:
+        """Canonical form: words, typos snapped, synonyms applied."""
+        snapped = " ".join(self.snap(word) for word in words(text))
+        return self.apply_synonyms(snapped)
+
+
+def vocabulary_of(texts: Iterable[str]) -> set[str]:
+    """Every word used in the given texts."""
+    found: set[str] = set()
+    for text in texts:
+        found.update(words(text))
+    return found
+
+
+def default_process(text: str) -> str:
+    """rapidfuzz's own preprocessing, used by the naive baseline."""
+    return str(utils.default_process(text))

@@ -1,0 +1,93 @@
+"""The `frontdesk` command as a user runs it: piped chat, match, check, eval."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def frontdesk(
+    *arguments: str, stdin: str = "", env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run `python -m bot` like a user would run `frontdesk`."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *arguments],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=cwd or PROJECT,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+        check=False,
+    )
+
+
+def test_piped_chat_prints_a_transcript_and_exits_at_eof(tmp_path: Path) -> None:
+    result = frontdesk(
+        "chat",
+        "--patient",
+        "piped",
+        stdin="hello\nhow much is an implant\nasdfgh qwerty\n1\nare you there?\n",
+        env={"DATABASE_PATH": str(tmp_path / "chat.sqlite3")},
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.index("you: hello") < out.index("assistant") < out.index("you: how much")
+    assert "Panoramic X-ray" in out
+    assert "  1. Talk to a person" in out
+    assert "[handed over to the front desk: case #1, reason: human]" in out
+    assert "[passed to the administrator on case #1]" in out
+    assert (tmp_path / "chat.sqlite3").exists()
+
+
+def test_chat_remembers_the_patient_between_runs(tmp_path: Path) -> None:
+    env = {"DATABASE_PATH": str(tmp_path / "chat.sqlite3")}
+    first = frontdesk("chat", stdin="root canal price\n", env=env)
+    second = frontdesk("chat", stdin="root canal price\n", env=env)
+    assert "gutta-percha" in first.stdout
+    assert "gutta-percha" not in second.stdout
+
+
+def test_match_with_text_prints_one_json_result() -> None:
+    result = frontdesk("match", "do", "you", "do", "braces")
+    answer = json.loads(result.stdout)
+    assert answer["intent"] == "orthodontics"
+    assert set(answer) >= {"text", "intent", "score", "alternatives"}
+
+
+def test_match_reads_stdin_one_json_line_each() -> None:
+    result = frontdesk("match", stdin="what time do you open\nzzzz qqqq\n")
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["intent"] for line in lines] == ["hours", None]
+
+
+def test_check_passes_on_shipped_data() -> None:
+    result = frontdesk("check")
+    assert result.returncode == 0, result.stdout
+    assert "0 error(s)" in result.stderr
+
+
+def test_check_names_file_and_line_and_fails(tmp_path: Path) -> None:
+    replies = tmp_path / "replies"
+    replies.mkdir()
+    for name in (PROJECT / "replies").iterdir():
+        (replies / name.name).write_text(name.read_text())
+    lines = (replies / "offers.yaml").read_text().splitlines()
+    index = next(i for i, line in enumerate(lines) if "intents:" in line)
+    lines[index] = lines[index].replace("root_canal", "root_canals")
+    (replies / "offers.yaml").write_text("\n".join(lines) + "\n")
+    result = frontdesk("check", env={"REPLIES_DIR": str(replies)})
+    assert result.returncode == 1
+    assert f"offers.yaml:{index + 1}:" in result.stdout
+    assert "unknown intent 'root_canals'" in result.stdout
+
+
+def test_eval_reports_the_figures() -> None:
+    result = frontdesk("eval", "tests/data/dev_set.jsonl", "--json")
+    figures = json.loads(result.stdout)
+    assert {"in_scope_accuracy", "off_topic_false_accept", "wrong_among_answered"} <= set(figures)

@@ -1,0 +1,164 @@
+"""The core conversation: what a patient sees and what the clinic records."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.dialogue import Brain, FrontDesk, HandoffOpened, OfferShown, RelayedToStaff
+from bot.store import Database, Store
+
+PATIENT = "console:anna"
+
+
+def texts(outcome: object) -> str:
+    """All message texts of an outcome, joined."""
+    return "\n".join(message.text for message in outcome.messages)  # type: ignore[attr-defined]
+
+
+async def test_first_greeting_introduces_the_assistant(front_desk: FrontDesk) -> None:
+    first = await front_desk.handle_text(PATIENT, "hello")
+    second = await front_desk.handle_text(PATIENT, "hi there")
+    assert "assistant" in texts(first).lower()
+    assert texts(first) != texts(second)
+
+
+async def test_greeting_in_front_of_a_question_answers_the_question(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(PATIENT, "hi, do you treat kids")
+    assert outcome.intent == "children"
+    assert "$" in texts(outcome)
+
+
+async def test_offer_is_shown_once_across_conversations_and_after_reopening(
+    brain: Brain, tmp_path: Path
+) -> None:
+    path = tmp_path / "offers.sqlite3"
+    store = Store(Database(path))
+    await store.open()
+    desk = FrontDesk(brain, store)
+    first = await desk.handle_text(PATIENT, "how much is a root canal")
+    again = await desk.handle_text(PATIENT, "root canal price please")
+    await store.close()
+
+    reopened = Store(Database(path))
+    await reopened.open()
+    later = await FrontDesk(brain, reopened).handle_text(PATIENT, "can you do a root canal")
+    shown = await reopened.conversations.offers_shown(
+        (await reopened.patients.find(PATIENT)).id  # type: ignore[union-attr]
+    )
+    await reopened.close()
+
+    assert [e for e in first.effects if isinstance(e, OfferShown)]
+    assert "gutta-percha" in texts(first)
+    assert "gutta-percha" not in texts(again)
+    assert "gutta-percha" not in texts(later)
+    assert [offer_id for offer_id, _ in shown] == ["warm_gutta_percha"]
+
+
+async def test_offer_is_shown_to_each_patient_separately(front_desk: FrontDesk) -> None:
+    anna = await front_desk.handle_text("console:anna", "how much is a root canal")
+    boris = await front_desk.handle_text("console:boris", "how much is a root canal")
+    assert "gutta-percha" in texts(anna)
+    assert "gutta-percha" in texts(boris)
+
+
+async def test_asking_twice_gets_different_wording_with_the_same_total(
+    front_desk: FrontDesk,
+) -> None:
+    first = await front_desk.handle_text(PATIENT, "can i get implants")
+    second = await front_desk.handle_text(PATIENT, "can i get implants")
+    assert texts(first).split("\n\n")[0] != texts(second).split("\n\n")[0]
+
+
+async def test_off_topic_gets_did_not_understand_and_the_offer_of_a_person(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(PATIENT, "what's the best pizza in town")
+    assert outcome.intent is None
+    assert "didn't" in texts(outcome).lower() or "not sure" in texts(outcome).lower()
+    assert [choice.label for choice in outcome.messages[-1].choices] == ["Talk to a person"]
+
+
+async def test_two_misunderstandings_in_a_row_hand_over(front_desk: FrontDesk) -> None:
+    await front_desk.handle_text(PATIENT, "zxqv blorp")
+    outcome = await front_desk.handle_text(PATIENT, "qwerty asdf")
+    handoffs = [e for e in outcome.effects if isinstance(e, HandoffOpened)]
+    assert handoffs and handoffs[0].reason == "not_understood"
+    case = await front_desk.store.cases.get(handoffs[0].case_id)
+    assert case is not None and case.status == "open"
+
+
+async def test_a_misunderstanding_then_an_answer_resets_the_count(front_desk: FrontDesk) -> None:
+    await front_desk.handle_text(PATIENT, "zxqv blorp")
+    await front_desk.handle_text(PATIENT, "what are your opening hours")
+    outcome = await front_desk.handle_text(PATIENT, "qwerty asdf")
+    assert not [e for e in outcome.effects if isinstance(e, HandoffOpened)]
+
+
+async def test_pressing_talk_to_a_person_opens_a_case(front_desk: FrontDesk) -> None:
+    await front_desk.handle_text(PATIENT, "zxqv blorp")
+    outcome = await front_desk.handle_text(PATIENT, "1")
+    assert [e for e in outcome.effects if isinstance(e, HandoffOpened)]
+
+
+async def test_emergency_is_handed_over_even_inside_another_question(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "my cheek is swollen since yesterday, also how much are implants"
+    )
+    reply = texts(outcome)
+    assert outcome.intent == "emergency"
+    assert front_desk.brain.knowledge.clinic.phone in reply
+    assert front_desk.brain.knowledge.clinic.emergency_number in reply
+    assert [e for e in outcome.effects if isinstance(e, HandoffOpened)]
+
+
+async def test_during_a_handoff_the_bot_is_silent_and_relays(front_desk: FrontDesk) -> None:
+    await front_desk.handle_text(PATIENT, "i want to speak to a real person")
+    outcome = await front_desk.handle_text(PATIENT, "how much is whitening")
+    assert outcome.messages == []
+    assert [e for e in outcome.effects if isinstance(e, RelayedToStaff)]
+
+
+async def test_complaint_is_handed_to_a_person(front_desk: FrontDesk) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "I am very unhappy, the receptionist was rude to me yesterday"
+    )
+    assert outcome.intent == "complaint"
+    assert [e for e in outcome.effects if isinstance(e, HandoffOpened)]
+
+
+async def test_practical_answers_come_from_the_clinic_facts(front_desk: FrontDesk) -> None:
+    clinic = front_desk.brain.knowledge.clinic
+    where = await front_desk.handle_text(PATIENT, "whats your address")
+    assert clinic.address in texts(where)
+    phone = await front_desk.handle_text(PATIENT, "what is your phone number")
+    assert clinic.phone in texts(phone)
+
+
+async def test_forget_me_asks_first_then_erases_every_message(front_desk: FrontDesk) -> None:
+    await front_desk.handle_text(PATIENT, "how much is a root canal")
+    asked = await front_desk.handle_text(PATIENT, "please delete all my data")
+    assert [choice.value for choice in asked.messages[-1].choices] == ["erase:yes", "erase:no"]
+    await front_desk.handle_choice(PATIENT, "erase:yes")
+    rows = await front_desk.store.database.fetch_all("SELECT text FROM messages")
+    assert rows == []
+    assert await front_desk.store.patients.find(PATIENT) is None
+
+
+async def test_forget_me_can_be_cancelled(front_desk: FrontDesk) -> None:
+    await front_desk.handle_text(PATIENT, "erase my personal data")
+    await front_desk.handle_text(PATIENT, "no")
+    assert await front_desk.store.patients.find(PATIENT) is not None
+
+
+async def test_opt_out_is_confirmed_and_start_restores(front_desk: FrontDesk) -> None:
+    stopped = await front_desk.handle_text(PATIENT, "stop messaging me")
+    patient = await front_desk.store.patients.find(PATIENT)
+    assert patient is not None and patient.opted_out
+    assert "start" in texts(stopped).lower()
+    await front_desk.handle_text(PATIENT, "start")
+    patient = await front_desk.store.patients.find(PATIENT)
+    assert patient is not None and not patient.opted_out

@@ -1,0 +1,88 @@
+"""Matching: typos, paraphrases, safety first, honest scores."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy.sparse import hstack
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.svm import LinearSVC
+
+from bot.dialogue import Brain
+from bot.evaluation import evaluate, read_labelled
+from bot.features import CompiledLinearModel
+
+DEV_SET = Path(__file__).parent / "data" / "dev_set.jsonl"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("do you do implnats", "implants"),
+        ("how much is teeth whitning", "whitening"),
+        ("can i make an apointment for tommorow", "booking"),
+        ("wat time do u open on saturday", "hours"),
+        ("do you tret childern", "children"),
+    ],
+)
+def test_typos_still_match(brain: Brain, text: str, intent: str) -> None:
+    assert brain.matcher.match(text).intent == intent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my gum is swollen and it hurts, also do you take insurance",
+        "tooth knocked out playing football what do i do",
+        "bleeding wont stop after extraction",
+        "i have a fever after my root canal yesterday",
+    ],
+)
+def test_emergencies_are_never_missed(brain: Brain, text: str) -> None:
+    assert brain.matcher.match(text).intent == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text", ["asdfgh", "what's the weather tomorrow", "ok", "who won the game"]
+)
+def test_off_topic_has_no_intent(brain: Brain, text: str) -> None:
+    assert brain.matcher.match(text).intent is None
+
+
+def test_scores_are_between_zero_and_one(brain: Brain) -> None:
+    match = brain.matcher.match("how much are braces")
+    assert 0.0 <= match.score <= 1.0
+    assert all(0.0 <= alt.score <= 1.0 for alt in match.alternatives)
+
+
+def test_compiled_model_scores_exactly_like_scikit_learn() -> None:
+    texts = [
+        "do you do implants",
+        "implant price",
+        "open on sunday",
+        "hours today",
+        "book a visit",
+        "make an appointment",
+    ]
+    labels = ["implants", "implants", "hours", "hours", "booking", "booking"]
+    words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w+\b")
+    chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)
+    features = hstack([words.fit_transform(texts), chars.fit_transform(texts)]).tocsr()
+    classifier = LinearSVC().fit(features, labels)
+    compiled = CompiledLinearModel.from_sklearn(words, chars, classifier, temperature=5.0)
+    for probe in ["implants on sunday", "can i book  an implant", "zzz"]:
+        expected = classifier.decision_function(
+            hstack([words.transform([probe]), chars.transform([probe])]).tocsr()
+        )[0]
+        assert np.allclose(compiled.decision(probe), expected, atol=1e-5)
+
+
+def test_dev_set_meets_the_quality_targets(brain: Brain) -> None:
+    result = evaluate(brain.matcher, read_labelled(DEV_SET))
+    assert result.in_scope >= 300 - 60 and result.off_topic >= 60
+    assert result.accuracy >= 0.92
+    assert result.false_accept_rate <= 0.10
+    assert result.wrong_among_answered <= 0.04
+    assert result.critical_missed == []
