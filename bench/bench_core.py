@@ -89,7 +89,8 @@ def synthetic_catalog(knowledge: Knowledge, size: int, seed: int = 7) -> Knowled
     """`size` intents whose examples mix real phrasings with topic words of their own."""
     rng = random.Random(seed)
     real = [text for intent in knowledge.intents.values() for text in intent.examples]
-    syllables = ["ka", "lo", "mi", "ne", "su", "ta", "ri", "po", "ve", "xa", "zu", "bi", "do", "fe", "gu", "ha", "ji"]
+    pairs = "kalominesutaripovexazubidofeguhaji"
+    syllables = [pairs[i : i + 2] for i in range(0, len(pairs), 2)]
     intents = dict(knowledge.intents)
     for number in range(size - len(intents)):
         topic = "".join(rng.choice(syllables) for _ in range(3)) + str(number)
