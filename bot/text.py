@@ -35,17 +35,26 @@ class Normalizer:
             else None
         )
         self.vocabulary = frozenset(vocabulary)
-        self._choices = sorted(
-            word for word in self.vocabulary if len(word) >= MIN_SNAP_LENGTH - 1
-        )
+        self._choices_by_initial: dict[str, list[str]] = {}
+        for known in sorted(self.vocabulary):
+            if len(known) >= MIN_SNAP_LENGTH - 1:
+                self._choices_by_initial.setdefault(known[0], []).append(known)
         self.snap = lru_cache(maxsize=16384)(self._snap)
 
     def _snap(self, word: str) -> str:
-        """The known word a misspelled word most likely means, or the word itself."""
+        """The known word a misspelled word most likely means, or the word itself.
+
+        Only words with the same first letter are candidates: typos rarely change it, and
+        without the rule "leeds" would become "bleeds".
+        """
         if word in self.vocabulary or len(word) < MIN_SNAP_LENGTH or word.isdigit():
             return word
         found = process.extractOne(
-            word, self._choices, scorer=fuzz.ratio, processor=None, score_cutoff=SNAP_CUTOFF
+            word,
+            self._choices_by_initial.get(word[0], ()),
+            scorer=fuzz.ratio,
+            processor=None,
+            score_cutoff=SNAP_CUTOFF,
         )
         return found[0] if found is not None else word
 
