@@ -153,6 +153,25 @@ class FrontDesk:
     ) -> Outcome:
         """A patient wrote something."""
         patient = await self.store.patients.get_or_create(external_id, display_name, chat_id)
+        outcome = await self._handle_text(patient, text)
+        await self._remember_replies(patient, outcome)
+        return outcome
+
+    async def handle_choice(self, external_id: str, value: str) -> Outcome:
+        """A patient pressed a button (or typed the number of a choice)."""
+        patient = await self.store.patients.get_or_create(external_id)
+        outcome = await self._handle_choice(patient, value)
+        await self._remember_replies(patient, outcome)
+        return outcome
+
+    async def _remember_replies(self, patient: Patient, outcome: Outcome) -> None:
+        """Keep what the bot said, for the case card (not after the patient was erased)."""
+        if any(isinstance(effect, DataErased) for effect in outcome.effects):
+            return
+        for message in outcome.messages:
+            await self.store.conversations.record_message(patient.id, "out", message.text)
+
+    async def _handle_text(self, patient: Patient, text: str) -> Outcome:
         outcome = Outcome()
         case = await self.store.cases.open_for_patient(patient.id)
         if case is not None:
@@ -169,7 +188,7 @@ class FrontDesk:
         if patient.pending_choices and words.isdigit():
             index = int(words) - 1
             if 0 <= index < len(patient.pending_choices):
-                return await self.handle_choice(external_id, patient.pending_choices[index])
+                return await self._handle_choice(patient, patient.pending_choices[index])
         if words in START_WORDS and patient.opted_out:
             return await self._opt_in(patient)
         if words in {"/start", "start"}:
@@ -185,9 +204,7 @@ class FrontDesk:
             return await self._not_understood(patient, outcome)
         return await self._answer(patient, match.intent, match.score, text, outcome)
 
-    async def handle_choice(self, external_id: str, value: str) -> Outcome:
-        """A patient pressed a button (or typed the number of a choice)."""
-        patient = await self.store.patients.get_or_create(external_id)
+    async def _handle_choice(self, patient: Patient, value: str) -> Outcome:
         outcome = Outcome()
         kind, _, argument = value.partition(":")
         if await self.store.cases.open_for_patient(patient.id) is not None:

@@ -5,6 +5,7 @@ from bot.store.cases import CaseRepository, HandoffCase
 from bot.store.conversations import ConversationRepository, StoredMessage
 from bot.store.database import Database, to_db_time, utc_now
 from bot.store.patients import Patient, PatientRepository
+from bot.store.telegram import OutboxItem, TelegramRepository
 
 __all__ = [
     "AuditLog",
@@ -12,10 +13,12 @@ __all__ = [
     "ConversationRepository",
     "Database",
     "HandoffCase",
+    "OutboxItem",
     "Patient",
     "PatientRepository",
     "Store",
     "StoredMessage",
+    "TelegramRepository",
     "utc_now",
 ]
 
@@ -29,6 +32,7 @@ class Store:
         self.conversations = ConversationRepository(database)
         self.cases = CaseRepository(database)
         self.audit = AuditLog(database)
+        self.telegram = TelegramRepository(database)
 
     async def open(self) -> None:
         """Open the database and apply migrations."""
@@ -46,6 +50,11 @@ class Store:
                 "UPDATE handoff_cases SET status = 'closed', closed_at = ? "
                 "WHERE patient_id = ? AND status = 'open'",
                 (now, patient_id),
+            )
+            await connection.execute(
+                "DELETE FROM outbox WHERE case_id IN "
+                "(SELECT id FROM handoff_cases WHERE patient_id = ?)",
+                (patient_id,),
             )
             await connection.execute("DELETE FROM patients WHERE id = ?", (patient_id,))
             await connection.execute(

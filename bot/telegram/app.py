@@ -1,0 +1,214 @@
+"""The one place the Telegram bot is assembled: handlers, hooks, jobs, and running it."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import signal
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from telegram import Update
+from telegram.error import InvalidToken, TelegramError
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.config import Settings
+from bot.dialogue import Brain, FrontDesk
+from bot.loader import Knowledge
+from bot.store import Database, Store, utc_now
+from bot.telegram import patients, staff
+from bot.telegram.delivery import Courier, RetryPolicy
+from bot.telegram.ordering import PerChatUpdateProcessor
+from bot.telegram.runtime import RUNTIME_KEY, Context, Runtime, runtime_of
+
+log = logging.getLogger(__name__)
+
+STAFF_COMMANDS = ["close", "cases", "card", "take", "preview", "unmatched", "remind"]
+OUTBOX_RETRY_SECONDS = 20.0
+
+
+def api_base_url(setting: str) -> str | None:
+    """TELEGRAM_BASE_URL as python-telegram-bot wants it (ending in /bot), or None."""
+    if not setting:
+        return None
+    base = setting.rstrip("/")
+    return base if base.endswith("/bot") else f"{base}/bot"
+
+
+def build_application(
+    settings: Settings,
+    knowledge: Knowledge,
+    *,
+    retry_policy: RetryPolicy | None = None,
+) -> Application:  # type: ignore[type-arg]
+    """Assemble the bot: the core, the database hooks, every handler and the periodic jobs."""
+    builder = (
+        Application.builder()
+        .token(settings.telegram_bot_token)
+        .concurrent_updates(PerChatUpdateProcessor())
+        .post_init(_open_resources)
+        .post_shutdown(_close_resources)
+    )
+    base_url = api_base_url(settings.telegram_base_url)
+    if base_url is not None:
+        builder = builder.base_url(base_url).base_file_url(
+            base_url.removesuffix("/bot") + "/file/bot"
+        )
+    application = builder.build()
+    store = Store(Database(settings.database_path))
+    application.bot_data[RUNTIME_KEY] = Runtime(
+        settings=settings,
+        store=store,
+        front_desk=FrontDesk(Brain.build(knowledge), store),
+        courier=Courier(application.bot, store, retry_policy),
+    )
+
+    application.add_handler(TypeHandler(Update, _skip_handled_updates), group=-1)
+
+    staff_chat = filters.Chat(chat_id=settings.staff_chat_id) if settings.staff_chat_id else None
+    private = filters.ChatType.PRIVATE
+    application.add_handler(CommandHandler("chatid", staff.on_chat_id_command))
+    if staff_chat is not None:
+        application.add_handler(CommandHandler("close", staff.on_close_command, staff_chat))
+        application.add_handler(CommandHandler("cases", staff.on_cases_command, staff_chat))
+        application.add_handler(MessageHandler(staff_chat & filters.REPLY, staff.on_reply))
+    application.add_handler(CallbackQueryHandler(staff.on_button, pattern=r"^case:"))
+    application.add_handler(
+        CommandHandler(STAFF_COMMANDS, patients.on_staff_command_from_patient, private)
+    )
+    application.add_handler(MessageHandler(private & filters.TEXT, patients.on_text))
+    application.add_handler(
+        MessageHandler(
+            private & ~filters.TEXT & ~filters.StatusUpdate.ALL, patients.on_other_content
+        )
+    )
+    application.add_handler(CallbackQueryHandler(patients.on_choice))
+    application.add_error_handler(_on_error)
+
+    if application.job_queue is not None:
+        application.job_queue.run_repeating(
+            _retry_outbox, interval=OUTBOX_RETRY_SECONDS, first=1.0, name="outbox"
+        )
+        application.job_queue.run_repeating(
+            _housekeeping, interval=dt.timedelta(hours=6), first=5.0, name="housekeeping"
+        )
+    return application
+
+
+async def _open_resources(application: Application) -> None:  # type: ignore[type-arg]
+    runtime = runtime_of(application)
+    await runtime.store.open()
+    log.info("database open: %s", runtime.settings.database_path)
+
+
+async def _close_resources(application: Application) -> None:  # type: ignore[type-arg]
+    await runtime_of(application).store.close()
+
+
+async def _skip_handled_updates(update: Update, context: Context) -> None:
+    """Each update is handled once, also across restarts."""
+    if not await runtime_of(context).store.telegram.claim_update(update.update_id):
+        log.info("update=%s already handled, skipped", update.update_id)
+        raise ApplicationHandlerStop
+
+
+async def _retry_outbox(context: Context) -> None:
+    delivered = await runtime_of(context).courier.flush_pending()
+    if delivered:
+        log.info("outbox: %s delayed message(s) delivered", delivered)
+
+
+async def _housekeeping(context: Context) -> None:
+    runtime = runtime_of(context)
+    now = utc_now()
+    removed = await runtime.store.conversations.purge_older_than(
+        now - dt.timedelta(days=runtime.settings.message_retention_days)
+    )
+    await runtime.store.telegram.forget_updates_before(now - dt.timedelta(days=7))
+    log.info("housekeeping: %s message(s) past retention removed", removed)
+
+
+async def _on_error(update: object, context: Context) -> None:
+    """Log the failure with ids only; the patient is never left without a reply on our side."""
+    update_id = update.update_id if isinstance(update, Update) else None
+    log.error(
+        "update=%s failed: %s", update_id, type(context.error).__name__, exc_info=context.error
+    )
+
+
+@asynccontextmanager
+async def running(
+    application: Application,  # type: ignore[type-arg]
+    poll_interval: float = 0.0,
+    poll_timeout: int = 10,
+) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+    """Initialise (checks the token), open resources, poll; stop and clean up on exit."""
+    await application.initialize()
+    try:
+        if application.post_init is not None:
+            await application.post_init(application)
+        await application.start()
+        assert application.updater is not None
+        await application.updater.start_polling(
+            poll_interval=poll_interval, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES
+        )
+        yield application
+    finally:
+        if application.updater is not None and application.updater.running:
+            await application.updater.stop()
+        if application.running:
+            await application.stop()
+        if application.post_shutdown is not None:
+            await application.post_shutdown(application)
+        await application.shutdown()
+
+
+async def serve(settings: Settings, knowledge: Knowledge) -> int:
+    """Run with long polling until SIGINT/SIGTERM."""
+    application = build_application(settings, knowledge)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        async with running(application):
+            log.info(
+                "bot @%s running; staff chat %s", application.bot.username, settings.staff_chat_id
+            )
+            await stop.wait()
+    except InvalidToken:
+        print(
+            "frontdesk run: Telegram rejected TELEGRAM_BOT_TOKEN; check it with @BotFather",
+            file=sys.stderr,
+        )
+        return 1
+    except TelegramError as error:
+        print(
+            f"frontdesk run: cannot reach the Telegram Bot API ({error.message})", file=sys.stderr
+        )
+        return 1
+    return 0
+
+
+def run_bot(settings: Settings, knowledge: Knowledge) -> int:
+    """`frontdesk run`: check the settings, then serve."""
+    if not settings.telegram_bot_token:
+        print(
+            "frontdesk run: TELEGRAM_BOT_TOKEN is not set (see .env.example); "
+            "for a console chat use `frontdesk chat`",
+            file=sys.stderr,
+        )
+        return 2
+    if settings.staff_chat_id is None:
+        log.warning("STAFF_CHAT_ID is not set: handed-over cases will have nowhere to go")
+    return asyncio.run(serve(settings, knowledge))

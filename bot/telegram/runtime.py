@@ -1,0 +1,46 @@
+"""What every Telegram handler needs, kept in `application.bot_data`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from telegram.ext import ContextTypes
+
+from bot.config import Settings
+from bot.dialogue import FrontDesk
+from bot.store import Store
+from bot.telegram.delivery import Courier
+
+RUNTIME_KEY = "frontdesk"
+
+
+@dataclass
+class Runtime:
+    """The core, the database and the courier of one running bot."""
+
+    settings: Settings
+    store: Store
+    front_desk: FrontDesk
+    courier: Courier
+
+    @property
+    def staff_chat_id(self) -> int | None:
+        """The administrators' group, if configured."""
+        return self.settings.staff_chat_id
+
+
+Context = ContextTypes.DEFAULT_TYPE
+
+
+def runtime_of(context_or_application: Any) -> Runtime:
+    """The runtime stored on the application (given it, or a handler's context)."""
+    application = getattr(context_or_application, "application", context_or_application)
+    runtime = application.bot_data[RUNTIME_KEY]
+    assert isinstance(runtime, Runtime)
+    return runtime
+
+
+def patient_key(user_id: int) -> str:
+    """The external id of a Telegram user in our database."""
+    return f"telegram:{user_id}"

@@ -1,0 +1,181 @@
+"""Handlers for administrators in the staff chat: answer, take, close, list cases."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update, User
+from telegram.error import TelegramError
+
+from bot.telegram.casework import refresh_card, staff_note
+from bot.telegram.runtime import Context, Runtime, runtime_of
+
+log = logging.getLogger(__name__)
+
+
+def staff_name(user: User | None) -> str:
+    """How an administrator is shown on a case card."""
+    if user is None:
+        return "an administrator"
+    return user.full_name or (f"@{user.username}" if user.username else str(user.id))
+
+
+async def on_reply(update: Update, context: Context) -> None:
+    """An administrator replied to a case message: deliver the answer to the patient."""
+    message = update.effective_message
+    if message is None or message.reply_to_message is None:
+        return
+    runtime = runtime_of(context)
+    case_id = await runtime.store.telegram.case_of_message(
+        message.chat_id, message.reply_to_message.message_id
+    )
+    if case_id is None:
+        return
+    case = await runtime.store.cases.get(case_id)
+    if case is None or case.status != "open" or case.patient_id is None:
+        await staff_note(
+            runtime, case_id, f"Case #{case_id} is closed; the patient did not get this message."
+        )
+        return
+    patient = await runtime.store.patients.by_id(case.patient_id)
+    if patient is None or patient.chat_id is None:
+        return
+    if case.taken_by is None and message.from_user is not None:
+        await runtime.store.cases.take(
+            case.id, message.from_user.id, staff_name(message.from_user)
+        )
+        await runtime.store.audit.record(
+            f"staff:{message.from_user.id}", "take", f"case:{case.id}"
+        )
+        await refresh_card(runtime, case.id)
+    if message.text:
+        sent = await runtime.courier.send(
+            patient.chat_id, message.text, "staff_reply", patient_id=patient.id
+        )
+        await runtime.store.conversations.record_message(patient.id, "out", message.text)
+    else:
+        sent = []
+        try:
+            sent = [await message.copy(patient.chat_id)]  # type: ignore[list-item]
+        except TelegramError as error:
+            log.warning("case=%s staff media not copied: %s", case.id, type(error).__name__)
+    log.info("case=%s staff reply delivered=%s", case.id, bool(sent))
+    if not sent:
+        await staff_note(
+            runtime,
+            case.id,
+            f"Case #{case.id}: that reply could not be delivered "
+            "yet; it will be retried, or the patient has blocked the bot.",
+        )
+
+
+async def on_button(update: Update, context: Context) -> None:
+    """Take or Close pressed on a case card; refused outside the staff chat."""
+    query = update.callback_query
+    if query is None:
+        return
+    runtime = runtime_of(context)
+    chat = update.effective_chat
+    if runtime.staff_chat_id is None or chat is None or chat.id != runtime.staff_chat_id:
+        log.warning("update=%s case button outside the staff chat refused", update.update_id)
+        await _answer(query, "Only the clinic's staff can do this.")
+        return
+    parts = (query.data or "").split(":")
+    action = parts[1] if len(parts) > 1 else ""
+    number = parts[2] if len(parts) > 2 else ""
+    case = await runtime.store.cases.get(int(number)) if number.isdigit() else None
+    if case is None:
+        await _answer(query, "This case no longer exists.")
+        return
+    user = query.from_user
+    if action == "take":
+        if case.status != "open":
+            await _answer(query, f"Case #{case.id} is already closed.")
+            return
+        await runtime.store.cases.take(case.id, user.id, staff_name(user))
+        await runtime.store.audit.record(f"staff:{user.id}", "take", f"case:{case.id}")
+        await _answer(query, f"You took case #{case.id}.")
+        await refresh_card(runtime, case.id)
+    elif action == "close":
+        closed = await close_case(runtime, case.id, user)
+        await _answer(query, f"Case #{case.id} closed." if closed else "Already closed.")
+    else:
+        await _answer(query, "Unknown action.")
+
+
+async def on_close_command(update: Update, context: Context) -> None:
+    """/close in reply to a case message (or /close N) hands the patient back to the bot."""
+    message = update.effective_message
+    if message is None:
+        return
+    runtime = runtime_of(context)
+    case_id: int | None = None
+    if context.args and context.args[0].lstrip("#").isdigit():
+        case_id = int(context.args[0].lstrip("#"))
+    elif message.reply_to_message is not None:
+        case_id = await runtime.store.telegram.case_of_message(
+            message.chat_id, message.reply_to_message.message_id
+        )
+    if case_id is None:
+        await runtime.courier.send(
+            message.chat_id,
+            "Reply /close to a case message, or write /close <case number>.",
+            "staff_note",
+        )
+        return
+    closed = await close_case(runtime, case_id, message.from_user)
+    if not closed:
+        await staff_note(runtime, case_id, f"Case #{case_id} is not open.")
+
+
+async def close_case(runtime: Runtime, case_id: int, user: User | None) -> bool:
+    """Close a case, tell the patient they are back with the assistant, update the card."""
+    case = await runtime.store.cases.get(case_id)
+    if case is None or not await runtime.store.cases.close(case_id, user.id if user else None):
+        return False
+    await runtime.store.audit.record(
+        f"staff:{user.id if user else 'unknown'}", "close", f"case:{case_id}"
+    )
+    patient = await runtime.store.patients.by_id(case.patient_id) if case.patient_id else None
+    if patient is not None and patient.chat_id is not None:
+        text = runtime.front_desk.brain.replies.text("handback", case_id)
+        await runtime.courier.send(patient.chat_id, text, "patient_reply", patient_id=patient.id)
+        await runtime.store.conversations.record_message(patient.id, "out", text)
+    await refresh_card(runtime, case_id)
+    log.info("case=%s closed", case_id)
+    return True
+
+
+async def on_cases_command(update: Update, context: Context) -> None:
+    """/cases lists the open cases."""
+    message = update.effective_message
+    if message is None:
+        return
+    runtime = runtime_of(context)
+    cases = await runtime.store.cases.open_cases()
+    if not cases:
+        text = "No open cases."
+    else:
+        lines = [f"Open cases ({len(cases)}):"]
+        for case in cases:
+            who = f"taken by {case.taken_by_name}" if case.taken_by_name else "not taken"
+            lines.append(f"#{case.id} · {case.reason} · opened {case.opened_at[:16]} UTC · {who}")
+        text = "\n".join(lines)
+    await runtime.courier.send(message.chat_id, text, "staff_note")
+
+
+async def on_chat_id_command(update: Update, context: Context) -> None:
+    """/chatid prints the id of the chat it is sent in (to set STAFF_CHAT_ID)."""
+    message = update.effective_message
+    if message is None:
+        return
+    await runtime_of(context).courier.send(
+        message.chat_id, f"This chat's id is {message.chat_id}", "staff_note"
+    )
+
+
+async def _answer(query: object, text: str) -> None:
+    try:
+        await query.answer(text, show_alert=True)  # type: ignore[attr-defined]
+    except TelegramError as error:
+        log.info("callback answer failed: %s", type(error).__name__)
