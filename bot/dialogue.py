@@ -34,6 +34,13 @@ YES_WORDS = frozenset(
     ]
 )
 NO_WORDS = frozenset(["no", "n", "nope", "cancel", "keep", "stop", "dont"])
+#: What a patient can always ask of the bot itself, even while a person has the conversation.
+PATIENT_RIGHTS_INTENTS = frozenset({"opt_out", "forget_me"})
+REMINDER_CHOICES = {
+    "appointment": "Appointment reminders",
+    "hygiene": "My next cleaning",
+    "checkup": "The free six-month check-up",
+}
 START_WORDS = frozenset({"start", "/start", "resume", "subscribe", "unstop"})
 
 
@@ -173,18 +180,20 @@ class FrontDesk:
 
     async def _handle_text(self, patient: Patient, text: str) -> Outcome:
         outcome = Outcome()
-        case = await self.store.cases.open_for_patient(patient.id)
-        if case is not None:
-            await self.store.conversations.record_message(patient.id, "in", text)
-            outcome.effects.append(RelayedToStaff(case.id, text))
-            log.info("patient=%s relayed to case=%s", patient.id, case.id)
-            return outcome
         words = text.strip().lower().strip(".!")
         if patient.pending_step == "forget_me_confirm":
             if words in YES_WORDS:
                 return await self._erase(patient)
             if words in NO_WORDS:
                 return await self._forget_me_cancelled(patient)
+        case = await self.store.cases.open_for_patient(patient.id)
+        if case is not None:
+            return await self._during_case(patient, case.id, text, outcome)
+        if patient.pending_step and patient.pending_step.startswith("consent:"):
+            kind = patient.pending_step.removeprefix("consent:")
+            if words in YES_WORDS or words in NO_WORDS:
+                answer = "yes" if words in YES_WORDS else "no"
+                return await self._handle_choice(patient, f"consent:{kind}:{answer}")
         if patient.pending_choices and words.isdigit():
             index = int(words) - 1
             if 0 <= index < len(patient.pending_choices):
@@ -204,15 +213,29 @@ class FrontDesk:
             return await self._not_understood(patient, outcome)
         return await self._answer(patient, match.intent, match.score, text, outcome)
 
+    async def _during_case(
+        self, patient: Patient, case_id: int, text: str, outcome: Outcome
+    ) -> Outcome:
+        """A person has the conversation: relay; only stop and erase are still the bot's."""
+        await self.store.conversations.record_message(patient.id, "in", text)
+        outcome.effects.append(RelayedToStaff(case_id, text))
+        log.info("patient=%s relayed to case=%s", patient.id, case_id)
+        match = self.brain.matcher.match(text)
+        if match.intent in PATIENT_RIGHTS_INTENTS and not match.ambiguous:
+            return await self._answer(patient, match.intent, match.score, text, outcome)
+        return outcome
+
     async def _handle_choice(self, patient: Patient, value: str) -> Outcome:
         outcome = Outcome()
         kind, _, argument = value.partition(":")
-        if await self.store.cases.open_for_patient(patient.id) is not None:
+        if kind != "erase" and await self.store.cases.open_for_patient(patient.id) is not None:
             return outcome
         if kind == "intent" and argument in self.brain.knowledge.intents:
             return await self._answer(patient, argument, 1.0, None, outcome)
         if kind == CHOICE_PERSON:
             return await self._handoff(patient, "human", outcome)
+        if kind == "consent":
+            return await self._consent(patient, argument)
         if kind == "erase":
             if patient.pending_step != "forget_me_confirm":
                 outcome.say(self.brain.replies.text("not_understood"))
@@ -242,10 +265,18 @@ class FrontDesk:
             await self.store.patients.update(patient.id, greeted=True)
             outcome.say(replies.text(key, turn))
         elif intent == "opt_out":
-            await self.store.patients.update(patient.id, opted_out=True)
+            await self.store.contact.opt_out(patient.id, "opt_out")
             await self.store.audit.record(f"patient:{patient.id}", "opt_out")
             outcome.effects.append(OptedOut())
             outcome.say(replies.text("opt_out", turn))
+        elif intent == "reminders":
+            choices = tuple(
+                Choice(label, f"consent:{kind}") for kind, label in REMINDER_CHOICES.items()
+            )
+            await self.store.patients.update(
+                patient.id, pending_choices=[choice.value for choice in choices]
+            )
+            outcome.say(replies.text("reminders", turn), choices)
         elif intent == "forget_me":
             await self.store.patients.update(patient.id, pending_step="forget_me_confirm")
             outcome.say(
@@ -311,9 +342,46 @@ class FrontDesk:
         outcome.effects.append(HandoffOpened(case.id, reason, new))
         return outcome
 
+    async def _consent(self, patient: Patient, argument: str) -> Outcome:
+        """Ask for, record or decline consent to one kind of reminder."""
+        outcome = Outcome(intent="reminders")
+        kind, _, answer = argument.partition(":")
+        replies = self.brain.replies
+        if kind not in REMINDER_CHOICES:
+            outcome.say(replies.text("not_understood"), (self._person_choice(),))
+            return outcome
+        wording = replies.text(f"consent_{kind}", patient.id)
+        if not answer:
+            choices = (
+                Choice("Yes, I agree", f"consent:{kind}:yes"),
+                Choice("No, thanks", f"consent:{kind}:no"),
+            )
+            await self.store.patients.update(
+                patient.id,
+                pending_step=f"consent:{kind}",
+                pending_choices=[choice.value for choice in choices],
+            )
+            outcome.say(wording, choices)
+            return outcome
+        if patient.pending_step != f"consent:{kind}":
+            outcome.say(replies.text("not_understood"), (self._person_choice(),))
+            return outcome
+        await self.store.patients.update(patient.id, pending_step=None, pending_choices=None)
+        if answer != "yes":
+            outcome.say(replies.text("consent_declined"))
+            return outcome
+        channel = patient.external_id.partition(":")[0]
+        if patient.opted_out:
+            await self.store.contact.opt_in(patient.id)
+        await self.store.contact.grant(patient.id, kind, channel, wording)
+        await self.store.audit.record(f"patient:{patient.id}", "consent_given", kind)
+        log.info("patient=%s consent kind=%s channel=%s", patient.id, kind, channel)
+        outcome.say(replies.text("consent_given"))
+        return outcome
+
     async def _opt_in(self, patient: Patient) -> Outcome:
         outcome = Outcome(intent="opt_in")
-        await self.store.patients.update(patient.id, opted_out=False)
+        await self.store.contact.opt_in(patient.id)
         await self.store.audit.record(f"patient:{patient.id}", "opt_in")
         outcome.effects.append(OptedIn())
         outcome.say(self.brain.replies.text("opt_in"))

@@ -72,7 +72,18 @@ CONVERSATION_REPLIES = [
     "handoff_waiting",
     "handback",
     "non_text",
+    "consent_appointment",
+    "consent_hygiene",
+    "consent_checkup",
+    "consent_given",
+    "consent_declined",
+    "reminder_appointment_day_before",
+    "reminder_appointment_soon",
+    "reminder_hygiene",
+    "reminder_checkup",
 ]
+#: Extra placeholders only reminder texts may use: date, time and doctor, nothing clinical.
+REMINDER_PLACEHOLDERS = frozenset({"date", "time", "doctor"})
 
 
 @dataclass(frozen=True, order=True)
@@ -457,7 +468,10 @@ def _check_replies(
             )
         for index, template in enumerate(wordings):
             at = line_of(doc, ("replies", key, index))
-            _check_template(collect, path, at, key, template, CLINIC_PLACEHOLDERS, price_pattern)
+            allowed = CLINIC_PLACEHOLDERS | (
+                REMINDER_PLACEHOLDERS if key.startswith("reminder_") else frozenset()
+            )
+            _check_template(collect, path, at, key, template, allowed, price_pattern)
     if not complete:
         return  # a file that did not load was already reported; its keys are not "missing"
     for name, intent in intents.items():

@@ -177,6 +177,6 @@ def train(texts: list[str], labels: list[str], temperature: float) -> CompiledLi
     features = hstack(
         [word_features.fit_transform(texts), char_features.fit_transform(texts)]
     ).tocsr()
-    classifier = LinearSVC(C=1.0)
+    classifier = LinearSVC(C=1.0, tol=1e-2)
     classifier.fit(features, labels)
     return CompiledLinearModel.from_sklearn(word_features, char_features, classifier, temperature)

@@ -2,6 +2,7 @@
 
 from bot.store.audit import AuditLog
 from bot.store.cases import CaseRepository, HandoffCase
+from bot.store.contact import Consent, ContactRepository, Reminder, StaffTask
 from bot.store.conversations import ConversationRepository, StoredMessage
 from bot.store.database import Database, to_db_time, utc_now
 from bot.store.patients import Patient, PatientRepository
@@ -10,11 +11,15 @@ from bot.store.telegram import OutboxItem, TelegramRepository
 __all__ = [
     "AuditLog",
     "CaseRepository",
+    "Consent",
+    "ContactRepository",
     "ConversationRepository",
     "Database",
     "HandoffCase",
     "OutboxItem",
     "Patient",
+    "Reminder",
+    "StaffTask",
     "PatientRepository",
     "Store",
     "StoredMessage",
@@ -33,6 +38,7 @@ class Store:
         self.cases = CaseRepository(database)
         self.audit = AuditLog(database)
         self.telegram = TelegramRepository(database)
+        self.contact = ContactRepository(database)
 
     async def open(self) -> None:
         """Open the database and apply migrations."""

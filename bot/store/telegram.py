@@ -131,6 +131,12 @@ class TelegramRepository:
         )
         return {row["status"]: row["n"] for row in rows}
 
+    async def forget_chat(self, chat_id: int) -> None:
+        """Drop delivered and failed outbox rows of a chat (after its patient was erased)."""
+        await self.database.execute(
+            "DELETE FROM outbox WHERE chat_id = ? AND status != 'pending'", (chat_id,)
+        )
+
     async def remember_case_message(self, chat_id: int, message_id: int, case_id: int) -> None:
         """A staff-chat message belongs to a case: replies to it go to that case's patient."""
         await self.database.execute(

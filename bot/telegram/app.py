@@ -7,8 +7,9 @@ import datetime as dt
 import logging
 import signal
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from zoneinfo import ZoneInfo
 
 from telegram import Update
 from telegram.error import InvalidToken, TelegramError
@@ -25,16 +26,18 @@ from telegram.ext import (
 from bot.config import Settings
 from bot.dialogue import Brain, FrontDesk
 from bot.loader import Knowledge
-from bot.store import Database, Store, utc_now
-from bot.telegram import patients, staff
+from bot.reminders import QuietHours, ReminderScheduler
+from bot.store import Database, Patient, StaffTask, Store, utc_now
+from bot.telegram import followups, patients, staff
 from bot.telegram.delivery import Courier, RetryPolicy
 from bot.telegram.ordering import PerChatUpdateProcessor
 from bot.telegram.runtime import RUNTIME_KEY, Context, Runtime, runtime_of
 
 log = logging.getLogger(__name__)
 
-STAFF_COMMANDS = ["close", "cases", "card", "take", "preview", "unmatched", "remind"]
+STAFF_COMMANDS = ["close", "cases", "card", "take", "preview", "unmatched", "remind", "task"]
 OUTBOX_RETRY_SECONDS = 20.0
+REMINDER_CHECK_SECONDS = 30.0
 
 
 def api_base_url(setting: str) -> str | None:
@@ -50,6 +53,7 @@ def build_application(
     knowledge: Knowledge,
     *,
     retry_policy: RetryPolicy | None = None,
+    clock: Callable[[], dt.datetime] = utc_now,
 ) -> Application:  # type: ignore[type-arg]
     """Assemble the bot: the core, the database hooks, every handler and the periodic jobs."""
     builder = (
@@ -66,12 +70,15 @@ def build_application(
         )
     application = builder.build()
     store = Store(Database(settings.database_path))
-    application.bot_data[RUNTIME_KEY] = Runtime(
+    runtime = Runtime(
         settings=settings,
         store=store,
         front_desk=FrontDesk(Brain.build(knowledge), store),
         courier=Courier(application.bot, store, retry_policy),
+        clock=clock,
     )
+    runtime.scheduler = _reminder_scheduler(runtime)
+    application.bot_data[RUNTIME_KEY] = runtime
 
     application.add_handler(TypeHandler(Update, _skip_handled_updates), group=-1)
 
@@ -81,7 +88,12 @@ def build_application(
     if staff_chat is not None:
         application.add_handler(CommandHandler("close", staff.on_close_command, staff_chat))
         application.add_handler(CommandHandler("cases", staff.on_cases_command, staff_chat))
-        application.add_handler(MessageHandler(staff_chat & filters.REPLY, staff.on_reply))
+        application.add_handler(CommandHandler("remind", followups.on_remind, staff_chat))
+        application.add_handler(CommandHandler("task", followups.on_task, staff_chat))
+        application.add_handler(CommandHandler("card", followups.on_card, staff_chat))
+        application.add_handler(
+            MessageHandler(staff_chat & filters.REPLY & ~filters.COMMAND, staff.on_reply)
+        )
     application.add_handler(CallbackQueryHandler(staff.on_button, pattern=r"^case:"))
     application.add_handler(
         CommandHandler(STAFF_COMMANDS, patients.on_staff_command_from_patient, private)
@@ -100,9 +112,32 @@ def build_application(
             _retry_outbox, interval=OUTBOX_RETRY_SECONDS, first=1.0, name="outbox"
         )
         application.job_queue.run_repeating(
+            _send_due_reminders, interval=REMINDER_CHECK_SECONDS, first=2.0, name="reminders"
+        )
+        application.job_queue.run_repeating(
             _housekeeping, interval=dt.timedelta(hours=6), first=5.0, name="housekeeping"
         )
     return application
+
+
+def _reminder_scheduler(runtime: Runtime) -> ReminderScheduler:
+    async def send(patient: Patient, text: str) -> bool:
+        if patient.chat_id is None:
+            return False
+        sent = await runtime.courier.send(patient.chat_id, text, "reminder", patient_id=patient.id)
+        return bool(sent)
+
+    async def post(task: StaffTask, patient: Patient) -> None:
+        await followups.post_task(runtime, task, patient)
+
+    return ReminderScheduler(
+        runtime.store,
+        lambda: runtime.front_desk.brain.replies,
+        lambda: ZoneInfo(runtime.front_desk.brain.knowledge.clinic.timezone),
+        QuietHours.parse(runtime.settings.quiet_hours_start, runtime.settings.quiet_hours_end),
+        send,
+        post,
+    )
 
 
 async def _open_resources(application: Application) -> None:  # type: ignore[type-arg]
@@ -126,6 +161,13 @@ async def _retry_outbox(context: Context) -> None:
     delivered = await runtime_of(context).courier.flush_pending()
     if delivered:
         log.info("outbox: %s delayed message(s) delivered", delivered)
+
+
+async def _send_due_reminders(context: Context) -> None:
+    runtime = runtime_of(context)
+    counts = await runtime.scheduler.run_due(runtime.clock())
+    if counts["sent"] or counts["skipped"] or counts["tasks"]:
+        log.info("reminders: %s", counts)
 
 
 async def _housekeeping(context: Context) -> None:

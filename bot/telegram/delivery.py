@@ -184,8 +184,9 @@ class Courier:
     async def _unreachable(self, item: OutboxItem, reason: str) -> None:
         await self.store.telegram.mark_failed(item.id, reason)
         if item.patient_id is not None:
+            await self.store.contact.opt_out(item.patient_id, "blocked")
             await self.store.patients.update(
-                item.patient_id, unreachable=True, unreachable_reason=reason, opted_out=True
+                item.patient_id, unreachable=True, unreachable_reason=reason
             )
             await self.store.audit.record(
                 "bot", "patient_unreachable", f"patient:{item.patient_id}"

@@ -110,12 +110,14 @@ async def deliver_outcome(runtime: Runtime, update: Update, outcome: Outcome) ->
             case = await runtime.store.cases.get(effect.case_id)
             if case is not None:
                 await relay_to_staff(runtime, case, effect.text)
-        elif isinstance(effect, DataErased) and effect.case_id is not None:
-            await staff_note(
-                runtime,
-                effect.case_id,
-                f"Case #{effect.case_id}: the patient asked "
-                "to erase their data. It is erased and the case is closed.",
-            )
+        elif isinstance(effect, DataErased):
+            await runtime.store.telegram.forget_chat(chat.id)
+            if effect.case_id is not None:
+                await staff_note(
+                    runtime,
+                    effect.case_id,
+                    f"Case #{effect.case_id}: the patient asked to erase their data. It is "
+                    "erased and the case is closed.",
+                )
         elif isinstance(effect, OfferShown | OptedOut | OptedIn):
             log.info("update=%s effect=%s", update.update_id, type(effect).__name__)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from telegram.ext import ContextTypes
 
 from bot.config import Settings
 from bot.dialogue import FrontDesk
-from bot.store import Store
+from bot.reminders import ReminderScheduler
+from bot.store import Store, utc_now
 from bot.telegram.delivery import Courier
 
 RUNTIME_KEY = "frontdesk"
@@ -23,6 +26,8 @@ class Runtime:
     store: Store
     front_desk: FrontDesk
     courier: Courier
+    scheduler: ReminderScheduler = field(init=False)
+    clock: Callable[[], dt.datetime] = utc_now
 
     @property
     def staff_chat_id(self) -> int | None:
