@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.config import Settings
-from bot.loader import Knowledge, KnowledgeError, Problem, load_knowledge, load_or_raise
+from bot.loader import Knowledge, KnowledgeError, Problem, load_or_raise
 
 log = logging.getLogger("bot")
 
@@ -30,6 +30,10 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("file", type=Path)
     evaluate.add_argument("--json", action="store_true", help="print JSON instead of a report")
     commands.add_parser("run", help="run the Telegram bot")
+    unmatched = commands.add_parser(
+        "unmatched", help="group the questions the bot did not understand or barely matched"
+    )
+    unmatched.add_argument("--since", default="7d", help="how far back, e.g. 7d, 12h, 2w")
     return parser
 
 
@@ -45,6 +49,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if arguments.command == "check":
             return _check(settings)
+        if arguments.command == "unmatched":
+            return asyncio.run(_unmatched(settings, arguments.since))
         knowledge = load_or_raise(settings.intents_dir, settings.replies_dir)
         if arguments.command == "chat":
             return asyncio.run(_chat(settings, knowledge, arguments.patient))
@@ -53,9 +59,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if arguments.command == "eval":
             return _eval(knowledge, arguments.file, arguments.json)
         if arguments.command == "run":
+            from bot.checks import load_checked
             from bot.telegram.app import run_bot
 
-            return int(run_bot(settings, knowledge))
+            checked, problems = load_checked(settings.intents_dir, settings.replies_dir)
+            if checked is None:
+                raise KnowledgeError([p for p in problems if p.severity == "error"])
+            return int(run_bot(settings, checked))
     except KnowledgeError as error:
         _print_problems(error.problems)
         print(
@@ -74,11 +84,9 @@ def _print_problems(problems: Sequence[Problem]) -> None:
 
 
 def _check(settings: Settings) -> int:
-    from bot.checks import lint
+    from bot.checks import load_checked
 
-    knowledge, problems = load_knowledge(settings.intents_dir, settings.replies_dir)
-    if knowledge is not None:
-        problems = sorted([*problems, *lint(knowledge)])
+    _, problems = load_checked(settings.intents_dir, settings.replies_dir)
     for problem in problems:
         print(problem)
     errors = sum(problem.severity == "error" for problem in problems)
@@ -98,6 +106,28 @@ async def _chat(settings: Settings, knowledge: Knowledge, patient: str) -> int:
         return await run_console(FrontDesk(Brain.build(knowledge), store), patient)
     finally:
         await store.close()
+
+
+async def _unmatched(settings: Settings, since_text: str) -> int:
+    from bot.store import Database
+    from bot.unmatched import format_groups, parse_since, unmatched_questions
+
+    try:
+        since = parse_since(since_text)
+    except ValueError as error:
+        print(f"frontdesk unmatched: {error}", file=sys.stderr)
+        return 2
+    if not settings.database_path.exists():
+        print(f"No conversations yet (no database at {settings.database_path}).")
+        return 0
+    database = Database(settings.database_path)
+    await database.open()
+    try:
+        groups = await unmatched_questions(database, since, settings.message_retention_days)
+    finally:
+        await database.close()
+    print(format_groups(groups))
+    return 0
 
 
 def _match(knowledge: Knowledge, text: str) -> int:

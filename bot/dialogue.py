@@ -401,3 +401,34 @@ class FrontDesk:
         outcome.say(self.brain.replies.text("forget_me_done"))
         log.info("patient data erased case=%s", case.id if case else None)
         return outcome
+
+
+def preview(brain: Brain, text: str, today: dt.date) -> tuple[Match, list[OutgoingMessage]]:
+    """What a new patient writing `text` would get: nothing is recorded (for managers)."""
+    match = brain.matcher.match(text)
+    replies = brain.replies
+    intents = brain.knowledge.intents
+    if match.intent is None:
+        return match, [OutgoingMessage(replies.text("not_understood"))]
+    if match.ambiguous:
+        options = [match.intent, *(alt.intent for alt in match.alternatives)][:3]
+        choices = tuple(
+            Choice(intents[name].description.split(":")[0], f"intent:{name}") for name in options
+        )
+        return match, [OutgoingMessage(replies.text("did_you_mean"), choices)]
+    definition = intents.get(match.intent)
+    if definition is not None and definition.kind == IntentKind.HANDOFF:
+        key = "handoff_emergency" if match.intent == "emergency" else "handoff"
+        return match, [OutgoingMessage(replies.text(key))]
+    if match.intent == "greeting":
+        return match, [OutgoingMessage(replies.text("greeting_first"))]
+    if replies.has_service(match.intent):
+        messages = [OutgoingMessage(replies.service(match.intent, 0))]
+        messages += [
+            OutgoingMessage(offer.text) for offer in replies.offers_for(match.intent, today)[:1]
+        ]
+        return match, messages
+    key = {"forget_me": "forget_me_confirm"}.get(match.intent, match.intent)
+    if key in brain.knowledge.replies:
+        return match, [OutgoingMessage(replies.text(key))]
+    return match, [OutgoingMessage(replies.text("not_understood"))]

@@ -122,6 +122,7 @@ class Knowledge:
     replies: dict[str, list[str]]
     offers: tuple[Offer, ...]
     origins: dict[str, Where] = field(default_factory=dict, compare=False)
+    locations: dict[str, Where] = field(default_factory=dict, compare=False)
     example_origins: dict[tuple[str, int], Where] = field(default_factory=dict, compare=False)
 
 
@@ -244,7 +245,21 @@ def load_knowledge(intents_dir: Path, replies_dir: Path) -> tuple[Knowledge | No
     has_errors = any(problem.severity == "error" for problem in collect.problems)
     if has_errors or clinic_file is None or services_file is None or offers_file is None:
         return None, sorted(collect.problems)
+    locations = {"clinic": Where(replies_dir / "clinic.yaml", 1)}
+    for name in clinic_file.bundles:
+        locations[f"bundle:{name}"] = Where(
+            replies_dir / "clinic.yaml", line_of(clinic_doc, ("bundles", name))
+        )
+    for name in services_file.services:
+        locations[f"service:{name}"] = Where(
+            replies_dir / "services.yaml", line_of(services_doc, ("services", name))
+        )
+    for key, (path, document) in reply_docs.items():
+        locations[f"reply:{key}"] = Where(path, line_of(document, ("replies", key)))
+    for index, offer in enumerate(offers_file.offers):
+        locations[f"offer:{offer.id}"] = Where(offers_path, line_of(offers_doc, ("offers", index)))
     knowledge = Knowledge(
+        locations=locations,
         intents=intents,
         out_of_scope=tuple(out_of_scope),
         vocabulary=vocabulary,

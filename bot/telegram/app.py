@@ -26,9 +26,10 @@ from telegram.ext import (
 from bot.config import Settings
 from bot.dialogue import Brain, FrontDesk
 from bot.loader import Knowledge
+from bot.reload import DataWatcher
 from bot.reminders import QuietHours, ReminderScheduler
 from bot.store import Database, Patient, StaffTask, Store, utc_now
-from bot.telegram import followups, patients, staff
+from bot.telegram import followups, managers, patients, staff
 from bot.telegram.delivery import Courier, RetryPolicy
 from bot.telegram.ordering import PerChatUpdateProcessor
 from bot.telegram.runtime import RUNTIME_KEY, Context, Runtime, runtime_of
@@ -38,6 +39,7 @@ log = logging.getLogger(__name__)
 STAFF_COMMANDS = ["close", "cases", "card", "take", "preview", "unmatched", "remind", "task"]
 OUTBOX_RETRY_SECONDS = 20.0
 REMINDER_CHECK_SECONDS = 30.0
+RELOAD_CHECK_SECONDS = 2.0
 
 
 def api_base_url(setting: str) -> str | None:
@@ -78,6 +80,7 @@ def build_application(
         clock=clock,
     )
     runtime.scheduler = _reminder_scheduler(runtime)
+    runtime.watcher = DataWatcher(runtime.front_desk, settings.intents_dir, settings.replies_dir)
     application.bot_data[RUNTIME_KEY] = runtime
 
     application.add_handler(TypeHandler(Update, _skip_handled_updates), group=-1)
@@ -91,6 +94,8 @@ def build_application(
         application.add_handler(CommandHandler("remind", followups.on_remind, staff_chat))
         application.add_handler(CommandHandler("task", followups.on_task, staff_chat))
         application.add_handler(CommandHandler("card", followups.on_card, staff_chat))
+        application.add_handler(CommandHandler("preview", managers.on_preview, staff_chat))
+        application.add_handler(CommandHandler("unmatched", managers.on_unmatched, staff_chat))
         application.add_handler(
             MessageHandler(staff_chat & filters.REPLY & ~filters.COMMAND, staff.on_reply)
         )
@@ -110,6 +115,9 @@ def build_application(
     if application.job_queue is not None:
         application.job_queue.run_repeating(
             _retry_outbox, interval=OUTBOX_RETRY_SECONDS, first=1.0, name="outbox"
+        )
+        application.job_queue.run_repeating(
+            _reload_data, interval=RELOAD_CHECK_SECONDS, first=RELOAD_CHECK_SECONDS, name="reload"
         )
         application.job_queue.run_repeating(
             _send_due_reminders, interval=REMINDER_CHECK_SECONDS, first=2.0, name="reminders"
@@ -161,6 +169,24 @@ async def _retry_outbox(context: Context) -> None:
     delivered = await runtime_of(context).courier.flush_pending()
     if delivered:
         log.info("outbox: %s delayed message(s) delivered", delivered)
+
+
+async def _reload_data(context: Context) -> None:
+    runtime = runtime_of(context)
+    result = await runtime.watcher.reload_if_changed()
+    if result is None or runtime.staff_chat_id is None:
+        return
+    if result.applied:
+        text = f"Data reloaded: {result.intents} intents are live."
+    else:
+        shown = "\n".join(str(problem) for problem in result.problems[:20])
+        more = len(result.problems) - 20
+        text = (
+            "The edited data has errors, so the bot keeps the last good version:\n"
+            + shown
+            + (f"\n... and {more} more (run `frontdesk check`)" if more > 0 else "")
+        )
+    await runtime.courier.send(runtime.staff_chat_id, text, "staff_note")
 
 
 async def _send_due_reminders(context: Context) -> None:

@@ -11,6 +11,7 @@ from telegram.ext import ContextTypes
 
 from bot.config import Settings
 from bot.dialogue import FrontDesk
+from bot.reload import DataWatcher
 from bot.reminders import ReminderScheduler
 from bot.store import Store, utc_now
 from bot.telegram.delivery import Courier
@@ -27,6 +28,7 @@ class Runtime:
     front_desk: FrontDesk
     courier: Courier
     scheduler: ReminderScheduler = field(init=False)
+    watcher: DataWatcher = field(init=False)
     clock: Callable[[], dt.datetime] = utc_now
 
     @property

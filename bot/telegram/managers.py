@@ -1,0 +1,96 @@
+"""Commands for clinic managers in the staff chat: /preview and /unmatched."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+
+from bot.dialogue import preview
+from bot.telegram.runtime import Context, Runtime, runtime_of
+from bot.unmatched import format_groups, parse_since, unmatched_questions
+
+log = logging.getLogger(__name__)
+
+
+def _is_manager(runtime: Runtime, update: Update) -> bool:
+    user = update.effective_user
+    return user is not None and user.id in runtime.settings.manager_ids
+
+
+async def _refuse(runtime: Runtime, update: Update) -> None:
+    message = update.effective_message
+    if message is not None:
+        log.warning("update=%s manager command refused", update.update_id)
+        await runtime.courier.send(
+            message.chat_id,
+            "Sorry, this command is for clinic managers (MANAGER_IDS).",
+            "staff_note",
+            reply_to_message_id=message.message_id,
+        )
+
+
+async def on_preview(update: Update, context: Context) -> None:
+    """/preview <question>: the intent, score, alternatives and the exact reply."""
+    runtime = runtime_of(context)
+    message = update.effective_message
+    if message is None:
+        return
+    if not _is_manager(runtime, update):
+        await _refuse(runtime, update)
+        return
+    question = " ".join(context.args or [])
+    if not question:
+        await runtime.courier.send(
+            message.chat_id,
+            "Write /preview and a patient's question, e.g. /preview how much is an implant",
+            "staff_note",
+        )
+        return
+    front_desk = runtime.front_desk
+    match, replies = preview(front_desk.brain, question, front_desk.today())
+    alternatives = ", ".join(f"{alt.intent} {alt.score:.2f}" for alt in match.alternatives)
+    lines = [
+        f"Intent: {match.intent or 'none (the bot says it did not understand)'}"
+        + (" (asks: did you mean)" if match.ambiguous else "")
+        + (" (emergency phrase)" if match.safety else ""),
+        f"Score: {match.score:.2f}",
+        f"Alternatives: {alternatives or '-'}",
+        "",
+        "The patient would get:",
+    ]
+    for reply in replies:
+        lines.append(reply.text)
+        lines += [f"  [{choice.label}]" for choice in reply.choices]
+        lines.append("")
+    await runtime.courier.send(
+        message.chat_id,
+        "\n".join(lines).rstrip(),
+        "staff_note",
+        reply_to_message_id=message.message_id,
+    )
+
+
+async def on_unmatched(update: Update, context: Context) -> None:
+    """/unmatched [7d]: grouped questions the bot did not understand or barely matched."""
+    runtime = runtime_of(context)
+    message = update.effective_message
+    if message is None:
+        return
+    if not _is_manager(runtime, update):
+        await _refuse(runtime, update)
+        return
+    try:
+        since = parse_since(context.args[0] if context.args else "7d")
+    except ValueError as error:
+        await runtime.courier.send(message.chat_id, str(error), "staff_note")
+        return
+    groups = await unmatched_questions(
+        runtime.store.database, since, runtime.settings.message_retention_days
+    )
+    await runtime.courier.send(
+        message.chat_id,
+        format_groups(groups),
+        "staff_note",
+        reply_to_message_id=message.message_id,
+    )

@@ -1,0 +1,161 @@
+"""Managers edit the data safely: live reload, /preview, and the unmatched questions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.config import Settings
+from bot.loader import Knowledge
+from bot.store import Database
+from bot.telegram.app import build_application, running
+from bot.unmatched import parse_since, unmatched_questions
+from tests.fake_bot_api import DEFAULT_TOKEN, FakeBotApi
+from tests.test_cli import frontdesk
+from tests.test_telegram import ADMIN, FAST_RETRIES, STAFF, reply_to
+
+MANAGER = 950
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeBotApi]:
+    """The fake Bot API server."""
+    async with FakeBotApi() as server:
+        yield server
+
+
+@pytest.fixture
+async def bot(
+    api: FakeBotApi, tmp_path: Path, knowledge: Knowledge, data_copy: tuple[Path, Path]
+) -> AsyncIterator[Any]:
+    """The bot reading a writable copy of the data, with one manager."""
+    intents, replies = data_copy
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        telegram_bot_token=DEFAULT_TOKEN,
+        telegram_base_url=api.url,
+        staff_chat_id=STAFF,
+        manager_ids=[MANAGER],
+        database_path=tmp_path / "bot.sqlite3",
+        intents_dir=intents,
+        replies_dir=replies,
+    )
+    application = build_application(settings, knowledge, retry_policy=FAST_RETRIES)
+    async with running(application, poll_timeout=1):
+        yield application
+
+
+async def ask(api: FakeBotApi, patient: int, text: str) -> str:
+    """A patient asks; returns the bot's first reply."""
+    since = len(api.sent)
+    api.user_message(patient, text)
+    return (await reply_to(api, patient, since)).text or ""
+
+
+async def staff_note(api: FakeBotApi, words: str) -> str:
+    """Wait for a staff-chat message containing `words`."""
+    record = await api.wait_for(
+        lambda r: r.chat_id == STAFF and words in (r.text or ""), timeout=15.0
+    )
+    return record.text or ""
+
+
+async def test_a_valid_price_edit_goes_live_without_a_restart(
+    api: FakeBotApi, bot: Any, data_copy: tuple[Path, Path]
+) -> None:
+    before = await ask(api, 801, "how much is teeth whitening")
+    _, replies = data_copy
+    clinic = replies / "clinic.yaml"
+    text = clinic.read_text()
+    start = text.index("  whitening_in_office:")
+    line_end = text.index("\n", start)
+    clinic.write_text(
+        text[:start] + "  whitening_in_office: {name: In-office whitening "
+        "session, price: 777}" + text[line_end:]
+    )
+    await staff_note(api, "Data reloaded")
+    after = await ask(api, 802, "how much is teeth whitening")
+    assert "$777" in after and "$777" not in before
+
+
+async def test_a_broken_file_keeps_the_old_data_and_errors_reach_the_staff_chat(
+    api: FakeBotApi, bot: Any, data_copy: tuple[Path, Path]
+) -> None:
+    _, replies = data_copy
+    practical = replies / "practical.yaml"
+    text = practical.read_text()
+    broken_line = text[: text.index("  hours:")].count("\n") + 1
+    practical.write_text(text.replace("  hours:", "  hours: [oops", 1))
+    note = await staff_note(api, "keeps the last good version")
+    assert f"practical.yaml:{broken_line}" in note or "practical.yaml:" in note
+    assert "Saturday" in await ask(api, 803, "what are your opening hours")
+
+
+async def test_preview_shows_intent_score_and_the_exact_reply(api: FakeBotApi, bot: Any) -> None:
+    since = len(api.sent)
+    api.user_message(
+        MANAGER, "/preview how much is an implant", chat_id=STAFF, chat_type="supergroup"
+    )
+    shown = (await reply_to(api, STAFF, since)).text or ""
+    assert "Intent: implants" in shown and "Score: " in shown
+    assert "Panoramic X-ray" in shown
+    assert await bot.bot_data["frontdesk"].store.patients.find("telegram:950") is None
+
+
+async def test_preview_is_refused_for_non_managers(api: FakeBotApi, bot: Any) -> None:
+    since = len(api.sent)
+    api.user_message(
+        ADMIN, "/preview how much is an implant", chat_id=STAFF, chat_type="supergroup"
+    )
+    answer = (await reply_to(api, STAFF, since)).text or ""
+    assert "for clinic managers" in answer
+    assert "Intent:" not in answer
+
+
+async def test_unmatched_questions_are_grouped_and_counted(api: FakeBotApi, bot: Any) -> None:
+    for patient, text in [
+        (811, "do you sell electric toothbrushes"),
+        (812, "do you sell electric toothbrush heads"),
+        (813, "do u sell electric toothbrushes?"),
+        (814, "who painted the mona lisa"),
+    ]:
+        await ask(api, patient, text)
+    since = len(api.sent)
+    api.user_message(MANAGER, "/unmatched 7d", chat_id=STAFF, chat_type="supergroup")
+    report = (await reply_to(api, STAFF, since)).text or ""
+    assert "3 × 'do you sell electric toothbrushes'" in report
+    assert "1 × 'who painted the mona lisa'" in report
+
+
+async def test_unmatched_respects_the_retention_period_and_erasure(tmp_path: Path) -> None:
+    database = Database(tmp_path / "u.sqlite3")
+    await database.open()
+    await database.execute(
+        "INSERT INTO patients (external_id, created_at) VALUES ('console:a', '2026-01-01')"
+    )
+    old = (dt.datetime.now(dt.UTC) - dt.timedelta(days=40)).isoformat(timespec="seconds")
+    new = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    for text, when in [("blorp one", old), ("quux two", new)]:
+        await database.execute(
+            "INSERT INTO messages (patient_id, direction, text, intent, score, created_at) "
+            "VALUES (1, 'in', ?, NULL, 0.1, ?)",
+            (text, when),
+        )
+    groups = await unmatched_questions(database, parse_since("60d"), retention_days=30)
+    assert [g.example for g in groups] == ["quux two"]
+    await database.execute("DELETE FROM patients")
+    assert await unmatched_questions(database, parse_since("60d"), retention_days=30) == []
+    await database.close()
+
+
+def test_unmatched_command_prints_groups(tmp_path: Path) -> None:
+    env = {"DATABASE_PATH": str(tmp_path / "chat.sqlite3")}
+    frontdesk("chat", stdin="what is the capital of peru\n", env=env)
+    frontdesk("chat", "--patient", "b", stdin="what's the capital of peru?\n", env=env)
+    result = frontdesk("unmatched", "--since", "1d", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "2 × 'what is the capital of peru'" in result.stdout
