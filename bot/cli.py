@@ -10,6 +10,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from bot.config import Settings
 from bot.loader import Knowledge, KnowledgeError, Problem, load_or_raise
 
@@ -40,7 +42,13 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `frontdesk` command."""
     arguments = _parser().parse_args(argv)
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        for detail in error.errors():
+            name = ".".join(str(step) for step in detail["loc"]).upper()
+            print(f"frontdesk: setting {name}: {detail['msg']}", file=sys.stderr)
+        return 2
     logging.basicConfig(
         level=settings.log_level.upper() if arguments.command == "run" else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -103,7 +111,8 @@ async def _chat(settings: Settings, knowledge: Knowledge, patient: str) -> int:
     store = Store(Database(settings.database_path))
     await store.open()
     try:
-        return await run_console(FrontDesk(Brain.build(knowledge), store), patient)
+        front_desk = FrontDesk(Brain.build(knowledge), store, settings.timezone)
+        return await run_console(front_desk, patient)
     finally:
         await store.close()
 

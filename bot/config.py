@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -18,7 +19,7 @@ class Settings(BaseSettings):
     database_path: Path = Field(default=Path("data/frontdesk.sqlite3"))
     intents_dir: Path = Field(default=PROJECT_ROOT / "intents")
     replies_dir: Path = Field(default=PROJECT_ROOT / "replies")
-    timezone: str = "America/New_York"
+    timezone: str = ""  # empty: the clinic's own, from replies/clinic.yaml
     log_level: str = "INFO"
     message_retention_days: int = 90
 
@@ -30,5 +31,15 @@ class Settings(BaseSettings):
     webhook_secret: str = ""
     webhook_port: int = 8443
 
-    quiet_hours_start: str = "21:00"
-    quiet_hours_end: str = "09:00"
+    quiet_hours_start: str = Field(default="21:00", pattern=r"^\d{2}:\d{2}$")
+    quiet_hours_end: str = Field(default="09:00", pattern=r"^\d{2}:\d{2}$")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        if value:
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError) as error:
+                raise ValueError(f"unknown time zone {value!r}") from error
+        return value

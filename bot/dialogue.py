@@ -134,9 +134,10 @@ class Brain:
 class FrontDesk:
     """Decides what to say to a patient; adapters only deliver it."""
 
-    def __init__(self, brain: Brain, store: Store) -> None:
+    def __init__(self, brain: Brain, store: Store, timezone: str = "") -> None:
         self.brain = brain
         self.store = store
+        self._timezone_override = timezone
 
     def replace_brain(self, brain: Brain) -> None:
         """Swap in freshly loaded data at once (live reload)."""
@@ -144,8 +145,8 @@ class FrontDesk:
 
     @property
     def timezone(self) -> ZoneInfo:
-        """The clinic's time zone."""
-        return ZoneInfo(self.brain.knowledge.clinic.timezone)
+        """The clinic's time zone (the TIMEZONE setting wins over clinic.yaml)."""
+        return ZoneInfo(self._timezone_override or self.brain.knowledge.clinic.timezone)
 
     def today(self) -> dt.date:
         """Today's date at the clinic."""

@@ -91,3 +91,45 @@ def test_eval_reports_the_figures() -> None:
     result = frontdesk("eval", "tests/data/dev_set.jsonl", "--json")
     figures = json.loads(result.stdout)
     assert {"in_scope_accuracy", "off_topic_false_accept", "wrong_among_answered"} <= set(figures)
+
+
+def test_run_without_a_token_says_so_in_one_line() -> None:
+    result = frontdesk("run", env={"TELEGRAM_BOT_TOKEN": ""})
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "frontdesk run: TELEGRAM_BOT_TOKEN is not set (see .env.example); for a console chat "
+        "use `frontdesk chat`"
+    ]
+
+
+async def test_run_with_a_rejected_token_exits_with_one_clear_line(tmp_path: Path) -> None:
+    import asyncio
+
+    from tests.fake_bot_api import FakeBotApi
+
+    async with FakeBotApi(token="111:the-real-token") as api:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            cwd=PROJECT,
+            env={
+                **os.environ,
+                "TELEGRAM_BOT_TOKEN": "222:a-wrong-token",
+                "TELEGRAM_BASE_URL": api.url,
+                "DATABASE_PATH": str(tmp_path / "x.sqlite3"),
+            },
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        _, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode == 1
+    assert "Traceback" not in stderr.decode()
+    assert "Telegram rejected TELEGRAM_BOT_TOKEN" in stderr.decode()
+
+
+def test_a_bad_setting_is_named_not_a_traceback() -> None:
+    result = frontdesk("chat", env={"TIMEZONE": "Mars/Base"})
+    assert result.returncode == 2
+    assert "setting TIMEZONE" in result.stderr and "Traceback" not in result.stderr

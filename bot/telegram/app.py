@@ -9,7 +9,6 @@ import signal
 import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from zoneinfo import ZoneInfo
 
 from telegram import Update
 from telegram.error import InvalidToken, TelegramError
@@ -75,7 +74,7 @@ def build_application(
     runtime = Runtime(
         settings=settings,
         store=store,
-        front_desk=FrontDesk(Brain.build(knowledge), store),
+        front_desk=FrontDesk(Brain.build(knowledge), store, settings.timezone),
         courier=Courier(application.bot, store, retry_policy),
         clock=clock,
     )
@@ -141,7 +140,7 @@ def _reminder_scheduler(runtime: Runtime) -> ReminderScheduler:
     return ReminderScheduler(
         runtime.store,
         lambda: runtime.front_desk.brain.replies,
-        lambda: ZoneInfo(runtime.front_desk.brain.knowledge.clinic.timezone),
+        lambda: runtime.front_desk.timezone,
         QuietHours.parse(runtime.settings.quiet_hours_start, runtime.settings.quiet_hours_end),
         send,
         post,

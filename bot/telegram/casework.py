@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import logging
-from zoneinfo import ZoneInfo
 
 from telegram import Message
 
@@ -36,7 +35,7 @@ def case_buttons(case: HandoffCase) -> list[list[dict[str, str]]]:
 
 async def card_text(runtime: Runtime, case: HandoffCase, patient: Patient | None) -> str:
     """The case card: number, reason, patient link, state and the last messages (HTML)."""
-    zone = ZoneInfo(runtime.front_desk.brain.knowledge.clinic.timezone)
+    zone = runtime.front_desk.timezone
     opened = dt.datetime.fromisoformat(case.opened_at).astimezone(zone)
     reason = REASON_LABELS.get(case.reason, case.reason)
     lines = [f"<b>Case #{case.id}</b> · {html.escape(reason)}"]

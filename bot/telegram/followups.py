@@ -50,7 +50,7 @@ async def _case_and_patient(
 
 
 def _zone(runtime: Runtime) -> ZoneInfo:
-    return ZoneInfo(runtime.front_desk.brain.knowledge.clinic.timezone)
+    return runtime.front_desk.timezone
 
 
 async def on_remind(update: Update, context: Context) -> None:
