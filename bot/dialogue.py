@@ -210,9 +210,19 @@ class FrontDesk:
         )
         if match.intent is not None and match.ambiguous:
             return await self._did_you_mean(patient, match)
+        if match.intent is None and self._is_acknowledgement(text):
+            turn = int(utc_now().timestamp())  # any rotation will do for a one-liner
+            outcome.say(self.brain.replies.text("acknowledged", turn))
+            return outcome
         if match.intent is None:
             return await self._not_understood(patient, outcome)
         return await self._answer(patient, match.intent, match.score, text, outcome)
+
+    def _is_acknowledgement(self, text: str) -> bool:
+        """ "ok", "sure", a thumbs-up: not a question, so neither a misunderstanding."""
+        known = self.brain.knowledge.vocabulary.acknowledgements
+        stripped = text.strip().lower().strip(".!?")
+        return stripped in known or (bool(stripped) and not any(c.isalnum() for c in stripped))
 
     async def _during_case(
         self, patient: Patient, case_id: int, text: str, outcome: Outcome

@@ -72,6 +72,8 @@ CONVERSATION_REPLIES = [
     "handoff_waiting",
     "handback",
     "non_text",
+    "acknowledged",
+    "something_went_wrong",
     "consent_appointment",
     "consent_hygiene",
     "consent_checkup",

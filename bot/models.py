@@ -91,6 +91,7 @@ class Vocabulary(Strict):
     emergency_phrases: list[NonEmpty] = Field(default_factory=list)
     other_body_parts: list[NonEmpty] = Field(default_factory=list)
     dental_words: list[NonEmpty] = Field(default_factory=list)
+    acknowledgements: list[NonEmpty] = Field(default_factory=list)
 
 
 class Currency(Strict):

@@ -162,3 +162,10 @@ async def test_opt_out_is_confirmed_and_start_restores(front_desk: FrontDesk) ->
     await front_desk.handle_text(PATIENT, "start")
     patient = await front_desk.store.patients.find(PATIENT)
     assert patient is not None and not patient.opted_out
+
+
+async def test_a_bare_ok_is_acknowledged_and_never_hands_over(front_desk: FrontDesk) -> None:
+    for text in ("ok", "ok", "👍", "sure"):
+        outcome = await front_desk.handle_text(PATIENT, text)
+        assert not [e for e in outcome.effects if isinstance(e, HandoffOpened)]
+        assert "anything else" in texts(outcome).lower() or "another question" in texts(outcome)

@@ -322,3 +322,13 @@ def test_long_replies_are_split_within_the_telegram_limit() -> None:
     assert "".join(parts).replace("\n", "").replace(" ", "") == text.replace("\n", "").replace(
         " ", ""
     )
+
+
+async def test_a_failure_inside_the_bot_still_gets_the_patient_a_polite_answer(
+    api: FakeBotApi, bot: Any
+) -> None:
+    await bot.bot_data["frontdesk"].store.close()  # the database disappears under the bot
+    since = len(api.sent)
+    api.user_message(517, "how much is a filling")
+    apology = await reply_to(api, 517, since)
+    assert "went wrong" in (apology.text or "") and "+1" in (apology.text or "")

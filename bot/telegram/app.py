@@ -206,11 +206,24 @@ async def _housekeeping(context: Context) -> None:
 
 
 async def _on_error(update: object, context: Context) -> None:
-    """Log the failure with ids only; the patient is never left without a reply on our side."""
+    """Log the failure with ids only, and never leave a patient without an answer."""
     update_id = update.update_id if isinstance(update, Update) else None
     log.error(
         "update=%s failed: %s", update_id, type(context.error).__name__, exc_info=context.error
     )
+    chat = update.effective_chat if isinstance(update, Update) else None
+    if chat is None or chat.type != chat.PRIVATE:
+        return
+    runtime = runtime_of(context)
+    replies = runtime.front_desk.brain.replies
+    apology = replies.text("something_went_wrong")
+    try:
+        await runtime.courier.send(chat.id, apology, "patient_reply")
+    except Exception:  # noqa: BLE001 - e.g. the database itself failed: try Telegram directly
+        try:
+            await context.bot.send_message(chat.id, apology)
+        except TelegramError:
+            log.exception("update=%s apology not sent", update_id)
 
 
 @asynccontextmanager
