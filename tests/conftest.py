@@ -11,6 +11,7 @@ import pytest
 from bot.dialogue import Brain, FrontDesk
 from bot.loader import Knowledge, load_or_raise
 from bot.store import Database, Store
+from tests.fake_bot_api import FakeBotApi
 
 PROJECT = Path(__file__).resolve().parent.parent
 INTENTS = PROJECT / "intents"
@@ -42,6 +43,13 @@ async def store(tmp_path: Path) -> AsyncIterator[Store]:
 def front_desk(brain: Brain, store: Store) -> FrontDesk:
     """The transport-free core over the fresh database."""
     return FrontDesk(brain, store)
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeBotApi]:
+    """A fake Telegram Bot API server on 127.0.0.1."""
+    async with FakeBotApi() as server:
+        yield server
 
 
 @pytest.fixture

@@ -22,13 +22,6 @@ MANAGER = 950
 
 
 @pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    """The fake Bot API server."""
-    async with FakeBotApi() as server:
-        yield server
-
-
-@pytest.fixture
 async def bot(
     api: FakeBotApi, tmp_path: Path, knowledge: Knowledge, data_copy: tuple[Path, Path]
 ) -> AsyncIterator[Any]:

@@ -50,13 +50,6 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    """The fake Bot API server."""
-    async with FakeBotApi() as server:
-        yield server
-
-
-@pytest.fixture
 async def bot(
     api: FakeBotApi, tmp_path: Path, knowledge: Knowledge, clock: Clock
 ) -> AsyncIterator[Any]:

@@ -32,13 +32,6 @@ def settings_for(api: FakeBotApi, database: Path) -> Settings:
 
 
 @pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    """The fake Bot API server."""
-    async with FakeBotApi() as server:
-        yield server
-
-
-@pytest.fixture
 def database(tmp_path: Path) -> Path:
     """Where the bot's SQLite file lives in this test."""
     return tmp_path / "bot.sqlite3"

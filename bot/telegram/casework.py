@@ -6,9 +6,11 @@ import datetime as dt
 import html
 import logging
 
-from telegram import Message
+from telegram import Message, ReplyParameters
+from telegram.error import TelegramError
 
 from bot.store import HandoffCase, Patient
+from bot.telegram.delivery import keyboard
 from bot.telegram.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -99,10 +101,6 @@ async def refresh_card(runtime: Runtime, case_id: int) -> None:
     if case is None or case.staff_message_id is None or runtime.staff_chat_id is None:
         return
     patient = await runtime.store.patients.by_id(case.patient_id) if case.patient_id else None
-    from telegram.error import TelegramError
-
-    from bot.telegram.delivery import keyboard
-
     try:
         await runtime.courier.bot.edit_message_text(
             chat_id=runtime.staff_chat_id,
@@ -132,9 +130,6 @@ async def copy_to_staff(runtime: Runtime, case: HandoffCase, message: Message) -
     """A photo, voice note or file sent during a case, copied to the staff chat."""
     if runtime.staff_chat_id is None:
         return
-    from telegram import ReplyParameters
-    from telegram.error import TelegramError
-
     try:
         copied = await message.copy(
             runtime.staff_chat_id,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import logging
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from telegram import Message, Update
@@ -53,16 +54,42 @@ def _zone(runtime: Runtime) -> ZoneInfo:
     return runtime.front_desk.timezone
 
 
-async def on_remind(update: Update, context: Context) -> None:
-    """/remind: record an appointment or a hygiene/check-up date as a reason for reminders."""
+@dataclass(frozen=True)
+class StaffRequest:
+    """A staff command about one patient: who asked, which case, which patient, the rest."""
+
+    runtime: Runtime
+    message: Message
+    case: HandoffCase
+    patient: Patient
+    arguments: list[str]
+
+
+async def _staff_request(update: Update, context: Context, usage: str) -> StaffRequest | None:
+    """Resolve the case and patient of a staff command, or answer with the usage."""
     message = update.effective_message
     if message is None:
-        return
+        return None
     runtime = runtime_of(context)
     case, patient, arguments = await _case_and_patient(runtime, message, list(context.args or []))
     if case is None or patient is None:
-        await _say(runtime, message, "Which patient? " + REMIND_USAGE)
+        await _say(runtime, message, usage)
+        return None
+    return StaffRequest(runtime, message, case, patient, arguments)
+
+
+async def on_remind(update: Update, context: Context) -> None:
+    """/remind: record an appointment or a hygiene/check-up date as a reason for reminders."""
+    request = await _staff_request(update, context, "Which patient? " + REMIND_USAGE)
+    if request is None:
         return
+    runtime, message, case, patient, arguments = (
+        request.runtime,
+        request.message,
+        request.case,
+        request.patient,
+        request.arguments,
+    )
     kind = arguments[0].lower() if arguments else ""
     zone = _zone(runtime)
     try:
@@ -118,14 +145,16 @@ async def on_remind(update: Update, context: Context) -> None:
 
 async def on_task(update: Update, context: Context) -> None:
     """/task: a follow-up call (unfinished plan, agreed feedback) for a person, on a date."""
-    message = update.effective_message
-    if message is None:
+    request = await _staff_request(update, context, "Which patient? " + TASK_USAGE)
+    if request is None:
         return
-    runtime = runtime_of(context)
-    case, patient, arguments = await _case_and_patient(runtime, message, list(context.args or []))
-    if case is None or patient is None:
-        await _say(runtime, message, "Which patient? " + TASK_USAGE)
-        return
+    runtime, message, case, patient, arguments = (
+        request.runtime,
+        request.message,
+        request.case,
+        request.patient,
+        request.arguments,
+    )
     try:
         kind = arguments[0].lower()
         day = dt.date.fromisoformat(arguments[1])
@@ -173,14 +202,17 @@ def _patient_link(patient: Patient) -> str:
 
 async def on_card(update: Update, context: Context) -> None:
     """/card: the customer service card of a case's patient."""
-    message = update.effective_message
-    if message is None:
+    request = await _staff_request(
+        update, context, "Reply /card to a case message, or write /card #12."
+    )
+    if request is None:
         return
-    runtime = runtime_of(context)
-    case, patient, _ = await _case_and_patient(runtime, message, list(context.args or []))
-    if case is None or patient is None:
-        await _say(runtime, message, "Reply /card to a case message, or write /card #12.")
-        return
+    runtime, message, case, patient = (
+        request.runtime,
+        request.message,
+        request.case,
+        request.patient,
+    )
     staff_id = message.from_user.id if message.from_user else None
     await runtime.store.audit.record(f"staff:{staff_id}", "card_viewed", f"case:{case.id}")
     text = await card_text(runtime, patient)

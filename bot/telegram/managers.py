@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Update
+from telegram import Message, Update
 
 from bot.dialogue import preview
 from bot.telegram.runtime import Context, Runtime, runtime_of
@@ -18,9 +18,13 @@ def _is_manager(runtime: Runtime, update: Update) -> bool:
     return user is not None and user.id in runtime.settings.manager_ids
 
 
-async def _refuse(runtime: Runtime, update: Update) -> None:
+async def _manager_request(update: Update, context: Context) -> tuple[Runtime, Message] | None:
+    """The runtime and message of a manager's command; anyone else is refused."""
+    runtime = runtime_of(context)
     message = update.effective_message
-    if message is not None:
+    if message is None:
+        return None
+    if not _is_manager(runtime, update):
         log.warning("update=%s manager command refused", update.update_id)
         await runtime.courier.send(
             message.chat_id,
@@ -28,17 +32,16 @@ async def _refuse(runtime: Runtime, update: Update) -> None:
             "staff_note",
             reply_to_message_id=message.message_id,
         )
+        return None
+    return runtime, message
 
 
 async def on_preview(update: Update, context: Context) -> None:
     """/preview <question>: the intent, score, alternatives and the exact reply."""
-    runtime = runtime_of(context)
-    message = update.effective_message
-    if message is None:
+    request = await _manager_request(update, context)
+    if request is None:
         return
-    if not _is_manager(runtime, update):
-        await _refuse(runtime, update)
-        return
+    runtime, message = request
     question = " ".join(context.args or [])
     if not question:
         await runtime.courier.send(
@@ -73,13 +76,10 @@ async def on_preview(update: Update, context: Context) -> None:
 
 async def on_unmatched(update: Update, context: Context) -> None:
     """/unmatched [7d]: grouped questions the bot did not understand or barely matched."""
-    runtime = runtime_of(context)
-    message = update.effective_message
-    if message is None:
+    request = await _manager_request(update, context)
+    if request is None:
         return
-    if not _is_manager(runtime, update):
-        await _refuse(runtime, update)
-        return
+    runtime, message = request
     try:
         since = parse_since(context.args[0] if context.args else "7d")
     except ValueError as error:
