@@ -25,6 +25,7 @@ from rapidfuzz import fuzz, process, utils
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.results import write_section  # noqa: E402
 from bot.dialogue import Brain, FrontDesk  # noqa: E402
 from bot.loader import Knowledge, load_or_raise  # noqa: E402
 from bot.matcher import IntentMatcher  # noqa: E402
@@ -196,7 +197,7 @@ def main() -> int:
     )
 
     report = [
-        "# Benchmark results",
+        "## Matcher and message path",
         "",
         f"Written by `bench/bench_core.py{' --quick' if arguments.quick else ''}` on "
         f"{time.strftime('%Y-%m-%d')}, Python {platform.python_version()}, "
@@ -212,7 +213,7 @@ def main() -> int:
     ]
     text = "\n".join(report) + "\n"
     print(text)
-    (ROOT / "bench" / "RESULTS.md").write_text(text)
+    write_section("bench_core", text)
     return 0
 
 

@@ -201,7 +201,7 @@ class FrontDesk:
                 return await self._handle_choice(patient, patient.pending_choices[index])
         if words in START_WORDS and patient.opted_out:
             return await self._opt_in(patient)
-        if words in {"/start", "start"}:
+        if words in {"/start", "start", "/help"}:
             return await self._answer(patient, "greeting", 1.0, text, outcome)
         match = self.brain.matcher.match(text)
         log.info("patient=%s intent=%s score=%.2f", patient.id, match.intent, match.score)
