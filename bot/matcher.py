@@ -116,14 +116,18 @@ class IntentMatcher:
             labels.extend([name] * len(intent.examples))
         texts.extend(knowledge.out_of_scope)
         labels.extend([NONE_CLASS] * len(knowledge.out_of_scope))
-        known_words = vocabulary_of([*texts, *vocabulary.synonyms, *vocabulary.emergency_phrases])
+        tokens = [words(text) for text in texts]
+        known_words = vocabulary_of([*vocabulary.synonyms, *vocabulary.emergency_phrases])
+        known_words.update(word for text_words in tokens for word in text_words)
         self.normalize = Normalizer(known_words, dict(vocabulary.synonyms))
         self.detect_emergency = EmergencyDetector(
             vocabulary.emergency_phrases, vocabulary.other_body_parts, vocabulary.dental_words
         )
         self.handoff_intents = frozenset(HANDOFF_INTENTS) & set(knowledge.intents)
         self.model = train(
-            [self.normalize(text) for text in texts], labels, self.thresholds.temperature
+            [self.normalize.from_words(text_words) for text_words in tokens],
+            labels,
+            self.thresholds.temperature,
         )
         self.classes = self.model.classes
         self._none_index = self.classes.index(NONE_CLASS) if NONE_CLASS in self.classes else -1
@@ -173,10 +177,10 @@ def train(texts: list[str], labels: list[str], temperature: float) -> CompiledLi
     word_features = TfidfVectorizer(
         ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w+\b"
     )
-    char_features = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)
+    char_features = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 4), sublinear_tf=True)
     features = hstack(
         [word_features.fit_transform(texts), char_features.fit_transform(texts)]
     ).tocsr()
-    classifier = LinearSVC(C=1.0, tol=1e-2)
+    classifier = LinearSVC(C=1.0, tol=5e-2)
     classifier.fit(features, labels)
     return CompiledLinearModel.from_sklearn(word_features, char_features, classifier, temperature)

@@ -66,8 +66,11 @@ class Normalizer:
 
     def __call__(self, text: str) -> str:
         """Canonical form: words, typos snapped, synonyms applied."""
-        snapped = " ".join(self.snap(word) for word in words(text))
-        return self.apply_synonyms(snapped)
+        return self.from_words(words(text))
+
+    def from_words(self, tokens: list[str]) -> str:
+        """Canonical form of text already split by words()."""
+        return self.apply_synonyms(" ".join(self.snap(word) for word in tokens))
 
 
 def vocabulary_of(texts: Iterable[str]) -> set[str]:

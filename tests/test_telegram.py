@@ -325,3 +325,60 @@ async def test_a_failure_inside_the_bot_still_gets_the_patient_a_polite_answer(
     api.user_message(517, "how much is a filling")
     apology = await reply_to(api, 517, since)
     assert "went wrong" in (apology.text or "") and "+1" in (apology.text or "")
+
+
+async def test_a_bad_request_is_recorded_with_its_reason_and_not_retried(
+    api: FakeBotApi, bot: Any
+) -> None:
+    api.fail_next("sendMessage", 400, "Bad Request: can't parse entities")
+    api.user_message(518, "what are your opening hours")
+    await api.wait_for_call("sendMessage", lambda c: c.error_code == 400)
+    store = bot.bot_data["frontdesk"].store
+    for _ in range(50):
+        rows = await store.database.fetch_all(
+            "SELECT status, last_error FROM outbox WHERE chat_id = 518"
+        )
+        if rows and rows[0]["status"] == "failed":
+            break
+        await asyncio.sleep(0.02)
+    assert [tuple(row) for row in rows] == [("failed", "bad request: Can't parse entities")]
+    assert len([c for c in api.calls if c.method == "sendMessage"]) == 1
+
+
+async def test_a_reply_telegram_keeps_refusing_is_delivered_after_a_restart(
+    api: FakeBotApi, database: Path, knowledge: Knowledge
+) -> None:
+    settings = settings_for(api, database)
+    first = build_application(settings, knowledge, retry_policy=FAST_RETRIES)
+    async with running(first, poll_timeout=1):
+        api.fail_next("sendMessage", 502, "Bad Gateway", times=FAST_RETRIES.attempts)
+        api.user_message(519, "what is your address")
+        await api.wait_for_call("sendMessage", lambda c: c.error_code == 502)
+        for _ in range(100):
+            pending = await first.bot_data["frontdesk"].store.telegram.pending()
+            failed_calls = [c for c in api.calls if c.method == "sendMessage" and not c.ok]
+            if len(failed_calls) == FAST_RETRIES.attempts:
+                break
+            await asyncio.sleep(0.02)
+        assert len(pending) == 1 and api.messages_to(519) == []
+
+    second = build_application(settings, knowledge, retry_policy=FAST_RETRIES)
+    async with running(second, poll_timeout=1):
+        delivered = await api.wait_for(lambda r: r.chat_id == 519, timeout=10)
+    assert "Maple Avenue" in (delivered.text or "")
+    assert len(api.messages_to(519)) == 1
+
+
+async def test_one_patients_messages_are_answered_in_order(api: FakeBotApi, bot: Any) -> None:
+    questions = [
+        ("what are your opening hours", "Saturday"),
+        ("what is your address", "Maple Avenue"),
+        ("do you take insurance", "insur"),
+        ("can i pay by card", "card"),
+        ("who are your doctors", "Dr."),
+    ]
+    for question, _ in questions:
+        api.user_message(520, question)
+    replies = await api.wait_for_count(520, len(questions), timeout=20)
+    for (question, expected), reply in zip(questions, replies, strict=True):
+        assert expected in (reply.text or ""), question
