@@ -1,8 +1,8 @@
-"""A trained TF-IDF + linear model, compiled into plain lookups for one text at a time.
+"""TF-IDF features and a linear model, as plain lookups fast enough for one message at a time.
 
-scikit-learn is built for batches; for a single chat message its per-call overhead dominates.
-The compiled form computes exactly the same decision values (a test checks this) from
-n-gram dictionaries, idf weights and the coefficient matrix, in a fraction of the time.
+The weights are exactly scikit-learn's TfidfVectorizer(sublinear_tf=True) (a test compares
+them), computed here because for a few thousand short examples and a single chat message the
+generic vectorizer's overhead dominates both start-up and matching.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
+from scipy.sparse import csr_matrix, hstack, vstack
 
 _TOKEN = re.compile(r"(?u)\b\w+\b")
 _WHITESPACE = re.compile(r"\s\s+")
@@ -63,6 +63,44 @@ class _Block:
         return [self.offset + c for c in columns], [value / norm for value in values]
 
 
+def fit_block(grams_per_text: list[list[str]], offset: int = 0) -> tuple[_Block, csr_matrix]:
+    """Learn the n-gram vocabulary and idf of one block, and its tf-idf matrix.
+
+    The same weights as scikit-learn's TfidfVectorizer(sublinear_tf=True): smoothed idf
+    ln((1 + n) / (1 + df)) + 1, tf 1 + ln(count), each row scaled to unit length.
+    """
+    index: dict[str, int] = {}
+    columns: list[int] = []
+    counts: list[int] = []
+    indptr = [0]
+    for grams in grams_per_text:
+        for gram, count in Counter(grams).items():
+            columns.append(index.setdefault(gram, len(index)))
+            counts.append(count)
+        indptr.append(len(columns))
+    rows = len(grams_per_text)
+    column_array = np.asarray(columns, dtype=np.int64)
+    document_frequency = np.bincount(column_array, minlength=len(index))
+    idf = np.log((1 + rows) / (1 + document_frequency)) + 1.0
+    weights = (1.0 + np.log(np.asarray(counts, dtype=np.float64))) * idf[column_array]
+    row_of = np.repeat(np.arange(rows), np.diff(indptr))
+    norms = np.sqrt(np.bincount(row_of, weights * weights, minlength=rows))
+    weights /= np.where(norms > 0, norms, 1.0)[row_of]
+    matrix = csr_matrix((weights, column_array, np.asarray(indptr)), shape=(rows, len(index)))
+    return _Block(index, idf, offset), matrix
+
+
+def fit_features(
+    texts: list[str], char_range: tuple[int, int]
+) -> tuple[_Block, _Block, csr_matrix]:
+    """Word (1-2) and character n-gram blocks for the training texts, side by side."""
+    words, word_matrix = fit_block([word_ngrams(text) for text in texts])
+    chars, char_matrix = fit_block(
+        [char_wb_ngrams(text, *char_range) for text in texts], offset=len(words.index)
+    )
+    return words, chars, hstack([word_matrix, char_matrix]).tocsr()
+
+
 class CompiledLinearModel:
     """Decision values and softmax scores of a linear model over two TF-IDF blocks."""
 
@@ -84,24 +122,28 @@ class CompiledLinearModel:
         self.temperature = temperature
         self._char_range = char_range
 
-    @classmethod
-    def from_sklearn(
-        cls, word_vectorizer: Any, char_vectorizer: Any, classifier: Any, temperature: float
-    ) -> CompiledLinearModel:
-        """Compile fitted vectorizers and a fitted linear classifier."""
-        word_index = {str(k): int(v) for k, v in word_vectorizer.vocabulary_.items()}
-        char_index = {str(k): int(v) for k, v in char_vectorizer.vocabulary_.items()}
-        words = _Block(word_index, np.asarray(word_vectorizer.idf_), 0)
-        chars = _Block(char_index, np.asarray(char_vectorizer.idf_), len(word_index))
-        return cls(
-            words,
-            chars,
-            np.asarray(classifier.coef_, dtype=np.float32),
-            np.asarray(classifier.intercept_, dtype=np.float32),
-            [str(label) for label in classifier.classes_],
-            temperature,
-            tuple(char_vectorizer.ngram_range),
-        )
+    def transform(self, texts: list[str]) -> csr_matrix:
+        """The feature rows of texts, as the classifier was trained on them."""
+        rows = []
+        for text in texts:
+            word_columns, word_values = self._words.weights(word_ngrams(text))
+            char_columns, char_values = self._chars.weights(
+                char_wb_ngrams(text, *self._char_range)
+            )
+            width = self._coefficients.shape[0]
+            rows.append(
+                csr_matrix(
+                    (
+                        word_values + char_values,
+                        (
+                            [0] * (len(word_columns) + len(char_columns)),
+                            word_columns + char_columns,
+                        ),
+                    ),
+                    shape=(1, width),
+                )
+            )
+        return csr_matrix(vstack(rows)) if rows else csr_matrix((0, self._coefficients.shape[0]))
 
     def decision(self, text: str) -> np.ndarray:
         """The classifier's decision value for every class."""

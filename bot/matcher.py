@@ -14,16 +14,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.sparse import hstack
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
-from bot.features import CompiledLinearModel
+from bot.features import CompiledLinearModel, fit_features
 from bot.loader import Knowledge
 from bot.models import HANDOFF_INTENTS
 from bot.text import Normalizer, vocabulary_of, words
 
 NONE_CLASS = "__none__"
+CHAR_NGRAMS = (3, 4)
 EMERGENCY = "emergency"
 
 
@@ -173,14 +172,16 @@ class IntentMatcher:
 
 
 def train(texts: list[str], labels: list[str], temperature: float) -> CompiledLinearModel:
-    """Fit TF-IDF features and a linear SVM, then compile them for fast single-text scoring."""
-    word_features = TfidfVectorizer(
-        ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w+\b"
-    )
-    char_features = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 4), sublinear_tf=True)
-    features = hstack(
-        [word_features.fit_transform(texts), char_features.fit_transform(texts)]
-    ).tocsr()
+    """TF-IDF over word 1-2-grams and character 3-4-grams, then a linear SVM, one vs rest."""
+    words, chars, features = fit_features(texts, CHAR_NGRAMS)
     classifier = LinearSVC(C=1.0, tol=5e-2)
     classifier.fit(features, labels)
-    return CompiledLinearModel.from_sklearn(word_features, char_features, classifier, temperature)
+    return CompiledLinearModel(
+        words,
+        chars,
+        np.asarray(classifier.coef_, dtype=np.float32),
+        np.asarray(classifier.intercept_, dtype=np.float32),
+        [str(label) for label in classifier.classes_],
+        temperature,
+        CHAR_NGRAMS,
+    )

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
-from scipy.sparse import hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
 from bot.dialogue import Brain
 from bot.evaluation import evaluate, read_labelled
-from bot.features import CompiledLinearModel
+from bot.features import (
+    CompiledLinearModel,
+    char_wb_ngrams,
+    fit_block,
+    fit_features,
+    word_ngrams,
+)
 
 DEV_SET = Path(__file__).parent / "data" / "dev_set.jsonl"
 
@@ -57,26 +63,56 @@ def test_scores_are_between_zero_and_one(brain: Brain) -> None:
     assert all(0.0 <= alt.score <= 1.0 for alt in match.alternatives)
 
 
-def test_compiled_model_scores_exactly_like_scikit_learn() -> None:
-    texts = [
-        "do you do implants",
-        "implant price",
-        "open on sunday",
-        "hours today",
-        "book a visit",
-        "make an appointment",
+TRAINING = [
+    "do you do implants",
+    "implant price price",
+    "open on sunday",
+    "hours today",
+    "book a visit",
+    "make an appointment",
+]
+LABELS = ["implants", "implants", "hours", "hours", "booking", "booking"]
+
+
+@pytest.mark.parametrize(
+    ("grams", "vectorizer"),
+    [
+        (
+            word_ngrams,
+            TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w+\b"),
+        ),
+        (
+            lambda text: char_wb_ngrams(text, 3, 4),
+            TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 4), sublinear_tf=True),
+        ),
+    ],
+)
+def test_tfidf_weights_are_exactly_scikit_learns(grams: Any, vectorizer: Any) -> None:
+    block, ours = fit_block([grams(text) for text in TRAINING])
+    theirs = vectorizer.fit_transform(TRAINING).toarray()
+    columns = [
+        block.index[gram]
+        for gram in sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.get)
     ]
-    labels = ["implants", "implants", "hours", "hours", "booking", "booking"]
-    words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w+\b")
-    chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)
-    features = hstack([words.fit_transform(texts), chars.fit_transform(texts)]).tocsr()
-    classifier = LinearSVC().fit(features, labels)
-    compiled = CompiledLinearModel.from_sklearn(words, chars, classifier, temperature=5.0)
+    assert np.allclose(ours.toarray()[:, columns], theirs)
+
+
+def test_fast_single_text_scoring_equals_the_trained_classifier() -> None:
+    words, chars, features = fit_features(TRAINING, (3, 4))
+    classifier = LinearSVC().fit(features, LABELS)
+    model = CompiledLinearModel(
+        words,
+        chars,
+        classifier.coef_,
+        classifier.intercept_,
+        list(classifier.classes_),
+        5.0,
+        (3, 4),
+    )
     for probe in ["implants on sunday", "can i book  an implant", "zzz"]:
-        expected = classifier.decision_function(
-            hstack([words.transform([probe]), chars.transform([probe])]).tocsr()
-        )[0]
-        assert np.allclose(compiled.decision(probe), expected, atol=1e-5)
+        expected = classifier.decision_function(model.transform([probe]))[0]
+        assert np.allclose(model.decision(probe), expected, atol=1e-5)
+        assert np.isclose(model.probabilities(probe).sum(), 1.0)
 
 
 def test_dev_set_meets_the_quality_targets(brain: Brain) -> None:
