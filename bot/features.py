@@ -11,6 +11,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 from scipy.sparse import csr_matrix, hstack, vstack
@@ -32,13 +33,10 @@ def char_wb_ngrams(text: str, low: int = 2, high: int = 5) -> list[str]:
         padded = f" {word} "
         length = len(padded)
         for n in range(low, high + 1):
-            offset = 0
-            grams.append(padded[offset : offset + n])
-            while offset + n < length:
-                offset += 1
-                grams.append(padded[offset : offset + n])
-            if offset == 0:
+            if length <= n:  # a short word counts once, whole
+                grams.append(padded)
                 break
+            grams.extend([padded[i : i + n] for i in range(length - n + 1)])
     return grams
 
 
@@ -69,24 +67,21 @@ def fit_block(grams_per_text: list[list[str]], offset: int = 0) -> tuple[_Block,
     The same weights as scikit-learn's TfidfVectorizer(sublinear_tf=True): smoothed idf
     ln((1 + n) / (1 + df)) + 1, tf 1 + ln(count), each row scaled to unit length.
     """
-    index: dict[str, int] = {}
-    columns: list[int] = []
-    counts: list[int] = []
-    indptr = [0]
-    for grams in grams_per_text:
-        for gram, count in Counter(grams).items():
-            columns.append(index.setdefault(gram, len(index)))
-            counts.append(count)
-        indptr.append(len(columns))
     rows = len(grams_per_text)
-    column_array = np.asarray(columns, dtype=np.int64)
-    document_frequency = np.bincount(column_array, minlength=len(index))
+    every_gram = list(chain.from_iterable(grams_per_text))
+    index = {gram: column for column, gram in enumerate(dict.fromkeys(every_gram))}
+    width = max(len(index), 1)
+    ids = np.fromiter(map(index.__getitem__, every_gram), dtype=np.int64, count=len(every_gram))
+    row_ids = np.repeat(np.arange(rows), [len(grams) for grams in grams_per_text])
+    cells, counts = np.unique(row_ids * width + ids, return_counts=True)
+    row_of, columns = np.divmod(cells, width)
+    document_frequency = np.bincount(columns, minlength=len(index))
     idf = np.log((1 + rows) / (1 + document_frequency)) + 1.0
-    weights = (1.0 + np.log(np.asarray(counts, dtype=np.float64))) * idf[column_array]
-    row_of = np.repeat(np.arange(rows), np.diff(indptr))
+    weights = (1.0 + np.log(counts)) * idf[columns]
     norms = np.sqrt(np.bincount(row_of, weights * weights, minlength=rows))
     weights /= np.where(norms > 0, norms, 1.0)[row_of]
-    matrix = csr_matrix((weights, column_array, np.asarray(indptr)), shape=(rows, len(index)))
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(row_of, minlength=rows))])
+    matrix = csr_matrix((weights, columns, indptr), shape=(rows, len(index)))
     return _Block(index, idf, offset), matrix
 
 

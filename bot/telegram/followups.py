@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import logging
-from dataclasses import dataclass
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from telegram import Message, Update
@@ -54,8 +54,7 @@ def _zone(runtime: Runtime) -> ZoneInfo:
     return runtime.front_desk.timezone
 
 
-@dataclass(frozen=True)
-class StaffRequest:
+class StaffRequest(NamedTuple):
     """A staff command about one patient: who asked, which case, which patient, the rest."""
 
     runtime: Runtime
@@ -83,13 +82,7 @@ async def on_remind(update: Update, context: Context) -> None:
     request = await _staff_request(update, context, "Which patient? " + REMIND_USAGE)
     if request is None:
         return
-    runtime, message, case, patient, arguments = (
-        request.runtime,
-        request.message,
-        request.case,
-        request.patient,
-        request.arguments,
-    )
+    runtime, message, case, patient, arguments = request
     kind = arguments[0].lower() if arguments else ""
     zone = _zone(runtime)
     try:
@@ -148,13 +141,7 @@ async def on_task(update: Update, context: Context) -> None:
     request = await _staff_request(update, context, "Which patient? " + TASK_USAGE)
     if request is None:
         return
-    runtime, message, case, patient, arguments = (
-        request.runtime,
-        request.message,
-        request.case,
-        request.patient,
-        request.arguments,
-    )
+    runtime, message, case, patient, arguments = request
     try:
         kind = arguments[0].lower()
         day = dt.date.fromisoformat(arguments[1])
@@ -207,12 +194,7 @@ async def on_card(update: Update, context: Context) -> None:
     )
     if request is None:
         return
-    runtime, message, case, patient = (
-        request.runtime,
-        request.message,
-        request.case,
-        request.patient,
-    )
+    runtime, message, case, patient, _ = request
     staff_id = message.from_user.id if message.from_user else None
     await runtime.store.audit.record(f"staff:{staff_id}", "card_viewed", f"case:{case.id}")
     text = await card_text(runtime, patient)
