@@ -176,8 +176,9 @@ class FrontDesk:
         """Keep what the bot said, for the case card (not after the patient was erased)."""
         if any(isinstance(effect, DataErased) for effect in outcome.effects):
             return
-        for message in outcome.messages:
-            await self.store.conversations.record_message(patient.id, "out", message.text)
+        await self.store.conversations.record_replies(
+            patient.id, [message.text for message in outcome.messages]
+        )
 
     async def _handle_text(self, patient: Patient, text: str) -> Outcome:
         outcome = Outcome()
@@ -263,9 +264,10 @@ class FrontDesk:
     ) -> Outcome:
         outcome.intent = intent
         turn = await self.store.conversations.record_match(patient.id, intent, score)
-        await self.store.patients.update(
-            patient.id, misunderstood_streak=0, pending_choices=None, pending_step=None
-        )
+        if patient.misunderstood_streak or patient.pending_choices or patient.pending_step:
+            await self.store.patients.update(
+                patient.id, misunderstood_streak=0, pending_choices=None, pending_step=None
+            )
         definition = self.brain.knowledge.intents.get(intent)
         kind = definition.kind if definition is not None else IntentKind.CONVERSATION
         replies = self.brain.replies

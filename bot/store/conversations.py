@@ -40,6 +40,16 @@ class ConversationRepository:
             (patient_id, direction, text, intent, score, to_db_time(utc_now())),
         )
 
+    async def record_replies(self, patient_id: int, texts: list[str]) -> None:
+        """Keep what the bot said, in one write."""
+        if texts:
+            now = to_db_time(utc_now())
+            await self.database.execute_many(
+                "INSERT INTO messages (patient_id, direction, text, created_at) "
+                "VALUES (?, 'out', ?, ?)",
+                [(patient_id, text, now) for text in texts],
+            )
+
     async def recent_messages(self, patient_id: int, limit: int = 10) -> list[StoredMessage]:
         """The patient's last messages, oldest first."""
         rows = await self.database.fetch_all(
@@ -78,13 +88,11 @@ class ConversationRepository:
 
     async def mark_offer_shown(self, patient_id: int, offer_id: str) -> bool:
         """Mark an offer as shown; False if it had been shown before (then nothing changes)."""
-        async with self.database.transaction() as connection:
-            cursor = await connection.execute(
-                "INSERT OR IGNORE INTO offers_shown (patient_id, offer_id, shown_at) "
-                "VALUES (?, ?, ?)",
-                (patient_id, offer_id, to_db_time(utc_now())),
-            )
-            return cursor.rowcount == 1
+        inserted = await self.database.execute_counting(
+            "INSERT OR IGNORE INTO offers_shown (patient_id, offer_id, shown_at) VALUES (?, ?, ?)",
+            (patient_id, offer_id, to_db_time(utc_now())),
+        )
+        return inserted == 1
 
     async def offers_shown(self, patient_id: int) -> list[tuple[str, str]]:
         """(offer id, time shown) for the customer card."""

@@ -106,14 +106,34 @@ class Database:
             cursor = await self.connection.execute(sql, tuple(parameters))
             return cursor.lastrowid or 0
 
+    async def execute_counting(self, sql: str, parameters: Iterable[Any] = ()) -> int:
+        """One write on its own; returns how many rows it changed."""
+        async with self._write_lock:
+            cursor = await self.connection.execute(sql, tuple(parameters))
+            return cursor.rowcount
+
+    async def fetch_written(self, sql: str, parameters: Iterable[Any] = ()) -> aiosqlite.Row:
+        """One write that returns its row (INSERT ... RETURNING)."""
+        async with self._write_lock:
+            rows = await self.connection.execute_fetchall(sql, tuple(parameters))
+        for row in rows:
+            return row
+        raise RuntimeError("the statement returned no row")
+
+    async def execute_many(self, sql: str, rows: Iterable[Iterable[Any]]) -> None:
+        """The same write for several rows, in one call."""
+        async with self._write_lock:
+            await self.connection.executemany(sql, [tuple(row) for row in rows])
+
     async def fetch_all(self, sql: str, parameters: Iterable[Any] = ()) -> list[aiosqlite.Row]:
         """Rows of a query."""
         return list(await self.connection.execute_fetchall(sql, tuple(parameters)))
 
     async def fetch_one(self, sql: str, parameters: Iterable[Any] = ()) -> aiosqlite.Row | None:
-        """The first row of a query, or None."""
-        async with self.connection.execute(sql, tuple(parameters)) as cursor:
-            return await cursor.fetchone()
+        """The first row of a query, or None (one round trip to the database thread)."""
+        for row in await self.connection.execute_fetchall(sql, tuple(parameters)):
+            return row
+        return None
 
 
 def migrations() -> list[tuple[int, str, str]]:

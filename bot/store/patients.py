@@ -34,16 +34,14 @@ class PatientRepository:
         self, external_id: str, display_name: str | None = None, chat_id: int | None = None
     ) -> Patient:
         """The patient with this external id, created on first contact."""
-        await self.database.execute(
+        row = await self.database.fetch_written(
             "INSERT INTO patients (external_id, display_name, chat_id, created_at) "
             "VALUES (?, ?, ?, ?) ON CONFLICT(external_id) DO UPDATE SET "
             "display_name = COALESCE(excluded.display_name, display_name), "
-            "chat_id = COALESCE(excluded.chat_id, chat_id)",
+            "chat_id = COALESCE(excluded.chat_id, chat_id) RETURNING *",
             (external_id, display_name, chat_id, to_db_time(utc_now())),
         )
-        patient = await self.find(external_id)
-        assert patient is not None
-        return patient
+        return _patient(row)
 
     async def find(self, external_id: str) -> Patient | None:
         """The patient with this external id, if known."""
