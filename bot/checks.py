@@ -13,7 +13,7 @@ from rapidfuzz import fuzz
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from bot.loader import Knowledge, Problem, Where, load_knowledge, normalized_key
-from bot.models import MIN_EXAMPLES
+from bot.models import MIN_EXAMPLES, SCRIPT_PARTS
 
 NEAR_DUPLICATE = 95.0
 NEAR_DUPLICATE_MIN_LENGTH = 20
@@ -166,38 +166,44 @@ def _bundles_missing_parts(knowledge: Knowledge) -> list[Problem]:
 
 def _honest_templates(knowledge: Knowledge) -> list[Problem]:
     problems = []
-    replies_dir = _clinic_file(knowledge).parent
-    for name, script in knowledge.services.items():
-        for template in script.cost:
-            if FROM_A_PRICE.search(template):
+    for label, where, wordings in _all_wordings(knowledge):
+        for template in wordings:
+            if label.endswith(".cost") and FROM_A_PRICE.search(template):
                 problems.append(
                     Problem(
-                        replies_dir / "services.yaml",
-                        knowledge.locations.get(f"service:{name}", Where(replies_dir, 1)).line,
-                        f"{name}.cost says 'from' a price; give the whole range with {{total}}",
+                        where.path,
+                        where.line,
+                        f"{label} says 'from' a price; give the whole range with {{total}}",
                     )
                 )
-    for key, wordings in _all_wordings(knowledge):
-        for template in wordings:
             found = PRESSURE.search(template)
             if found:
                 problems.append(
                     Problem(
-                        replies_dir / ("services.yaml" if "." in key else "conversation.yaml"),
-                        knowledge.locations.get(f"reply:{key}", Where(replies_dir, 1)).line,
-                        f"{key}: {found[0]!r} pressures the patient (reviews, urgency, invented "
-                        "discounts); the clinic does not do that",
+                        where.path,
+                        where.line,
+                        f"{label}: {found[0]!r} pressures "
+                        "the patient (reviews, urgency, invented discounts); "
+                        "the clinic does not do that",
                     )
                 )
     return problems
 
 
-def _all_wordings(knowledge: Knowledge) -> list[tuple[str, list[str]]]:
-    found: list[tuple[str, list[str]]] = list(knowledge.replies.items())
+def _all_wordings(knowledge: Knowledge) -> list[tuple[str, Where, list[str]]]:
+    """Every text a patient can read, with where it is written."""
+    unknown = Where(_clinic_file(knowledge).parent, 1)
+    found = [
+        (key, knowledge.locations.get(f"reply:{key}", unknown), wordings)
+        for key, wordings in knowledge.replies.items()
+    ]
     for name, script in knowledge.services.items():
-        for part in ("yes", "offer", "cost", "why_total", "honesty", "question"):
-            found.append((f"{name}.{part}", getattr(script, part)))
-    found += [(f"offer {offer.id}", [offer.text]) for offer in knowledge.offers]
+        where = knowledge.locations.get(f"service:{name}", unknown)
+        found += [(f"{name}.{part}", where, getattr(script, part)) for part in SCRIPT_PARTS]
+    found += [
+        (f"offer {offer.id}", knowledge.locations.get(f"offer:{offer.id}", unknown), [offer.text])
+        for offer in knowledge.offers
+    ]
     return found
 
 

@@ -165,9 +165,15 @@ class FrontDesk:
         await self._remember_replies(patient, outcome)
         return outcome
 
-    async def handle_choice(self, external_id: str, value: str) -> Outcome:
+    async def handle_choice(
+        self,
+        external_id: str,
+        value: str,
+        display_name: str | None = None,
+        chat_id: int | None = None,
+    ) -> Outcome:
         """A patient pressed a button (or typed the number of a choice)."""
-        patient = await self.store.patients.get_or_create(external_id)
+        patient = await self.store.patients.get_or_create(external_id, display_name, chat_id)
         outcome = await self._handle_choice(patient, value)
         await self._remember_replies(patient, outcome)
         return outcome
@@ -203,7 +209,7 @@ class FrontDesk:
         if words in START_WORDS and patient.opted_out:
             return await self._opt_in(patient)
         if words in {"/start", "start", "/help"}:
-            return await self._answer(patient, "greeting", 1.0, text, outcome)
+            return await self._answer(patient, "greeting", 1.0, outcome)
         match = self.brain.matcher.match(text)
         log.info("patient=%s intent=%s score=%.2f", patient.id, match.intent, match.score)
         await self.store.conversations.record_message(
@@ -217,7 +223,7 @@ class FrontDesk:
             return outcome
         if match.intent is None:
             return await self._not_understood(patient, outcome)
-        return await self._answer(patient, match.intent, match.score, text, outcome)
+        return await self._answer(patient, match.intent, match.score, outcome)
 
     def _is_acknowledgement(self, text: str) -> bool:
         """ "ok", "sure", a thumbs-up: not a question, so neither a misunderstanding."""
@@ -234,7 +240,7 @@ class FrontDesk:
         log.info("patient=%s relayed to case=%s", patient.id, case_id)
         match = self.brain.matcher.match(text)
         if match.intent in PATIENT_RIGHTS_INTENTS and not match.ambiguous:
-            return await self._answer(patient, match.intent, match.score, text, outcome)
+            return await self._answer(patient, match.intent, match.score, outcome)
         return outcome
 
     async def _handle_choice(self, patient: Patient, value: str) -> Outcome:
@@ -243,7 +249,7 @@ class FrontDesk:
         if kind != "erase" and await self.store.cases.open_for_patient(patient.id) is not None:
             return outcome
         if kind == "intent" and argument in self.brain.knowledge.intents:
-            return await self._answer(patient, argument, 1.0, None, outcome)
+            return await self._answer(patient, argument, 1.0, outcome)
         if kind == CHOICE_PERSON:
             return await self._handoff(patient, "human", outcome)
         if kind == "consent":
@@ -260,7 +266,7 @@ class FrontDesk:
         return outcome
 
     async def _answer(
-        self, patient: Patient, intent: str, score: float, text: str | None, outcome: Outcome
+        self, patient: Patient, intent: str, score: float, outcome: Outcome
     ) -> Outcome:
         outcome.intent = intent
         turn = await self.store.conversations.record_match(patient.id, intent, score)

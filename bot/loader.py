@@ -7,6 +7,7 @@ import string
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeVar
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ValidationError
 
@@ -376,7 +377,7 @@ def _check_bundles(collect: _Collector, path: Path, clinic_file: ClinicFile, doc
                     f"bundle {name!r} uses unknown component {part!r}",
                 )
     try:
-        __import__("zoneinfo").ZoneInfo(clinic_file.clinic.timezone)
+        ZoneInfo(clinic_file.clinic.timezone)
     except (KeyError, ValueError, ModuleNotFoundError):
         collect.add(
             path,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -99,10 +100,10 @@ class ReplyBook:
         """A practical or conversation reply by key."""
         return pick(self.knowledge.replies[key], turn).format_map({**self.facts, **extra})
 
-    def offers_for(self, intent: str, today: object) -> list[Offer]:
+    def offers_for(self, intent: str, today: dt.date) -> list[Offer]:
         """Active offers attached to an intent."""
         return [
             offer
             for offer in self.knowledge.offers
-            if intent in offer.intents and offer.is_active(today)  # type: ignore[arg-type]
+            if intent in offer.intents and offer.is_active(today)
         ]

@@ -36,10 +36,14 @@ async def on_text(update: Update, context: Context) -> None:
 
 async def on_choice(update: Update, context: Context) -> None:
     """A patient pressed one of the bot's buttons (a stale or forged one is answered politely)."""
-    query, user = update.callback_query, update.effective_user
+    query, user, chat = update.callback_query, update.effective_user, update.effective_chat
     if query is None or user is None:
         return
     runtime = runtime_of(context)
+    if chat is not None and chat.type != chat.PRIVATE:
+        log.info("update=%s button outside a private chat ignored", update.update_id)
+        await query.answer()
+        return
     try:
         await query.answer()
         if query.message is not None and query.message.is_accessible:
@@ -48,12 +52,9 @@ async def on_choice(update: Update, context: Context) -> None:
         log.info(
             "update=%s button housekeeping failed: %s", update.update_id, type(error).__name__
         )
-    await runtime.store.patients.get_or_create(
-        patient_key(user.id),
-        user.first_name,
-        update.effective_chat.id if update.effective_chat else None,
+    outcome = await runtime.front_desk.handle_choice(
+        patient_key(user.id), query.data or "", user.first_name, chat.id if chat else None
     )
-    outcome = await runtime.front_desk.handle_choice(patient_key(user.id), query.data or "")
     await deliver_outcome(runtime, update, outcome)
 
 
