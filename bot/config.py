@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     manager_ids: list[int] = Field(default_factory=list)
     webhook_url: str = ""
     webhook_secret: str = ""
+    webhook_listen: str = "0.0.0.0"  # noqa: S104 - a webhook must be reachable by Telegram
     webhook_port: int = 8443
 
     quiet_hours_start: str = Field(default="21:00", pattern=r"^\d{2}:\d{2}$")

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import socket
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from bot.config import Settings
 from bot.loader import Knowledge
-from bot.telegram.app import build_application, running
+from bot.telegram.app import Webhook, build_application, running
 from bot.telegram.delivery import RetryPolicy, split_text
 from tests.fake_bot_api import DEFAULT_TOKEN, FakeBotApi, SentRecord
 
@@ -382,3 +385,52 @@ async def test_one_patients_messages_are_answered_in_order(api: FakeBotApi, bot:
     replies = await api.wait_for_count(520, len(questions), timeout=20)
     for (question, expected), reply in zip(questions, replies, strict=True):
         assert expected in (reply.text or ""), question
+
+
+def private_update(update_id: int, user_id: int, text: str) -> dict[str, Any]:
+    """A Bot API update with a private text message, as Telegram posts it to a webhook."""
+    user = {"id": user_id, "is_bot": False, "first_name": "Pat"}
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id,
+            "date": int(time.time()),
+            "chat": {"id": user_id, "type": "private", "first_name": "Pat"},
+            "from": user,
+            "text": text,
+        },
+    }
+
+
+async def test_webhook_mode_answers_only_updates_that_carry_the_secret(
+    api: FakeBotApi, database: Path, knowledge: Knowledge
+) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    # Telegram is told the public https address; locally the bot listens on loopback only.
+    webhook = Webhook(
+        "https://clinic.example/telegram", "s3cret-token-0123456789", "127.0.0.1", port
+    )
+    local = f"http://127.0.0.1:{port}/telegram"
+    application = build_application(
+        settings_for(api, database), knowledge, retry_policy=FAST_RETRIES
+    )
+    async with running(application, webhook=webhook):
+        registered = await api.wait_for_call("setWebhook")
+        assert registered.params["secret_token"] == "s3cret-token-0123456789"
+        async with httpx.AsyncClient() as client:
+            forged = await client.post(
+                local,
+                json=private_update(1, 531, "what are your opening hours"),
+                headers={"X-Telegram-Bot-Api-Secret-Token": "guessed"},
+            )
+            genuine = await client.post(
+                local,
+                json=private_update(2, 530, "what are your opening hours"),
+                headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-token-0123456789"},
+            )
+        assert forged.status_code == 403 and genuine.status_code == 200
+        reply = await reply_to(api, 530, 0)
+    assert "Saturday" in (reply.text or "")
+    assert api.messages_to(531) == []

@@ -9,6 +9,8 @@ import signal
 import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from telegram import Update
 from telegram.error import InvalidToken, TelegramError
@@ -226,22 +228,49 @@ async def _on_error(update: object, context: Context) -> None:
             log.exception("update=%s apology not sent", update_id)
 
 
+@dataclass(frozen=True)
+class Webhook:
+    """Where Telegram posts updates, and the secret it must send with each."""
+
+    url: str
+    secret: str
+    listen: str
+    port: int
+
+    @property
+    def path(self) -> str:
+        """The URL path the local server answers on."""
+        return urlsplit(self.url).path.lstrip("/")
+
+
 @asynccontextmanager
 async def running(
     application: Application,  # type: ignore[type-arg]
     poll_interval: float = 0.0,
     poll_timeout: int = 10,
+    webhook: Webhook | None = None,
 ) -> AsyncIterator[Application]:  # type: ignore[type-arg]
-    """Initialise (checks the token), open resources, poll; stop and clean up on exit."""
+    """Initialise (checks the token), open resources, then poll or serve the webhook."""
     await application.initialize()
     try:
         if application.post_init is not None:
             await application.post_init(application)
         await application.start()
         assert application.updater is not None
-        await application.updater.start_polling(
-            poll_interval=poll_interval, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES
-        )
+        if webhook is None:
+            await application.updater.start_polling(
+                poll_interval=poll_interval, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES
+            )
+        else:
+            # python-telegram-bot answers 403 to any post without the right secret-token header.
+            await application.updater.start_webhook(
+                listen=webhook.listen,
+                port=webhook.port,
+                url_path=webhook.path,
+                webhook_url=webhook.url,
+                secret_token=webhook.secret,
+                allowed_updates=Update.ALL_TYPES,
+            )
         yield application
     finally:
         if application.updater is not None and application.updater.running:
@@ -253,6 +282,18 @@ async def running(
         await application.shutdown()
 
 
+def webhook_of(settings: Settings) -> Webhook | None:
+    """The webhook settings, or None for long polling."""
+    if not settings.webhook_url:
+        return None
+    return Webhook(
+        settings.webhook_url,
+        settings.webhook_secret,
+        settings.webhook_listen,
+        settings.webhook_port,
+    )
+
+
 async def serve(settings: Settings, knowledge: Knowledge) -> int:
     """Run with long polling until SIGINT/SIGTERM."""
     application = build_application(settings, knowledge)
@@ -261,7 +302,7 @@ async def serve(settings: Settings, knowledge: Knowledge) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
-        async with running(application):
+        async with running(application, webhook=webhook_of(settings)):
             log.info(
                 "bot @%s running; staff chat %s", application.bot.username, settings.staff_chat_id
             )
@@ -286,6 +327,13 @@ def run_bot(settings: Settings, knowledge: Knowledge) -> int:
         print(
             "frontdesk run: TELEGRAM_BOT_TOKEN is not set (see .env.example); "
             "for a console chat use `frontdesk chat`",
+            file=sys.stderr,
+        )
+        return 2
+    if settings.webhook_url and len(settings.webhook_secret) < 16:
+        print(
+            "frontdesk run: WEBHOOK_URL needs a WEBHOOK_SECRET of at least 16 characters "
+            "(Telegram sends it with every update)",
             file=sys.stderr,
         )
         return 2
