@@ -434,3 +434,42 @@ async def test_webhook_mode_answers_only_updates_that_carry_the_secret(
         reply = await reply_to(api, 530, 0)
     assert "Saturday" in (reply.text or "")
     assert api.messages_to(531) == []
+
+
+async def test_in_a_forum_staff_chat_each_case_gets_its_own_topic(
+    api: FakeBotApi, bot: Any
+) -> None:
+    api.user_message(
+        ADMIN, "morning all", chat_id=STAFF, chat_type="supergroup", message_thread_id=1
+    )  # the staff group has topics
+    card = await open_case(api, 521, "i want to talk to a real person", bot)
+    assert card.message_thread_id is not None
+    topic = api.topics[(STAFF, card.message_thread_id)]
+    assert topic["name"].startswith("Case #1")
+
+    since = len(api.sent)
+    api.user_message(
+        ADMIN,
+        "Hi, this is Maria",
+        chat_id=STAFF,
+        chat_type="supergroup",
+        message_thread_id=card.message_thread_id,
+    )  # no reply needed in a topic
+    assert (await reply_to(api, 521, since)).text == "Hi, this is Maria"
+
+    since = len(api.sent)
+    api.user_message(521, "thanks Maria")
+    relayed = await api.wait_for(lambda r: r.chat_id == STAFF, since=since)
+    assert relayed.message_thread_id == card.message_thread_id
+
+    since = len(api.sent)
+    api.user_message(
+        ADMIN,
+        "/close",
+        chat_id=STAFF,
+        chat_type="supergroup",
+        message_thread_id=card.message_thread_id,
+    )
+    await reply_to(api, 521, since)
+    await api.wait_for_call("closeForumTopic")
+    assert api.topics[(STAFF, card.message_thread_id)]["closed"]

@@ -73,6 +73,14 @@ class CaseRepository:
         )
         return [_case(row) for row in rows]
 
+    async def open_case_in_thread(self, thread_id: int) -> int | None:
+        """The case whose forum topic this is, if any."""
+        row = await self.database.fetch_one(
+            "SELECT id FROM handoff_cases WHERE staff_thread_id = ? ORDER BY id DESC",
+            (thread_id,),
+        )
+        return int(row["id"]) if row is not None else None
+
     async def take(self, case_id: int, staff_id: int, staff_name: str) -> None:
         """Record which administrator took the case."""
         await self.database.execute(

@@ -98,7 +98,10 @@ def build_application(
         application.add_handler(CommandHandler("preview", managers.on_preview, staff_chat))
         application.add_handler(CommandHandler("unmatched", managers.on_unmatched, staff_chat))
         application.add_handler(
-            MessageHandler(staff_chat & filters.REPLY & ~filters.COMMAND, staff.on_reply)
+            MessageHandler(
+                staff_chat & (filters.REPLY | filters.IS_TOPIC_MESSAGE) & ~filters.COMMAND,
+                staff.on_reply,
+            )
         )
     application.add_handler(CallbackQueryHandler(staff.on_button, pattern=r"^case:"))
     application.add_handler(

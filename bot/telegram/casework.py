@@ -80,19 +80,46 @@ async def post_case_card(runtime: Runtime, case: HandoffCase) -> Message | None:
         log.warning("case=%s opened but STAFF_CHAT_ID is not set", case.id)
         return None
     patient = await runtime.store.patients.by_id(case.patient_id) if case.patient_id else None
+    thread_id = await _open_topic(runtime, case)
     sent = await runtime.courier.send(
         runtime.staff_chat_id,
         await card_text(runtime, case, patient),
         "case_card",
         buttons=case_buttons(case),
         parse_mode="HTML",
+        message_thread_id=thread_id,
         case_id=case.id,
     )
     if not sent:
         return None
-    await runtime.store.cases.set_card(case.id, sent[0].message_id, None)
+    await runtime.store.cases.set_card(case.id, sent[0].message_id, thread_id)
     log.info("case=%s card posted message=%s", case.id, sent[0].message_id)
     return sent[0]
+
+
+async def _open_topic(runtime: Runtime, case: HandoffCase) -> int | None:
+    """In a forum staff chat, a topic per case; elsewhere (or without the right) none."""
+    if runtime.staff_chat_id is None or not await runtime.staff_chat_is_forum():
+        return None
+    reason = REASON_LABELS.get(case.reason, case.reason)
+    try:
+        topic = await runtime.courier.bot.create_forum_topic(
+            runtime.staff_chat_id, f"Case #{case.id} · {reason}"[:128]
+        )
+    except TelegramError as error:
+        log.warning("case=%s no forum topic: %s", case.id, type(error).__name__)
+        return None
+    return topic.message_thread_id
+
+
+async def close_topic(runtime: Runtime, case: HandoffCase) -> None:
+    """Close a closed case's forum topic, if it has one."""
+    if runtime.staff_chat_id is None or case.staff_thread_id is None:
+        return
+    try:
+        await runtime.courier.bot.close_forum_topic(runtime.staff_chat_id, case.staff_thread_id)
+    except TelegramError as error:
+        log.warning("case=%s topic not closed: %s", case.id, type(error).__name__)
 
 
 async def refresh_card(runtime: Runtime, case_id: int) -> None:
@@ -122,6 +149,7 @@ async def relay_to_staff(runtime: Runtime, case: HandoffCase, text: str) -> None
         f"Case #{case.id}, patient wrote:\n{text}",
         "relay",
         reply_to_message_id=case.staff_message_id,
+        message_thread_id=case.staff_thread_id,
         case_id=case.id,
     )
 
@@ -133,6 +161,7 @@ async def copy_to_staff(runtime: Runtime, case: HandoffCase, message: Message) -
     try:
         copied = await message.copy(
             runtime.staff_chat_id,
+            message_thread_id=case.staff_thread_id,
             reply_parameters=ReplyParameters(
                 case.staff_message_id, allow_sending_without_reply=True
             )
@@ -162,5 +191,6 @@ async def staff_note(runtime: Runtime, case_id: int | None, text: str) -> None:
         text,
         "staff_note",
         reply_to_message_id=case.staff_message_id if case else None,
+        message_thread_id=case.staff_thread_id if case else None,
         case_id=case_id,
     )

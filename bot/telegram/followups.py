@@ -13,6 +13,7 @@ from telegram import Message, Update
 from bot.reminders import REMINDER_KINDS, TASK_KINDS, plan_appointment, plan_period
 from bot.store import HandoffCase, Patient, StaffTask
 from bot.telegram.runtime import Context, Runtime, runtime_of
+from bot.telegram.staff import case_of
 
 log = logging.getLogger(__name__)
 
@@ -37,10 +38,8 @@ async def _case_and_patient(
     if arguments and arguments[0].startswith("#") and arguments[0][1:].isdigit():
         case_id = int(arguments[0][1:])
         arguments = arguments[1:]
-    elif message.reply_to_message is not None:
-        case_id = await runtime.store.telegram.case_of_message(
-            message.chat_id, message.reply_to_message.message_id
-        )
+    else:
+        case_id = await case_of(runtime, message)
     case = await runtime.store.cases.get(case_id) if case_id is not None else None
     patient = (
         await runtime.store.patients.by_id(case.patient_id)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.config import Settings
@@ -31,10 +32,22 @@ class Runtime:
     watcher: DataWatcher = field(init=False)
     clock: Callable[[], dt.datetime] = utc_now
 
+    staff_forum: bool | None = None
+
     @property
     def staff_chat_id(self) -> int | None:
         """The administrators' group, if configured."""
         return self.settings.staff_chat_id
+
+    async def staff_chat_is_forum(self) -> bool:
+        """Whether the staff group has topics (asked once, then remembered)."""
+        if self.staff_forum is None and self.staff_chat_id is not None:
+            try:
+                chat = await self.courier.bot.get_chat(self.staff_chat_id)
+            except TelegramError:
+                return False
+            self.staff_forum = bool(chat.is_forum)
+        return bool(self.staff_forum)
 
 
 Context = ContextTypes.DEFAULT_TYPE

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Update, User
+from telegram import Message, Update, User
 from telegram.error import TelegramError
 
-from bot.telegram.casework import refresh_card, staff_note
+from bot.telegram.casework import close_topic, refresh_card, staff_note
 from bot.telegram.runtime import Context, Runtime, runtime_of
 
 log = logging.getLogger(__name__)
@@ -23,12 +23,10 @@ def staff_name(user: User | None) -> str:
 async def on_reply(update: Update, context: Context) -> None:
     """An administrator replied to a case message: deliver the answer to the patient."""
     message = update.effective_message
-    if message is None or message.reply_to_message is None:
+    if message is None:
         return
     runtime = runtime_of(context)
-    case_id = await runtime.store.telegram.case_of_message(
-        message.chat_id, message.reply_to_message.message_id
-    )
+    case_id = await case_of(runtime, message)
     if case_id is None:
         return
     case = await runtime.store.cases.get(case_id)
@@ -67,6 +65,19 @@ async def on_reply(update: Update, context: Context) -> None:
             f"Case #{case.id}: that reply could not be delivered "
             "yet; it will be retried, or the patient has blocked the bot.",
         )
+
+
+async def case_of(runtime: Runtime, message: Message) -> int | None:
+    """The case a staff message is about: the message it replies to, or its forum topic."""
+    if message.reply_to_message is not None:
+        case_id = await runtime.store.telegram.case_of_message(
+            message.chat_id, message.reply_to_message.message_id
+        )
+        if case_id is not None:
+            return case_id
+    if message.is_topic_message and message.message_thread_id is not None:
+        return await runtime.store.cases.open_case_in_thread(message.message_thread_id)
+    return None
 
 
 async def on_button(update: Update, context: Context) -> None:
@@ -112,10 +123,8 @@ async def on_close_command(update: Update, context: Context) -> None:
     case_id: int | None = None
     if context.args and context.args[0].lstrip("#").isdigit():
         case_id = int(context.args[0].lstrip("#"))
-    elif message.reply_to_message is not None:
-        case_id = await runtime.store.telegram.case_of_message(
-            message.chat_id, message.reply_to_message.message_id
-        )
+    else:
+        case_id = await case_of(runtime, message)
     if case_id is None:
         await runtime.courier.send(
             message.chat_id,
@@ -142,6 +151,7 @@ async def close_case(runtime: Runtime, case_id: int, user: User | None) -> bool:
         await runtime.courier.send(patient.chat_id, text, "patient_reply", patient_id=patient.id)
         await runtime.store.conversations.record_message(patient.id, "out", text)
     await refresh_card(runtime, case_id)
+    await close_topic(runtime, case)
     log.info("case=%s closed", case_id)
     return True
 
