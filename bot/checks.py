@@ -147,7 +147,9 @@ def _bundles_missing_parts(knowledge: Knowledge) -> list[Problem]:
             continue
         bundle = knowledge.bundles[script.bundle]
         described = " ".join(
-            f"{part} {knowledge.components[part].name}".lower() for part in bundle.parts
+            f"{part} {knowledge.components[part].name}".lower()
+            for part in bundle.parts
+            if part in knowledge.components
         )
         for what, pattern in needs.items():
             if not re.search(pattern, described):

@@ -197,7 +197,11 @@ def typed_price_pattern(clinic: Clinic) -> re.Pattern[str]:
 
 
 def load_knowledge(intents_dir: Path, replies_dir: Path) -> tuple[Knowledge | None, list[Problem]]:
-    """Load and cross-check every data file; Knowledge is None when any error was found."""
+    """Load and cross-check every data file.
+
+    Knowledge is None only when a file could not be read at all; otherwise it comes back with
+    the problems, so the linter can look further. Use it only if no problem is an error.
+    """
     collect = _Collector()
     intents, out_of_scope, vocabulary, origins, example_origins = _load_intents(
         collect, intents_dir
@@ -245,8 +249,7 @@ def load_knowledge(intents_dir: Path, replies_dir: Path) -> tuple[Knowledge | No
     if offers_file is not None:
         _check_offers(collect, offers_path, offers_file, offers_doc, intents)
 
-    has_errors = any(problem.severity == "error" for problem in collect.problems)
-    if has_errors or clinic_file is None or services_file is None or offers_file is None:
+    if clinic_file is None or services_file is None or offers_file is None:
         return None, sorted(collect.problems)
     locations = {"clinic": Where(replies_dir / "clinic.yaml", 1)}
     for name in clinic_file.bundles:
@@ -281,8 +284,9 @@ def load_knowledge(intents_dir: Path, replies_dir: Path) -> tuple[Knowledge | No
 def load_or_raise(intents_dir: Path, replies_dir: Path) -> Knowledge:
     """Load the data or raise KnowledgeError with every problem."""
     knowledge, problems = load_knowledge(intents_dir, replies_dir)
-    if knowledge is None:
-        raise KnowledgeError([p for p in problems if p.severity == "error"])
+    errors = [problem for problem in problems if problem.severity == "error"]
+    if knowledge is None or errors:
+        raise KnowledgeError(errors)
     return knowledge
 
 
