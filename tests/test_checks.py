@@ -122,3 +122,12 @@ def test_asking_for_a_review_is_an_error(data_copy: tuple[Path, Path]) -> None:
         text[:at] + '    - "Glad to help! Please leave us a review."\n' + text[at:]
     )
     assert any("pressures the patient" in e for e in problems(data_copy))
+
+
+def test_one_run_reports_loader_and_linter_errors_together(data_copy: tuple[Path, Path]) -> None:
+    _, replies = data_copy
+    edit(replies / "conversation.yaml", "assistant of {clinic_name}", "assistant of {clinic}")
+    edit(replies / "offers.yaml", "    ends: 2027-06-30\n", "")
+    found = problems(data_copy)
+    assert any("unknown placeholder {clinic}" in e for e in found)
+    assert any("has no end date" in e for e in found)
