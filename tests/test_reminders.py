@@ -323,3 +323,32 @@ async def test_staff_actions_are_audited_with_staff_id(api: FakeBotApi, bot: Any
         ("staff:900", "take"),
         ("staff:900", "close"),
     } <= actions
+
+
+async def test_a_reminder_missed_while_down_is_sent_on_start_or_skipped_if_too_late(
+    api: FakeBotApi, tmp_path: Path, knowledge: Knowledge, clock: Clock
+) -> None:
+    settings = settings_for(api, tmp_path / "bot.sqlite3")
+    first = build_application(settings, knowledge, retry_policy=FAST_RETRIES, clock=clock)
+    async with running(first, poll_timeout=1):
+        await agree_to(api, "appointment")
+        card = await open_case(api, PATIENT, "please let me talk to a person", first)
+        await staff_says(api, "/remind appointment 2026-12-03 14:30 Dr. Kim", card.message_id)
+        await staff_closes(api, card.message_id)
+
+    clock.set(2026, 12, 3, 12, 45)  # the bot was down through the day-before reminder
+    second = build_application(settings, knowledge, retry_policy=FAST_RETRIES, clock=clock)
+    async with running(second, poll_timeout=1):
+        # No explicit call: the scheduler's first run after start finds what was missed.
+        sent = await api.wait_for(
+            lambda r: r.chat_id == PATIENT and "today at 14:30" in (r.text or ""), timeout=10
+        )
+        store = runtime(second).store
+        patient = await store.patients.find(f"telegram:{PATIENT}")
+        reminders = await store.contact.reminders_of(patient.id)
+    assert [(r.template, r.status) for r in reminders] == [
+        ("reminder_appointment_day_before", "skipped"),
+        ("reminder_appointment_soon", "sent"),
+    ]
+    assert reminders[0].status_reason == "too late to be useful"
+    assert "Dr. Kim" in (sent.text or "")
