@@ -196,12 +196,16 @@ class Component(Strict):
     @property
     def low(self) -> Decimal:
         """The lowest this part can cost."""
-        return self.price if self.price is not None else self.min  # type: ignore[return-value]
+        low = self.price if self.price is not None else self.min
+        assert low is not None  # the validator guarantees a price or a range
+        return low
 
     @property
     def high(self) -> Decimal:
         """The highest this part can cost."""
-        return self.price if self.price is not None else self.max  # type: ignore[return-value]
+        high = self.price if self.price is not None else self.max
+        assert high is not None
+        return high
 
 
 class Bundle(Strict):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 
 from bot.store.database import Database, to_db_time, utc_now
@@ -106,8 +107,7 @@ class CaseRepository:
         )
 
 
-def _case(row: object) -> HandoffCase:
-    data = dict(row)  # type: ignore[call-overload]
+def _case(data: sqlite3.Row) -> HandoffCase:
     return HandoffCase(
         id=data["id"],
         patient_id=data["patient_id"],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from dataclasses import dataclass
 
 from bot.store.database import Database, from_db_time, to_db_time, utc_now
@@ -221,8 +222,7 @@ class ContactRepository:
             return cursor.rowcount == 1
 
 
-def _reminder(row: object) -> Reminder:
-    data = dict(row)  # type: ignore[call-overload]
+def _reminder(data: sqlite3.Row) -> Reminder:
     return Reminder(
         id=data["id"],
         patient_id=data["patient_id"],
@@ -238,8 +238,7 @@ def _reminder(row: object) -> Reminder:
     )
 
 
-def _task(row: object) -> StaffTask:
-    data = dict(row)  # type: ignore[call-overload]
+def _task(data: sqlite3.Row) -> StaffTask:
     return StaffTask(
         id=data["id"],
         patient_id=data["patient_id"],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass
 
 from bot.store.database import Database, to_db_time, utc_now
@@ -81,8 +82,7 @@ class PatientRepository:
         )
 
 
-def _patient(row: object) -> Patient:
-    data = dict(row)  # type: ignore[call-overload]
+def _patient(data: sqlite3.Row) -> Patient:
     choices = json.loads(data["pending_choices"]) if data["pending_choices"] else []
     return Patient(
         id=data["id"],

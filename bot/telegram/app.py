@@ -10,6 +10,7 @@ import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import Update
@@ -37,6 +38,8 @@ from bot.telegram.runtime import RUNTIME_KEY, Context, Runtime, runtime_of
 
 log = logging.getLogger(__name__)
 
+BotApplication = Application[Any, Any, Any, Any, Any, Any]
+
 STAFF_COMMANDS = ["close", "cases", "card", "take", "preview", "unmatched", "remind", "task"]
 OUTBOX_RETRY_SECONDS = 20.0
 REMINDER_CHECK_SECONDS = 30.0
@@ -57,7 +60,7 @@ def build_application(
     *,
     retry_policy: RetryPolicy | None = None,
     clock: Callable[[], dt.datetime] = utc_now,
-) -> Application:  # type: ignore[type-arg]
+) -> BotApplication:
     """Assemble the bot: the core, the database hooks, every handler and the periodic jobs."""
     builder = (
         Application.builder()
@@ -152,13 +155,13 @@ def _reminder_scheduler(runtime: Runtime) -> ReminderScheduler:
     )
 
 
-async def _open_resources(application: Application) -> None:  # type: ignore[type-arg]
+async def _open_resources(application: BotApplication) -> None:
     runtime = runtime_of(application)
     await runtime.store.open()
     log.info("database open: %s", runtime.settings.database_path)
 
 
-async def _close_resources(application: Application) -> None:  # type: ignore[type-arg]
+async def _close_resources(application: BotApplication) -> None:
     await runtime_of(application).store.close()
 
 
@@ -248,11 +251,11 @@ class Webhook:
 
 @asynccontextmanager
 async def running(
-    application: Application,  # type: ignore[type-arg]
+    application: BotApplication,
     poll_interval: float = 0.0,
     poll_timeout: int = 10,
     webhook: Webhook | None = None,
-) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+) -> AsyncIterator[BotApplication]:
     """Initialise (checks the token), open resources, then poll or serve the webhook."""
     await application.initialize()
     try:

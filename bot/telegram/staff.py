@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Message, Update, User
+from telegram import CallbackQuery, Message, Update, User
 from telegram.error import TelegramError
 
 from bot.telegram.casework import close_topic, refresh_card, staff_note
@@ -47,18 +47,21 @@ async def on_reply(update: Update, context: Context) -> None:
         )
         await refresh_card(runtime, case.id)
     if message.text:
-        sent = await runtime.courier.send(
-            patient.chat_id, message.text, "staff_reply", patient_id=patient.id
+        delivered = bool(
+            await runtime.courier.send(
+                patient.chat_id, message.text, "staff_reply", patient_id=patient.id
+            )
         )
         await runtime.store.conversations.record_message(patient.id, "out", message.text)
     else:
-        sent = []
         try:
-            sent = [await message.copy(patient.chat_id)]  # type: ignore[list-item]
+            await message.copy(patient.chat_id)
+            delivered = True
         except TelegramError as error:
             log.warning("case=%s staff media not copied: %s", case.id, type(error).__name__)
-    log.info("case=%s staff reply delivered=%s", case.id, bool(sent))
-    if not sent:
+            delivered = False
+    log.info("case=%s staff reply delivered=%s", case.id, delivered)
+    if not delivered:
         await staff_note(
             runtime,
             case.id,
@@ -184,8 +187,8 @@ async def on_chat_id_command(update: Update, context: Context) -> None:
     )
 
 
-async def _answer(query: object, text: str) -> None:
+async def _answer(query: CallbackQuery, text: str) -> None:
     try:
-        await query.answer(text, show_alert=True)  # type: ignore[attr-defined]
+        await query.answer(text, show_alert=True)
     except TelegramError as error:
         log.info("callback answer failed: %s", type(error).__name__)
