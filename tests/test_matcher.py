@@ -44,6 +44,8 @@ def test_typos_still_match(brain: Brain, text: str, intent: str) -> None:
         "tooth knocked out playing football what do i do",
         "bleeding wont stop after extraction",
         "i have a fever after my root canal yesterday",
+        "i think i have an infection, my jaw hurts badly and i have a temperature",
+        "I'm in agony",
     ],
 )
 def test_emergencies_are_never_missed(brain: Brain, text: str) -> None:
@@ -54,6 +56,13 @@ def test_emergencies_are_never_missed(brain: Brain, text: str) -> None:
     "text", ["asdfgh", "what's the weather tomorrow", "ok", "who won the game"]
 )
 def test_off_topic_has_no_intent(brain: Brain, text: str) -> None:
+    assert brain.matcher.match(text).intent is None
+
+
+@pytest.mark.parametrize(
+    "text", ["my ankle got swollen after the hike", "my thumb is infected from a splinter"]
+)
+def test_swelling_elsewhere_in_the_body_is_not_a_dental_emergency(brain: Brain, text: str) -> None:
     assert brain.matcher.match(text).intent is None
 
 
