@@ -133,3 +133,10 @@ def test_a_bad_setting_is_named_not_a_traceback() -> None:
     result = frontdesk("chat", env={"TIMEZONE": "Mars/Base"})
     assert result.returncode == 2
     assert "setting TIMEZONE" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_copy_of_env_example_works_as_it_is(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text((PROJECT / ".env.example").read_text())
+    result = frontdesk("chat", stdin="hello\n", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "assistant" in result.stdout
