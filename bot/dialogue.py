@@ -321,12 +321,7 @@ class FrontDesk:
 
     async def _did_you_mean(self, patient: Patient, match: Match) -> Outcome:
         outcome = Outcome()
-        options = [match.intent, *(alt.intent for alt in match.alternatives)][:3]
-        choices = tuple(
-            Choice(self.brain.knowledge.intents[name].description.split(":")[0], f"intent:{name}")
-            for name in options
-            if name is not None
-        )
+        choices = did_you_mean_choices(self.brain.knowledge, match)
         await self.store.patients.update(
             patient.id, pending_choices=[choice.value for choice in choices]
         )
@@ -356,7 +351,7 @@ class FrontDesk:
         await self.store.audit.record(f"patient:{patient.id}", "handoff", f"case:{case.id}")
         log.info("patient=%s handoff case=%s reason=%s", patient.id, case.id, reason)
         outcome.intent = outcome.intent or reason
-        key = "handoff_emergency" if reason == "emergency" else "handoff"
+        key = handoff_reply_key(reason)
         outcome.say(self.brain.replies.text(key, case.id))
         outcome.effects.append(HandoffOpened(case.id, reason, new))
         return outcome
@@ -422,6 +417,21 @@ class FrontDesk:
         return outcome
 
 
+def did_you_mean_choices(knowledge: Knowledge, match: Match) -> tuple[Choice, ...]:
+    """Up to three intents to choose from, each labelled by its description."""
+    options = [match.intent, *(alt.intent for alt in match.alternatives)][:3]
+    return tuple(
+        Choice(knowledge.intents[name].description.split(":")[0], f"intent:{name}")
+        for name in options
+        if name is not None
+    )
+
+
+def handoff_reply_key(reason: str) -> str:
+    """An emergency gets the reply with the phone numbers; any other handoff the plain one."""
+    return "handoff_emergency" if reason == "emergency" else "handoff"
+
+
 def preview(brain: Brain, text: str, today: dt.date) -> tuple[Match, list[OutgoingMessage]]:
     """What a new patient writing `text` would get: nothing is recorded (for managers)."""
     match = brain.matcher.match(text)
@@ -430,15 +440,11 @@ def preview(brain: Brain, text: str, today: dt.date) -> tuple[Match, list[Outgoi
     if match.intent is None:
         return match, [OutgoingMessage(replies.text("not_understood"))]
     if match.ambiguous:
-        options = [match.intent, *(alt.intent for alt in match.alternatives)][:3]
-        choices = tuple(
-            Choice(intents[name].description.split(":")[0], f"intent:{name}") for name in options
-        )
+        choices = did_you_mean_choices(brain.knowledge, match)
         return match, [OutgoingMessage(replies.text("did_you_mean"), choices)]
     definition = intents.get(match.intent)
     if definition is not None and definition.kind == IntentKind.HANDOFF:
-        key = "handoff_emergency" if match.intent == "emergency" else "handoff"
-        return match, [OutgoingMessage(replies.text(key))]
+        return match, [OutgoingMessage(replies.text(handoff_reply_key(match.intent)))]
     if match.intent == "greeting":
         return match, [OutgoingMessage(replies.text("greeting_first"))]
     if replies.has_service(match.intent):
