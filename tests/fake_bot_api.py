@@ -130,6 +130,23 @@ class CallRecord:
     result: Any = None
 
 
+#: Message fields that a copy or forward does not take over from its source.
+_NOT_COPIED = frozenset(
+    {
+        "message_id",
+        "from",
+        "date",
+        "chat",
+        "reply_to_message",
+        "reply_markup",
+        "edit_date",
+        "forward_origin",
+        "message_thread_id",
+        "is_topic_message",
+    }
+)
+
+
 @dataclass
 class SentRecord:
     """One successful message-producing (send/copy/forward) or message-editing call."""
@@ -1164,19 +1181,7 @@ class FakeBotApi:
         """Handle copyMessage (returns a MessageId)."""
         chat = self._prepare_send("copyMessage", params)
         source = self._source_message(params, "copy")
-        skip = {
-            "message_id",
-            "from",
-            "date",
-            "chat",
-            "reply_to_message",
-            "reply_markup",
-            "edit_date",
-            "forward_origin",
-            "message_thread_id",
-            "is_topic_message",
-        }
-        content = {k: copy.deepcopy(v) for k, v in source.items() if k not in skip}
+        content = {k: copy.deepcopy(v) for k, v in source.items() if k not in _NOT_COPIED}
         raw: str | None = content.get("text")
         if "caption" in params and "text" not in content:
             raw = str(params["caption"])
@@ -1193,19 +1198,7 @@ class FakeBotApi:
         """Handle forwardMessage."""
         chat = self._prepare_send("forwardMessage", params)
         source = self._source_message(params, "forward")
-        skip = {
-            "message_id",
-            "from",
-            "date",
-            "chat",
-            "reply_to_message",
-            "reply_markup",
-            "edit_date",
-            "forward_origin",
-            "message_thread_id",
-            "is_topic_message",
-        }
-        content = {k: copy.deepcopy(v) for k, v in source.items() if k not in skip}
+        content = {k: copy.deepcopy(v) for k, v in source.items() if k not in _NOT_COPIED}
         content["forward_origin"] = source.get("forward_origin") or {
             "type": "user",
             "sender_user": source.get("from", bot),

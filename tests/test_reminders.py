@@ -115,6 +115,17 @@ async def agree_to(api: FakeBotApi, kind: str, patient: int = PATIENT) -> None:
     assert "noted" in confirmation or "recorded" in confirmation
 
 
+async def appointment_recorded(api: FakeBotApi, bot: Any, request: str) -> tuple[Any, str]:
+    """Consent to appointment reminders, a case, and an appointment on 2026-12-03 at 14:30.
+
+    Returns the case card and the administrator's answer to /remind.
+    """
+    await agree_to(api, "appointment")
+    card = await open_case(api, PATIENT, request, bot)
+    answer = await staff_says(api, "/remind appointment 2026-12-03 14:30 Dr. Kim", card.message_id)
+    return card, answer
+
+
 async def reminders_to(api: FakeBotApi, bot: Any, patient: int = PATIENT) -> list[str]:
     """Every reminder text the patient received (the outbox knows which sends were reminders)."""
     rows = await runtime(bot).store.database.fetch_all(
@@ -166,11 +177,7 @@ async def test_consent_then_appointment_gives_exactly_two_reminders_across_a_res
     settings = settings_for(api, tmp_path / "bot.sqlite3")
     first = build_application(settings, knowledge, retry_policy=FAST_RETRIES, clock=clock)
     async with running(first, poll_timeout=1):
-        await agree_to(api, "appointment")
-        card = await open_case(api, PATIENT, "i want to talk to a person", first)
-        answer = await staff_says(
-            api, "/remind appointment 2026-12-03 14:30 Dr. Kim", card.message_id
-        )
+        card, answer = await appointment_recorded(api, first, "i want to talk to a person")
         assert "Wed 02 Dec 14:30" in answer and "Thu 03 Dec 12:30" in answer
         assert "NOT agreed" not in answer
         await staff_closes(api, card.message_id)
@@ -225,9 +232,7 @@ async def test_nothing_is_sent_in_quiet_hours(api: FakeBotApi, bot: Any, clock: 
 async def test_stop_cancels_pending_reminders_and_confirms(
     api: FakeBotApi, bot: Any, clock: Clock
 ) -> None:
-    await agree_to(api, "appointment")
-    card = await open_case(api, PATIENT, "please get me a real person", bot)
-    await staff_says(api, "/remind appointment 2026-12-03 14:30 Dr. Kim", card.message_id)
+    card, _ = await appointment_recorded(api, bot, "please get me a real person")
     await staff_closes(api, card.message_id)
     confirmation = await say(api, "stop sending me messages")
     assert "start" in confirmation.lower()
@@ -242,9 +247,7 @@ async def test_stop_cancels_pending_reminders_and_confirms(
 async def test_a_403_on_a_reminder_opts_the_patient_out(
     api: FakeBotApi, bot: Any, clock: Clock
 ) -> None:
-    await agree_to(api, "appointment")
-    card = await open_case(api, PATIENT, "connect me with a person", bot)
-    await staff_says(api, "/remind appointment 2026-12-03 14:30 Dr. Kim", card.message_id)
+    await appointment_recorded(api, bot, "connect me with a person")
     api.block(PATIENT)
     clock.set(2026, 12, 2, 14, 30)
     await runtime(bot).scheduler.run_due(clock())
@@ -331,9 +334,7 @@ async def test_a_reminder_missed_while_down_is_sent_on_start_or_skipped_if_too_l
     settings = settings_for(api, tmp_path / "bot.sqlite3")
     first = build_application(settings, knowledge, retry_policy=FAST_RETRIES, clock=clock)
     async with running(first, poll_timeout=1):
-        await agree_to(api, "appointment")
-        card = await open_case(api, PATIENT, "please let me talk to a person", first)
-        await staff_says(api, "/remind appointment 2026-12-03 14:30 Dr. Kim", card.message_id)
+        card, _ = await appointment_recorded(api, first, "please let me talk to a person")
         await staff_closes(api, card.message_id)
 
     clock.set(2026, 12, 3, 12, 45)  # the bot was down through the day-before reminder
