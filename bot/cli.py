@@ -6,14 +6,17 @@ import argparse
 import asyncio
 import json
 import logging
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from pydantic import ValidationError
+from pydantic_settings import SettingsError
 
-from bot.config import Settings
+from bot.config import Settings, database_path_problem
 from bot.loader import Knowledge, KnowledgeError, Problem, load_or_raise
+from bot.logs import configure_logging
 
 log = logging.getLogger("bot")
 
@@ -46,13 +49,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings()
     except ValidationError as error:
         for detail in error.errors():
-            name = ".".join(str(step) for step in detail["loc"]).upper()
-            print(f"frontdesk: setting {name}: {detail['msg']}", file=sys.stderr)
+            name, message = _setting_problem(detail["loc"], detail["msg"])
+            print(f"frontdesk: setting {name}: {message}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level.upper() if arguments.command == "run" else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
+    except SettingsError as error:
+        found = re.search(r'field "([^"]+)"', str(error))
+        name = found[1].upper() if found else "?"
+        reason = error.__cause__ or error
+        print(f"frontdesk: setting {name}: cannot be read ({reason})", file=sys.stderr)
+        return 2
+    if arguments.command in {"chat", "run", "unmatched"}:
+        problem = database_path_problem(settings.database_path)
+        if problem is not None:
+            print(f"frontdesk: setting DATABASE_PATH: {problem}", file=sys.stderr)
+            return 2
+    configure_logging(
+        settings.log_level if arguments.command == "run" else "WARNING",
+        settings.telegram_bot_token.get_secret_value(),
+        settings.library_log_level,
     )
     try:
         if arguments.command == "check":
@@ -84,6 +98,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     return 2
+
+
+def _setting_problem(location: tuple[int | str, ...], message: str) -> tuple[str, str]:
+    """The environment variable's name and a readable reason from one validation error."""
+    name = str(location[0]).upper() if location else "?"
+    message = message.removeprefix("Value error, ")
+    if len(location) > 1 and isinstance(location[1], int):
+        message = f"entry {location[1] + 1}: {message}"
+    return name, message
 
 
 def _print_problems(problems: Sequence[Problem]) -> None:

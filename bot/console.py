@@ -56,7 +56,10 @@ async def run_console(
         if text == "/close":
             print(await _close_case(front_desk, external_id), file=stdout)
             continue
-        outcome = await front_desk.handle_text(external_id, text)
+        async with front_desk.store.unit_of_work():
+            outcome = await front_desk.handle_text(external_id, text)
+        if front_desk.store.database.checkpoint_wanted:
+            await front_desk.store.database.checkpoint()
         for rendered in render(outcome):
             print(rendered, file=stdout)
         stdout.flush()

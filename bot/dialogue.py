@@ -96,9 +96,10 @@ class OptedIn:
 
 @dataclass(frozen=True)
 class DataErased:
-    """The patient's data was erased; an open case, if any, is named."""
+    """The patient's data was erased; an open case, if any, is named, and every case shown."""
 
     case_id: int | None
+    all_case_ids: tuple[int, ...] = ()
 
 
 Effect = HandoffOpened | RelayedToStaff | OfferShown | OptedOut | OptedIn | DataErased
@@ -261,7 +262,9 @@ class FrontDesk:
             if argument == "yes":
                 return await self._erase(patient)
             return await self._forget_me_cancelled(patient)
-        log.info("patient=%s stale choice kind=%s", patient.id, kind)
+        # The button data may be forged: log only whether it claimed to be an intent.
+        shown = "intent" if kind == "intent" else "unknown"
+        log.info("patient=%s stale choice kind=%s", patient.id, shown)
         outcome.say(self.brain.replies.text("not_understood"), (self._person_choice(),))
         return outcome
 
@@ -410,8 +413,9 @@ class FrontDesk:
     async def _erase(self, patient: Patient) -> Outcome:
         outcome = Outcome(intent="forget_me")
         case = await self.store.cases.open_for_patient(patient.id)
+        every_case = tuple(each.id for each in await self.store.cases.cases_of(patient.id))
         await self.store.erase_patient(patient.id)
-        outcome.effects.append(DataErased(case.id if case else None))
+        outcome.effects.append(DataErased(case.id if case else None, every_case))
         outcome.say(self.brain.replies.text("forget_me_done"))
         log.info("patient data erased case=%s", case.id if case else None)
         return outcome

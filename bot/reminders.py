@@ -109,7 +109,11 @@ def reminder_text(replies: ReplyBook, reminder: Reminder, zone: ZoneInfo) -> str
     )
 
 
-SendToPatient = Callable[[Patient, str], Awaitable[bool]]
+class _NotQueued(Exception):
+    """The reminder could not be queued (no chat, or already queued): nothing was written."""
+
+
+SendToPatient = Callable[[Patient, str, int], Awaitable[int | None]]
 PostTask = Callable[[StaffTask, Patient], Awaitable[None]]
 
 
@@ -139,15 +143,21 @@ class ReminderScheduler:
         local = now.astimezone(zone)
         quiet = self.quiet.contains(local.timetz().replace(tzinfo=None))
         for reminder in await self.store.contact.due_reminders(now):
-            outcome = await self._handle(reminder, now, quiet, zone)
+            try:
+                outcome = await self._handle(reminder, now, quiet, zone)
+            except _NotQueued:
+                outcome = "skipped"
             counts[outcome] += 1
         if not quiet:
             for task in await self.store.contact.due_tasks(local.date()):
                 patient = await self.store.patients.by_id(task.patient_id)
-                if patient is not None and await self.store.contact.mark_task_posted(task.id):
-                    await self._post_task(task, patient)
-                    await self.store.audit.record("bot", "task_posted", f"task:{task.id}")
-                    counts["tasks"] += 1
+                if patient is None:
+                    continue
+                async with self.store.unit_of_work():
+                    if await self.store.contact.mark_task_posted(task.id):
+                        await self._post_task(task, patient)
+                        await self.store.audit.record("bot", "task_posted", f"task:{task.id}")
+                        counts["tasks"] += 1
         return counts
 
     async def _handle(
@@ -169,10 +179,13 @@ class ReminderScheduler:
         if quiet:
             return "waiting"
         assert patient is not None
-        # Claimed before sending: a crash in between loses one reminder rather than
-        # sending it twice. The outbox then carries it to Telegram.
-        if not await contact.finish_reminder(reminder.id, "sent", None):
-            return "skipped"
-        await self._send(patient, reminder_text(self._replies(), reminder, zone))
-        log.info("reminder=%s sent patient=%s", reminder.id, patient.id)
+        # Queued and marked in one unit of work; it counts as sent only when Telegram accepts
+        # it (the outbox records that), so a crash neither loses nor repeats it.
+        async with self.store.unit_of_work():
+            outbox_id = await self._send(
+                patient, reminder_text(self._replies(), reminder, zone), reminder.id
+            )
+            if outbox_id is None or not await contact.queue_reminder(reminder.id, outbox_id):
+                raise _NotQueued
+        log.info("reminder=%s queued patient=%s", reminder.id, patient.id)
         return "sent"

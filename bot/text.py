@@ -11,8 +11,16 @@ from rapidfuzz import fuzz, process, utils
 
 _WORD = re.compile(r"[^\W_]+")
 _APOSTROPHES = re.compile(r"(\w)['’`](\w)")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 MIN_SNAP_LENGTH = 4
 SNAP_CUTOFF = 80.0
+
+
+def without_lone_surrogates(text: str) -> str:
+    """The text with lone UTF-16 surrogates as U+FFFD (a split pair rejoined), else as is."""
+    if _SURROGATE.search(text) is None:
+        return text
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
 def words(text: str) -> list[str]:

@@ -29,7 +29,9 @@ EDIT_METHODS = frozenset({"editMessageText", "editMessageReplyMarkup"})
 # Methods that target a chat and therefore fail with 403 when that chat is blocked.
 BLOCKABLE_METHODS = SEND_METHODS | EDIT_METHODS | {"sendChatAction"}
 
+# Telegram counts these limits in UTF-16 code units (an emoji outside the BMP counts 2).
 MAX_TEXT_LENGTH = 4096
+MAX_CAPTION_LENGTH = 1024
 MAX_CALLBACK_DATA_BYTES = 64
 CHAT_ACTIONS = frozenset(
     {
@@ -162,6 +164,8 @@ class SentRecord:
     parse_mode: str | None = None
     plain_text: str | None = None
     message: JSONDict = field(default_factory=dict)
+    #: When the fake accepted the call (time.monotonic()), to measure how long a user waited.
+    at: float = field(default_factory=time.monotonic)
 
     @property
     def is_edit(self) -> bool:
@@ -193,6 +197,18 @@ class _FailRule:
 
 
 @dataclass
+class _ChatFailRule:
+    """A queued failure for the next calls that target one chat."""
+
+    chat_id: int
+    methods: frozenset[str]
+    code: int
+    description: str
+    retry_after: int | None
+    remaining: int | None  # None: until clear_failures()
+
+
+@dataclass
 class _RandomFailures:
     """Configuration for random failures of some methods."""
 
@@ -219,6 +235,11 @@ class _Queued:
 def _update_type(update: JSONDict) -> str | None:
     """Return the update's payload key (message, callback_query, ...)."""
     return next((k for k in update if k != "update_id"), None)
+
+
+def utf16_length(text: str) -> int:
+    """Length as Telegram counts it: UTF-16 code units (2 for a character outside the BMP)."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def _byte_offset(text: str, index: int) -> int:
@@ -531,6 +552,7 @@ class FakeBotApi:
         self._allowed_updates: list[str] | None = None
         self._poll_generation = 0
         self._fail_rules: dict[str, list[_FailRule]] = {}
+        self._chat_fail_rules: list[_ChatFailRule] = []
         self._random_failures: _RandomFailures | None = None
         self._event = asyncio.Event()
         self._closing = False
@@ -689,7 +711,7 @@ class FakeBotApi:
                 raise BotApiError(401, "Unauthorized")
             if handler is None:
                 raise BotApiError(404, "Not Found: method not found")
-            self._maybe_fail(name)
+            self._maybe_fail(name, call.params)
             try:
                 result = await handler(call.params, self.bot_user(token))
             except BotApiError:
@@ -751,9 +773,42 @@ class FakeBotApi:
             random.Random(seed),
         )
 
+    def fail_chat(
+        self,
+        chat_id: int,
+        error_code: int,
+        description: str | None = None,
+        retry_after: int | None = None,
+        times: int | None = 1,
+        methods: Iterable[str] = BLOCKABLE_METHODS,
+    ) -> None:
+        """Make the next ``times`` calls of ``methods`` that target ``chat_id`` fail.
+
+        Only calls whose ``chat_id`` parameter is this chat are refused; every other chat is
+        served normally (as when Telegram throttles one flooding chat with 429 retry_after).
+        ``times=None`` keeps refusing until clear_failures(). Rules for one chat apply before
+        fail_next and fail_rate rules; a 429 without ``retry_after`` gets retry_after=1.
+        """
+        if error_code == 429 and retry_after is None:
+            retry_after = 1
+        text = description or DEFAULT_DESCRIPTIONS.get(error_code, f"Error {error_code}").format(
+            retry_after=retry_after
+        )
+        self._chat_fail_rules.append(
+            _ChatFailRule(
+                chat_id,
+                frozenset(self._canonical(m) for m in methods),
+                error_code,
+                text,
+                retry_after,
+                times,
+            )
+        )
+
     def clear_failures(self) -> None:
-        """Drop all fail_next rules and random failures."""
+        """Drop all fail_next, fail_chat rules and random failures."""
         self._fail_rules.clear()
+        self._chat_fail_rules.clear()
         self._random_failures = None
 
     def block(self, chat_id: int) -> None:
@@ -775,8 +830,16 @@ class FakeBotApi:
         params = {"retry_after": retry_after} if code == 429 and retry_after is not None else None
         return BotApiError(code, description, params)
 
-    def _maybe_fail(self, method: str) -> None:
+    def _maybe_fail(self, method: str, params: JSONDict) -> None:
         """Raise an injected failure for this call, if any is due."""
+        target = _as_int(params.get("chat_id"))
+        for chat_rule in self._chat_fail_rules:
+            if chat_rule.chat_id == target and method in chat_rule.methods:
+                if chat_rule.remaining is not None:
+                    chat_rule.remaining -= 1
+                    if chat_rule.remaining <= 0:
+                        self._chat_fail_rules.remove(chat_rule)
+                raise self._error(chat_rule.code, chat_rule.description, chat_rule.retry_after)
         rules = self._fail_rules.get(method)
         if rules:
             rule = rules[0]
@@ -941,7 +1004,7 @@ class FakeBotApi:
         plain = render_text(raw, params.get("parse_mode"), validate=self.validate_markup)
         if not plain.strip():
             raise BotApiError(400, "Bad Request: message text is empty")
-        if len(plain) > MAX_TEXT_LENGTH:
+        if utf16_length(plain) > MAX_TEXT_LENGTH:
             raise BotApiError(400, "Bad Request: message is too long")
         return raw, plain
 
@@ -1188,6 +1251,8 @@ class FakeBotApi:
             content["caption"] = render_text(
                 raw, params.get("parse_mode"), validate=self.validate_markup
             )
+            if utf16_length(content["caption"]) > MAX_CAPTION_LENGTH:
+                raise BotApiError(400, "Bad Request: message caption is too long")
         elif "text" not in content:
             raw = content.get("caption")
         message, reply_to_id = self._bot_message(chat, bot, params, content)
@@ -1483,6 +1548,27 @@ class FakeBotApi:
             },
         }
         return self._enqueue(update)
+
+    def edit_user_message(self, update: JSONDict, text: str) -> JSONDict:
+        """Queue an ``edited_message`` update: the user edited the message of ``update``.
+
+        ``update`` is what user_message() returned. The stored message takes the new text (or
+        caption, for media) and an ``edit_date``, as Telegram shows it afterwards.
+        """
+        original = update.get("message") or update.get("edited_message")
+        if not isinstance(original, dict):
+            raise ValueError("only a message can be edited")
+        key = (int(original["chat"]["id"]), int(original["message_id"]))
+        stored = self._messages.get(key)
+        if stored is None:
+            raise ValueError(f"message {key} is unknown to the fake")
+        field_name = "text" if "text" in stored or "caption" not in stored else "caption"
+        stored[field_name] = text
+        stored.pop("entities" if field_name == "text" else "caption_entities", None)
+        stored["edit_date"] = max(int(time.time()), int(stored["date"]) + 1)
+        return self._enqueue(
+            {"update_id": self._next_update_id(), "edited_message": copy.deepcopy(stored)}
+        )
 
     def raw_update(self, update: JSONDict) -> JSONDict:
         """Queue an arbitrary update (update_id assigned if missing); return it."""

@@ -140,3 +140,65 @@ def test_a_copy_of_env_example_works_as_it_is(tmp_path: Path) -> None:
     result = frontdesk("chat", stdin="hello\n", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "assistant" in result.stdout
+
+
+def test_bad_settings_stop_run_with_one_line_each_and_no_traceback() -> None:
+    result = frontdesk("run", env={"LOG_LEVEL": "LOUD", "MANAGER_IDS": "notjson"})
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "frontdesk: setting LOG_LEVEL: must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL, "
+        "not 'LOUD'",
+        "frontdesk: setting MANAGER_IDS: 'notjson' is not a Telegram user id; write ids like "
+        "1,2,3 or [1, 2, 3]",
+    ]
+
+
+def test_an_unwritable_database_path_stops_chat_with_one_line() -> None:
+    result = frontdesk("chat", stdin="hello\n", env={"DATABASE_PATH": "/proc/x.sqlite3"})
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("frontdesk: setting DATABASE_PATH: cannot create files in /proc (")
+    assert result.stdout == ""
+
+
+async def test_run_at_debug_logs_neither_message_text_nor_names_nor_the_token(
+    tmp_path: Path,
+) -> None:
+    import asyncio
+    import signal
+
+    from tests.fake_bot_api import FakeBotApi
+
+    token = "7012345678:AAHk3xQ9vL2mN8pR4sT6uW1yZ0bC5dE7fG9"
+    async with FakeBotApi(token=token) as api:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            cwd=PROJECT,
+            env={
+                **os.environ,
+                "TELEGRAM_BOT_TOKEN": token,
+                "TELEGRAM_BASE_URL": api.url,
+                "DATABASE_PATH": str(tmp_path / "x.sqlite3"),
+                "STAFF_CHAT_ID": "-1001234567890",
+                "LOG_LEVEL": "DEBUG",
+            },
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        try:
+            api.user_message(501, "how much is an implant", first_name="Zebedee")
+            api.user_message(501, "Zebedee here, my face is swollen", first_name="Zebedee")
+            await api.wait_for_count(501, 2, timeout=60)
+            await api.wait_for_count(-1001234567890, 1, timeout=30)  # the case card
+        finally:
+            process.send_signal(signal.SIGTERM)
+            _, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
+    err = stderr.decode()
+    assert "intent=implants" in err and "update=" in err
+    assert "Zebedee" not in err
+    assert "implant price" not in err and "swollen" not in err and "how much" not in err
+    assert token not in err and token.partition(":")[2] not in err

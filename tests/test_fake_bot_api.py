@@ -332,3 +332,63 @@ async def test_copy_forward_topics_and_webhook(api: FakeBotApi, bot: Bot) -> Non
     await bot.set_my_commands([("start", "Start"), ("hours", "Opening hours")])
     assert [c.command for c in await bot.get_my_commands()] == ["start", "hours"]
     assert (await bot.get_chat(5)).first_name == "Pat"
+
+
+async def test_text_and_caption_limits_count_utf16_units_like_telegram(
+    api: FakeBotApi, bot: Bot
+) -> None:
+    emoji = "\N{GRINNING FACE}"  # outside the BMP: one character, two UTF-16 units
+    await bot.send_message(3, emoji * 2048)  # 4,096 units: the limit exactly
+    with pytest.raises(BadRequest, match="(?i)message is too long"):
+        await bot.send_message(3, emoji * 2049)  # 2,049 characters but 4,098 units
+    await bot.send_message(3, "a" * 4096)
+    with pytest.raises(BadRequest, match="(?i)message is too long"):
+        await bot.send_message(3, "a" * 4097)
+    photo = api.user_message(5, photo=True)["message"]["message_id"]
+    await bot.copy_message(-100, 5, photo, caption=emoji * 512)  # 1,024 units
+    with pytest.raises(BadRequest, match="(?i)caption is too long"):
+        await bot.copy_message(-100, 5, photo, caption=emoji * 513)
+    assert [len(r.text or "") for r in api.sent] == [2048, 4096, 512]
+
+
+async def test_fail_chat_refuses_only_that_chat(api: FakeBotApi, bot: Bot) -> None:
+    api.fail_chat(8, 429, retry_after=2, times=2)
+    for _ in range(2):
+        with pytest.raises(RetryAfter) as refused:
+            await bot.send_message(8, "to the flooding chat")
+        assert "2 seconds" in str(refused.value)
+        await bot.send_message(9, "another chat is served")
+    await bot.send_message(8, "served again once the rule is used up")
+    assert [r.chat_id for r in api.sent] == [9, 9, 8]
+
+    api.fail_chat(8, 502, times=None)
+    for _ in range(3):
+        with pytest.raises(NetworkError):
+            await bot.send_message(8, "refused until cleared")
+    api.clear_failures()
+    await bot.send_message(8, "served")
+    assert [r.chat_id for r in api.sent] == [9, 9, 8, 8]
+    assert api.sent[0].at <= api.sent[-1].at
+
+
+async def test_an_edited_message_arrives_as_edited_message(api: FakeBotApi) -> None:
+    seen: list[tuple[str, str]] = []
+
+    async def record(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        kind = "edited" if update.edited_message is not None else "new"
+        assert update.effective_message is not None
+        seen.append((kind, update.effective_message.text or ""))
+
+    app = build_app(api)
+    app.add_handler(MessageHandler(filters.ALL, record))
+    async with polling(app):
+        original = api.user_message(12, "see you at 10")
+        api.edit_user_message(original, "see you at 11")
+        await api.wait_drained()
+        for _ in range(100):
+            if len(seen) == 2:
+                break
+            await asyncio.sleep(0.02)
+    assert seen == [("new", "see you at 10"), ("edited", "see you at 11")]
+    stored = api.message(12, original["message"]["message_id"])
+    assert stored is not None and stored["text"] == "see you at 11" and "edit_date" in stored

@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import random
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from rapidfuzz import fuzz
 
+from bot import unmatched
 from bot.config import Settings
 from bot.loader import Knowledge
 from bot.store import Database
 from bot.telegram.app import build_application, running
-from bot.unmatched import parse_since, unmatched_questions
+from bot.text import words
+from bot.unmatched import (
+    SAME_QUESTION,
+    QuestionGroup,
+    UnmatchedQuestion,
+    group_questions,
+    parse_since,
+    unmatched_questions,
+)
 from tests.fake_bot_api import DEFAULT_TOKEN, FakeBotApi
 from tests.test_cli import frontdesk
 from tests.test_telegram import ADMIN, FAST_RETRIES, STAFF, reply_to
@@ -152,3 +165,121 @@ def test_unmatched_command_prints_groups(tmp_path: Path) -> None:
     result = frontdesk("unmatched", "--since", "1d", env=env)
     assert result.returncode == 0, result.stderr
     assert "2 × 'what is the capital of peru'" in result.stdout
+
+
+def one_pair_at_a_time(questions: list[UnmatchedQuestion]) -> list[QuestionGroup]:
+    """The original grouping: each question against every group so far, in Python."""
+    groups: list[tuple[str, QuestionGroup]] = []
+    for question in questions:
+        key = " ".join(words(question.text))
+        if not key:
+            continue
+        group = next((g for k, g in groups if fuzz.token_set_ratio(key, k) >= SAME_QUESTION), None)
+        if group is None:
+            group = QuestionGroup(example=question.text)
+            groups.append((key, group))
+        group.count += 1
+        group.last_seen = question.created_at
+        if question.intent:
+            group.guesses[question.intent] += 1
+    return sorted((g for _, g in groups), key=lambda g: (-g.count, g.example))
+
+
+def random_questions(seed: int, count: int) -> list[UnmatchedQuestion]:
+    """Short questions over a small vocabulary: shared words, subsets, typos and repeats."""
+    rng = random.Random(seed)
+    vocabulary = [
+        "do", "you", "sell", "electric", "toothbrush", "toothbrushes", "tothbrush", "is", "a",
+        "it", "i", "my", "kid", "kids", "park", "parking", "car", "cat", "cats", "who", "mona",
+        "lisa", "painted", "x", "ab", "abc", "abd", "peru", "capital", "what", "the", "of",
+        "école", "ünï", "2", "22",
+    ]  # fmt: skip
+    questions = []
+    for number in range(count):
+        text = " ".join(rng.choice(vocabulary) for _ in range(rng.randint(0, 6)))
+        if rng.random() < 0.2:
+            text = text.upper() + " ?!"
+        intent = rng.choice([None, None, "prices", "hours"])
+        questions.append(UnmatchedQuestion(text, intent, f"2026-11-25T10:{number:05d}"))
+    return questions
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_grouping_matches_comparing_one_pair_at_a_time(seed: int) -> None:
+    questions = random_questions(seed, 400)
+    expected = one_pair_at_a_time(questions)
+    grouped = group_questions(questions)
+    assert [(g.example, g.count, g.guesses, g.last_seen) for g in grouped] == [
+        (g.example, g.count, g.guesses, g.last_seen) for g in expected
+    ]
+
+
+async def test_the_bot_keeps_running_while_questions_are_grouped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def slow_grouping(questions: list[UnmatchedQuestion]) -> list[QuestionGroup]:
+        time.sleep(0.5)  # a long grouping, as with thousands of questions
+        return [QuestionGroup(example=question.text) for question in questions]
+
+    monkeypatch.setattr(unmatched, "group_questions", slow_grouping)
+    database = Database(tmp_path / "u.sqlite3")
+    await database.open()
+    ticks = 0
+
+    async def heartbeat() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.01)
+            ticks += 1
+
+    beating = asyncio.create_task(heartbeat())
+    try:
+        await unmatched_questions(database, parse_since("7d"), retention_days=30)
+    finally:
+        beating.cancel()
+        await database.close()
+    assert ticks >= 20
+
+
+async def test_unmatched_with_a_wrong_period_answers_in_one_line_and_then_works(
+    api: FakeBotApi, bot: Any
+) -> None:
+    await ask(api, 821, "who painted the mona lisa")
+    for command, wrong in [
+        ("/unmatched 99999999999999999999d", "longer than 10 years"),
+        ("/unmatched yesterday", "'yesterday' is not a period"),
+        ("/unmatched 7d 12h", "one period like 7d"),
+    ]:
+        since = len(api.sent)
+        api.user_message(MANAGER, command, chat_id=STAFF, chat_type="supergroup")
+        answer = (await reply_to(api, STAFF, since)).text or ""
+        assert answer.startswith("Use /unmatched [period];") and wrong in answer
+        assert "\n" not in answer
+    since = len(api.sent)
+    api.user_message(MANAGER, "/unmatched 7d", chat_id=STAFF, chat_type="supergroup")
+    report = (await reply_to(api, STAFF, since)).text or ""
+    assert "1 × 'who painted the mona lisa'" in report
+
+
+async def test_preview_without_a_question_answers_the_right_form(
+    api: FakeBotApi, bot: Any
+) -> None:
+    since = len(api.sent)
+    api.user_message(MANAGER, "/preview", chat_id=STAFF, chat_type="supergroup")
+    answer = (await reply_to(api, STAFF, since)).text or ""
+    assert answer == (
+        "Use /preview <a patient's question>, e.g. /preview how much is an implant; "
+        "the question is missing."
+    )
+    since = len(api.sent)
+    api.user_message(
+        MANAGER, "/preview how much is an implant", chat_id=STAFF, chat_type="supergroup"
+    )
+    assert "Intent: implants" in ((await reply_to(api, STAFF, since)).text or "")
+
+
+def test_unmatched_command_refuses_a_period_that_would_overflow(tmp_path: Path) -> None:
+    env = {"DATABASE_PATH": str(tmp_path / "chat.sqlite3")}
+    result = frontdesk("unmatched", "--since", "99999999999999999999d", env=env)
+    assert result.returncode == 2
+    assert "longer than 10 years" in result.stderr and "Traceback" not in result.stderr

@@ -128,6 +128,7 @@ async def appointment_recorded(api: FakeBotApi, bot: Any, request: str) -> tuple
 
 async def reminders_to(api: FakeBotApi, bot: Any, patient: int = PATIENT) -> list[str]:
     """Every reminder text the patient received (the outbox knows which sends were reminders)."""
+    assert await runtime(bot).courier.idle(), "the outbox did not drain"
     rows = await runtime(bot).store.database.fetch_all(
         "SELECT telegram_message_id FROM outbox WHERE purpose = 'reminder' AND status = 'sent' "
         "AND chat_id = ?",
@@ -251,11 +252,13 @@ async def test_a_403_on_a_reminder_opts_the_patient_out(
     api.block(PATIENT)
     clock.set(2026, 12, 2, 14, 30)
     await runtime(bot).scheduler.run_due(clock())
+    assert await runtime(bot).courier.idle()
     store = runtime(bot).store
     patient = await store.patients.find(f"telegram:{PATIENT}")
     assert patient.opted_out and patient.unreachable
-    statuses = [r.status for r in await store.contact.reminders_of(patient.id)]
-    assert statuses == ["sent", "cancelled"]
+    reminders = await store.contact.reminders_of(patient.id)
+    assert [r.status for r in reminders] == ["skipped", "cancelled"]
+    assert (reminders[0].status_reason or "").startswith("not delivered: forbidden")
     assert all(c.withdrawn_at for c in await store.contact.consents(patient.id))
 
 
@@ -268,7 +271,9 @@ async def test_forget_me_leaves_no_patient_text_in_the_database(api: FakeBotApi,
     await say(api, "please delete my data")
     done = await press(api, "erase:yes")
     assert "erase" in done.lower() or "delet" in done.lower()
-    note = await api.wait_for(lambda r: r.chat_id == STAFF and "erase" in (r.text or ""))
+    note = await api.wait_for(
+        lambda r: r.chat_id == STAFF and not r.is_edit and "erase" in (r.text or "")
+    )
     assert note.reply_to_message_id == card.message_id
     await asyncio.sleep(0.1)  # the note is posted after the erasure; let its bookkeeping finish
     database = runtime(bot).store.database
@@ -281,6 +286,38 @@ async def test_forget_me_leaves_no_patient_text_in_the_database(api: FakeBotApi,
             flat = " ".join(str(value) for value in tuple(row))
             for secret in ("zebra-17", "giraffe-42", "okapi-99", str(PATIENT), "Anna"):
                 assert secret not in flat, (table, secret)
+
+
+async def test_forget_me_leaves_no_patient_text_in_any_file_wal_included(
+    api: FakeBotApi, bot: Any, tmp_path: Path
+) -> None:
+    await say(api, "how much is a root canal for my molar zebra-17")
+    card = await open_case(api, PATIENT, "i want a person about giraffe-42", bot)
+    since = len(api.sent)
+    api.user_message(PATIENT, "my secret detail okapi-99")
+    await api.wait_for(lambda r: r.chat_id == STAFF, since=since)
+    await say(api, "please delete my data")
+    await press(api, "erase:yes")
+    edited = await api.wait_for(
+        lambda r: r.is_edit and r.message_id == card.message_id and "erased" in (r.text or "")
+    )
+    assert "Anna" not in (edited.text or "") and "okapi-99" not in (edited.text or "")
+    assert await runtime(bot).courier.idle()
+    secrets = (b"zebra-17", b"giraffe-42", b"okapi-99", b"Anna")
+    names, found = files_containing(tmp_path, secrets)
+    assert any(name.endswith("-wal") for name in names)
+    assert found == []
+
+
+def files_containing(folder: Path, secrets: tuple[bytes, ...]) -> tuple[list[str], list[str]]:
+    """Every file under the folder, and "file: secret" for each secret found in one."""
+    names, found = [], []
+    for path in folder.rglob("*"):
+        if path.is_file():
+            names.append(path.name)
+            content = path.read_bytes()
+            found += [f"{path.name}: {secret!r}" for secret in secrets if secret in content]
+    return names, found
 
 
 async def test_card_lists_what_was_offered_and_when(api: FakeBotApi, bot: Any) -> None:
@@ -344,6 +381,7 @@ async def test_a_reminder_missed_while_down_is_sent_on_start_or_skipped_if_too_l
         sent = await api.wait_for(
             lambda r: r.chat_id == PATIENT and "today at 14:30" in (r.text or ""), timeout=10
         )
+        assert await runtime(second).courier.idle()
         store = runtime(second).store
         patient = await store.patients.find(f"telegram:{PATIENT}")
         reminders = await store.contact.reminders_of(patient.id)
@@ -353,3 +391,106 @@ async def test_a_reminder_missed_while_down_is_sent_on_start_or_skipped_if_too_l
     ]
     assert reminders[0].status_reason == "too late to be useful"
     assert "Dr. Kim" in (sent.text or "")
+
+
+async def test_remind_with_a_case_number_past_sqlites_integers_answers_in_one_line(
+    api: FakeBotApi, bot: Any
+) -> None:
+    card = await open_case(api, PATIENT, "i want to talk to a person", bot)
+    answer = await staff_says(
+        api, "/remind #99999999999999999999 appointment 2026-12-03 14:30", card.message_id
+    )
+    assert answer == (
+        "Case numbers are whole numbers like #12; '#99999999999999999999' is too large."
+    )
+    answer = await staff_says(api, "/remind #7 hygiene 2027-05-20", card.message_id)
+    assert answer == "There is no case #7; /cases lists the open ones."
+    answer = await staff_says(api, "/remind #1 appointment 2026-12-03 14:30 Dr. Kim", None)
+    assert answer.startswith("Recorded for case #1: appointment on Thu 03 Dec at 14:30")
+
+
+async def test_remind_an_appointment_in_the_year_9999_is_refused_and_nothing_is_stored(
+    api: FakeBotApi, bot: Any
+) -> None:
+    card = await open_case(api, PATIENT, "can i speak to the administrator", bot)
+    answer = await staff_says(api, "/remind appointment 9999-12-25 10:00", card.message_id)
+    assert answer == (
+        "Use /remind appointment YYYY-MM-DD HH:MM [doctor]; 9999-12-25 is more than 5 years ahead."
+    )
+    answer = await staff_says(api, "/remind appointment 2026-12-03 14:30", card.message_id)
+    assert answer.startswith("Recorded for case #1: appointment on Thu 03 Dec at 14:30")
+    store = runtime(bot).store
+    patient = await store.patients.find(f"telegram:{PATIENT}")
+    assert len(await store.contact.reminders_of(patient.id)) == 2
+
+
+async def test_remind_with_a_wrong_date_or_time_says_which_in_one_line(
+    api: FakeBotApi, bot: Any
+) -> None:
+    card = await open_case(api, PATIENT, "i need a human please", bot)
+    for command, answer in [
+        (
+            "/remind appointment 2026-13-45 10:00",
+            "Use /remind appointment YYYY-MM-DD HH:MM [doctor]; 2026-13-45 is not a date.",
+        ),
+        (
+            "/remind appointment 2026-12-03 25:99",
+            "Use /remind appointment YYYY-MM-DD HH:MM [doctor]; 25:99 is not a time of day.",
+        ),
+        (
+            "/remind hygiene 2026-11-02",
+            "Use /remind hygiene YYYY-MM-DD; 2026-11-02 is in the past (today is 2026-12-01).",
+        ),
+        (
+            "/remind appointment 2026-12-03",
+            "Use /remind appointment YYYY-MM-DD HH:MM [doctor]; the time is missing.",
+        ),
+        (
+            "/remind dentist 2026-12-03",
+            "Use /remind appointment YYYY-MM-DD HH:MM [doctor], or /remind hygiene|checkup "
+            "YYYY-MM-DD; 'dentist' is not a kind of reminder.",
+        ),
+    ]:
+        assert await staff_says(api, command, card.message_id) == answer
+    answer = await staff_says(api, "/remind checkup 2027-06-01", card.message_id)
+    assert answer.startswith("Recorded for case #1: checkup on Tue 01 Jun.")
+
+
+async def test_remind_without_a_case_asks_which_patient_in_one_line(
+    api: FakeBotApi, bot: Any
+) -> None:
+    answer = await staff_says(api, "/remind hygiene 2027-05-20", None)
+    assert answer == (
+        "Which patient? Reply /remind to a case message, or name the case: "
+        "/remind #12 hygiene YYYY-MM-DD"
+    )
+
+
+async def test_task_and_card_with_wrong_arguments_answer_in_one_line_and_then_work(
+    api: FakeBotApi, bot: Any
+) -> None:
+    card = await open_case(api, PATIENT, "i'd like a callback from a person", bot)
+    for command, answer in [
+        (
+            "/task plan 2026-13-45 the crown",
+            "Use /task plan|feedback YYYY-MM-DD <what was agreed>; 2026-13-45 is not a date.",
+        ),
+        (
+            "/task #99999999999999999999 plan 2026-12-10 the crown",
+            "Case numbers are whole numbers like #12; '#99999999999999999999' is too large.",
+        ),
+        (
+            "/task plan 2026-12-10",
+            "Use /task plan|feedback YYYY-MM-DD <what was agreed>; "
+            "the note of what was agreed is missing.",
+        ),
+        (
+            "/card 99999999999999999999999",
+            "Case numbers are whole numbers like #12; '99999999999999999999999' is too large.",
+        ),
+        ("/card #5", "There is no case #5; /cases lists the open ones."),
+    ]:
+        assert await staff_says(api, command, card.message_id) == answer
+    answer = await staff_says(api, "/task plan 2026-12-10 the crown", card.message_id)
+    assert answer.startswith("Task #1 recorded")
+    assert "Customer card" in await staff_says(api, "/card #1", None)

@@ -194,7 +194,7 @@ async def test_restart_in_the_middle_of_a_case_keeps_the_relay_working(
         assert (await reply_to(api, 508, since)).text == "Hi, Maria here"
         since = len(api.sent)
         api.user_message(508, "thank you Maria")
-        relayed = await api.wait_for(lambda r: r.chat_id == STAFF, since=since)
+        relayed = await reply_to(api, STAFF, since)
         assert "thank you Maria" in (relayed.text or "")
 
 
@@ -352,17 +352,14 @@ async def test_a_reply_telegram_keeps_refusing_is_delivered_after_a_restart(
     api: FakeBotApi, database: Path, knowledge: Knowledge
 ) -> None:
     settings = settings_for(api, database)
-    first = build_application(settings, knowledge, retry_policy=FAST_RETRIES)
+    patient_backoff = RetryPolicy(first_delay=30.0)
+    first = build_application(settings, knowledge, retry_policy=patient_backoff)
     async with running(first, poll_timeout=1):
-        api.fail_next("sendMessage", 502, "Bad Gateway", times=FAST_RETRIES.attempts)
+        api.fail_next("sendMessage", 502, "Bad Gateway", times=1)
         api.user_message(519, "what is your address")
         await api.wait_for_call("sendMessage", lambda c: c.error_code == 502)
-        for _ in range(100):
-            pending = await first.bot_data["frontdesk"].store.telegram.pending()
-            failed_calls = [c for c in api.calls if c.method == "sendMessage" and not c.ok]
-            if len(failed_calls) == FAST_RETRIES.attempts:
-                break
-            await asyncio.sleep(0.02)
+        await asyncio.sleep(0.2)
+        pending = await first.bot_data["frontdesk"].store.telegram.pending()
         assert len(pending) == 1 and api.messages_to(519) == []
 
     second = build_application(settings, knowledge, retry_policy=FAST_RETRIES)
@@ -459,7 +456,7 @@ async def test_in_a_forum_staff_chat_each_case_gets_its_own_topic(
 
     since = len(api.sent)
     api.user_message(521, "thanks Maria")
-    relayed = await api.wait_for(lambda r: r.chat_id == STAFF, since=since)
+    relayed = await reply_to(api, STAFF, since)
     assert relayed.message_thread_id == card.message_thread_id
 
     since = len(api.sent)
@@ -473,3 +470,104 @@ async def test_in_a_forum_staff_chat_each_case_gets_its_own_topic(
     await reply_to(api, 521, since)
     await api.wait_for_call("closeForumTopic")
     assert api.topics[(STAFF, card.message_thread_id)]["closed"]
+
+
+async def test_a_reply_refused_past_the_cap_is_recorded_failed_with_its_reason(
+    api: FakeBotApi, bot: Any
+) -> None:
+    api.fail_next("sendMessage", 502, "Bad Gateway", times=FAST_RETRIES.attempts + 5)
+    api.user_message(521, "what is your address")
+    store = bot.bot_data["frontdesk"].store
+    for _ in range(200):
+        rows = await store.database.fetch_all(
+            "SELECT status, last_error FROM outbox WHERE chat_id = 521"
+        )
+        if rows and rows[0]["status"] == "failed":
+            break
+        await asyncio.sleep(0.02)
+    assert rows[0]["status"] == "failed"
+    assert rows[0]["last_error"].startswith(f"gave up after {FAST_RETRIES.attempts} attempts")
+    calls = [
+        c for c in api.calls if c.method == "sendMessage" and str(c.params.get("chat_id")) == "521"
+    ]
+    assert len(calls) == FAST_RETRIES.attempts
+    assert api.messages_to(521) == []
+
+
+async def test_close_with_a_case_number_past_sqlites_integers_answers_in_one_line(
+    api: FakeBotApi, bot: Any
+) -> None:
+    await open_case(api, 530, "i want to speak to the administrator", bot)
+    for command, answer in [
+        (
+            "/close 99999999999999999999999",
+            "Case numbers are whole numbers like #12; '99999999999999999999999' is too large.",
+        ),
+        ("/close #7", "There is no case #7; /cases lists the open ones."),
+        (
+            "/close now",
+            "Reply /close to a case message, or write /close #12; 'now' is not a case number.",
+        ),
+        ("/close", "Which case? Reply /close to a case message, or write /close #12."),
+    ]:
+        since = len(api.sent)
+        api.user_message(ADMIN, command, chat_id=STAFF, chat_type="supergroup")
+        assert (await reply_to(api, STAFF, since)).text == answer
+    since = len(api.sent)
+    api.user_message(ADMIN, "/close #1", chat_id=STAFF, chat_type="supergroup")
+    assert "back" in ((await reply_to(api, 530, since)).text or "").lower()
+
+
+async def test_a_case_button_with_a_number_past_sqlites_integers_gets_a_polite_answer(
+    api: FakeBotApi, bot: Any
+) -> None:
+    card = await open_case(api, 531, "can someone call me back please", bot)
+    since = len(api.calls)
+    api.callback_query(
+        ADMIN,
+        "case:take:99999999999999999999",
+        message_chat_id=STAFF,
+        message_id=card.message_id,
+    )
+    answer = await api.wait_for_call("answerCallbackQuery", since=since)
+    assert answer.params.get("text") == "This case no longer exists."
+    since = len(api.sent)
+    api.callback_query(ADMIN, "case:take:1", message_chat_id=STAFF, message_id=card.message_id)
+    edit = await api.wait_for(lambda r: r.is_edit and r.message_id == card.message_id, since=since)
+    assert "taken by" in (edit.text or "")
+
+
+async def test_a_bug_in_a_handler_gets_a_polite_answer_with_a_person_and_nothing_half_done(
+    api: FakeBotApi, bot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runtime = bot.bot_data["frontdesk"]
+    real_handle_text = runtime.front_desk.handle_text
+
+    async def half_done_then_broken(external_id: str, text: str, **names: Any) -> Any:
+        await real_handle_text(external_id, text, **names)  # writes, then a bug strikes
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(runtime.front_desk, "handle_text", half_done_then_broken)
+    since = len(api.sent)
+    api.user_message(522, "how much is a filling")
+    apology = await api.wait_for(lambda r: r.chat_id == 522, since=since, timeout=10)
+    assert "went wrong" in (apology.text or "")
+    assert apology.buttons == [["Talk to a person"]]
+    await asyncio.sleep(0.2)
+    assert len(api.messages_to(522)) == 1
+    store = runtime.store
+    assert await store.patients.find("telegram:522") is None  # the half-done turn left nothing
+    [row] = await store.database.fetch_all("SELECT status, last_error FROM inbox")
+    assert tuple(row) == ("failed", "KeyError")
+
+
+async def test_a_lone_surrogate_in_a_name_or_text_does_not_lock_the_patient_out(
+    api: FakeBotApi, bot: Any
+) -> None:
+    since = len(api.sent)
+    api.user_message(523, "how much is a filling \ud83d", first_name="Ann\udc00")
+    first = await reply_to(api, 523, since)
+    assert "filling" in (first.text or "").lower()
+    since = len(api.sent)
+    api.user_message(523, "what is your address", first_name="Ann\udc00")
+    assert "Maple Avenue" in ((await reply_to(api, 523, since)).text or "")

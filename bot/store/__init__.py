@@ -1,10 +1,13 @@
 """Persistence: one SQLite database, one repository per table group."""
 
+from contextlib import AbstractAsyncContextManager
+
 from bot.store.audit import AuditLog
 from bot.store.cases import CaseRepository, HandoffCase
 from bot.store.contact import Consent, ContactRepository, Reminder, StaffTask
 from bot.store.conversations import ConversationRepository, StoredMessage
-from bot.store.database import Database, to_db_time, utc_now
+from bot.store.database import Database, DatabaseUnwritable, to_db_time, utc_now
+from bot.store.inbox import Inbox, InboxItem
 from bot.store.patients import Patient, PatientRepository
 from bot.store.telegram import OutboxItem, TelegramRepository
 
@@ -15,6 +18,9 @@ __all__ = [
     "ContactRepository",
     "ConversationRepository",
     "Database",
+    "DatabaseUnwritable",
+    "Inbox",
+    "InboxItem",
     "HandoffCase",
     "OutboxItem",
     "Patient",
@@ -24,6 +30,7 @@ __all__ = [
     "Store",
     "StoredMessage",
     "TelegramRepository",
+    "to_db_time",
     "utc_now",
 ]
 
@@ -38,6 +45,7 @@ class Store:
         self.cases = CaseRepository(database)
         self.audit = AuditLog(database)
         self.telegram = TelegramRepository(database)
+        self.inbox = Inbox(database)
         self.contact = ContactRepository(database)
 
     async def open(self) -> None:
@@ -47,6 +55,10 @@ class Store:
     async def close(self) -> None:
         """Close the database."""
         await self.database.close()
+
+    def unit_of_work(self) -> AbstractAsyncContextManager[None]:
+        """Every write inside commits together, or none does."""
+        return self.database.unit_of_work()
 
     async def erase_patient(self, patient_id: int) -> None:
         """Erase everything about a patient; keep an anonymous audit line and closed cases."""
@@ -75,3 +87,4 @@ class Store:
                 "'data_erased')",
                 (now,),
             )
+        self.database.checkpoint_wanted = True

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from bot.store.database import Database, to_db_time, utc_now
 
 
@@ -24,3 +26,9 @@ class AuditLog:
             "SELECT at, actor, action, subject FROM audit_log ORDER BY id DESC LIMIT ?", (limit,)
         )
         return [(r["at"], r["actor"], r["action"], r["subject"]) for r in rows]
+
+    async def purge_before(self, cutoff: dt.datetime) -> int:
+        """Drop lines older than the retention period; returns how many."""
+        return await self.database.execute_counting(
+            "DELETE FROM audit_log WHERE at < ?", (to_db_time(cutoff),)
+        )

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from bot.store.database import Database, to_db_time, utc_now
 
+LARGEST_ID = 2**63 - 1  # SQLite integers are 64-bit; a larger number raises OverflowError
+
 
 @dataclass(frozen=True)
 class HandoffCase:
@@ -49,7 +51,9 @@ class CaseRepository:
         return case, True
 
     async def get(self, case_id: int) -> HandoffCase | None:
-        """A case by number."""
+        """A case by number (None for a number no case can have)."""
+        if not _storable(case_id):
+            return None
         row = await self.database.fetch_one("SELECT * FROM handoff_cases WHERE id = ?", (case_id,))
         return _case(row) if row is not None else None
 
@@ -91,6 +95,8 @@ class CaseRepository:
 
     async def close(self, case_id: int, staff_id: int | None) -> bool:
         """Close an open case; False if it was already closed."""
+        if not _storable(case_id):
+            return False
         async with self.database.transaction() as connection:
             cursor = await connection.execute(
                 "UPDATE handoff_cases SET status = 'closed', closed_at = ?, closed_by = ? "
@@ -105,6 +111,11 @@ class CaseRepository:
             "UPDATE handoff_cases SET staff_message_id = ?, staff_thread_id = ? WHERE id = ?",
             (message_id, thread_id, case_id),
         )
+
+
+def _storable(case_id: int) -> bool:
+    """Whether a number can be a case id at all (1 up to SQLite's largest integer)."""
+    return 1 <= case_id <= LARGEST_ID
 
 
 def _case(data: sqlite3.Row) -> HandoffCase:

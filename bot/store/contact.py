@@ -120,14 +120,16 @@ class ContactRepository:
             await connection.execute(
                 "INSERT INTO consents (patient_id, kind, channel, wording, granted_at) "
                 "SELECT patient_id, kind, channel, wording, ? FROM consents "
-                "WHERE patient_id = ? AND withdrawn_reason = 'opt_out' AND kind NOT IN ("
+                "WHERE patient_id = ? AND withdrawn_reason IN ('opt_out', 'blocked') "
+                "AND kind NOT IN ("
                 "SELECT kind FROM consents WHERE patient_id = ? AND withdrawn_at IS NULL) "
                 "GROUP BY kind",
                 (to_db_time(now), patient_id, patient_id),
             )
             cursor = await connection.execute(
                 "UPDATE reminders SET status = 'pending', status_reason = NULL "
-                "WHERE patient_id = ? AND status = 'cancelled' AND status_reason = 'opt_out' "
+                "WHERE patient_id = ? AND status = 'cancelled' "
+                "AND status_reason IN ('opt_out', 'blocked') "
                 "AND useful_until > ?",
                 (patient_id, to_db_time(now)),
             )
@@ -164,7 +166,8 @@ class ContactRepository:
     async def due_reminders(self, now: dt.datetime) -> list[Reminder]:
         """Pending reminders whose time has come, oldest first."""
         rows = await self.database.fetch_all(
-            "SELECT * FROM reminders WHERE status = 'pending' AND due_at <= ? ORDER BY due_at",
+            "SELECT * FROM reminders WHERE status = 'pending' AND outbox_id IS NULL "
+            "AND due_at <= ? ORDER BY due_at",
             (to_db_time(now),),
         )
         return [_reminder(row) for row in rows]
@@ -175,6 +178,15 @@ class ContactRepository:
             "SELECT * FROM reminders WHERE patient_id = ? ORDER BY due_at", (patient_id,)
         )
         return [_reminder(row) for row in rows]
+
+    async def queue_reminder(self, reminder_id: int, outbox_id: int) -> bool:
+        """The reminder is in the outbox; it becomes sent only when Telegram accepts it."""
+        changed = await self.database.execute_counting(
+            "UPDATE reminders SET outbox_id = ? WHERE id = ? AND status = 'pending' "
+            "AND outbox_id IS NULL",
+            (outbox_id, reminder_id),
+        )
+        return changed == 1
 
     async def finish_reminder(self, reminder_id: int, status: str, reason: str | None) -> bool:
         """Move a pending reminder to sent/skipped/cancelled; False if it was not pending."""

@@ -109,3 +109,9 @@ class ConversationRepository:
                 "DELETE FROM messages WHERE created_at < ?", (to_db_time(cutoff),)
             )
             return cursor.rowcount
+
+    async def purge_matches_before(self, cutoff: dt.datetime) -> int:
+        """Delete matched intents past their retention period; returns how many."""
+        return await self.database.execute_counting(
+            "DELETE FROM intent_matches WHERE created_at < ?", (to_db_time(cutoff),)
+        )

@@ -1,18 +1,25 @@
-"""What the Telegram adapter must remember: handled updates, the outbox, staff message ids."""
+"""The outbox of everything the bot owes Telegram, and the map of staff messages to cases.
+
+A row is committed together with the turn that decided it; a sender claims it with a lease
+before calling Telegram, so no two senders hold one row; attempts are capped, rows expire, and
+the reason of every failure is kept. Sent text is blanked, not kept.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from bot.store.database import Database, to_db_time, utc_now
 
+DEFAULT_LIFETIME = dt.timedelta(days=2)
+
 
 @dataclass(frozen=True)
 class OutboxItem:
-    """A message the bot owes someone, until Telegram has accepted it."""
+    """Something the bot owes Telegram (a message, an edit, a copy...), until it is done."""
 
     id: int
     chat_id: int
@@ -25,28 +32,17 @@ class OutboxItem:
     case_id: int | None
     patient_id: int | None
     attempts: int
+    method: str = "send_message"
+    extra: dict[str, Any] = field(default_factory=dict)
+    reminder_id: int | None = None
+    expires_at: str | None = None
 
 
 class TelegramRepository:
-    """Reads and writes the Telegram adapter's tables; sent text is blanked, not kept."""
+    """Reads and writes the outbox and the staff-message map."""
 
     def __init__(self, database: Database) -> None:
         self.database = database
-
-    async def claim_update(self, update_id: int) -> bool:
-        """Record an update id; False if it was handled before (also across restarts)."""
-        async with self.database.transaction() as connection:
-            cursor = await connection.execute(
-                "INSERT OR IGNORE INTO processed_updates (update_id, at) VALUES (?, ?)",
-                (update_id, to_db_time(utc_now())),
-            )
-            return cursor.rowcount == 1
-
-    async def forget_updates_before(self, cutoff: dt.datetime) -> None:
-        """Drop old update ids; Telegram never resends updates that old."""
-        await self.database.execute(
-            "DELETE FROM processed_updates WHERE at < ?", (to_db_time(cutoff),)
-        )
 
     async def enqueue(
         self,
@@ -54,87 +50,183 @@ class TelegramRepository:
         text: str,
         purpose: str,
         *,
+        method: str = "send_message",
         reply_markup: list[list[dict[str, str]]] | None = None,
         reply_to_message_id: int | None = None,
         message_thread_id: int | None = None,
         parse_mode: str | None = None,
         case_id: int | None = None,
         patient_id: int | None = None,
-    ) -> OutboxItem:
-        """Put a message in the outbox before the first attempt to send it."""
-        markup = json.dumps(reply_markup) if reply_markup else None
-        item_id = await self.database.execute(
+        reminder_id: int | None = None,
+        extra: dict[str, Any] | None = None,
+        lifetime: dt.timedelta = DEFAULT_LIFETIME,
+    ) -> int:
+        """Put something in the outbox (inside the caller's unit of work); returns its id."""
+        now = utc_now()
+        return await self.database.execute(
             "INSERT INTO outbox (chat_id, text, reply_markup, reply_to_message_id, "
-            "message_thread_id, parse_mode, purpose, case_id, patient_id, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "message_thread_id, parse_mode, purpose, case_id, patient_id, created_at, method, "
+            "extra, reminder_id, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 chat_id,
                 text,
-                markup,
+                json.dumps(reply_markup) if reply_markup else None,
                 reply_to_message_id,
                 message_thread_id,
                 parse_mode,
                 purpose,
                 case_id,
                 patient_id,
-                to_db_time(utc_now()),
+                to_db_time(now),
+                method,
+                json.dumps(extra) if extra else None,
+                reminder_id,
+                to_db_time(now + lifetime),
             ),
         )
-        return OutboxItem(
-            item_id,
-            chat_id,
-            text,
-            reply_markup,
-            reply_to_message_id,
-            message_thread_id,
-            parse_mode,
-            purpose,
-            case_id,
-            patient_id,
-            0,
+
+    async def heads(self, now: dt.datetime, limit: int = 200) -> list[OutboxItem]:
+        """What may be sent now: the oldest pending row of each chat, unless it must wait."""
+        moment = to_db_time(now)
+        rows = await self.database.fetch_all(
+            "SELECT * FROM outbox WHERE id IN ("
+            "SELECT MIN(id) FROM outbox WHERE status = 'pending' AND method != 'answer_callback' "
+            "GROUP BY chat_id UNION ALL "
+            "SELECT id FROM outbox WHERE status = 'pending' AND method = 'answer_callback') "
+            "AND (not_before IS NULL OR not_before <= ?) "
+            "AND (lease_until IS NULL OR lease_until <= ?) ORDER BY id LIMIT ?",
+            (moment, moment, limit),
+        )
+        return [_item(row) for row in rows]
+
+    async def claim(self, item_id: int, now: dt.datetime, lease: dt.timedelta) -> bool:
+        """Take a row for sending; False if another sender holds it or it is no longer owed."""
+        moment = to_db_time(now)
+        changed = await self.database.execute_counting(
+            "UPDATE outbox SET lease_until = ?, attempts = attempts + 1 WHERE id = ? "
+            "AND status = 'pending' AND (lease_until IS NULL OR lease_until <= ?)",
+            (to_db_time(now + lease), item_id, moment),
+        )
+        return changed == 1
+
+    async def release_leases(self) -> int:
+        """At start: rows a previous run held or was waiting on are owed again, now."""
+        return await self.database.execute_counting(
+            "UPDATE outbox SET lease_until = NULL, not_before = NULL WHERE status = 'pending' "
+            "AND (lease_until IS NOT NULL OR not_before IS NOT NULL)"
         )
 
-    async def mark_sent(self, item_id: int, message_id: int) -> None:
-        """Telegram accepted the message."""
+    async def mark_sent(self, item: OutboxItem, message_id: int | None) -> None:
+        """Telegram accepted it: blank the text, link a case card, finish a reminder."""
+        now = to_db_time(utc_now())
+        async with self.database.transaction() as connection:
+            if item.purpose == FORGET_WHEN_DONE:
+                await connection.execute("DELETE FROM outbox WHERE id = ?", (item.id,))
+                return
+            await connection.execute(
+                "UPDATE outbox SET status = 'sent', sent_at = ?, telegram_message_id = ?, "
+                "lease_until = NULL, text = '', reply_markup = NULL, extra = NULL WHERE id = ?",
+                (now, message_id, item.id),
+            )
+            if item.reminder_id is not None:
+                await connection.execute(
+                    "UPDATE reminders SET status = 'sent', sent_at = ? "
+                    "WHERE id = ? AND status = 'pending'",
+                    (now, item.reminder_id),
+                )
+            if item.case_id is not None and message_id is not None:
+                if item.method == "case_card":
+                    await connection.execute(
+                        "UPDATE handoff_cases SET staff_message_id = ? WHERE id = ?",
+                        (message_id, item.case_id),
+                    )
+                if item.purpose in CASE_PURPOSES:
+                    await connection.execute(
+                        "INSERT OR IGNORE INTO case_messages (chat_id, message_id, case_id) "
+                        "SELECT ?, ?, id FROM handoff_cases WHERE id = ?",
+                        (item.chat_id, message_id, item.case_id),
+                    )
+
+    async def retry_later(
+        self, item_id: int, not_before: dt.datetime, error: str, refund: bool = False
+    ) -> None:
+        """A passing failure: release the row and try again after `not_before`."""
         await self.database.execute(
-            "UPDATE outbox SET status = 'sent', sent_at = ?, telegram_message_id = ?, "
-            "attempts = attempts + 1, text = '', reply_markup = NULL WHERE id = ?",
-            (to_db_time(utc_now()), message_id, item_id),
+            "UPDATE outbox SET lease_until = NULL, not_before = ?, last_error = ?, "
+            "attempts = attempts - ? WHERE id = ?",
+            (to_db_time(not_before), error, 1 if refund else 0, item_id),
         )
 
-    async def mark_attempt(self, item_id: int, error: str) -> None:
-        """An attempt failed in a way worth retrying later."""
-        await self.database.execute(
-            "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?",
-            (error, item_id),
-        )
+    async def give_up(self, item: OutboxItem, reason: str) -> None:
+        """It can never be delivered: keep the reason, blank the text, skip its reminder."""
+        async with self.database.transaction() as connection:
+            if item.purpose == FORGET_WHEN_DONE:
+                await connection.execute("DELETE FROM outbox WHERE id = ?", (item.id,))
+                return
+            await connection.execute(
+                "UPDATE outbox SET status = 'failed', lease_until = NULL, last_error = ?, "
+                "text = '', reply_markup = NULL, extra = NULL WHERE id = ?",
+                (reason, item.id),
+            )
+            if item.reminder_id is not None:
+                await connection.execute(
+                    "UPDATE reminders SET status = 'skipped', status_reason = ? "
+                    "WHERE id = ? AND status = 'pending'",
+                    (f"not delivered: {reason}", item.reminder_id),
+                )
 
-    async def mark_failed(self, item_id: int, error: str) -> None:
-        """The message can never be delivered; the reason is kept."""
+    async def set_thread(self, case_id: int, thread_id: int) -> None:
+        """A case got its own forum topic."""
         await self.database.execute(
-            "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?, "
-            "text = '', reply_markup = NULL WHERE id = ?",
-            (error, item_id),
+            "UPDATE handoff_cases SET staff_thread_id = ? WHERE id = ?", (thread_id, case_id)
         )
 
     async def pending(self, limit: int = 100) -> list[OutboxItem]:
-        """Messages still owed, oldest first."""
+        """Rows still owed, oldest first."""
         rows = await self.database.fetch_all(
             "SELECT * FROM outbox WHERE status = 'pending' ORDER BY id LIMIT ?", (limit,)
         )
         return [_item(row) for row in rows]
 
     async def counts(self) -> dict[str, int]:
-        """How many outbox messages are in each state."""
+        """How many outbox rows are in each state."""
         rows = await self.database.fetch_all(
             "SELECT status, COUNT(*) AS n FROM outbox GROUP BY status"
         )
         return {row["status"]: row["n"] for row in rows}
 
+    async def card_pending(self, case_id: int) -> bool:
+        """Whether the case's card is still owed to the staff chat."""
+        row = await self.database.fetch_one(
+            "SELECT 1 FROM outbox WHERE case_id = ? AND method = 'case_card' "
+            "AND status = 'pending' LIMIT 1",
+            (case_id,),
+        )
+        return row is not None
+
     async def forget_chat(self, chat_id: int) -> None:
-        """Drop delivered and failed outbox rows of a chat (after its patient was erased)."""
+        """After erasure: drop a chat's finished rows; the owed ones go once they are done."""
         await self.database.execute(
             "DELETE FROM outbox WHERE chat_id = ? AND status != 'pending'", (chat_id,)
+        )
+        await self.database.execute(
+            "UPDATE outbox SET purpose = ? WHERE chat_id = ? AND status = 'pending'",
+            (FORGET_WHEN_DONE, chat_id),
+        )
+
+    async def purge_before(self, cutoff: dt.datetime) -> int:
+        """Drop finished rows created before the cutoff; returns how many."""
+        return await self.database.execute_counting(
+            "DELETE FROM outbox WHERE status != 'pending' AND created_at < ?",
+            (to_db_time(cutoff),),
+        )
+
+    async def purge_case_messages_of_closed_before(self, cutoff: dt.datetime) -> int:
+        """Forget which staff messages belonged to cases closed before the cutoff."""
+        return await self.database.execute_counting(
+            "DELETE FROM case_messages WHERE case_id IN (SELECT id FROM handoff_cases "
+            "WHERE status = 'closed' AND closed_at < ?)",
+            (to_db_time(cutoff),),
         )
 
     async def remember_case_message(self, chat_id: int, message_id: int, case_id: int) -> None:
@@ -153,6 +245,12 @@ class TelegramRepository:
         return int(row["case_id"]) if row is not None else None
 
 
+#: Rows owed to a chat whose patient was erased: deleted, not kept, once done.
+FORGET_WHEN_DONE = "erased_chat"
+#: Staff-chat rows whose replies belong to a case.
+CASE_PURPOSES = frozenset({"case_card", "relay", "staff_note"})
+
+
 def _item(row: Any) -> OutboxItem:
     return OutboxItem(
         id=row["id"],
@@ -166,4 +264,8 @@ def _item(row: Any) -> OutboxItem:
         case_id=row["case_id"],
         patient_id=row["patient_id"],
         attempts=row["attempts"],
+        method=row["method"],
+        extra=json.loads(row["extra"]) if row["extra"] else {},
+        reminder_id=row["reminder_id"],
+        expires_at=row["expires_at"],
     )

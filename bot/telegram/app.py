@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 import signal
@@ -16,12 +17,11 @@ from urllib.parse import urlsplit
 from telegram import Update
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import (
+    AIORateLimiter,
     Application,
-    ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
-    TypeHandler,
     filters,
 )
 
@@ -30,10 +30,11 @@ from bot.dialogue import Brain, FrontDesk
 from bot.loader import Knowledge
 from bot.reload import DataWatcher
 from bot.reminders import QuietHours, ReminderScheduler
-from bot.store import Database, Patient, StaffTask, Store, utc_now
+from bot.store import Database, DatabaseUnwritable, Patient, StaffTask, Store, utc_now
 from bot.telegram import followups, managers, patients, staff
+from bot.telegram.casework import render_card, repost_missing_cards
 from bot.telegram.delivery import Courier, RetryPolicy
-from bot.telegram.ordering import PerChatUpdateProcessor
+from bot.telegram.inbox import STORAGE_ERRORS, Poller, UpdateProcessor, WebhookServer
 from bot.telegram.runtime import RUNTIME_KEY, Context, Runtime, runtime_of
 
 log = logging.getLogger(__name__)
@@ -41,7 +42,7 @@ log = logging.getLogger(__name__)
 BotApplication = Application[Any, Any, Any, Any, Any, Any]
 
 STAFF_COMMANDS = ["close", "cases", "card", "take", "preview", "unmatched", "remind", "task"]
-OUTBOX_RETRY_SECONDS = 20.0
+CARD_CHECK_SECONDS = 60.0
 REMINDER_CHECK_SECONDS = 30.0
 RELOAD_CHECK_SECONDS = 2.0
 
@@ -62,10 +63,24 @@ def build_application(
     clock: Callable[[], dt.datetime] = utc_now,
 ) -> BotApplication:
     """Assemble the bot: the core, the database hooks, every handler and the periodic jobs."""
+    policy = retry_policy or RetryPolicy()
+    overall_rate = settings.telegram_messages_per_second
+    group_rate = settings.telegram_group_messages_per_minute
     builder = (
         Application.builder()
-        .token(settings.telegram_bot_token)
-        .concurrent_updates(PerChatUpdateProcessor())
+        .token(settings.telegram_bot_token.get_secret_value())
+        .updater(None)
+        # Telegram's own limits, met before sending; max_retries=0 because a 429 is the
+        # courier's to handle, for its chat only (AIORateLimiter would pause every chat).
+        .rate_limiter(
+            AIORateLimiter(
+                overall_max_rate=overall_rate,
+                overall_time_period=1,
+                group_max_rate=group_rate,
+                group_time_period=60,
+                max_retries=0,
+            )
+        )
         .post_init(_open_resources)
         .post_shutdown(_close_resources)
     )
@@ -76,23 +91,34 @@ def build_application(
         )
     application = builder.build()
     store = Store(Database(settings.database_path))
+    courier = Courier(application.bot, store, policy)
     runtime = Runtime(
         settings=settings,
         store=store,
         front_desk=FrontDesk(Brain.build(knowledge), store, settings.timezone),
-        courier=Courier(application.bot, store, retry_policy),
+        courier=courier,
         clock=clock,
     )
+    courier.staff_chat_id = settings.staff_chat_id
+    courier.render_card = lambda case_id: render_card(runtime, case_id)
     runtime.scheduler = _reminder_scheduler(runtime)
     runtime.watcher = DataWatcher(runtime.front_desk, settings.intents_dir, settings.replies_dir)
+    runtime.processor = UpdateProcessor(
+        store,
+        application.bot,
+        application.process_update,
+        lambda update: _apologise(runtime, update),
+        courier.wake,
+        lambda: runtime.front_desk.brain.replies.text("something_went_wrong"),
+    )
     application.bot_data[RUNTIME_KEY] = runtime
 
-    application.add_handler(TypeHandler(Update, _skip_handled_updates), group=-1)
-
-    staff_chat = filters.Chat(chat_id=settings.staff_chat_id) if settings.staff_chat_id else None
+    # Edits are handled on purpose below; no other handler sees them.
+    new = filters.UpdateType.MESSAGE
     private = filters.ChatType.PRIVATE
-    application.add_handler(CommandHandler("chatid", staff.on_chat_id_command))
-    if staff_chat is not None:
+    application.add_handler(CommandHandler("chatid", staff.on_chat_id_command, new))
+    if settings.staff_chat_id is not None:
+        staff_chat = filters.Chat(chat_id=settings.staff_chat_id) & new
         application.add_handler(CommandHandler("close", staff.on_close_command, staff_chat))
         application.add_handler(CommandHandler("cases", staff.on_cases_command, staff_chat))
         application.add_handler(CommandHandler("remind", followups.on_remind, staff_chat))
@@ -108,20 +134,23 @@ def build_application(
         )
     application.add_handler(CallbackQueryHandler(staff.on_button, pattern=r"^case:"))
     application.add_handler(
-        CommandHandler(STAFF_COMMANDS, patients.on_staff_command_from_patient, private)
+        CommandHandler(STAFF_COMMANDS, patients.on_staff_command_from_patient, private & new)
     )
-    application.add_handler(MessageHandler(private & filters.TEXT, patients.on_text))
+    application.add_handler(MessageHandler(private & new & filters.TEXT, patients.on_text))
     application.add_handler(
         MessageHandler(
-            private & ~filters.TEXT & ~filters.StatusUpdate.ALL, patients.on_other_content
+            private & new & ~filters.TEXT & ~filters.StatusUpdate.ALL, patients.on_other_content
         )
+    )
+    application.add_handler(
+        MessageHandler(private & filters.UpdateType.EDITED_MESSAGE, patients.on_edited)
     )
     application.add_handler(CallbackQueryHandler(patients.on_choice))
     application.add_error_handler(_on_error)
 
     if application.job_queue is not None:
         application.job_queue.run_repeating(
-            _retry_outbox, interval=OUTBOX_RETRY_SECONDS, first=1.0, name="outbox"
+            _repost_cards, interval=CARD_CHECK_SECONDS, first=CARD_CHECK_SECONDS, name="cards"
         )
         application.job_queue.run_repeating(
             _reload_data, interval=RELOAD_CHECK_SECONDS, first=RELOAD_CHECK_SECONDS, name="reload"
@@ -136,11 +165,13 @@ def build_application(
 
 
 def _reminder_scheduler(runtime: Runtime) -> ReminderScheduler:
-    async def send(patient: Patient, text: str) -> bool:
+    async def send(patient: Patient, text: str, reminder_id: int) -> int | None:
         if patient.chat_id is None:
-            return False
-        sent = await runtime.courier.send(patient.chat_id, text, "reminder", patient_id=patient.id)
-        return bool(sent)
+            return None
+        ids = await runtime.courier.send(
+            patient.chat_id, text, "reminder", patient_id=patient.id, reminder_id=reminder_id
+        )
+        return ids[-1]
 
     async def post(task: StaffTask, patient: Patient) -> None:
         await followups.post_task(runtime, task, patient)
@@ -158,24 +189,17 @@ def _reminder_scheduler(runtime: Runtime) -> ReminderScheduler:
 async def _open_resources(application: BotApplication) -> None:
     runtime = runtime_of(application)
     await runtime.store.open()
-    log.info("database open: %s", runtime.settings.database_path)
+    log.info("database open")
 
 
 async def _close_resources(application: BotApplication) -> None:
     await runtime_of(application).store.close()
 
 
-async def _skip_handled_updates(update: Update, context: Context) -> None:
-    """Each update is handled once, also across restarts."""
-    if not await runtime_of(context).store.telegram.claim_update(update.update_id):
-        log.info("update=%s already handled, skipped", update.update_id)
-        raise ApplicationHandlerStop
-
-
-async def _retry_outbox(context: Context) -> None:
-    delivered = await runtime_of(context).courier.flush_pending()
-    if delivered:
-        log.info("outbox: %s delayed message(s) delivered", delivered)
+async def _repost_cards(context: Context) -> None:
+    queued = await repost_missing_cards(runtime_of(context))
+    if queued:
+        log.info("cards: %s open case(s) without a card queued again", queued)
 
 
 async def _reload_data(context: Context) -> None:
@@ -204,34 +228,51 @@ async def _send_due_reminders(context: Context) -> None:
 
 
 async def _housekeeping(context: Context) -> None:
+    """Retention: what is past its period is removed."""
     runtime = runtime_of(context)
+    settings, store = runtime.settings, runtime.store
     now = utc_now()
-    removed = await runtime.store.conversations.purge_older_than(
-        now - dt.timedelta(days=runtime.settings.message_retention_days)
-    )
-    await runtime.store.telegram.forget_updates_before(now - dt.timedelta(days=7))
-    log.info("housekeeping: %s message(s) past retention removed", removed)
+
+    def ago(days: int) -> dt.datetime:
+        return now - dt.timedelta(days=days)
+
+    removed = {
+        "messages": await store.conversations.purge_older_than(
+            ago(settings.message_retention_days)
+        ),
+        "matches": await store.conversations.purge_matches_before(
+            ago(settings.match_retention_days)
+        ),
+        "outbox": await store.telegram.purge_before(ago(settings.outbox_retention_days)),
+        "inbox": await store.inbox.purge_before(ago(settings.inbox_retention_days)),
+        "case_messages": await store.telegram.purge_case_messages_of_closed_before(
+            ago(settings.case_message_retention_days)
+        ),
+        "audit": await store.audit.purge_before(ago(settings.audit_retention_days)),
+    }
+    log.info("housekeeping: removed past retention %s", removed)
 
 
 async def _on_error(update: object, context: Context) -> None:
-    """Log the failure with ids only, and never leave a patient without an answer."""
-    update_id = update.update_id if isinstance(update, Update) else None
-    log.error(
-        "update=%s failed: %s", update_id, type(context.error).__name__, exc_info=context.error
-    )
-    chat = update.effective_chat if isinstance(update, Update) else None
+    """A handler failed: its unit of work is rolled back and the processor decides what next."""
+    if isinstance(update, Update) and context.error is not None:
+        runtime_of(context).processor.failures[update.update_id] = context.error
+    else:
+        log.error("error outside an update: %s", type(context.error).__name__)
+
+
+async def _apologise(runtime: Runtime, update: Update) -> None:
+    """A message the bot could not handle: a polite reply and the offer of a person."""
+    chat = update.effective_chat
     if chat is None or chat.type != chat.PRIVATE:
         return
-    runtime = runtime_of(context)
     replies = runtime.front_desk.brain.replies
-    apology = replies.text("something_went_wrong")
-    try:
-        await runtime.courier.send(chat.id, apology, "patient_reply")
-    except Exception:  # noqa: BLE001 - e.g. the database itself failed: try Telegram directly
-        try:
-            await context.bot.send_message(chat.id, apology)
-        except TelegramError:
-            log.exception("update=%s apology not sent", update_id)
+    await runtime.courier.send(
+        chat.id,
+        replies.text("something_went_wrong"),
+        "patient_reply",
+        buttons=[[{"text": "Talk to a person", "callback_data": "person"}]],
+    )
 
 
 @dataclass(frozen=True)
@@ -256,36 +297,67 @@ async def running(
     poll_timeout: int = 10,
     webhook: Webhook | None = None,
 ) -> AsyncIterator[BotApplication]:
-    """Initialise (checks the token), open resources, then poll or serve the webhook."""
+    """Check the token, open the store, then receive into the inbox, handle and deliver."""
     await application.initialize()
+    runtime = runtime_of(application)
+    tasks: list[asyncio.Task[None]] = []
+    server: WebhookServer | None = None
     try:
         if application.post_init is not None:
             await application.post_init(application)
         await application.start()
-        assert application.updater is not None
+        queued = await repost_missing_cards(runtime)
+        if queued:
+            log.info("cards: %s open case(s) without a card queued again", queued)
+        tasks.append(asyncio.create_task(runtime.courier.run(), name="courier"))
+        tasks.append(asyncio.create_task(runtime.processor.run(), name="processor"))
         if webhook is None:
-            await application.updater.start_polling(
-                poll_interval=poll_interval, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES
+            await application.bot.delete_webhook()
+            runtime.poller = Poller(
+                application.bot,
+                runtime.store,
+                runtime.processor.wake,
+                runtime.processor.apology_text,
+                timeout=poll_timeout,
+                interval=poll_interval,
             )
+            tasks.append(asyncio.create_task(runtime.poller.run(), name="poller"))
         else:
-            # python-telegram-bot answers 403 to any post without the right secret-token header.
-            await application.updater.start_webhook(
-                listen=webhook.listen,
-                port=webhook.port,
-                url_path=webhook.path,
-                webhook_url=webhook.url,
-                secret_token=webhook.secret,
-                allowed_updates=Update.ALL_TYPES,
+            server = WebhookServer(
+                application.bot,
+                runtime.store,
+                runtime.processor.wake,
+                webhook.secret,
+                webhook.listen,
+                webhook.port,
+                webhook.path,
+            )
+            await server.start()
+            await application.bot.set_webhook(
+                webhook.url, secret_token=webhook.secret, allowed_updates=Update.ALL_TYPES
             )
         yield application
     finally:
-        if application.updater is not None and application.updater.running:
-            await application.updater.stop()
+        if server is not None:
+            await server.stop()
+        await _stop(tasks, "poller")
+        await runtime.processor.drain()
+        await _stop(tasks, "processor")
+        with contextlib.suppress(*STORAGE_ERRORS):
+            await runtime.courier.idle(timeout=2.0)  # a clean stop delivers what it can
+        await _stop(tasks, "courier")
         if application.running:
             await application.stop()
         if application.post_shutdown is not None:
             await application.post_shutdown(application)
         await application.shutdown()
+
+
+async def _stop(tasks: list[asyncio.Task[None]], name: str) -> None:
+    for task in tasks:
+        if task.get_name() == name:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
 
 
 def webhook_of(settings: Settings) -> Webhook | None:
@@ -313,6 +385,9 @@ async def serve(settings: Settings, knowledge: Knowledge) -> int:
                 "bot @%s running; staff chat %s", application.bot.username, settings.staff_chat_id
             )
             await stop.wait()
+    except DatabaseUnwritable as error:
+        print(f"frontdesk run: the database cannot be written: {error}", file=sys.stderr)
+        return 1
     except InvalidToken:
         print(
             "frontdesk run: Telegram rejected TELEGRAM_BOT_TOKEN; check it with @BotFather",
@@ -329,7 +404,7 @@ async def serve(settings: Settings, knowledge: Knowledge) -> int:
 
 def run_bot(settings: Settings, knowledge: Knowledge) -> int:
     """`frontdesk run`: check the settings, then serve."""
-    if not settings.telegram_bot_token:
+    if not settings.telegram_bot_token.get_secret_value():
         print(
             "frontdesk run: TELEGRAM_BOT_TOKEN is not set (see .env.example); "
             "for a console chat use `frontdesk chat`",

@@ -6,11 +6,10 @@ import datetime as dt
 import html
 import logging
 
-from telegram import Message, ReplyParameters
-from telegram.error import TelegramError
+from telegram import Message
 
 from bot.store import HandoffCase, Patient
-from bot.telegram.delivery import keyboard
+from bot.telegram.delivery import RenderedCard
 from bot.telegram.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -45,8 +44,10 @@ async def card_text(runtime: Runtime, case: HandoffCase, patient: Patient | None
         user_id = patient.external_id.removeprefix("telegram:")
         name = html.escape(patient.display_name or "patient")
         lines.append(f'Patient: <a href="tg://user?id={user_id}">{name}</a> (id {user_id})')
+    elif patient is not None:
+        lines.append(f"Patient: {html.escape(patient.external_id)}")
     else:
-        lines.append("Patient: erased")
+        lines.append("Patient: data erased at the patient's request")
     lines.append(f"Opened: {opened:%Y-%m-%d %H:%M}")
     if case.status == "closed":
         lines.append("Status: closed")
@@ -74,70 +75,60 @@ async def card_text(runtime: Runtime, case: HandoffCase, patient: Patient | None
     return "\n".join(lines)
 
 
-async def post_case_card(runtime: Runtime, case: HandoffCase) -> Message | None:
-    """Post a new case's card to the staff chat and remember where it is."""
-    if runtime.staff_chat_id is None:
-        log.warning("case=%s opened but STAFF_CHAT_ID is not set", case.id)
+async def render_card(runtime: Runtime, case_id: int) -> RenderedCard | None:
+    """The case card as it should look now (the courier renders it when it sends)."""
+    case = await runtime.store.cases.get(case_id)
+    if case is None:
         return None
     patient = await runtime.store.patients.by_id(case.patient_id) if case.patient_id else None
-    thread_id = await _open_topic(runtime, case)
-    sent = await runtime.courier.send(
-        runtime.staff_chat_id,
-        await card_text(runtime, case, patient),
-        "case_card",
-        buttons=case_buttons(case),
-        parse_mode="HTML",
-        message_thread_id=thread_id,
-        case_id=case.id,
-    )
-    if not sent:
-        return None
-    await runtime.store.cases.set_card(case.id, sent[0].message_id, thread_id)
-    log.info("case=%s card posted message=%s", case.id, sent[0].message_id)
-    return sent[0]
-
-
-async def _open_topic(runtime: Runtime, case: HandoffCase) -> int | None:
-    """In a forum staff chat, a topic per case; elsewhere (or without the right) none."""
-    if runtime.staff_chat_id is None or not await runtime.staff_chat_is_forum():
-        return None
     reason = REASON_LABELS.get(case.reason, case.reason)
-    try:
-        topic = await runtime.courier.bot.create_forum_topic(
-            runtime.staff_chat_id, f"Case #{case.id} · {reason}"[:128]
-        )
-    except TelegramError as error:
-        log.warning("case=%s no forum topic: %s", case.id, type(error).__name__)
-        return None
-    return topic.message_thread_id
+    return RenderedCard(
+        case_id=case.id,
+        text=await card_text(runtime, case, patient),
+        buttons=case_buttons(case) if case.status == "open" else None,
+        topic_title=f"Case #{case.id} · {reason}",
+        thread_id=case.staff_thread_id,
+        message_id=case.staff_message_id,
+    )
+
+
+async def post_case_card(runtime: Runtime, case: HandoffCase) -> None:
+    """Queue a new case's card for the staff chat; delivery links it to the case."""
+    if runtime.staff_chat_id is None:
+        log.warning("case=%s opened but STAFF_CHAT_ID is not set", case.id)
+        return
+    await runtime.courier.queue("case_card", runtime.staff_chat_id, "case_card", case_id=case.id)
+
+
+async def repost_missing_cards(runtime: Runtime) -> int:
+    """Open cases whose card never reached the staff chat get one queued; returns how many."""
+    if runtime.staff_chat_id is None:
+        return 0
+    queued = 0
+    for case in await runtime.store.cases.open_cases():
+        if case.staff_message_id is None and not await runtime.store.telegram.card_pending(
+            case.id
+        ):
+            async with runtime.store.unit_of_work():
+                await post_case_card(runtime, case)
+            queued += 1
+    return queued
 
 
 async def close_topic(runtime: Runtime, case: HandoffCase) -> None:
-    """Close a closed case's forum topic, if it has one."""
-    if runtime.staff_chat_id is None or case.staff_thread_id is None:
+    """Close a closed case's forum topic, if it has one (at delivery)."""
+    if runtime.staff_chat_id is None:
         return
-    try:
-        await runtime.courier.bot.close_forum_topic(runtime.staff_chat_id, case.staff_thread_id)
-    except TelegramError as error:
-        log.warning("case=%s topic not closed: %s", case.id, type(error).__name__)
+    await runtime.courier.queue(
+        "close_topic", runtime.staff_chat_id, "staff_topic", case_id=case.id
+    )
 
 
 async def refresh_card(runtime: Runtime, case_id: int) -> None:
-    """Edit the case card to show who took it or that it is closed."""
-    case = await runtime.store.cases.get(case_id)
-    if case is None or case.staff_message_id is None or runtime.staff_chat_id is None:
+    """Edit the case card to show who took it, that it is closed or that data was erased."""
+    if runtime.staff_chat_id is None:
         return
-    patient = await runtime.store.patients.by_id(case.patient_id) if case.patient_id else None
-    try:
-        await runtime.courier.bot.edit_message_text(
-            chat_id=runtime.staff_chat_id,
-            message_id=case.staff_message_id,
-            text=await card_text(runtime, case, patient),
-            parse_mode="HTML",
-            reply_markup=keyboard(case_buttons(case)) if case.status == "open" else None,
-        )
-    except TelegramError as error:
-        log.warning("case=%s card not edited: %s", case_id, type(error).__name__)
+    await runtime.courier.queue("edit_card", runtime.staff_chat_id, "card_edit", case_id=case_id)
 
 
 async def relay_to_staff(runtime: Runtime, case: HandoffCase, text: str) -> None:
@@ -145,12 +136,7 @@ async def relay_to_staff(runtime: Runtime, case: HandoffCase, text: str) -> None
     if runtime.staff_chat_id is None:
         return
     await runtime.courier.send(
-        runtime.staff_chat_id,
-        f"Case #{case.id}, patient wrote:\n{text}",
-        "relay",
-        reply_to_message_id=case.staff_message_id,
-        message_thread_id=case.staff_thread_id,
-        case_id=case.id,
+        runtime.staff_chat_id, f"Case #{case.id}, patient wrote:\n{text}", "relay", case_id=case.id
     )
 
 
@@ -158,39 +144,17 @@ async def copy_to_staff(runtime: Runtime, case: HandoffCase, message: Message) -
     """A photo, voice note or file sent during a case, copied to the staff chat."""
     if runtime.staff_chat_id is None:
         return
-    try:
-        copied = await message.copy(
-            runtime.staff_chat_id,
-            message_thread_id=case.staff_thread_id,
-            reply_parameters=ReplyParameters(
-                case.staff_message_id, allow_sending_without_reply=True
-            )
-            if case.staff_message_id
-            else None,
-        )
-    except TelegramError as error:
-        log.warning("case=%s media not copied: %s", case.id, type(error).__name__)
-        await staff_note(
-            runtime,
-            case.id,
-            f"Case #{case.id}: the patient sent a file that could not be copied here.",
-        )
-        return
-    await runtime.store.telegram.remember_case_message(
-        runtime.staff_chat_id, copied.message_id, case.id
+    await runtime.courier.queue(
+        "copy_message",
+        runtime.staff_chat_id,
+        "relay",
+        extra={"from_chat_id": message.chat_id, "message_id": message.message_id},
+        case_id=case.id,
     )
 
 
 async def staff_note(runtime: Runtime, case_id: int | None, text: str) -> None:
-    """A short note for the administrators."""
+    """A short note for the administrators (in the case's thread, if it has one)."""
     if runtime.staff_chat_id is None:
         return
-    case = await runtime.store.cases.get(case_id) if case_id is not None else None
-    await runtime.courier.send(
-        runtime.staff_chat_id,
-        text,
-        "staff_note",
-        reply_to_message_id=case.staff_message_id if case else None,
-        message_thread_id=case.staff_thread_id if case else None,
-        case_id=case_id,
-    )
+    await runtime.courier.send(runtime.staff_chat_id, text, "staff_note", case_id=case_id)

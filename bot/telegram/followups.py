@@ -5,105 +5,85 @@ from __future__ import annotations
 import datetime as dt
 import html
 import logging
-from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from telegram import Message, Update
 
-from bot.reminders import REMINDER_KINDS, TASK_KINDS, plan_appointment, plan_period
+from bot.reminders import plan_appointment, plan_period
 from bot.store import HandoffCase, Patient, StaffTask
+from bot.telegram.arguments import (
+    ArgumentProblem,
+    card_arguments,
+    remind_arguments,
+    task_arguments,
+)
 from bot.telegram.runtime import Context, Runtime, runtime_of
 from bot.telegram.staff import case_of
+from bot.telegram.which_case import named_case, tell
 
 log = logging.getLogger(__name__)
 
-REMIND_USAGE = (
-    "Reply to a case message (or start with the case number, e.g. #12):\n"
-    "/remind appointment 2026-12-03 14:30 Dr. Kim\n"
-    "/remind hygiene 2027-05-20\n"
-    "/remind checkup 2027-05-20"
-)
-TASK_USAGE = (
-    "Reply to a case message (or start with the case number, e.g. #12):\n"
-    "/task plan 2026-12-10 the agreed crown on the lower left molar is not done yet\n"
-    "/task feedback 2026-12-01 agreed to call and ask how the extraction healed"
-)
-
 
 async def _case_and_patient(
-    runtime: Runtime, message: Message, arguments: list[str]
-) -> tuple[HandoffCase | None, Patient | None, list[str]]:
-    """The case and patient a staff command is about: by case number or by the reply."""
-    case_id: int | None = None
-    if arguments and arguments[0].startswith("#") and arguments[0][1:].isdigit():
-        case_id = int(arguments[0][1:])
-        arguments = arguments[1:]
-    else:
-        case_id = await case_of(runtime, message)
-    case = await runtime.store.cases.get(case_id) if case_id is not None else None
+    runtime: Runtime, message: Message, case_id: int | None, command: str, example: str
+) -> tuple[HandoffCase, Patient] | None:
+    """The named or replied-to case and its patient, or None once the staff chat was told why."""
+    case = await named_case(
+        runtime,
+        message,
+        case_id,
+        case_of,
+        f"Which patient? Reply {command} to a case message, or name the case: {example}",
+    )
+    if case is None:
+        return None
     patient = (
         await runtime.store.patients.by_id(case.patient_id)
-        if case is not None and case.patient_id is not None
+        if case.patient_id is not None
         else None
     )
-    return case, patient, arguments
+    if patient is None:
+        await tell(runtime, message, f"Case #{case.id} has no patient any more (erased).")
+        return None
+    return case, patient
 
 
 def _zone(runtime: Runtime) -> ZoneInfo:
     return runtime.front_desk.timezone
 
 
-class StaffRequest(NamedTuple):
-    """A staff command about one patient: who asked, which case, which patient, the rest."""
-
-    runtime: Runtime
-    message: Message
-    case: HandoffCase
-    patient: Patient
-    arguments: list[str]
-
-
-async def _staff_request(update: Update, context: Context, usage: str) -> StaffRequest | None:
-    """Resolve the case and patient of a staff command, or answer with the usage."""
-    message = update.effective_message
-    if message is None:
-        return None
-    runtime = runtime_of(context)
-    case, patient, arguments = await _case_and_patient(runtime, message, list(context.args or []))
-    if case is None or patient is None:
-        await _say(runtime, message, usage)
-        return None
-    return StaffRequest(runtime, message, case, patient, arguments)
+def _now(runtime: Runtime) -> dt.datetime:
+    """The clinic's local time now."""
+    return runtime.clock().astimezone(_zone(runtime))
 
 
 async def on_remind(update: Update, context: Context) -> None:
     """/remind: record an appointment or a hygiene/check-up date as a reason for reminders."""
-    request = await _staff_request(update, context, "Which patient? " + REMIND_USAGE)
-    if request is None:
+    message = update.effective_message
+    if message is None:
         return
-    runtime, message, case, patient, arguments = request
-    kind = arguments[0].lower() if arguments else ""
-    zone = _zone(runtime)
+    runtime = runtime_of(context)
     try:
-        day = dt.date.fromisoformat(arguments[1])
-        if kind == "appointment":
-            at = dt.time.fromisoformat(arguments[2])
-            doctor = " ".join(arguments[3:]) or None
-    except (IndexError, ValueError):
-        await _say(runtime, message, REMIND_USAGE)
+        request = remind_arguments(context.args or [], _now(runtime))
+    except ArgumentProblem as problem:
+        await tell(runtime, message, str(problem))
         return
-    if kind not in REMINDER_KINDS:
-        await _say(runtime, message, REMIND_USAGE)
+    found = await _case_and_patient(
+        runtime, message, request.case_id, "/remind", "/remind #12 hygiene YYYY-MM-DD"
+    )
+    if found is None:
         return
+    case, patient = found
+    kind, doctor = request.kind, request.doctor
+    zone = _zone(runtime)
     staff_id = message.from_user.id if message.from_user else None
     quiet = runtime.scheduler.quiet
-    if kind == "appointment":
-        event = dt.datetime.combine(day, at, zone)
+    if request.at is not None:
+        event = dt.datetime.combine(request.day, request.at, zone)
         plans = plan_appointment(event, quiet)
     else:
-        event = dt.datetime.combine(day, dt.time(9), zone)
-        doctor = None
-        plans = [plan_period(kind, day, zone, quiet)]
+        event = dt.datetime.combine(request.day, dt.time(9), zone)
+        plans = [plan_period(kind, request.day, zone, quiet)]
     for plan in plans:
         await runtime.store.contact.add_reminder(
             patient.id,
@@ -132,34 +112,37 @@ async def on_remind(update: Update, context: Context) -> None:
             "unless they agree (they can ask the bot for reminders)."
         )
     log.info("case=%s reminder kind=%s recorded by staff=%s", case.id, kind, staff_id)
-    await _say(runtime, message, "\n".join(lines))
+    await tell(runtime, message, "\n".join(lines))
 
 
 async def on_task(update: Update, context: Context) -> None:
     """/task: a follow-up call (unfinished plan, agreed feedback) for a person, on a date."""
-    request = await _staff_request(update, context, "Which patient? " + TASK_USAGE)
-    if request is None:
+    message = update.effective_message
+    if message is None:
         return
-    runtime, message, case, patient, arguments = request
+    runtime = runtime_of(context)
     try:
-        kind = arguments[0].lower()
-        day = dt.date.fromisoformat(arguments[1])
-        note = " ".join(arguments[2:])
-    except (IndexError, ValueError):
-        await _say(runtime, message, TASK_USAGE)
+        request = task_arguments(context.args or [], _now(runtime).date())
+    except ArgumentProblem as problem:
+        await tell(runtime, message, str(problem))
         return
-    if kind not in TASK_KINDS or not note:
-        await _say(runtime, message, TASK_USAGE)
+    found = await _case_and_patient(
+        runtime, message, request.case_id, "/task", "/task #12 plan YYYY-MM-DD <what was agreed>"
+    )
+    if found is None:
         return
+    case, patient = found
     staff_id = message.from_user.id if message.from_user else None
-    task_id = await runtime.store.contact.add_task(patient.id, kind, day, note, staff_id)
+    task_id = await runtime.store.contact.add_task(
+        patient.id, request.kind, request.day, request.note, staff_id
+    )
     await runtime.store.audit.record(
         f"staff:{staff_id}", "task_recorded", f"case:{case.id} task:{task_id}"
     )
-    await _say(
+    await tell(
         runtime,
         message,
-        f"Task #{task_id} recorded: on {day:%a %d %b} this chat gets "
+        f"Task #{task_id} recorded: on {request.day:%a %d %b} this chat gets "
         "a reminder to call the patient. The bot itself will not message them.",
     )
 
@@ -188,12 +171,19 @@ def _patient_link(patient: Patient) -> str:
 
 async def on_card(update: Update, context: Context) -> None:
     """/card: the customer service card of a case's patient."""
-    request = await _staff_request(
-        update, context, "Reply /card to a case message, or write /card #12."
-    )
-    if request is None:
+    message = update.effective_message
+    if message is None:
         return
-    runtime, message, case, patient, _ = request
+    runtime = runtime_of(context)
+    try:
+        case_id = card_arguments(context.args or [])
+    except ArgumentProblem as problem:
+        await tell(runtime, message, str(problem))
+        return
+    found = await _case_and_patient(runtime, message, case_id, "/card", "/card #12")
+    if found is None:
+        return
+    case, patient = found
     staff_id = message.from_user.id if message.from_user else None
     await runtime.store.audit.record(f"staff:{staff_id}", "card_viewed", f"case:{case.id}")
     text = await card_text(runtime, patient)
@@ -251,9 +241,3 @@ async def card_text(runtime: Runtime, patient: Patient) -> str:
     intents = await store.conversations.recent_intents(patient.id, limit=8)
     lines += [f"• {name} ({local(at)})" for name, at in intents] or ["• none"]
     return "\n".join(lines)
-
-
-async def _say(runtime: Runtime, message: Message, text: str) -> None:
-    await runtime.courier.send(
-        message.chat_id, text, "staff_note", reply_to_message_id=message.message_id
-    )

@@ -7,8 +7,10 @@ import logging
 from telegram import Message, Update
 
 from bot.dialogue import preview
+from bot.telegram.arguments import ArgumentProblem, preview_arguments, unmatched_arguments
 from bot.telegram.runtime import Context, Runtime, runtime_of
-from bot.unmatched import format_groups, parse_since, unmatched_questions
+from bot.telegram.which_case import tell
+from bot.unmatched import format_groups, unmatched_questions
 
 log = logging.getLogger(__name__)
 
@@ -42,13 +44,10 @@ async def on_preview(update: Update, context: Context) -> None:
     if request is None:
         return
     runtime, message = request
-    question = " ".join(context.args or [])
-    if not question:
-        await runtime.courier.send(
-            message.chat_id,
-            "Write /preview and a patient's question, e.g. /preview how much is an implant",
-            "staff_note",
-        )
+    try:
+        question = preview_arguments(context.args or [])
+    except ArgumentProblem as problem:
+        await tell(runtime, message, str(problem))
         return
     front_desk = runtime.front_desk
     match, replies = preview(front_desk.brain, question, front_desk.today())
@@ -81,10 +80,11 @@ async def on_unmatched(update: Update, context: Context) -> None:
         return
     runtime, message = request
     try:
-        since = parse_since(context.args[0] if context.args else "7d")
-    except ValueError as error:
-        await runtime.courier.send(message.chat_id, str(error), "staff_note")
+        since = unmatched_arguments(context.args or [])
+    except ArgumentProblem as problem:
+        await tell(runtime, message, str(problem))
         return
+    # The grouping runs in a worker thread: the bot keeps answering patients meanwhile.
     groups = await unmatched_questions(
         runtime.store.database, since, runtime.settings.message_retention_days
     )

@@ -1,11 +1,15 @@
-"""Handlers for patients in private chats: text, buttons, and everything that isn't text."""
+"""Handlers for patients in private chats: text, buttons, edits, and everything that isn't text.
+
+Each runs inside its update's unit of work: what it decides is queued in the outbox and
+committed with the update's "done" mark; nothing here calls Telegram directly.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from telegram import Update
-from telegram.error import TelegramError
 
 from bot.dialogue import (
     DataErased,
@@ -16,7 +20,13 @@ from bot.dialogue import (
     Outcome,
     RelayedToStaff,
 )
-from bot.telegram.casework import copy_to_staff, post_case_card, relay_to_staff, staff_note
+from bot.telegram.casework import (
+    copy_to_staff,
+    post_case_card,
+    refresh_card,
+    relay_to_staff,
+    staff_note,
+)
 from bot.telegram.runtime import Context, Runtime, patient_key, runtime_of
 
 log = logging.getLogger(__name__)
@@ -34,23 +44,39 @@ async def on_text(update: Update, context: Context) -> None:
     await deliver_outcome(runtime, update, outcome)
 
 
+async def on_edited(update: Update, context: Context) -> None:
+    """A patient edited a message: relayed, marked as edited, during a case; else ignored."""
+    message, user = update.edited_message, update.effective_user
+    if message is None or user is None:
+        return
+    runtime = runtime_of(context)
+    patient = await runtime.store.patients.find(patient_key(user.id))
+    case = await runtime.store.cases.open_for_patient(patient.id) if patient else None
+    if case is None or patient is None:
+        log.info("update=%s edit outside a case ignored", update.update_id)
+        return
+    text = message.text or message.caption or "(a file)"
+    await runtime.store.conversations.record_message(patient.id, "in", f"(edited) {text}")
+    await relay_to_staff(runtime, case, f"(edited) {text}")
+
+
 async def on_choice(update: Update, context: Context) -> None:
     """A patient pressed one of the bot's buttons (a stale or forged one is answered politely)."""
     query, user, chat = update.callback_query, update.effective_user, update.effective_chat
     if query is None or user is None:
         return
     runtime = runtime_of(context)
+    await runtime.answer_button(query.id, chat.id if chat else user.id)
     if chat is not None and chat.type != chat.PRIVATE:
         log.info("update=%s button outside a private chat ignored", update.update_id)
-        await query.answer()
         return
-    try:
-        await query.answer()
-        if query.message is not None and query.message.is_accessible:
-            await query.edit_message_reply_markup(None)
-    except TelegramError as error:
-        log.info(
-            "update=%s button housekeeping failed: %s", update.update_id, type(error).__name__
+    if query.message is not None and query.message.is_accessible and chat is not None:
+        await runtime.courier.queue(
+            "clear_buttons",
+            chat.id,
+            "patient_reply",
+            extra={"message_id": query.message.message_id},
+            lifetime=dt.timedelta(hours=1),
         )
     outcome = await runtime.front_desk.handle_choice(
         patient_key(user.id), query.data or "", user.first_name, chat.id if chat else None
@@ -90,7 +116,7 @@ async def on_staff_command_from_patient(update: Update, context: Context) -> Non
 
 
 async def deliver_outcome(runtime: Runtime, update: Update, outcome: Outcome) -> None:
-    """Send the core's messages to the patient and carry out its effects on the staff side."""
+    """Queue the core's messages to the patient and carry out its effects on the staff side."""
     chat = update.effective_chat
     user = update.effective_user
     if chat is None or user is None:
@@ -112,13 +138,23 @@ async def deliver_outcome(runtime: Runtime, update: Update, outcome: Outcome) ->
             if case is not None:
                 await relay_to_staff(runtime, case, effect.text)
         elif isinstance(effect, DataErased):
-            await runtime.store.telegram.forget_chat(chat.id)
-            if effect.case_id is not None:
-                await staff_note(
-                    runtime,
-                    effect.case_id,
-                    f"Case #{effect.case_id}: the patient asked to erase their data. It is "
-                    "erased and the case is closed.",
-                )
+            await _forget_everywhere(runtime, chat.id, update.update_id, effect)
         elif isinstance(effect, OfferShown | OptedOut | OptedIn):
             log.info("update=%s effect=%s", update.update_id, type(effect).__name__)
+
+
+async def _forget_everywhere(
+    runtime: Runtime, chat_id: int, update_id: int, erased: DataErased
+) -> None:
+    """After erasure: no stored update, outbox row or case card still shows the patient."""
+    await runtime.store.telegram.forget_chat(chat_id)
+    await runtime.store.inbox.forget_chat(chat_id, update_id)
+    for case_id in erased.all_case_ids:
+        await refresh_card(runtime, case_id)
+    if erased.case_id is not None:
+        await staff_note(
+            runtime,
+            erased.case_id,
+            f"Case #{erased.case_id}: the patient asked to erase their data. It is erased and "
+            "the case is closed.",
+        )

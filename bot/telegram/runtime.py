@@ -7,7 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.config import Settings
@@ -16,8 +15,10 @@ from bot.reload import DataWatcher
 from bot.reminders import ReminderScheduler
 from bot.store import Store, utc_now
 from bot.telegram.delivery import Courier
+from bot.telegram.inbox import Poller, UpdateProcessor
 
 RUNTIME_KEY = "frontdesk"
+CALLBACK_ANSWER_LIFETIME = dt.timedelta(seconds=30)
 
 
 @dataclass
@@ -30,24 +31,26 @@ class Runtime:
     courier: Courier
     scheduler: ReminderScheduler = field(init=False)
     watcher: DataWatcher = field(init=False)
+    processor: UpdateProcessor = field(init=False)
+    poller: Poller | None = None
     clock: Callable[[], dt.datetime] = utc_now
-
-    staff_forum: bool | None = None
 
     @property
     def staff_chat_id(self) -> int | None:
         """The administrators' group, if configured."""
         return self.settings.staff_chat_id
 
-    async def staff_chat_is_forum(self) -> bool:
-        """Whether the staff group has topics (asked once, then remembered)."""
-        if self.staff_forum is None and self.staff_chat_id is not None:
-            try:
-                chat = await self.courier.bot.get_chat(self.staff_chat_id)
-            except TelegramError:
-                return False
-            self.staff_forum = bool(chat.is_forum)
-        return bool(self.staff_forum)
+    async def answer_button(
+        self, query_id: str, chat_id: int, text: str = "", alert: bool = False
+    ) -> None:
+        """Queue the answer to a pressed button (Telegram wants it within seconds)."""
+        await self.courier.queue(
+            "answer_callback",
+            chat_id,
+            "callback_answer",
+            extra={"callback_query_id": query_id, "text": text, "show_alert": alert},
+            lifetime=CALLBACK_ANSWER_LIFETIME,
+        )
 
 
 Context = ContextTypes.DEFAULT_TYPE

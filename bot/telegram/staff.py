@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from telegram import CallbackQuery, Message, Update, User
-from telegram.error import TelegramError
 
+from bot.telegram.arguments import ArgumentProblem, case_number, no_arguments
 from bot.telegram.casework import close_topic, refresh_card, staff_note
 from bot.telegram.runtime import Context, Runtime, runtime_of
+from bot.telegram.which_case import case_to_close
 
 log = logging.getLogger(__name__)
+
+#: Every message the bot posts about a case starts with its number ("Case #12 ...").
+CASE_NUMBER = re.compile(r"^Case #(\d+)\b")
 
 
 def staff_name(user: User | None) -> str:
@@ -28,6 +33,14 @@ async def on_reply(update: Update, context: Context) -> None:
     runtime = runtime_of(context)
     case_id = await case_of(runtime, message)
     if case_id is None:
+        replied = message.reply_to_message
+        if replied is not None and replied.from_user is not None and replied.from_user.is_bot:
+            await runtime.courier.send(
+                message.chat_id,
+                "I can't tell which case that reply is for, so it went to no patient. Reply "
+                "to the case card or to a message of the case.",
+                "staff_note",
+            )
         return
     case = await runtime.store.cases.get(case_id)
     if case is None or case.status != "open" or case.patient_id is None:
@@ -47,37 +60,34 @@ async def on_reply(update: Update, context: Context) -> None:
         )
         await refresh_card(runtime, case.id)
     if message.text:
-        delivered = bool(
-            await runtime.courier.send(
-                patient.chat_id, message.text, "staff_reply", patient_id=patient.id
-            )
+        await runtime.courier.send(
+            patient.chat_id, message.text, "staff_reply", patient_id=patient.id
         )
         await runtime.store.conversations.record_message(patient.id, "out", message.text)
     else:
-        try:
-            await message.copy(patient.chat_id)
-            delivered = True
-        except TelegramError as error:
-            log.warning("case=%s staff media not copied: %s", case.id, type(error).__name__)
-            delivered = False
-    log.info("case=%s staff reply delivered=%s", case.id, delivered)
-    if not delivered:
-        await staff_note(
-            runtime,
-            case.id,
-            f"Case #{case.id}: that reply could not be delivered "
-            "yet; it will be retried, or the patient has blocked the bot.",
+        await runtime.courier.queue(
+            "copy_message",
+            patient.chat_id,
+            "staff_reply",
+            extra={"from_chat_id": message.chat_id, "message_id": message.message_id},
+            patient_id=patient.id,
         )
+    log.info("case=%s staff reply queued", case.id)
 
 
 async def case_of(runtime: Runtime, message: Message) -> int | None:
     """The case a staff message is about: the message it replies to, or its forum topic."""
-    if message.reply_to_message is not None:
-        case_id = await runtime.store.telegram.case_of_message(
-            message.chat_id, message.reply_to_message.message_id
-        )
+    replied = message.reply_to_message
+    if replied is not None:
+        case_id = await runtime.store.telegram.case_of_message(message.chat_id, replied.message_id)
         if case_id is not None:
             return case_id
+        # A card or relay whose delivery was not recorded yet (or was posted twice across a
+        # crash): our own messages about a case start with its number.
+        from_bot = replied.from_user is not None and replied.from_user.is_bot
+        number = CASE_NUMBER.match(replied.text or "") if from_bot else None
+        if number is not None:
+            return int(number.group(1))
     if message.is_topic_message and message.message_thread_id is not None:
         return await runtime.store.cases.open_case_in_thread(message.message_thread_id)
     return None
@@ -92,29 +102,32 @@ async def on_button(update: Update, context: Context) -> None:
     chat = update.effective_chat
     if runtime.staff_chat_id is None or chat is None or chat.id != runtime.staff_chat_id:
         log.warning("update=%s case button outside the staff chat refused", update.update_id)
-        await _answer(query, "Only the clinic's staff can do this.")
+        await _answer(runtime, query, "Only the clinic's staff can do this.")
         return
     parts = (query.data or "").split(":")
     action = parts[1] if len(parts) > 1 else ""
     number = parts[2] if len(parts) > 2 else ""
-    case = await runtime.store.cases.get(int(number)) if number.isdigit() else None
+    try:
+        case = await runtime.store.cases.get(case_number(number))
+    except ArgumentProblem:
+        case = None
     if case is None:
-        await _answer(query, "This case no longer exists.")
+        await _answer(runtime, query, "This case no longer exists.")
         return
     user = query.from_user
     if action == "take":
         if case.status != "open":
-            await _answer(query, f"Case #{case.id} is already closed.")
+            await _answer(runtime, query, f"Case #{case.id} is already closed.")
             return
         await runtime.store.cases.take(case.id, user.id, staff_name(user))
         await runtime.store.audit.record(f"staff:{user.id}", "take", f"case:{case.id}")
-        await _answer(query, f"You took case #{case.id}.")
+        await _answer(runtime, query, f"You took case #{case.id}.")
         await refresh_card(runtime, case.id)
     elif action == "close":
         closed = await close_case(runtime, case.id, user)
-        await _answer(query, f"Case #{case.id} closed." if closed else "Already closed.")
+        await _answer(runtime, query, f"Case #{case.id} closed." if closed else "Already closed.")
     else:
-        await _answer(query, "Unknown action.")
+        await _answer(runtime, query, "Unknown action.")
 
 
 async def on_close_command(update: Update, context: Context) -> None:
@@ -123,17 +136,8 @@ async def on_close_command(update: Update, context: Context) -> None:
     if message is None:
         return
     runtime = runtime_of(context)
-    case_id: int | None = None
-    if context.args and context.args[0].lstrip("#").isdigit():
-        case_id = int(context.args[0].lstrip("#"))
-    else:
-        case_id = await case_of(runtime, message)
+    case_id = await case_to_close(runtime, message, context.args or [], case_of)
     if case_id is None:
-        await runtime.courier.send(
-            message.chat_id,
-            "Reply /close to a case message, or write /close <case number>.",
-            "staff_note",
-        )
         return
     closed = await close_case(runtime, case_id, message.from_user)
     if not closed:
@@ -165,6 +169,11 @@ async def on_cases_command(update: Update, context: Context) -> None:
     if message is None:
         return
     runtime = runtime_of(context)
+    try:
+        no_arguments(context.args or [], "/cases")
+    except ArgumentProblem as problem:
+        await runtime.courier.send(message.chat_id, str(problem), "staff_note")
+        return
     cases = await runtime.store.cases.open_cases()
     if not cases:
         text = "No open cases."
@@ -187,8 +196,6 @@ async def on_chat_id_command(update: Update, context: Context) -> None:
     )
 
 
-async def _answer(query: CallbackQuery, text: str) -> None:
-    try:
-        await query.answer(text, show_alert=True)
-    except TelegramError as error:
-        log.info("callback answer failed: %s", type(error).__name__)
+async def _answer(runtime: Runtime, query: CallbackQuery, text: str) -> None:
+    chat_id = query.message.chat.id if query.message is not None else query.from_user.id
+    await runtime.answer_button(query.id, chat_id, text, alert=True)
