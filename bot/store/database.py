@@ -196,6 +196,16 @@ class Database:
             raise
         unit.begun = True
 
+    async def begin_now(self) -> None:
+        """Begin this unit of work's transaction before its first read, not at its first write.
+
+        For turns about another chat's patient (staff replies, closing a case): what they read
+        can then not change under them, e.g. by that patient's erasure, before they write.
+        """
+        unit = self._unit()
+        if unit is not None:
+            await self._begin(unit)
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """Several writes atomically; inside a unit of work, a savepoint of it."""

@@ -34,7 +34,8 @@ from bot.store import Database, DatabaseUnwritable, Patient, StaffTask, Store, u
 from bot.telegram import followups, managers, patients, staff
 from bot.telegram.casework import render_card, repost_missing_cards
 from bot.telegram.delivery import Courier, RetryPolicy
-from bot.telegram.inbox import STORAGE_ERRORS, Poller, UpdateProcessor, WebhookServer
+from bot.telegram.inbox import Poller, UpdateProcessor, WebhookServer
+from bot.telegram.lanes import STORAGE_ERRORS
 from bot.telegram.runtime import RUNTIME_KEY, Context, Runtime, runtime_of
 
 log = logging.getLogger(__name__)

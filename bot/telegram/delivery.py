@@ -10,7 +10,6 @@ expire, each failure with its reason.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
@@ -28,6 +27,7 @@ from telegram.error import (
 from bot.logs import where
 from bot.store import OutboxItem, Store, to_db_time, utc_now
 from bot.store.telegram import CASE_PURPOSES
+from bot.telegram.lanes import STORAGE_ERRORS, Lanes
 from bot.telegram.textsplit import split_for_telegram
 
 log = logging.getLogger(__name__)
@@ -91,6 +91,10 @@ class _Retry(Exception):
         self.paced = paced
 
 
+class _Unrecorded(Exception):
+    """Telegram accepted the row but the database could not record it yet."""
+
+
 class _GiveUp(Exception):
     """This row can never be delivered; the reason is stored, the label logged."""
 
@@ -99,7 +103,7 @@ class _GiveUp(Exception):
         self.label = label or reason
 
 
-class Courier:
+class Courier(Lanes):
     """Claims outbox rows and carries them to Telegram, one chat in order, chats in parallel."""
 
     def __init__(
@@ -109,16 +113,15 @@ class Courier:
         policy: RetryPolicy | None = None,
         clock: Callable[[], dt.datetime] = utc_now,
     ) -> None:
+        self.policy = policy or RetryPolicy()
+        super().__init__(self.policy.concurrency, self.policy.idle_poll_seconds)
         self.bot = bot
         self.store = store
-        self.policy = policy or RetryPolicy()
         self.clock = clock
         self.render_card: CardRenderer | None = None
         self.staff_chat_id: int | None = None
         self._staff_forum: bool | None = None
-        self._wake = asyncio.Event()
-        self._busy: set[tuple[str, int]] = set()
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._unrecorded: list[tuple[OutboxItem, int | None]] = []
         self.sent = 0
 
     async def send(
@@ -182,49 +185,35 @@ class Courier:
         self.wake()
         return item_id
 
-    def wake(self) -> None:
-        """Look at the outbox now (new rows were committed or a send finished)."""
-        self._wake.set()
-
     async def run(self) -> None:
         """Deliver until cancelled: claim what may go now, send it, record the result."""
         released = await self.store.telegram.release_leases()
         if released:
             log.info("outbox: %s row(s) in flight at the last stop are owed again", released)
-        try:
-            while True:
-                self._wake.clear()
-                await self._start_due()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self.policy.idle_poll_seconds)
-        finally:
-            for task in list(self._tasks):
-                task.cancel()
-            if self._tasks:
-                await asyncio.gather(*self._tasks, return_exceptions=True)
+        await super().run()
 
-    async def _start_due(self) -> None:
+    async def start_due(self) -> None:
+        """Claim the oldest owed row of every free chat (callback answers need no order)."""
+        while self._unrecorded:
+            item, message_id = self._unrecorded[0]
+            await self.store.telegram.mark_sent(item, message_id)
+            self._unrecorded.pop(0)
+            self.sent += 1
         now = self.clock()
+        lease = dt.timedelta(seconds=self.policy.lease_seconds)
         for item in await self.store.telegram.heads(now):
-            if len(self._tasks) >= self.policy.concurrency:
+            if self.full:
                 return
-            lane = (
-                ("callback", item.id)
-                if item.method == "answer_callback"
-                else ("chat", item.chat_id)
-            )
-            if lane in self._busy:
+            lane = ("callback", item.id) if item.method == "answer_callback" else item.chat_id
+            if self.busy(lane) or not await self.store.telegram.claim(item.id, now, lease):
                 continue
-            lease = dt.timedelta(seconds=self.policy.lease_seconds)
-            if not await self.store.telegram.claim(item.id, now, lease):
-                continue
-            self._busy.add(lane)
-            task = asyncio.create_task(self._carry(item, lane))
-            self._tasks.add(task)
+            self.start(lane, self._carry(item))
 
-    async def _carry(self, item: OutboxItem, lane: tuple[str, int]) -> None:
+    async def _carry(self, item: OutboxItem) -> None:
         try:
             await self._deliver_one(item)
+        except _Unrecorded:
+            log.error("outbox=%s sent; recording it waits for the database", item.id)
         except Exception as error:  # noqa: BLE001 - one bad row must not stop delivery
             log.error("outbox=%s failed: %s at %s", item.id, type(error).__name__, where(error))
             try:
@@ -233,12 +222,6 @@ class Courier:
                 )
             except Exception as again:  # noqa: BLE001
                 log.error("outbox=%s not released: %s", item.id, type(again).__name__)
-        finally:
-            self._busy.discard(lane)
-            task = asyncio.current_task()
-            if task is not None:
-                self._tasks.discard(task)
-            self.wake()
 
     async def _deliver_one(self, item: OutboxItem) -> None:
         telegram = self.store.telegram
@@ -272,7 +255,12 @@ class Courier:
         except Forbidden as error:
             await self._unreachable(item, f"forbidden: {error.message}")
             return
-        await telegram.mark_sent(item, message_id)
+        try:
+            await telegram.mark_sent(item, message_id)
+        except STORAGE_ERRORS as error:
+            # Telegram has it: record it once the database is back, never send it again.
+            self._unrecorded.append((item, message_id))
+            raise _Unrecorded from error
         self.sent += 1
 
     def _backoff(self, item: OutboxItem) -> float:
@@ -453,7 +441,7 @@ class Courier:
         """Wait until nothing is owed or in flight (for tests and a clean stop)."""
         deadline = asyncio.get_running_loop().time() + timeout
         while asyncio.get_running_loop().time() < deadline:
-            if not self._tasks and not await self.store.telegram.pending(limit=1):
+            if not self.working and not await self.store.telegram.pending(limit=1):
                 return True
             await asyncio.sleep(0.02)
         return False

@@ -63,6 +63,7 @@ async def on_remind(update: Update, context: Context) -> None:
     if message is None:
         return
     runtime = runtime_of(context)
+    await runtime.store.database.begin_now()  # the patient cannot be erased under this turn
     try:
         request = remind_arguments(context.args or [], _now(runtime))
     except ArgumentProblem as problem:
@@ -121,6 +122,7 @@ async def on_task(update: Update, context: Context) -> None:
     if message is None:
         return
     runtime = runtime_of(context)
+    await runtime.store.database.begin_now()  # the patient cannot be erased under this turn
     try:
         request = task_arguments(context.args or [], _now(runtime).date())
     except ArgumentProblem as problem:

@@ -14,7 +14,6 @@ import contextlib
 import hmac
 import json
 import logging
-import sqlite3
 from collections.abc import Callable
 from typing import Any
 
@@ -25,11 +24,11 @@ from tornado.httpserver import HTTPServer
 
 from bot.logs import where
 from bot.store import InboxItem, Store
+from bot.telegram.lanes import STORAGE_ERRORS, Lanes
 from bot.text import without_lone_surrogates
 
 log = logging.getLogger(__name__)
 
-STORAGE_ERRORS = (sqlite3.Error, OSError)
 MAX_HANDLER_FAILURES = 3
 
 
@@ -82,7 +81,7 @@ async def apologise_directly(bot: Bot, update: Update, text: str = STORAGE_APOLO
         log.warning("update=%s apology not sent: %s", update.update_id, type(error).__name__)
 
 
-class UpdateProcessor:
+class UpdateProcessor(Lanes):
     """Handles stored updates, one chat in order, chats in parallel, each as a unit of work."""
 
     def __init__(
@@ -95,72 +94,32 @@ class UpdateProcessor:
         apology_text: Callable[[], str] = lambda: STORAGE_APOLOGY,
         concurrency: int = 32,
     ) -> None:
+        super().__init__(concurrency)
         self.store = store
         self.bot = bot
         self._process = process
         self._apologise = apologise
         self._on_committed = on_committed
         self.apology_text = apology_text
-        self.concurrency = concurrency
         self.failures: dict[int, BaseException] = {}
-        self._busy: set[int] = set()
-        self._tasks: set[asyncio.Task[None]] = set()
         self._retry_at: dict[int, float] = {}
         self._apologised: set[int] = set()
         self._finished: set[int] = set()
-        self._wake = asyncio.Event()
         self.handled = 0
 
-    def wake(self) -> None:
-        """New updates were stored."""
-        self._wake.set()
-
-    async def run(self) -> None:
-        """Handle stored updates until cancelled."""
-        try:
-            while True:
-                self._wake.clear()
-                try:
-                    await self._start_due()
-                except STORAGE_ERRORS as error:
-                    log.error("inbox unreadable: %s", type(error).__name__)
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), 0.5)
-        finally:
-            for task in list(self._tasks):
-                task.cancel()
-            if self._tasks:
-                await asyncio.gather(*self._tasks, return_exceptions=True)
-
-    async def drain(self) -> None:
-        """Let the updates being handled finish (a clean stop)."""
-        if self._tasks:
-            await asyncio.gather(*self._tasks, return_exceptions=True)
-
-    async def _start_due(self) -> None:
+    async def start_due(self) -> None:
+        """Start the oldest unhandled update of every chat that is free."""
         now = asyncio.get_running_loop().time()
         for item in await self.store.inbox.heads():
-            if len(self._tasks) >= self.concurrency:
+            if self.full:
                 return
-            if item.chat_key in self._busy or item.update_id in self._finished:
+            if self.busy(item.chat_key) or item.update_id in self._finished:
                 continue  # a head read before its turn committed is not handled again
             if self._retry_at.get(item.update_id, 0) > now:
                 continue
-            self._busy.add(item.chat_key)
-            task = asyncio.create_task(self._handle(item))
-            self._tasks.add(task)
+            self.start(item.chat_key, self._handle(item))
 
     async def _handle(self, item: InboxItem) -> None:
-        try:
-            await self._handle_item(item)
-        finally:
-            self._busy.discard(item.chat_key)
-            task = asyncio.current_task()
-            if task is not None:
-                self._tasks.discard(task)
-            self.wake()
-
-    async def _handle_item(self, item: InboxItem) -> None:
         update = Update.de_json(json.loads(item.payload), self.bot)
         try:
             async with self.store.unit_of_work():

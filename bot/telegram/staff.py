@@ -31,6 +31,7 @@ async def on_reply(update: Update, context: Context) -> None:
     if message is None:
         return
     runtime = runtime_of(context)
+    await runtime.store.database.begin_now()
     case_id = await case_of(runtime, message)
     if case_id is None:
         replied = message.reply_to_message
@@ -146,6 +147,7 @@ async def on_close_command(update: Update, context: Context) -> None:
 
 async def close_case(runtime: Runtime, case_id: int, user: User | None) -> bool:
     """Close a case, tell the patient they are back with the assistant, update the card."""
+    await runtime.store.database.begin_now()
     case = await runtime.store.cases.get(case_id)
     if case is None or not await runtime.store.cases.close(case_id, user.id if user else None):
         return False
