@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import json
 import logging
 import re
@@ -11,6 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import yaml
 from pydantic import ValidationError
 from pydantic_settings import SettingsError
 
@@ -109,6 +111,20 @@ def _setting_problem(location: tuple[int | str, ...], message: str) -> tuple[str
     return name, message
 
 
+def _eval_conversations(knowledge: Knowledge, path: Path) -> int:
+    from bot.conversation_eval import evaluate_conversations, read_conversations, report
+    from bot.dialogue import Brain
+
+    try:
+        conversations = read_conversations(path)
+    except (OSError, ValueError, yaml.YAMLError) as error:
+        print(f"frontdesk eval: {error}", file=sys.stderr)
+        return 1
+    tuned, untuned = asyncio.run(evaluate_conversations(Brain.build(knowledge), conversations))
+    print(report(tuned, untuned, misses=15))
+    return 0
+
+
 def _print_problems(problems: Sequence[Problem]) -> None:
     for problem in problems:
         print(problem, file=sys.stderr if problem.severity == "error" else sys.stdout)
@@ -134,7 +150,12 @@ async def _chat(settings: Settings, knowledge: Knowledge, patient: str) -> int:
     store = Store(Database(settings.database_path))
     await store.open()
     try:
-        front_desk = FrontDesk(Brain.build(knowledge), store, settings.timezone)
+        front_desk = FrontDesk(
+            Brain.build(knowledge),
+            store,
+            settings.timezone,
+            dt.timedelta(minutes=settings.topic_minutes),
+        )
         return await run_console(front_desk, patient)
     finally:
         await store.close()
@@ -178,6 +199,9 @@ def _match(knowledge: Knowledge, text: str) -> int:
 def _eval(knowledge: Knowledge, path: Path, as_json: bool) -> int:
     from bot.evaluation import evaluate, read_labelled, report
     from bot.matcher import IntentMatcher
+
+    if path.suffix in {".yaml", ".yml"}:
+        return _eval_conversations(knowledge, path)
 
     try:
         messages = read_labelled(path)

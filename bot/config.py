@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     library_log_level: str = "WARNING"
     message_retention_days: PositiveInt = 90
+    topic_minutes: PositiveInt = 30
     outbox_retention_days: PositiveInt = 30
     match_retention_days: PositiveInt = 180
     case_message_retention_days: PositiveInt = 180

@@ -7,15 +7,20 @@ import logging
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from bot.facets import FacetMatcher
 from bot.loader import Knowledge
 from bot.matcher import IntentMatcher, Match
-from bot.models import IntentKind
+from bot.models import HANDOFF_INTENTS, IntentKind
 from bot.replies import ReplyBook
-from bot.store import Patient, Store, utc_now
+from bot.store import ConversationState, Patient, Store, utc_now
 
 log = logging.getLogger(__name__)
 
 NOT_UNDERSTOOD = "not_understood"
+#: What a message that also reads as a follow-up must still be taken as.
+NEVER_A_FOLLOW_UP = frozenset(HANDOFF_INTENTS) - {"aftercare"}
+#: A topic is forgotten after this long without a message (TOPIC_MINUTES).
+TOPIC_QUIET = dt.timedelta(minutes=30)
 MISUNDERSTANDINGS_BEFORE_HANDOFF = 2
 CHOICE_PERSON = "person"
 YES_WORDS = frozenset(
@@ -112,6 +117,7 @@ class Outcome:
     messages: list[OutgoingMessage] = field(default_factory=list)
     effects: list[Effect] = field(default_factory=list)
     intent: str | None = None
+    facet: str | None = None
 
     def say(self, text: str, choices: tuple[Choice, ...] = ()) -> None:
         """Add a message."""
@@ -125,20 +131,33 @@ class Brain:
     knowledge: Knowledge
     matcher: IntentMatcher
     replies: ReplyBook
+    facets: FacetMatcher
 
     @classmethod
     def build(cls, knowledge: Knowledge) -> Brain:
-        """Train the matcher and prepare the replies."""
-        return cls(knowledge, IntentMatcher(knowledge), ReplyBook.build(knowledge))
+        """Train the matchers and prepare the replies."""
+        return cls(
+            knowledge,
+            IntentMatcher(knowledge),
+            ReplyBook.build(knowledge),
+            FacetMatcher(knowledge),
+        )
 
 
 class FrontDesk:
     """Decides what to say to a patient; adapters only deliver it."""
 
-    def __init__(self, brain: Brain, store: Store, timezone: str = "") -> None:
+    def __init__(
+        self,
+        brain: Brain,
+        store: Store,
+        timezone: str = "",
+        topic_quiet: dt.timedelta = TOPIC_QUIET,
+    ) -> None:
         self.brain = brain
         self.store = store
         self._timezone_override = timezone
+        self.topic_quiet = topic_quiet
 
     def replace_brain(self, brain: Brain) -> None:
         """Swap in freshly loaded data at once (live reload)."""
@@ -216,6 +235,11 @@ class FrontDesk:
         await self.store.conversations.record_message(
             patient.id, "in", text, match.intent, match.score
         )
+        state = await self.store.state.load(patient.id)
+        topic = state.current_topic(utc_now(), self.topic_quiet)
+        facet = self._followup_facet(text, match, topic)
+        if topic is not None and facet is not None:
+            return await self._answer_facet(patient, state, topic, facet, outcome)
         if match.intent is not None and match.ambiguous:
             return await self._did_you_mean(patient, match)
         if match.intent is None and self._is_acknowledgement(text):
@@ -225,6 +249,46 @@ class FrontDesk:
         if match.intent is None:
             return await self._not_understood(patient, outcome)
         return await self._answer(patient, match.intent, match.score, outcome)
+
+    def _followup_facet(self, text: str, match: Match, topic: str | None) -> str | None:
+        """The facet of the current topic a message asks about, if it names no other topic."""
+        if topic is None or not self.brain.replies.has_facets(topic) or match.safety:
+            return None
+        # An emergency, a complaint or asking for a person always wins. "Can I eat after?"
+        # while talking about a treatment is about that treatment, not about one just had.
+        if match.intent in NEVER_A_FOLLOW_UP or match.intent in PATIENT_RIGHTS_INTENTS:
+            return None
+        named = self.brain.facets.names_topic(text)
+        if named is not None and named != topic:
+            return None
+        return self.brain.facets.match(text).facet
+
+    async def _answer_facet(
+        self,
+        patient: Patient,
+        state: ConversationState,
+        topic: str,
+        facet: str,
+        outcome: Outcome,
+    ) -> Outcome:
+        """Answer one facet of the topic the patient is talking about."""
+        turn = await self.store.conversations.record_match(patient.id, f"{topic}.{facet}", 1.0)
+        replies = self.brain.replies
+        text = replies.facet(topic, facet, turn)
+        if text is None:
+            return await self._not_understood(patient, outcome)
+        outcome.intent = topic
+        outcome.facet = facet
+        state.open_topic(topic, utc_now())
+        await self.store.state.save(patient.id, state)
+        if patient.misunderstood_streak or patient.pending_choices:
+            await self.store.patients.update(
+                patient.id, misunderstood_streak=0, pending_choices=None
+            )
+        choices = (self._person_choice(),) if replies.is_medical(topic, facet) else ()
+        outcome.say(text, choices)
+        log.info("patient=%s follow-up topic=%s facet=%s", patient.id, topic, facet)
+        return outcome
 
     def _is_acknowledgement(self, text: str) -> bool:
         """ "ok", "sure", a thumbs-up: not a question, so neither a misunderstanding."""
@@ -307,12 +371,19 @@ class FrontDesk:
             )
         elif replies.has_service(intent):
             outcome.say(replies.service(intent, turn))
+            await self._remember_topic(patient, intent)
             await self._offer_news(patient, intent, outcome)
         elif intent in self.brain.knowledge.replies:
             outcome.say(replies.text(intent, turn))
         else:
             outcome.say(replies.text("not_understood", turn), (self._person_choice(),))
         return outcome
+
+    async def _remember_topic(self, patient: Patient, topic: str) -> None:
+        """The patient is now talking about this service: follow-ups are read against it."""
+        state = await self.store.state.load(patient.id)
+        state.open_topic(topic, utc_now())
+        await self.store.state.save(patient.id, state)
 
     async def _offer_news(self, patient: Patient, intent: str, outcome: Outcome) -> None:
         for offer in self.brain.replies.offers_for(intent, self.today()):

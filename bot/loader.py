@@ -18,6 +18,8 @@ from bot.models import (
     Clinic,
     ClinicFile,
     Component,
+    FacetRepliesFile,
+    FacetsFile,
     Intent,
     IntentFile,
     IntentKind,
@@ -127,6 +129,10 @@ class Knowledge:
     origins: dict[str, Where] = field(default_factory=dict, compare=False)
     locations: dict[str, Where] = field(default_factory=dict, compare=False)
     example_origins: dict[tuple[str, int], Where] = field(default_factory=dict, compare=False)
+    facet_examples: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    topic_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    facet_replies: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    medical_facets: frozenset[str] = frozenset()
 
 
 class KnowledgeError(Exception):
@@ -224,6 +230,7 @@ def load_knowledge(intents_dir: Path, replies_dir: Path) -> tuple[Knowledge | No
             reply_docs[key] = (path, document)
     offers_path = replies_dir / "offers.yaml"
     offers_file, offers_doc = collect.read(offers_path, OffersFile)
+    facets = _load_facets(collect, intents_dir, replies_dir, intents, services_file, clinic_file)
 
     if clinic_file is not None:
         _check_bundles(collect, replies_dir / "clinic.yaml", clinic_file, clinic_doc)
@@ -277,8 +284,90 @@ def load_knowledge(intents_dir: Path, replies_dir: Path) -> tuple[Knowledge | No
         offers=tuple(offers_file.offers),
         origins=origins,
         example_origins=example_origins,
+        facet_examples=facets.examples,
+        topic_words=facets.topic_words,
+        facet_replies=facets.replies,
+        medical_facets=facets.medical,
     )
     return knowledge, sorted(collect.problems)
+
+
+FACETS_FILE = "facets.yaml"
+
+
+@dataclass(frozen=True)
+class _Facets:
+    examples: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    topic_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    replies: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    medical: frozenset[str] = frozenset()
+
+
+def _load_facets(
+    collect: _Collector,
+    intents_dir: Path,
+    replies_dir: Path,
+    intents: dict[str, Intent],
+    services_file: ServicesFile | None,
+    clinic_file: ClinicFile | None,
+) -> _Facets:
+    """Facet phrasings (intents/facets.yaml) and every service's facet answers."""
+    asked_path, answers_path = intents_dir / FACETS_FILE, replies_dir / FACETS_FILE
+    if not asked_path.exists() and not answers_path.exists():
+        return _Facets()  # a clinic without follow-up answers yet
+    asked, asked_doc = collect.read(asked_path, FacetsFile)
+    answers, answers_doc = collect.read(answers_path, FacetRepliesFile)
+    if asked is None or answers is None:
+        return _Facets()
+    for topic in asked.topics:
+        if topic not in intents:
+            collect.add(
+                asked_path, line_of(asked_doc, ("topics", topic)), f"unknown topic {topic!r}"
+            )
+    services = services_file.services if services_file is not None else {}
+    allowed = CLINIC_PLACEHOLDERS | COST_PLACEHOLDERS
+    price_pattern = typed_price_pattern(clinic_file.clinic) if clinic_file else None
+    for service, by_facet in answers.facets.items():
+        line = line_of(answers_doc, ("facets", service))
+        if service not in services:
+            collect.add(answers_path, line, f"facets for {service!r}, which is no service")
+        for facet in sorted(set(asked.facets) - set(by_facet)):
+            collect.add(
+                answers_path,
+                line,
+                f"service {service!r} has no answer for the facet {facet!r} (one may honestly "
+                "say the doctor decides at the exam)",
+            )
+        for facet, wordings in by_facet.items():
+            for number, wording in enumerate(wordings):
+                where = line_of(answers_doc, ("facets", service, facet, number))
+                if price_pattern is not None:
+                    label = f"facet {service}.{facet}"
+                    _check_template(
+                        collect, answers_path, where, label, wording, allowed, price_pattern
+                    )
+    for service in services:
+        if service not in answers.facets:
+            collect.add(
+                answers_path, 1, f"service {service!r} has no facet answers (how long, pain...)"
+            )
+    for name in answers.medical:
+        service, _, asked_facet = name.partition(".")
+        if asked_facet not in answers.facets.get(service, {}):
+            collect.add(
+                answers_path,
+                line_of(answers_doc, ("medical",)),
+                f"medical: {name!r} is no service.facet",
+            )
+    return _Facets(
+        examples={name: tuple(d.examples) for name, d in asked.facets.items()},
+        topic_words={topic: tuple(names) for topic, names in asked.topics.items()},
+        replies={
+            service: {str(facet): wordings for facet, wordings in by_facet.items()}
+            for service, by_facet in answers.facets.items()
+        },
+        medical=frozenset(answers.medical),
+    )
 
 
 def load_or_raise(intents_dir: Path, replies_dir: Path) -> Knowledge:
@@ -314,6 +403,8 @@ def _load_intents(
             loaded, _ = collect.read(path, Vocabulary)
             vocabulary = loaded or vocabulary
             continue
+        if path.name == FACETS_FILE:
+            continue  # read by _load_facets
         intent_file, document = collect.read(path, IntentFile)
         if intent_file is None:
             continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -92,6 +92,40 @@ class Vocabulary(Strict):
     other_body_parts: list[NonEmpty] = Field(default_factory=list)
     dental_words: list[NonEmpty] = Field(default_factory=list)
     acknowledgements: list[NonEmpty] = Field(default_factory=list)
+
+
+FacetName = Literal[
+    "price",
+    "duration",
+    "pain",
+    "recovery",
+    "longevity",
+    "suitability",
+    "materials",
+    "safety",
+    "preparation",
+]
+
+
+class FacetDefinition(Strict):
+    """One side of a service patients ask about, with phrasings shared by every service."""
+
+    description: NonEmpty
+    examples: list[NonEmpty] = Field(min_length=1)
+
+
+class FacetsFile(Strict):
+    """intents/facets.yaml: how patients ask a facet, and the words that name each topic."""
+
+    facets: dict[FacetName, FacetDefinition] = Field(default_factory=dict)
+    topics: dict[Identifier, list[NonEmpty]] = Field(default_factory=dict)
+
+
+class FacetRepliesFile(Strict):
+    """replies/facets.yaml: each service's answer to each facet, and the medical ones."""
+
+    facets: dict[Identifier, dict[FacetName, list[NonEmpty]]] = Field(default_factory=dict)
+    medical: list[NonEmpty] = Field(default_factory=list)
 
 
 class Currency(Strict):

@@ -96,6 +96,29 @@ class ReplyBook:
             [first, paragraphs[2], f"{paragraphs[3]} {paragraphs[4]}", paragraphs[5]]
         )
 
+    def has_facets(self, intent: str) -> bool:
+        """Whether follow-ups about this service can be answered."""
+        return intent in self.knowledge.facet_replies
+
+    def facet(self, service: str, facet: str, turn: int) -> str | None:
+        """A service's answer to one facet ("how long", "does it hurt"), priced from the data."""
+        wordings = self.knowledge.facet_replies.get(service, {}).get(facet)
+        if not wordings:
+            return None
+        script = self.knowledge.services[service]
+        quote = quote_bundle(self.knowledge.bundles[script.bundle], self.knowledge.components)
+        currency = self.knowledge.clinic.currency
+        values = {
+            **self.facts,
+            "parts": format_parts(quote, currency),
+            "total": format_range(quote.total, currency),
+        }
+        return pick(wordings, turn).format_map(values)
+
+    def is_medical(self, service: str, facet: str) -> bool:
+        """Whether only a doctor can answer this (pregnancy, medicines...)."""
+        return f"{service}.{facet}" in self.knowledge.medical_facets
+
     def text(self, key: str, turn: int = 0, **extra: str) -> str:
         """A practical or conversation reply by key."""
         return pick(self.knowledge.replies[key], turn).format_map({**self.facts, **extra})

@@ -93,6 +93,28 @@ def test_eval_reports_the_figures() -> None:
     assert {"in_scope_accuracy", "off_topic_false_accept", "wrong_among_answered"} <= set(figures)
 
 
+def test_eval_plays_a_conversation_set_and_reports_the_untuned_part_apart(
+    tmp_path: Path,
+) -> None:
+    conversations = tmp_path / "conversations.yaml"
+    conversations.write_text(
+        "conversations:\n"
+        "  - id: dentures-1\n"
+        "    untuned: true\n"
+        "    turns:\n"
+        "      - patient: do you make dentures?\n"
+        "        expect: {kind: question, topic: dentures}\n"
+        "      - patient: how long does it take to make them?\n"
+        "        expect: {kind: followup, topic: dentures, facet: duration}\n"
+    )
+    result = frontdesk("eval", str(conversations))
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == "untuned (never tuned on): 1 conversations"
+    assert "follow-ups resolved to the right topic and facet: 1/1 (100.0%)" in lines[1]
+    assert "new questions to the right topic: 1/1 (100.0%)" in lines[2]
+
+
 def test_run_without_a_token_says_so_in_one_line() -> None:
     result = frontdesk("run", env={"TELEGRAM_BOT_TOKEN": ""})
     assert result.returncode == 2

@@ -9,12 +9,14 @@ from bot.store.conversations import ConversationRepository, StoredMessage
 from bot.store.database import Database, DatabaseUnwritable, to_db_time, utc_now
 from bot.store.inbox import Inbox, InboxItem
 from bot.store.patients import Patient, PatientRepository
+from bot.store.state import ConversationState, StateRepository
 from bot.store.telegram import OutboxItem, TelegramRepository
 
 __all__ = [
     "AuditLog",
     "CaseRepository",
     "Consent",
+    "ConversationState",
     "ContactRepository",
     "ConversationRepository",
     "Database",
@@ -46,6 +48,7 @@ class Store:
         self.audit = AuditLog(database)
         self.telegram = TelegramRepository(database)
         self.inbox = Inbox(database)
+        self.state = StateRepository(database)
         self.contact = ContactRepository(database)
 
     async def open(self) -> None:

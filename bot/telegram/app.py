@@ -96,7 +96,12 @@ def build_application(
     runtime = Runtime(
         settings=settings,
         store=store,
-        front_desk=FrontDesk(Brain.build(knowledge), store, settings.timezone),
+        front_desk=FrontDesk(
+            Brain.build(knowledge),
+            store,
+            settings.timezone,
+            dt.timedelta(minutes=settings.topic_minutes),
+        ),
         courier=courier,
         clock=clock,
     )

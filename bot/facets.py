@@ -1,0 +1,96 @@
+"""Follow-ups on the current topic: "how long does it take?", "does it hurt", "and the price?".
+
+A message that names no service is read against the topic the patient is talking about, as a
+facet of it. Facet phrasings are learned from examples shared by every service
+(`intents/facets.yaml`), so a new service needs answers (`replies/facets.yaml`), not examples.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass
+
+from bot.loader import Knowledge
+from bot.matcher import IntentMatcher, Thresholds
+from bot.models import Intent, IntentKind
+from bot.text import words
+
+FACETS = (
+    "price",
+    "duration",
+    "pain",
+    "recovery",
+    "longevity",
+    "suitability",
+    "materials",
+    "safety",
+    "preparation",
+)
+PREFIX = "facet_"
+#: Practical intents whose questions are facets too ("how much", "is there a warranty").
+FACET_LIKE_INTENTS = frozenset({"prices", "warranty"})
+
+
+@dataclass(frozen=True)
+class FacetMatch:
+    """Which facet a message asks about, and how sure the matcher is."""
+
+    facet: str | None
+    score: float
+
+
+class FacetMatcher:
+    """Learns the facets from their shared examples; every other example is "not a facet"."""
+
+    def __init__(self, knowledge: Knowledge) -> None:
+        facet_intents = {
+            f"{PREFIX}{name}": Intent(
+                name=f"{PREFIX}{name}",
+                kind=IntentKind.PRACTICAL,
+                description=f"asks about the {name} of the current topic",
+                examples=list(examples),
+            )
+            for name, examples in knowledge.facet_examples.items()
+        }
+        # What is not a facet: small talk, hand-overs and practical questions. Service
+        # questions are left out, as they often ask a facet of a named service.
+        others = tuple(
+            example
+            for name, intent in knowledge.intents.items()
+            if intent.kind != IntentKind.SERVICE and name not in FACET_LIKE_INTENTS
+            for example in intent.examples
+        )
+        facet_knowledge = dataclasses.replace(
+            knowledge,
+            intents=facet_intents,
+            out_of_scope=(*others, *knowledge.out_of_scope),
+        )
+        self._matcher = (
+            IntentMatcher(facet_knowledge, Thresholds(accept=0.45)) if facet_intents else None
+        )
+        self._topic_words = {
+            topic: frozenset(words(" ".join(names)))
+            for topic, names in knowledge.topic_words.items()
+        }
+
+    def match(self, text: str) -> FacetMatch:
+        """The facet asked about, or None."""
+        if self._matcher is None:
+            return FacetMatch(None, 0.0)
+        found = self._matcher.match(text)
+        if found.intent is None or not found.intent.startswith(PREFIX) or found.ambiguous:
+            return FacetMatch(None, found.score)
+        return FacetMatch(found.intent.removeprefix(PREFIX), found.score)
+
+    def names_topic(self, text: str) -> str | None:
+        """A topic the message names by one of its words ("crown", "implants"), if any."""
+        tokens = set(words(text))
+        for topic, names in self._topic_words.items():
+            if tokens & names or any(_plural(token) in names for token in tokens):
+                return topic
+        return None
+
+
+def _plural(token: str) -> str:
+    return re.sub(r"(?:es|s)$", "", token)

@@ -1,0 +1,69 @@
+"""Conversation state per patient: the topic, what the bot asked, details the patient gave."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+
+from bot.store.database import Database, from_db_time, to_db_time, utc_now
+
+
+@dataclass
+class ConversationState:
+    """Where a patient's conversation stands; loaded at the start of a turn, saved with it."""
+
+    topic: str | None = None
+    topic_at: dt.datetime | None = None
+    asked: str | None = None
+    details: dict[str, str] = field(default_factory=dict)
+
+    def current_topic(self, now: dt.datetime, quiet: dt.timedelta) -> str | None:
+        """The topic, unless the patient has been quiet too long."""
+        if self.topic is None or self.topic_at is None or now - self.topic_at > quiet:
+            return None
+        return self.topic
+
+    def open_topic(self, topic: str, now: dt.datetime) -> None:
+        """The patient is now talking about this."""
+        self.topic = topic
+        self.topic_at = now
+
+
+class StateRepository:
+    """Reads and writes conversation_state."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    async def load(self, patient_id: int) -> ConversationState:
+        """The patient's state (empty for a new patient)."""
+        row = await self.database.fetch_one(
+            "SELECT topic, topic_at, asked, details FROM conversation_state WHERE patient_id = ?",
+            (patient_id,),
+        )
+        if row is None:
+            return ConversationState()
+        return ConversationState(
+            topic=row["topic"],
+            topic_at=from_db_time(row["topic_at"]) if row["topic_at"] else None,
+            asked=row["asked"],
+            details=json.loads(row["details"] or "{}"),
+        )
+
+    async def save(self, patient_id: int, state: ConversationState) -> None:
+        """Store the state (inside the turn's unit of work)."""
+        await self.database.execute(
+            "INSERT INTO conversation_state (patient_id, topic, topic_at, asked, details, "
+            "updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(patient_id) DO UPDATE SET "
+            "topic = excluded.topic, topic_at = excluded.topic_at, asked = excluded.asked, "
+            "details = excluded.details, updated_at = excluded.updated_at",
+            (
+                patient_id,
+                state.topic,
+                to_db_time(state.topic_at) if state.topic_at else None,
+                state.asked,
+                json.dumps(state.details, sort_keys=True),
+                to_db_time(utc_now()),
+            ),
+        )

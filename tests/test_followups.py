@@ -1,0 +1,119 @@
+"""Follow-ups on the current topic: the bot hears the conversation, not just the sentence."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from bot.dialogue import Brain, FrontDesk, Outcome
+from bot.pricing import format_range, quote_bundle
+from bot.store import Database, Store
+
+PATIENT = "console:mia"
+
+
+def said(outcome: Outcome) -> str:
+    """Everything the bot said in one turn."""
+    return "\n".join(message.text for message in outcome.messages)
+
+
+def answers(brain: Brain, service: str, facet: str) -> list[str]:
+    """Every wording the clinic wrote for a service's facet, as a patient would read it."""
+    wordings = brain.knowledge.facet_replies[service][facet]
+    return [brain.replies.facet(service, facet, turn) or "" for turn in range(len(wordings))]
+
+
+async def test_every_service_answers_every_facet(brain: Brain) -> None:
+    for service in brain.knowledge.services:
+        for facet in brain.knowledge.facet_examples:
+            assert brain.replies.facet(service, facet, 0), (service, facet)
+
+
+async def test_a_follow_up_without_the_service_name_is_answered_about_the_topic(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    await front_desk.handle_text(PATIENT, "do you make dentures?")
+    how_long = await front_desk.handle_text(PATIENT, "how long does it take to make them?")
+    assert said(how_long) in answers(brain, "dentures", "duration")
+    price = await front_desk.handle_text(PATIENT, "and how much?")
+    assert said(price) in answers(brain, "dentures", "price")
+    knowledge = brain.knowledge
+    bundle = knowledge.bundles[knowledge.services["dentures"].bundle]
+    total = format_range(
+        quote_bundle(bundle, knowledge.components).total, knowledge.clinic.currency
+    )
+    assert total in said(price)
+
+
+@pytest.mark.parametrize(
+    ("service_question", "service", "follow_up", "facet"),
+    [
+        ("can i get implants?", "implants", "does it hurt", "pain"),
+        ("how much is teeth whitening", "whitening", "how long will it last", "longevity"),
+        ("do you do root canals", "root_canal", "how many visits is that", "duration"),
+        ("i need a filling", "filling", "what material do you use", "materials"),
+    ],
+)
+async def test_facets_are_understood_after_any_service(
+    front_desk: FrontDesk,
+    brain: Brain,
+    service_question: str,
+    service: str,
+    follow_up: str,
+    facet: str,
+) -> None:
+    await front_desk.handle_text(PATIENT, service_question)
+    answer = await front_desk.handle_text(PATIENT, follow_up)
+    assert said(answer) in answers(brain, service, facet)
+
+
+async def test_naming_another_service_changes_the_topic(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    await front_desk.handle_text(PATIENT, "do you do implants")
+    crowns = await front_desk.handle_text(PATIENT, "how much is a crown")
+    assert crowns.intent == "crowns"
+    assert said(crowns) not in answers(brain, "implants", "price")
+
+
+async def test_an_emergency_is_never_read_as_a_follow_up(front_desk: FrontDesk) -> None:
+    await front_desk.handle_text(PATIENT, "can i get implants?")
+    urgent = await front_desk.handle_text(PATIENT, "my face is swollen and it hurts")
+    assert urgent.intent == "emergency"
+
+
+async def test_the_topic_is_forgotten_after_a_quiet_period(brain: Brain, store: Store) -> None:
+    desk = FrontDesk(brain, store, topic_quiet=dt.timedelta(0))
+    await desk.handle_text(PATIENT, "do you make dentures?")
+    later = await desk.handle_text(PATIENT, "how long does it take to make them?")
+    assert said(later) not in answers(brain, "dentures", "duration")
+
+
+async def test_the_topic_survives_a_restart(brain: Brain, tmp_path: Path) -> None:
+    path = tmp_path / "state.sqlite3"
+    store = Store(Database(path))
+    await store.open()
+    async with store.unit_of_work():
+        await FrontDesk(brain, store).handle_text(PATIENT, "do you make dentures?")
+    await store.close()
+    reopened = Store(Database(path))
+    await reopened.open()
+    follow_up = await FrontDesk(brain, reopened).handle_text(PATIENT, "is it painful?")
+    await reopened.close()
+    assert said(follow_up) in answers(brain, "dentures", "pain")
+
+
+async def test_a_medical_suitability_question_offers_a_person(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    medical = sorted(brain.knowledge.medical_facets)
+    assert medical, "the clinic marks its medical facets"
+    service = medical[0].partition(".")[0]
+    await front_desk.handle_text(PATIENT, f"tell me about {service.replace('_', ' ')}")
+    await front_desk.handle_text(PATIENT, f"do you do {service.replace('_', ' ')}")
+    answer = await front_desk.handle_text(PATIENT, "can i have it while pregnant?")
+    assert [choice.label for message in answer.messages for choice in message.choices] == [
+        "Talk to a person"
+    ]
