@@ -7,18 +7,34 @@ import logging
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from bot.details import extract_details, is_question
 from bot.facets import FacetMatcher
 from bot.loader import Knowledge
 from bot.matcher import IntentMatcher, Match
 from bot.models import HANDOFF_INTENTS, IntentKind
 from bot.replies import ReplyBook
 from bot.store import ConversationState, Patient, Store, utc_now
+from bot.text import words as text_words
 
 log = logging.getLogger(__name__)
 
 NOT_UNDERSTOOD = "not_understood"
 #: What a message that also reads as a follow-up must still be taken as.
 NEVER_A_FOLLOW_UP = frozenset(HANDOFF_INTENTS) - {"aftercare"}
+#: Small talk is never an answer to the bot's question.
+SMALL_TALK = frozenset({"greeting", "thanks", "goodbye"})
+BOOKING = "booking"
+#: What the bot last asked: the patient's real problem with a service, or a day for a visit.
+ASKED_PROBLEM = "problem:"
+ASKED_DAY = "day"
+#: How each detail a patient gave is said back to them.
+NOTED = {
+    "day": "{}",
+    "age": "age {}",
+    "who": "for your {}",
+    "tooth": "the tooth {}",
+    "symptom": "{}",
+}
 #: A topic is forgotten after this long without a message (TOPIC_MINUTES).
 TOPIC_QUIET = dt.timedelta(minutes=30)
 MISUNDERSTANDINGS_BEFORE_HANDOFF = 2
@@ -237,9 +253,11 @@ class FrontDesk:
         )
         state = await self.store.state.load(patient.id)
         topic = state.current_topic(utc_now(), self.topic_quiet)
-        facet = self._followup_facet(text, match, topic)
-        if topic is not None and facet is not None:
-            return await self._answer_facet(patient, state, topic, facet, outcome)
+        if topic is not None and state.asked and self._reads_as_answer(text, match, state.asked):
+            return await self._answer_to_question(patient, state, topic, text, outcome)
+        asked = self._facet_asked(text, match, topic)
+        if asked is not None:
+            return await self._answer_facet(patient, state, *asked, outcome)
         if match.intent is not None and match.ambiguous:
             return await self._did_you_mean(patient, match)
         if match.intent is None and self._is_acknowledgement(text):
@@ -250,18 +268,31 @@ class FrontDesk:
             return await self._not_understood(patient, outcome)
         return await self._answer(patient, match.intent, match.score, outcome)
 
-    def _followup_facet(self, text: str, match: Match, topic: str | None) -> str | None:
-        """The facet of the current topic a message asks about, if it names no other topic."""
-        if topic is None or not self.brain.replies.has_facets(topic) or match.safety:
+    def _facet_asked(self, text: str, match: Match, topic: str | None) -> tuple[str, str] | None:
+        """(service, facet) when a message asks one side of a service, named or current.
+
+        "does it hurt" is about the current topic; "does getting a filling hurt" about
+        fillings, whatever the classifier thinks; a first "how much is a crown" gets the
+        crown's whole script instead, and so does anything naming a service without a facet.
+        """
+        if match.safety:
             return None
         # An emergency, a complaint or asking for a person always wins. "Can I eat after?"
         # while talking about a treatment is about that treatment, not about one just had.
         if match.intent in NEVER_A_FOLLOW_UP or match.intent in PATIENT_RIGHTS_INTENTS:
             return None
-        named = self.brain.facets.names_topic(text)
-        if named is not None and named != topic:
+        facet = self.brain.facets.match(text).facet
+        if facet is None:
             return None
-        return self.brain.facets.match(text).facet
+        has_facets = self.brain.replies.has_facets
+        named = self.brain.facets.names_topic(text)
+        if named is not None:
+            if has_facets(named) and (named == topic or match.intent != named):
+                return named, facet
+            return None
+        if topic is not None and has_facets(topic):
+            return topic, facet
+        return None
 
     async def _answer_facet(
         self,
@@ -375,15 +406,73 @@ class FrontDesk:
             await self._offer_news(patient, intent, outcome)
         elif intent in self.brain.knowledge.replies:
             outcome.say(replies.text(intent, turn))
+            if intent == BOOKING:
+                await self._remember_topic(patient, BOOKING, asked=ASKED_DAY)
         else:
             outcome.say(replies.text("not_understood", turn), (self._person_choice(),))
         return outcome
 
-    async def _remember_topic(self, patient: Patient, topic: str) -> None:
-        """The patient is now talking about this service: follow-ups are read against it."""
+    async def _remember_topic(
+        self, patient: Patient, topic: str, asked: str | None = None
+    ) -> None:
+        """The patient is now talking about this: follow-ups and answers are read against it."""
         state = await self.store.state.load(patient.id)
         state.open_topic(topic, utc_now())
+        state.asked = asked or f"{ASKED_PROBLEM}{topic}"
         await self.store.state.save(patient.id, state)
+
+    def _reads_as_answer(self, text: str, match: Match, asked: str) -> bool:
+        """Whether a message answers what the bot asked, rather than asking something new."""
+        if match.safety or match.intent in NEVER_A_FOLLOW_UP:
+            return False
+        if match.intent in PATIENT_RIGHTS_INTENTS:
+            return False
+        if asked == ASKED_DAY:  # "wednesday morning" also reads as a greeting
+            return "day" in extract_details(text)
+        if match.intent in SMALL_TALK or (match.intent is None and self._is_acknowledgement(text)):
+            return False
+        return not is_question(text) and self._in_words_we_know(text)
+
+    def _in_words_we_know(self, text: str) -> bool:
+        """Whether most words are ones patients use with us ("asdfgh qwerty" is not)."""
+        tokens = text_words(text)
+        known = self.brain.matcher.normalize.vocabulary
+        return bool(tokens) and sum(token in known for token in tokens) * 2 >= len(tokens)
+
+    async def _answer_to_question(
+        self,
+        patient: Patient,
+        state: ConversationState,
+        topic: str,
+        text: str,
+        outcome: Outcome,
+    ) -> Outcome:
+        """The patient answered the bot: say what was understood, then the next useful step."""
+        details = extract_details(text)
+        state.details.update(details)
+        turn = await self.store.conversations.record_match(patient.id, f"answer:{topic}", 1.0)
+        replies = self.brain.replies
+        noted = ", ".join(NOTED[name].format(value) for name, value in details.items())
+        if state.asked == ASKED_DAY:
+            outcome.say(replies.text("answer_booking_day", turn, noted=details["day"]))
+            state.asked = None
+        else:
+            thanks = (
+                replies.text("answer_noted", turn, noted=noted)
+                if noted
+                else replies.text("answer_thanks", turn)
+            )
+            outcome.say(f"{thanks} {replies.text('answer_next_service', turn)}")
+            state.asked = ASKED_DAY
+        outcome.intent = topic
+        state.open_topic(topic, utc_now())
+        await self.store.state.save(patient.id, state)
+        if patient.misunderstood_streak or patient.pending_choices:
+            await self.store.patients.update(
+                patient.id, misunderstood_streak=0, pending_choices=None
+            )
+        log.info("patient=%s answer topic=%s details=%s", patient.id, topic, sorted(details))
+        return outcome
 
     async def _offer_news(self, patient: Patient, intent: str, outcome: Outcome) -> None:
         for offer in self.brain.replies.offers_for(intent, self.today()):

@@ -86,7 +86,13 @@ CONVERSATION_REPLIES = [
     "reminder_appointment_soon",
     "reminder_hygiene",
     "reminder_checkup",
+    "answer_noted",
+    "answer_thanks",
+    "answer_next_service",
+    "answer_booking_day",
 ]
+#: Extra placeholders of the replies to a patient's answer: what was understood.
+ANSWER_PLACEHOLDERS = frozenset({"noted"})
 #: Extra placeholders only reminder texts may use: date, time and doctor, nothing clinical.
 REMINDER_PLACEHOLDERS = frozenset({"date", "time", "doctor"})
 
@@ -584,6 +590,8 @@ def _check_replies(
             allowed = CLINIC_PLACEHOLDERS | (
                 REMINDER_PLACEHOLDERS if key.startswith("reminder_") else frozenset()
             )
+            if key.startswith("answer_"):
+                allowed = allowed | ANSWER_PLACEHOLDERS
             _check_template(collect, path, at, key, template, allowed, price_pattern)
     if not complete:
         return  # a file that did not load was already reported; its keys are not "missing"

@@ -117,3 +117,43 @@ async def test_a_medical_suitability_question_offers_a_person(
     assert [choice.label for message in answer.messages for choice in message.choices] == [
         "Talk to a person"
     ]
+
+
+async def test_an_answer_to_the_bots_question_is_acknowledged_not_quoted_again(
+    front_desk: FrontDesk, store: Store
+) -> None:
+    await front_desk.handle_text(PATIENT, "can i get implants?")
+    answer = await front_desk.handle_text(PATIENT, "its already missing, lost it 2 years ago")
+    assert "already missing" in said(answer)
+    assert "$" not in said(answer)  # no repeated quote
+    assert "which days" in said(answer).lower()
+    day = await front_desk.handle_text(PATIENT, "wednesday morning")
+    assert "wednesday morning" in said(day)
+    patient = await store.patients.find(PATIENT)
+    assert patient is not None
+    details = (await store.state.load(patient.id)).details
+    assert details == {"tooth": "already missing", "day": "wednesday morning"}
+
+
+async def test_a_question_after_the_bots_question_is_answered_as_a_question(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    await front_desk.handle_text(PATIENT, "can i get implants?")
+    follow_up = await front_desk.handle_text(PATIENT, "does it hurt?")
+    assert said(follow_up) in answers(brain, "implants", "pain")
+
+
+def test_details_are_found_in_what_patients_write() -> None:
+    from bot.details import extract_details, is_question
+
+    assert extract_details("she's 6") == {"age": "6"}
+    assert extract_details("lost it 2 years ago")["tooth"] == "already missing"
+    assert "age" not in extract_details("lost it 2 years ago")
+    assert extract_details("friday afternoon would work") == {"day": "friday afternoon"}
+    assert extract_details("my son is 7, his tooth hurts") == {
+        "age": "7",
+        "who": "child",
+        "symptom": "pain",
+    }
+    assert is_question("how long does it take") and is_question("monday at 10?")
+    assert not is_question("its already missing")

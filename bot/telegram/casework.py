@@ -56,6 +56,10 @@ async def card_text(runtime: Runtime, case: HandoffCase, patient: Patient | None
     else:
         lines.append("Status: waiting for an administrator")
     if patient is not None:
+        details = (await runtime.store.state.load(patient.id)).details
+        if details:
+            told = ", ".join(f"{name}: {value}" for name, value in sorted(details.items()))
+            lines.append(f"The patient told us: {html.escape(told)}")
         recent = await runtime.store.conversations.recent_messages(patient.id, limit=8)
         if recent:
             lines.append("")
