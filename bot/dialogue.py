@@ -14,7 +14,7 @@ from bot.matcher import IntentMatcher, Match
 from bot.models import HANDOFF_INTENTS, IntentKind
 from bot.replies import ReplyBook
 from bot.store import ConversationState, Patient, Store, utc_now
-from bot.text import words as text_words
+from bot.text import mostly_words
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +24,7 @@ NEVER_A_FOLLOW_UP = frozenset(HANDOFF_INTENTS) - {"aftercare"}
 #: Small talk is never an answer to the bot's question.
 SMALL_TALK = frozenset({"greeting", "thanks", "goodbye"})
 BOOKING = "booking"
+OFF_TOPIC = "off_topic"
 #: What the bot last asked: the patient's real problem with a service, or a day for a visit.
 ASKED_PROBLEM = "problem:"
 ASKED_DAY = "day"
@@ -264,6 +265,12 @@ class FrontDesk:
             turn = int(utc_now().timestamp())  # any rotation will do for a one-liner
             outcome.say(self.brain.replies.text("acknowledged", turn))
             return outcome
+        if match.intent is None and match.off_topic and self._in_words_we_know(text):
+            # Not a misunderstanding: a question for someone else. Never a case for the staff.
+            turn = await self.store.conversations.record_match(patient.id, OFF_TOPIC, match.score)
+            outcome.intent = OFF_TOPIC
+            outcome.say(self.brain.replies.text(OFF_TOPIC, turn))
+            return outcome
         if match.intent is None:
             return await self._not_understood(patient, outcome)
         return await self._answer(patient, match.intent, match.score, outcome)
@@ -434,10 +441,8 @@ class FrontDesk:
         return not is_question(text) and self._in_words_we_know(text)
 
     def _in_words_we_know(self, text: str) -> bool:
-        """Whether most words are ones patients use with us ("asdfgh qwerty" is not)."""
-        tokens = text_words(text)
-        known = self.brain.matcher.normalize.vocabulary
-        return bool(tokens) and sum(token in known for token in tokens) * 2 >= len(tokens)
+        """Whether the message is words at all ("asdfgh qwerty" is not)."""
+        return mostly_words(text)
 
     async def _answer_to_question(
         self,

@@ -90,6 +90,7 @@ CONVERSATION_REPLIES = [
     "answer_thanks",
     "answer_next_service",
     "answer_booking_day",
+    "off_topic",
 ]
 #: Extra placeholders of the replies to a patient's answer: what was understood.
 ANSWER_PLACEHOLDERS = frozenset({"noted"})

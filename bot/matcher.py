@@ -54,6 +54,7 @@ class Match:
     alternatives: tuple[Alternative, ...] = ()
     ambiguous: bool = False
     safety: bool = False
+    off_topic: bool = False
     candidates: tuple[Alternative, ...] = field(default=(), compare=False)
 
     def as_dict(self, text: str) -> dict[str, object]:
@@ -165,7 +166,11 @@ class IntentMatcher:
             alt for alt in ranked[:4] if alt != best and alt.score >= limits.alternative_floor
         )[:3]
         if best.score < threshold or none_score > best.score:
-            return Match(None, best.score, tuple(ranked[:3]), candidates=candidates)
+            # Confidently not the clinic's business ("where can I get botox"), or just unsure.
+            off_topic = none_score > best.score and none_score >= limits.accept
+            return Match(
+                None, best.score, tuple(ranked[:3]), off_topic=off_topic, candidates=candidates
+            )
         close = [alt for alt in others if best.score - alt.score < limits.ambiguous_margin]
         ambiguous = bool(close) and best.intent not in self.handoff_intents
         return Match(best.intent, best.score, others, ambiguous=ambiguous, candidates=candidates)

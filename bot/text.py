@@ -8,12 +8,15 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process, utils
+from wordfreq import zipf_frequency
 
 _WORD = re.compile(r"[^\W_]+")
 _APOSTROPHES = re.compile(r"(\w)['’`](\w)")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 MIN_SNAP_LENGTH = 4
 SNAP_CUTOFF = 80.0
+#: wordfreq Zipf frequency from which a word counts as ordinary English, not a typo.
+COMMON_WORD_ZIPF = 3.0
 
 
 def without_lone_surrogates(text: str) -> str:
@@ -27,6 +30,13 @@ def words(text: str) -> list[str]:
     """Lowercase word tokens; apostrophes are joined ("don't" -> "dont")."""
     text = unicodedata.normalize("NFKC", text).lower()
     return _WORD.findall(_APOSTROPHES.sub(r"\1\2", text))
+
+
+def mostly_words(text: str) -> bool:
+    """Whether most of the text is common English words: not "asdfgh qwerty"."""
+    tokens = words(text)
+    real = sum(zipf_frequency(token, "en") >= COMMON_WORD_ZIPF for token in tokens)
+    return bool(tokens) and real * 2 >= len(tokens)
 
 
 class Normalizer:
@@ -53,10 +63,13 @@ class Normalizer:
         """The known word a misspelled word most likely means, or the word itself.
 
         Only words with the same first letter are candidates: typos rarely change it, and
-        without the rule "leeds" would become "bleeds".
+        without the rule "leeds" would become "bleeds". A common English word (wordfreq's
+        Zipf frequency of 3 or more, about once per million words) is never rewritten.
         """
         if word in self.vocabulary or len(word) < MIN_SNAP_LENGTH or word.isdigit():
             return word
+        if zipf_frequency(word, "en") >= COMMON_WORD_ZIPF:
+            return word  # an ordinary English word ("bleeds", "crowd") is not a typo
         found = process.extractOne(
             word,
             self._choices_by_initial.get(word[0], ()),

@@ -71,10 +71,25 @@ async def test_asking_twice_gets_different_wording_with_the_same_total(
     assert texts(first).split("\n\n")[0] != texts(second).split("\n\n")[0]
 
 
-async def test_off_topic_gets_did_not_understand_and_the_offer_of_a_person(
+async def test_off_topic_gets_we_are_a_dental_clinic_and_what_it_does_never_a_case(
     front_desk: FrontDesk,
 ) -> None:
-    outcome = await front_desk.handle_text(PATIENT, "what's the best pizza in town")
+    for question in (
+        "what's the best pizza in town",
+        "where can i get botox",
+        "what's the best pizza in town",
+    ):
+        outcome = await front_desk.handle_text(PATIENT, question)
+        assert outcome.intent == "off_topic"
+        assert "dental clinic" in texts(outcome).lower()
+        assert "Dental implants" in texts(outcome) or "implant" in texts(outcome).lower()
+        assert not [e for e in outcome.effects if isinstance(e, HandoffOpened)]
+
+
+async def test_gibberish_gets_did_not_understand_and_the_offer_of_a_person(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(PATIENT, "zxqv blorp")
     assert outcome.intent is None
     assert "didn't" in texts(outcome).lower() or "not sure" in texts(outcome).lower()
     assert [choice.label for choice in outcome.messages[-1].choices] == ["Talk to a person"]

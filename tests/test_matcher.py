@@ -131,3 +131,17 @@ def test_dev_set_meets_the_quality_targets(brain: Brain) -> None:
     assert result.false_accept_rate <= 0.10
     assert result.wrong_among_answered <= 0.04
     assert result.critical_missed == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["the crowd at the game was loud", "my car brakes squeal", "leeds is rainy today"],
+)
+def test_an_ordinary_english_word_is_never_rewritten_into_a_dental_one(
+    brain: Brain, text: str
+) -> None:
+    assert brain.matcher.normalize(text) == text
+
+
+def test_a_real_typo_is_still_snapped(brain: Brain) -> None:
+    assert brain.matcher.normalize("how much is teeth whitning") == "how much is teeth whitening"
