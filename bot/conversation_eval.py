@@ -49,6 +49,7 @@ class ConversationScores:
     followups: Tally = field(default_factory=Tally)
     questions: Tally = field(default_factory=Tally)
     answers_not_failed: Tally = field(default_factory=Tally)
+    multi: Tally = field(default_factory=Tally)
     unnecessary_handoffs: int = 0
     needed_handoffs: Tally = field(default_factory=Tally)
 
@@ -59,6 +60,7 @@ class ConversationScores:
             f"  follow-ups resolved to the right topic and facet: {self.followups}",
             f"  new questions to the right topic: {self.questions}",
             f"  answers to the bot's questions not failed: {self.answers_not_failed}",
+            f"  questions answered in multi-question messages: {self.multi}",
             f"  hand-overs where a person is needed: {self.needed_handoffs}",
             f"  unnecessary hand-overs: {self.unnecessary_handoffs}",
         ]
@@ -124,6 +126,13 @@ def _score(
     elif kind == "question" and expect.get("topic") and not needed:
         wanted = str(expect["topic"])
         scores.questions.add(outcome.intent == wanted, f"{text!r}: wanted {wanted}, got {got}")
+    elif kind == "multi":
+        for question in expect.get("questions") or []:
+            wanted = str(question.get("topic"))
+            scores.multi.add(
+                wanted in outcome.answered or outcome.intent == wanted,
+                f"{text!r}: wanted {wanted}, got {outcome.answered or got}",
+            )
     elif kind == "answer":
         failed = handed_over or outcome.intent is None
         scores.answers_not_failed.add(not failed, f"{text!r}: got {got}")

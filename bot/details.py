@@ -82,3 +82,20 @@ def extract_details(text: str) -> dict[str, str]:
     if symptoms:
         found["symptom"] = ", ".join(symptoms)
     return found
+
+
+_QUESTION_START = (
+    r"(?:how|what|whats|what's|when|where|which|who|do|does|can|could|is|are|will|would"
+    r"|should|any)\b"
+)
+_CLAUSE_BREAK = re.compile(
+    r"\?+\s*|;\s*|,?\s+(?:and|also|plus|but)\s+(?:also\s+)?(?=" + _QUESTION_START + r")"
+    r"|,\s*(?=" + _QUESTION_START + r")",
+    re.IGNORECASE,
+)
+
+
+def split_questions(text: str, most: int = 3) -> list[str]:
+    """The questions in one message ("how much is whitening and do you work saturdays")."""
+    clauses = [part.strip(" ,.!") for part in _CLAUSE_BREAK.split(text)]
+    return [clause for clause in clauses if len(clause) > 2][:most]

@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from bot.details import extract_details, is_question
+from bot.details import extract_details, is_question, split_questions
 from bot.facets import FacetMatcher
 from bot.loader import Knowledge
 from bot.matcher import IntentMatcher, Match
@@ -135,6 +135,7 @@ class Outcome:
     effects: list[Effect] = field(default_factory=list)
     intent: str | None = None
     facet: str | None = None
+    answered: list[str] = field(default_factory=list)
 
     def say(self, text: str, choices: tuple[Choice, ...] = ()) -> None:
         """Add a message."""
@@ -256,6 +257,9 @@ class FrontDesk:
         topic = state.current_topic(utc_now(), self.topic_quiet)
         if topic is not None and state.asked and self._reads_as_answer(text, match, state.asked):
             return await self._answer_to_question(patient, state, topic, text, outcome)
+        several = self._several_questions(text, match, topic)
+        if len(several) > 1:
+            return await self._answer_several(patient, state, several, outcome)
         asked = self._facet_asked(text, match, topic)
         if asked is not None:
             return await self._answer_facet(patient, state, *asked, outcome)
@@ -300,6 +304,70 @@ class FrontDesk:
         if topic is not None and has_facets(topic):
             return topic, facet
         return None
+
+    def _several_questions(
+        self, text: str, match: Match, topic: str | None
+    ) -> list[tuple[str, str | None]]:
+        """(intent, facet) of each question in a message that asks more than one."""
+        if match.safety or match.intent in NEVER_A_FOLLOW_UP:
+            return []
+        clauses = split_questions(text)
+        if len(clauses) < 2:
+            return []
+        asked: list[tuple[str, str | None]] = []
+        for clause in clauses:
+            found = self.brain.matcher.match(clause)
+            if found.safety:
+                return []  # safety overrides everything: the whole message is handled as one
+            facet = self._facet_asked(clause, found, topic)
+            question: tuple[str, str | None] | None = facet
+            if (
+                question is None
+                and found.intent is not None
+                and not found.ambiguous
+                and found.intent not in HANDOFF_INTENTS
+                and found.intent not in SMALL_TALK
+            ):
+                question = (found.intent, None)
+            if question is not None and question[1] == "price" and (question[0], None) in asked:
+                continue  # the service's whole answer already names every part and the total
+            if question is not None and question not in asked:
+                asked.append(question)
+                if self.brain.replies.has_service(question[0]):
+                    topic = question[0]
+        return asked
+
+    async def _answer_several(
+        self,
+        patient: Patient,
+        state: ConversationState,
+        questions: list[tuple[str, str | None]],
+        outcome: Outcome,
+    ) -> Outcome:
+        """Answer every question, in the order asked; no offer in a reply this full."""
+        replies = self.brain.replies
+        for intent, facet in questions:
+            turn = await self.store.conversations.record_match(
+                patient.id, f"{intent}.{facet}" if facet else intent, 1.0
+            )
+            if facet is not None:
+                text = replies.facet(intent, facet, turn)
+            elif replies.has_service(intent):
+                text = replies.service(intent, turn)
+            elif intent in self.brain.knowledge.replies:
+                text = replies.text(intent, turn)
+            else:
+                continue
+            if text:
+                outcome.say(text)
+                outcome.answered.append(intent)
+            if replies.has_service(intent):
+                state.open_topic(intent, utc_now())
+                state.asked = f"{ASKED_PROBLEM}{intent}"
+        outcome.intent = outcome.answered[0] if outcome.answered else None
+        await self.store.state.save(patient.id, state)
+        log.info("patient=%s several questions=%s", patient.id, outcome.answered)
+        return outcome
 
     async def _answer_facet(
         self,

@@ -157,3 +157,27 @@ def test_details_are_found_in_what_patients_write() -> None:
     }
     assert is_question("how long does it take") and is_question("monday at 10?")
     assert not is_question("its already missing")
+
+
+async def test_every_question_of_a_message_is_answered_in_the_order_asked(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    both = await front_desk.handle_text(PATIENT, "how much is whitening and do you work saturdays")
+    assert both.answered == ["whitening", "hours"]
+    assert said(both).index("whitening") < said(both).lower().index("saturday")
+    assert not [m for m in both.messages if m.text.startswith("New in our clinic")]
+
+
+async def test_a_facet_and_a_service_in_one_message_are_both_answered(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    outcome = await front_desk.handle_text(PATIENT, "is it safe and does it hurt")
+    assert outcome.answered == []  # no topic yet: nothing to read the facets against
+    await front_desk.handle_text(PATIENT, "do you do teeth whitening")
+    both = await front_desk.handle_text(PATIENT, "is it safe and does it hurt")
+    assert [m.text for m in both.messages] == [
+        answer
+        for facet in ("safety", "pain")
+        for answer in answers(brain, "whitening", facet)
+        if answer in said(both)
+    ]
