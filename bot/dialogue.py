@@ -25,6 +25,7 @@ NEVER_A_FOLLOW_UP = frozenset(HANDOFF_INTENTS) - {"aftercare"}
 SMALL_TALK = frozenset({"greeting", "thanks", "goodbye"})
 BOOKING = "booking"
 OFF_TOPIC = "off_topic"
+UPSET = "upset"
 #: What the bot last asked: the patient's real problem with a service, or a day for a visit.
 ASKED_PROBLEM = "problem:"
 ASKED_DAY = "day"
@@ -253,6 +254,8 @@ class FrontDesk:
         await self.store.conversations.record_message(
             patient.id, "in", text, match.intent, match.score
         )
+        if match.upset and not match.safety and match.intent not in PATIENT_RIGHTS_INTENTS:
+            return await self._calm(patient, outcome)
         state = await self.store.state.load(patient.id)
         topic = state.current_topic(utc_now(), self.topic_quiet)
         if topic is not None and state.asked and self._reads_as_answer(text, match, state.asked):
@@ -304,6 +307,16 @@ class FrontDesk:
         if topic is not None and has_facets(topic):
             return topic, facet
         return None
+
+    async def _calm(self, patient: Patient, outcome: Outcome) -> Outcome:
+        """An upset patient: an apology and the offer of a person; no script, no offer."""
+        turn = await self.store.conversations.record_match(patient.id, UPSET, 1.0)
+        person = self._person_choice()
+        await self.store.patients.update(patient.id, pending_choices=[person.value])
+        outcome.intent = UPSET
+        outcome.say(self.brain.replies.text(UPSET, turn), (person,))
+        log.info("patient=%s upset: apology and a person offered", patient.id)
+        return outcome
 
     def _several_questions(
         self, text: str, match: Match, topic: str | None

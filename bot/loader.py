@@ -91,6 +91,7 @@ CONVERSATION_REPLIES = [
     "answer_next_service",
     "answer_booking_day",
     "off_topic",
+    "upset",
 ]
 #: Extra placeholders of the replies to a patient's answer: what was understood.
 ANSWER_PLACEHOLDERS = frozenset({"noted"})

@@ -9,6 +9,7 @@ softmax over the SVM's decision values, so they lie in [0, 1] and sum to one.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -55,6 +56,7 @@ class Match:
     ambiguous: bool = False
     safety: bool = False
     off_topic: bool = False
+    upset: bool = False
     candidates: tuple[Alternative, ...] = field(default=(), compare=False)
 
     def as_dict(self, text: str) -> dict[str, object]:
@@ -117,12 +119,15 @@ class IntentMatcher:
         texts.extend(knowledge.out_of_scope)
         labels.extend([NONE_CLASS] * len(knowledge.out_of_scope))
         tokens = [words(text) for text in texts]
-        known_words = vocabulary_of([*vocabulary.synonyms, *vocabulary.emergency_phrases])
+        known_words = vocabulary_of(
+            [*vocabulary.synonyms, *vocabulary.emergency_phrases, *vocabulary.upset_phrases]
+        )
         known_words.update(word for text_words in tokens for word in text_words)
         self.normalize = Normalizer(known_words, dict(vocabulary.synonyms))
         self.detect_emergency = EmergencyDetector(
             vocabulary.emergency_phrases, vocabulary.other_body_parts, vocabulary.dental_words
         )
+        self.detect_upset = EmergencyDetector(vocabulary.upset_phrases)
         self.handoff_intents = frozenset(HANDOFF_INTENTS) & set(knowledge.intents)
         self.model = train(
             [self.normalize.from_words(text_words) for text_words in tokens],
@@ -149,6 +154,18 @@ class IntentMatcher:
         if self.detect_emergency(normalized):
             others = tuple(alt for alt in candidates if alt.intent != EMERGENCY)[:3]
             return Match(EMERGENCY, 1.0, others, safety=True, candidates=candidates)
+        found = self._decide(ranked, none_score, candidates)
+        if self.detect_upset(normalized):
+            return dataclasses.replace(found, upset=True)
+        return found
+
+    def _decide(
+        self,
+        ranked: list[Alternative],
+        none_score: float,
+        candidates: tuple[Alternative, ...],
+    ) -> Match:
+        """The best intent by score, with the hand-over and threshold rules."""
         limits = self.thresholds
         best = ranked[0]
         handoff = [alt for alt in ranked if alt.intent in self.handoff_intents]

@@ -92,6 +92,7 @@ class Vocabulary(Strict):
     other_body_parts: list[NonEmpty] = Field(default_factory=list)
     dental_words: list[NonEmpty] = Field(default_factory=list)
     acknowledgements: list[NonEmpty] = Field(default_factory=list)
+    upset_phrases: list[NonEmpty] = Field(default_factory=list)
 
 
 FacetName = Literal[

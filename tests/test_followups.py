@@ -181,3 +181,14 @@ async def test_a_facet_and_a_service_in_one_message_are_both_answered(
         for answer in answers(brain, "whitening", facet)
         if answer in said(both)
     ]
+
+
+async def test_an_upset_patient_gets_an_apology_and_a_person_never_a_sales_script(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(PATIENT, "this is a rip off, $5000 for an implant??")
+    assert outcome.intent == "upset"
+    assert "sorry" in said(outcome).lower()
+    assert "Altogether" not in said(outcome) and "New in our clinic" not in said(outcome)
+    assert [c.label for m in outcome.messages for c in m.choices] == ["Talk to a person"]
+    assert not outcome.effects  # a person is offered; the patient decides
