@@ -308,6 +308,13 @@ class FrontDesk:
             return topic, facet
         return None
 
+    async def _understood(self, patient: Patient) -> None:
+        """The patient was understood: no misunderstanding streak, no stale choices."""
+        if patient.misunderstood_streak or patient.pending_choices:
+            await self.store.patients.update(
+                patient.id, misunderstood_streak=0, pending_choices=None
+            )
+
     async def _calm(self, patient: Patient, outcome: Outcome) -> Outcome:
         """An upset patient: an apology and the offer of a person; no script, no offer."""
         turn = await self.store.conversations.record_match(patient.id, UPSET, 1.0)
@@ -400,10 +407,7 @@ class FrontDesk:
         outcome.facet = facet
         state.open_topic(topic, utc_now())
         await self.store.state.save(patient.id, state)
-        if patient.misunderstood_streak or patient.pending_choices:
-            await self.store.patients.update(
-                patient.id, misunderstood_streak=0, pending_choices=None
-            )
+        await self._understood(patient)
         choices = (self._person_choice(),) if replies.is_medical(topic, facet) else ()
         outcome.say(text, choices)
         log.info("patient=%s follow-up topic=%s facet=%s", patient.id, topic, facet)
@@ -553,10 +557,7 @@ class FrontDesk:
         outcome.intent = topic
         state.open_topic(topic, utc_now())
         await self.store.state.save(patient.id, state)
-        if patient.misunderstood_streak or patient.pending_choices:
-            await self.store.patients.update(
-                patient.id, misunderstood_streak=0, pending_choices=None
-            )
+        await self._understood(patient)
         log.info("patient=%s answer topic=%s details=%s", patient.id, topic, sorted(details))
         return outcome
 

@@ -16,17 +16,6 @@ from bot.matcher import IntentMatcher, Thresholds
 from bot.models import Intent, IntentKind
 from bot.text import words
 
-FACETS = (
-    "price",
-    "duration",
-    "pain",
-    "recovery",
-    "longevity",
-    "suitability",
-    "materials",
-    "safety",
-    "preparation",
-)
 PREFIX = "facet_"
 #: Practical intents whose questions are facets too ("how much", "is there a warranty").
 FACET_LIKE_INTENTS = frozenset({"prices", "warranty"})

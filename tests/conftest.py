@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -60,3 +61,22 @@ def data_copy(tmp_path: Path) -> tuple[Path, Path]:
     shutil.copytree(INTENTS, intents)
     shutil.copytree(REPLIES, replies)
     return intents, replies
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Path:
+    """Where the bot's SQLite file lives in this test."""
+    return tmp_path / "bot.sqlite3"
+
+
+@pytest.fixture
+async def bot(api: FakeBotApi, database: Path, knowledge: Knowledge) -> AsyncIterator[Any]:
+    """The real Application, polling the fake server, with fast retries."""
+    from bot.telegram.app import build_application, running
+    from tests.test_telegram import FAST_RETRIES, settings_for
+
+    application = build_application(
+        settings_for(api, database), knowledge, retry_policy=FAST_RETRIES
+    )
+    async with running(application, poll_timeout=1):
+        yield application

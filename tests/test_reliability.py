@@ -43,22 +43,6 @@ FAMILY = "\N{MAN}\u200d\N{WOMAN}\u200d\N{GIRL}"  # one emoji of five characters,
 SECRET = "s3cret-token-0123456789"
 
 
-@pytest.fixture
-def database(tmp_path: Path) -> Path:
-    """Where the bot's SQLite file lives in this test."""
-    return tmp_path / "bot.sqlite3"
-
-
-@pytest.fixture
-async def bot(api: FakeBotApi, database: Path, knowledge: Knowledge) -> AsyncIterator[Any]:
-    """The real Application, polling the fake server, with fast retries."""
-    application = build_application(
-        settings_for(api, database), knowledge, retry_policy=FAST_RETRIES
-    )
-    async with running(application, poll_timeout=1):
-        yield application
-
-
 def runtime(application: Any) -> Runtime:
     """The running bot's store, courier and processor."""
     return runtime_of(application)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import socket
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -32,22 +31,6 @@ def settings_for(api: FakeBotApi, database: Path) -> Settings:
         staff_chat_id=STAFF,
         database_path=database,
     )
-
-
-@pytest.fixture
-def database(tmp_path: Path) -> Path:
-    """Where the bot's SQLite file lives in this test."""
-    return tmp_path / "bot.sqlite3"
-
-
-@pytest.fixture
-async def bot(api: FakeBotApi, database: Path, knowledge: Knowledge) -> AsyncIterator[Any]:
-    """The real Application, polling the fake server."""
-    application = build_application(
-        settings_for(api, database), knowledge, retry_policy=FAST_RETRIES
-    )
-    async with running(application, poll_timeout=1):
-        yield application
 
 
 async def reply_to(api: FakeBotApi, chat_id: int, since: int) -> SentRecord:
