@@ -81,13 +81,7 @@ class ReplyBook:
     def service(self, intent: str, turn: int) -> str:
         """The scripted service reply with the itemised bundle and its total."""
         script = self.knowledge.services[intent]
-        quote = quote_bundle(self.knowledge.bundles[script.bundle], self.knowledge.components)
-        currency = self.knowledge.clinic.currency
-        values = {
-            **self.facts,
-            "parts": format_parts(quote, currency),
-            "total": format_range(quote.total, currency),
-        }
+        values = self._priced(intent)
         paragraphs = [
             pick(getattr(script, part), turn).format_map(values) for part in SCRIPT_PARTS
         ]
@@ -105,15 +99,18 @@ class ReplyBook:
         wordings = self.knowledge.facet_replies.get(service, {}).get(facet)
         if not wordings:
             return None
+        return pick(wordings, turn).format_map(self._priced(service))
+
+    def _priced(self, service: str) -> dict[str, str]:
+        """The clinic facts plus the service's itemised parts and total, from clinic.yaml."""
         script = self.knowledge.services[service]
         quote = quote_bundle(self.knowledge.bundles[script.bundle], self.knowledge.components)
         currency = self.knowledge.clinic.currency
-        values = {
+        return {
             **self.facts,
             "parts": format_parts(quote, currency),
             "total": format_range(quote.total, currency),
         }
-        return pick(wordings, turn).format_map(values)
 
     def is_medical(self, service: str, facet: str) -> bool:
         """Whether only a doctor can answer this (pregnancy, medicines...)."""
