@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.results import write_section  # noqa: E402
-from bot.dialogue import Brain, FrontDesk  # noqa: E402
+from bot.core import Brain, FrontDesk  # noqa: E402
 from bot.loader import Knowledge, load_or_raise  # noqa: E402
 from bot.matcher import IntentMatcher  # noqa: E402
 from bot.models import Intent, IntentKind  # noqa: E402

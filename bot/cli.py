@@ -16,7 +16,7 @@ import yaml
 from pydantic import ValidationError
 from pydantic_settings import SettingsError
 
-from bot.config import Settings, database_path_problem
+from bot.config import PROJECT_ROOT, Settings, database_path_problem
 from bot.loader import Knowledge, KnowledgeError, Problem, load_or_raise
 from bot.logs import configure_logging
 
@@ -36,6 +36,12 @@ def _parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser("eval", help="measure the matcher on a labelled JSONL set")
     evaluate.add_argument("file", type=Path)
     evaluate.add_argument("--json", action="store_true", help="print JSON instead of a report")
+    evaluate.add_argument(
+        "--dev",
+        type=Path,
+        default=PROJECT_ROOT / "tests" / "data" / "dev_set.jsonl",
+        help="labelled set the baseline's threshold is tuned on (default: the dev set)",
+    )
     commands.add_parser("run", help="run the Telegram bot")
     unmatched = commands.add_parser(
         "unmatched", help="group the questions the bot did not understand or barely matched"
@@ -81,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if arguments.command == "match":
             return _match(knowledge, " ".join(arguments.text))
         if arguments.command == "eval":
-            return _eval(knowledge, arguments.file, arguments.json)
+            return _eval(knowledge, arguments.file, arguments.json, arguments.dev)
         if arguments.command == "run":
             from bot.checks import load_checked
             from bot.telegram.app import run_bot
@@ -113,7 +119,7 @@ def _setting_problem(location: tuple[int | str, ...], message: str) -> tuple[str
 
 def _eval_conversations(knowledge: Knowledge, path: Path) -> int:
     from bot.conversation_eval import evaluate_conversations, read_conversations, report
-    from bot.dialogue import Brain
+    from bot.core import Brain
 
     try:
         conversations = read_conversations(path)
@@ -144,7 +150,7 @@ def _check(settings: Settings) -> int:
 
 async def _chat(settings: Settings, knowledge: Knowledge, patient: str) -> int:
     from bot.console import run_console
-    from bot.dialogue import Brain, FrontDesk
+    from bot.core import Brain, FrontDesk
     from bot.store import Database, Store
 
     store = Store(Database(settings.database_path))
@@ -196,8 +202,9 @@ def _match(knowledge: Knowledge, text: str) -> int:
     return 0
 
 
-def _eval(knowledge: Knowledge, path: Path, as_json: bool) -> int:
-    from bot.evaluation import evaluate, read_labelled, report
+def _eval(knowledge: Knowledge, path: Path, as_json: bool, dev_path: Path) -> int:
+    from bot.baseline import BaselineMatcher
+    from bot.evaluation import evaluate, read_labelled, report, side_by_side
     from bot.matcher import IntentMatcher
 
     if path.suffix in {".yaml", ".yml"}:
@@ -209,6 +216,55 @@ def _eval(knowledge: Knowledge, path: Path, as_json: bool) -> int:
         print(f"frontdesk eval: {error}", file=sys.stderr)
         return 1
     examples = [text for intent in knowledge.intents.values() for text in intent.examples]
-    result = evaluate(IntentMatcher(knowledge), messages, [*examples, *knowledge.out_of_scope])
-    print(json.dumps(result.as_dict(), indent=2) if as_json else report(result))
+    training = [*examples, *knowledge.out_of_scope]
+    result = evaluate(IntentMatcher(knowledge), messages, training)
+    try:
+        dev = read_labelled(dev_path)
+    except (OSError, ValueError) as error:
+        print(
+            f"frontdesk eval: baseline skipped, no dev set to tune it on: {error}", file=sys.stderr
+        )
+        print(json.dumps(result.as_dict(), indent=2) if as_json else report(result))
+        return 0
+    baseline = BaselineMatcher(knowledge)
+    tuning = baseline.tune(dev)
+    compared = evaluate(baseline, messages, training)
+    same_set = path.resolve() == dev_path.resolve()
+    if as_json:
+        figures = {
+            **result.as_dict(),
+            "baseline": {
+                "model": "TF-IDF word 1-2-grams + logistic regression, no none class",
+                "threshold": round(tuning.threshold, 4),
+                "tuned_on": str(dev_path),
+                "tuned_on_this_set": same_set,
+                "dev_off_topic_limit_met": tuning.met_limit,
+                **compared.as_dict(),
+            },
+        }
+        print(json.dumps(figures, indent=2))
+        return 0
+    limit = f"{tuning.max_off_topic:.0%}"
+    lines = [
+        "our matcher: TF-IDF word+char n-grams + linear SVM with a none class (bot/matcher.py)",
+        report(result),
+        "",
+        f"baseline: TF-IDF + logistic regression, threshold {tuning.threshold:.3f} tuned on dev "
+        f"({dev_path.name}: in-scope top-1 {tuning.accuracy:.1%}, off-topic accepted "
+        f"{tuning.off_topic_rate:.1%}, limit {limit})",
+    ]
+    if not tuning.met_limit:
+        lines.append(
+            f"  no threshold keeps off-topic accepted <= {limit} on dev: took the one with the "
+            f"lowest off-topic acceptance ({tuning.off_topic_rate:.1%})"
+        )
+    if same_set:
+        lines.append("  (this is the set the threshold was tuned on)")
+    lines.append(f"{path.name}, our matcher and the baseline side by side:")
+    lines.append(side_by_side([("our matcher", result), ("baseline", compared)]))
+    for text, expected, got in compared.critical_missed[:10]:
+        lines.append(f"  baseline missed {expected} -> {got}: {text!r}")
+    if len(compared.critical_missed) > 10:
+        lines.append(f"  ... and {len(compared.critical_missed) - 10} more (--json lists them)")
+    print("\n".join(lines))
     return 0

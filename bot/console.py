@@ -6,7 +6,7 @@ import asyncio
 import sys
 from typing import TextIO
 
-from bot.dialogue import FrontDesk, HandoffOpened, Outcome, RelayedToStaff
+from bot.core import FrontDesk, HandoffOpened, Outcome, RelayedToStaff
 
 
 def render(outcome: Outcome) -> list[str]:

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from bot.dialogue import Brain, FrontDesk, HandoffOpened, Outcome
+from bot.core import Brain, FrontDesk, HandoffOpened, Outcome
 from bot.store import Database, Store
 
 

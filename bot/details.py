@@ -1,19 +1,43 @@
-"""Details a patient gives in passing: a day, an age, the state of a tooth, a symptom."""
+"""Details a patient gives in passing: when, an age, for whom, how many, an insurer, a tooth."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz.distance import OSA
+from text_to_num import alpha2digit
+from wordfreq import zipf_frequency
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-DAY_WORDS = {
-    **{day: day for day in WEEKDAYS},
-    **{day[:3]: day for day in WEEKDAYS},
-    "today": "today",
-    "tomorrow": "tomorrow",
-    "tmrw": "tomorrow",
-    "weekend": "the weekend",
+_WEEKDAY_OF = {
+    **{day: index for index, day in enumerate(WEEKDAYS)},
+    **{day[:3]: index for index, day in enumerate(WEEKDAYS)},
+    "tues": 1,
+    "weds": 2,
+    "thur": 3,
+    "thurs": 3,
 }
-PARTS_OF_DAY = ("morning", "afternoon", "evening", "lunch")
+#: Abbreviations that are also ordinary words ("I sat there"): a day only in a day's company.
+_AMBIGUOUS_DAYS = frozenset({"sat", "sun"})
+_MONTHS = "january february march april may june july august september october november december"
+MONTH_NAMES = tuple(name.capitalize() for name in _MONTHS.split())
+_TOMORROW = {"tomorrow", "tmrw", "tmr", "tomorow", "tommorow", "tommorrow"}
+#: Parts of the day, as the "time" detail and as said back after the day ("tuesday lunchtime").
+_PARTS = {
+    "morning": "morning",
+    "mornings": "morning",
+    "afternoon": "afternoon",
+    "afternoons": "afternoon",
+    "evening": "evening",
+    "evenings": "evening",
+    "tonight": "evening",
+    "lunch": "lunchtime",
+    "lunchtime": "lunchtime",
+}
 QUESTION_WORDS = frozenset(
     [
         "how",
@@ -38,11 +62,169 @@ QUESTION_WORDS = frozenset(
         "am",
     ]
 )
-_AGE = re.compile(
-    r"\b(?:i'?m|i am|(?:s?he|they)'?s|(?:s?he|they) (?:is|are)|is|are|aged?)\s+(\d{1,2})\b"
-    r"|\b(\d{1,2})\s*(?:(?:years?|yrs?)(?:\s+|-)old|y/?o)\b"
+
+_DAY = re.compile(
+    r"\b(?P<rel>(?:the\s+)?day\s+after\s+tomorrow|tomorrow|tmrw|tmr|tomorow|tommorr?ow|today"
+    r"|tonight)\b"
+    r"|\b(?P<working>any\s+weekday|weekdays|during\s+the\s+week"
+    r"|mon(?:day)?\s*(?:-|to|through|thru)\s*fri(?:day)?)\b"
+    r"|\b(?:(?P<qual>next|this|coming)\s+)?(?P<wd>monday|tuesday|wednesday|thursday|friday"
+    r"|saturday|sunday|mon|tues?|weds?|thu(?:rs?)?|fri|sat|sun)(?P<plural>s)?\b"
+    r"(?P<nextweek>\s+next\s+week\b)?"
+    r"|\b(?:(?P<wequal>next|this|the)\s+)?(?P<weekend>weekend)(?P<wplural>s)?\b"
+    r"|\b(?P<anyday>any\s+day)\b"
+    r"|\b(?P<week>(?:next|this)\s+week)\b"
 )
-_CHILD = re.compile(r"\b(?:son|daughter|kid|kids|child|children|boy|girl|twins|baby|toddler)\b")
+_NEGATED = re.compile(
+    r"(?:\bnot|\bexcept(?:\s+for)?|\banything\s+but|\bbut\s+not|\bother\s+than|\bapart\s+from"
+    r"|n't\s+(?:do|make)|\bcannot\s+(?:do|make)|\bno)\s+(?:(?:on|a|the)\s+)?$"
+)
+_LIST_GLUE = re.compile(r"\s*(?:or|nor|and|&|/|,\s*(?:or|nor))?\s*")
+_DAY_COMPANY_BEFORE = re.compile(r"(?:\b(?:on|by|until|till|or|and)|[,/])\s*$")
+_DAY_COMPANY_AFTER = re.compile(
+    r"\s*(?:morning|afternoon|evening|at\s*\d|\d|or\b|and\b|[,./?!]|$)"
+)
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+#: Calendar dates; a month name counts only next to a day number ("may" is mostly a verb).
+_CALENDAR = re.compile(
+    rf"\b{_MONTH}\.?\s+(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}}\b)?"
+    rf"|\b(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b\.?(?:,?\s+\d{{4}}\b)?"
+    r"|\b\d{4}-\d{2}-\d{2}\b"
+    r"|(?<![\d$/.])\b\d{1,2}/\d{1,2}(?:/(?:\d{4}|\d{2}))?\b(?![/\d])"
+)
+#: "on the 3rd": a day of the month, when nothing after it makes it "the 3rd molar".
+_ORDINAL_DAY = re.compile(
+    r"\b(?:on\s+)?the\s+(?P<day>\d{1,2})(?:st|nd|rd|th)\b"
+    r"(?=\s*(?:$|[,.!?;)]|(?:at|in|or|and|if|would|works?|is|please|then|maybe|around|after"
+    r"|before|by|from|morning|afternoon|evening|ok|okay|possible|too|instead)\b))"
+)
+_PART = re.compile(r"\b(?:mornings?|afternoons?|evenings?|tonight|lunch(?:time)?)\b")
+_AMPM = r"(?P<ampm>[ap]\.?m\b\.?|o'?clock\b)"
+#: A clock time: "3pm", "15:00", "9.30am", "after 5", "around 9ish", "noon".
+_CLOCK = re.compile(
+    r"(?:\b(?P<prep>after|from|before|by|until|till|til|around|about|at)\s*)?"
+    r"(?:(?<![\d$£€.:/])(?P<hour>\d{1,2})(?:(?P<sep>[:.])(?P<minute>[0-5]\d))?\s*"
+    rf"(?:{_AMPM}|(?P<ish>ish)\b)?(?![\d:])|\b(?P<noon>noon|midday)\b)"
+)
+_RANGE = re.compile(
+    r"\bbetween\s+(?P<first>\d{1,2})(?::(?P<fmin>[0-5]\d))?\s*(?P<fampm>[ap]m)?\s+and\s+"
+    r"(?P<second>\d{1,2})(?::(?P<smin>[0-5]\d))?\s*(?P<sampm>[ap]m)?\b"
+    r"|\b(?P<first2>\d{1,2})\s*-\s*(?P<second2>\d{1,2})\s*(?P<ampm2>[ap]m)\b"
+)
+#: What a number followed by one of these is: an amount of time, money or things, not an hour
+#: or an age ("after 5 years", "I'm 45 minutes away", "she's 2 weeks post-op").
+_NOT_AN_HOUR_OR_AGE = re.compile(
+    r"\s*(?:[%$/]|[.,:]\d|(?:minutes?|mins?|hours?|hrs?|h|days?|weeks?|wks?|months?|mos?"
+    r"|years?|yrs?|miles?|mi|km|blocks?|times|dollars?|bucks|usd|k|percent|ft|feet|inches"
+    r"|foot|lbs?|pounds?|kg|implants?|teeth|tooth|fillings?|crowns?|veneers?|visits?|people"
+    r"|kids|children|of)\b)"
+)
+_PREPOSITIONS = {
+    "after": "after",
+    "from": "after",
+    "before": "before",
+    "by": "before",
+    "until": "before",
+    "till": "before",
+    "til": "before",
+    "around": "around",
+    "about": "around",
+}
+#: Words that make a bare "at 5" an hour: the message is about coming in.
+_VISIT_WORDS = re.compile(
+    r"\b(?:come|coming|book|booking|appointment|appt|slot|slots|available|free|visit|see|open"
+    r"|pop|drop|make\s+it|works?|suits?)\b"
+)
+_NUMBER_WORD = re.compile(
+    r"\b(?:three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen"
+    r"|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty"
+    r"|ninety|hundred)\b"
+)
+_PERSON = (
+    r"(?:sons?|daughters?|kids?|child|children|boys?|girls?|baby|toddler|teen(?:ager)?|twins"
+    r"|father|mother|dad|daddy|mom|mommy|mum|mummy|mama|papa|parents?|grand(?:ma|pa|mother"
+    r"|father|son|daughter)|wife|husband|partner|spouse|sister|brother|patient|friend"
+    r"|little\s+one)"
+)
+_AGES = r"(?P<ages>\d{1,3}(?:\s*(?:,|and|&|or)\s*\d{1,3})*)(?!\d)"
+#: "I'm 45", "she's 15", "my kids are 5 and 8", "my father who is 78", "aged 6", "turned 7".
+_AGE_SAID = re.compile(
+    r"(?:\b(?:i'?m|i\s+am|(?:s?he|they)(?:'s|'re|\s+is|\s+are)|s?hes|who(?:'s|\s+is|\s+are))"
+    rf"|\b{_PERSON}(?:'s|'re|\s+is|\s+are|,)|\b(?:aged?|turned|turning|turns))"
+    rf"\s+(?:about|almost|nearly|just|only|now)?\s*{_AGES}"
+)
+_YEARS_OLD = re.compile(
+    r"\b(?P<years>\d{1,3})\s*(?:-\s*)?(?:years?|yrs?|yr)(?:\s*-\s*|\s+)old\b"
+    r"|\b(?P<yo>\d{1,3})\s*(?:yo|y/o|y\.o\.)(?!\w)"
+    r"|\b(?P<months>\d{1,2})\s*(?:-\s*)?months?(?:\s*-\s*|\s+)old\b"
+    r"|\b(?P<tooold>\d{1,3})\s+(?:is\s+)?too\s+(?:old|young)\b"
+)
+_OLD = re.compile(r"\s*(?:-\s*)?(?:(?:years?|yrs?|yr)(?:\s*-\s*|\s+)old\b|yo\b|y/o)")
+#: "the filling is 10 years old" is the age of a filling, not of a patient.
+_THING_BEFORE = re.compile(
+    r"\b(?:filling|crown|implant|tooth|teeth|bridge|dentures?|veneers?|braces|it|this|that)s?"
+    r"\s*(?:'s|is|are|was|were)\s*(?:about|around|almost|over|like)?\s*$"
+)
+_CHILD_WORDS = (
+    r"(?:sons?|daughters?|kids?|child|children|boys?|girls?|twins|baby|toddler"
+    r"|teen(?:ager)?s?|little\s+one)"
+)
+#: Up to three words between "my" and who: "my elderly father", "my 45 year old husband".
+_ON_THE_WAY = rf"(?:(?!{_CHILD_WORDS}\b|and\b|or\b)[\w-]+\s+){{0,3}}?"
+_WHO = re.compile(
+    rf"\b(?P<child>{_CHILD_WORDS})\b"
+    rf"|\b(?:my|our|for)\s+{_ON_THE_WAY}(?P<parent>father|mother|dad|daddy|mom|mommy|mum"
+    r"|mummy|mama|papa|parents?)\b"
+    rf"|\b(?:my|our|for)\s+{_ON_THE_WAY}(?P<partner>wife|husband|partner|spouse|girlfriend"
+    r"|boyfriend|fianc[eé]e?)\b"
+    r"|\b(?P<self>for\s+(?:me|myself)|just\s+me|only\s+me)\b"
+    r"|\b(?:my|our|a|an)\s+(?P<young>\d{1,2})\s*-?\s*(?:years?|yrs?|yr|y/?o)(?:\s*-?\s*old)?\b"
+)
+_ADULT_AGE = 18
+_MOST_TEETH = 32
+#: How many: a number 1-32, or words that mean one or two ("both front teeth").
+_COUNT = (
+    r"(?P<count>(?<![\d$£€.:/,-])\d{1,2}(?![\d.,:/%-])|one|two|single|a\s+single"
+    r"|(?:a\s+)?couple(?:\s+of)?|(?:a\s+)?pair\s+of|both(?:\s+of)?)"
+)
+_COUNT_WORDS = {"one": 1, "two": 2, "single": 1, "couple": 2, "pair": 2, "both": 2}
+_COUNTED_NOUN = (
+    r"(?P<noun>teeth|tooth|implants?|fillings?|crowns?|veneers?|molars?|premolars?|incisors?"
+    r"|canines?|cavities|cavity|extractions?|root\s+canals?|bridges?|dentures?|cleanings?"
+    r"|x-?rays?|aligners?|inlays?|onlays?|sealants?|caps?|abutments?"
+    r"|people|persons|adults|kids|children)"  # a family: "our 2 kids"
+)
+_MODIFIER = (
+    r"(?:front|back|upper|lower|top|bottom|left|right|wisdom|baby|adult|missing|broken|cracked"
+    r"|chipped|decayed|rotten|loose|damaged|bad|new|old|more|extra|porcelain|ceramic|zirconia"
+    r"|gold|metal|composite|white|silver|dental|permanent|temporary)"
+)
+_QUANTITY = re.compile(
+    rf"\b{_COUNT}\s+(?:(?:of|my|the|his|her|their|our|these|those)\s+)*"
+    rf"(?P<mods>(?:{_MODIFIER}[\s-]+){{0,3}}){_COUNTED_NOUN}\b"
+)
+_FILLER_MODIFIERS = frozenset({"more", "extra"})
+_AREA_BOTH = re.compile(
+    r"\b(?P<v>upper|lower|top|bottom)[\s-]*(?P<h>left|right|front|back)\b"
+    r"|\b(?P<h2>left|right)[\s-]*(?P<v2>upper|lower|top|bottom)\b"
+)
+_AREA_NOUN = r"(?:tooth|teeth|molars?|ones?|side|gums?|jaw|row)"
+_AREA_PART = re.compile(
+    rf"\b(?P<fb>front|back)\s+(?:(?:upper|lower|top|bottom)\s+)?{_AREA_NOUN}\b"
+    rf"|\b(?P<v>upper|lower|top|bottom)\s+(?:(?:left|right|front|back)\s+)?{_AREA_NOUN}\b"
+    r"|\b(?P<h>left|right)(?:\s+|-)(?:hand\s+)?side\b"
+    r"|\b(?:on|in)\s+the\s+(?P<v2>top|bottom|upper|lower)\b"
+    r"|\b(?:on|in)\s+the\s+(?P<h2>left|right)\b"
+    r"|\bback\s+of\s+(?:my|the|his|her)\s+(?P<fb2>mouth)\b"
+    r"|\b(?P<wisdom>wisdom)\b"
+)
+_DENTAL_CONTEXT = re.compile(
+    r"\b(?:tooth|teeth|molars?|wisdom|gums?|jaw|mouth|filling|crown|implant|cavity|bite|chew)"
+)
+_VERTICAL = {"upper": "upper", "top": "upper", "lower": "lower", "bottom": "lower"}
 _MISSING = re.compile(r"\b(?:missing|gone|lost|pulled|extracted|removed|fell out)\b")
 _TO_REMOVE = re.compile(r"\b(?:still there|needs? to (?:come|be) (?:out|removed)|to remove)\b")
 _SYMPTOMS = (
@@ -51,6 +233,23 @@ _SYMPTOMS = (
     ("broken", re.compile(r"\b(?:broke\w*|crack\w*|chipp?\w*|snapp?\w*)\b")),
     ("a dark spot", re.compile(r"\b(?:black|dark|brown) (?:spot|dot|mark)\b")),
 )
+#: wordfreq Zipf frequency from which a word is ordinary English ("delta", "guardian", "human").
+_COMMON_ZIPF = 3.0
+#: Words of insurers' names too general to name one on their own ("united", "dental").
+_GENERIC_NAME_WORDS = frozenset(
+    [
+        *("dental", "health", "healthcare", "life", "insurance", "financial", "mutual"),
+        *("united", "blue", "first", "national", "american", "the", "of", "and", "plan"),
+        *("plans", "care", "group", "company", "co", "inc"),
+    ]
+)
+#: An insurer whose name is an ordinary word ("delta", "guardian") counts only in a message
+#: about insurance, or right after one of _HOLDING ("I have delta", not "my legal guardian").
+_INSURANCE_CUE = re.compile(
+    r"\b(?:insurance|insured|insurer|insurers|plan|plans|ppo|hmo|coverage|cover|covers|covered"
+    r"|network|accept|accepts|take|takes|provider|carrier|policy|benefits)\b"
+)
+_HOLDING = frozenset({"have", "got", "with", "through", "under", "via", "use", "using"})
 
 
 def is_question(text: str) -> bool:
@@ -60,28 +259,505 @@ def is_question(text: str) -> bool:
     return "?" in lowered or bool(first and first[0] in QUESTION_WORDS)
 
 
-def extract_details(text: str) -> dict[str, str]:
-    """The details found in a message, by name (day, age, who, tooth, symptom)."""
-    lowered = text.lower()
-    found: dict[str, str] = {}
-    tokens = re.findall(r"[a-z]+", lowered)
-    days = [DAY_WORDS[token] for token in tokens if token in DAY_WORDS]
-    if days:
-        parts = [token for token in tokens if token in PARTS_OF_DAY]
-        found["day"] = days[0] + (f" {parts[0]}" if parts else "")
-    age = _AGE.search(lowered)
-    if age is not None:
-        found["age"] = age.group(1) or age.group(2)
-    if _CHILD.search(lowered):
-        found["who"] = "child"
+#: The details extract_details() may find, each only when the message says it, with examples.
+DETAIL_KEYS = {
+    "day": "what was said, to say back: tuesday afternoon, tomorrow, Thursday 3 December",
+    "weekdays": "the weekdays asked about: saturday,sunday",
+    "date": "an ISO date the message pins, from today on: 2026-12-03",
+    "time": "morning, afternoon, evening, lunchtime, 15:00, after 17:00, around 09:00",
+    "age": "ages of the patients, in order: 6 or 5, 8 or 18 months",
+    "who": "child, parent, partner or self (only when said: for me)",
+    "quantity": "the first count of extract_quantities(): 2 implants",
+    "insurer": "the insurer named, as written in the insurers given: Delta Dental",
+    "tooth": "already missing, or still there, may need to come out",
+    "area": "upper left, lower right wisdom tooth, front, back",
+    "symptom": "pain, sensitivity, broken, a dark spot",
+}
+
+
+def extract_details(
+    text: str, today: dt.date | None = None, insurers: Sequence[str] = ()
+) -> dict[str, str]:
+    """The DETAIL_KEYS found in a message (dates from today, the real date if None)."""
+    lowered = text.lower().replace("\u2019", "'").replace("`", "'")
+    numeric = _numbers_as_digits(lowered)  # "my kid is six" -> "my kid is 6"
+    found = _when(lowered, numeric, today or dt.date.today())
+    ages = _ages(numeric)
+    if ages:
+        found["age"] = ", ".join(ages)
+    who = _who(numeric)
+    if who:
+        found["who"] = who
+    quantities = _quantities(numeric)
+    if quantities:
+        count, noun = quantities[0]
+        found["quantity"] = f"{count} {noun}"
+    if insurers:
+        insurer = _insurer(lowered, tuple(insurers))
+        if insurer:
+            found["insurer"] = insurer
     if _TO_REMOVE.search(lowered):
         found["tooth"] = "still there, may need to come out"
     elif _MISSING.search(lowered):
         found["tooth"] = "already missing"
+    area = _area(lowered)
+    if area:
+        found["area"] = area
     symptoms = [name for name, pattern in _SYMPTOMS if pattern.search(lowered)]
     if symptoms:
         found["symptom"] = ", ".join(symptoms)
     return found
+
+
+def extract_quantities(text: str) -> list[tuple[int, str]]:
+    """How many of which dental things a message names: "2 implants" -> [(2, "implants")]."""
+    lowered = text.lower().replace("\u2019", "'")
+    return _quantities(_numbers_as_digits(lowered))
+
+
+def warm_up() -> None:
+    """Import and prime dateparser (about 0.2 s once), so no patient's turn pays for it."""
+    _parsed_date("tomorrow", dt.date.today())
+
+
+# -- days, dates and times -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _DayWord:
+    """One mention of a day: where, how to say it back, which weekdays and date it means."""
+
+    start: int
+    said: str
+    weekdays: tuple[int, ...]
+    date: dt.date | None = None
+    negated: bool = False
+    plural: bool = False
+
+
+def _when(lowered: str, numeric: str, today: dt.date) -> dict[str, str]:
+    """The day, weekdays, date and time a message asks about."""
+    found: dict[str, str] = {}
+    mentions = sorted(
+        [*_day_words(lowered, today), *_calendar_dates(lowered, today)], key=lambda m: m.start
+    )
+    wanted = [mention for mention in mentions if not mention.negated]
+    excluded = {day for mention in mentions if mention.negated for day in mention.weekdays}
+    part_match = _PART.search(lowered)
+    part = _PARTS[part_match[0]] if part_match else None
+    spoken = [mention for mention in wanted if not mention.plural]
+    if spoken:
+        first = spoken[0]
+        if first.date is None:  # "tuesday the 1st": the date says the weekday and more
+            first = next(
+                (
+                    mention
+                    for mention in wanted
+                    if mention.date is not None and mention.date.weekday() in first.weekdays
+                ),
+                first,
+            )
+        said = first.said
+        if excluded and first.said.startswith("any "):
+            said += " except " + " or ".join(WEEKDAYS[day] for day in sorted(excluded))
+        if part and first.said != "tonight":
+            said = _with_part(said, part, first.date is not None and first.said[0].isupper())
+        found["day"] = said
+    weekdays = sorted({day for mention in wanted for day in mention.weekdays} - excluded)
+    if weekdays:
+        found["weekdays"] = ",".join(WEEKDAYS[day] for day in weekdays)
+    dates = [mention.date for mention in wanted if mention.date is not None]
+    if dates:
+        found["date"] = dates[0].isoformat()
+    clock = _clock_time(numeric, part, bool(mentions) or bool(part) or _visit(lowered))
+    if clock or part:
+        found["time"] = clock or part or ""
+    return found
+
+
+def _with_part(said: str, part: str, calendar: bool) -> str:
+    """The day with its part: "tuesday afternoon", "Thursday morning, 3 December"."""
+    if calendar:
+        weekday, _, rest = said.partition(" ")
+        return f"{weekday} {part}, {rest}"
+    return f"{said} {part}"
+
+
+def _visit(lowered: str) -> bool:
+    """Whether the message is about coming in (so a bare "at 5" is an hour)."""
+    return _VISIT_WORDS.search(lowered) is not None
+
+
+def _day_words(lowered: str, today: dt.date) -> Iterator[_DayWord]:
+    """Each day named in words: "tomorrow", "next tuesday", "the weekend", "any weekday"."""
+    negated_until = -1  # where the last refused day ends: "not monday or tuesday"
+    for match in _DAY.finditer(lowered):
+        start = match.start()
+        negated = _NEGATED.search(lowered, max(0, start - 30), start) is not None or (
+            negated_until >= 0 and _LIST_GLUE.fullmatch(lowered, negated_until, start) is not None
+        )
+        negated_until = match.end() if negated else -1
+        if match["rel"]:
+            word = " ".join(match["rel"].split()).removeprefix("the ")
+            offset = 2 if word.startswith("day after") else 1 if word in _TOMORROW else 0
+            said = "tomorrow" if word in _TOMORROW else word
+            pinned = _parsed_date(_DATEPARSER_WORDS.get(said, said), today)
+            if pinned is None:  # dateparser failed us: the arithmetic is plain
+                pinned = today + dt.timedelta(days=offset)
+            yield _DayWord(start, said, (pinned.weekday(),), pinned, negated)
+        elif match["working"]:
+            habit = match["working"].startswith(("weekdays", "during"))  # "open weekdays?"
+            yield _DayWord(start, "any weekday", tuple(range(5)), None, negated, habit)
+        elif match["wd"]:
+            name = match["wd"]
+            if name in _AMBIGUOUS_DAYS and not _keeps_day_company(lowered, match):
+                continue
+            index = _WEEKDAY_OF[name]
+            qualifier = match["qual"]
+            said = WEEKDAYS[index]
+            date: dt.date | None = None  # a bare "friday" may mean any friday: no date
+            if match["nextweek"]:
+                said = f"{said} next week"
+                date = today + dt.timedelta(days=7 - today.weekday() + index)
+            elif qualifier:
+                said = f"{qualifier} {said}"
+                asked = "this" if qualifier == "coming" else qualifier
+                date = _parsed_date(f"{asked} {WEEKDAYS[index]}", today)
+            plural = bool(match["plural"]) and not qualifier
+            yield _DayWord(start, said, (index,), date, negated, plural)
+        elif match["weekend"]:
+            qualifier = match["wequal"]
+            said = f"{qualifier or 'the'} weekend"
+            yield _DayWord(start, said, (5, 6), None, negated, plural=bool(match["wplural"]))
+        elif match["anyday"]:
+            yield _DayWord(start, "any day", tuple(range(7)), None, negated)
+        elif match["week"] and not negated:
+            yield _DayWord(start, " ".join(match["week"].split()), ())
+
+
+#: What dateparser is given for a word it does not read itself.
+_DATEPARSER_WORDS = {"tonight": "today", "day after tomorrow": "in 2 days"}
+
+
+def _keeps_day_company(lowered: str, match: re.Match[str]) -> bool:
+    """Whether "sat" or "sun" is a day here ("sat morning", "on sun"), not a word ("I sat")."""
+    if match["qual"] or match["plural"]:
+        return bool(match["qual"])
+    before = _DAY_COMPANY_BEFORE.search(lowered, 0, match.start())
+    return before is not None or _DAY_COMPANY_AFTER.match(lowered, match.end()) is not None
+
+
+def _calendar_dates(lowered: str, today: dt.date) -> Iterator[_DayWord]:
+    """Each date on the calendar: "dec 3", "3 december", "12/3", "on the 3rd"."""
+    for match in _CALENDAR.finditer(lowered):
+        phrase = match[0].replace("the ", "")
+        date = _parsed_date(phrase, today)
+        if date is not None:
+            negated = _NEGATED.search(lowered, max(0, match.start() - 30), match.start())
+            said = _calendar_said(date, today)
+            yield _DayWord(match.start(), said, (date.weekday(),), date, negated is not None)
+    for match in _ORDINAL_DAY.finditer(lowered):
+        if _CALENDAR.search(lowered, match.start(), match.end() + 12):
+            continue  # "the 3rd of december" was read above
+        date = _next_day_of_month(int(match["day"]), today)
+        if date is not None:
+            said = _calendar_said(date, today)
+            yield _DayWord(match.start(), said, (date.weekday(),), date)
+
+
+def _calendar_said(date: dt.date, today: dt.date) -> str:
+    """A date as said back: "Thursday 3 December" (with the year only when not this year's)."""
+    said = f"{WEEKDAYS[date.weekday()].capitalize()} {date.day} {MONTH_NAMES[date.month - 1]}"
+    return said if date.year == today.year else f"{said} {date.year}"
+
+
+def _next_day_of_month(day: int, today: dt.date) -> dt.date | None:
+    """The first date from today on with this day of the month ("the 3rd")."""
+    year, month = today.year, today.month
+    for _ in range(13):
+        try:
+            candidate = dt.date(year, month, day)
+        except ValueError:
+            candidate = None
+        if candidate is not None and candidate >= today:
+            return candidate
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return None
+
+
+@lru_cache(maxsize=1024)
+def _parsed_date(phrase: str, today: dt.date) -> dt.date | None:
+    """dateparser's reading of a date phrase, in English, from today on; None if it has none."""
+    # Imported here: dateparser costs about 50 ms to import and 100 ms more on its first
+    # parse, and only a message with a date cue (a weekday, a month next to a day number,
+    # "tomorrow", "the 3rd", 12/3) gets here. Dates are read month first (12/3 is 3 December),
+    # as written in the US.
+    import dateparser
+
+    settings = {
+        "RELATIVE_BASE": dt.datetime.combine(today, dt.time()),
+        "PREFER_DATES_FROM": "future",
+        "DATE_ORDER": "MDY",
+        "RETURN_AS_TIMEZONE_AWARE": False,
+    }
+    try:
+        parsed: dt.datetime | None = dateparser.parse(phrase, languages=["en"], settings=settings)
+    except Exception:  # dateparser trips on odd input; a detail is never worth a crash
+        return None
+    return parsed.date() if parsed is not None else None
+
+
+# Hours without am/pm are read as a clinic's day is: with "morning" they are am, with
+# "afternoon" or "evening" pm; otherwise 7 to 11 are am, 12 is noon and 1 to 6 are pm
+# ("after 5" is 17:00), and 13 to 23 are as written. A bare number ("at 5", "after 5") is an
+# hour only with a day, a part of day or a visit ("come", "book", "free"...) in the message,
+# and never before a unit ("after 5 years"). dateparser is not asked: it reads "after 5" as May.
+def _clock_time(lowered: str, part: str | None, about_a_day: bool) -> str | None:
+    """The hour wished, as "15:00", "after 17:00", "around 09:00" or "between 14:00 and 16:00"."""
+    between = _RANGE.search(lowered)
+    if between is not None:
+        if between["first"]:
+            first = _hour(int(between["first"]), between["fmin"], between["fampm"], part)
+            second = _hour(int(between["second"]), between["smin"], between["sampm"], part)
+        else:
+            ampm = between["ampm2"]
+            first = _hour(int(between["first2"]), None, ampm, part)
+            second = _hour(int(between["second2"]), None, ampm, part)
+        precise = between["fampm"] or between["sampm"] or between["ampm2"]
+        if first and second and first < second and (precise or about_a_day):
+            return f"between {first} and {second}"
+    for match in _CLOCK.finditer(lowered):
+        if match["noon"]:
+            hour: str | None = "12:00"
+        else:
+            if match["hour"] is None:
+                continue
+            precise = match["ampm"] or match["sep"] == ":" or match["ish"]
+            if match["sep"] == "." and not (match["ampm"] or match["prep"]):
+                continue  # "9.30" alone may be a price
+            if not precise and not (match["prep"] and about_a_day):
+                continue
+            if _NOT_AN_HOUR_OR_AGE.match(lowered, match.end()):
+                continue
+            hour = _hour(int(match["hour"]), match["minute"], match["ampm"], part)
+        if hour is None:
+            continue
+        relation = "around" if match["ish"] else _PREPOSITIONS.get(match["prep"] or "")
+        return f"{relation} {hour}" if relation else hour
+    return None
+
+
+def _hour(hour: int, minute: str | None, ampm: str | None, part: str | None) -> str | None:
+    """An hour as HH:MM, by the rule in _clock_time; None if it is no time of day."""
+    if hour > 23 or (hour == 0 and minute is None):
+        return None
+    marker = (ampm or "").replace(".", "")
+    if marker.startswith(("am", "pm")) and hour > 12:
+        return None
+    if marker.startswith("pm") and hour < 12:
+        hour += 12
+    elif marker.startswith("am") and hour == 12:
+        hour = 0
+    elif (
+        not marker.startswith("am")
+        and 1 <= hour <= 11
+        and (part in ("afternoon", "evening") or (part != "morning" and hour <= 6))
+    ):
+        hour += 12
+    return f"{hour:02d}:{minute or '00'}"
+
+
+# -- people and numbers ----------------------------------------------------------------------
+
+
+def _numbers_as_digits(lowered: str) -> str:
+    """The text with number words as digits ("seventy-eight" -> "78"), when it has any."""
+    if _NUMBER_WORD.search(lowered) is None:
+        return lowered
+    try:
+        return str(alpha2digit(lowered, "en"))
+    except Exception:  # text2num's parser is not ours to trust on every input
+        return lowered
+
+
+def _ages(numeric: str) -> list[str]:
+    """The ages said, in order: ["5", "8"], ["18 months"]."""
+    found: list[tuple[int, int, str]] = []  # where, which of a list ("5, 8 and 11"), age
+    for match in _AGE_SAID.finditer(numeric):
+        numbers = re.findall(r"\d+", match["ages"])
+        unit = _NOT_AN_HOUR_OR_AGE.match(numeric, match.end())
+        if unit is not None and _OLD.match(numeric, match.end()) is None:
+            numbers.pop()  # "they are 5 and 8, 2 fillings": the last is a count, not an age
+        for order, number in enumerate(numbers):
+            if 1 <= int(number) <= 120:
+                found.append((match.start("ages"), order, str(int(number))))
+    for match in _YEARS_OLD.finditer(numeric):
+        if _THING_BEFORE.search(numeric, max(0, match.start() - 40), match.start()):
+            continue
+        if match["months"]:
+            found.append((match.start(), 0, f"{int(match['months'])} months"))
+        else:
+            number = int(match["years"] or match["yo"] or match["tooold"])
+            if 1 <= number <= 120:
+                found.append((match.start(), 0, str(number)))
+    ages: list[str] = []
+    for _, _, age in sorted(found):
+        if age not in ages:
+            ages.append(age)
+    return ages
+
+
+def _who(numeric: str) -> str | None:
+    """Who the visit is for, first mentioned: child, parent, partner or self."""
+    for match in _WHO.finditer(numeric):
+        if match["young"] is not None:
+            if int(match["young"]) < _ADULT_AGE:
+                return "child"
+            continue
+        return next(name for name, value in match.groupdict().items() if value)
+    return None
+
+
+def _quantities(numeric: str) -> list[tuple[int, str]]:
+    """(count, noun) pairs of a text whose number words are already digits."""
+    found: list[tuple[int, str]] = []
+    for match in _QUANTITY.finditer(numeric):
+        said = match["count"].split()
+        if said[0].isdigit():
+            count = int(said[0])
+        else:
+            count = next(_COUNT_WORDS[word] for word in said if word in _COUNT_WORDS)
+        if not 1 <= count <= _MOST_TEETH:
+            continue
+        modifiers = [
+            word
+            for word in re.split(r"[\s-]+", match["mods"])
+            if word and word not in _FILLER_MODIFIERS
+        ]
+        noun = " ".join(match["noun"].split())
+        if count == 1:
+            noun = _singular(noun)
+        found.append((count, " ".join([*modifiers, noun])))
+    return found
+
+
+def _singular(noun: str) -> str:
+    """One of a counted noun: "teeth" -> "tooth", "cavities" -> "cavity"."""
+    if noun == "teeth":
+        return "tooth"
+    if noun.endswith("ies"):
+        return noun[:-3] + "y"
+    return noun.removesuffix("s")
+
+
+# -- insurers and teeth ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Insurers:
+    """Ways a patient writes each insurer: exact aliases, and which need an insurance cue."""
+
+    aliases: dict[str, tuple[str, bool]]
+    longest: int
+
+
+@lru_cache(maxsize=8)
+def _insurer_aliases(insurers: tuple[str, ...]) -> _Insurers:
+    """Aliases of each insurer: its name, joined up, its distinctive first word, "bcbs"."""
+    aliases: dict[str, tuple[str, bool]] = {}
+
+    def add(alias: str, canonical: str) -> None:
+        """Record an alias; a lone ordinary word ("delta") is weak: it needs an insurance cue."""
+        weak = " " not in alias and zipf_frequency(alias, "en") >= _COMMON_ZIPF
+        aliases.setdefault(alias, (canonical, weak))
+
+    for canonical in insurers:
+        tokens = re.findall(r"[a-z0-9]+", canonical.lower())
+        if not tokens:
+            continue
+        add(" ".join(tokens), canonical)
+        add("".join(tokens), canonical)
+        if len(tokens) > 1 and len(tokens[0]) >= 4 and tokens[0] not in _GENERIC_NAME_WORDS:
+            add(tokens[0], canonical)
+        if len(tokens) >= 3 and not {"of", "the", "and"} & set(tokens):
+            add(" ".join(tokens[:2]), canonical)
+            add(" ".join(tokens[-2:]), canonical)
+            add("".join(token[0] for token in tokens), canonical)
+    longest = max((alias.count(" ") + 1 for alias in aliases), default=1)
+    return _Insurers(aliases, longest)
+
+
+def _insurer(lowered: str, insurers: tuple[str, ...]) -> str | None:
+    """The insurer a message names, by its canonical name; small typos are forgiven."""
+    known = _insurer_aliases(insurers)
+    tokens = re.findall(r"[a-z0-9]+", lowered)
+    cue = _INSURANCE_CUE.search(lowered) is not None
+    typos = {token for token in tokens if len(token) >= 4 and _looks_misspelled(token)}
+    for start in range(len(tokens)):
+        held = start > 0 and tokens[start - 1] in _HOLDING
+        for size in range(min(known.longest, len(tokens) - start), 0, -1):
+            window = tokens[start : start + size]
+            for alias in (" ".join(window), "".join(window)):
+                entry = known.aliases.get(alias)
+                if entry is not None and (cue or held or not entry[1]):
+                    return entry[0]
+            if typos.intersection(window):
+                typo = _closest_alias(" ".join(window), known)
+                if typo is not None:
+                    return typo
+    return None
+
+
+def _looks_misspelled(token: str) -> bool:
+    """Whether a word is no ordinary English word ("metlfe" is, "human" is not)."""
+    return not token.isdigit() and zipf_frequency(token, "en") < _COMMON_ZIPF
+
+
+def _closest_alias(window: str, known: _Insurers) -> str | None:
+    """The insurer whose distinctive alias is one typo (two if long) from the words."""
+    allowed = 1 if len(window) < 8 else 2
+    for alias, (canonical, weak) in known.aliases.items():
+        if weak or len(alias) < 5 or abs(len(alias) - len(window)) > allowed:
+            continue
+        if OSA.distance(window, alias, score_cutoff=allowed) <= allowed:
+            return canonical
+    return None
+
+
+def _area(lowered: str) -> str | None:
+    """Where in the mouth: "upper left", "lower front", "back", "wisdom tooth"."""
+    both: list[str] = []
+    for match in _AREA_BOTH.finditer(lowered):
+        area = f"{_VERTICAL[match['v'] or match['v2']]} {match['h'] or match['h2']}"
+        if area not in both:
+            both.append(area)
+    vertical: str | None = None
+    horizontal: str | None = None
+    side: str | None = None
+    wisdom = False
+    dental = _DENTAL_CONTEXT.search(lowered) is not None
+    for match in _AREA_PART.finditer(lowered):
+        if match["wisdom"]:
+            wisdom = True
+        elif match["fb"] or match["fb2"]:
+            side = side or ("front" if match["fb"] == "front" else "back")
+        elif match["v"]:
+            vertical = vertical or _VERTICAL[match["v"]]
+        elif dental and match["v2"]:
+            vertical = vertical or _VERTICAL[match["v2"]]
+        elif dental and (match["h"] or match["h2"]):
+            horizontal = horizontal or match["h"] or match["h2"]
+    if len(both) > 1:
+        found = ", ".join(both)
+    elif both:
+        found = both[0]
+        if side and side not in found:
+            found = f"{found} {side}"
+    else:
+        found = " ".join(word for word in (vertical, horizontal, side) if word)
+    if wisdom:
+        found = f"{found} wisdom tooth".strip()
+    return found or None
 
 
 _QUESTION_START = (

@@ -4,15 +4,24 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from bot.loader import normalized_key
-from bot.matcher import IntentMatcher
+from bot.matcher import Match
 from bot.models import HANDOFF_INTENTS
 
 CRITICAL_INTENTS = ("emergency", "complaint", "human")
+
+
+class TextMatcher(Protocol):
+    """Anything that reads one message as an intent: our matcher or a baseline."""
+
+    def match(self, text: str) -> Match:
+        """What the text most likely means, or no intent when unsure."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -104,7 +113,7 @@ def read_labelled(path: Path) -> list[LabelledMessage]:
 
 
 def evaluate(
-    matcher: IntentMatcher,
+    matcher: TextMatcher,
     messages: Iterable[LabelledMessage],
     training_texts: Iterable[str] = (),
 ) -> Evaluation:
@@ -167,3 +176,36 @@ def report(result: Evaluation) -> str:
     for (expected, got), count in result.confusions.most_common(10):
         lines.append(f"  {expected} -> {got}: {count}")
     return "\n".join(lines)
+
+
+def side_by_side(columns: Sequence[tuple[str, Evaluation]]) -> str:
+    """The headline figures of several matchers on the same set, one column each."""
+    rows = [
+        ("", [name for name, _ in columns]),
+        (
+            "in-scope top-1",
+            [f"{e.accuracy:6.1%} ({e.in_scope_correct}/{e.in_scope})" for _, e in columns],
+        ),
+        (
+            "off-topic accepted",
+            [
+                f"{e.false_accept_rate:6.1%} ({e.off_topic_accepted}/{e.off_topic})"
+                for _, e in columns
+            ],
+        ),
+        (
+            "wrong among answered",
+            [
+                f"{e.wrong_among_answered:6.1%} ({e.answered_wrong}/{e.answered})"
+                for _, e in columns
+            ],
+        ),
+        ("emergency/complaint/human missed", [str(len(e.critical_missed)) for _, e in columns]),
+    ]
+    label_width = max(len(label) for label, _ in rows)
+    widths = [max(len(cells[i]) for _, cells in rows) for i in range(len(columns))]
+    return "\n".join(
+        f"{label:<{label_width}}  "
+        + "  ".join(f"{cell:<{width}}" for cell, width in zip(cells, widths, strict=True)).rstrip()
+        for label, cells in rows
+    )

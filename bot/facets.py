@@ -19,6 +19,17 @@ from bot.text import words
 PREFIX = "facet_"
 #: Practical intents whose questions are facets too ("how much", "is there a warranty").
 FACET_LIKE_INTENTS = frozenset({"prices", "warranty"})
+AFTERCARE = "aftercare"
+#: Words of the patient's own, recent treatment ("my new filling feels high", "had a tooth out
+#: yesterday"): such an aftercare question is not a facet. A general one ("can i drink coffee
+#: after a filling", "how long will the numbness last") asks about recovery from a treatment,
+#: so it is not taught as "not a facet".
+OWN_TREATMENT_WORDS = frozenset(
+    words(
+        "my mine had got yesterday today tonight ago since still new placed fitted put morning"
+        " week hours monday tuesday wednesday thursday friday saturday sunday"
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -49,6 +60,7 @@ class FacetMatcher:
             for name, intent in knowledge.intents.items()
             if intent.kind != IntentKind.SERVICE and name not in FACET_LIKE_INTENTS
             for example in intent.examples
+            if name != AFTERCARE or _about_own_treatment(example)
         )
         facet_knowledge = dataclasses.replace(
             knowledge,
@@ -79,6 +91,10 @@ class FacetMatcher:
             if tokens & names or any(_plural(token) in names for token in tokens):
                 return topic
         return None
+
+
+def _about_own_treatment(text: str) -> bool:
+    return not OWN_TREATMENT_WORDS.isdisjoint(words(text))
 
 
 def _plural(token: str) -> str:

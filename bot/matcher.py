@@ -19,12 +19,13 @@ from sklearn.svm import LinearSVC
 
 from bot.features import CompiledLinearModel, fit_features
 from bot.loader import Knowledge
-from bot.models import HANDOFF_INTENTS
+from bot.models import HANDOFF_INTENTS, IntentKind
 from bot.text import Normalizer, vocabulary_of, words
 
 NONE_CLASS = "__none__"
 CHAR_NGRAMS = (3, 4)
 EMERGENCY = "emergency"
+AFTERCARE = "aftercare"
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,10 @@ class Thresholds:
 
     accept: float = 0.40
     accept_handoff: float = 0.30
+    #: A bare symptom ("the swelling is getting worse") with no dental word in the message is
+    #: an emergency when the classifier gives the emergency intent at least this much, or is
+    #: not sure (`accept`) that the message is something other than a dental matter.
+    emergency_symptom: float = 0.25
     ambiguous_margin: float = 0.10
     alternative_floor: float = 0.12
     temperature: float = 5.0
@@ -72,21 +77,13 @@ class Match:
         }
 
 
-class EmergencyDetector:
-    """Finds emergency phrases (with `*` as a word-prefix wildcard) in normalised text.
+class PhraseFinder:
+    """Finds phrases (with `*` as a word-prefix wildcard) in normalised text.
 
-    A phrase about another part of the body ("my knee is swollen") with no dental word
-    is not a dental emergency; the classifier decides those.
+    Up to two words may come between the words of a phrase ("knocked my tooth out").
     """
 
-    def __init__(
-        self,
-        phrases: Sequence[str],
-        other_body_parts: Sequence[str] = (),
-        dental_words: Sequence[str] = (),
-    ) -> None:
-        self._other_body_parts = frozenset(words(" ".join(other_body_parts)))
-        self._dental_words = frozenset(words(" ".join(dental_words)))
+    def __init__(self, phrases: Sequence[str]) -> None:
         patterns = []
         for phrase in phrases:
             parts = []
@@ -98,11 +95,91 @@ class EmergencyDetector:
         self._pattern = re.compile("|".join(patterns)) if patterns else None
 
     def __call__(self, normalized_text: str) -> bool:
-        """Whether the text mentions a dental emergency."""
-        if not (self._pattern and self._pattern.search(normalized_text)):
-            return False
+        """Whether the text has one of the phrases."""
+        return bool(self._pattern and self._pattern.search(normalized_text))
+
+
+#: Someone asking about what they heard ("people say root canals are the worst pain ever, is
+#: that true?") reports no symptom of their own: a bare symptom word (one without the mouth in
+#: the phrase) is then left to the classifier's ordinary decision.
+HEARSAY = PhraseFinder(
+    [
+        "people say",
+        "people said",
+        "everyone says",
+        "everybody says",
+        "they say",
+        "i heard",
+        "ive heard",
+        "i read",
+        "is that true",
+        "is it true",
+        "is this true",
+        "is that a myth",
+        "is it a myth",
+        "supposed to be",
+    ]
+)
+
+
+class EmergencyDetector:
+    """Finds a dental emergency in normalised text: safety before accuracy, but in context.
+
+    A phrase that names the mouth itself ("face is swollen", "knocked out tooth", "hit in the
+    mouth": it has one of the dental words) is an emergency on its own. A bare symptom
+    ("swelling", "bleeding", "fever", "worst pain") is one in a message about the mouth, teeth,
+    jaw, gums or face (a dental word in it). Without one, `symptom_only` tells the matcher to ask
+    the classifier, which knows the emergency intent's examples: "the swelling is getting worse"
+    is an emergency unless the classifier is sure it is something else; "my car broke down",
+    "it's bleeding obvious you're overcharging" and "my knee is swollen" are not. A bare symptom
+    in a question about what people say ("people say root canals are the worst pain ever... is
+    that true?") is no report of one. Without dental words every phrase counts on its own.
+    """
+
+    def __init__(
+        self,
+        phrases: Sequence[str],
+        other_body_parts: Sequence[str] = (),
+        dental_words: Sequence[str] = (),
+    ) -> None:
+        self._other_body_parts = frozenset(words(" ".join(other_body_parts)))
+        self._dental_words = frozenset(words(" ".join(dental_words)))
+        alone = [p for p in phrases if not self._dental_words or self._names_mouth(p)]
+        in_context = [p for p in phrases if p not in alone]
+        self._alone = PhraseFinder(alone)
+        self._in_context = PhraseFinder(in_context)
+
+    def _names_mouth(self, phrase: str) -> bool:
+        return any(word.rstrip("*") in self._dental_words for word in phrase.lower().split())
+
+    def about_mouth(self, normalized_text: str) -> bool:
+        """Whether the text mentions the mouth, teeth, jaw, gums, face or dental treatment."""
+        return bool(set(normalized_text.split()) & self._dental_words)
+
+    def other_body_part(self, normalized_text: str) -> bool:
+        """Whether the text is about another part of the body and not the mouth at all."""
         tokens = set(normalized_text.split())
-        return not (tokens & self._other_body_parts and not tokens & self._dental_words)
+        return bool(tokens & self._other_body_parts) and not tokens & self._dental_words
+
+    def __call__(self, normalized_text: str) -> bool:
+        """Whether the text mentions a dental emergency, whatever the classifier thinks."""
+        if self._alone(normalized_text):
+            return not self.other_body_part(normalized_text)
+        if not self._in_context(normalized_text):
+            return False
+        if not self._dental_words:
+            return True
+        return self.about_mouth(normalized_text) and not HEARSAY(normalized_text)
+
+    def symptom_only(self, normalized_text: str) -> bool:
+        """A bare symptom, in a message about no part of the body: the classifier decides."""
+        return (
+            bool(self._dental_words)
+            and self._in_context(normalized_text)
+            and not self.about_mouth(normalized_text)
+            and not self.other_body_part(normalized_text)
+            and not HEARSAY(normalized_text)
+        )
 
 
 class IntentMatcher:
@@ -127,8 +204,14 @@ class IntentMatcher:
         self.detect_emergency = EmergencyDetector(
             vocabulary.emergency_phrases, vocabulary.other_body_parts, vocabulary.dental_words
         )
-        self.detect_upset = EmergencyDetector(vocabulary.upset_phrases)
+        self.detect_upset = PhraseFinder(vocabulary.upset_phrases)
         self.handoff_intents = frozenset(HANDOFF_INTENTS) & set(knowledge.intents)
+        #: Intents about the mouth itself: a bare symptom read as one of them is dental.
+        self.dental_intents = frozenset(
+            name
+            for name, intent in knowledge.intents.items()
+            if intent.kind == IntentKind.SERVICE or name in {EMERGENCY, AFTERCARE}
+        )
         self.model = train(
             [self.normalize.from_words(text_words) for text_words in tokens],
             labels,
@@ -151,13 +234,34 @@ class IntentMatcher:
             if i != self._none_index
         ]
         candidates = tuple(ranked[:5])
-        if self.detect_emergency(normalized):
+        if self.detect_emergency(normalized) or (
+            self.detect_emergency.symptom_only(normalized)
+            and self._symptom_is_emergency(probabilities)
+        ):
             others = tuple(alt for alt in candidates if alt.intent != EMERGENCY)[:3]
             return Match(EMERGENCY, 1.0, others, safety=True, candidates=candidates)
         found = self._decide(ranked, none_score, candidates)
         if self.detect_upset(normalized):
             return dataclasses.replace(found, upset=True)
         return found
+
+    def _symptom_is_emergency(self, probabilities: np.ndarray) -> bool:
+        """A bare symptom is an emergency unless the classifier is sure it is no dental matter.
+
+        "The swelling keeps getting bigger" is, and so is "pus keeps coming out" (read as
+        extraction: a dental matter). "It's bleeding obvious you're overcharging" (a complaint),
+        "the traffic accident made me late" (reschedule) or off-topic text are not.
+        """
+        if EMERGENCY not in self.classes:
+            return False
+        if (
+            float(probabilities[self.classes.index(EMERGENCY)])
+            >= self.thresholds.emergency_symptom
+        ):
+            return True
+        best = int(np.argmax(probabilities))
+        sure = float(probabilities[best]) >= self.thresholds.accept
+        return not sure or self.classes[best] in self.dental_intents
 
     def _decide(
         self,
@@ -196,7 +300,7 @@ class IntentMatcher:
 def train(texts: list[str], labels: list[str], temperature: float) -> CompiledLinearModel:
     """TF-IDF over word 1-2-grams and character 3-4-grams, then a linear SVM, one vs rest."""
     words, chars, features = fit_features(texts, CHAR_NGRAMS)
-    classifier = LinearSVC(C=1.0, tol=5e-2)
+    classifier = LinearSVC(C=1.0, tol=5e-2, random_state=0)
     classifier.fit(features, labels)
     return CompiledLinearModel(
         words,

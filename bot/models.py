@@ -93,6 +93,7 @@ class Vocabulary(Strict):
     dental_words: list[NonEmpty] = Field(default_factory=list)
     acknowledgements: list[NonEmpty] = Field(default_factory=list)
     upset_phrases: list[NonEmpty] = Field(default_factory=list)
+    insurers: list[NonEmpty] = Field(default_factory=list)
 
 
 FacetName = Literal[
@@ -211,9 +212,13 @@ class Clinic(Strict):
 
 
 class Component(Strict):
-    """A billable part: a fixed price, or a range from min to max (major units)."""
+    """A billable part, per tooth (default: never under-quote) or per visit; a price or range."""
 
     name: NonEmpty
+    # "tooth": charged for each unit treated (a tooth, an implant, a crown, a denture's jaw);
+    # "visit": charged once per visit or course however many units. The default is "tooth":
+    # a forgotten `per` may over-count an X-ray, but never hides a part (never under-quotes).
+    per: Literal["tooth", "visit"] = "tooth"
     price: Decimal | None = Field(default=None, ge=0)
     min: Decimal | None = Field(default=None, ge=0)
     max: Decimal | None = Field(default=None, ge=0)

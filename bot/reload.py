@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.checks import load_checked
-from bot.dialogue import Brain, FrontDesk
+from bot.core import Brain, FrontDesk
 from bot.loader import Problem
 
 log = logging.getLogger(__name__)

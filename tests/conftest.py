@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bot.dialogue import Brain, FrontDesk
+from bot.core import Brain, FrontDesk
 from bot.loader import Knowledge, load_or_raise
 from bot.store import Database, Store
 from tests.fake_bot_api import FakeBotApi

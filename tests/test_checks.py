@@ -131,3 +131,15 @@ def test_one_run_reports_loader_and_linter_errors_together(data_copy: tuple[Path
     found = problems(data_copy)
     assert any("unknown placeholder {clinic}" in e for e in found)
     assert any("has no end date" in e for e in found)
+
+
+def test_a_component_charged_per_jaw_is_an_error_naming_the_allowed_values(
+    data_copy: tuple[Path, Path],
+) -> None:
+    _, replies = data_copy
+    line = edit(replies / "clinic.yaml", "price: 95, per: visit}", "price: 95, per: jaw}")
+    found = problems(data_copy)
+    assert any(
+        f"clinic.yaml:{line}: components.exam.per: Input should be 'tooth' or 'visit'" in e
+        for e in found
+    ), found

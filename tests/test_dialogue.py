@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.dialogue import Brain, FrontDesk, HandoffOpened, OfferShown, RelayedToStaff
+from bot.core import Brain, FrontDesk, HandoffOpened, OfferShown, RelayedToStaff
 from bot.store import Database, Store
 
 PATIENT = "console:anna"

@@ -10,7 +10,7 @@ import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
-from bot.dialogue import Brain
+from bot.core import Brain
 from bot.evaluation import evaluate, read_labelled
 from bot.features import (
     CompiledLinearModel,
@@ -19,6 +19,8 @@ from bot.features import (
     fit_features,
     word_ngrams,
 )
+from bot.matcher import EmergencyDetector
+from bot.models import HANDOFF_INTENTS
 
 DEV_SET = Path(__file__).parent / "data" / "dev_set.jsonl"
 
@@ -64,6 +66,186 @@ def test_off_topic_has_no_intent(brain: Brain, text: str) -> None:
 )
 def test_swelling_elsewhere_in_the_body_is_not_a_dental_emergency(brain: Brain, text: str) -> None:
     assert brain.matcher.match(text).intent is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "knocked out tooth",
+        "my face is swelling up",
+        "can't stop the bleeding after extraction",
+        "trouble breathing since my wisdom tooth came out",
+        "i can't swallow and my jaw is swollen",
+        "my gum is bleeding and it won't stop",
+        "there's pus coming out near my molar",
+        "the bleeding won't stop",
+    ],
+)
+def test_real_emergencies_still_hand_over(brain: Brain, text: str) -> None:
+    assert brain.matcher.match(text).intent == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my car broke down, might be late",
+        "my phone screen is cracked",
+        "i broke my leg last year, can i still get a cleaning",
+        "it's bleeding obvious you're overcharging",
+        "my fridge is broken",
+        "we had a small accident in the car park, is there another entrance",
+        "the traffic accident made me late",
+        "my kid has a fever, we need to cancel tomorrow",
+    ],
+)
+def test_emergency_words_without_a_mouth_are_no_emergency(brain: Brain, text: str) -> None:
+    match = brain.matcher.match(text)
+    assert not match.safety
+    assert match.intent != "emergency"
+
+
+def test_hearsay_about_a_treatment_is_a_question_not_an_emergency(brain: Brain) -> None:
+    match = brain.matcher.match("people say root canals are the worst pain ever... is that true?")
+    assert not match.safety
+    assert match.intent == "root_canal"
+
+
+def test_a_bare_symptom_needs_a_dental_word_a_phrase_naming_the_mouth_does_not() -> None:
+    detect = EmergencyDetector(
+        ["bleeding", "worst pain", "face is swollen", "knocked out tooth"],
+        other_body_parts=["knee"],
+        dental_words=["tooth", "gum", "face"],
+    )
+    assert detect("face is swollen")
+    assert detect("my son knocked out his tooth")
+    assert detect("my gum is bleeding")
+    assert not detect("its bleeding obvious")
+    assert not detect("my knee is bleeding")
+    assert not detect("people say it is the worst pain for a tooth is that true")
+    assert detect("worst pain ever in my tooth")
+    assert detect.symptom_only("the bleeding wont stop")  # the classifier decides
+    assert not detect.symptom_only("my knee is bleeding")
+    assert not detect.symptom_only("my gum is bleeding")  # already an emergency
+
+
+@pytest.mark.parametrize(
+    "text", ["help, the swelling is getting worse", "i'm in agony", "pus keeps coming out"]
+)
+def test_a_bare_symptom_is_an_emergency_unless_the_classifier_is_sure_of_another_intent(
+    brain: Brain, text: str
+) -> None:
+    match = brain.matcher.match(text)
+    assert match.intent == "emergency"
+    assert match.safety
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We offer SEO services for dental clinics, reply for a free audit",
+        "Hi, I'm selling dental chairs at wholesale prices",
+        "crypto investment opportunity",
+        "are you hiring? i'm a dental assistant",
+        "hello, i'd like to apply for the receptionist job",
+        "we can get you 100 new patients a month with google ads",
+        "i represent a dental supply company, who is in charge of ordering",
+    ],
+)
+def test_spam_sales_and_job_seekers_are_off_topic_never_a_case(brain: Brain, text: str) -> None:
+    match = brain.matcher.match(text)
+    assert match.intent is None
+    assert match.off_topic
+    assert not match.safety
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "botox",
+        "how much is lip filler",
+        "nose job",
+        "do you do facelifts",
+        "eye exam",
+        "flu shot",
+        "back pain",
+        "covid vaccine appointment",
+        "recipe for lasagna",
+        "the dishwasher is leaking",
+        "my car won't start",
+        # The clinic does no Botox, not even for grinding: "we're a dental clinic" and what it
+        # does (a check-up among them) is the honest answer.
+        "botox for teeth grinding",
+    ],
+)
+def test_near_misses_are_off_topic_not_a_dental_intent(brain: Brain, text: str) -> None:
+    match = brain.matcher.match(text)
+    assert match.intent is None
+    assert match.off_topic
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "not happy with where your clinic shows up on google? we can fix it",
+        "frustrated with your current dental lab? switch to us, 30% off",
+        "special offer on autoclaves this month only",
+        "urgent: your clinic listing will be removed unless you verify today",
+    ],
+)
+def test_a_pitch_in_a_patients_words_is_no_complaint_or_emergency(brain: Brain, text: str) -> None:
+    match = brain.matcher.match(text)
+    assert match.intent not in HANDOFF_INTENTS
+    assert match.off_topic
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("can i come tomorrow morning", "booking"),
+        ("book me for saturday then", "booking"),
+        ("can i come today or tomorrow", "booking"),
+        ("any chance of getting in today?", "booking"),
+        ("can we come tomorrow after school", "booking"),
+        ("could i come thursday around 7pm?", "booking"),
+        ("i need to move my appointment", "reschedule"),
+        ("can i come another day instead of friday", "reschedule"),
+        ("i'm booked on monday but need a different day", "reschedule"),
+    ],
+)
+def test_a_new_visit_is_booking_moving_one_is_reschedule(
+    brain: Brain, text: str, intent: str
+) -> None:
+    assert brain.matcher.match(text).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "facet"),
+    [
+        ("and how many visits is that", "duration"),
+        ("ok and how long do they last once theyre in", "longevity"),
+        ("can i drink coffee after", "recovery"),
+        ("how long does it take to heal", "recovery"),
+        ("is 45 too old?", "suitability"),
+        ("what are they made of?", "materials"),
+        ("and how long till the numbness wears off", "recovery"),
+        ("what if it feels too high after", "recovery"),
+        ("so you numb it first?", "pain"),
+        ("and do u give a guarantee on them", "longevity"),
+        ("can i go back to work the same day", "recovery"),
+        ("any side effects with that", "safety"),
+        ("do i need to do anything before", "preparation"),
+        ("so what's that gonna cost me", "price"),
+    ],
+)
+def test_follow_ups_are_read_as_a_facet(brain: Brain, text: str, facet: str) -> None:
+    assert brain.facets.match(text).facet == facet
+
+
+@pytest.mark.parametrize(
+    "text", ["thanks", "what time do you open", "my new filling feels high since yesterday"]
+)
+def test_what_is_no_follow_up_is_no_facet(brain: Brain, text: str) -> None:
+    assert brain.facets.match(text).facet is None
 
 
 def test_scores_are_between_zero_and_one(brain: Brain) -> None:

@@ -77,6 +77,19 @@ class ConversationRepository:
         )
         return int(row[0]) if row is not None else 0
 
+    async def match_history(
+        self, patient_id: int
+    ) -> tuple[dict[str, int], dict[str, dt.datetime]]:
+        """How often the patient asked about each thing, and when last."""
+        rows = await self.database.fetch_all(
+            "SELECT intent, COUNT(*) AS times, MAX(created_at) AS last FROM intent_matches "
+            "WHERE patient_id = ? GROUP BY intent",
+            (patient_id,),
+        )
+        counts = {row["intent"]: int(row["times"]) for row in rows}
+        last = {row["intent"]: from_db_time(row["last"]) for row in rows}
+        return counts, last
+
     async def recent_intents(self, patient_id: int, limit: int = 10) -> list[tuple[str, str]]:
         """(intent, time) pairs, newest first."""
         rows = await self.database.fetch_all(

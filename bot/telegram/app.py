@@ -26,7 +26,7 @@ from telegram.ext import (
 )
 
 from bot.config import Settings
-from bot.dialogue import Brain, FrontDesk
+from bot.core import Brain, FrontDesk
 from bot.loader import Knowledge
 from bot.reload import DataWatcher
 from bot.reminders import QuietHours, ReminderScheduler

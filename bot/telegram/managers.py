@@ -6,7 +6,7 @@ import logging
 
 from telegram import Message, Update
 
-from bot.dialogue import preview
+from bot.core import preview
 from bot.telegram.arguments import ArgumentProblem, preview_arguments, unmatched_arguments
 from bot.telegram.runtime import Context, Runtime, runtime_of
 from bot.telegram.which_case import tell

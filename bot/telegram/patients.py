@@ -11,7 +11,7 @@ import logging
 
 from telegram import Update
 
-from bot.dialogue import (
+from bot.core import (
     DataErased,
     HandoffOpened,
     OfferShown,

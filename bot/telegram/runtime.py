@@ -10,7 +10,7 @@ from typing import Any
 from telegram.ext import ContextTypes
 
 from bot.config import Settings
-from bot.dialogue import FrontDesk
+from bot.core import FrontDesk
 from bot.reload import DataWatcher
 from bot.reminders import ReminderScheduler
 from bot.store import Store, utc_now

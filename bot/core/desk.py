@@ -1,0 +1,193 @@
+"""The front desk: loads a turn, lets the router decide, and commits what was decided."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from zoneinfo import ZoneInfo
+
+from bot.core import router
+from bot.core.brain import Brain
+from bot.core.outcome import DataErased, HandoffOpened, Outcome, OutgoingMessage
+from bot.core.turn import (
+    Erase,
+    GrantConsent,
+    History,
+    MarkOffer,
+    OpenCase,
+    OptIn,
+    OptOut,
+    RecordIncoming,
+    RecordMatch,
+    Turn,
+)
+from bot.matcher import Match
+from bot.store import ConversationState, Patient, Store, utc_now
+
+log = logging.getLogger(__name__)
+
+#: A topic is forgotten after this long without a message (TOPIC_MINUTES).
+TOPIC_QUIET = dt.timedelta(minutes=30)
+
+
+class FrontDesk:
+    """Decides what to say to a patient; adapters only deliver it."""
+
+    def __init__(
+        self,
+        brain: Brain,
+        store: Store,
+        timezone: str = "",
+        topic_quiet: dt.timedelta = TOPIC_QUIET,
+    ) -> None:
+        self.brain = brain
+        self.store = store
+        self._timezone_override = timezone
+        self.topic_quiet = topic_quiet
+
+    def replace_brain(self, brain: Brain) -> None:
+        """Swap in freshly loaded data at once (live reload)."""
+        self.brain = brain
+
+    @property
+    def timezone(self) -> ZoneInfo:
+        """The clinic's time zone (the TIMEZONE setting wins over clinic.yaml)."""
+        return ZoneInfo(self._timezone_override or self.brain.knowledge.clinic.timezone)
+
+    def today(self) -> dt.date:
+        """Today's date at the clinic."""
+        return utc_now().astimezone(self.timezone).date()
+
+    async def handle_text(
+        self,
+        external_id: str,
+        text: str,
+        display_name: str | None = None,
+        chat_id: int | None = None,
+    ) -> Outcome:
+        """A patient wrote something."""
+        turn = await self._load(external_id, display_name, chat_id)
+        turn.text = text
+        route = router.route_text(turn)
+        router.run(route, turn)
+        if turn.match is not None:
+            log.info(
+                "patient=%s intent=%s score=%.2f route=%s",
+                turn.patient.id,
+                turn.match.intent,
+                turn.match.score,
+                turn.outcome.route,
+            )
+        return await self._commit(turn)
+
+    async def handle_choice(
+        self,
+        external_id: str,
+        value: str,
+        display_name: str | None = None,
+        chat_id: int | None = None,
+    ) -> Outcome:
+        """A patient pressed a button (or typed the number of a choice)."""
+        turn = await self._load(external_id, display_name, chat_id)
+        route = router.route_choice(turn, value)
+        if isinstance(route, router.StaleChoice):
+            shown = "intent" if route.claimed_intent else "unknown"
+            log.info("patient=%s stale choice kind=%s", turn.patient.id, shown)
+        router.run(route, turn)
+        return await self._commit(turn)
+
+    async def _load(self, external_id: str, display_name: str | None, chat_id: int | None) -> Turn:
+        """Everything the turn needs to know, read once at its start."""
+        store = self.store
+        patient = await store.patients.get_or_create(external_id, display_name, chat_id)
+        case = await store.cases.open_for_patient(patient.id)
+        counts, last_asked = await store.conversations.match_history(patient.id)
+        shown = await store.conversations.offers_shown(patient.id)
+        now = utc_now()
+        return Turn(
+            brain=self.brain,
+            patient=patient,
+            state=await store.state.load(patient.id),
+            now=now,
+            today=now.astimezone(self.timezone).date(),
+            topic_quiet=self.topic_quiet,
+            open_case=case.id if case is not None else None,
+            offers_seen=frozenset(offer_id for offer_id, _ in shown),
+            history=History(counts, last_asked),
+        )
+
+    async def _commit(self, turn: Turn) -> Outcome:
+        """Write what the turn decided (inside the caller's unit of work)."""
+        store, patient_id, outcome = self.store, turn.patient.id, turn.outcome
+        actor = f"patient:{patient_id}"
+        for write in turn.writes:
+            match write:
+                case RecordIncoming(text, intent, score):
+                    await store.conversations.record_message(patient_id, "in", text, intent, score)
+                case RecordMatch(label, score):
+                    await store.conversations.record_match(patient_id, label, score)
+                case OpenCase(reason):
+                    case, new = await store.cases.open_case(patient_id, reason)
+                    await store.audit.record(actor, "handoff", f"case:{case.id}")
+                    outcome.effects.append(HandoffOpened(case.id, reason, new))
+                    log.info("patient=%s handoff case=%s reason=%s", patient_id, case.id, reason)
+                case MarkOffer(offer_id):
+                    await store.conversations.mark_offer_shown(patient_id, offer_id)
+                case OptOut():
+                    await store.contact.opt_out(patient_id, "opt_out")
+                    await store.audit.record(actor, "opt_out")
+                case OptIn():
+                    await store.contact.opt_in(patient_id)
+                    await store.audit.record(actor, "opt_in")
+                case GrantConsent(kind, channel, wording):
+                    await store.contact.grant(patient_id, kind, channel, wording)
+                    await store.audit.record(actor, "consent_given", kind)
+                case Erase():
+                    return await self._erase(turn)
+        if turn.patient_changes:
+            await store.patients.update(patient_id, **turn.patient_changes)
+        if turn.state_changed:
+            await store.state.save(patient_id, turn.state)
+        await store.conversations.record_replies(
+            patient_id, [message.text for message in outcome.messages]
+        )
+        return outcome
+
+    async def _erase(self, turn: Turn) -> Outcome:
+        """Erase the patient's data; nothing else of the turn is kept."""
+        store, patient_id = self.store, turn.patient.id
+        case = await store.cases.open_for_patient(patient_id)
+        every_case = tuple(each.id for each in await store.cases.cases_of(patient_id))
+        await store.erase_patient(patient_id)
+        turn.outcome.effects.append(DataErased(case.id if case else None, every_case))
+        log.info("patient data erased case=%s", case.id if case else None)
+        return turn.outcome
+
+
+def preview(brain: Brain, text: str, today: dt.date) -> tuple[Match, list[OutgoingMessage]]:
+    """What a new patient writing `text` would get, through the same router; nothing is kept."""
+    now = utc_now()
+    newcomer = Patient(
+        id=0,
+        external_id="preview:0",
+        display_name=None,
+        chat_id=None,
+        greeted=False,
+        misunderstood_streak=0,
+        pending_step=None,
+        pending_choices=(),
+        opted_out=False,
+        unreachable=False,
+    )
+    turn = Turn(
+        brain=brain,
+        patient=newcomer,
+        state=ConversationState(),
+        now=now,
+        today=today,
+        topic_quiet=TOPIC_QUIET,
+        text=text,
+    )
+    router.run(router.route_text(turn), turn)
+    match = turn.match or brain.matcher.match(text)
+    return match, turn.outcome.messages

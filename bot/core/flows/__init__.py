@@ -1,0 +1,1 @@
+"""One module per flow of the conversation; each decides on a `Turn`, never on the store."""

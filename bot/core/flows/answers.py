@@ -1,0 +1,112 @@
+"""Answers: a service's script, a practical fact, small talk, and what to do when unsure."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.core.flows import booking, consent, erasure
+from bot.core.flows.handoff import hand_over, person_choice
+from bot.core.outcome import Choice, OfferShown
+from bot.core.pending import AskAbout, AskedProblem
+from bot.core.turn import MarkOffer, Turn, choice
+from bot.matcher import Match
+from bot.models import IntentKind
+
+log = logging.getLogger(__name__)
+
+OFF_TOPIC = "off_topic"
+UPSET = "upset"
+
+
+def answer_intent(turn: Turn, intent: str, score: float) -> None:
+    """Answer what the patient asked, the way the clinic's replies say it."""
+    turn.outcome.intent = intent
+    rotation = turn.record(intent, score)
+    patient = turn.patient
+    if patient.misunderstood_streak or patient.pending_choices or patient.pending_step:
+        turn.update_patient(misunderstood_streak=0, pending_choices=None, pending_step=None)
+    definition = turn.brain.knowledge.intents.get(intent)
+    kind = definition.kind if definition is not None else IntentKind.CONVERSATION
+    replies = turn.brain.replies
+    if kind == IntentKind.HANDOFF:
+        hand_over(turn, intent)
+    elif intent == "greeting":
+        turn.say(replies.text("greeting" if patient.greeted else "greeting_first", rotation))
+        if not patient.greeted:
+            turn.update_patient(greeted=True)
+    elif intent == "opt_out":
+        consent.opt_out(turn, rotation)
+    elif intent == "reminders":
+        consent.menu(turn, rotation)
+    elif intent == "forget_me":
+        erasure.ask_to_erase(turn, rotation)
+    elif replies.has_service(intent):
+        service(turn, intent, rotation)
+    elif intent == booking.BOOKING:
+        booking.prompt(turn, rotation)
+    elif intent in turn.brain.knowledge.replies:
+        turn.say(replies.text(intent, rotation))
+    else:
+        turn.say(replies.text("not_understood", rotation), (person_choice(),))
+
+
+def service(turn: Turn, intent: str, rotation: int, with_offer: bool = True) -> None:
+    """The service's script with the full bundled cost, then one "new in our clinic" item."""
+    turn.say(turn.brain.replies.service(intent, rotation))
+    turn.open_topic(intent)
+    turn.ask(AskedProblem(intent))
+    if with_offer:
+        offer_news(turn, intent)
+
+
+def offer_news(turn: Turn, intent: str) -> None:
+    """Show one active offer for this service that the patient has not seen yet."""
+    for offer in turn.brain.replies.offers_for(intent, turn.today):
+        if offer.id in turn.offers_seen:
+            continue
+        turn.offers_seen = turn.offers_seen | {offer.id}
+        turn.writes.append(MarkOffer(offer.id))
+        turn.say(offer.text)
+        turn.outcome.effects.append(OfferShown(offer.id))
+        log.info("patient=%s offer=%s shown", turn.patient.id, offer.id)
+        return
+
+
+def calm(turn: Turn) -> None:
+    """An upset patient: an apology and the offer of a person; no script, no offer."""
+    rotation = turn.record(UPSET)
+    person = person_choice()
+    turn.update_patient(pending_choices=[person.value])
+    turn.outcome.intent = UPSET
+    turn.say(turn.brain.replies.text(UPSET, rotation), (person,))
+    log.info("patient=%s upset: apology and a person offered", turn.patient.id)
+
+
+def acknowledge(turn: Turn) -> None:
+    """ "ok", a thumbs-up: a one-line acknowledgement, never a misunderstanding."""
+    turn.say(turn.brain.replies.text("acknowledged", int(turn.now.timestamp())))
+
+
+def off_topic(turn: Turn, score: float) -> None:
+    """A question for someone else: say what the clinic does; never a case for the staff."""
+    rotation = turn.record(OFF_TOPIC, score)
+    turn.outcome.intent = OFF_TOPIC
+    turn.say(turn.brain.replies.text(OFF_TOPIC, rotation))
+
+
+def did_you_mean(turn: Turn, match: Match) -> None:
+    """Two readings are close: let the patient pick."""
+    choices = did_you_mean_choices(turn, match)
+    turn.wait_for(None, choices)
+    turn.say(turn.brain.replies.text("did_you_mean"), choices)
+
+
+def did_you_mean_choices(turn: Turn, match: Match) -> tuple[Choice, ...]:
+    """Up to three intents to choose from, each labelled by its description."""
+    intents = turn.brain.knowledge.intents
+    options = [match.intent, *(alt.intent for alt in match.alternatives)][:3]
+    return tuple(
+        choice(intents[name].description.split(":")[0], AskAbout(name))
+        for name in options
+        if name is not None
+    )

@@ -1,0 +1,105 @@
+"""Follow-ups on the current topic, answers to the bot's own questions, several questions."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from bot.core.flows import booking
+from bot.core.flows.handoff import not_understood, person_choice
+from bot.core.pending import AskedDay, AskedProblem
+from bot.core.turn import Turn
+from bot.details import extract_details
+
+log = logging.getLogger(__name__)
+
+#: How each detail a patient gave is said back to them.
+NOTED = {
+    "day": "{}",
+    "age": "age {}",
+    "who": "for your {}",
+    "tooth": "the tooth {}",
+    "symptom": "{}",
+}
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question of a message: an intent, or one facet of a service."""
+
+    intent: str
+    facet: str | None = None
+
+
+def answer_facet(turn: Turn, topic: str, facet: str) -> None:
+    """Answer one facet of the topic the patient is talking about."""
+    rotation = turn.record(f"{topic}.{facet}")
+    replies = turn.brain.replies
+    text = replies.facet(topic, facet, rotation)
+    if text is None:
+        not_understood(turn)
+        return
+    turn.outcome.intent = topic
+    turn.outcome.facet = facet
+    turn.open_topic(topic)
+    understood(turn)
+    choices = (person_choice(),) if replies.is_medical(topic, facet) else ()
+    turn.say(text, choices)
+    log.info("patient=%s follow-up topic=%s facet=%s", turn.patient.id, topic, facet)
+
+
+def answer_several(turn: Turn, questions: list[Question]) -> None:
+    """Answer every question, in the order asked; no offer in a reply this full."""
+    replies = turn.brain.replies
+    outcome = turn.outcome
+    for question in questions:
+        intent, facet = question.intent, question.facet
+        rotation = turn.record(f"{intent}.{facet}" if facet else intent)
+        if facet is not None:
+            text = replies.facet(intent, facet, rotation)
+        elif replies.has_service(intent):
+            text = replies.service(intent, rotation)
+        elif intent in turn.brain.knowledge.replies:
+            text = replies.text(intent, rotation)
+        else:
+            continue
+        if text:
+            turn.say(text)
+            outcome.answered.append(intent)
+        if replies.has_service(intent):
+            turn.open_topic(intent)
+            turn.ask(AskedProblem(intent))
+    outcome.intent = outcome.answered[0] if outcome.answered else None
+    understood(turn)
+    log.info("patient=%s several questions=%s", turn.patient.id, outcome.answered)
+
+
+def answer_to_question(turn: Turn, topic: str) -> None:
+    """The patient answered the bot: say what was understood, then the next useful step."""
+    details = extract_details(turn.text)
+    turn.note(details)
+    rotation = turn.record(f"answer:{topic}")
+    replies = turn.brain.replies
+    noted = ", ".join(
+        NOTED[name].format(value) for name, value in details.items() if name in NOTED
+    )
+    if isinstance(turn.asked, AskedDay):
+        booking.day_given(turn, details["day"], rotation)
+    else:
+        thanks = (
+            replies.text("answer_noted", rotation, noted=noted)
+            if noted
+            else replies.text("answer_thanks", rotation)
+        )
+        turn.say(f"{thanks} {replies.text('answer_next_service', rotation)}")
+        turn.ask(AskedDay())
+    turn.outcome.intent = topic
+    turn.open_topic(topic)
+    understood(turn)
+    log.info("patient=%s answer topic=%s details=%s", turn.patient.id, topic, sorted(details))
+
+
+def understood(turn: Turn) -> None:
+    """The patient was understood: no misunderstanding streak, no stale choices."""
+    if turn.patient.misunderstood_streak or turn.patient.pending_choices:
+        turn.update_patient(misunderstood_streak=0, pending_choices=None)

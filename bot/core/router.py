@@ -1,0 +1,351 @@
+"""Picks the flow for a turn, like a receptionist deciding what the patient is doing.
+
+`route_text` and `route_choice` read the turn and return a typed route; `run` hands it to its
+flow. Both the bot and the manager's preview go through here, so what a manager previews is
+exactly what a patient gets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.core.flows import answers, consent, erasure, followups
+from bot.core.flows.followups import Question
+from bot.core.flows.handoff import hand_over, not_understood, person_choice, relay
+from bot.core.pending import (
+    AskAbout,
+    AskedDay,
+    AwaitingConsent,
+    ChoiceValue,
+    ChooseReminder,
+    ConfirmingErasure,
+    ConsentAnswer,
+    ErasureAnswer,
+    TalkToPerson,
+    unpack_choice,
+)
+from bot.core.turn import RecordIncoming, Turn
+from bot.details import extract_details, is_question, split_questions
+from bot.matcher import Match
+from bot.models import HANDOFF_INTENTS
+from bot.text import mostly_words
+
+#: What a message that also reads as a follow-up must still be taken as.
+NEVER_A_FOLLOW_UP = frozenset(HANDOFF_INTENTS) - {"aftercare"}
+#: What a patient can always ask of the bot itself, even while a person has the conversation.
+PATIENT_RIGHTS_INTENTS = frozenset({"opt_out", "forget_me"})
+#: Small talk is never an answer to the bot's question.
+SMALL_TALK = frozenset({"greeting", "thanks", "goodbye"})
+YES_WORDS = frozenset(
+    ["yes", "y", "yeah", "yep", "sure", "confirm", "ok", "okay", "delete", "erase", "da"]
+)
+NO_WORDS = frozenset(["no", "n", "nope", "cancel", "keep", "stop", "dont"])
+START_WORDS = frozenset({"start", "/start", "resume", "subscribe", "unstop"})
+
+
+@dataclass(frozen=True)
+class Answer:
+    """Answer an intent."""
+
+    intent: str
+    score: float = 1.0
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """Answer one facet of a service."""
+
+    topic: str
+    facet: str
+
+
+@dataclass(frozen=True)
+class AnswerToQuestion:
+    """The patient answered what the bot asked about a topic."""
+
+    topic: str
+
+
+@dataclass(frozen=True)
+class Several:
+    """Answer each question of the message, in order."""
+
+    questions: tuple[Question, ...]
+
+
+@dataclass(frozen=True)
+class Calm:
+    """The patient is upset: apologise and offer a person."""
+
+
+@dataclass(frozen=True)
+class Acknowledge:
+    """A bare "ok": acknowledge it."""
+
+
+@dataclass(frozen=True)
+class OffTopic:
+    """A question for someone else."""
+
+    score: float
+
+
+@dataclass(frozen=True)
+class DidYouMean:
+    """Let the patient pick between close readings."""
+
+    match: Match
+
+
+@dataclass(frozen=True)
+class NotUnderstood:
+    """Say so and offer a person."""
+
+
+@dataclass(frozen=True)
+class Relay:
+    """A person has the conversation; pass the message on."""
+
+    case_id: int
+    then: Answer | None = None
+
+
+@dataclass(frozen=True)
+class Pick:
+    """A button or a numbered option."""
+
+    choice: ChoiceValue
+
+
+@dataclass(frozen=True)
+class StaleChoice:
+    """A button that no longer means anything (or a forged one)."""
+
+    claimed_intent: bool
+
+
+@dataclass(frozen=True)
+class Ignore:
+    """Nothing to say (a button pressed while a person has the conversation)."""
+
+
+@dataclass(frozen=True)
+class OptIn:
+    """The patient wants messages again."""
+
+
+Route = (
+    Answer
+    | FollowUp
+    | AnswerToQuestion
+    | Several
+    | Calm
+    | Acknowledge
+    | OffTopic
+    | DidYouMean
+    | NotUnderstood
+    | Relay
+    | Pick
+    | StaleChoice
+    | Ignore
+    | OptIn
+)
+
+
+def route_text(turn: Turn) -> Route:
+    """What to do with a message the patient typed."""
+    brain, patient = turn.brain, turn.patient
+    words = turn.text.strip().lower().strip(".!")
+    step = turn.pending_step
+    if isinstance(step, ConfirmingErasure) and words in YES_WORDS | NO_WORDS:
+        return Pick(ErasureAnswer(confirmed=words in YES_WORDS))
+    if turn.open_case is not None:
+        rights = brain.matcher.match(turn.text)
+        wants = rights.intent in PATIENT_RIGHTS_INTENTS and not rights.ambiguous
+        then = Answer(rights.intent, rights.score) if wants and rights.intent else None
+        return Relay(turn.open_case, then)
+    if isinstance(step, AwaitingConsent) and words in YES_WORDS | NO_WORDS:
+        return Pick(ConsentAnswer(step.kind, agreed=words in YES_WORDS))
+    if patient.pending_choices and words.isdigit():
+        index = int(words) - 1
+        if 0 <= index < len(patient.pending_choices):
+            return _route_packed(patient.pending_choices[index])
+    if words in START_WORDS and patient.opted_out:
+        return OptIn()
+    if words in {"/start", "start", "/help"}:
+        return Answer("greeting")
+    match = brain.matcher.match(turn.text)
+    turn.match = match
+    turn.writes.append(RecordIncoming(turn.text, match.intent, match.score))
+    if match.upset and not match.safety and match.intent not in PATIENT_RIGHTS_INTENTS:
+        return Calm()
+    topic = turn.topic
+    if topic is not None and turn.asked is not None and _reads_as_answer(turn, match):
+        return AnswerToQuestion(topic)
+    several = _several_questions(turn, match, topic)
+    if len(several) > 1:
+        return Several(tuple(several))
+    facet = _facet_asked(turn, turn.text, match, topic)
+    if facet is not None:
+        return FollowUp(facet.intent, facet.facet or "")
+    if match.intent is not None and match.ambiguous:
+        return DidYouMean(match)
+    if match.intent is None and _is_acknowledgement(turn, turn.text):
+        return Acknowledge()
+    if match.intent is None and match.off_topic and mostly_words(turn.text):
+        return OffTopic(match.score)
+    if match.intent is None:
+        return NotUnderstood()
+    return Answer(match.intent, match.score)
+
+
+def route_choice(turn: Turn, value: str) -> Route:
+    """What to do with a button the patient pressed."""
+    route = _route_packed(value)
+    erasing = isinstance(route, Pick) and isinstance(route.choice, ErasureAnswer)
+    if turn.open_case is not None and not erasing:
+        return Ignore()
+    return route
+
+
+def _route_packed(value: str) -> Route:
+    choice = unpack_choice(value)
+    if choice is None:
+        # The button data may be forged: keep only whether it claimed to be an intent.
+        return StaleChoice(claimed_intent=value.startswith("intent:"))
+    return Pick(choice)
+
+
+def run(route: Route, turn: Turn) -> None:
+    """Hand the route to its flow."""
+    turn.outcome.route = type(route).__name__
+    match route:
+        case Answer(intent, score):
+            answers.answer_intent(turn, intent, score)
+        case FollowUp(topic, facet):
+            followups.answer_facet(turn, topic, facet)
+        case AnswerToQuestion(topic):
+            followups.answer_to_question(turn, topic)
+        case Several(questions):
+            followups.answer_several(turn, list(questions))
+        case Calm():
+            answers.calm(turn)
+        case Acknowledge():
+            answers.acknowledge(turn)
+        case OffTopic(score):
+            answers.off_topic(turn, score)
+        case DidYouMean(match):
+            answers.did_you_mean(turn, match)
+        case NotUnderstood():
+            not_understood(turn)
+        case Relay(case_id, then):
+            relay(turn, case_id)
+            if then is not None:
+                answers.answer_intent(turn, then.intent, then.score)
+        case Pick(choice):
+            _run_choice(turn, choice)
+        case StaleChoice():
+            turn.say(turn.brain.replies.text("not_understood"), (person_choice(),))
+        case OptIn():
+            consent.opt_in(turn)
+        case Ignore():
+            pass
+
+
+def _run_choice(turn: Turn, choice: ChoiceValue) -> None:
+    match choice:
+        case AskAbout(intent) if intent in turn.brain.knowledge.intents:
+            answers.answer_intent(turn, intent, 1.0)
+        case AskAbout():
+            turn.say(turn.brain.replies.text("not_understood"), (person_choice(),))
+        case TalkToPerson():
+            hand_over(turn, "human")
+        case ChooseReminder(kind):
+            consent.ask(turn, kind)
+        case ConsentAnswer(kind, agreed):
+            consent.answer(turn, kind, agreed)
+        case ErasureAnswer(confirmed):
+            erasure.answer(turn, confirmed)
+
+
+def _reads_as_answer(turn: Turn, match: Match) -> bool:
+    """Whether a message answers what the bot asked, rather than asking something new."""
+    if match.safety or match.intent in NEVER_A_FOLLOW_UP:
+        return False
+    if match.intent in PATIENT_RIGHTS_INTENTS:
+        return False
+    if isinstance(turn.asked, AskedDay):  # "wednesday morning" also reads as a greeting
+        return "day" in extract_details(turn.text)
+    if match.intent in SMALL_TALK or (
+        match.intent is None and _is_acknowledgement(turn, turn.text)
+    ):
+        return False
+    return not is_question(turn.text) and mostly_words(turn.text)
+
+
+def _facet_asked(turn: Turn, text: str, match: Match, topic: str | None) -> Question | None:
+    """The service and facet a message asks about, named or current.
+
+    "does it hurt" is about the current topic; "does getting a filling hurt" about
+    fillings, whatever the classifier thinks; a first "how much is a crown" gets the
+    crown's whole script instead, and so does anything naming a service without a facet.
+    """
+    if match.safety:
+        return None
+    # An emergency, a complaint or asking for a person always wins. "Can I eat after?"
+    # while talking about a treatment is about that treatment, not about one just had.
+    if match.intent in NEVER_A_FOLLOW_UP or match.intent in PATIENT_RIGHTS_INTENTS:
+        return None
+    brain = turn.brain
+    facet = brain.facets.match(text).facet
+    if facet is None:
+        return None
+    has_facets = brain.replies.has_facets
+    named = brain.facets.names_topic(text)
+    if named is not None:
+        if has_facets(named) and (named == topic or match.intent != named):
+            return Question(named, facet)
+        return None
+    if topic is not None and has_facets(topic):
+        return Question(topic, facet)
+    return None
+
+
+def _several_questions(turn: Turn, match: Match, topic: str | None) -> list[Question]:
+    """Each question of a message that asks more than one."""
+    if match.safety or match.intent in NEVER_A_FOLLOW_UP:
+        return []
+    clauses = split_questions(turn.text)
+    if len(clauses) < 2:
+        return []
+    brain = turn.brain
+    asked: list[Question] = []
+    for clause in clauses:
+        found = brain.matcher.match(clause)
+        if found.safety:
+            return []  # safety overrides everything: the whole message is handled as one
+        question = _facet_asked(turn, clause, found, topic)
+        if (
+            question is None
+            and found.intent is not None
+            and not found.ambiguous
+            and found.intent not in HANDOFF_INTENTS
+            and found.intent not in SMALL_TALK
+        ):
+            question = Question(found.intent)
+        if question is None:
+            continue
+        if question.facet == "price" and Question(question.intent) in asked:
+            continue  # the service's whole answer already names every part and the total
+        if question not in asked:
+            asked.append(question)
+            if brain.replies.has_service(question.intent):
+                topic = question.intent
+    return asked
+
+
+def _is_acknowledgement(turn: Turn, text: str) -> bool:
+    """ "ok", "sure", a thumbs-up: not a question, so neither a misunderstanding."""
+    known = turn.brain.knowledge.vocabulary.acknowledgements
+    stripped = text.strip().lower().strip(".!?")
+    return stripped in known or (bool(stripped) and not any(c.isalnum() for c in stripped))

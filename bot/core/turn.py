@@ -1,0 +1,172 @@
+"""One turn of a conversation: what the core knows going in, and what it decided.
+
+A turn is loaded once (the patient, the conversation state, what they asked before, an open
+case, the offers they have seen), the router and a flow decide on it without touching the
+store, and `commit` writes what they decided in the turn's unit of work. The manager's preview
+runs the same router and flows on a new patient and simply never commits.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field
+
+from bot.core.brain import Brain
+from bot.core.outcome import Choice, Outcome
+from bot.core.pending import Asked, ChoiceValue, PendingStep, unpack_asked, unpack_step
+from bot.matcher import Match
+from bot.store import ConversationState, Patient
+
+
+@dataclass(frozen=True)
+class RecordIncoming:
+    """Keep the patient's message (with what it was matched to, if anything)."""
+
+    text: str
+    intent: str | None = None
+    score: float | None = None
+
+
+@dataclass(frozen=True)
+class RecordMatch:
+    """Remember what the patient asked about (the unmatched report and wording rotation)."""
+
+    label: str
+    score: float
+
+
+@dataclass(frozen=True)
+class OpenCase:
+    """Hand the conversation to a person."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class MarkOffer:
+    """A "new in our clinic" item was shown: mark it on the patient's card."""
+
+    offer_id: str
+
+
+@dataclass(frozen=True)
+class OptOut:
+    """Withdraw every consent."""
+
+
+@dataclass(frozen=True)
+class OptIn:
+    """Allow messages again."""
+
+
+@dataclass(frozen=True)
+class GrantConsent:
+    """Record consent to one kind of reminder: whether, when, by which channel, in what words."""
+
+    kind: str
+    channel: str
+    wording: str
+
+
+@dataclass(frozen=True)
+class Erase:
+    """Erase the patient's data (always the last write of a turn)."""
+
+
+Write = RecordIncoming | RecordMatch | OpenCase | MarkOffer | OptOut | OptIn | GrantConsent | Erase
+
+
+@dataclass
+class History:
+    """What the patient asked about before: how often, and when last."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    last_asked: dict[str, dt.datetime] = field(default_factory=dict)
+
+
+@dataclass
+class Turn:
+    """The inputs of one turn and the decisions taken on it."""
+
+    brain: Brain
+    patient: Patient
+    state: ConversationState
+    now: dt.datetime
+    today: dt.date
+    topic_quiet: dt.timedelta
+    open_case: int | None = None
+    offers_seen: frozenset[str] = frozenset()
+    history: History = field(default_factory=History)
+    text: str = ""
+    match: Match | None = None
+    outcome: Outcome = field(default_factory=Outcome)
+    writes: list[Write] = field(default_factory=list)
+    patient_changes: dict[str, object] = field(default_factory=dict)
+    state_changed: bool = False
+
+    @property
+    def topic(self) -> str | None:
+        """The subject the patient is talking about, unless it has gone quiet."""
+        return self.state.current_topic(self.now, self.topic_quiet)
+
+    @property
+    def asked(self) -> Asked | None:
+        """What the bot last asked and is waiting to hear."""
+        return unpack_asked(self.state.asked)
+
+    @property
+    def pending_step(self) -> PendingStep | None:
+        """The step the patient is in the middle of (a confirmation, a consent)."""
+        return unpack_step(self.patient.pending_step)
+
+    def say(self, text: str, choices: tuple[Choice, ...] = ()) -> None:
+        """Add a message for the patient."""
+        self.outcome.say(text, choices)
+
+    def record(self, label: str, score: float = 1.0) -> int:
+        """Remember what was asked; returns how often before (to rotate the wording)."""
+        before = self.history.counts.get(label, 0)
+        self.history.counts[label] = before + 1
+        self.writes.append(RecordMatch(label, score))
+        return before
+
+    def asked_before(self, label: str, within: dt.timedelta) -> bool:
+        """Whether the patient asked this already, not longer ago than `within`."""
+        last = self.history.last_asked.get(label)
+        return last is not None and self.now - last <= within
+
+    def update_patient(self, **fields: object) -> None:
+        """Change the patient's conversation fields (seen at once, stored at commit)."""
+        if "pending_choices" in fields:
+            fields["pending_choices"] = tuple(fields["pending_choices"] or ())  # type: ignore[arg-type]
+        self.patient_changes.update(fields)
+        self.patient = dataclasses.replace(self.patient, **fields)  # type: ignore[arg-type]
+
+    def wait_for(self, step: PendingStep | None, choices: tuple[Choice, ...] = ()) -> None:
+        """The patient's next message or button answers this step (or one of these choices)."""
+        self.update_patient(
+            pending_step=step.pack() if step else None,
+            pending_choices=[choice.value for choice in choices],
+        )
+
+    def ask(self, asked: Asked | None) -> None:
+        """The bot asked this (None: nothing) and reads the next message as the answer."""
+        self.state.asked = asked.pack() if asked is not None else None
+        self.state_changed = True
+
+    def open_topic(self, topic: str) -> None:
+        """The patient is now talking about this."""
+        self.state.open_topic(topic, self.now)
+        self.state_changed = True
+
+    def note(self, details: dict[str, str]) -> None:
+        """Keep details the patient gave."""
+        if details:
+            self.state.details.update(details)
+            self.state_changed = True
+
+
+def choice(label: str, value: ChoiceValue) -> Choice:
+    """A button with a typed value."""
+    return Choice(label, value.pack())

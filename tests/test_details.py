@@ -1,0 +1,407 @@
+"""What the bot picks up from what patients write in passing, as they would notice it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from bot.details import (
+    DETAIL_KEYS,
+    extract_details,
+    extract_quantities,
+    is_question,
+    split_questions,
+    warm_up,
+)
+from bot.models import Vocabulary
+from bot.yaml_lines import load_yaml
+
+#: A Wednesday: "tomorrow" is Thursday 26 November, "the 3rd" is Thursday 3 December.
+WEDNESDAY = dt.date(2026, 11, 25)
+INSURERS = (
+    "Delta Dental",
+    "MetLife",
+    "Cigna",
+    "Aetna",
+    "Guardian",
+    "UnitedHealthcare",
+    "Humana",
+    "Blue Cross Blue Shield",
+    "Principal",
+)
+VOCABULARY = Path(__file__).resolve().parent.parent / "intents" / "vocabulary.yaml"
+
+
+def details(text: str) -> dict[str, str]:
+    """The details of a message written on WEDNESDAY, with INSURERS known."""
+    return extract_details(text, WEDNESDAY, INSURERS)
+
+
+# -- days and dates --------------------------------------------------------------------------
+
+
+def test_a_weekday_with_a_part_of_day_is_said_back_as_written() -> None:
+    found = details("tuesday afternoon works")
+    assert found["day"] == "tuesday afternoon"
+    assert found["weekdays"] == "tuesday"
+    assert found["time"] == "afternoon"
+
+
+def test_a_bare_weekday_pins_no_date_because_it_may_mean_any_such_day() -> None:
+    assert "date" not in details("can i come saturday?")
+    assert details("can i come saturday?")["weekdays"] == "saturday"
+
+
+def test_the_weekend_asks_about_saturday_and_sunday() -> None:
+    found = details("anything at the weekend?")
+    assert found["day"] == "the weekend"
+    assert found["weekdays"] == "saturday,sunday"
+
+
+def test_tomorrow_is_the_day_after_today_with_its_weekday_and_date() -> None:
+    found = details("tomorrow morning please")
+    assert found["day"] == "tomorrow morning"
+    assert found["weekdays"] == "thursday"
+    assert found["date"] == "2026-11-26"
+    assert found["time"] == "morning"
+
+
+def test_today_is_todays_weekday_and_date() -> None:
+    found = details("can you fix it today?")
+    assert (found["day"], found["weekdays"], found["date"]) == ("today", "wednesday", "2026-11-25")
+
+
+def test_any_weekday_asks_about_monday_to_friday() -> None:
+    found = details("any weekday is fine")
+    assert found["weekdays"] == "monday,tuesday,wednesday,thursday,friday"
+    assert found["day"] == "any weekday"
+
+
+def test_a_refused_day_is_left_out_of_the_days_asked_about() -> None:
+    found = details("any weekday except tuesday or wednesday")
+    assert found["weekdays"] == "monday,thursday,friday"
+    assert found["day"] == "any weekday except tuesday or wednesday"
+    assert details("i can't do monday, tuesday is ok")["weekdays"] == "tuesday"
+
+
+def test_next_tuesday_pins_the_coming_tuesday() -> None:
+    found = details("next tuesday")
+    assert (found["day"], found["date"]) == ("next tuesday", "2026-12-01")
+
+
+def test_a_weekday_next_week_pins_that_day_of_next_week() -> None:
+    assert details("saturday next week")["date"] == "2026-12-05"
+
+
+@pytest.mark.parametrize("text", ["on the 3rd", "dec 3", "3 december", "December 3rd", "12/3"])
+def test_a_calendar_date_is_resolved_and_said_back_with_its_weekday(text: str) -> None:
+    found = details(text)
+    assert found["date"] == "2026-12-03"
+    assert found["weekdays"] == "thursday"
+    assert found["day"] == "Thursday 3 December"
+
+
+def test_a_date_already_past_this_year_means_next_year() -> None:
+    found = details("nov 20 would be great")
+    assert found["date"] == "2027-11-20"
+    assert found["day"] == "Saturday 20 November 2027"
+
+
+def test_the_part_of_day_goes_next_to_the_weekday_of_a_date() -> None:
+    assert details("tuesday the 1st, morning")["day"] == "Tuesday morning, 1 December"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i'm 45",
+        "2 implants",
+        "is $500 ok",
+        "it takes 45 minutes",
+        "the 3rd molar hurts",
+        "feb 30",
+        "I may come 3 times",
+        "I sat in the chair for hours",
+        "the sun is out",
+        "",
+        "🦷🦷🦷",
+        "99:99 31/31 0/0",
+    ],
+)
+def test_text_without_a_date_gets_no_date(text: str) -> None:
+    found = details(text)
+    assert "date" not in found and "day" not in found and "weekdays" not in found
+
+
+def test_a_habit_question_about_saturdays_names_the_weekday_but_is_no_day_to_book() -> None:
+    found = details("do you work saturdays")
+    assert found["weekdays"] == "saturday"
+    assert "day" not in found
+
+
+def test_called_with_only_the_text_it_uses_the_real_date() -> None:
+    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    assert extract_details("tomorrow")["date"] == tomorrow.isoformat()
+
+
+# -- times -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "time"),
+    [
+        ("at 3pm", "15:00"),
+        ("14:30 friday", "14:30"),
+        ("9.30am tomorrow", "09:30"),
+        ("12/3 around 9", "around 09:00"),
+        ("see you at noon tomorrow", "12:00"),
+        ("between 2 and 4 on thursday", "between 14:00 and 16:00"),
+        ("2-4pm", "between 14:00 and 16:00"),
+        ("before 10 on monday", "before 10:00"),
+    ],
+)
+def test_the_time_wished_is_given_on_the_24_hour_clock(text: str, time: str) -> None:
+    assert details(text)["time"] == time
+
+
+def test_after_5_on_a_day_means_after_five_in_the_afternoon() -> None:
+    assert details("tuesday after 5")["time"] == "after 17:00"
+    assert details("can I come after 5?")["time"] == "after 17:00"
+
+
+def test_an_hour_in_the_evening_is_read_as_pm_and_in_the_morning_as_am() -> None:
+    assert details("friday evening at 7")["time"] == "19:00"
+    assert details("monday morning at 8")["time"] == "08:00"
+
+
+@pytest.mark.parametrize(
+    "text", ["after 5 years of pain", "i'm 5 minutes away", "is $9.30 the price", "at 45"]
+)
+def test_amounts_of_time_or_money_are_no_time_of_day(text: str) -> None:
+    assert "time" not in details(text)
+
+
+# -- ages and who ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [
+        ("my kid is six", "6"),
+        ("my father is seventy-eight", "78"),
+        ("she's 15", "15"),
+        ("I am 45", "45"),
+        ("for my son hes 14", "14"),
+        ("my kids are 5 and 8", "5, 8"),
+        ("my kids are 5, 8 and 11", "5, 8, 11"),
+        ("a 3 year old with a cavity", "3"),
+        ("my 6-year-old has a toothache", "6"),
+        ("my baby is 18 months old", "18 months"),
+        ("is 45 too old?", "45"),
+    ],
+)
+def test_an_age_is_understood_in_words_or_digits(text: str, age: str) -> None:
+    assert details(text)["age"] == age
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2 implants",
+        "at 3pm",
+        "$500",
+        "45 minutes",
+        "lost it 2 years ago",
+        "the filling is 10 years old",
+        "i'm 30 weeks pregnant",
+        "we're 2",
+        "dec 3",
+    ],
+)
+def test_quantities_times_prices_and_dates_are_no_age(text: str) -> None:
+    assert "age" not in details(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "who"),
+    [
+        ("my son is 7, his tooth hurts", "child"),
+        ("my 6 year old needs a checkup", "child"),
+        ("my father is seventy-eight", "parent"),
+        ("its for my mom", "parent"),
+        ("my wife needs a cleaning", "partner"),
+        ("my 45 year old husband", "partner"),
+        ("it's for me", "self"),
+        ("just for myself", "self"),
+        ("its for my mom and my son", "parent"),
+        ("my son and his mother", "child"),
+    ],
+)
+def test_who_the_visit_is_for_is_the_first_person_mentioned(text: str, who: str) -> None:
+    assert details(text)["who"] == who
+
+
+def test_an_adult_age_alone_says_nothing_about_who() -> None:
+    assert "who" not in details("a 45 year old man")
+    assert "who" not in details("i'm 45")
+
+
+# -- quantities ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "quantities"),
+    [
+        ("2 implants", [(2, "implants")]),
+        ("three fillings and a cleaning", [(3, "fillings")]),
+        ("a couple of crowns", [(2, "crowns")]),
+        ("both front teeth", [(2, "front teeth")]),
+        ("two upper molars and 1 crown", [(2, "upper molars"), (1, "crown")]),
+        ("one of my teeth hurts", [(1, "tooth")]),
+        ("me, my wife and our 2 kids", [(2, "kids")]),
+    ],
+)
+def test_how_many_of_what_is_counted(text: str, quantities: list[tuple[int, str]]) -> None:
+    assert extract_quantities(text) == quantities
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a 3 year old", "at 3pm", "$500 for implants", "45 minutes", "40 fillings", "2 weeks"],
+)
+def test_ages_times_money_and_impossible_counts_are_not_quantities(text: str) -> None:
+    assert extract_quantities(text) == []
+    assert "quantity" not in details(text)
+
+
+def test_the_first_quantity_is_said_back() -> None:
+    assert details("I need 2 implants and 3 crowns, how much")["quantity"] == "2 implants"
+
+
+# -- insurers --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "insurer"),
+    [
+        ("do you take delta?", "Delta Dental"),
+        ("I have Delta Dental", "Delta Dental"),
+        ("metlife", "MetLife"),
+        ("do you accept metlfe", "MetLife"),
+        ("blue cross", "Blue Cross Blue Shield"),
+        ("BCBS ppo", "Blue Cross Blue Shield"),
+        ("is CIGNA in network", "Cigna"),
+        ("aetan", "Aetna"),
+        ("united healthcare", "UnitedHealthcare"),
+    ],
+)
+def test_an_insurer_is_named_by_its_canonical_name(text: str, insurer: str) -> None:
+    assert details(text)["insurer"] == insurer
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I want to talk to a human",
+        "I'm her legal guardian",
+        "Delta airlines lost my bag",
+        "i have a meeting with the principal",
+    ],
+)
+def test_an_ordinary_word_is_no_insurer_outside_talk_of_insurance(text: str) -> None:
+    assert "insurer" not in details(text)
+
+
+def test_no_insurer_is_found_when_none_are_known() -> None:
+    assert "insurer" not in extract_details("do you take delta?", WEDNESDAY)
+
+
+def test_the_shipped_vocabulary_names_the_common_insurers() -> None:
+    vocabulary = Vocabulary.model_validate(load_yaml(VOCABULARY))
+    assert {"Delta Dental", "MetLife", "Cigna", "Aetna"} <= set(vocabulary.insurers)
+    found = extract_details("do you take metlife?", WEDNESDAY, vocabulary.insurers)
+    assert found["insurer"] == "MetLife"
+
+
+# -- teeth -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "area"),
+    [
+        ("upper left back tooth is sensitive", "upper left back"),
+        ("lower right wisdom tooth hurts", "lower right wisdom tooth"),
+        ("my front teeth are chipped", "front"),
+        ("the top left one", "upper left"),
+        ("a back tooth on the bottom", "lower back"),
+        ("two on the top left, one bottom right", "upper left, lower right"),
+        ("upper front", "upper front"),
+        ("wisdom teeth", "wisdom tooth"),
+    ],
+)
+def test_where_in_the_mouth_is_noted(text: str, area: str) -> None:
+    assert details(text)["area"] == area
+
+
+@pytest.mark.parametrize(
+    "text", ["in front of the building", "my back hurts", "on the left side of the street"]
+)
+def test_front_back_and_sides_outside_the_mouth_are_no_area(text: str) -> None:
+    assert "area" not in details(text)
+
+
+def test_the_state_of_the_tooth_and_the_symptom_are_still_noted() -> None:
+    assert details("lost it 2 years ago")["tooth"] == "already missing"
+    found = details("it's still there, cracked and it hurts")
+    assert found["tooth"] == "still there, may need to come out"
+    assert found["symptom"] == "pain, broken"
+
+
+def test_every_value_is_a_string_to_keep_in_the_conversation_state() -> None:
+    found = details("my kids are 5 and 8, 2 fillings tomorrow at 3pm, upper left, we have delta")
+    assert found and all(isinstance(value, str) for value in found.values())
+    assert set(found) == {"day", "weekdays", "date", "time", "age", "who", "quantity", "area"} | {
+        "insurer"
+    }
+
+
+def test_every_key_found_is_a_documented_detail() -> None:
+    found = details("lost my upper front tooth, it's for me, 2 crowns on the 3rd after 5?")
+    assert set(found) <= set(DETAIL_KEYS)
+    assert {"area", "who", "quantity", "date", "time", "tooth"} <= set(found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\x00\ud800 tomorrow",
+        "at 99:99pm on 13/45/2026 the 0th",
+        "my son is 999 and i'm -5, 2.5 implants for $3.50, 1e9 teeth",
+        "next next next tuesday " * 50,
+        "🦷 " * 1000,
+        "twenty one thousand and six hundred million fillings",
+        "between 9 and 5 and 3 and 1 and 0",
+    ],
+)
+def test_odd_input_never_crashes(text: str) -> None:
+    found = details(text)
+    assert all(isinstance(value, str) for value in found.values())
+
+
+def test_warming_up_at_start_leaves_dates_working() -> None:
+    warm_up()
+    assert details("tomorrow")["date"] == "2026-11-26"
+
+
+# -- questions -------------------------------------------------------------------------------
+
+
+def test_questions_are_still_told_from_statements() -> None:
+    assert is_question("how long does it take") and is_question("monday at 10?")
+    assert not is_question("its already missing")
+    assert split_questions("how much is whitening and do you work saturdays") == [
+        "how much is whitening",
+        "do you work saturdays",
+    ]
