@@ -775,3 +775,25 @@ def split_questions(text: str, most: int = 3) -> list[str]:
     """The questions in one message ("how much is whitening and do you work saturdays")."""
     clauses = [part.strip(" ,.!") for part in _CLAUSE_BREAK.split(text)]
     return [clause for clause in clauses if len(clause) > 2][:most]
+
+
+_DO_YOU = re.compile(
+    r"(?:^|[,.!?;]\s*|\band\s+)"
+    r"(?:\W*(?:hi|hello|hey|ok|okay|so|and|also|please)\b[\s,!.]*)*"
+    r"(?:(?:do|does|can|could|would|will)\s+(?:you|u|ya|your clinic|the clinic|you guys)\b"
+    r"|(?:can|could|may)\s+(?:i|we|my\s+\w+|he|she|they)\s+(?:get|have|do|book|come)\b"
+    r"|is\s+it\s+possible\b|are\s+you\s+able\b|(?:you|u)\s+(?:do|offer|treat|make|place)\b"
+    r"|\b(?:if|whether)\s+(?:you|u)\s+(?:do|offer|treat|make|place|have)\b)",
+    re.IGNORECASE,
+)
+_FREE = re.compile(r"\b(?:free|free of charge|no charge|cost anything|complimentary)\b", re.I)
+
+
+def asks_if_we_do(text: str) -> bool:
+    """Whether the message asks if the clinic does something ("do you make crowns?")."""
+    return bool(_DO_YOU.search(text.strip()))
+
+
+def asks_if_free(text: str) -> bool:
+    """Whether the message asks whether something is free ("is the consultation free?")."""
+    return bool(_FREE.search(text)) and is_question(text)

@@ -80,9 +80,22 @@ class FacetMatcher:
         if self._matcher is None:
             return FacetMatch(None, 0.0)
         found = self._matcher.match(text)
+        if found.intent is None and self.names_topic(text) is not None:
+            # The examples never name a treatment: "do implants hurt" is read as "do it hurt".
+            found = self._matcher.match(self._without_topic_words(text))
         if found.intent is None or not found.intent.startswith(PREFIX) or found.ambiguous:
             return FacetMatch(None, found.score)
         return FacetMatch(found.intent.removeprefix(PREFIX), found.score)
+
+    def _without_topic_words(self, text: str) -> str:
+        """The message with every word naming a service replaced by "it"."""
+        named = frozenset().union(*self._topic_words.values())
+        out: list[str] = []
+        for token in words(text):
+            word = "it" if token in named or _plural(token) in named else token
+            if not (word == "it" and out and out[-1] == "it"):
+                out.append(word)
+        return " ".join(out)
 
     def names_topic(self, text: str) -> str | None:
         """A topic the message names by one of its words ("crown", "implants"), if any."""

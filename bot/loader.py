@@ -58,6 +58,13 @@ CLINIC_PLACEHOLDERS = frozenset(
 #: Extra placeholders only the cost part of a service script may use.
 COST_PLACEHOLDERS = frozenset({"parts", "total"})
 CONVERSATION_REPLIES = [
+    "hours_day_open",
+    "hours_day_closed",
+    "hours_day_specialists",
+    "question_age_known",
+    "price_not_free",
+    "price_free",
+    "total_first",
     "greeting_first",
     "greeting",
     "thanks",
@@ -95,6 +102,9 @@ CONVERSATION_REPLIES = [
 ]
 #: Extra placeholders of the replies to a patient's answer: what was understood.
 ANSWER_PLACEHOLDERS = frozenset({"noted"})
+#: Replies that say back what the patient gave or the day's hours may use {noted}.
+ANSWER_PREFIXES = ("answer_", "hours_day_", "price_", "total_first")
+HOURS_PLACEHOLDERS = frozenset({"open", "close"})
 #: Extra placeholders only reminder texts may use: date, time and doctor, nothing clinical.
 REMINDER_PLACEHOLDERS = frozenset({"date", "time", "doctor"})
 
@@ -592,8 +602,8 @@ def _check_replies(
             allowed = CLINIC_PLACEHOLDERS | (
                 REMINDER_PLACEHOLDERS if key.startswith("reminder_") else frozenset()
             )
-            if key.startswith("answer_"):
-                allowed = allowed | ANSWER_PLACEHOLDERS
+            if key.startswith(ANSWER_PREFIXES):
+                allowed = allowed | ANSWER_PLACEHOLDERS | HOURS_PLACEHOLDERS
             _check_template(collect, path, at, key, template, allowed, price_pattern)
     if not complete:
         return  # a file that did not load was already reported; its keys are not "missing"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -78,17 +79,54 @@ class ReplyBook:
         """Whether the intent is answered with a service script."""
         return intent in self.knowledge.services
 
-    def service(self, intent: str, turn: int) -> str:
-        """The scripted service reply with the itemised bundle and its total."""
+    def service(
+        self, intent: str, turn: int, opening: str = "yes", age_known: bool = False
+    ) -> str:
+        """The scripted service reply, the answer and total first, the itemised parts after.
+
+        `opening` is "yes" for a "do you do X" question, "total" for a price question,
+        "free" for "is it free?", and "" for anything else (no fixed "Yes, ...").
+        """
         script = self.knowledge.services[intent]
         values = self._priced(intent)
-        paragraphs = [
-            pick(getattr(script, part), turn).format_map(values) for part in SCRIPT_PARTS
-        ]
-        first = f"{paragraphs[0]} {paragraphs[1]}"
+        part = {
+            name: pick(getattr(script, name), turn).format_map(values) for name in SCRIPT_PARTS
+        }
+        first = {
+            "yes": part["yes"],
+            "total": self.text("total_first", turn, noted=self._total_phrase(intent)),
+            "free": self._free_answer(intent, turn),
+        }.get(opening, "")
+        part["question"] = self.question(intent, turn, age_known)
         return "\n\n".join(
-            [first, paragraphs[2], f"{paragraphs[3]} {paragraphs[4]}", paragraphs[5]]
+            [
+                f"{first} {part['offer']}".strip(),
+                part["cost"],
+                f"{part['why_total']} {part['honesty']}",
+                part["question"],
+            ]
         )
+
+    def question(self, intent: str, turn: int, age_known: bool = False) -> str:
+        """The script's one question about the patient's real problem (no age asked twice)."""
+        asked = pick(self.knowledge.services[intent].question, turn).format_map(self.facts)
+        if age_known and re.search(r"\b(?:old|age)\b", asked):
+            return self.text("question_age_known", turn)
+        return asked
+
+    def _total_phrase(self, intent: str) -> str:
+        script = self.knowledge.services[intent]
+        bundle = self.knowledge.bundles[script.bundle]
+        quote = quote_bundle(bundle, self.knowledge.components)
+        total = format_range(quote.total, self.knowledge.clinic.currency)
+        return f"{bundle.name.lower()} comes to {total}, every part included"
+
+    def _free_answer(self, intent: str, turn: int) -> str:
+        script = self.knowledge.services[intent]
+        quote = quote_bundle(self.knowledge.bundles[script.bundle], self.knowledge.components)
+        if quote.total.high == 0:
+            return self.text("price_free", turn)
+        return self.text("price_not_free", turn, noted=self._total_phrase(intent))
 
     def has_facets(self, intent: str) -> bool:
         """Whether follow-ups about this service can be answered."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.flows import answers, consent, erasure, followups
+from bot.core.flows.booking import BOOKING
 from bot.core.flows.followups import Question
 from bot.core.flows.handoff import hand_over, not_understood, person_choice, relay
 from bot.core.pending import (
@@ -25,7 +26,7 @@ from bot.core.pending import (
     unpack_choice,
 )
 from bot.core.turn import RecordIncoming, Turn
-from bot.details import extract_details, is_question, split_questions
+from bot.details import asks_if_we_do, extract_details, is_question, split_questions
 from bot.matcher import Match
 from bot.models import HANDOFF_INTENTS
 from bot.text import mostly_words
@@ -177,6 +178,8 @@ def route_text(turn: Turn) -> Route:
     match = brain.matcher.match(turn.text)
     turn.match = match
     turn.writes.append(RecordIncoming(turn.text, match.intent, match.score))
+    turn.details = extract_details(turn.text, turn.today, brain.knowledge.vocabulary.insurers)
+    turn.note(turn.details)
     if match.upset and not match.safety and match.intent not in PATIENT_RIGHTS_INTENTS:
         return Calm()
     topic = turn.topic
@@ -275,7 +278,11 @@ def _reads_as_answer(turn: Turn, match: Match) -> bool:
     if match.intent in PATIENT_RIGHTS_INTENTS:
         return False
     if isinstance(turn.asked, AskedDay):  # "wednesday morning" also reads as a greeting
-        return "day" in extract_details(turn.text)
+        return "day" in turn.details
+    if match.intent == BOOKING and not match.ambiguous:
+        return False  # "book me for saturday then": a booking, with its day
+    if turn.brain.facets.match(turn.text).facet is not None and not turn.details:
+        return False  # "and how many visits is that": a follow-up, even without a "?"
     if match.intent in SMALL_TALK or (
         match.intent is None and _is_acknowledgement(turn, turn.text)
     ):
@@ -302,13 +309,28 @@ def _facet_asked(turn: Turn, text: str, match: Match, topic: str | None) -> Ques
         return None
     has_facets = brain.replies.has_facets
     named = brain.facets.names_topic(text)
+    if named is not None and topic is not None and _is_part_of(turn, named, topic):
+        named = topic  # "will the anesthetic wear off" during a root canal: the root canal's
     if named is not None:
-        if has_facets(named) and (named == topic or match.intent != named):
+        # A first "how much is a crown" or "can I get implants" gets the whole script.
+        first = named != topic and match.intent == named
+        if has_facets(named) and not (first and (facet == "price" or asks_if_we_do(text))):
             return Question(named, facet)
         return None
     if topic is not None and has_facets(topic):
         return Question(topic, facet)
     return None
+
+
+def _is_part_of(turn: Turn, named: str, topic: str) -> bool:
+    """Whether a named service is one of the parts of the topic's bundle (its anesthesia)."""
+    knowledge = turn.brain.knowledge
+    script = knowledge.services.get(topic)
+    if script is None or named == topic:
+        return False
+    parts = knowledge.bundles[script.bundle].parts
+    names = turn.brain.facets.names_topic
+    return any(names(knowledge.components[part].name) == named for part in parts)
 
 
 def _several_questions(turn: Turn, match: Match, topic: str | None) -> list[Question]:

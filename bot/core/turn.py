@@ -100,6 +100,7 @@ class Turn:
     history: History = field(default_factory=History)
     text: str = ""
     match: Match | None = None
+    details: dict[str, str] = field(default_factory=dict)
     outcome: Outcome = field(default_factory=Outcome)
     writes: list[Write] = field(default_factory=list)
     patient_changes: dict[str, object] = field(default_factory=dict)

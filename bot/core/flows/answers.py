@@ -9,12 +9,15 @@ from bot.core.flows.handoff import hand_over, person_choice
 from bot.core.outcome import Choice, OfferShown
 from bot.core.pending import AskAbout, AskedProblem
 from bot.core.turn import MarkOffer, Turn, choice
+from bot.details import asks_if_free, asks_if_we_do
+from bot.hours import hours_on, specialists_on
 from bot.matcher import Match
 from bot.models import IntentKind
 
 log = logging.getLogger(__name__)
 
 OFF_TOPIC = "off_topic"
+HOURS = "hours"
 UPSET = "upset"
 
 
@@ -44,6 +47,8 @@ def answer_intent(turn: Turn, intent: str, score: float) -> None:
         service(turn, intent, rotation)
     elif intent == booking.BOOKING:
         booking.prompt(turn, rotation)
+    elif intent == HOURS and turn.details.get("weekdays"):
+        hours_on_days(turn, turn.details["weekdays"].split(","), rotation)
     elif intent in turn.brain.knowledge.replies:
         turn.say(replies.text(intent, rotation))
     else:
@@ -52,11 +57,45 @@ def answer_intent(turn: Turn, intent: str, score: float) -> None:
 
 def service(turn: Turn, intent: str, rotation: int, with_offer: bool = True) -> None:
     """The service's script with the full bundled cost, then one "new in our clinic" item."""
-    turn.say(turn.brain.replies.service(intent, rotation))
+    replies = turn.brain.replies
+    age_known = "age" in turn.state.details
+    turn.say(replies.service(intent, rotation, opening(turn), age_known))
     turn.open_topic(intent)
     turn.ask(AskedProblem(intent))
     if with_offer:
         offer_news(turn, intent)
+
+
+def opening(turn: Turn) -> str:
+    """How a service reply opens: a true "yes" only to "do you do X?", a price question's
+    total, a plain "no, it isn't free", or straight to what we do."""
+    if asks_if_free(turn.text):
+        return "free"
+    if asks_if_we_do(turn.text) or len(turn.text.split()) <= 2:
+        return "yes"
+    if turn.brain.facets.match(turn.text).facet == "price":
+        return "total"
+    return ""
+
+
+def hours_on_days(turn: Turn, weekdays: list[str], rotation: int) -> None:
+    """The hours of the days asked about ("do you work weekends?"), and who is in."""
+    replies, clinic = turn.brain.replies, turn.brain.knowledge.clinic
+    lines = []
+    for weekday in weekdays[:7]:
+        day = weekday.capitalize()
+        hours = hours_on(clinic, weekday)
+        if hours is None:
+            lines.append(replies.text("hours_day_closed", rotation, noted=day))
+            continue
+        open_, close = hours
+        lines.append(replies.text("hours_day_open", rotation, noted=day, open=open_, close=close))
+        if len(weekdays) <= 2:
+            specialists = specialists_on(clinic, weekday)
+            if specialists:
+                listed = "\n".join(f"• {who}" for who in specialists)
+                lines.append(replies.text("hours_day_specialists", rotation, noted=listed))
+    turn.say("\n".join(lines))
 
 
 def offer_news(turn: Turn, intent: str) -> None:

@@ -13,7 +13,11 @@ BOOKING = "booking"
 
 
 def prompt(turn: Turn, rotation: int) -> None:
-    """How booking works, and which day suits."""
+    """How booking works, and which day suits (unless the patient already said)."""
+    if "day" in turn.details:
+        turn.open_topic(BOOKING)
+        day_given(turn, turn.details["day"], rotation)
+        return
     turn.say(turn.brain.replies.text(BOOKING, rotation))
     turn.open_topic(BOOKING)
     turn.ask(AskedDay())

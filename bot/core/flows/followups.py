@@ -9,7 +9,6 @@ from bot.core.flows import booking
 from bot.core.flows.handoff import not_understood, person_choice
 from bot.core.pending import AskedDay, AskedProblem
 from bot.core.turn import Turn
-from bot.details import extract_details
 
 log = logging.getLogger(__name__)
 
@@ -20,6 +19,9 @@ NOTED = {
     "who": "for your {}",
     "tooth": "the tooth {}",
     "symptom": "{}",
+    "area": "{}",
+    "quantity": "{}",
+    "insurer": "insured with {}",
 }
 
 
@@ -41,10 +43,16 @@ def answer_facet(turn: Turn, topic: str, facet: str) -> None:
         return
     turn.outcome.intent = topic
     turn.outcome.facet = facet
+    new_topic = turn.topic != topic
     turn.open_topic(topic)
     understood(turn)
-    choices = (person_choice(),) if replies.is_medical(topic, facet) else ()
-    turn.say(text, choices)
+    medical = replies.is_medical(topic, facet)
+    if new_topic and not medical and replies.has_service(topic):
+        # A first question about a service still ends, as its script does, with one
+        # question about the patient's real problem.
+        text = f"{text}\n\n{replies.question(topic, rotation, 'age' in turn.state.details)}"
+        turn.ask(AskedProblem(topic))
+    turn.say(text, (person_choice(),) if medical else ())
     log.info("patient=%s follow-up topic=%s facet=%s", turn.patient.id, topic, facet)
 
 
@@ -58,7 +66,7 @@ def answer_several(turn: Turn, questions: list[Question]) -> None:
         if facet is not None:
             text = replies.facet(intent, facet, rotation)
         elif replies.has_service(intent):
-            text = replies.service(intent, rotation)
+            text = replies.service(intent, rotation, "", "age" in turn.state.details)
         elif intent in turn.brain.knowledge.replies:
             text = replies.text(intent, rotation)
         else:
@@ -76,8 +84,7 @@ def answer_several(turn: Turn, questions: list[Question]) -> None:
 
 def answer_to_question(turn: Turn, topic: str) -> None:
     """The patient answered the bot: say what was understood, then the next useful step."""
-    details = extract_details(turn.text)
-    turn.note(details)
+    details = turn.details
     rotation = turn.record(f"answer:{topic}")
     replies = turn.brain.replies
     noted = ", ".join(

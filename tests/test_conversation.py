@@ -1,0 +1,81 @@
+"""The reply fits the question: yes/no openings, the day asked about, details not asked twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.core import Brain, FrontDesk, Outcome, preview
+from bot.hours import days_named, hours_on
+from bot.store import Store
+
+PATIENT = "console:noor"
+
+
+def said(outcome: Outcome) -> str:
+    """Everything the bot said in one turn."""
+    return "\n".join(message.text for message in outcome.messages)
+
+
+async def test_weekend_question_names_saturday_hours_and_a_closed_sunday(
+    front_desk: FrontDesk,
+) -> None:
+    reply = said(await front_desk.handle_text(PATIENT, "do you work weekends?"))
+    assert "Saturday" in reply and "09:00–14:00" in reply
+    assert "closed on Sunday" in reply
+    assert "Monday" not in reply  # not the whole week's table
+
+
+async def test_a_paid_service_asked_if_free_gets_a_plain_no_first(front_desk: FrontDesk) -> None:
+    reply = said(await front_desk.handle_text(PATIENT, "is the first consultation free?"))
+    assert reply.startswith("No,")
+    assert "$155" in reply
+
+
+async def test_yes_opens_only_a_do_you_do_it_question(front_desk: FrontDesk, brain: Brain) -> None:
+    yes_wordings = brain.knowledge.services["crowns"].yes
+    asked = said(await front_desk.handle_text(PATIENT, "do you make crowns?"))
+    assert any(asked.startswith(wording) for wording in yes_wordings)
+    priced = said(await front_desk.handle_text("console:other", "how much is a crown"))
+    assert not any(priced.startswith(wording) for wording in yes_wordings)
+    assert priced.startswith("All in,")
+
+
+async def test_a_yes_no_question_about_a_side_of_a_service_gets_that_side(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    reply = said(await front_desk.handle_text(PATIENT, "do implants hurt?"))
+    pain = [brain.replies.facet("implants", "pain", turn) or "" for turn in range(3)]
+    assert any(reply.startswith(wording) for wording in pain)
+    assert not reply.startswith("Yes, we")
+
+
+async def test_a_child_s_age_given_is_never_asked_again(front_desk: FrontDesk) -> None:
+    reply = said(
+        await front_desk.handle_text(
+            PATIENT, "my kid is 6 and has a black spot, do you treat children?"
+        )
+    )
+    assert "how old" not in reply.lower() and "age" not in reply.lower().split()
+
+
+async def test_a_booking_with_its_day_is_noted_not_asked_again(front_desk: FrontDesk) -> None:
+    reply = said(await front_desk.handle_text(PATIENT, "can i come on saturday morning"))
+    assert "saturday morning" in reply.lower()
+    assert "which day" not in reply.lower()
+
+
+async def test_preview_answers_like_the_bot_and_keeps_nothing(
+    front_desk: FrontDesk, store: Store
+) -> None:
+    match, messages = preview(front_desk.brain, "do you work weekends?", dt.date(2026, 11, 25))
+    assert match.intent == "hours"
+    assert "closed on Sunday" in messages[0].text
+    assert await store.patients.find("preview:0") is None
+
+
+def test_opening_hours_lines_cover_ranges_and_lists(brain: Brain) -> None:
+    assert days_named("Monday-Friday") == {"monday", "tuesday", "wednesday", "thursday", "friday"}
+    assert days_named("Tuesday and Thursday") == {"tuesday", "thursday"}
+    clinic = brain.knowledge.clinic
+    assert hours_on(clinic, "wednesday") == ("08:00", "19:00")
+    assert hours_on(clinic, "sunday") is None
