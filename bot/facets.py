@@ -97,6 +97,15 @@ class FacetMatcher:
                 out.append(word)
         return " ".join(out)
 
+    def names_topics(self, text: str) -> list[str]:
+        """Every topic the message names, in the order it names them."""
+        named: list[str] = []
+        for token in words(text):
+            for topic, names in self._topic_words.items():
+                if (token in names or _plural(token) in names) and topic not in named:
+                    named.append(topic)
+        return named
+
     def names_topic(self, text: str) -> str | None:
         """A topic the message names by one of its words ("crown", "implants"), if any."""
         tokens = set(words(text))

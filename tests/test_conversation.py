@@ -79,3 +79,25 @@ def test_opening_hours_lines_cover_ranges_and_lists(brain: Brain) -> None:
     clinic = brain.knowledge.clinic
     assert hours_on(clinic, "wednesday") == ("08:00", "19:00")
     assert hours_on(clinic, "sunday") is None
+
+
+async def test_a_total_for_two_treatments_counts_the_shared_exam_once(
+    front_desk: FrontDesk,
+) -> None:
+    reply = said(
+        await front_desk.handle_text(
+            PATIENT, "so if i need a root canal and a crown on the same tooth, how much in total?"
+        )
+    )
+    assert reply.startswith("Altogether: $2,730–$3,930")
+    assert "Root canal treatment with build-up: $1,205–$1,905" in reply
+    assert "Ceramic crown: $1,620–$2,120" in reply
+    assert "Counted once" in reply and "exam" in reply
+
+
+async def test_two_implants_are_priced_per_tooth_with_the_scan_once(
+    front_desk: FrontDesk,
+) -> None:
+    reply = said(await front_desk.handle_text(PATIENT, "how much for 2 implants?"))
+    assert "Crown on the implant (by material) x 2: $2,400–$3,600" in reply
+    assert "• CBCT 3D scan: $350" in reply

@@ -7,6 +7,7 @@ exactly what a patient gets.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.core.flows import answers, consent, erasure, followups
@@ -26,7 +27,13 @@ from bot.core.pending import (
     unpack_choice,
 )
 from bot.core.turn import RecordIncoming, Turn
-from bot.details import asks_if_we_do, extract_details, is_question, split_questions
+from bot.details import (
+    asks_if_we_do,
+    extract_details,
+    extract_quantities,
+    is_question,
+    split_questions,
+)
 from bot.matcher import Match
 from bot.models import HANDOFF_INTENTS
 from bot.text import mostly_words
@@ -41,6 +48,7 @@ YES_WORDS = frozenset(
     ["yes", "y", "yeah", "yep", "sure", "confirm", "ok", "okay", "delete", "erase", "da"]
 )
 NO_WORDS = frozenset(["no", "n", "nope", "cancel", "keep", "stop", "dont"])
+_TOTAL_WORDS = re.compile(r"\b(?:total|altogether|all together|in all|combined)\b", re.I)
 START_WORDS = frozenset({"start", "/start", "resume", "subscribe", "unstop"})
 
 
@@ -72,6 +80,13 @@ class Several:
     """Answer each question of the message, in order."""
 
     questions: tuple[Question, ...]
+
+
+@dataclass(frozen=True)
+class PriceTogether:
+    """The price of several services, or several of one, with one total."""
+
+    items: tuple[tuple[str, int], ...]
 
 
 @dataclass(frozen=True)
@@ -140,6 +155,7 @@ Route = (
     | FollowUp
     | AnswerToQuestion
     | Several
+    | PriceTogether
     | Calm
     | Acknowledge
     | OffTopic
@@ -185,6 +201,9 @@ def route_text(turn: Turn) -> Route:
     topic = turn.topic
     if topic is not None and turn.asked is not None and _reads_as_answer(turn, match):
         return AnswerToQuestion(topic)
+    together = _priced_together(turn, match)
+    if together:
+        return PriceTogether(tuple(together))
     several = _several_questions(turn, match, topic)
     if len(several) > 1:
         return Several(tuple(several))
@@ -231,6 +250,8 @@ def run(route: Route, turn: Turn) -> None:
             followups.answer_to_question(turn, topic)
         case Several(questions):
             followups.answer_several(turn, list(questions))
+        case PriceTogether(items):
+            answers.price_together(turn, list(items))
         case Calm():
             answers.calm(turn)
         case Acknowledge():
@@ -320,6 +341,29 @@ def _facet_asked(turn: Turn, text: str, match: Match, topic: str | None) -> Ques
     if topic is not None and has_facets(topic):
         return Question(topic, facet)
     return None
+
+
+def _priced_together(turn: Turn, match: Match) -> list[tuple[str, int]]:
+    """(service, how many) when a price question names two services or several of one."""
+    if match.safety or match.intent in NEVER_A_FOLLOW_UP:
+        return []
+    brain = turn.brain
+    if brain.facets.match(turn.text).facet != "price" and not _TOTAL_WORDS.search(turn.text):
+        return []
+    has_service = brain.replies.has_service
+    counts = {
+        topic: count
+        for count, noun in extract_quantities(turn.text)
+        if (topic := brain.facets.names_topic(noun)) is not None and has_service(topic)
+    }
+    items = [
+        (topic, counts.get(topic, 1))
+        for topic in brain.facets.names_topics(turn.text)
+        if has_service(topic)
+    ]
+    if len(items) > 1 or (items and items[0][1] > 1):
+        return items[:3]
+    return []
 
 
 def _is_part_of(turn: Turn, named: str, topic: str) -> bool:

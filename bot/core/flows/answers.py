@@ -13,6 +13,7 @@ from bot.details import asks_if_free, asks_if_we_do
 from bot.hours import hours_on, specialists_on
 from bot.matcher import Match
 from bot.models import IntentKind
+from bot.pricing import format_together, quote_together
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,24 @@ def service(turn: Turn, intent: str, rotation: int, with_offer: bool = True) -> 
     turn.ask(AskedProblem(intent))
     if with_offer:
         offer_news(turn, intent)
+
+
+def price_together(turn: Turn, items: list[tuple[str, int]]) -> None:
+    """One total for several services or several teeth; a shared visit part counted once."""
+    knowledge = turn.brain.knowledge
+    bundles = [
+        (knowledge.bundles[knowledge.services[name].bundle], count) for name, count in items
+    ]
+    combined = quote_together(bundles, knowledge.components)
+    rotation = turn.record("+".join(f"{name}x{count}" for name, count in items))
+    turn.say(format_together(combined, knowledge.clinic.currency))
+    turn.outcome.intent = items[0][0]
+    turn.outcome.facet = "price"
+    turn.outcome.answered.extend(name for name, _ in items)
+    last = items[-1][0]
+    turn.open_topic(last)
+    turn.ask(AskedProblem(last))
+    turn.say(turn.brain.replies.question(last, rotation, "age" in turn.state.details))
 
 
 def opening(turn: Turn) -> str:
