@@ -8,6 +8,7 @@ facet of it. Facet phrasings are learned from examples shared by every service
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from dataclasses import dataclass
 
@@ -74,6 +75,10 @@ class FacetMatcher:
             topic: frozenset(words(" ".join(names)))
             for topic, names in knowledge.topic_words.items()
         }
+        self._topic_of: dict[str, str] = {}
+        for topic, names in self._topic_words.items():
+            for name in names:
+                self._topic_of.setdefault(name, topic)
 
     def match(self, text: str) -> FacetMatch:
         """The facet asked about, or None."""
@@ -101,23 +106,21 @@ class FacetMatcher:
         """Every topic the message names, in the order it names them."""
         named: list[str] = []
         for token in words(text):
-            for topic, names in self._topic_words.items():
-                if (token in names or _plural(token) in names) and topic not in named:
-                    named.append(topic)
+            topic = self._topic_of.get(token) or self._topic_of.get(_plural(token))
+            if topic is not None and topic not in named:
+                named.append(topic)
         return named
 
     def names_topic(self, text: str) -> str | None:
         """A topic the message names by one of its words ("crown", "implants"), if any."""
-        tokens = set(words(text))
-        for topic, names in self._topic_words.items():
-            if tokens & names or any(_plural(token) in names for token in tokens):
-                return topic
-        return None
+        named = set(self.names_topics(text))
+        return next((topic for topic in self._topic_words if topic in named), None)
 
 
 def _about_own_treatment(text: str) -> bool:
     return not OWN_TREATMENT_WORDS.isdisjoint(words(text))
 
 
+@functools.lru_cache(maxsize=4096)
 def _plural(token: str) -> str:
     return re.sub(r"(?:es|s)$", "", token)

@@ -23,6 +23,8 @@ from bot.models import HANDOFF_INTENTS, IntentKind
 from bot.text import Normalizer, vocabulary_of, words
 
 NONE_CLASS = "__none__"
+#: A turn reads its text more than once (routing, facets, the opening): remember a few.
+RECENT_MATCHES = 64
 CHAR_NGRAMS = (3, 4)
 EMERGENCY = "emergency"
 AFTERCARE = "aftercare"
@@ -187,6 +189,7 @@ class IntentMatcher:
 
     def __init__(self, knowledge: Knowledge, thresholds: Thresholds | None = None) -> None:
         self.thresholds = thresholds or Thresholds()
+        self._recent: dict[str, Match] = {}
         vocabulary = knowledge.vocabulary
         texts: list[str] = []
         labels: list[str] = []
@@ -222,7 +225,17 @@ class IntentMatcher:
         self.intent_names = frozenset(knowledge.intents)
 
     def match(self, text: str) -> Match:
-        """What the text most likely means, or no intent when unsure."""
+        """What the text most likely means, or no intent when unsure (the last few remembered)."""
+        known = self._recent.get(text)
+        if known is None:
+            known = self.read(text)
+            if len(self._recent) >= RECENT_MATCHES:
+                self._recent.pop(next(iter(self._recent)))
+            self._recent[text] = known
+        return known
+
+    def read(self, text: str) -> Match:
+        """Classify the text afresh, without the memory of recent texts."""
         normalized = self.normalize(text)
         if not normalized.strip():
             return Match(None, 0.0)

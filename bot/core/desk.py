@@ -125,7 +125,7 @@ class FrontDesk:
                 case RecordIncoming(text, intent, score):
                     await store.conversations.record_message(patient_id, "in", text, intent, score)
                 case RecordMatch(label, score):
-                    await store.conversations.record_match(patient_id, label, score)
+                    await store.conversations.add_match(patient_id, label, score)
                 case OpenCase(reason):
                     case, new = await store.cases.open_case(patient_id, reason)
                     await store.audit.record(actor, "handoff", f"case:{case.id}")

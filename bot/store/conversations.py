@@ -64,19 +64,6 @@ class ConversationRepository:
             for r in reversed(rows)
         ]
 
-    async def record_match(self, patient_id: int, intent: str, score: float) -> int:
-        """Remember that the patient asked about an intent; returns how often before."""
-        row = await self.database.fetch_one(
-            "SELECT COUNT(*) FROM intent_matches WHERE patient_id = ? AND intent = ?",
-            (patient_id, intent),
-        )
-        await self.database.execute(
-            "INSERT INTO intent_matches (patient_id, intent, score, created_at) "
-            "VALUES (?, ?, ?, ?)",
-            (patient_id, intent, score, to_db_time(utc_now())),
-        )
-        return int(row[0]) if row is not None else 0
-
     async def match_history(
         self, patient_id: int
     ) -> tuple[dict[str, int], dict[str, dt.datetime]]:
@@ -89,6 +76,14 @@ class ConversationRepository:
         counts = {row["intent"]: int(row["times"]) for row in rows}
         last = {row["intent"]: from_db_time(row["last"]) for row in rows}
         return counts, last
+
+    async def add_match(self, patient_id: int, intent: str, score: float) -> None:
+        """Remember that the patient asked about an intent."""
+        await self.database.execute(
+            "INSERT INTO intent_matches (patient_id, intent, score, created_at) "
+            "VALUES (?, ?, ?, ?)",
+            (patient_id, intent, score, to_db_time(utc_now())),
+        )
 
     async def recent_intents(self, patient_id: int, limit: int = 10) -> list[tuple[str, str]]:
         """(intent, time) pairs, newest first."""
