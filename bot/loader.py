@@ -65,6 +65,7 @@ CONVERSATION_REPLIES = [
     "price_not_free",
     "price_free",
     "total_first",
+    "repeat_service",
     "greeting_first",
     "greeting",
     "thanks",
@@ -103,7 +104,7 @@ CONVERSATION_REPLIES = [
 #: Extra placeholders of the replies to a patient's answer: what was understood.
 ANSWER_PLACEHOLDERS = frozenset({"noted"})
 #: Replies that say back what the patient gave or the day's hours may use {noted}.
-ANSWER_PREFIXES = ("answer_", "hours_day_", "price_", "total_first")
+ANSWER_PREFIXES = ("answer_", "hours_day_", "price_", "total_first", "repeat_service")
 HOURS_PLACEHOLDERS = frozenset({"open", "close"})
 #: Extra placeholders only reminder texts may use: date, time and doctor, nothing clinical.
 REMINDER_PLACEHOLDERS = frozenset({"date", "time", "doctor"})

@@ -107,6 +107,10 @@ class ReplyBook:
             ]
         )
 
+    def repeated(self, intent: str, turn: int) -> str:
+        """A short answer to a service asked again: the total, pointing to the earlier reply."""
+        return self.text("repeat_service", turn, noted=self._total_phrase(intent))
+
     def question(self, intent: str, turn: int, age_known: bool = False) -> str:
         """The script's one question about the patient's real problem (no age asked twice)."""
         asked = pick(self.knowledge.services[intent].question, turn).format_map(self.facts)

@@ -101,3 +101,13 @@ async def test_two_implants_are_priced_per_tooth_with_the_scan_once(
     reply = said(await front_desk.handle_text(PATIENT, "how much for 2 implants?"))
     assert "Crown on the implant (by material) x 2: $2,400–$3,600" in reply
     assert "• CBCT 3D scan: $350" in reply
+
+
+async def test_a_repeated_question_gets_a_short_answer_not_the_script_again(
+    front_desk: FrontDesk,
+) -> None:
+    first = said(await front_desk.handle_text(PATIENT, "how much is a root canal"))
+    again = said(await front_desk.handle_text(PATIENT, "how much is a root canal?"))
+    assert "$1,205–$1,905" in again
+    assert len(again) < len(first) / 2
+    assert "Rubber dam" not in again

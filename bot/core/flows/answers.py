@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from bot.core.flows import booking, consent, erasure
@@ -19,6 +20,8 @@ log = logging.getLogger(__name__)
 
 OFF_TOPIC = "off_topic"
 HOURS = "hours"
+#: A service asked about again within this time gets a short answer, not the script again.
+REPEAT_WITHIN = dt.timedelta(hours=12)
 UPSET = "upset"
 
 
@@ -60,7 +63,11 @@ def service(turn: Turn, intent: str, rotation: int, with_offer: bool = True) -> 
     """The service's script with the full bundled cost, then one "new in our clinic" item."""
     replies = turn.brain.replies
     age_known = "age" in turn.state.details
-    turn.say(replies.service(intent, rotation, opening(turn), age_known))
+    if turn.asked_before(intent, REPEAT_WITHIN):
+        question = replies.question(intent, rotation, age_known)
+        turn.say(f"{replies.repeated(intent, rotation)}\n\n{question}")
+    else:
+        turn.say(replies.service(intent, rotation, opening(turn), age_known))
     turn.open_topic(intent)
     turn.ask(AskedProblem(intent))
     if with_offer:
