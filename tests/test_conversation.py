@@ -111,3 +111,12 @@ async def test_a_repeated_question_gets_a_short_answer_not_the_script_again(
     assert "$1,205–$1,905" in again
     assert len(again) < len(first) / 2
     assert "Rubber dam" not in again
+
+
+async def test_a_treatment_for_a_child_is_answered_as_that_treatment(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(PATIENT, "my daughter is 12 and needs braces")
+    assert outcome.intent == "orthodontics"
+    follow_up = await front_desk.handle_text(PATIENT, "do they hurt")
+    assert (follow_up.intent, follow_up.facet) == ("orthodontics", "pain")

@@ -49,6 +49,8 @@ YES_WORDS = frozenset(
 )
 NO_WORDS = frozenset(["no", "n", "nope", "cancel", "keep", "stop", "dont"])
 _TOTAL_WORDS = re.compile(r"\b(?:total|altogether|all together|in all|combined)\b", re.I)
+#: Topics that say who the care is for rather than what it is: another service named wins.
+AUDIENCE_TOPICS = frozenset({"children"})
 START_WORDS = frozenset({"start", "/start", "resume", "subscribe", "unstop"})
 
 
@@ -218,6 +220,10 @@ def route_text(turn: Turn) -> Route:
         return OffTopic(match.score)
     if match.intent is None:
         return NotUnderstood()
+    if match.intent in AUDIENCE_TOPICS:
+        named = _named_service(turn, turn.text)
+        if named is not None and named != match.intent:
+            return Answer(named, match.score)  # "my daughter needs braces": braces, for a child
     return Answer(match.intent, match.score)
 
 
@@ -329,7 +335,7 @@ def _facet_asked(turn: Turn, text: str, match: Match, topic: str | None) -> Ques
     if facet is None:
         return None
     has_facets = brain.replies.has_facets
-    named = brain.facets.names_topic(text)
+    named = _named_service(turn, text)
     if named is not None and topic is not None and _is_part_of(turn, named, topic):
         named = topic  # "will the anesthetic wear off" during a root canal: the root canal's
     if named is not None:
@@ -364,6 +370,14 @@ def _priced_together(turn: Turn, match: Match) -> list[tuple[str, int]]:
     if len(items) > 1 or (items and items[0][1] > 1):
         return items[:3]
     return []
+
+
+def _named_service(turn: Turn, text: str) -> str | None:
+    """The service a message names; "braces for my son" names braces, not children's care."""
+    named = turn.brain.facets.names_topics(text)
+    treatments = [topic for topic in named if topic not in AUDIENCE_TOPICS]
+    chosen = treatments or named
+    return chosen[0] if chosen else None
 
 
 def _is_part_of(turn: Turn, named: str, topic: str) -> bool:
