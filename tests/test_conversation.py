@@ -120,3 +120,24 @@ async def test_a_treatment_for_a_child_is_answered_as_that_treatment(
     assert outcome.intent == "orthodontics"
     follow_up = await front_desk.handle_text(PATIENT, "do they hurt")
     assert (follow_up.intent, follow_up.facet) == ("orthodontics", "pain")
+
+
+async def test_a_sales_pitch_after_the_bots_question_is_not_taken_as_the_answer(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "do you do implants?")
+    pitch = await front_desk.handle_text(
+        PATIENT, "we offer SEO services for dental clinics, reply for a free audit"
+    )
+    assert pitch.intent == "off_topic"
+    assert not pitch.effects
+
+
+async def test_two_questions_with_a_day_get_that_day_s_hours(front_desk: FrontDesk) -> None:
+    reply = said(
+        await front_desk.handle_text(
+            PATIENT, "how much is whitening and do you work on saturdays?"
+        )
+    )
+    assert "$775" in reply
+    assert "Saturday" in reply and "Monday-Friday" not in reply

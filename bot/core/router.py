@@ -304,6 +304,8 @@ def _reads_as_answer(turn: Turn, match: Match) -> bool:
         return False
     if match.intent in PATIENT_RIGHTS_INTENTS:
         return False
+    if match.intent is None and match.off_topic:
+        return False  # a sales pitch or a question for someone else is nobody's answer
     if isinstance(turn.asked, AskedDay):  # "wednesday morning" also reads as a greeting
         return "day" in turn.details
     if match.intent == BOOKING and not match.ambiguous:

@@ -106,6 +106,11 @@ def opening(turn: Turn) -> str:
 
 def hours_on_days(turn: Turn, weekdays: list[str], rotation: int) -> None:
     """The hours of the days asked about ("do you work weekends?"), and who is in."""
+    turn.say(hours_text(turn, weekdays, rotation))
+
+
+def hours_text(turn: Turn, weekdays: list[str], rotation: int) -> str:
+    """The hours of those days, each with the part-time specialists in (for one or two)."""
     replies, clinic = turn.brain.replies, turn.brain.knowledge.clinic
     lines = []
     for weekday in weekdays[:7]:
@@ -121,7 +126,7 @@ def hours_on_days(turn: Turn, weekdays: list[str], rotation: int) -> None:
             if specialists:
                 listed = "\n".join(f"• {who}" for who in specialists)
                 lines.append(replies.text("hours_day_specialists", rotation, noted=listed))
-    turn.say("\n".join(lines))
+    return "\n".join(lines)
 
 
 def offer_news(turn: Turn, intent: str) -> None:

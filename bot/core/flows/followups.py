@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from bot.core.flows import booking
+from bot.core.flows import answers, booking
 from bot.core.flows.handoff import not_understood, person_choice
 from bot.core.pending import AskedDay, AskedProblem
 from bot.core.turn import Turn
@@ -65,6 +65,8 @@ def answer_several(turn: Turn, questions: list[Question]) -> None:
         rotation = turn.record(f"{intent}.{facet}" if facet else intent)
         if facet is not None:
             text = replies.facet(intent, facet, rotation)
+        elif intent == answers.HOURS and turn.details.get("weekdays"):
+            text = answers.hours_text(turn, turn.details["weekdays"].split(","), rotation)
         elif replies.has_service(intent):
             text = replies.service(intent, rotation, "", "age" in turn.state.details)
         elif intent in turn.brain.knowledge.replies:
