@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.details import warm_up
 from bot.facets import FacetMatcher
 from bot.loader import Knowledge
 from bot.matcher import IntentMatcher
@@ -21,7 +22,8 @@ class Brain:
 
     @classmethod
     def build(cls, knowledge: Knowledge) -> Brain:
-        """Train the matchers and prepare the replies."""
+        """Train the matchers and prepare the replies (and the date parser, once)."""
+        warm_up()
         return cls(
             knowledge,
             IntentMatcher(knowledge),
