@@ -94,10 +94,10 @@ class FacetMatcher:
 
     def _without_topic_words(self, text: str) -> str:
         """The message with every word naming a service replaced by "it"."""
-        named = frozenset().union(*self._topic_words.values())
         out: list[str] = []
         for token in words(text):
-            word = "it" if token in named or _plural(token) in named else token
+            named = token in self._topic_of or _plural(token) in self._topic_of
+            word = "it" if named else token
             if not (word == "it" and out and out[-1] == "it"):
                 out.append(word)
         return " ".join(out)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from bot.loader import Knowledge
 from bot.models import SCRIPT_PARTS, Clinic, Offer
-from bot.pricing import format_parts, format_range, quote_bundle
+from bot.pricing import BundleQuote, format_parts, format_range, quote_bundle
 
 
 def clinic_facts(knowledge: Knowledge) -> dict[str, str]:
@@ -90,20 +90,24 @@ class ReplyBook:
         script = self.knowledge.services[intent]
         values = self._priced(intent)
         part = {
-            name: pick(getattr(script, name), turn).format_map(values) for name in SCRIPT_PARTS
+            name: pick(getattr(script, name), turn).format_map(values)
+            for name in SCRIPT_PARTS
+            if name != "question"
         }
-        first = {
-            "yes": part["yes"],
-            "total": self.text("total_first", turn, noted=self._total_phrase(intent)),
-            "free": self._free_answer(intent, turn),
-        }.get(opening, "")
-        part["question"] = self.question(intent, turn, age_known)
+        if opening == "yes":
+            first = part["yes"]
+        elif opening == "total":
+            first = self.text("total_first", turn, noted=self._total_phrase(intent))
+        elif opening == "free":
+            first = self._free_answer(intent, turn)
+        else:
+            first = ""
         return "\n\n".join(
             [
                 f"{first} {part['offer']}".strip(),
                 part["cost"],
                 f"{part['why_total']} {part['honesty']}",
-                part["question"],
+                self.question(intent, turn, age_known),
             ]
         )
 
@@ -113,22 +117,24 @@ class ReplyBook:
 
     def question(self, intent: str, turn: int, age_known: bool = False) -> str:
         """The script's one question about the patient's real problem (no age asked twice)."""
-        asked = pick(self.knowledge.services[intent].question, turn).format_map(self.facts)
+        wordings = self.knowledge.services[intent].question
+        asked = pick(wordings, turn).format_map(self._priced(intent))
         if age_known and re.search(r"\b(?:old|age)\b", asked):
             return self.text("question_age_known", turn)
         return asked
 
+    def _quote(self, service: str) -> BundleQuote:
+        """The service's bundle, every part priced from clinic.yaml."""
+        script = self.knowledge.services[service]
+        return quote_bundle(self.knowledge.bundles[script.bundle], self.knowledge.components)
+
     def _total_phrase(self, intent: str) -> str:
-        script = self.knowledge.services[intent]
-        bundle = self.knowledge.bundles[script.bundle]
-        quote = quote_bundle(bundle, self.knowledge.components)
+        quote = self._quote(intent)
         total = format_range(quote.total, self.knowledge.clinic.currency)
-        return f"{bundle.name.lower()} comes to {total}, every part included"
+        return f"{quote.name.lower()} comes to {total}, every part included"
 
     def _free_answer(self, intent: str, turn: int) -> str:
-        script = self.knowledge.services[intent]
-        quote = quote_bundle(self.knowledge.bundles[script.bundle], self.knowledge.components)
-        if quote.total.high == 0:
+        if self._quote(intent).total.high == 0:
             return self.text("price_free", turn)
         return self.text("price_not_free", turn, noted=self._total_phrase(intent))
 
@@ -145,8 +151,7 @@ class ReplyBook:
 
     def _priced(self, service: str) -> dict[str, str]:
         """The clinic facts plus the service's itemised parts and total, from clinic.yaml."""
-        script = self.knowledge.services[service]
-        quote = quote_bundle(self.knowledge.bundles[script.bundle], self.knowledge.components)
+        quote = self._quote(service)
         currency = self.knowledge.clinic.currency
         return {
             **self.facts,
