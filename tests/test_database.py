@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import sqlite3
 from pathlib import Path
 
 import pytest
 
 from bot.store import Database, DatabaseUnwritable, Store
+from bot.store import database as database_module
 
 
 async def test_writes_of_a_unit_of_work_are_invisible_to_other_coroutines_until_commit(
@@ -73,3 +76,80 @@ async def test_a_database_that_cannot_be_written_is_refused_at_open(tmp_path: Pa
     blocker.write_text("a file where the folder should be")
     with pytest.raises(DatabaseUnwritable):
         await Database(blocker / "frontdesk.sqlite3").open()
+
+
+async def test_work_run_on_the_writer_thread_is_part_of_the_unit_of_work(store: Store) -> None:
+    def insert(connection: sqlite3.Connection) -> int:
+        connection.execute("INSERT INTO heartbeat (id, at) VALUES (2, 'then')")
+        return int(connection.execute("SELECT COUNT(*) FROM heartbeat").fetchone()[0])
+
+    with pytest.raises(RuntimeError):
+        async with store.unit_of_work():
+            assert await store.database.run_writing(insert) == 2
+            await store.patients.get_or_create("telegram:4")
+            raise RuntimeError("the handler broke")
+    assert await store.database.fetch_one("SELECT 1 FROM heartbeat WHERE id = 2") is None
+    assert await store.patients.find("telegram:4") is None
+    async with store.unit_of_work():
+        await store.database.run_writing(insert)
+    assert await store.database.fetch_one("SELECT 1 FROM heartbeat WHERE id = 2") is not None
+
+
+async def test_failing_work_leaves_no_transaction_open(store: Store) -> None:
+    def broken(connection: sqlite3.Connection) -> None:
+        connection.execute("INSERT INTO no_such_table VALUES (1)")
+
+    async with store.unit_of_work():
+        with pytest.raises(sqlite3.OperationalError):
+            await store.database.run_writing(broken)
+        await store.patients.get_or_create("telegram:5")
+    with pytest.raises(sqlite3.OperationalError):
+        await store.database.run_writing(broken)
+    assert await store.patients.find("telegram:5") is not None
+
+
+async def test_work_outside_a_unit_of_work_commits_all_or_nothing(store: Store) -> None:
+    def half_then_broken(connection: sqlite3.Connection) -> None:
+        connection.execute("INSERT INTO heartbeat (id, at) VALUES (3, 'then')")
+        raise ValueError("broke half-way")
+
+    with pytest.raises(ValueError):
+        await store.database.run_writing(half_then_broken)
+    assert await store.database.fetch_one("SELECT 1 FROM heartbeat WHERE id = 3") is None
+
+
+async def test_the_wal_is_folded_into_the_file_beside_the_turns(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(database_module, "CHECKPOINT_EVERY", 3)
+    file_only = f"file:{tmp_path / 'frontdesk.sqlite3'}?immutable=1"
+
+    def patients_in_the_file() -> int:
+        """Patients in the database file itself, the WAL ignored (0 before the schema is in)."""
+        with contextlib.closing(sqlite3.connect(file_only, uri=True)) as connection:
+            try:
+                return int(connection.execute("SELECT COUNT(*) FROM patients").fetchone()[0])
+            except sqlite3.OperationalError:
+                return 0
+
+    for number in range(2):
+        async with store.unit_of_work():
+            await store.patients.get_or_create(f"telegram:{number}")
+    assert patients_in_the_file() == 0
+    async with store.unit_of_work():
+        await store.patients.get_or_create("telegram:2")
+    for _ in range(500):  # the third commit started a checkpoint on another thread
+        if patients_in_the_file() == 3:
+            break
+        await asyncio.sleep(0.01)
+    assert patients_in_the_file() == 3
+
+
+async def test_an_erasure_checkpoint_waits_for_one_under_way_and_empties_the_wal(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(database_module, "CHECKPOINT_EVERY", 1)
+    async with store.unit_of_work():
+        await store.patients.get_or_create("telegram:9")  # starts a checkpoint beside
+    await store.database.checkpoint()
+    assert (tmp_path / "frontdesk.sqlite3-wal").stat().st_size == 0

@@ -20,6 +20,7 @@ from bot.core.turn import (
     RecordIncoming,
     RecordMatch,
     Turn,
+    Write,
 )
 from bot.matcher import Match
 from bot.store import ConversationState, Patient, Store, utc_now
@@ -97,61 +98,70 @@ class FrontDesk:
         return await self._commit(turn)
 
     async def _load(self, external_id: str, display_name: str | None, chat_id: int | None) -> Turn:
-        """Everything the turn needs to know, read once at its start."""
-        store = self.store
-        patient = await store.patients.get_or_create(external_id, display_name, chat_id)
-        case = await store.cases.open_for_patient(patient.id)
-        counts, last_asked = await store.conversations.match_history(patient.id)
-        shown = await store.conversations.offers_shown(patient.id)
+        """Everything the turn needs to know, read once at its start (one round trip)."""
+        record = await self.store.turns.load(external_id, display_name, chat_id)
         now = utc_now()
         return Turn(
             brain=self.brain,
-            patient=patient,
-            state=await store.state.load(patient.id),
+            patient=record.patient,
+            state=record.state,
             now=now,
             today=now.astimezone(self.timezone).date(),
             topic_quiet=self.topic_quiet,
-            open_case=case.id if case is not None else None,
-            offers_seen=frozenset(offer_id for offer_id, _ in shown),
-            history=History(counts, last_asked),
+            open_case=record.open_case,
+            offers_seen=record.offers_seen,
+            history=History(record.counts, record.last_asked),
         )
 
     async def _commit(self, turn: Turn) -> Outcome:
-        """Write what the turn decided (inside the caller's unit of work)."""
+        """Write what the turn decided (inside the caller's unit of work).
+
+        The usual writes are gathered and run together in one round trip; a rarer one (a case,
+        a consent) first runs what was gathered before it, so every write keeps its order.
+        """
         store, patient_id, outcome = self.store, turn.patient.id, turn.outcome
-        actor = f"patient:{patient_id}"
+        writes = store.turns.writes(patient_id)
         for write in turn.writes:
             match write:
                 case RecordIncoming(text, intent, score):
-                    await store.conversations.record_message(patient_id, "in", text, intent, score)
+                    writes.record_message("in", text, intent, score)
                 case RecordMatch(label, score):
-                    await store.conversations.add_match(patient_id, label, score)
-                case OpenCase(reason):
-                    case, new = await store.cases.open_case(patient_id, reason)
-                    await store.audit.record(actor, "handoff", f"case:{case.id}")
-                    outcome.effects.append(HandoffOpened(case.id, reason, new))
-                    log.info("patient=%s handoff case=%s reason=%s", patient_id, case.id, reason)
+                    writes.add_match(label, score)
                 case MarkOffer(offer_id):
-                    await store.conversations.mark_offer_shown(patient_id, offer_id)
-                case OptOut():
-                    await store.contact.opt_out(patient_id, "opt_out")
-                    await store.audit.record(actor, "opt_out")
-                case OptIn():
-                    await store.contact.opt_in(patient_id)
-                    await store.audit.record(actor, "opt_in")
-                case GrantConsent(kind, channel, wording):
-                    await store.contact.grant(patient_id, kind, channel, wording)
-                    await store.audit.record(actor, "consent_given", kind)
+                    writes.mark_offer_shown(offer_id)
                 case Erase():
+                    await store.turns.save(writes)
                     return await self._erase(turn)
+                case _:
+                    await store.turns.save(writes)
+                    await self._write_now(turn, write)
         if turn.patient_changes:
-            await store.patients.update(patient_id, **turn.patient_changes)
+            writes.update_patient(turn.patient_changes)
         if turn.state_changed:
-            await store.state.save(patient_id, turn.state)
-        await store.conversations.record_replies(
-            patient_id, [message.text for message in outcome.messages]
-        )
+            writes.save_state(turn.state)
+        writes.record_replies([message.text for message in outcome.messages])
+        await store.turns.save(writes)
         return outcome
+
+    async def _write_now(self, turn: Turn, write: Write) -> None:
+        """A write with more to it than one statement: a case, an opt-out or in, a consent."""
+        store, patient_id, outcome = self.store, turn.patient.id, turn.outcome
+        actor = f"patient:{patient_id}"
+        match write:
+            case OpenCase(reason):
+                case, new = await store.cases.open_case(patient_id, reason)
+                await store.audit.record(actor, "handoff", f"case:{case.id}")
+                outcome.effects.append(HandoffOpened(case.id, reason, new))
+                log.info("patient=%s handoff case=%s reason=%s", patient_id, case.id, reason)
+            case OptOut():
+                await store.contact.opt_out(patient_id, "opt_out")
+                await store.audit.record(actor, "opt_out")
+            case OptIn():
+                await store.contact.opt_in(patient_id)
+                await store.audit.record(actor, "opt_in")
+            case GrantConsent(kind, channel, wording):
+                await store.contact.grant(patient_id, kind, channel, wording)
+                await store.audit.record(actor, "consent_given", kind)
 
     async def _erase(self, turn: Turn) -> Outcome:
         """Erase the patient's data; nothing else of the turn is kept."""

@@ -11,6 +11,7 @@ from bot.store.inbox import Inbox, InboxItem
 from bot.store.patients import Patient, PatientRepository
 from bot.store.state import ConversationState, StateRepository
 from bot.store.telegram import OutboxItem, TelegramRepository
+from bot.store.turns import TurnRecord, TurnRepository, TurnWrites
 
 __all__ = [
     "AuditLog",
@@ -32,6 +33,9 @@ __all__ = [
     "Store",
     "StoredMessage",
     "TelegramRepository",
+    "TurnRecord",
+    "TurnRepository",
+    "TurnWrites",
     "to_db_time",
     "utc_now",
 ]
@@ -50,6 +54,7 @@ class Store:
         self.inbox = Inbox(database)
         self.state = StateRepository(database)
         self.contact = ContactRepository(database)
+        self.turns = TurnRepository(database)
 
     async def open(self) -> None:
         """Open the database and apply migrations."""

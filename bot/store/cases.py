@@ -9,6 +9,9 @@ from bot.store.database import Database, to_db_time, utc_now
 
 LARGEST_ID = 2**63 - 1  # SQLite integers are 64-bit; a larger number raises OverflowError
 
+#: (patient id) -> the patient's open case, if any
+OPEN_CASE_OF_PATIENT = "SELECT * FROM handoff_cases WHERE patient_id = ? AND status = 'open'"
+
 
 @dataclass(frozen=True)
 class HandoffCase:
@@ -34,13 +37,10 @@ class CaseRepository:
     async def open_case(self, patient_id: int, reason: str) -> tuple[HandoffCase, bool]:
         """The patient's open case, or a new one; the flag says whether it is new."""
         async with self.database.transaction() as connection:
-            async with connection.execute(
-                "SELECT * FROM handoff_cases WHERE patient_id = ? AND status = 'open'",
-                (patient_id,),
-            ) as cursor:
+            async with connection.execute(OPEN_CASE_OF_PATIENT, (patient_id,)) as cursor:
                 existing = await cursor.fetchone()
             if existing is not None:
-                return _case(existing), False
+                return case_from_row(existing), False
             cursor = await connection.execute(
                 "INSERT INTO handoff_cases (patient_id, reason, opened_at) VALUES (?, ?, ?)",
                 (patient_id, reason, to_db_time(utc_now())),
@@ -55,28 +55,26 @@ class CaseRepository:
         if not _storable(case_id):
             return None
         row = await self.database.fetch_one("SELECT * FROM handoff_cases WHERE id = ?", (case_id,))
-        return _case(row) if row is not None else None
+        return case_from_row(row) if row is not None else None
 
     async def open_for_patient(self, patient_id: int) -> HandoffCase | None:
         """The patient's open case, if any."""
-        row = await self.database.fetch_one(
-            "SELECT * FROM handoff_cases WHERE patient_id = ? AND status = 'open'", (patient_id,)
-        )
-        return _case(row) if row is not None else None
+        row = await self.database.fetch_one(OPEN_CASE_OF_PATIENT, (patient_id,))
+        return case_from_row(row) if row is not None else None
 
     async def open_cases(self) -> list[HandoffCase]:
         """All open cases, oldest first."""
         rows = await self.database.fetch_all(
             "SELECT * FROM handoff_cases WHERE status = 'open' ORDER BY id"
         )
-        return [_case(row) for row in rows]
+        return [case_from_row(row) for row in rows]
 
     async def cases_of(self, patient_id: int) -> list[HandoffCase]:
         """Every case of a patient, newest first."""
         rows = await self.database.fetch_all(
             "SELECT * FROM handoff_cases WHERE patient_id = ? ORDER BY id DESC", (patient_id,)
         )
-        return [_case(row) for row in rows]
+        return [case_from_row(row) for row in rows]
 
     async def open_case_in_thread(self, thread_id: int) -> int | None:
         """The case whose forum topic this is, if any."""
@@ -118,7 +116,8 @@ def _storable(case_id: int) -> bool:
     return 1 <= case_id <= LARGEST_ID
 
 
-def _case(data: sqlite3.Row) -> HandoffCase:
+def case_from_row(data: sqlite3.Row) -> HandoffCase:
+    """A case from a row of the handoff_cases table."""
     return HandoffCase(
         id=data["id"],
         patient_id=data["patient_id"],

@@ -3,9 +3,36 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.store.database import Database, from_db_time, to_db_time, utc_now
+
+#: (patient id, direction, text, intent, score, created at)
+INSERT_MESSAGE = (
+    "INSERT INTO messages (patient_id, direction, text, intent, score, created_at) "
+    "VALUES (?, ?, ?, ?, ?, ?)"
+)
+#: (patient id, text, created at)
+INSERT_REPLY = (
+    "INSERT INTO messages (patient_id, direction, text, created_at) VALUES (?, 'out', ?, ?)"
+)
+#: (patient id, intent, score, created at)
+INSERT_MATCH = (
+    "INSERT INTO intent_matches (patient_id, intent, score, created_at) VALUES (?, ?, ?, ?)"
+)
+#: (patient id, offer id, shown at); nothing changes if it was shown before.
+INSERT_OFFER = (
+    "INSERT OR IGNORE INTO offers_shown (patient_id, offer_id, shown_at) VALUES (?, ?, ?)"
+)
+#: (patient id) -> intent, times, last
+MATCH_HISTORY = (
+    "SELECT intent, COUNT(*) AS times, MAX(created_at) AS last FROM intent_matches "
+    "WHERE patient_id = ? GROUP BY intent"
+)
+#: (patient id) -> offer_id, shown_at
+OFFERS_SHOWN = "SELECT offer_id, shown_at FROM offers_shown WHERE patient_id = ? ORDER BY shown_at"
 
 
 @dataclass(frozen=True)
@@ -35,9 +62,7 @@ class ConversationRepository:
     ) -> None:
         """Keep a message for the case card and the unmatched-questions report."""
         await self.database.execute(
-            "INSERT INTO messages (patient_id, direction, text, intent, score, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (patient_id, direction, text, intent, score, to_db_time(utc_now())),
+            INSERT_MESSAGE, (patient_id, direction, text, intent, score, to_db_time(utc_now()))
         )
 
     async def record_replies(self, patient_id: int, texts: list[str]) -> None:
@@ -45,9 +70,7 @@ class ConversationRepository:
         if texts:
             now = to_db_time(utc_now())
             await self.database.execute_many(
-                "INSERT INTO messages (patient_id, direction, text, created_at) "
-                "VALUES (?, 'out', ?, ?)",
-                [(patient_id, text, now) for text in texts],
+                INSERT_REPLY, [(patient_id, text, now) for text in texts]
             )
 
     async def recent_messages(self, patient_id: int, limit: int = 10) -> list[StoredMessage]:
@@ -68,21 +91,12 @@ class ConversationRepository:
         self, patient_id: int
     ) -> tuple[dict[str, int], dict[str, dt.datetime]]:
         """How often the patient asked about each thing, and when last."""
-        rows = await self.database.fetch_all(
-            "SELECT intent, COUNT(*) AS times, MAX(created_at) AS last FROM intent_matches "
-            "WHERE patient_id = ? GROUP BY intent",
-            (patient_id,),
-        )
-        counts = {row["intent"]: int(row["times"]) for row in rows}
-        last = {row["intent"]: from_db_time(row["last"]) for row in rows}
-        return counts, last
+        return match_history_from(await self.database.fetch_all(MATCH_HISTORY, (patient_id,)))
 
     async def add_match(self, patient_id: int, intent: str, score: float) -> None:
         """Remember that the patient asked about an intent."""
         await self.database.execute(
-            "INSERT INTO intent_matches (patient_id, intent, score, created_at) "
-            "VALUES (?, ?, ?, ?)",
-            (patient_id, intent, score, to_db_time(utc_now())),
+            INSERT_MATCH, (patient_id, intent, score, to_db_time(utc_now()))
         )
 
     async def recent_intents(self, patient_id: int, limit: int = 10) -> list[tuple[str, str]]:
@@ -97,17 +111,13 @@ class ConversationRepository:
     async def mark_offer_shown(self, patient_id: int, offer_id: str) -> bool:
         """Mark an offer as shown; False if it had been shown before (then nothing changes)."""
         inserted = await self.database.execute_counting(
-            "INSERT OR IGNORE INTO offers_shown (patient_id, offer_id, shown_at) VALUES (?, ?, ?)",
-            (patient_id, offer_id, to_db_time(utc_now())),
+            INSERT_OFFER, (patient_id, offer_id, to_db_time(utc_now()))
         )
         return inserted == 1
 
     async def offers_shown(self, patient_id: int) -> list[tuple[str, str]]:
         """(offer id, time shown) for the customer card."""
-        rows = await self.database.fetch_all(
-            "SELECT offer_id, shown_at FROM offers_shown WHERE patient_id = ? ORDER BY shown_at",
-            (patient_id,),
-        )
+        rows = await self.database.fetch_all(OFFERS_SHOWN, (patient_id,))
         return [(row["offer_id"], row["shown_at"]) for row in rows]
 
     async def purge_older_than(self, cutoff: dt.datetime) -> int:
@@ -123,3 +133,15 @@ class ConversationRepository:
         return await self.database.execute_counting(
             "DELETE FROM intent_matches WHERE created_at < ?", (to_db_time(cutoff),)
         )
+
+
+def match_history_from(
+    rows: Iterable[sqlite3.Row],
+) -> tuple[dict[str, int], dict[str, dt.datetime]]:
+    """(how often, when last) per intent, from rows of `MATCH_HISTORY`."""
+    counts: dict[str, int] = {}
+    last: dict[str, dt.datetime] = {}
+    for row in rows:
+        counts[row["intent"]] = int(row["times"])
+        last[row["intent"]] = from_db_time(row["last"])
+    return counts, last

@@ -11,15 +11,30 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import datetime as dt
+import logging
 import sqlite3
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from functools import partial
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import aiosqlite
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+#: Commits of units of work between checkpoints run beside them, on a connection of their own.
+CHECKPOINT_EVERY = 50
+
+#: Synchronous work on a connection, run on that connection's own thread.
+Work = Callable[[sqlite3.Connection], T]
+
+#: Writes to run together: (SQL, its rows of parameters), in order.
+Statements = Sequence[tuple[str, Sequence[Sequence[Any]]]]
 
 
 def utc_now() -> dt.datetime:
@@ -41,6 +56,25 @@ class DatabaseUnwritable(RuntimeError):
     """The database file cannot be written (read-only, full disk, wrong permissions)."""
 
 
+class Connection(aiosqlite.Connection):
+    """An aiosqlite connection that can also run a synchronous function on its thread."""
+
+    async def run(self, work: Work[T]) -> T:
+        """`work(sqlite3 connection)` on the connection's thread: several statements, one hop.
+
+        aiosqlite queues every call it makes this way (`_execute`, as `iterdump` and `backup`
+        do); the function must not block on anything but SQLite.
+        """
+        return cast(T, await self._execute(work, self._conn))  # type: ignore[no-untyped-call]
+
+
+async def connect(path: Path) -> Connection:
+    """Open a connection (autocommit: transactions are begun explicitly) with its thread."""
+    connection = Connection(partial(sqlite3.connect, str(path), isolation_level=None), 64)
+    await connection
+    return connection
+
+
 @dataclass
 class _Unit:
     """The transaction of one unit of work; it begins lazily, at the first write."""
@@ -56,17 +90,25 @@ _current_unit: contextvars.ContextVar[_Unit | None] = contextvars.ContextVar(
 
 
 class Database:
-    """A writer and a reader connection to one SQLite file; writes are serialised."""
+    """A writer and a reader connection to one SQLite file; writes are serialised.
+
+    Every `CHECKPOINT_EVERY` commits, a third connection folds the WAL into the file on its own
+    thread, so that work (and its fsync) is not done inside a turn's COMMIT; SQLite's automatic
+    checkpoint at 1000 pages stays as the fallback.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._connection: aiosqlite.Connection | None = None
-        self._reader: aiosqlite.Connection | None = None
+        self._connection: Connection | None = None
+        self._reader: Connection | None = None
+        self._checkpointer: Connection | None = None
+        self._checkpointing: asyncio.Task[None] | None = None
+        self._commits = 0
         self._write_lock = asyncio.Lock()
         self.checkpoint_wanted = False
 
     @property
-    def connection(self) -> aiosqlite.Connection:
+    def connection(self) -> Connection:
         """The open writer connection."""
         if self._connection is None:
             raise sqlite3.OperationalError("database is not open")
@@ -82,7 +124,7 @@ class Database:
         try:
             if not self.in_memory:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._connection = await aiosqlite.connect(self.path, isolation_level=None)
+            self._connection = await connect(self.path)
         except (OSError, aiosqlite.Error) as error:
             raise DatabaseUnwritable(f"{self.path}: {error}") from error
         self._connection.row_factory = aiosqlite.Row
@@ -102,18 +144,21 @@ class Database:
             await self.close()
             raise DatabaseUnwritable(f"{self.path}: {error}") from error
         if not self.in_memory:
-            self._reader = await aiosqlite.connect(self.path, isolation_level=None)
+            self._reader = await connect(self.path)
             self._reader.row_factory = aiosqlite.Row
             await self._reader.execute("PRAGMA query_only=ON")
             await self._reader.execute("PRAGMA busy_timeout=5000")
+            self._checkpointer = await connect(self.path)
 
     async def close(self) -> None:
-        """Close both connections."""
-        for connection in (self._reader, self._connection):
+        """Close the connections (after a checkpoint under way)."""
+        await self._checkpoint_done()
+        for connection in (self._checkpointer, self._reader, self._connection):
             if connection is not None:
                 await connection.close()
         self._connection = None
         self._reader = None
+        self._checkpointer = None
 
     async def __aenter__(self) -> Database:
         await self.open()
@@ -173,13 +218,26 @@ class Database:
     async def _finish(self, unit: _Unit, statement: str) -> None:
         unit.begun = False
         try:
-            await self.connection.execute(statement)
-        except aiosqlite.Error:
+            await self.connection.run(partial(_end_transaction, statement))
             if statement == "COMMIT":
-                await self.connection.execute("ROLLBACK")
-            raise
+                self._committed()
         finally:
             self._write_lock.release()
+
+    def _committed(self) -> None:
+        """Count a commit; every so often, start a checkpoint beside the turns."""
+        self._commits += 1
+        running = self._checkpointing is not None and not self._checkpointing.done()
+        if self._commits < CHECKPOINT_EVERY or running or self._checkpointer is None:
+            return
+        self._commits = 0
+        self._checkpointing = asyncio.create_task(_checkpoint_passively(self._checkpointer))
+
+    async def _checkpoint_done(self) -> None:
+        """Wait for a checkpoint started beside the turns, if one is under way."""
+        task, self._checkpointing = self._checkpointing, None
+        if task is not None and not task.done():
+            await asyncio.wait([task])
 
     def _unit(self) -> _Unit | None:
         unit = _current_unit.get()
@@ -205,6 +263,34 @@ class Database:
         unit = self._unit()
         if unit is not None:
             await self._begin(unit)
+
+    async def run_writing(self, work: Work[T]) -> T:
+        """Run `work` on the writer's thread as one write of this unit of work, in one round trip
+        (its first write also begins the transaction there); outside one, atomically."""
+        unit = self._unit()
+        if unit is None:
+            async with self._write_lock:
+                return await self.connection.run(partial(_atomically, work))
+        if unit.begun:
+            return await self.connection.run(work)
+        await self._write_lock.acquire()
+        try:
+            result = await self.connection.run(partial(_begin_then, work))
+        except asyncio.CancelledError:
+            unit.begun = True  # the thread may still begin: the unit's end rolls back if so
+            raise
+        except BaseException:
+            unit.begun = self.connection.in_transaction
+            if not unit.begun:
+                self._write_lock.release()
+            raise
+        unit.begun = True
+        return result
+
+    async def execute_statements(self, statements: Statements) -> None:
+        """Several writes in order, in one round trip (rows of one SQL run as `executemany`)."""
+        if statements:
+            await self.run_writing(partial(_execute_statements, statements))
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -291,7 +377,56 @@ class Database:
         """Fold the WAL into the main file and empty it (after erasing a patient)."""
         self.checkpoint_wanted = False
         async with self._write_lock:
+            await self._checkpoint_done()  # one checkpointer at a time, or this one is skipped
             await self.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+async def _checkpoint_passively(connection: Connection) -> None:
+    """Copy what the WAL holds into the file without waiting for anyone (maintenance only)."""
+    try:
+        await connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    except (aiosqlite.Error, ValueError) as error:  # ValueError: the connection was closed
+        log.warning("background checkpoint failed: %s", type(error).__name__)
+
+
+def _begin_then(work: Work[T], connection: sqlite3.Connection) -> T:
+    """BEGIN IMMEDIATE, then the work (on the connection's thread)."""
+    connection.execute("BEGIN IMMEDIATE")
+    return work(connection)
+
+
+def _atomically(work: Work[T], connection: sqlite3.Connection) -> T:
+    """The work in a transaction of its own (on the connection's thread)."""
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        result = work(connection)
+    except BaseException:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")
+    return result
+
+
+def _end_transaction(statement: str, connection: sqlite3.Connection) -> None:
+    """COMMIT (rolling back if it fails) or ROLLBACK, if a transaction is open, on the thread."""
+    if statement == "ROLLBACK" and not connection.in_transaction:
+        return
+    try:
+        connection.execute(statement)
+    except sqlite3.Error:
+        if statement == "COMMIT" and connection.in_transaction:
+            connection.execute("ROLLBACK")
+        raise
+
+
+def _execute_statements(statements: Statements, connection: sqlite3.Connection) -> None:
+    """Each SQL with its rows, in order (on the connection's thread)."""
+    for sql, rows in statements:
+        if len(rows) == 1:
+            connection.execute(sql, tuple(rows[0]))
+        else:
+            connection.executemany(sql, [tuple(row) for row in rows])
 
 
 def migrations() -> list[tuple[int, str, str]]:

@@ -5,8 +5,33 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
+from typing import Any
 
 from bot.store.database import Database, to_db_time, utc_now
+
+#: The patient with an external id, created on first contact: (external id, display name,
+#: chat id, created at); returns the row.
+GET_OR_CREATE = (
+    "INSERT INTO patients (external_id, display_name, chat_id, created_at) "
+    "VALUES (?, ?, ?, ?) ON CONFLICT(external_id) DO UPDATE SET "
+    "display_name = COALESCE(excluded.display_name, display_name), "
+    "chat_id = COALESCE(excluded.chat_id, chat_id) RETURNING *"
+)
+
+#: The conversation fields `PatientRepository.update` may change.
+UPDATABLE = frozenset(
+    {
+        "greeted",
+        "misunderstood_streak",
+        "pending_step",
+        "pending_choices",
+        "opted_out",
+        "unreachable",
+        "unreachable_reason",
+        "display_name",
+        "chat_id",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -36,53 +61,42 @@ class PatientRepository:
     ) -> Patient:
         """The patient with this external id, created on first contact."""
         row = await self.database.fetch_written(
-            "INSERT INTO patients (external_id, display_name, chat_id, created_at) "
-            "VALUES (?, ?, ?, ?) ON CONFLICT(external_id) DO UPDATE SET "
-            "display_name = COALESCE(excluded.display_name, display_name), "
-            "chat_id = COALESCE(excluded.chat_id, chat_id) RETURNING *",
-            (external_id, display_name, chat_id, to_db_time(utc_now())),
+            GET_OR_CREATE, (external_id, display_name, chat_id, to_db_time(utc_now()))
         )
-        return _patient(row)
+        return patient_from_row(row)
 
     async def find(self, external_id: str) -> Patient | None:
         """The patient with this external id, if known."""
         row = await self.database.fetch_one(
             "SELECT * FROM patients WHERE external_id = ?", (external_id,)
         )
-        return _patient(row) if row is not None else None
+        return patient_from_row(row) if row is not None else None
 
     async def by_id(self, patient_id: int) -> Patient | None:
         """The patient with this internal id, if known."""
         row = await self.database.fetch_one("SELECT * FROM patients WHERE id = ?", (patient_id,))
-        return _patient(row) if row is not None else None
+        return patient_from_row(row) if row is not None else None
 
     async def update(self, patient_id: int, **fields: object) -> None:
         """Change conversation state fields."""
-        allowed = {
-            "greeted",
-            "misunderstood_streak",
-            "pending_step",
-            "pending_choices",
-            "opted_out",
-            "unreachable",
-            "unreachable_reason",
-            "display_name",
-            "chat_id",
-        }
-        unknown = set(fields) - allowed
-        if unknown:
-            raise ValueError(f"unknown patient fields: {sorted(unknown)}")
-        values = {
-            key: json.dumps(value) if key == "pending_choices" and value is not None else value
-            for key, value in fields.items()
-        }
-        assignments = ", ".join(f"{key} = ?" for key in values)
-        await self.database.execute(
-            f"UPDATE patients SET {assignments} WHERE id = ?", (*values.values(), patient_id)
-        )
+        await self.database.execute(*update_statement(patient_id, fields))
 
 
-def _patient(data: sqlite3.Row) -> Patient:
+def update_statement(patient_id: int, fields: dict[str, object]) -> tuple[str, tuple[Any, ...]]:
+    """The UPDATE that changes these conversation fields of a patient, with its parameters."""
+    unknown = set(fields) - UPDATABLE
+    if unknown:
+        raise ValueError(f"unknown patient fields: {sorted(unknown)}")
+    values = {
+        key: json.dumps(value) if key == "pending_choices" and value is not None else value
+        for key, value in fields.items()
+    }
+    assignments = ", ".join(f"{key} = ?" for key in values)
+    return f"UPDATE patients SET {assignments} WHERE id = ?", (*values.values(), patient_id)
+
+
+def patient_from_row(data: sqlite3.Row) -> Patient:
+    """A patient from a row of the patients table."""
     choices = json.loads(data["pending_choices"]) if data["pending_choices"] else []
     return Patient(
         id=data["id"],

@@ -4,9 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot.store.database import Database, from_db_time, to_db_time, utc_now
+
+#: (patient id) -> topic, topic_at, asked, details
+LOAD_STATE = "SELECT topic, topic_at, asked, details FROM conversation_state WHERE patient_id = ?"
+#: The parameters come from `state_row`.
+SAVE_STATE = (
+    "INSERT INTO conversation_state (patient_id, topic, topic_at, asked, details, "
+    "updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(patient_id) DO UPDATE SET "
+    "topic = excluded.topic, topic_at = excluded.topic_at, asked = excluded.asked, "
+    "details = excluded.details, updated_at = excluded.updated_at"
+)
 
 
 @dataclass
@@ -38,32 +50,32 @@ class StateRepository:
 
     async def load(self, patient_id: int) -> ConversationState:
         """The patient's state (empty for a new patient)."""
-        row = await self.database.fetch_one(
-            "SELECT topic, topic_at, asked, details FROM conversation_state WHERE patient_id = ?",
-            (patient_id,),
-        )
-        if row is None:
-            return ConversationState()
-        return ConversationState(
-            topic=row["topic"],
-            topic_at=from_db_time(row["topic_at"]) if row["topic_at"] else None,
-            asked=row["asked"],
-            details=json.loads(row["details"] or "{}"),
-        )
+        return state_from(await self.database.fetch_one(LOAD_STATE, (patient_id,)))
 
     async def save(self, patient_id: int, state: ConversationState) -> None:
         """Store the state (inside the turn's unit of work)."""
-        await self.database.execute(
-            "INSERT INTO conversation_state (patient_id, topic, topic_at, asked, details, "
-            "updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(patient_id) DO UPDATE SET "
-            "topic = excluded.topic, topic_at = excluded.topic_at, asked = excluded.asked, "
-            "details = excluded.details, updated_at = excluded.updated_at",
-            (
-                patient_id,
-                state.topic,
-                to_db_time(state.topic_at) if state.topic_at else None,
-                state.asked,
-                json.dumps(state.details, sort_keys=True),
-                to_db_time(utc_now()),
-            ),
-        )
+        await self.database.execute(SAVE_STATE, state_row(patient_id, state, utc_now()))
+
+
+def state_from(row: sqlite3.Row | None) -> ConversationState:
+    """The state in a row of `LOAD_STATE` (empty for a new patient)."""
+    if row is None:
+        return ConversationState()
+    return ConversationState(
+        topic=row["topic"],
+        topic_at=from_db_time(row["topic_at"]) if row["topic_at"] else None,
+        asked=row["asked"],
+        details=json.loads(row["details"] or "{}"),
+    )
+
+
+def state_row(patient_id: int, state: ConversationState, now: dt.datetime) -> tuple[Any, ...]:
+    """The parameters of `SAVE_STATE`."""
+    return (
+        patient_id,
+        state.topic,
+        to_db_time(state.topic_at) if state.topic_at else None,
+        state.asked,
+        json.dumps(state.details, sort_keys=True),
+        to_db_time(now),
+    )
