@@ -3,12 +3,13 @@
 `frontdesk eval tests/data/conversations.yaml` plays every conversation as one patient against
 `FrontDesk` on a temporary SQLite file and counts, separately for the part never tuned on:
 follow-ups resolved to the right topic and facet, new questions to the right topic, answers to
-the bot's own questions that it failed ("didn't get that" or a hand-over), and hand-overs
-nobody needed.
+the bot's own questions that it failed ("didn't get that" or a hand-over), multi-question
+messages with every question answered, details captured, and hand-overs nobody needed.
 """
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -18,7 +19,11 @@ from typing import Any
 import yaml
 
 from bot.core import Brain, FrontDesk, HandoffOpened, Outcome
+from bot.details import WEEKDAYS
 from bot.store import Database, Store
+
+#: Routes that mean the bot did not understand an answer to its own question.
+FAILED = frozenset({"NotUnderstood", "OffTopic", "DidYouMean", "StaleChoice"})
 
 
 @dataclass
@@ -50,8 +55,15 @@ class ConversationScores:
     questions: Tally = field(default_factory=Tally)
     answers_not_failed: Tally = field(default_factory=Tally)
     multi: Tally = field(default_factory=Tally)
-    unnecessary_handoffs: int = 0
+    multi_messages: Tally = field(default_factory=Tally)
+    details: Tally = field(default_factory=Tally)
+    unnecessary: list[str] = field(default_factory=list)
     needed_handoffs: Tally = field(default_factory=Tally)
+
+    @property
+    def unnecessary_handoffs(self) -> int:
+        """Hand-overs on turns that did not need a person."""
+        return len(self.unnecessary)
 
     def lines(self, title: str) -> list[str]:
         """The report of this part."""
@@ -60,7 +72,9 @@ class ConversationScores:
             f"  follow-ups resolved to the right topic and facet: {self.followups}",
             f"  new questions to the right topic: {self.questions}",
             f"  answers to the bot's questions not failed: {self.answers_not_failed}",
+            f"  multi-question messages with every question answered: {self.multi_messages}",
             f"  questions answered in multi-question messages: {self.multi}",
+            f"  details captured (the kinds the bot extracts): {self.details}",
             f"  hand-overs where a person is needed: {self.needed_handoffs}",
             f"  unnecessary hand-overs: {self.unnecessary_handoffs}",
         ]
@@ -127,19 +141,60 @@ def _score(
         wanted = str(expect["topic"])
         scores.questions.add(outcome.intent == wanted, f"{text!r}: wanted {wanted}, got {got}")
     elif kind == "multi":
+        every = True
         for question in expect.get("questions") or []:
             wanted = str(question.get("topic"))
-            scores.multi.add(
-                wanted in outcome.answered or outcome.intent == wanted,
-                f"{text!r}: wanted {wanted}, got {outcome.answered or got}",
-            )
+            hit = wanted in outcome.answered or outcome.intent == wanted
+            every = every and hit
+            scores.multi.add(hit, f"{text!r}: wanted {wanted}, got {outcome.answered or got}")
+        scores.multi_messages.add(every, f"{text!r}: got {outcome.answered or got}")
     elif kind == "answer":
-        failed = handed_over or outcome.intent is None
+        failed = handed_over or outcome.intent in (None, "off_topic") or outcome.route in FAILED
         scores.answers_not_failed.add(not failed, f"{text!r}: got {got}")
+    for key, wanted_detail in (expect.get("details") or {}).items():
+        captured = detail_captured(str(key), str(wanted_detail), outcome.details)
+        if captured is not None:
+            scores.details.add(
+                captured, f"{text!r}: wanted {key}={wanted_detail}, got {outcome.details}"
+            )
     if needed:
         scores.needed_handoffs.add(handed_over, f"{text!r}: not handed over")
     elif handed_over:
-        scores.unnecessary_handoffs += 1
+        scores.unnecessary.append(f"{text!r}: handed over as {got}")
+
+
+#: Labelled detail kinds -> the keys the bot keeps them under.
+_DETAIL_KEYS = {
+    "day": ("day", "weekdays", "date"),
+    "time": ("time",),
+    "age": ("age",),
+    "who": ("who",),
+    "quantity": ("quantity",),
+    "insurer": ("insurer",),
+    "tooth": ("area",),
+    "symptom": ("symptom",),
+}
+_TOOTH_STATES = {"missing": "missing", "to_remove": "come out"}
+
+
+def detail_captured(key: str, wanted: str, found: dict[str, str]) -> bool | None:
+    """Whether a labelled detail was captured; None for kinds the bot does not extract."""
+    wanted = wanted.lower()
+    if key == "tooth_state":
+        said = _TOOTH_STATES.get(wanted)
+        return None if said is None else said in found.get("tooth", "")
+    keys = _DETAIL_KEYS.get(key)
+    if keys is None or (key == "who" and wanted == "self"):
+        return None
+    values = " ".join(found[name] for name in keys if name in found).lower()
+    if not values:
+        return False
+    if key in {"age", "quantity"}:
+        return set(re.findall(r"\d+", wanted)) <= set(re.findall(r"\d+", values))
+    if key == "day":
+        days = [day for day in WEEKDAYS if day in wanted]
+        return all(day in values or day[:3] in values for day in days)
+    return True
 
 
 def report(tuned: ConversationScores, untuned: ConversationScores, misses: int = 0) -> str:

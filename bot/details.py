@@ -309,6 +309,24 @@ def extract_details(
     return found
 
 
+#: How each detail a patient gave is said back to them.
+NOTED = {
+    "day": "{}",
+    "age": "age {}",
+    "who": "for your {}",
+    "tooth": "the tooth {}",
+    "symptom": "{}",
+    "area": "{}",
+    "quantity": "{}",
+    "insurer": "insured with {}",
+}
+
+
+def said_back(details: dict[str, str]) -> str:
+    """The details, as said back to the patient: "tuesday afternoon, age 6"."""
+    return ", ".join(NOTED[name].format(value) for name, value in details.items() if name in NOTED)
+
+
 def extract_quantities(text: str) -> list[tuple[int, str]]:
     """How many of which dental things a message names: "2 implants" -> [(2, "implants")]."""
     lowered = text.lower().replace("\u2019", "'")

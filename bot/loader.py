@@ -58,6 +58,12 @@ CLINIC_PLACEHOLDERS = frozenset(
 #: Extra placeholders only the cost part of a service script may use.
 COST_PLACEHOLDERS = frozenset({"parts", "total"})
 CONVERSATION_REPLIES = [
+    "urgent",
+    "aftercare_general",
+    "aftercare_watch",
+    "answer_urgent",
+    "answer_urgent_thanks",
+    "handoff_urgent",
     "hours_day_open",
     "hours_day_closed",
     "hours_day_specialists",

@@ -200,7 +200,12 @@ class IntentMatcher:
         labels.extend([NONE_CLASS] * len(knowledge.out_of_scope))
         tokens = [words(text) for text in texts]
         known_words = vocabulary_of(
-            [*vocabulary.synonyms, *vocabulary.emergency_phrases, *vocabulary.upset_phrases]
+            [
+                *vocabulary.synonyms,
+                *vocabulary.emergency_phrases,
+                *vocabulary.red_flags,
+                *vocabulary.upset_phrases,
+            ]
         )
         known_words.update(word for text_words in tokens for word in text_words)
         self.normalize = Normalizer(known_words, dict(vocabulary.synonyms))
@@ -208,6 +213,7 @@ class IntentMatcher:
             vocabulary.emergency_phrases, vocabulary.other_body_parts, vocabulary.dental_words
         )
         self.detect_upset = PhraseFinder(vocabulary.upset_phrases)
+        self._detect_red_flag = PhraseFinder(vocabulary.red_flags)
         self.handoff_intents = frozenset(HANDOFF_INTENTS) & set(knowledge.intents)
         #: Intents about the mouth itself: a bare symptom read as one of them is dental.
         self.dental_intents = frozenset(
@@ -257,6 +263,10 @@ class IntentMatcher:
         if self.detect_upset(normalized):
             return dataclasses.replace(found, upset=True)
         return found
+
+    def red_flag(self, text: str) -> bool:
+        """Whether the text has a red flag: spreading swelling, fever, bleeding that won't stop."""
+        return self._detect_red_flag(self.normalize(text))
 
     def _symptom_is_emergency(self, probabilities: np.ndarray) -> bool:
         """A bare symptom is an emergency unless the classifier is sure it is no dental matter.

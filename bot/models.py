@@ -89,6 +89,7 @@ class Vocabulary(Strict):
 
     synonyms: dict[NonEmpty, NonEmpty] = Field(default_factory=dict)
     emergency_phrases: list[NonEmpty] = Field(default_factory=list)
+    red_flags: list[NonEmpty] = Field(default_factory=list)
     other_body_parts: list[NonEmpty] = Field(default_factory=list)
     dental_words: list[NonEmpty] = Field(default_factory=list)
     acknowledgements: list[NonEmpty] = Field(default_factory=list)

@@ -76,6 +76,7 @@ class Outcome:
     facet: str | None = None
     answered: list[str] = field(default_factory=list)
     route: str | None = None
+    details: dict[str, str] = field(default_factory=dict)
 
     def say(self, text: str, choices: tuple[Choice, ...] = ()) -> None:
         """Add a message."""

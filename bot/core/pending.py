@@ -67,7 +67,16 @@ class ErasureAnswer:
         return f"erase:{'yes' if self.confirmed else 'no'}"
 
 
-ChoiceValue = AskAbout | TalkToPerson | ChooseReminder | ConsentAnswer | ErasureAnswer
+@dataclass(frozen=True)
+class VisitToday:
+    """The "Ask for a visit today" button of an urgent problem."""
+
+    def pack(self) -> str:
+        """The string form."""
+        return "visit_today"
+
+
+ChoiceValue = AskAbout | TalkToPerson | ChooseReminder | ConsentAnswer | ErasureAnswer | VisitToday
 
 
 def unpack_choice(value: str) -> ChoiceValue | None:
@@ -77,6 +86,8 @@ def unpack_choice(value: str) -> ChoiceValue | None:
         return AskAbout(argument)
     if kind == "person" and not argument:
         return TalkToPerson()
+    if kind == "visit_today" and not argument:
+        return VisitToday()
     if kind == "erase" and argument in ("yes", "no"):
         return ErasureAnswer(argument == "yes")
     if kind == "consent":

@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.core.flows import answers, consent, erasure, followups
+from bot.core.flows import answers, consent, erasure, followups, triage
+from bot.core.flows.aftercare import AFTERCARE
 from bot.core.flows.booking import BOOKING
 from bot.core.flows.followups import Question
-from bot.core.flows.handoff import hand_over, not_understood, person_choice, relay
+from bot.core.flows.handoff import EMERGENCY, hand_over, not_understood, person_choice, relay
 from bot.core.pending import (
     AskAbout,
     AskedDay,
@@ -24,6 +25,7 @@ from bot.core.pending import (
     ConsentAnswer,
     ErasureAnswer,
     TalkToPerson,
+    VisitToday,
     unpack_choice,
 )
 from bot.core.turn import RecordIncoming, Turn
@@ -35,7 +37,7 @@ from bot.details import (
     split_questions,
 )
 from bot.matcher import Match
-from bot.models import HANDOFF_INTENTS
+from bot.models import HANDOFF_INTENTS, IntentKind
 from bot.text import mostly_words
 
 #: What a message that also reads as a follow-up must still be taken as.
@@ -129,6 +131,13 @@ class Relay:
 
 
 @dataclass(frozen=True)
+class HandOver:
+    """A person is needed, though the message alone would not say so."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
 class Pick:
     """A button or a numbered option."""
 
@@ -164,6 +173,7 @@ Route = (
     | DidYouMean
     | NotUnderstood
     | Relay
+    | HandOver
     | Pick
     | StaleChoice
     | Ignore
@@ -185,6 +195,10 @@ def route_text(turn: Turn) -> Route:
         return Relay(turn.open_case, then)
     if isinstance(step, AwaitingConsent) and words in YES_WORDS | NO_WORDS:
         return Pick(ConsentAnswer(step.kind, agreed=words in YES_WORDS))
+    if words in YES_WORDS | {"yes please", "please"} and VisitToday().pack() in (
+        patient.pending_choices
+    ):
+        return Pick(VisitToday())
     if patient.pending_choices and words.isdigit():
         index = int(words) - 1
         if 0 <= index < len(patient.pending_choices):
@@ -198,9 +212,12 @@ def route_text(turn: Turn) -> Route:
     turn.writes.append(RecordIncoming(turn.text, match.intent, match.score))
     turn.details = extract_details(turn.text, turn.today, brain.knowledge.vocabulary.insurers)
     turn.note(turn.details)
+    turn.outcome.details = dict(turn.details)
     if match.upset and not match.safety and match.intent not in PATIENT_RIGHTS_INTENTS:
         return Calm()
     topic = turn.topic
+    if topic == EMERGENCY and not match.safety and brain.matcher.red_flag(turn.text):
+        return Answer(EMERGENCY)  # "I'm starting to feel dizzy", just after a swollen face
     if topic is not None and turn.asked is not None and _reads_as_answer(turn, match):
         return AnswerToQuestion(topic)
     together = _priced_together(turn, match)
@@ -209,6 +226,10 @@ def route_text(turn: Turn) -> Route:
     several = _several_questions(turn, match, topic)
     if len(several) > 1:
         return Several(tuple(several))
+    if topic == EMERGENCY and turn.asked is None and _still_emergency(turn, match):
+        return HandOver(EMERGENCY)  # "please, what do I do": no time for "I didn't get that"
+    if topic == AFTERCARE and _still_aftercare(turn, match):
+        return Answer(AFTERCARE)  # "can I smoke?" after "had a tooth out this morning"
     facet = _facet_asked(turn, turn.text, match, topic)
     if facet is not None:
         return FollowUp(facet.intent, facet.facet or "")
@@ -268,6 +289,9 @@ def run(route: Route, turn: Turn) -> None:
             answers.did_you_mean(turn, match)
         case NotUnderstood():
             not_understood(turn)
+        case HandOver(reason):
+            turn.outcome.intent = reason
+            hand_over(turn, reason)
         case Relay(case_id, then):
             relay(turn, case_id)
             if then is not None:
@@ -290,6 +314,8 @@ def _run_choice(turn: Turn, choice: ChoiceValue) -> None:
             turn.say(turn.brain.replies.text("not_understood"), (person_choice(),))
         case TalkToPerson():
             hand_over(turn, "human")
+        case VisitToday():
+            triage.visit_today(turn)
         case ChooseReminder(kind):
             consent.ask(turn, kind)
         case ConsentAnswer(kind, agreed):
@@ -304,7 +330,7 @@ def _reads_as_answer(turn: Turn, match: Match) -> bool:
         return False
     if match.intent in PATIENT_RIGHTS_INTENTS:
         return False
-    if match.intent is None and match.off_topic:
+    if match.intent is None and match.off_topic and not turn.details:
         return False  # a sales pitch or a question for someone else is nobody's answer
     if isinstance(turn.asked, AskedDay):  # "wednesday morning" also reads as a greeting
         return "day" in turn.details
@@ -349,6 +375,31 @@ def _facet_asked(turn: Turn, text: str, match: Match, topic: str | None) -> Ques
     if topic is not None and has_facets(topic):
         return Question(topic, facet)
     return None
+
+
+def _still_emergency(turn: Turn, match: Match) -> bool:
+    """Whether a message just after an emergency hand-over is more of it, for a person."""
+    if match.intent in SMALL_TALK or match.intent in PATIENT_RIGHTS_INTENTS:
+        return False
+    if _named_service(turn, turn.text) is not None or _is_acknowledgement(turn, turn.text):
+        return False
+    if match.intent == "services":
+        return True  # "please, what do I do" is no question about the services list
+    definition = turn.brain.knowledge.intents.get(match.intent or "")
+    return definition is None or definition.kind != IntentKind.PRACTICAL
+
+
+def _still_aftercare(turn: Turn, match: Match) -> bool:
+    """Whether a message after aftercare advice asks more about the same recovery."""
+    if match.intent == AFTERCARE:
+        return True
+    if match.safety or match.intent in NEVER_A_FOLLOW_UP or match.off_topic:
+        return False
+    if any(turn.brain.replies.has_service(t) for t in turn.brain.facets.names_topics(turn.text)):
+        return False  # "how much is whitening": a new question
+    if match.intent is None:
+        return is_question(turn.text) or turn.brain.facets.match(turn.text).facet is not None
+    return turn.brain.facets.match(turn.text).facet is not None
 
 
 def _priced_together(turn: Turn, match: Match) -> list[tuple[str, int]]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from bot.core.flows import booking, consent, erasure
-from bot.core.flows.handoff import hand_over, person_choice
+from bot.core.flows import aftercare, booking, consent, erasure, triage
+from bot.core.flows.handoff import EMERGENCY, hand_over, person_choice
 from bot.core.outcome import Choice, OfferShown
 from bot.core.pending import AskAbout, AskedProblem
 from bot.core.turn import MarkOffer, Turn, choice
@@ -35,7 +35,11 @@ def answer_intent(turn: Turn, intent: str, score: float) -> None:
     definition = turn.brain.knowledge.intents.get(intent)
     kind = definition.kind if definition is not None else IntentKind.CONVERSATION
     replies = turn.brain.replies
-    if kind == IntentKind.HANDOFF:
+    if intent == EMERGENCY:
+        triage.respond(turn, rotation)
+    elif intent == aftercare.AFTERCARE:
+        aftercare.answer(turn, rotation)
+    elif kind == IntentKind.HANDOFF:
         hand_over(turn, intent)
     elif intent == "greeting":
         turn.say(replies.text("greeting" if patient.greeted else "greeting_first", rotation))

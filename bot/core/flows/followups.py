@@ -5,24 +5,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from bot.core.flows import answers, booking
-from bot.core.flows.handoff import not_understood, person_choice
+from bot.core.flows import answers, booking, triage
+from bot.core.flows.handoff import EMERGENCY, not_understood, person_choice
 from bot.core.pending import AskedDay, AskedProblem
 from bot.core.turn import Turn
+from bot.details import said_back
 
 log = logging.getLogger(__name__)
-
-#: How each detail a patient gave is said back to them.
-NOTED = {
-    "day": "{}",
-    "age": "age {}",
-    "who": "for your {}",
-    "tooth": "the tooth {}",
-    "symptom": "{}",
-    "area": "{}",
-    "quantity": "{}",
-    "insurer": "insured with {}",
-}
 
 
 @dataclass(frozen=True)
@@ -89,11 +78,11 @@ def answer_to_question(turn: Turn, topic: str) -> None:
     details = turn.details
     rotation = turn.record(f"answer:{topic}")
     replies = turn.brain.replies
-    noted = ", ".join(
-        NOTED[name].format(value) for name, value in details.items() if name in NOTED
-    )
+    noted = said_back(details)
     if isinstance(turn.asked, AskedDay):
         booking.day_given(turn, details["day"], rotation)
+    elif topic == EMERGENCY:
+        triage.answered(turn, noted, rotation)
     else:
         thanks = (
             replies.text("answer_noted", rotation, noted=noted)

@@ -12,6 +12,7 @@ log = logging.getLogger(__name__)
 
 NOT_UNDERSTOOD = "not_understood"
 EMERGENCY = "emergency"
+URGENT = "urgent"
 MISUNDERSTANDINGS_BEFORE_HANDOFF = 2
 
 
@@ -31,8 +32,8 @@ def hand_over(turn: Turn, reason: str) -> None:
 
 
 def handoff_reply_key(reason: str) -> str:
-    """An emergency gets the reply with the phone numbers; any other handoff the plain one."""
-    return "handoff_emergency" if reason == EMERGENCY else "handoff"
+    """The reply for a hand-over: an emergency and a visit today have their own."""
+    return {EMERGENCY: "handoff_emergency", URGENT: "handoff_urgent"}.get(reason, "handoff")
 
 
 def not_understood(turn: Turn) -> None:

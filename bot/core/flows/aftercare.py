@@ -1,0 +1,50 @@
+"""After a treatment: what to expect and what to do, from the service's own recovery answer.
+
+"had a tooth pulled this morning, when can I eat?" is answered, not handed over: the
+treatment's recovery answer in the clinic's words, the signs that need a person at once, and
+the "Talk to a person" button. The treatment is remembered as a detail, so "can I smoke?" and
+"for how many days?" right after are about it too.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from bot.core.flows.handoff import person_choice
+from bot.core.turn import Turn
+
+log = logging.getLogger(__name__)
+
+AFTERCARE = "aftercare"
+#: The detail that says which treatment the patient has just had.
+TREATMENT = "treatment"
+
+
+def answer(turn: Turn, rotation: int) -> None:
+    """What to expect after the treatment the patient had, and when to call at once."""
+    replies = turn.brain.replies
+    treatment = treatment_named(turn)
+    recovery = replies.facet(treatment, "recovery", rotation) if treatment else None
+    if treatment and recovery:
+        turn.note({TREATMENT: treatment})
+        text = recovery
+    else:
+        text = replies.text("aftercare_general", rotation)
+    turn.outcome.intent = AFTERCARE
+    turn.open_topic(AFTERCARE)
+    person = person_choice()
+    turn.update_patient(pending_choices=[person.value])
+    turn.say(f"{text}\n\n{replies.text('aftercare_watch', rotation)}", (person,))
+    log.info("patient=%s aftercare treatment=%s", turn.patient.id, treatment)
+
+
+def treatment_named(turn: Turn) -> str | None:
+    """The treatment the message names, else the one the patient spoke of just before."""
+    has_facets = turn.brain.replies.has_facets
+    for topic in turn.brain.facets.names_topics(turn.text):
+        if has_facets(topic):
+            return topic
+    current = turn.topic
+    if current == AFTERCARE:
+        return turn.state.details.get(TREATMENT)
+    return current if current is not None and has_facets(current) else None

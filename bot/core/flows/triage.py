@@ -1,0 +1,69 @@
+"""Triage as an administrator does it: an emergency gets a person at once, an urgent problem
+a visit the same day.
+
+The classifier's emergency intent (or an emergency phrase) says something is wrong in the
+mouth; the red flags in `intents/vocabulary.yaml` (spreading swelling, fever, bleeding that
+won't stop, trauma, trouble breathing or swallowing) say whether it is an emergency. Without
+one it is urgent: sympathy, what to do meanwhile, and the offer of a visit today, which opens a
+case only when the patient asks for it.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from bot.core.flows.handoff import EMERGENCY, URGENT, hand_over, person_choice
+from bot.core.outcome import Choice
+from bot.core.pending import AskedProblem, VisitToday
+from bot.core.turn import Turn, choice
+from bot.details import said_back
+
+log = logging.getLogger(__name__)
+
+
+def visit_today_choice() -> Choice:
+    """The "Ask for a visit today" button."""
+    return choice("Ask for a visit today", VisitToday())
+
+
+def is_emergency(turn: Turn) -> bool:
+    """Whether the message has a red flag (emergency) rather than only a dental problem."""
+    return turn.brain.matcher.red_flag(turn.text)
+
+
+def respond(turn: Turn, rotation: int) -> None:
+    """An emergency hands over at once; an urgent problem gets advice and a same-day offer."""
+    advised = turn.topic == EMERGENCY and turn.asked == AskedProblem(EMERGENCY)
+    turn.open_topic(EMERGENCY)
+    if is_emergency(turn):
+        turn.ask(None)
+        hand_over(turn, EMERGENCY)
+        return
+    if advised:  # "lower left, since last night, painkillers don't help": more of the same
+        answered(turn, said_back(turn.details), rotation)
+    else:
+        offer(turn, turn.brain.replies.text(URGENT, rotation))
+    turn.ask(AskedProblem(EMERGENCY))
+    log.info("patient=%s triage=urgent", turn.patient.id)
+
+
+def answered(turn: Turn, noted: str, rotation: int) -> None:
+    """The patient said which tooth and since when: noted, and the same-day offer again."""
+    replies = turn.brain.replies
+    if noted:
+        text = replies.text("answer_urgent", rotation, noted=noted)
+    else:
+        text = replies.text("answer_urgent_thanks", rotation)
+    offer(turn, text)
+
+
+def offer(turn: Turn, text: str) -> None:
+    """Say the text with the buttons for a visit today and for a person."""
+    buttons = (visit_today_choice(), person_choice())
+    turn.update_patient(pending_choices=[button.value for button in buttons])
+    turn.say(text, buttons)
+
+
+def visit_today(turn: Turn) -> None:
+    """The patient asked to be seen today: a case for the front desk, marked urgent."""
+    hand_over(turn, URGENT)
