@@ -276,12 +276,18 @@ DETAIL_KEYS = {
 
 
 def extract_details(
-    text: str, today: dt.date | None = None, insurers: Sequence[str] = ()
+    text: str,
+    today: dt.date | None = None,
+    insurers: Sequence[str] = (),
+    about_time: bool = False,
 ) -> dict[str, str]:
-    """The DETAIL_KEYS found in a message (dates from today, the real date if None)."""
+    """The DETAIL_KEYS found in a message (dates from today, the real date if None).
+
+    `about_time`: the bot has just asked when, so a bare "after 5" is an hour.
+    """
     lowered = text.lower().replace("\u2019", "'").replace("`", "'")
     numeric = _numbers_as_digits(lowered)  # "my kid is six" -> "my kid is 6"
-    found = _when(lowered, numeric, today or dt.date.today())
+    found = _when(lowered, numeric, today or dt.date.today(), about_time)
     ages = _ages(numeric)
     if ages:
         found["age"] = ", ".join(ages)
@@ -353,7 +359,7 @@ class _DayWord:
     plural: bool = False
 
 
-def _when(lowered: str, numeric: str, today: dt.date) -> dict[str, str]:
+def _when(lowered: str, numeric: str, today: dt.date, about_time: bool) -> dict[str, str]:
     """The day, weekdays, date and time a message asks about."""
     found: dict[str, str] = {}
     mentions = sorted(
@@ -387,7 +393,8 @@ def _when(lowered: str, numeric: str, today: dt.date) -> dict[str, str]:
     dates = [mention.date for mention in wanted if mention.date is not None]
     if dates:
         found["date"] = dates[0].isoformat()
-    clock = _clock_time(numeric, part, bool(mentions) or bool(part) or _visit(lowered))
+    context = about_time or bool(mentions) or bool(part) or _visit(lowered)
+    clock = _clock_time(numeric, part, context)
     if clock or part:
         found["time"] = clock or part or ""
     return found
@@ -530,6 +537,9 @@ def _parsed_date(phrase: str, today: dt.date) -> dt.date | None:
 # ("after 5" is 17:00), and 13 to 23 are as written. A bare number ("at 5", "after 5") is an
 # hour only with a day, a part of day or a visit ("come", "book", "free"...) in the message,
 # and never before a unit ("after 5 years"). dateparser is not asked: it reads "after 5" as May.
+_OPPOSITE = {"before": "after", "after": "before"}
+
+
 def _clock_time(lowered: str, part: str | None, about_a_day: bool) -> str | None:
     """The hour wished, as "15:00", "after 17:00", "around 09:00" or "between 14:00 and 16:00"."""
     between = _RANGE.search(lowered)
@@ -561,6 +571,8 @@ def _clock_time(lowered: str, part: str | None, about_a_day: bool) -> str | None
         if hour is None:
             continue
         relation = "around" if match["ish"] else _PREPOSITIONS.get(match["prep"] or "")
+        if relation in _OPPOSITE and lowered[: match.start()].rstrip().endswith("not"):
+            relation = _OPPOSITE[relation]  # "not before 2": after 14:00
         return f"{relation} {hour}" if relation else hour
     return None
 

@@ -59,6 +59,8 @@ CLINIC_PLACEHOLDERS = frozenset(
 COST_PLACEHOLDERS = frozenset({"parts", "total"})
 CONVERSATION_REPLIES = [
     "urgent",
+    "handoff_medical",
+    "handoff_complaint",
     "aftercare_general",
     "aftercare_watch",
     "answer_urgent",

@@ -124,6 +124,14 @@ HEARSAY = PhraseFinder(
 )
 
 
+#: A question about what to expect after a treatment ("will my face be swollen after?", "is
+#: there bleeding afterwards") reports nothing happening now: no emergency phrase counts in it.
+EXPECTATION = re.compile(
+    r"^(?:\w+\s+){0,2}?(?:will|would|is\s+there\s+going\s+to|am\s+i\s+going\s+to|does\s+it"
+    r"|is\s+there|do\s+people|can\s+there\s+be)\b.*\bafter(?:wards?|\s+(?:it|that|the|a|an))?\b"
+)
+
+
 class EmergencyDetector:
     """Finds a dental emergency in normalised text: safety before accuracy, but in context.
 
@@ -165,6 +173,8 @@ class EmergencyDetector:
 
     def __call__(self, normalized_text: str) -> bool:
         """Whether the text mentions a dental emergency, whatever the classifier thinks."""
+        if EXPECTATION.search(normalized_text):
+            return False
         if self._alone(normalized_text):
             return not self.other_body_part(normalized_text)
         if not self._in_context(normalized_text):
@@ -181,6 +191,7 @@ class EmergencyDetector:
             and not self.about_mouth(normalized_text)
             and not self.other_body_part(normalized_text)
             and not HEARSAY(normalized_text)
+            and not EXPECTATION.search(normalized_text)
         )
 
 
@@ -204,6 +215,9 @@ class IntentMatcher:
                 *vocabulary.synonyms,
                 *vocabulary.emergency_phrases,
                 *vocabulary.red_flags,
+                *vocabulary.medical_conditions,
+                *vocabulary.our_work,
+                *vocabulary.problem_with_our_work,
                 *vocabulary.upset_phrases,
             ]
         )
@@ -214,6 +228,11 @@ class IntentMatcher:
         )
         self.detect_upset = PhraseFinder(vocabulary.upset_phrases)
         self._detect_red_flag = PhraseFinder(vocabulary.red_flags)
+        self._detect_medical = PhraseFinder(vocabulary.medical_conditions)
+        self._detect_our_work = PhraseFinder(vocabulary.our_work)
+        self._detect_problem = PhraseFinder(
+            [*vocabulary.problem_with_our_work, *vocabulary.emergency_phrases]
+        )
         self.handoff_intents = frozenset(HANDOFF_INTENTS) & set(knowledge.intents)
         #: Intents about the mouth itself: a bare symptom read as one of them is dental.
         self.dental_intents = frozenset(
@@ -263,6 +282,19 @@ class IntentMatcher:
         if self.detect_upset(normalized):
             return dataclasses.replace(found, upset=True)
         return found
+
+    def expects(self, text: str) -> bool:
+        """Whether the text asks what to expect after a treatment ("will it swell after?")."""
+        return bool(EXPECTATION.search(self.normalize(text)))
+
+    def our_work_failed(self, text: str) -> bool:
+        """Whether the text reports a problem with the clinic's own earlier work."""
+        normalized = self.normalize(text)
+        return self._detect_our_work(normalized) and self._detect_problem(normalized)
+
+    def medical(self, text: str) -> bool:
+        """Whether the text names a medicine, an allergy or a serious condition."""
+        return self._detect_medical(self.normalize(text))
 
     def red_flag(self, text: str) -> bool:
         """Whether the text has a red flag: spreading swelling, fever, bleeding that won't stop."""

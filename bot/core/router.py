@@ -14,10 +14,19 @@ from bot.core.flows import answers, consent, erasure, followups, triage
 from bot.core.flows.aftercare import AFTERCARE
 from bot.core.flows.booking import BOOKING
 from bot.core.flows.followups import Question
-from bot.core.flows.handoff import EMERGENCY, hand_over, not_understood, person_choice, relay
+from bot.core.flows.handoff import (
+    COMPLAINT,
+    EMERGENCY,
+    MEDICAL,
+    hand_over,
+    not_understood,
+    person_choice,
+    relay,
+)
 from bot.core.pending import (
     AskAbout,
     AskedDay,
+    AskedProblem,
     AwaitingConsent,
     ChoiceValue,
     ChooseReminder,
@@ -30,6 +39,7 @@ from bot.core.pending import (
 )
 from bot.core.turn import RecordIncoming, Turn
 from bot.details import (
+    WEEKDAYS,
     asks_if_we_do,
     extract_details,
     extract_quantities,
@@ -38,7 +48,7 @@ from bot.details import (
 )
 from bot.matcher import Match
 from bot.models import HANDOFF_INTENTS, IntentKind
-from bot.text import mostly_words
+from bot.text import mostly_words, words
 
 #: What a message that also reads as a follow-up must still be taken as.
 NEVER_A_FOLLOW_UP = frozenset(HANDOFF_INTENTS) - {"aftercare"}
@@ -51,6 +61,35 @@ YES_WORDS = frozenset(
 )
 NO_WORDS = frozenset(["no", "n", "nope", "cancel", "keep", "stop", "dont"])
 _TOTAL_WORDS = re.compile(r"\b(?:total|altogether|all together|in all|combined)\b", re.I)
+#: Words that point back at what was being talked about: "will the crown go whiter too?"
+_REFERS_BACK = re.compile(
+    r"\b(?:it|its|it's|that|this|them|they|those|these|too|also|as well|after|afterwards"
+    r"|first|before|on top|meantime|meanwhile)\b",
+    re.I,
+)
+SERVICES = "services"
+_WHAT_ABOUT = re.compile(
+    r"^\W*(?:and\s+|ok\s+|so\s+)?(?:(?:what|how)\s+about|and\s+(?:for|if|with))\b", re.I
+)
+#: Words a day-only message may have besides the day: "and what about next saturday then?"
+_DAY_AND_FILLER = frozenset(
+    [
+        *WEEKDAYS,
+        *(day[:3] for day in WEEKDAYS),
+        *("tues", "weds", "thur", "thurs", "weekend", "weekends", "today", "tomorrow"),
+        *("what", "about", "how", "and", "then", "on", "is", "ok", "okay", "so", "the"),
+        *("this", "next", "coming", "possible", "instead", "maybe", "open", "u", "you"),
+        *("are", "too", "also", "or", "a", "do", "morning", "afternoon", "evening"),
+    ]
+)
+_YES_OR_NO = re.compile(r"^\W*(?:yes|yeah|yep|yup|no|nope|nah|never|not really|not yet)\b", re.I)
+#: A clause that names no service is still a question about one the classifier is this sure of.
+SURE_OF_A_CLAUSE = 0.9
+#: A clause that tells rather than asks: "i think my teeth are already moving".
+_STATEMENT = re.compile(
+    r"^\W*(?:i|im|i'm|ive|i've|my|it|its|it's|he|hes|he's|she|shes|she's|they|we|there's)\b",
+    re.I,
+)
 #: Topics that say who the care is for rather than what it is: another service named wins.
 AUDIENCE_TOPICS = frozenset({"children"})
 START_WORDS = frozenset({"start", "/start", "resume", "subscribe", "unstop"})
@@ -195,10 +234,6 @@ def route_text(turn: Turn) -> Route:
         return Relay(turn.open_case, then)
     if isinstance(step, AwaitingConsent) and words in YES_WORDS | NO_WORDS:
         return Pick(ConsentAnswer(step.kind, agreed=words in YES_WORDS))
-    if words in YES_WORDS | {"yes please", "please"} and VisitToday().pack() in (
-        patient.pending_choices
-    ):
-        return Pick(VisitToday())
     if patient.pending_choices and words.isdigit():
         index = int(words) - 1
         if 0 <= index < len(patient.pending_choices):
@@ -210,12 +245,28 @@ def route_text(turn: Turn) -> Route:
     match = brain.matcher.match(turn.text)
     turn.match = match
     turn.writes.append(RecordIncoming(turn.text, match.intent, match.score))
-    turn.details = extract_details(turn.text, turn.today, brain.knowledge.vocabulary.insurers)
+    turn.details = extract_details(
+        turn.text,
+        turn.today,
+        brain.knowledge.vocabulary.insurers,
+        about_time=isinstance(turn.asked, AskedDay),
+    )
     turn.note(turn.details)
     turn.outcome.details = dict(turn.details)
     if match.upset and not match.safety and match.intent not in PATIENT_RIGHTS_INTENTS:
+        if match.intent == "human":
+            return Answer("human")  # "you're ripping people off, I want the manager NOW"
         return Calm()
+    today = turn.details.get("date") == turn.today.isoformat()
+    if VisitToday().pack() in patient.pending_choices and (
+        words in YES_WORDS | {"yes please", "please"} or (match.intent == BOOKING and today)
+    ):
+        return Pick(VisitToday())  # "can someone see me today?" after the urgent advice
     topic = turn.topic
+    if brain.matcher.our_work_failed(turn.text) and not brain.matcher.red_flag(turn.text):
+        return HandOver(COMPLAINT)  # "the filling I got from you last week fell out"
+    if not match.safety and match.intent not in NEVER_A_FOLLOW_UP and _medical_question(turn):
+        return HandOver(MEDICAL)  # "I'm on warfarin, is that a problem?": the doctor decides
     if topic == EMERGENCY and not match.safety and brain.matcher.red_flag(turn.text):
         return Answer(EMERGENCY)  # "I'm starting to feel dizzy", just after a swollen face
     if topic is not None and turn.asked is not None and _reads_as_answer(turn, match):
@@ -233,10 +284,16 @@ def route_text(turn: Turn) -> Route:
     facet = _facet_asked(turn, turn.text, match, topic)
     if facet is not None:
         return FollowUp(facet.intent, facet.facet or "")
+    if match.intent is None or match.off_topic:
+        follow_up = _practical_follow_up(turn, topic)
+        if follow_up is not None:
+            return follow_up
     if match.intent is not None and match.ambiguous:
         return DidYouMean(match)
     if match.intent is None and _is_acknowledgement(turn, turn.text):
         return Acknowledge()
+    if match.intent is None and topic == EMERGENCY and turn.asked == AskedProblem(EMERGENCY):
+        return Answer(EMERGENCY)  # "what can I do meanwhile?": the urgent advice again
     if match.intent is None and match.off_topic and mostly_words(turn.text):
         return OffTopic(match.score)
     if match.intent is None:
@@ -330,10 +387,12 @@ def _reads_as_answer(turn: Turn, match: Match) -> bool:
         return False
     if match.intent in PATIENT_RIGHTS_INTENTS:
         return False
+    if _YES_OR_NO.match(turn.text) and not is_question(turn.text):
+        return True  # "yes once, with strips from amazon": an answer, whatever else it reads as
     if match.intent is None and match.off_topic and not turn.details:
         return False  # a sales pitch or a question for someone else is nobody's answer
     if isinstance(turn.asked, AskedDay):  # "wednesday morning" also reads as a greeting
-        return "day" in turn.details
+        return "day" in turn.details or "time" in turn.details
     if match.intent == BOOKING and not match.ambiguous:
         return False  # "book me for saturday then": a booking, with its day
     if turn.brain.facets.match(turn.text).facet is not None and not turn.details:
@@ -356,16 +415,19 @@ def _facet_asked(turn: Turn, text: str, match: Match, topic: str | None) -> Ques
         return None
     # An emergency, a complaint or asking for a person always wins. "Can I eat after?"
     # while talking about a treatment is about that treatment, not about one just had.
-    if match.intent in NEVER_A_FOLLOW_UP or match.intent in PATIENT_RIGHTS_INTENTS:
-        return None
     brain = turn.brain
+    expected = match.intent == EMERGENCY and brain.matcher.expects(text)
+    if match.intent in NEVER_A_FOLLOW_UP and not expected:
+        return None  # "will my face be swollen after?" is a question about recovery
+    if match.intent in PATIENT_RIGHTS_INTENTS:
+        return None
     facet = brain.facets.match(text).facet
     if facet is None:
         return None
     has_facets = brain.replies.has_facets
     named = _named_service(turn, text)
-    if named is not None and topic is not None and _is_part_of(turn, named, topic):
-        named = topic  # "will the anesthetic wear off" during a root canal: the root canal's
+    if named is not None and topic is not None and _stays_on_topic(turn, text, named, topic):
+        named = topic  # "will the crown go whiter too?" during whitening: whitening's
     if named is not None:
         # A first "how much is a crown" or "can I get implants" gets the whole script.
         first = named != topic and match.intent == named
@@ -375,6 +437,31 @@ def _facet_asked(turn: Turn, text: str, match: Match, topic: str | None) -> Ques
     if topic is not None and has_facets(topic):
         return Question(topic, facet)
     return None
+
+
+def _practical_follow_up(turn: Turn, topic: str | None) -> Answer | None:
+    """ "sunday?" about the hours, "what about saturday then" about booking, "what about
+    pensioners?" about discounts: a practical subject carried on in a few words."""
+    if _only_a_day(turn.text, turn.details):
+        return Answer(BOOKING if topic == BOOKING else answers.HOURS)
+    definition = turn.brain.knowledge.intents.get(topic or "")
+    practical = definition is not None and definition.kind == IntentKind.PRACTICAL
+    if practical and definition is not None and _WHAT_ABOUT.match(turn.text):
+        return Answer(definition.name)
+    return None
+
+
+def _only_a_day(text: str, details: dict[str, str]) -> bool:
+    """Whether the message says nothing but a day ("sunday?", "what about saturday then")."""
+    if "weekdays" not in details and "day" not in details:
+        return False
+    rest = [word for word in words(text) if word not in _DAY_AND_FILLER]
+    return not rest
+
+
+def _medical_question(turn: Turn) -> bool:
+    """Whether the patient names a medicine, an allergy or a serious condition."""
+    return turn.brain.matcher.medical(turn.text)
 
 
 def _still_emergency(turn: Turn, match: Match) -> bool:
@@ -393,8 +480,10 @@ def _still_aftercare(turn: Turn, match: Match) -> bool:
     """Whether a message after aftercare advice asks more about the same recovery."""
     if match.intent == AFTERCARE:
         return True
-    if match.safety or match.intent in NEVER_A_FOLLOW_UP or match.off_topic:
+    if match.intent in NEVER_A_FOLLOW_UP and not match.safety:
         return False
+    if match.safety:
+        return not turn.brain.matcher.red_flag(turn.text)  # "still bleeding a bit, normal?"
     if any(turn.brain.replies.has_service(t) for t in turn.brain.facets.names_topics(turn.text)):
         return False  # "how much is whitening": a new question
     if match.intent is None:
@@ -433,6 +522,20 @@ def _named_service(turn: Turn, text: str) -> str | None:
     return chosen[0] if chosen else None
 
 
+def _stays_on_topic(turn: Turn, text: str, named: str, topic: str) -> bool:
+    """Whether a message naming another service still asks about the current topic.
+
+    It does when that service is part of the topic's bundle ("the anesthetic" during a root
+    canal), when it names the topic too, or when it points back at the topic ("will the crown
+    go whiter too?", "do I need the scan first for them?") without asking whether we do it.
+    """
+    if named == topic or not turn.brain.replies.has_facets(topic):
+        return named == topic
+    if _is_part_of(turn, named, topic) or topic in turn.brain.facets.names_topics(text):
+        return True
+    return bool(_REFERS_BACK.search(text)) and not asks_if_we_do(text)
+
+
 def _is_part_of(turn: Turn, named: str, topic: str) -> bool:
     """Whether a named service is one of the parts of the topic's bundle (its anesthesia)."""
     knowledge = turn.brain.knowledge
@@ -458,15 +561,11 @@ def _several_questions(turn: Turn, match: Match, topic: str | None) -> list[Ques
         if found.safety:
             return []  # safety overrides everything: the whole message is handled as one
         question = _facet_asked(turn, clause, found, topic)
-        if (
-            question is None
-            and found.intent is not None
-            and not found.ambiguous
-            and found.intent not in HANDOFF_INTENTS
-            and found.intent not in SMALL_TALK
-        ):
-            question = Question(found.intent)
+        if question is None and _asks_on_its_own(turn, clause, found):
+            question = Question(str(found.intent))
         if question is None:
+            named = _named_service(turn, clause)  # "I lost my retainer, ...": the topic
+            topic = named if named is not None and brain.replies.has_service(named) else topic
             continue
         if question.facet == "price" and Question(question.intent) in asked:
             continue  # the service's whole answer already names every part and the total
@@ -474,7 +573,26 @@ def _several_questions(turn: Turn, match: Match, topic: str | None) -> list[Ques
             asked.append(question)
             if brain.replies.has_service(question.intent):
                 topic = question.intent
+    if len(asked) > 1 and any(brain.replies.has_service(each.intent) for each in asked):
+        asked = [each for each in asked if each.intent != SERVICES]  # "...what can you do"
     return asked
+
+
+def _asks_on_its_own(turn: Turn, clause: str, found: Match) -> bool:
+    """Whether a clause is a question of its own: asked, and about what it names or plainly.
+
+    "i think my teeth are already moving" asks nothing; "all 4 of them?" names no service, so
+    the classifier's guess of one is no question about it.
+    """
+    intent = found.intent
+    if intent is None or found.ambiguous or intent in HANDOFF_INTENTS or intent in SMALL_TALK:
+        return False
+    if _STATEMENT.match(clause) and not is_question(clause):
+        return False
+    if turn.brain.replies.has_service(intent):
+        named = intent in turn.brain.facets.names_topics(clause)
+        return named or asks_if_we_do(clause) or found.score >= SURE_OF_A_CLAUSE
+    return True
 
 
 def _is_acknowledgement(turn: Turn, text: str) -> bool:

@@ -16,11 +16,19 @@ def prompt(turn: Turn, rotation: int) -> None:
     """How booking works, and which day suits (unless the patient already said)."""
     if "day" in turn.details:
         turn.open_topic(BOOKING)
-        day_given(turn, turn.details["day"], rotation)
+        day_given(turn, when_said(turn.details), rotation)
         return
     turn.say(turn.brain.replies.text(BOOKING, rotation))
     turn.open_topic(BOOKING)
     turn.ask(AskedDay())
+
+
+def when_said(details: dict[str, str]) -> str:
+    """The day and time the patient gave, as said back: "wednesday afternoon, after 14:00"."""
+    day, time = details.get("day", ""), details.get("time", "")
+    if time and time in day:
+        time = ""  # "wednesday afternoon" says the part of the day already
+    return ", ".join(part for part in (day, time) if part)
 
 
 def day_given(turn: Turn, day: str, rotation: int) -> None:

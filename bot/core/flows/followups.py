@@ -80,7 +80,7 @@ def answer_to_question(turn: Turn, topic: str) -> None:
     replies = turn.brain.replies
     noted = said_back(details)
     if isinstance(turn.asked, AskedDay):
-        booking.day_given(turn, details["day"], rotation)
+        booking.day_given(turn, booking.when_said(details), rotation)
     elif topic == EMERGENCY:
         triage.answered(turn, noted, rotation)
     else:

@@ -13,6 +13,8 @@ log = logging.getLogger(__name__)
 NOT_UNDERSTOOD = "not_understood"
 EMERGENCY = "emergency"
 URGENT = "urgent"
+MEDICAL = "medical"
+COMPLAINT = "complaint"
 MISUNDERSTANDINGS_BEFORE_HANDOFF = 2
 
 
@@ -33,7 +35,12 @@ def hand_over(turn: Turn, reason: str) -> None:
 
 def handoff_reply_key(reason: str) -> str:
     """The reply for a hand-over: an emergency and a visit today have their own."""
-    return {EMERGENCY: "handoff_emergency", URGENT: "handoff_urgent"}.get(reason, "handoff")
+    special = {
+        EMERGENCY: "handoff_emergency",
+        URGENT: "handoff_urgent",
+        MEDICAL: "handoff_medical",
+    }
+    return special.get(reason, "handoff")
 
 
 def not_understood(turn: Turn) -> None:

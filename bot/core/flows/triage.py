@@ -39,7 +39,7 @@ def respond(turn: Turn, rotation: int) -> None:
         turn.ask(None)
         hand_over(turn, EMERGENCY)
         return
-    if advised:  # "lower left, since last night, painkillers don't help": more of the same
+    if advised and turn.details:  # "lower left, since last night": noted, the offer again
         answered(turn, said_back(turn.details), rotation)
     else:
         offer(turn, turn.brain.replies.text(URGENT, rotation))
