@@ -68,6 +68,9 @@ _REFERS_BACK = re.compile(
     re.I,
 )
 SERVICES = "services"
+ANESTHESIA = "anesthesia"
+#: What the anesthesia of a treatment may be asked about as such; anything else is its "pain".
+ANESTHESIA_FACETS = frozenset({"pain", "safety", "suitability", "recovery"})
 _WHAT_ABOUT = re.compile(
     r"^\W*(?:and\s+|ok\s+|so\s+)?(?:(?:what|how)\s+about|and\s+(?:for|if|with))\b", re.I
 )
@@ -416,12 +419,20 @@ def _facet_asked(turn: Turn, text: str, match: Match, topic: str | None) -> Ques
     # An emergency, a complaint or asking for a person always wins. "Can I eat after?"
     # while talking about a treatment is about that treatment, not about one just had.
     brain = turn.brain
-    expected = match.intent == EMERGENCY and brain.matcher.expects(text)
-    if match.intent in NEVER_A_FOLLOW_UP and not expected:
+    on_topic = topic is not None and brain.replies.has_facets(topic)
+    guessed = match.intent == EMERGENCY and (
+        brain.matcher.expects(text) or (on_topic and bool(_REFERS_BACK.search(text)))
+    )
+    if match.intent in NEVER_A_FOLLOW_UP and not guessed:
         return None  # "will my face be swollen after?" is a question about recovery
     if match.intent in PATIENT_RIGHTS_INTENTS:
         return None
-    facet = brain.facets.match(text).facet
+    facet = _facet_of(turn, text)
+    if facet is None and guessed and brain.matcher.expects(text):
+        facet = "recovery"  # "will my face be swollen after?"
+    if on_topic and topic != ANESTHESIA and _about_anesthesia(turn, text, match):
+        facet = facet if facet in ANESTHESIA_FACETS else "pain"  # "will I be asleep for it?"
+        return Question(str(topic), facet)
     if facet is None:
         return None
     has_facets = brain.replies.has_facets
@@ -442,8 +453,10 @@ def _facet_asked(turn: Turn, text: str, match: Match, topic: str | None) -> Ques
 def _practical_follow_up(turn: Turn, topic: str | None) -> Answer | None:
     """ "sunday?" about the hours, "what about saturday then" about booking, "what about
     pensioners?" about discounts: a practical subject carried on in a few words."""
+    if topic == BOOKING and ("day" in turn.details or "time" in turn.details):
+        return Answer(BOOKING)  # "1:15 is fine", "Wednesday at 9 if you have it"
     if _only_a_day(turn.text, turn.details):
-        return Answer(BOOKING if topic == BOOKING else answers.HOURS)
+        return Answer(answers.HOURS)
     definition = turn.brain.knowledge.intents.get(topic or "")
     practical = definition is not None and definition.kind == IntentKind.PRACTICAL
     if practical and definition is not None and _WHAT_ABOUT.match(turn.text):
@@ -520,6 +533,30 @@ def _named_service(turn: Turn, text: str) -> str | None:
     treatments = [topic for topic in named if topic not in AUDIENCE_TOPICS]
     chosen = treatments or named
     return chosen[0] if chosen else None
+
+
+def _facet_of(turn: Turn, text: str) -> str | None:
+    """The facet a message asks, or the first its clauses ask ("how long? i think...").
+
+    Clause by clause only in a message that names no service: a follow-up on the topic.
+    """
+    facet = turn.brain.facets.match(text).facet
+    if facet is not None:
+        return facet
+    clauses = split_questions(text)
+    if len(clauses) < 2 or turn.brain.facets.names_topics(text):
+        return None
+    return next(
+        (found for clause in clauses if (found := turn.brain.facets.match(clause).facet)), None
+    )
+
+
+def _about_anesthesia(turn: Turn, text: str, match: Match) -> bool:
+    """Whether a message asks about the numbing or sedation, naming no other treatment."""
+    named = [name for name in turn.brain.facets.names_topics(text) if name != ANESTHESIA]
+    if named:
+        return False
+    return match.intent == ANESTHESIA or ANESTHESIA in turn.brain.facets.names_topics(text)
 
 
 def _stays_on_topic(turn: Turn, text: str, named: str, topic: str) -> bool:

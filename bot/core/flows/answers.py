@@ -57,8 +57,11 @@ def answer_intent(turn: Turn, intent: str, score: float) -> None:
         booking.prompt(turn, rotation)
     elif intent == HOURS and turn.details.get("weekdays"):
         hours_on_days(turn, turn.details["weekdays"].split(","), rotation)
+        turn.open_topic(intent)
     elif intent in turn.brain.knowledge.replies:
         turn.say(replies.text(intent, rotation))
+        if kind == IntentKind.PRACTICAL:
+            turn.open_topic(intent)  # "what about pensioners?" right after the discounts
     else:
         turn.say(replies.text("not_understood", rotation), (person_choice(),))
 

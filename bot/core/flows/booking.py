@@ -14,7 +14,7 @@ BOOKING = "booking"
 
 def prompt(turn: Turn, rotation: int) -> None:
     """How booking works, and which day suits (unless the patient already said)."""
-    if "day" in turn.details:
+    if "day" in turn.details or "time" in turn.details:
         turn.open_topic(BOOKING)
         day_given(turn, when_said(turn.details), rotation)
         return

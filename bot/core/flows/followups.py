@@ -81,6 +81,8 @@ def answer_to_question(turn: Turn, topic: str) -> None:
     noted = said_back(details)
     if isinstance(turn.asked, AskedDay):
         booking.day_given(turn, booking.when_said(details), rotation)
+        if turn.match is not None and turn.match.intent == booking.BOOKING:
+            topic = booking.BOOKING  # "can I book a consult, mornings suit me": booking now
     elif topic == EMERGENCY:
         triage.answered(turn, noted, rotation)
     else:
