@@ -60,7 +60,7 @@ COST_PLACEHOLDERS = frozenset({"parts", "total"})
 CONVERSATION_REPLIES = [
     "urgent",
     "handoff_medical",
-    "handoff_complaint",
+    "handoff_warranty",
     "aftercare_general",
     "aftercare_watch",
     "answer_urgent",

@@ -190,3 +190,42 @@ async def test_an_upset_patient_gets_an_apology_and_a_person_never_a_sales_scrip
     assert "Altogether" not in said(outcome) and "New in our clinic" not in said(outcome)
     assert [c.label for m in outcome.messages for c in m.choices] == ["Talk to a person"]
     assert not outcome.effects  # a person is offered; the patient decides
+
+
+async def test_another_service_named_in_passing_keeps_the_topic(front_desk: FrontDesk) -> None:
+    await front_desk.handle_text(PATIENT, "how much is teeth whitening?")
+    outcome = await front_desk.handle_text(PATIENT, "will my crown go whiter too?")
+    assert outcome.intent == "whitening"
+
+
+async def test_asleep_or_awake_during_a_treatment_is_its_pain_facet(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    await front_desk.handle_text(PATIENT, "do you take out wisdom teeth?")
+    outcome = await front_desk.handle_text(PATIENT, "will i be asleep for it or awake")
+    assert (outcome.intent, outcome.facet) == ("extraction", "pain")
+    assert said(outcome) in answers(brain, "extraction", "pain") or said(outcome).startswith(
+        tuple(answers(brain, "extraction", "pain"))
+    )
+
+
+async def test_a_day_alone_after_the_hours_gets_that_day(front_desk: FrontDesk) -> None:
+    await front_desk.handle_text(PATIENT, "are you open on saturdays")
+    reply = said(await front_desk.handle_text(PATIENT, "sunday?"))
+    assert "Sunday" in reply and "closed" in reply
+
+
+async def test_what_about_carries_on_a_practical_topic(front_desk: FrontDesk) -> None:
+    await front_desk.handle_text(PATIENT, "do you have any discounts")
+    outcome = await front_desk.handle_text(PATIENT, "what about pensioners?")
+    assert outcome.intent == "discounts"
+
+
+async def test_a_time_given_after_the_booking_question_is_said_back(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "i'd like to book an appointment")
+    reply = said(await front_desk.handle_text(PATIENT, "after 5 if possible"))
+    assert "after 17:00" in reply
+    refused = said(await front_desk.handle_text(PATIENT, "wed afternoon, not before 2"))
+    assert "after 14:00" in refused

@@ -15,9 +15,9 @@ from bot.core.flows.aftercare import AFTERCARE
 from bot.core.flows.booking import BOOKING
 from bot.core.flows.followups import Question
 from bot.core.flows.handoff import (
-    COMPLAINT,
     EMERGENCY,
     MEDICAL,
+    WARRANTY,
     hand_over,
     not_understood,
     person_choice,
@@ -267,8 +267,8 @@ def route_text(turn: Turn) -> Route:
         return Pick(VisitToday())  # "can someone see me today?" after the urgent advice
     topic = turn.topic
     if brain.matcher.our_work_failed(turn.text) and not brain.matcher.red_flag(turn.text):
-        return HandOver(COMPLAINT)  # "the filling I got from you last week fell out"
-    if not match.safety and match.intent not in NEVER_A_FOLLOW_UP and _medical_question(turn):
+        return HandOver(WARRANTY)  # "the filling I got from you last week fell out"
+    if not match.safety and _medical_question(turn):
         return HandOver(MEDICAL)  # "I'm on warfarin, is that a problem?": the doctor decides
     if topic == EMERGENCY and not match.safety and brain.matcher.red_flag(turn.text):
         return Answer(EMERGENCY)  # "I'm starting to feel dizzy", just after a swollen face

@@ -20,6 +20,9 @@ REASON_LABELS = {
     "complaint": "complaint",
     "human": "asked for a person",
     "aftercare": "question about recent treatment",
+    "urgent": "URGENT: wants to be seen today",
+    "medical": "medical question for the doctor",
+    "warranty_claim": "problem with our earlier work (warranty)",
 }
 SNIPPET = 300
 

@@ -14,7 +14,8 @@ NOT_UNDERSTOOD = "not_understood"
 EMERGENCY = "emergency"
 URGENT = "urgent"
 MEDICAL = "medical"
-COMPLAINT = "complaint"
+#: A problem with the clinic's own earlier work: for a person, under the warranty.
+WARRANTY = "warranty_claim"
 MISUNDERSTANDINGS_BEFORE_HANDOFF = 2
 
 
@@ -34,11 +35,12 @@ def hand_over(turn: Turn, reason: str) -> None:
 
 
 def handoff_reply_key(reason: str) -> str:
-    """The reply for a hand-over: an emergency and a visit today have their own."""
+    """The reply for a hand-over: an emergency, a visit today, the doctor's say, a warranty."""
     special = {
         EMERGENCY: "handoff_emergency",
         URGENT: "handoff_urgent",
         MEDICAL: "handoff_medical",
+        WARRANTY: "handoff_warranty",
     }
     return special.get(reason, "handoff")
 

@@ -1,0 +1,109 @@
+"""Triage and care as an administrator does it: urgent, emergency, aftercare, the doctor's say."""
+
+from __future__ import annotations
+
+from bot.core import Brain, FrontDesk, HandoffOpened, Outcome
+from bot.store import Store
+
+PATIENT = "console:ines"
+
+
+def said(outcome: Outcome) -> str:
+    """Everything the bot said in one turn."""
+    return "\n".join(message.text for message in outcome.messages)
+
+
+def buttons(outcome: Outcome) -> list[str]:
+    """The labels of the buttons offered in one turn."""
+    return [choice.label for message in outcome.messages for choice in message.choices]
+
+
+def cases_opened(outcome: Outcome) -> list[str]:
+    """The reasons of the cases a turn opened."""
+    return [effect.reason for effect in outcome.effects if isinstance(effect, HandoffOpened)]
+
+
+async def test_a_toothache_is_urgent_advice_and_a_same_day_offer_not_911(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(PATIENT, "terrible toothache since last night")
+    reply = said(outcome)
+    assert cases_opened(outcome) == []  # nobody is called in until the patient asks
+    assert "painkiller" in reply
+    assert "Ask for a visit today" in buttons(outcome)
+    assert "taking over" not in reply
+
+
+async def test_asking_for_a_visit_today_opens_an_urgent_case(front_desk: FrontDesk) -> None:
+    await front_desk.handle_text(PATIENT, "i broke my tooth on a nut")
+    outcome = await front_desk.handle_text(PATIENT, "yes please")
+    assert cases_opened(outcome) == ["urgent"]
+    assert "today" in said(outcome)
+
+
+async def test_which_tooth_after_urgent_advice_is_noted_and_the_offer_repeated(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "my tooth is throbbing and i cant sleep")
+    outcome = await front_desk.handle_text(PATIENT, "lower left, started last night")
+    assert "lower left" in said(outcome)
+    assert "Ask for a visit today" in buttons(outcome)
+    assert cases_opened(outcome) == []
+
+
+async def test_a_swollen_face_with_fever_is_an_emergency_with_the_numbers(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    outcome = await front_desk.handle_text(PATIENT, "my face is swollen and i have a fever")
+    assert cases_opened(outcome) == ["emergency"]
+    assert brain.knowledge.clinic.emergency_number in said(outcome)
+
+
+async def test_a_plea_right_after_an_emergency_goes_to_a_person_again(
+    front_desk: FrontDesk, store: Store
+) -> None:
+    first = await front_desk.handle_text(PATIENT, "my jaw is swollen and it's spreading")
+    (case_id,) = [e.case_id for e in first.effects if isinstance(e, HandoffOpened)]
+    async with store.unit_of_work():
+        await store.cases.close(case_id, None)
+    outcome = await front_desk.handle_text(PATIENT, "please what do i do")
+    assert cases_opened(outcome) == ["emergency"]
+
+
+async def test_what_to_expect_after_a_treatment_is_no_emergency(front_desk: FrontDesk) -> None:
+    await front_desk.handle_text(PATIENT, "do you do implants?")
+    outcome = await front_desk.handle_text(PATIENT, "will my face be swollen after?")
+    assert cases_opened(outcome) == []
+    assert outcome.intent == "implants" and outcome.facet == "recovery"
+
+
+async def test_aftercare_is_answered_from_the_treatment_with_the_warning_signs(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    outcome = await front_desk.handle_text(PATIENT, "had a tooth pulled this morning, can i eat")
+    recovery = [brain.replies.facet("extraction", "recovery", turn) for turn in range(2)]
+    assert cases_opened(outcome) == []
+    assert any(text and said(outcome).startswith(text) for text in recovery)
+    assert brain.knowledge.clinic.phone in said(outcome)
+    assert "Talk to a person" in buttons(outcome)
+    follow_up = await front_desk.handle_text(PATIENT, "can i smoke?")
+    assert follow_up.intent == "aftercare" and cases_opened(follow_up) == []
+
+
+async def test_a_medicine_named_goes_to_a_person_who_asks_the_doctor(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "do you do extractions")
+    outcome = await front_desk.handle_text(PATIENT, "i'm on warfarin, is that a problem?")
+    assert cases_opened(outcome) == ["medical"]
+    assert "doctor" in said(outcome)
+
+
+async def test_a_problem_with_the_clinic_s_own_work_is_a_warranty_case(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "the crown you made me last year just fell off, is that covered?"
+    )
+    assert cases_opened(outcome) == ["warranty_claim"]
+    assert "sorry" in said(outcome).lower()
