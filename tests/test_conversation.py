@@ -141,3 +141,9 @@ async def test_two_questions_with_a_day_get_that_day_s_hours(front_desk: FrontDe
     )
     assert "$775" in reply
     assert "Saturday" in reply and "Monday-Friday" not in reply
+
+
+async def test_a_named_insurer_is_answered_by_name(front_desk: FrontDesk) -> None:
+    reply = said(await front_desk.handle_text(PATIENT, "do you take cigna?"))
+    assert reply.count("Cigna") >= 2  # named, and what to ask Cigna
+    assert "out-of-network" in reply

@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 
 OFF_TOPIC = "off_topic"
 HOURS = "hours"
+INSURANCE = "insurance"
 #: A service asked about again within this time gets a short answer, not the script again.
 REPEAT_WITHIN = dt.timedelta(hours=12)
 UPSET = "upset"
@@ -55,6 +56,10 @@ def answer_intent(turn: Turn, intent: str, score: float) -> None:
         service(turn, intent, rotation)
     elif intent == booking.BOOKING:
         booking.prompt(turn, rotation)
+    elif intent == INSURANCE and turn.details.get("insurer"):
+        noted = turn.details["insurer"]  # "do you take Cigna?": Cigna, named back
+        turn.say(replies.text("answer_insurance_named", rotation, noted=noted))
+        turn.open_topic(intent)
     elif intent == HOURS and turn.details.get("weekdays"):
         hours_on_days(turn, turn.details["weekdays"].split(","), rotation)
         turn.open_topic(intent)
