@@ -226,13 +226,36 @@ _DENTAL_CONTEXT = re.compile(
 )
 _VERTICAL = {"upper": "upper", "top": "upper", "lower": "lower", "bottom": "lower"}
 _MISSING = re.compile(r"\b(?:missing|gone|lost|pulled|extracted|removed|fell out)\b")
-_TO_REMOVE = re.compile(r"\b(?:still there|needs? to (?:come|be) (?:out|removed)|to remove)\b")
+_TO_REMOVE = re.compile(
+    r"\b(?:still there|still in there|needs? to (?:come|be) (?:out|removed)|to remove"
+    r"|(?:has|have|needs?) to be (?:pulled|extracted|removed|taken out)|has to come out"
+    r"|(?:should|must|will) (?:it|they) (?:be pulled|come out))\b"
+)
+#: A filling, crown or retainer lost is no tooth missing: "my filling fell out".
+_RESTORATION_LOST = re.compile(
+    r"\b(?:filling|crown|cap|veneer|retainer|bridge|denture)s?\b[\w\s]{0,25}?"
+    r"\b(?:fell|fallen|came|come|falling|coming) (?:out|off)\b"
+    r"|\blost (?:my|a|the|his|her) (?:filling|crown|cap|veneer|retainer|bridge|denture)s?\b"
+)
 _SYMPTOMS = (
     ("pain", re.compile(r"\b(?:hurt\w*|pain\w*|ach\w*|throbb\w*|sore)\b")),
     ("sensitivity", re.compile(r"\b(?:sensitiv\w*|cold|zing\w*)\b")),
     ("broken", re.compile(r"\b(?:broke\w*|crack\w*|chipp?\w*|snapp?\w*)\b")),
     ("a dark spot", re.compile(r"\b(?:black|dark|brown) (?:spot|dot|mark)\b")),
+    ("bleeding", re.compile(r"\b(?:bleed\w*|blood\w*)\b")),
+    ("swelling", re.compile(r"\b(?:swell\w*|swollen|puffy|lump)\b")),
+    ("loose", re.compile(r"\b(?:loose|wobbl\w*|wiggl\w*)\b")),
+    ("pressure", re.compile(r"\bpressure\b")),
+    (
+        "a filling or crown came out",
+        re.compile(
+            r"\b(?:filling|crown|cap|veneer)s?\b[\w\s]{0,25}?\b(?:fell|fallen|came|come)"
+            r" (?:out|off)\b|\blost (?:my|a|the) (?:filling|crown|cap|veneer)s?\b"
+        ),
+    ),
 )
+#: "she's 6", "he is four" (words already digits): an age that says the visit is for a child.
+_PRONOUN_AGE = re.compile(r"\b(?:he|she)(?:'s|s|\s+is)\s+(?:only\s+|just\s+)?(\d{1,2})\b")
 #: wordfreq Zipf frequency from which a word is ordinary English ("delta", "guardian", "human").
 _COMMON_ZIPF = 3.0
 #: Words of insurers' names too general to name one on their own ("united", "dental").
@@ -292,6 +315,9 @@ def extract_details(
     if ages:
         found["age"] = ", ".join(ages)
     who = _who(numeric)
+    young = _PRONOUN_AGE.search(numeric)
+    if who is None and young is not None and int(young[1]) < _ADULT_AGE:
+        who = "child"
     if who:
         found["who"] = who
     quantities = _quantities(numeric)
@@ -304,7 +330,7 @@ def extract_details(
             found["insurer"] = insurer
     if _TO_REMOVE.search(lowered):
         found["tooth"] = "still there, may need to come out"
-    elif _MISSING.search(lowered):
+    elif _MISSING.search(lowered) and not _RESTORATION_LOST.search(lowered):
         found["tooth"] = "already missing"
     area = _area(lowered)
     if area:

@@ -405,3 +405,22 @@ def test_questions_are_still_told_from_statements() -> None:
         "how much is whitening",
         "do you work saturdays",
     ]
+
+
+def test_a_lost_filling_is_no_missing_tooth() -> None:
+    found = extract_details("my filling fell out yesterday while eating toffee", WEDNESDAY)
+    assert "tooth" not in found
+    assert found["symptom"] == "a filling or crown came out"
+
+
+def test_bleeding_swelling_and_a_loose_tooth_are_symptoms() -> None:
+    assert extract_details("my gums bleed when i brush", WEDNESDAY)["symptom"] == "bleeding"
+    assert extract_details("my jaw is swelling up", WEDNESDAY)["symptom"] == "swelling"
+    loose = extract_details("my front tooth is loose, does it have to be pulled?", WEDNESDAY)
+    assert loose["symptom"] == "loose"
+    assert loose["tooth"] == "still there, may need to come out"
+
+
+def test_a_young_age_said_of_he_or_she_is_a_child() -> None:
+    assert extract_details("she's 6", WEDNESDAY)["who"] == "child"
+    assert "who" not in extract_details("she's 46", WEDNESDAY)
