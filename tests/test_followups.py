@@ -147,7 +147,7 @@ async def test_a_question_after_the_bots_question_is_answered_as_a_question(
 def test_details_are_found_in_what_patients_write() -> None:
     from bot.details import extract_details, is_question
 
-    assert extract_details("she's 6") == {"age": "6"}
+    assert extract_details("she's 6") == {"age": "6", "who": "child"}
     assert extract_details("lost it 2 years ago")["tooth"] == "already missing"
     assert "age" not in extract_details("lost it 2 years ago")
     assert extract_details("friday afternoon would work")["day"] == "friday afternoon"

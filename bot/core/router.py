@@ -68,6 +68,7 @@ _REFERS_BACK = re.compile(
     re.I,
 )
 SERVICES = "services"
+_LEAD_IN = re.compile(r"^\W*(?:and|also|plus|as for|what about|about)\b", re.I)
 ANESTHESIA = "anesthesia"
 #: What the anesthesia of a treatment may be asked about as such; anything else is its "pain".
 ANESTHESIA_FACETS = frozenset({"pain", "safety", "suitability", "recovery"})
@@ -386,10 +387,17 @@ def _run_choice(turn: Turn, choice: ChoiceValue) -> None:
 
 def _reads_as_answer(turn: Turn, match: Match) -> bool:
     """Whether a message answers what the bot asked, rather than asking something new."""
+    asked = turn.asked
+    about_a_service = isinstance(asked, AskedProblem) and asked.service != EMERGENCY
+    if match.safety and about_a_service and not turn.brain.matcher.red_flag(turn.text):
+        return not is_question(turn.text)  # "half out, keeps getting infected": an answer
     if match.safety or match.intent in NEVER_A_FOLLOW_UP:
         return False
     if match.intent in PATIENT_RIGHTS_INTENTS:
         return False
+    asks_a_facet = is_question(turn.text) and turn.brain.facets.match(turn.text).facet
+    if isinstance(asked, AskedDay) and asks_a_facet:
+        return False  # "how long does it take, i only get an hour for lunch"
     if _YES_OR_NO.match(turn.text) and not is_question(turn.text):
         return True  # "yes once, with strips from amazon": an answer, whatever else it reads as
     if match.intent is None and match.off_topic and not turn.details:
@@ -597,6 +605,9 @@ def _several_questions(turn: Turn, match: Match, topic: str | None) -> list[Ques
         found = brain.matcher.match(clause)
         if found.safety:
             return []  # safety overrides everything: the whole message is handled as one
+        telling = _STATEMENT.match(clause) is not None and not is_question(clause)
+        if telling or _fragment(clause):
+            continue  # "shes pretty worried about it", "and the anaesthetic": no question
         question = _facet_asked(turn, clause, found, topic)
         if question is None and _asks_on_its_own(turn, clause, found):
             question = Question(str(found.intent))
@@ -615,6 +626,12 @@ def _several_questions(turn: Turn, match: Match, topic: str | None) -> list[Ques
     return asked
 
 
+def _fragment(clause: str) -> bool:
+    """A few words that set up the next clause rather than ask: "and the anaesthetic"."""
+    short = len(words(clause)) < 4 and "?" not in clause
+    return short and _LEAD_IN.match(clause) is not None
+
+
 def _asks_on_its_own(turn: Turn, clause: str, found: Match) -> bool:
     """Whether a clause is a question of its own: asked, and about what it names or plainly.
 
@@ -623,8 +640,6 @@ def _asks_on_its_own(turn: Turn, clause: str, found: Match) -> bool:
     """
     intent = found.intent
     if intent is None or found.ambiguous or intent in HANDOFF_INTENTS or intent in SMALL_TALK:
-        return False
-    if _STATEMENT.match(clause) and not is_question(clause):
         return False
     if turn.brain.replies.has_service(intent):
         named = intent in turn.brain.facets.names_topics(clause)

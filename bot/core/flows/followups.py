@@ -83,8 +83,8 @@ def answer_to_question(turn: Turn, topic: str) -> None:
         booking.day_given(turn, booking.when_said(details), rotation)
         if turn.match is not None and turn.match.intent == booking.BOOKING:
             topic = booking.BOOKING  # "can I book a consult, mornings suit me": booking now
-    elif topic == EMERGENCY:
-        triage.answered(turn, noted, rotation)
+    elif topic == EMERGENCY or (turn.match is not None and turn.match.safety):
+        triage.answered(turn, noted, rotation)  # "it's throbbing, I can't sleep": seen today
     else:
         thanks = (
             replies.text("answer_noted", rotation, noted=noted)
