@@ -359,6 +359,16 @@ def said_back(details: dict[str, str]) -> str:
     return ", ".join(NOTED[name].format(value) for name, value in details.items() if name in NOTED)
 
 
+def first_age(details: dict[str, str]) -> float | None:
+    """The first age the patient gave, in years ("18 months" is 1.5), if any."""
+    said = details.get("age", "").split(",")[0].strip()
+    number = re.match(r"(\d+(?:\.\d+)?)\s*(months?)?", said)
+    if number is None:
+        return None
+    years = float(number[1])
+    return years / 12 if number[2] else years
+
+
 def extract_quantities(text: str) -> list[tuple[int, str]]:
     """How many of which dental things a message names: "2 implants" -> [(2, "implants")]."""
     lowered = text.lower().replace("\u2019", "'")

@@ -270,6 +270,20 @@ class ClinicFile(Strict):
 Wordings = Annotated[list[NonEmpty], Field(min_length=1)]
 
 
+class AgeNote(Strict):
+    """What the doctor's view is for patients of an age: below one age, or from one."""
+
+    below: int | None = Field(default=None, ge=1, le=120)
+    from_age: int | None = Field(default=None, ge=0, le=120, alias="from")
+    note: NonEmpty
+
+    def fits(self, age: float) -> bool:
+        """Whether the note is about a patient of this age."""
+        low = self.from_age if self.from_age is not None else 0
+        high = self.below if self.below is not None else 200
+        return low <= age < high
+
+
 class ServiceScript(Strict):
     """The administrator's script for a service question, each part in several wordings."""
 
@@ -280,6 +294,7 @@ class ServiceScript(Strict):
     why_total: Wordings
     honesty: Wordings
     question: Wordings
+    ages: list[AgeNote] = Field(default_factory=list)
 
 
 SCRIPT_PARTS = ("yes", "offer", "cost", "why_total", "honesty", "question")

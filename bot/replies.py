@@ -80,7 +80,12 @@ class ReplyBook:
         return intent in self.knowledge.services
 
     def service(
-        self, intent: str, turn: int, opening: str = "yes", age_known: bool = False
+        self,
+        intent: str,
+        turn: int,
+        opening: str = "yes",
+        age_known: bool = False,
+        age: float | None = None,
     ) -> str:
         """The scripted service reply, the answer and total first, the itemised parts after.
 
@@ -102,14 +107,23 @@ class ReplyBook:
             first = self._free_answer(intent, turn)
         else:
             first = ""
+        note = self.age_note(intent, age)
         return "\n\n".join(
             [
                 f"{first} {part['offer']}".strip(),
+                *([note] if note else []),
                 part["cost"],
                 f"{part['why_total']} {part['honesty']}",
                 self.question(intent, turn, age_known),
             ]
         )
+
+    def age_note(self, intent: str, age: float | None) -> str | None:
+        """What the doctor's view is for a patient of this age, if the clinic wrote one."""
+        script = self.knowledge.services.get(intent)
+        if age is None or script is None:
+            return None
+        return next((each.note for each in script.ages if each.fits(age)), None)
 
     def repeated(self, intent: str, turn: int) -> str:
         """A short answer to a service asked again: the total, pointing to the earlier reply."""

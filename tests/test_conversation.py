@@ -147,3 +147,11 @@ async def test_a_named_insurer_is_answered_by_name(front_desk: FrontDesk) -> Non
     reply = said(await front_desk.handle_text(PATIENT, "do you take cigna?"))
     assert reply.count("Cigna") >= 2  # named, and what to ask Cigna
     assert "out-of-network" in reply
+
+
+async def test_the_answer_fits_the_age_given(front_desk: FrontDesk, brain: Brain) -> None:
+    (under_18,) = [note for note in brain.knowledge.services["implants"].ages if note.below == 18]
+    young = said(await front_desk.handle_text(PATIENT, "my son is 15, can he get implants?"))
+    assert under_18.note in young
+    grown = said(await front_desk.handle_text("console:adult", "can i get implants? i'm 40"))
+    assert under_18.note not in grown

@@ -10,7 +10,7 @@ from bot.core.flows.handoff import EMERGENCY, hand_over, person_choice
 from bot.core.outcome import Choice, OfferShown
 from bot.core.pending import AskAbout, AskedProblem
 from bot.core.turn import MarkOffer, Turn, choice
-from bot.details import asks_if_free, asks_if_we_do
+from bot.details import asks_if_free, asks_if_we_do, first_age
 from bot.hours import hours_on, specialists_on
 from bot.matcher import Match
 from bot.models import IntentKind
@@ -79,7 +79,8 @@ def service(turn: Turn, intent: str, rotation: int, with_offer: bool = True) -> 
         question = replies.question(intent, rotation, age_known)
         turn.say(f"{replies.repeated(intent, rotation)}\n\n{question}")
     else:
-        turn.say(replies.service(intent, rotation, opening(turn), age_known))
+        age = first_age(turn.state.details)
+        turn.say(replies.service(intent, rotation, opening(turn), age_known, age))
     turn.open_topic(intent)
     turn.ask(AskedProblem(intent))
     if with_offer:

@@ -9,7 +9,7 @@ from bot.core.flows import answers, booking, triage
 from bot.core.flows.handoff import EMERGENCY, not_understood, person_choice
 from bot.core.pending import AskedDay, AskedProblem
 from bot.core.turn import Turn
-from bot.details import said_back
+from bot.details import first_age, said_back
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +35,9 @@ def answer_facet(turn: Turn, topic: str, facet: str) -> None:
     new_topic = turn.topic != topic
     turn.open_topic(topic)
     understood(turn)
+    note = replies.age_note(topic, first_age(turn.state.details))
+    if note and facet == "suitability":
+        text = f"{text}\n\n{note}"  # "my father is 78, is he too old for implants?"
     medical = replies.is_medical(topic, facet)
     if new_topic and not medical and replies.has_service(topic):
         # A first question about a service still ends, as its script does, with one
