@@ -155,3 +155,12 @@ async def test_the_answer_fits_the_age_given(front_desk: FrontDesk, brain: Brain
     assert under_18.note in young
     grown = said(await front_desk.handle_text("console:adult", "can i get implants? i'm 40"))
     assert under_18.note not in grown
+
+
+async def test_a_service_and_a_day_in_one_message_get_both(front_desk: FrontDesk) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "how much is whitening and do you do it on saturdays"
+    )
+    reply = said(outcome)
+    assert "Altogether" in reply and "Saturday" in reply
+    assert outcome.answered == ["whitening", "hours"]

@@ -84,6 +84,8 @@ _DAY_AND_FILLER = frozenset(
         *("what", "about", "how", "and", "then", "on", "is", "ok", "okay", "so", "the"),
         *("this", "next", "coming", "possible", "instead", "maybe", "open", "u", "you"),
         *("are", "too", "also", "or", "a", "do", "morning", "afternoon", "evening"),
+        *(f"{day}s" for day in WEEKDAYS),
+        *("it", "work", "working", "does", "can", "i", "come", "in", "any", "at", "all"),
     ]
 )
 _YES_OR_NO = re.compile(r"^\W*(?:yes|yeah|yep|yup|no|nope|nah|never|not really|not yet)\b", re.I)
@@ -389,7 +391,8 @@ def _reads_as_answer(turn: Turn, match: Match) -> bool:
     """Whether a message answers what the bot asked, rather than asking something new."""
     asked = turn.asked
     about_a_service = isinstance(asked, AskedProblem) and asked.service != EMERGENCY
-    if match.safety and about_a_service and not turn.brain.matcher.red_flag(turn.text):
+    dental_problem = match.safety or match.intent == EMERGENCY
+    if dental_problem and about_a_service and not turn.brain.matcher.red_flag(turn.text):
         return not is_question(turn.text)  # "half out, keeps getting infected": an answer
     if match.safety or match.intent in NEVER_A_FOLLOW_UP:
         return False
@@ -611,6 +614,8 @@ def _several_questions(turn: Turn, match: Match, topic: str | None) -> list[Ques
         question = _facet_asked(turn, clause, found, topic)
         if question is None and _asks_on_its_own(turn, clause, found):
             question = Question(str(found.intent))
+        if question is None and _only_a_day(clause, extract_details(clause, turn.today)):
+            question = Question(answers.HOURS)  # "... and do you do it on saturdays"
         if question is None:
             named = _named_service(turn, clause)  # "I lost my retainer, ...": the topic
             topic = named if named is not None and brain.replies.has_service(named) else topic

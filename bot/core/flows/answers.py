@@ -65,7 +65,8 @@ def answer_intent(turn: Turn, intent: str, score: float) -> None:
         turn.open_topic(intent)
     elif intent in turn.brain.knowledge.replies:
         turn.say(replies.text(intent, rotation))
-        if kind == IntentKind.PRACTICAL:
+        current = turn.topic
+        if kind == IntentKind.PRACTICAL and not (current and replies.has_facets(current)):
             turn.open_topic(intent)  # "what about pensioners?" right after the discounts
     else:
         turn.say(replies.text("not_understood", rotation), (person_choice(),))

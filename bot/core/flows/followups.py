@@ -86,7 +86,7 @@ def answer_to_question(turn: Turn, topic: str) -> None:
         booking.day_given(turn, booking.when_said(details), rotation)
         if turn.match is not None and turn.match.intent == booking.BOOKING:
             topic = booking.BOOKING  # "can I book a consult, mornings suit me": booking now
-    elif topic == EMERGENCY or (turn.match is not None and turn.match.safety):
+    elif topic == EMERGENCY or _a_dental_problem(turn):
         triage.answered(turn, noted, rotation)  # "it's throbbing, I can't sleep": seen today
     else:
         thanks = (
@@ -100,6 +100,12 @@ def answer_to_question(turn: Turn, topic: str) -> None:
     turn.open_topic(topic)
     understood(turn)
     log.info("patient=%s answer topic=%s details=%s", turn.patient.id, topic, sorted(details))
+
+
+def _a_dental_problem(turn: Turn) -> bool:
+    """Whether the message reports pain, a broken tooth or the like (no red flag)."""
+    match = turn.match
+    return match is not None and (match.safety or match.intent == EMERGENCY)
 
 
 def understood(turn: Turn) -> None:
