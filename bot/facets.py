@@ -102,19 +102,29 @@ class FacetMatcher:
                 out.append(word)
         return " ".join(out)
 
-    def names_topics(self, text: str) -> list[str]:
-        """Every topic the message names, in the order it names them."""
+    def names_topics(self, text: str, affirmed: bool = False) -> list[str]:
+        """Every topic the message names, in order; `affirmed`: not those denied ("no crowns")."""
         named: list[str] = []
-        for token in words(text):
+        tokens = words(text)
+        for index, token in enumerate(tokens):
             topic = self._topic_of.get(token) or self._topic_of.get(_plural(token))
-            if topic is not None and topic not in named:
-                named.append(topic)
+            if topic is None or topic in named:
+                continue
+            if affirmed and NEGATIONS & set(tokens[max(0, index - 3) : index]):
+                continue
+            named.append(topic)
         return named
 
     def names_topic(self, text: str) -> str | None:
         """A topic the message names by one of its words ("crown", "implants"), if any."""
         named = set(self.names_topics(text))
         return next((topic for topic in self._topic_words if topic in named), None)
+
+
+#: Words that deny what follows: "no crowns", "never had a filling", "without braces".
+NEGATIONS = frozenset(
+    {"no", "not", "never", "without", "dont", "don't", "nothing", "neither", "nor"}
+)
 
 
 def _about_own_treatment(text: str) -> bool:

@@ -229,3 +229,20 @@ async def test_a_time_given_after_the_booking_question_is_said_back(
     assert "after 17:00" in reply
     refused = said(await front_desk.handle_text(PATIENT, "wed afternoon, not before 2"))
     assert "after 14:00" in refused
+
+
+async def test_a_service_the_patient_says_they_have_not_is_no_new_topic(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "is whitening ok while breastfeeding")
+    await front_desk.handle_text(PATIENT, "not before, and no fillings in front")
+    outcome = await front_desk.handle_text(PATIENT, "how many sessions")
+    assert (outcome.intent, outcome.facet) == ("whitening", "duration")
+
+
+async def test_can_my_daughter_have_it_too_is_the_topic_s_suitability(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "do u do teeth whitening")
+    outcome = await front_desk.handle_text(PATIENT, "can my daughter do it too? shes 15")
+    assert (outcome.intent, outcome.facet) == ("whitening", "suitability")

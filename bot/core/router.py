@@ -88,7 +88,9 @@ _DAY_AND_FILLER = frozenset(
         *("it", "work", "working", "does", "can", "i", "come", "in", "any", "at", "all"),
     ]
 )
-_YES_OR_NO = re.compile(r"^\W*(?:yes|yeah|yep|yup|no|nope|nah|never|not really|not yet)\b", re.I)
+_YES_OR_NO = re.compile(
+    r"^\W*(?:yes|yeah|yep|yup|no|nope|nah|never|not|none|neither|nothing)\b", re.I
+)
 #: A clause that names no service is still a question about one the classifier is this sure of.
 SURE_OF_A_CLAUSE = 0.9
 #: A clause that tells rather than asks: "i think my teeth are already moving".
@@ -304,6 +306,8 @@ def route_text(turn: Turn) -> Route:
         return OffTopic(match.score)
     if match.intent is None:
         return NotUnderstood()
+    if topic is not None and brain.replies.has_facets(topic) and _denied(turn, match):
+        return AnswerToQuestion(topic)  # "not before, and no fillings in front"
     if match.intent in AUDIENCE_TOPICS:
         named = _named_service(turn, turn.text)
         if named is not None and named != match.intent:
@@ -441,6 +445,11 @@ def _facet_asked(turn: Turn, text: str, match: Match, topic: str | None) -> Ques
     facet = _facet_of(turn, text)
     if facet is None and guessed and brain.matcher.expects(text):
         facet = "recovery"  # "will my face be swollen after?"
+    for_someone = match.intent in AUDIENCE_TOPICS or bool(
+        AUDIENCE_TOPICS & set(brain.facets.names_topics(text))
+    )
+    if facet is None and on_topic and for_someone and _REFERS_BACK.search(text):
+        facet = "suitability"  # "can my daughter do it too? she's 15"
     if on_topic and topic != ANESTHESIA and _about_anesthesia(turn, text, match):
         facet = facet if facet in ANESTHESIA_FACETS else "pain"  # "will I be asleep for it?"
         return Question(str(topic), facet)
@@ -538,9 +547,23 @@ def _priced_together(turn: Turn, match: Match) -> list[tuple[str, int]]:
     return []
 
 
+def _denied(turn: Turn, match: Match) -> bool:
+    """Whether the service the classifier read is one the message says the patient has not."""
+    facets = turn.brain.facets
+    intent = match.intent
+    if intent is None or not turn.brain.replies.has_service(intent):
+        return False
+    return intent in facets.names_topics(turn.text) and intent not in facets.names_topics(
+        turn.text, affirmed=True
+    )
+
+
 def _named_service(turn: Turn, text: str) -> str | None:
-    """The service a message names; "braces for my son" names braces, not children's care."""
-    named = turn.brain.facets.names_topics(text)
+    """The service a message names; "braces for my son" names braces, not children's care.
+
+    A denied one ("no fillings in front") is no service asked about.
+    """
+    named = turn.brain.facets.names_topics(text, affirmed=True)
     treatments = [topic for topic in named if topic not in AUDIENCE_TOPICS]
     chosen = treatments or named
     return chosen[0] if chosen else None
@@ -581,7 +604,9 @@ def _stays_on_topic(turn: Turn, text: str, named: str, topic: str) -> bool:
         return named == topic
     if _is_part_of(turn, named, topic) or topic in turn.brain.facets.names_topics(text):
         return True
-    return bool(_REFERS_BACK.search(text)) and not asks_if_we_do(text)
+    if not _REFERS_BACK.search(text):
+        return False
+    return named in AUDIENCE_TOPICS or not asks_if_we_do(text)  # "can my daughter do it too?"
 
 
 def _is_part_of(turn: Turn, named: str, topic: str) -> bool:
