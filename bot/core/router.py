@@ -68,6 +68,8 @@ _REFERS_BACK = re.compile(
     re.I,
 )
 SERVICES = "services"
+#: A message this short that names no service continues the topic, whatever the guess.
+SHORT_FOLLOW_UP = 7
 _LEAD_IN = re.compile(r"^\W*(?:and|also|plus|as for|what about|about)\b", re.I)
 ANESTHESIA = "anesthesia"
 #: What the anesthesia of a treatment may be asked about as such; anything else is its "pain".
@@ -308,6 +310,8 @@ def route_text(turn: Turn) -> Route:
         return NotUnderstood()
     if topic is not None and brain.replies.has_facets(topic) and _denied(turn, match):
         return AnswerToQuestion(topic)  # "not before, and no fillings in front"
+    if topic is not None and _unnamed_other_service(turn, match, topic):
+        return Answer(topic)  # "what happens at the first visit" while talking of a child's
     if match.intent in AUDIENCE_TOPICS:
         named = _named_service(turn, turn.text)
         if named is not None and named != match.intent:
@@ -545,6 +549,17 @@ def _priced_together(turn: Turn, match: Match) -> list[tuple[str, int]]:
     if len(items) > 1 or (items and items[0][1] > 1):
         return items[:3]
     return []
+
+
+def _unnamed_other_service(turn: Turn, match: Match, topic: str) -> bool:
+    """Whether the classifier's service is a guess the message gives no word for, mid-topic."""
+    replies, intent = turn.brain.replies, match.intent
+    if intent is None or intent == topic or not replies.has_facets(topic):
+        return False
+    if not replies.has_service(intent) or intent in turn.brain.facets.names_topics(turn.text):
+        return False
+    short = len(words(turn.text)) <= SHORT_FOLLOW_UP
+    return (short or bool(_REFERS_BACK.search(turn.text))) and not asks_if_we_do(turn.text)
 
 
 def _denied(turn: Turn, match: Match) -> bool:

@@ -39,7 +39,7 @@ def answer_facet(turn: Turn, topic: str, facet: str) -> None:
     if note and facet == "suitability":
         text = f"{text}\n\n{note}"  # "my father is 78, is he too old for implants?"
     medical = replies.is_medical(topic, facet)
-    if new_topic and not medical and replies.has_service(topic):
+    if new_topic and replies.has_service(topic):
         # A first question about a service still ends, as its script does, with one
         # question about the patient's real problem.
         text = f"{text}\n\n{replies.question(topic, rotation, 'age' in turn.state.details)}"
