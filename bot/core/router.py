@@ -68,6 +68,8 @@ _REFERS_BACK = re.compile(
     re.I,
 )
 SERVICES = "services"
+#: Details that tell about the problem rather than when to come.
+PROBLEM_DETAILS = frozenset({"tooth", "area", "symptom", "age"})
 #: A message this short that names no service continues the topic, whatever the guess.
 SHORT_FOLLOW_UP = 7
 _LEAD_IN = re.compile(r"^\W*(?:and|also|plus|as for|what about|about)\b", re.I)
@@ -402,6 +404,14 @@ def _reads_as_answer(turn: Turn, match: Match) -> bool:
     dental_problem = match.safety or match.intent == EMERGENCY
     if dental_problem and about_a_service and not turn.brain.matcher.red_flag(turn.text):
         return not is_question(turn.text)  # "half out, keeps getting infected": an answer
+    unsure_complaint = (
+        match.intent == "complaint"
+        and match.score < turn.brain.matcher.thresholds.accept
+        and bool(turn.details)
+        and not match.upset
+    )
+    if unsure_complaint and not is_question(turn.text):
+        return True  # "nobody told me yet, but it's the upper left and hurts when I chew"
     if match.safety or match.intent in NEVER_A_FOLLOW_UP:
         return False
     if match.intent in PATIENT_RIGHTS_INTENTS:
@@ -409,6 +419,8 @@ def _reads_as_answer(turn: Turn, match: Match) -> bool:
     asks_a_facet = is_question(turn.text) and turn.brain.facets.match(turn.text).facet
     if isinstance(asked, AskedDay) and asks_a_facet:
         return False  # "how long does it take, i only get an hour for lunch"
+    if isinstance(asked, AskedDay) and PROBLEM_DETAILS & turn.details.keys():
+        return not is_question(turn.text)  # "mostly crowding in the bottom front": the problem
     if _YES_OR_NO.match(turn.text) and not is_question(turn.text):
         return True  # "yes once, with strips from amazon": an answer, whatever else it reads as
     if match.intent is None and match.off_topic and not turn.details:

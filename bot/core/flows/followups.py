@@ -82,8 +82,9 @@ def answer_to_question(turn: Turn, topic: str) -> None:
     rotation = turn.record(f"answer:{topic}")
     replies = turn.brain.replies
     noted = said_back(details)
-    if isinstance(turn.asked, AskedDay):
-        booking.day_given(turn, booking.when_said(details), rotation)
+    when = booking.when_said(details)
+    if isinstance(turn.asked, AskedDay) and when:
+        booking.day_given(turn, when, rotation)
         if turn.match is not None and turn.match.intent == booking.BOOKING:
             topic = booking.BOOKING  # "can I book a consult, mornings suit me": booking now
     elif topic == EMERGENCY or _a_dental_problem(turn):
