@@ -832,7 +832,8 @@ _QUESTION_START = (
 )
 _CLAUSE_BREAK = re.compile(
     r"\?+\s*|;\s*|,?\s+(?:and|also|plus|but)\s+(?:also\s+)?(?=" + _QUESTION_START + r")"
-    r"|,\s*(?=" + _QUESTION_START + r")",
+    r"|,\s*(?=" + _QUESTION_START + r")"
+    r"|(?<=[a-z])\.\s+(?=[a-z])",
     re.IGNORECASE,
 )
 

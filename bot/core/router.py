@@ -64,7 +64,7 @@ _TOTAL_WORDS = re.compile(r"\b(?:total|altogether|all together|in all|combined)\
 #: Words that point back at what was being talked about: "will the crown go whiter too?"
 _REFERS_BACK = re.compile(
     r"\b(?:it|its|it's|that|this|them|they|those|these|too|also|as well|after|afterwards"
-    r"|first|before|on top|meantime|meanwhile)\b",
+    r"|first|on top|meantime|meanwhile)\b",
     re.I,
 )
 SERVICES = "services"
@@ -651,10 +651,10 @@ def _several_questions(turn: Turn, match: Match, topic: str | None) -> list[Ques
     """Each question of a message that asks more than one."""
     if match.safety or match.intent in NEVER_A_FOLLOW_UP:
         return []
+    brain = turn.brain
     clauses = split_questions(turn.text)
     if len(clauses) < 2:
-        return []
-    brain = turn.brain
+        return _services_asked_together(turn)
     asked: list[Question] = []
     for clause in clauses:
         found = brain.matcher.match(clause)
@@ -681,6 +681,16 @@ def _several_questions(turn: Turn, match: Match, topic: str | None) -> list[Ques
     if len(asked) > 1 and any(brain.replies.has_service(each.intent) for each in asked):
         asked = [each for each in asked if each.intent != SERVICES]  # "...what can you do"
     return asked
+
+
+def _services_asked_together(turn: Turn) -> list[Question]:
+    """ "do you do root canals and crowns": each service, when none of its sides is asked."""
+    brain = turn.brain
+    if not asks_if_we_do(turn.text) or brain.facets.match(turn.text).facet is not None:
+        return []
+    named = brain.facets.names_topics(turn.text, affirmed=True)
+    services = [Question(name) for name in named if brain.replies.has_service(name)]
+    return services[:3] if len(services) > 1 else []
 
 
 def _fragment(clause: str) -> bool:
