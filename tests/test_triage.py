@@ -107,3 +107,12 @@ async def test_a_problem_with_the_clinic_s_own_work_is_a_warranty_case(
     )
     assert cases_opened(outcome) == ["warranty_claim"]
     assert "sorry" in said(outcome).lower()
+
+
+async def test_yes_after_the_noted_answer_still_asks_for_the_visit(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "terrible toothache since last night")
+    await front_desk.handle_text(PATIENT, "lower left, painkillers aren't helping")
+    outcome = await front_desk.handle_text(PATIENT, "yes please")
+    assert cases_opened(outcome) == ["urgent"]

@@ -80,6 +80,7 @@ def answer_to_question(turn: Turn, topic: str) -> None:
     """The patient answered the bot: say what was understood, then the next useful step."""
     details = turn.details
     rotation = turn.record(f"answer:{topic}")
+    understood(turn)  # before any new choices are offered
     replies = turn.brain.replies
     noted = said_back(details)
     when = booking.when_said(details)
@@ -99,7 +100,6 @@ def answer_to_question(turn: Turn, topic: str) -> None:
         turn.ask(AskedDay())
     turn.outcome.intent = topic
     turn.open_topic(topic)
-    understood(turn)
     log.info("patient=%s answer topic=%s details=%s", turn.patient.id, topic, sorted(details))
 
 
