@@ -278,8 +278,16 @@ _HOLDING = frozenset({"have", "got", "with", "through", "under", "via", "use", "
 def is_question(text: str) -> bool:
     """Whether the message asks something (rather than tells)."""
     lowered = text.strip().lower()
-    first = re.findall(r"[a-z']+", lowered)[:1]
-    return "?" in lowered or bool(first and first[0] in QUESTION_WORDS)
+    tokens = re.findall(r"[a-z']+", lowered)
+    while tokens and tokens[0] in _LEAD_WORDS:
+        tokens = tokens[1:]  # "and does it hurt", "ok so how long"
+    return "?" in lowered or bool(tokens and tokens[0] in QUESTION_WORDS)
+
+
+#: Words a question may start with before its question word.
+_LEAD_WORDS = frozenset(
+    {"and", "so", "ok", "okay", "also", "but", "then", "oh", "hi", "hey", "well"}
+)
 
 
 #: The details extract_details() may find, each only when the message says it, with examples.

@@ -102,6 +102,8 @@ _STATEMENT = re.compile(
     r"^\W*(?:i|im|i'm|ive|i've|my|it|its|it's|he|hes|he's|she|shes|she's|they|we|there's)\b",
     re.I,
 )
+#: Words that turn the conversation to what they name: "going back to the root canal".
+_SWITCHES_BACK = re.compile(r"\b(?:back to|going back|as for|regarding|now about)\b", re.I)
 #: Topics that say who the care is for rather than what it is: another service named wins.
 AUDIENCE_TOPICS = frozenset({"children"})
 START_WORDS = frozenset({"start", "/start", "resume", "subscribe", "unstop"})
@@ -631,8 +633,8 @@ def _stays_on_topic(turn: Turn, text: str, named: str, topic: str) -> bool:
         return named == topic
     if _is_part_of(turn, named, topic) or topic in turn.brain.facets.names_topics(text):
         return True
-    if not _REFERS_BACK.search(text):
-        return False
+    if not _REFERS_BACK.search(text) or _SWITCHES_BACK.search(text):
+        return False  # "going back to the root canal - can it be done in one visit?"
     return named in AUDIENCE_TOPICS or not asks_if_we_do(text)  # "can my daughter do it too?"
 
 
