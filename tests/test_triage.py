@@ -116,3 +116,13 @@ async def test_yes_after_the_noted_answer_still_asks_for_the_visit(
     await front_desk.handle_text(PATIENT, "lower left, painkillers aren't helping")
     outcome = await front_desk.handle_text(PATIENT, "yes please")
     assert cases_opened(outcome) == ["urgent"]
+
+
+async def test_is_it_normal_after_a_treatment_just_had_is_aftercare(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "had a tooth pulled yesterday and its still bleeding a little, is that normal?"
+    )
+    assert outcome.intent == "aftercare" and cases_opened(outcome) == []
+    assert "Talk to a person" in buttons(outcome)
