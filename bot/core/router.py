@@ -560,9 +560,18 @@ def _priced_together(turn: Turn, match: Match) -> list[tuple[str, int]]:
         for topic in brain.facets.names_topics(turn.text)
         if has_service(topic)
     ]
+    if len(items) > 1 and not _TOTAL_WORDS.search(turn.text) and _asked_apart(turn):
+        return []  # "how much is cleaning? also do u do whitening": two questions
     if len(items) > 1 or (items and items[0][1] > 1):
         return items[:3]
     return []
+
+
+def _asked_apart(turn: Turn) -> bool:
+    """Whether the services are named in different questions, only one of them about price."""
+    clauses = split_questions(turn.text)
+    priced = [c for c in clauses if turn.brain.facets.match(c).facet == "price"]
+    return len(clauses) > 1 and len(priced) < 2
 
 
 def _unnamed_other_service(turn: Turn, match: Match, topic: str) -> bool:
