@@ -377,6 +377,21 @@ def first_age(details: dict[str, str]) -> float | None:
     return years / 12 if number[2] else years
 
 
+_HOW_MANY_MORE = re.compile(
+    r"^\W*(?:and|so|ok|what about|how about)?\s*(?:how much|what(?:'s| is| would it be))?"
+    r"\s*(?:the\s+)?(?:price|cost|total)?\s*(?:for|of|with)\s+(?P<count>\d{1,2})"
+    r"(?:\s+(?:of them|teeth|tooth|please|then|together|in total))?\W*$"
+)
+
+
+def how_many_more(text: str) -> int | None:
+    """The count of a bare "and for 2?", "how much for three then?" (the service unsaid)."""
+    numeric = _numbers_as_digits(text.lower().replace("\u2019", "'"))
+    found = _HOW_MANY_MORE.match(numeric)
+    count = int(found["count"]) if found else None
+    return count if count is not None and 1 < count <= _MOST_TEETH else None
+
+
 def extract_quantities(text: str) -> list[tuple[int, str]]:
     """How many of which dental things a message names: "2 implants" -> [(2, "implants")]."""
     lowered = text.lower().replace("\u2019", "'")

@@ -246,3 +246,10 @@ async def test_can_my_daughter_have_it_too_is_the_topic_s_suitability(
     await front_desk.handle_text(PATIENT, "do u do teeth whitening")
     outcome = await front_desk.handle_text(PATIENT, "can my daughter do it too? shes 15")
     assert (outcome.intent, outcome.facet) == ("whitening", "suitability")
+
+
+async def test_and_for_two_prices_the_topic_for_two(front_desk: FrontDesk) -> None:
+    await front_desk.handle_text(PATIENT, "how much is a crown")
+    outcome = await front_desk.handle_text(PATIENT, "and for 2?")
+    assert outcome.route == "PriceTogether"
+    assert "x 2" in said(outcome)

@@ -43,6 +43,7 @@ from bot.details import (
     asks_if_we_do,
     extract_details,
     extract_quantities,
+    how_many_more,
     is_question,
     split_questions,
 )
@@ -288,6 +289,9 @@ def route_text(turn: Turn) -> Route:
     together = _priced_together(turn, match)
     if together:
         return PriceTogether(tuple(together))
+    more = how_many_more(turn.text)
+    if more is not None and topic is not None and brain.replies.has_service(topic):
+        return PriceTogether(((topic, more),))  # "and for 2?" after the implant's price
     several = _several_questions(turn, match, topic)
     if len(several) > 1:
         return Several(tuple(several))
