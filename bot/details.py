@@ -797,6 +797,7 @@ def _insurer(lowered: str, insurers: tuple[str, ...]) -> str | None:
     return None
 
 
+@lru_cache(maxsize=16384)
 def _looks_misspelled(token: str) -> bool:
     """Whether a word is no ordinary English word ("metlfe" is, "human" is not)."""
     return not token.isdigit() and zipf_frequency(token, "en") < _COMMON_ZIPF

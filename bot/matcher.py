@@ -201,6 +201,7 @@ class IntentMatcher:
     def __init__(self, knowledge: Knowledge, thresholds: Thresholds | None = None) -> None:
         self.thresholds = thresholds or Thresholds()
         self._recent: dict[str, Match] = {}
+        self._normalized: dict[str, str] = {}
         vocabulary = knowledge.vocabulary
         texts: list[str] = []
         labels: list[str] = []
@@ -283,22 +284,32 @@ class IntentMatcher:
             return dataclasses.replace(found, upset=True)
         return found
 
+    def normalized(self, text: str) -> str:
+        """The normalised text, remembered for the last few texts (a turn asks several times)."""
+        known = self._normalized.get(text)
+        if known is None:
+            known = self.normalize(text)
+            if len(self._normalized) >= RECENT_MATCHES:
+                self._normalized.pop(next(iter(self._normalized)))
+            self._normalized[text] = known
+        return known
+
     def expects(self, text: str) -> bool:
         """Whether the text asks what to expect after a treatment ("will it swell after?")."""
-        return bool(EXPECTATION.search(self.normalize(text)))
+        return bool(EXPECTATION.search(self.normalized(text)))
 
     def our_work_failed(self, text: str) -> bool:
         """Whether the text reports a problem with the clinic's own earlier work."""
-        normalized = self.normalize(text)
+        normalized = self.normalized(text)
         return self._detect_our_work(normalized) and self._detect_problem(normalized)
 
     def medical(self, text: str) -> bool:
         """Whether the text names a medicine, an allergy or a serious condition."""
-        return self._detect_medical(self.normalize(text))
+        return self._detect_medical(self.normalized(text))
 
     def red_flag(self, text: str) -> bool:
         """Whether the text has a red flag: spreading swelling, fever, bleeding that won't stop."""
-        return self._detect_red_flag(self.normalize(text))
+        return self._detect_red_flag(self.normalized(text))
 
     def _symptom_is_emergency(self, probabilities: np.ndarray) -> bool:
         """A bare symptom is an emergency unless the classifier is sure it is no dental matter.
