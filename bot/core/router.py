@@ -710,7 +710,7 @@ def _services_asked_together(turn: Turn) -> list[Question]:
 
 def _fragment(clause: str) -> bool:
     """A few words that set up the next clause rather than ask: "and the anaesthetic"."""
-    short = len(words(clause)) < 4 and "?" not in clause
+    short = len(words(clause)) < 5 and "?" not in clause
     return short and _LEAD_IN.match(clause) is not None
 
 

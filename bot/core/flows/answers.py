@@ -101,9 +101,11 @@ def price_together(turn: Turn, items: list[tuple[str, int]]) -> None:
     turn.outcome.facet = "price"
     turn.outcome.answered.extend(name for name, _ in items)
     last = items[-1][0]
+    already_asked = turn.topic == last and turn.asked == AskedProblem(last)
     turn.open_topic(last)
-    turn.ask(AskedProblem(last))
-    turn.say(turn.brain.replies.question(last, rotation, "age" in turn.state.details))
+    if not already_asked:  # "and for 2?" right after the question: not asked again
+        turn.ask(AskedProblem(last))
+        turn.say(turn.brain.replies.question(last, rotation, "age" in turn.state.details))
 
 
 def opening(turn: Turn) -> str:
