@@ -170,3 +170,12 @@ async def test_a_price_and_a_separate_question_are_not_summed(front_desk: FrontD
     outcome = await front_desk.handle_text(PATIENT, "how much is cleaning? also do u do whitening")
     assert outcome.answered == ["hygiene", "whitening"]
     assert outcome.route == "Several"  # each answered, not one total for both
+
+
+async def test_a_yes_after_a_practical_answer_is_not_called_off_topic(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "any student discount?")
+    outcome = await front_desk.handle_text(PATIENT, "yes im at uni")
+    assert outcome.route == "Acknowledge"
+    assert "dental clinic" not in said(outcome)

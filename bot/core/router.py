@@ -310,6 +310,9 @@ def route_text(turn: Turn) -> Route:
         return DidYouMean(match)
     if match.intent is None and _is_acknowledgement(turn, turn.text):
         return Acknowledge()
+    saying_yes = _YES_OR_NO.match(turn.text) is not None and not is_question(turn.text)
+    if match.intent is None and topic is not None and saying_yes:
+        return Acknowledge()  # "yes, I'm at uni" after the discounts: no "we're a dental clinic"
     if match.intent is None and topic == EMERGENCY and turn.asked == AskedProblem(EMERGENCY):
         return Answer(EMERGENCY)  # "what can I do meanwhile?": the urgent advice again
     if match.intent is None and match.off_topic and mostly_words(turn.text):
