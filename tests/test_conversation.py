@@ -179,3 +179,9 @@ async def test_a_yes_after_a_practical_answer_is_not_called_off_topic(
     outcome = await front_desk.handle_text(PATIENT, "yes im at uni")
     assert outcome.route == "Acknowledge"
     assert "dental clinic" not in said(outcome)
+
+
+async def test_a_message_about_a_tooth_is_never_called_off_topic(front_desk: FrontDesk) -> None:
+    outcome = await front_desk.handle_text(PATIENT, "i lost a tooth, what are my options")
+    assert outcome.route != "OffTopic"
+    assert "dental clinic" not in said(outcome)

@@ -315,7 +315,8 @@ def route_text(turn: Turn) -> Route:
         return Acknowledge()  # "yes, I'm at uni" after the discounts: no "we're a dental clinic"
     if match.intent is None and topic == EMERGENCY and turn.asked == AskedProblem(EMERGENCY):
         return Answer(EMERGENCY)  # "what can I do meanwhile?": the urgent advice again
-    if match.intent is None and match.off_topic and mostly_words(turn.text):
+    dental = bool(PROBLEM_DETAILS & turn.details.keys())  # "i lost a tooth, what now?"
+    if match.intent is None and match.off_topic and mostly_words(turn.text) and not dental:
         return OffTopic(match.score)
     if match.intent is None:
         return NotUnderstood()
