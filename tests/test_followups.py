@@ -253,3 +253,9 @@ async def test_and_for_two_prices_the_topic_for_two(front_desk: FrontDesk) -> No
     outcome = await front_desk.handle_text(PATIENT, "and for 2?")
     assert outcome.route == "PriceTogether"
     assert "x 2" in said(outcome)
+
+
+async def test_what_about_kids_is_the_topic_for_a_child(front_desk: FrontDesk) -> None:
+    await front_desk.handle_text(PATIENT, "do you do whitening")
+    outcome = await front_desk.handle_text(PATIENT, "wat about kids")
+    assert (outcome.intent, outcome.facet) == ("whitening", "suitability")

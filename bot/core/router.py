@@ -78,7 +78,8 @@ ANESTHESIA = "anesthesia"
 #: What the anesthesia of a treatment may be asked about as such; anything else is its "pain".
 ANESTHESIA_FACETS = frozenset({"pain", "safety", "suitability", "recovery"})
 _WHAT_ABOUT = re.compile(
-    r"^\W*(?:and\s+|ok\s+|so\s+)?(?:(?:what|how)\s+about|and\s+(?:for|if|with))\b", re.I
+    r"^\W*(?:and\s+|ok\s+|so\s+)?(?:(?:what|wat|wht|how)\s+about|and\s+(?:for|if|with))\b",
+    re.I,
 )
 #: Words a day-only message may have besides the day: "and what about next saturday then?"
 _DAY_AND_FILLER = frozenset(
@@ -433,6 +434,8 @@ def _reads_as_answer(turn: Turn, match: Match) -> bool:
         return not is_question(turn.text)  # "mostly crowding in the bottom front": the problem
     if _YES_OR_NO.match(turn.text) and not is_question(turn.text):
         return True  # "yes once, with strips from amazon": an answer, whatever else it reads as
+    if _WHAT_ABOUT.match(turn.text):
+        return False  # "what about kids?": a question back
     if match.intent is None and match.off_topic and not turn.details:
         return False  # a sales pitch or a question for someone else is nobody's answer
     if isinstance(turn.asked, AskedDay):  # "wednesday morning" also reads as a greeting
@@ -474,7 +477,8 @@ def _facet_asked(turn: Turn, text: str, match: Match, topic: str | None) -> Ques
     for_someone = match.intent in AUDIENCE_TOPICS or bool(
         AUDIENCE_TOPICS & set(brain.facets.names_topics(text))
     )
-    if facet is None and on_topic and for_someone and _REFERS_BACK.search(text):
+    pointing = _REFERS_BACK.search(text) or _WHAT_ABOUT.match(text)
+    if facet is None and on_topic and for_someone and pointing:
         facet = "suitability"  # "can my daughter do it too? she's 15"
     if on_topic and topic != ANESTHESIA and _about_anesthesia(turn, text, match):
         facet = facet if facet in ANESTHESIA_FACETS else "pain"  # "will I be asleep for it?"
@@ -650,6 +654,8 @@ def _stays_on_topic(turn: Turn, text: str, named: str, topic: str) -> bool:
         return named == topic
     if _is_part_of(turn, named, topic) or topic in turn.brain.facets.names_topics(text):
         return True
+    if named in AUDIENCE_TOPICS and _WHAT_ABOUT.match(text):
+        return True  # "what about kids?" during whitening: whitening, for a child
     if not _REFERS_BACK.search(text) or _SWITCHES_BACK.search(text):
         return False  # "going back to the root canal - can it be done in one visit?"
     return named in AUDIENCE_TOPICS or not asks_if_we_do(text)  # "can my daughter do it too?"
