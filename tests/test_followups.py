@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.core import Brain, FrontDesk, Outcome
+from bot.core import Brain, FrontDesk, HandoffOpened, Outcome
 from bot.pricing import format_range, quote_bundle
 from bot.store import Database, Store
 
@@ -259,3 +259,12 @@ async def test_what_about_kids_is_the_topic_for_a_child(front_desk: FrontDesk) -
     await front_desk.handle_text(PATIENT, "do you do whitening")
     outcome = await front_desk.handle_text(PATIENT, "wat about kids")
     assert (outcome.intent, outcome.facet) == ("whitening", "suitability")
+
+
+async def test_the_person_button_of_a_medical_answer_can_be_typed_as_its_number(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "do you do implants")
+    await front_desk.handle_text(PATIENT, "can i get an implant when pregnant?")
+    outcome = await front_desk.handle_text(PATIENT, "1")
+    assert [e.reason for e in outcome.effects if isinstance(e, HandoffOpened)] == ["human"]

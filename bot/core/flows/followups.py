@@ -44,7 +44,12 @@ def answer_facet(turn: Turn, topic: str, facet: str) -> None:
         # question about the patient's real problem.
         text = f"{text}\n\n{replies.question(topic, rotation, 'age' in turn.state.details)}"
         turn.ask(AskedProblem(topic))
-    turn.say(text, (person_choice(),) if medical else ())
+    if medical:  # the doctor decides: the person button (typing its number works too)
+        person = person_choice()
+        turn.update_patient(pending_choices=[person.value])
+        turn.say(text, (person,))
+    else:
+        turn.say(text)
     log.info("patient=%s follow-up topic=%s facet=%s", turn.patient.id, topic, facet)
 
 
@@ -60,7 +65,8 @@ def answer_several(turn: Turn, questions: list[Question]) -> None:
         elif intent == answers.HOURS and turn.details.get("weekdays"):
             text = answers.hours_text(turn, turn.details["weekdays"].split(","), rotation)
         elif replies.has_service(intent):
-            text = replies.service(intent, rotation, "", "age" in turn.state.details)
+            details = turn.state.details
+            text = replies.service(intent, rotation, "", "age" in details, first_age(details))
         elif intent in turn.brain.knowledge.replies:
             text = replies.text(intent, rotation)
         else:
