@@ -63,6 +63,30 @@ def pick(wordings: Sequence[str], turn: int) -> str:
     return wordings[turn % len(wordings)]
 
 
+def pick_for(wordings: Sequence[str], turn: int, asked: str) -> str:
+    """The wording that shares the most telling words with the question, else the rotation."""
+    wanted = _telling_words(asked)
+    if wanted:
+        shared = [len(wanted & _telling_words(wording)) for wording in wordings]
+        best = max(shared)
+        if best and shared.count(best) == 1:
+            return wordings[shared.index(best)]
+    return pick(wordings, turn)
+
+
+def _telling_words(text: str) -> set[str]:
+    """The stems of a text's longer words: "smoking" and "smoke" share "smok"."""
+    return {word[:4] for word in re.findall(r"[a-z]+", text.lower()) if len(word) >= 4} - _COMMON
+
+
+#: Stems too common in questions and answers to tell wordings apart.
+_COMMON = frozenset(
+    {"what", "when", "will", "with", "that", "this", "have", "your", "about", "afte", "long"}
+    | {"does", "days", "some", "they", "then", "them", "from", "much", "many", "more", "need"}
+    | {"after", "usua", "ther", "also", "into", "week", "most", "just", "tell"}
+)
+
+
 @dataclass(frozen=True)
 class ReplyBook:
     """Renders replies from the loaded knowledge; built once per data version."""
@@ -156,12 +180,16 @@ class ReplyBook:
         """Whether follow-ups about this service can be answered."""
         return intent in self.knowledge.facet_replies
 
-    def facet(self, service: str, facet: str, turn: int) -> str | None:
-        """A service's answer to one facet ("how long", "does it hurt"), priced from the data."""
+    def facet(self, service: str, facet: str, turn: int, asked: str = "") -> str | None:
+        """A service's answer to one facet ("how long", "does it hurt"), priced from the data.
+
+        Of the wordings, the one that speaks of what was `asked` ("can I smoke?": the one that
+        mentions smoking) wins; otherwise they rotate.
+        """
         wordings = self.knowledge.facet_replies.get(service, {}).get(facet)
         if not wordings:
             return None
-        return pick(wordings, turn).format_map(self._priced(service))
+        return pick_for(wordings, turn, asked).format_map(self._priced(service))
 
     def _priced(self, service: str) -> dict[str, str]:
         """The clinic facts plus the service's itemised parts and total, from clinic.yaml."""

@@ -126,3 +126,15 @@ async def test_is_it_normal_after_a_treatment_just_had_is_aftercare(
     )
     assert outcome.intent == "aftercare" and cases_opened(outcome) == []
     assert "Talk to a person" in buttons(outcome)
+
+
+async def test_can_i_smoke_after_an_extraction_gets_the_wording_about_smoking(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    wordings = brain.knowledge.facet_replies["extraction"]["recovery"]
+    assert any("smok" in wording for wording in wordings)
+    assert not all("smok" in wording for wording in wordings)  # else the test proves nothing
+    for _ in range(2):  # whichever wording the rotation would give
+        await front_desk.handle_text(PATIENT, "had a tooth pulled this morning")
+        outcome = await front_desk.handle_text(PATIENT, "can i smoke?")
+        assert "smok" in said(outcome).split("\n\n")[0]

@@ -24,7 +24,7 @@ def answer(turn: Turn, rotation: int) -> None:
     """What to expect after the treatment the patient had, and when to call at once."""
     replies = turn.brain.replies
     treatment = treatment_named(turn)
-    recovery = replies.facet(treatment, "recovery", rotation) if treatment else None
+    recovery = replies.facet(treatment, "recovery", rotation, turn.text) if treatment else None
     if treatment and recovery:
         turn.note({TREATMENT: treatment})
         text = recovery

@@ -26,7 +26,7 @@ def answer_facet(turn: Turn, topic: str, facet: str) -> None:
     """Answer one facet of the topic the patient is talking about."""
     rotation = turn.record(f"{topic}.{facet}")
     replies = turn.brain.replies
-    text = replies.facet(topic, facet, rotation)
+    text = replies.facet(topic, facet, rotation, turn.text)
     if text is None:
         not_understood(turn)
         return
