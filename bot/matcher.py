@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 from sklearn.svm import LinearSVC
@@ -130,6 +131,20 @@ EXPECTATION = re.compile(
     r"^(?:\w+\s+){0,2}?(?:will|would|is\s+there\s+going\s+to|am\s+i\s+going\s+to|does\s+it"
     r"|is\s+there|do\s+people|can\s+there\s+be)\b.*\bafter(?:wards?|\s+(?:it|that|the|a|an))?\b"
 )
+
+
+T = TypeVar("T")
+
+
+def _remembered(memory: dict[str, T], text: str, compute: Callable[[str], T]) -> T:
+    """`compute(text)`, kept for the last RECENT_MATCHES texts (the oldest forgotten first)."""
+    known = memory.get(text)
+    if known is None:
+        known = compute(text)
+        if len(memory) >= RECENT_MATCHES:
+            memory.pop(next(iter(memory)))
+        memory[text] = known
+    return known
 
 
 class EmergencyDetector:
@@ -252,13 +267,7 @@ class IntentMatcher:
 
     def match(self, text: str) -> Match:
         """What the text most likely means, or no intent when unsure (the last few remembered)."""
-        known = self._recent.get(text)
-        if known is None:
-            known = self.read(text)
-            if len(self._recent) >= RECENT_MATCHES:
-                self._recent.pop(next(iter(self._recent)))
-            self._recent[text] = known
-        return known
+        return _remembered(self._recent, text, self.read)
 
     def read(self, text: str) -> Match:
         """Classify the text afresh, without the memory of recent texts."""
@@ -286,13 +295,7 @@ class IntentMatcher:
 
     def normalized(self, text: str) -> str:
         """The normalised text, remembered for the last few texts (a turn asks several times)."""
-        known = self._normalized.get(text)
-        if known is None:
-            known = self.normalize(text)
-            if len(self._normalized) >= RECENT_MATCHES:
-                self._normalized.pop(next(iter(self._normalized)))
-            self._normalized[text] = known
-        return known
+        return _remembered(self._normalized, text, self.normalize)
 
     def expects(self, text: str) -> bool:
         """Whether the text asks what to expect after a treatment ("will it swell after?")."""

@@ -108,7 +108,6 @@ class ReplyBook:
         intent: str,
         turn: int,
         opening: str = "yes",
-        age_known: bool = False,
         age: float | None = None,
     ) -> str:
         """The scripted service reply, the answer and total first, the itemised parts after.
@@ -138,7 +137,7 @@ class ReplyBook:
                 *([note] if note else []),
                 part["cost"],
                 f"{part['why_total']} {part['honesty']}",
-                self.question(intent, turn, age_known),
+                self.question(intent, turn, age is not None),
             ]
         )
 

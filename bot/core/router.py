@@ -281,7 +281,7 @@ def route_text(turn: Turn) -> Route:
     topic = turn.topic
     if brain.matcher.our_work_failed(turn.text) and not brain.matcher.red_flag(turn.text):
         return HandOver(WARRANTY)  # "the filling I got from you last week fell out"
-    if not match.safety and _medical_question(turn):
+    if not match.safety and brain.matcher.medical(turn.text):
         return HandOver(MEDICAL)  # "I'm on warfarin, is that a problem?": the doctor decides
     if topic == EMERGENCY and not match.safety and brain.matcher.red_flag(turn.text):
         return Answer(EMERGENCY)  # "I'm starting to feel dizzy", just after a swollen face
@@ -374,7 +374,6 @@ def run(route: Route, turn: Turn) -> None:
         case NotUnderstood():
             not_understood(turn)
         case HandOver(reason):
-            turn.outcome.intent = reason
             hand_over(turn, reason)
         case Relay(case_id, then):
             relay(turn, case_id)
@@ -438,7 +437,7 @@ def _reads_as_answer(turn: Turn, match: Match) -> bool:
         return False  # "what about kids?": a question back
     if match.intent is None and match.off_topic and not turn.details:
         return False  # a sales pitch or a question for someone else is nobody's answer
-    if isinstance(turn.asked, AskedDay):  # "wednesday morning" also reads as a greeting
+    if isinstance(asked, AskedDay):  # "wednesday morning" also reads as a greeting
         return "day" in turn.details or "time" in turn.details
     if match.intent == BOOKING and not match.ambiguous:
         return False  # "book me for saturday then": a booking, with its day
@@ -464,15 +463,16 @@ def _facet_asked(turn: Turn, text: str, match: Match, topic: str | None) -> Ques
     # while talking about a treatment is about that treatment, not about one just had.
     brain = turn.brain
     on_topic = topic is not None and brain.replies.has_facets(topic)
-    guessed = match.intent == EMERGENCY and (
-        brain.matcher.expects(text) or (on_topic and bool(_REFERS_BACK.search(text)))
+    expects = match.intent == EMERGENCY and brain.matcher.expects(text)
+    guessed = expects or (
+        match.intent == EMERGENCY and on_topic and bool(_REFERS_BACK.search(text))
     )
     if match.intent in NEVER_A_FOLLOW_UP and not guessed:
         return None  # "will my face be swollen after?" is a question about recovery
     if match.intent in PATIENT_RIGHTS_INTENTS:
         return None
     facet = _facet_of(turn, text)
-    if facet is None and guessed and brain.matcher.expects(text):
+    if facet is None and expects:
         facet = "recovery"  # "will my face be swollen after?"
     for_someone = match.intent in AUDIENCE_TOPICS or bool(
         AUDIENCE_TOPICS & set(brain.facets.names_topics(text))
@@ -508,10 +508,9 @@ def _practical_follow_up(turn: Turn, topic: str | None) -> Answer | None:
     if _only_a_day(turn.text, turn.details):
         return Answer(answers.HOURS)
     definition = turn.brain.knowledge.intents.get(topic or "")
-    practical = definition is not None and definition.kind == IntentKind.PRACTICAL
-    if practical and definition is not None and _WHAT_ABOUT.match(turn.text):
-        return Answer(definition.name)
-    return None
+    if definition is None or definition.kind != IntentKind.PRACTICAL:
+        return None
+    return Answer(definition.name) if _WHAT_ABOUT.match(turn.text) else None
 
 
 def _only_a_day(text: str, details: dict[str, str]) -> bool:
@@ -520,11 +519,6 @@ def _only_a_day(text: str, details: dict[str, str]) -> bool:
         return False
     rest = [word for word in words(text) if word not in _DAY_AND_FILLER]
     return not rest
-
-
-def _medical_question(turn: Turn) -> bool:
-    """Whether the patient names a medicine, an allergy or a serious condition."""
-    return turn.brain.matcher.medical(turn.text)
 
 
 def _still_emergency(turn: Turn, match: Match) -> bool:

@@ -75,13 +75,12 @@ def answer_intent(turn: Turn, intent: str, score: float) -> None:
 def service(turn: Turn, intent: str, rotation: int, with_offer: bool = True) -> None:
     """The service's script with the full bundled cost, then one "new in our clinic" item."""
     replies = turn.brain.replies
-    age_known = "age" in turn.state.details
+    age = first_age(turn.state.details)
     if turn.asked_before(intent, REPEAT_WITHIN):
-        question = replies.question(intent, rotation, age_known)
+        question = replies.question(intent, rotation, age is not None)
         turn.say(f"{replies.repeated(intent, rotation)}\n\n{question}")
     else:
-        age = first_age(turn.state.details)
-        turn.say(replies.service(intent, rotation, opening(turn), age_known, age))
+        turn.say(replies.service(intent, rotation, opening(turn), age))
     turn.open_topic(intent)
     turn.ask(AskedProblem(intent))
     if with_offer:

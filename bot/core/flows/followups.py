@@ -65,8 +65,7 @@ def answer_several(turn: Turn, questions: list[Question]) -> None:
         elif intent == answers.HOURS and turn.details.get("weekdays"):
             text = answers.hours_text(turn, turn.details["weekdays"].split(","), rotation)
         elif replies.has_service(intent):
-            details = turn.state.details
-            text = replies.service(intent, rotation, "", "age" in details, first_age(details))
+            text = replies.service(intent, rotation, "", first_age(turn.state.details))
         elif intent in turn.brain.knowledge.replies:
             text = replies.text(intent, rotation)
         else:
