@@ -37,6 +37,7 @@ _PARTS = {
     "tonight": "evening",
     "lunch": "lunchtime",
     "lunchtime": "lunchtime",
+    "first thing": "morning",
 }
 QUESTION_WORDS = frozenset(
     [
@@ -60,6 +61,16 @@ QUESTION_WORDS = frozenset(
         "may",
         "shall",
         "am",
+        "whats",
+        "what's",
+        "hows",
+        "how's",
+        "wheres",
+        "where's",
+        "whens",
+        "when's",
+        "whos",
+        "who's",
     ]
 )
 
@@ -101,7 +112,10 @@ _ORDINAL_DAY = re.compile(
     r"(?=\s*(?:$|[,.!?;)]|(?:at|in|or|and|if|would|works?|is|please|then|maybe|around|after"
     r"|before|by|from|morning|afternoon|evening|ok|okay|possible|too|instead)\b))"
 )
-_PART = re.compile(r"\b(?:mornings?|afternoons?|evenings?|tonight|lunch(?:time)?)\b")
+_PART = re.compile(
+    r"\b(?:mornings?|afternoons?|evenings?|tonight|lunch(?:time)?"
+    r"|first thing(?=\s+(?:in|on|tomorrow|tmrw|next|this|mon|tue|wed|thu|fri|sat)))\b"
+)
 _AMPM = r"(?P<ampm>[ap]\.?m\b\.?|o'?clock\b)"
 #: A clock time: "3pm", "15:00", "9.30am", "after 5", "around 9ish", "noon".
 _CLOCK = re.compile(
@@ -156,6 +170,10 @@ _AGE_SAID = re.compile(
     rf"|\b{_PERSON}(?:'s|'re|\s+is|\s+are|,)|\b(?:aged?|turned|turning|turns))"
     rf"\s+(?:about|almost|nearly|just|only|now)?\s*{_AGES}"
 )
+_MONTHS_OLD = re.compile(
+    r"\s*(?:-\s*)?months?\b(?!\s+(?:ago|since|later|after|before|post|pregnant|into|in\b|along))"
+)
+_AND_A_HALF = re.compile(r"\s+and\s+a\s+half\b")
 _YEARS_OLD = re.compile(
     r"\b(?P<years>\d{1,3})\s*(?:-\s*)?(?:years?|yrs?|yr)(?:\s*-\s*|\s+)old\b"
     r"|\b(?P<yo>\d{1,3})\s*(?:yo|y/o|y\.o\.)(?!\w)"
@@ -216,13 +234,17 @@ _AREA_PART = re.compile(
     rf"\b(?P<fb>front|back)\s+(?:(?:upper|lower|top|bottom)\s+)?{_AREA_NOUN}\b"
     rf"|\b(?P<v>upper|lower|top|bottom)\s+(?:(?:left|right|front|back)\s+)?{_AREA_NOUN}\b"
     r"|\b(?P<h>left|right)(?:\s+|-)(?:hand\s+)?side\b"
-    r"|\b(?:on|in)\s+the\s+(?P<v2>top|bottom|upper|lower)\b"
+    r"|\b(?:on|in|at)\s+the\s+(?P<v2>top|bottom|upper|lower)\b"
     r"|\b(?:on|in)\s+the\s+(?P<h2>left|right)\b"
     r"|\bback\s+of\s+(?:my|the|his|her)\s+(?P<fb2>mouth)\b"
+    r"|\b(?P<fb3>front|back)[\s-]+(?P<v3>top|bottom|upper|lower)\b"
+    r"|\b(?:at|in)\s+the\s+(?P<fb4>front|back)\b"
+    r"(?!\s+(?:desk|door|entrance|of the|top|bottom|upper|lower))"
     r"|\b(?P<wisdom>wisdom)\b"
 )
 _DENTAL_CONTEXT = re.compile(
-    r"\b(?:tooth|teeth|molars?|wisdom|gums?|jaw|mouth|filling|crown|implant|cavity|bite|chew)"
+    r"\b(?:tooth|teeth|molars?|wisdom|gums?|jaw|mouth|filling|crown|implant|cavity|bite|chew"
+    r"|missing|pulled|extracted|smile)"
 )
 _VERTICAL = {"upper": "upper", "top": "upper", "lower": "lower", "bottom": "lower"}
 _MISSING = re.compile(r"\b(?:missing|gone|lost|pulled|extracted|removed|fell out)\b")
@@ -230,6 +252,9 @@ _TO_REMOVE = re.compile(
     r"\b(?:still there|still in there|needs? to (?:come|be) (?:out|removed)|to remove"
     r"|(?:has|have|needs?) to be (?:pulled|extracted|removed|taken out)|has to come out"
     r"|(?:should|must|will) (?:it|they) (?:be pulled|come out))\b"
+    r"|\b(?:it|they|tooth|teeth|ones?)\s+(?:(?:should|must|will|would|need\w*|ha(?:ve|s)) to"
+    r"|should|must)\s+(?:go|come out|be (?:pulled|extracted|removed|taken out))\b"
+    r"|\bneed\w*\s+(?:a|the|my|his|her|this|that|one|\d)\s+(?:\w+\s+)?(?:tooth|teeth) out\b"
 )
 #: A filling, crown or retainer lost is no tooth missing: "my filling fell out".
 _RESTORATION_LOST = re.compile(
@@ -255,7 +280,10 @@ _SYMPTOMS = (
     ),
 )
 #: "she's 6", "he is four" (words already digits): an age that says the visit is for a child.
-_PRONOUN_AGE = re.compile(r"\b(?:he|she)(?:'s|s|\s+is)\s+(?:only\s+|just\s+)?(\d{1,2})\b")
+_PRONOUN_AGE = re.compile(
+    r"\b(?:he|she)(?:'s|s|\s+is)\s+(?:only\s+|just\s+)?(\d{1,2})\b"
+    r"(?!\s*(?:weeks?|days?|hours?|months?\s+(?:post|pregnant|into|along|in\b)))"
+)
 #: wordfreq Zipf frequency from which a word is ordinary English ("delta", "guardian", "human").
 _COMMON_ZIPF = 3.0
 #: Words of insurers' names too general to name one on their own ("united", "dental").
@@ -291,6 +319,7 @@ _LEAD_WORDS = frozenset(
 
 
 #: The details extract_details() may find, each only when the message says it, with examples.
+ALREADY_MISSING = "already missing"
 DETAIL_KEYS = {
     "day": "what was said, to say back: tuesday afternoon, tomorrow, Thursday 3 December",
     "weekdays": "the weekdays asked about: saturday,sunday",
@@ -332,6 +361,8 @@ def extract_details(
     if quantities:
         count, noun = quantities[0]
         found["quantity"] = f"{count} {noun}"
+    elif (unnamed := _unnamed_count(numeric)) is not None:
+        found["quantity"] = str(unnamed)
     if insurers:
         insurer = _insurer(lowered, tuple(insurers))
         if insurer:
@@ -339,14 +370,34 @@ def extract_details(
     if _TO_REMOVE.search(lowered):
         found["tooth"] = "still there, may need to come out"
     elif _MISSING.search(lowered) and not _RESTORATION_LOST.search(lowered):
-        found["tooth"] = "already missing"
+        found["tooth"] = ALREADY_MISSING
     area = _area(lowered)
     if area:
         found["area"] = area
-    symptoms = [name for name, pattern in _SYMPTOMS if pattern.search(lowered)]
+    symptoms = [name for name, pattern in _SYMPTOMS if _felt(pattern, lowered)]
     if symptoms:
         found["symptom"] = ", ".join(symptoms)
     return found
+
+
+#: "not", "no", "doesn't", "never", "without" just before a symptom: "they aren't hurting".
+_DENIED_BEFORE = re.compile(
+    r"(?:\b(?:not|no|never|without|nor|(?:does|do|is|are|was|were|did|has|have|wo)nt)|n't)"
+    r"\s+(?:\w+\s+){0,2}$"
+)
+_DENIED_AFTER = re.compile(r"[\s-]*(?:free|less)\b")  # "pain-free", "painless"
+
+
+def _felt(pattern: re.Pattern[str], lowered: str) -> bool:
+    """Whether a symptom is said and not denied ("no pain, only a check-up" is no pain)."""
+    for match in pattern.finditer(lowered):
+        before = lowered[max(0, match.start() - 30) : match.start()]
+        word = match.group().removesuffix("less").removesuffix("free")
+        denied_after = word != match.group() or _DENIED_AFTER.match(lowered, match.end())
+        if _DENIED_BEFORE.search(before) or denied_after:
+            continue
+        return True
+    return False
 
 
 #: How each detail a patient gave is said back to them.
@@ -384,12 +435,40 @@ _HOW_MANY_MORE = re.compile(
 )
 
 
+_NOT_A_COUNT_AFTER = (
+    r"(?!\s*(?:[ap]\.?m\b|o'?clock|[:.,]?\d|%|\$|years?|yrs?|months?|weeks?|days?|hours?"
+    r"|hrs?|min|minutes?|times?|visits?|sessions?|appointments?)\b)"
+)
+#: A count whose noun is the topic: "all 4", "the 3 of us", "4 of them", "how much for one".
+_UNNAMED_COUNT = re.compile(
+    rf"\ball\s+(?:of\s+)?(?:the\s+|my\s+|them\s+)?(?P<all>\d{{1,2}}){_NOT_A_COUNT_AFTER}"
+    r"|\b(?P<of>\d{1,2}|one|two)\s+of\s+(?P<whom>them|those|these|em|us|you)\b"
+    rf"|\b(?:for|would)\s+(?:the\s+)?(?P<priced>\d{{1,2}}|one|two){_NOT_A_COUNT_AFTER}"
+    r"(?!\s+of\b)"
+)
+_PRICE_WORDS = re.compile(r"\b(?:how much|cost\w*|price\w*|total|pay|quote|charge)\b")
+
+
 def how_many_more(text: str) -> int | None:
-    """The count of a bare "and for 2?", "how much for three then?" (the service unsaid)."""
+    """The count of a bare "and for 2?", "how much would 3 be?" (the service unsaid)."""
     numeric = _numbers_as_digits(text.lower().replace("\u2019", "'"))
     found = _HOW_MANY_MORE.match(numeric)
     count = int(found["count"]) if found else None
+    if count is None and _PRICE_WORDS.search(numeric) and not _quantities(numeric):
+        count = _unnamed_count(numeric)
     return count if count is not None and 1 < count <= _MOST_TEETH else None
+
+
+def _unnamed_count(numeric: str) -> int | None:
+    """The count of "all 4", "the 3 of us", "4 of them"; "for 3" only in a price question."""
+    for match in _UNNAMED_COUNT.finditer(numeric):
+        said = match["all"] or match["of"] or match["priced"]
+        if match["priced"] and not _PRICE_WORDS.search(numeric):
+            continue
+        count = int(said) if said.isdigit() else _COUNT_WORDS[said]
+        if 1 <= count <= _MOST_TEETH:
+            return count
+    return None
 
 
 def extract_quantities(text: str) -> list[tuple[int, str]]:
@@ -597,6 +676,7 @@ def _parsed_date(phrase: str, today: dt.date) -> dt.date | None:
 # hour only with a day, a part of day or a visit ("come", "book", "free"...) in the message,
 # and never before a unit ("after 5 years"). dateparser is not asked: it reads "after 5" as May.
 _OPPOSITE = {"before": "after", "after": "before"}
+_BOUNDS = frozenset({"after", "before", "until", "till", "til"})
 
 
 def _clock_time(lowered: str, part: str | None, about_a_day: bool) -> str | None:
@@ -622,7 +702,8 @@ def _clock_time(lowered: str, part: str | None, about_a_day: bool) -> str | None
             precise = match["ampm"] or match["sep"] == ":" or match["ish"]
             if match["sep"] == "." and not (match["ampm"] or match["prep"]):
                 continue  # "9.30" alone may be a price
-            if not precise and not (match["prep"] and about_a_day):
+            bounded = match["prep"] in _BOUNDS  # "after 5": an hour, said in any message
+            if not precise and not (match["prep"] and (about_a_day or bounded)):
                 continue
             if _NOT_AN_HOUR_OR_AGE.match(lowered, match.end()):
                 continue
@@ -674,12 +755,20 @@ def _ages(numeric: str) -> list[str]:
     found: list[tuple[int, int, str]] = []  # where, which of a list ("5, 8 and 11"), age
     for match in _AGE_SAID.finditer(numeric):
         numbers = re.findall(r"\d+", match["ages"])
+        months = _MONTHS_OLD.match(numeric, match.end())
         unit = _NOT_AN_HOUR_OR_AGE.match(numeric, match.end())
-        if unit is not None and _OLD.match(numeric, match.end()) is None:
+        last = ""
+        if months is not None:
+            last = f"{int(numbers.pop())} months"  # "she is 14 months"
+        elif unit is not None and _OLD.match(numeric, match.end()) is None:
             numbers.pop()  # "they are 5 and 8, 2 fillings": the last is a count, not an age
+        elif _AND_A_HALF.match(numeric, match.end()):
+            last = f"{int(numbers.pop())}.5"  # "he's 2 and a half"
         for order, number in enumerate(numbers):
             if 1 <= int(number) <= 120:
                 found.append((match.start("ages"), order, str(int(number))))
+        if last:
+            found.append((match.start("ages"), len(numbers), last))
     for match in _YEARS_OLD.finditer(numeric):
         if _THING_BEFORE.search(numeric, max(0, match.start() - 40), match.start()):
             continue
@@ -825,12 +914,18 @@ def _area(lowered: str) -> str | None:
     horizontal: str | None = None
     side: str | None = None
     wisdom = False
+    molar = re.search(r"\bmolars?\b", lowered) is not None
     dental = _DENTAL_CONTEXT.search(lowered) is not None
     for match in _AREA_PART.finditer(lowered):
         if match["wisdom"]:
             wisdom = True
         elif match["fb"] or match["fb2"]:
             side = side or ("front" if match["fb"] == "front" else "back")
+        elif match["fb3"]:
+            side = side or match["fb3"]
+            vertical = vertical or _VERTICAL[match["v3"]]
+        elif dental and match["fb4"]:
+            side = side or match["fb4"]
         elif match["v"]:
             vertical = vertical or _VERTICAL[match["v"]]
         elif dental and match["v2"]:
@@ -847,6 +942,8 @@ def _area(lowered: str) -> str | None:
         found = " ".join(word for word in (vertical, horizontal, side) if word)
     if wisdom:
         found = f"{found} wisdom tooth".strip()
+    elif molar:
+        found = f"{found} molar".strip()
     return found or None
 
 
@@ -883,6 +980,11 @@ _FREE = re.compile(r"\b(?:free|free of charge|no charge|cost anything|compliment
 def asks_if_we_do(text: str) -> bool:
     """Whether the message asks if the clinic does something ("do you make crowns?")."""
     return bool(_DO_YOU.search(text.strip()))
+
+
+def asks_if_price(text: str) -> bool:
+    """Whether the message asks what something costs ("how much is a root canal")."""
+    return bool(_PRICE_WORDS.search(text.lower()))
 
 
 def asks_if_free(text: str) -> bool:

@@ -70,6 +70,7 @@ CONVERSATION_REPLIES = [
     "hours_day_closed",
     "hours_day_specialists",
     "question_age_known",
+    "question_problem_known",
     "price_not_free",
     "price_free",
     "total_first",
@@ -113,7 +114,14 @@ CONVERSATION_REPLIES = [
 #: Extra placeholders of the replies to a patient's answer: what was understood.
 ANSWER_PLACEHOLDERS = frozenset({"noted"})
 #: Replies that say back what the patient gave or the day's hours may use {noted}.
-ANSWER_PREFIXES = ("answer_", "hours_day_", "price_", "total_first", "repeat_service")
+ANSWER_PREFIXES = (
+    "answer_",
+    "hours_day_",
+    "price_",
+    "total_first",
+    "repeat_service",
+    "question_problem_known",
+)
 HOURS_PLACEHOLDERS = frozenset({"open", "close"})
 #: Extra placeholders only reminder texts may use: date, time and doctor, nothing clinical.
 REMINDER_PLACEHOLDERS = frozenset({"date", "time", "doctor"})

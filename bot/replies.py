@@ -109,11 +109,13 @@ class ReplyBook:
         turn: int,
         opening: str = "yes",
         age: float | None = None,
+        question: str | None = None,
     ) -> str:
         """The scripted service reply, the answer and total first, the itemised parts after.
 
         `opening` is "yes" for a "do you do X" question, "total" for a price question,
         "free" for "is it free?", and "" for anything else (no fixed "Yes, ...").
+        `question` replaces the script's closing question (the problem is already told).
         """
         script = self.knowledge.services[intent]
         values = self._priced(intent)
@@ -137,7 +139,7 @@ class ReplyBook:
                 *([note] if note else []),
                 part["cost"],
                 f"{part['why_total']} {part['honesty']}",
-                self.question(intent, turn, age is not None),
+                question if question is not None else self.question(intent, turn, age is not None),
             ]
         )
 

@@ -424,3 +424,96 @@ def test_bleeding_swelling_and_a_loose_tooth_are_symptoms() -> None:
 def test_a_young_age_said_of_he_or_she_is_a_child() -> None:
     assert extract_details("she's 6", WEDNESDAY)["who"] == "child"
     assert "who" not in extract_details("she's 46", WEDNESDAY)
+
+
+@pytest.mark.parametrize(
+    ("text", "quantity"),
+    [
+        ("cost for all 4?", "4"),
+        ("can all four be done in one go", "4"),
+        ("how much for the 3 of us", "3"),
+        ("i want to replace my old metal ones, 4 of them", "4"),
+        ("how much would 3 be", "3"),
+        ("ok how much for one", "1"),
+    ],
+)
+def test_a_count_without_its_noun_is_still_a_quantity(text: str, quantity: str) -> None:
+    assert extract_details(text, WEDNESDAY)["quantity"] == quantity
+
+
+@pytest.mark.parametrize(
+    "text", ["is it all 2 visits?", "we stay for 3 years", "for 2 weeks how much", "come for 2 pm"]
+)
+def test_visits_durations_and_hours_are_no_unnamed_count(text: str) -> None:
+    assert "quantity" not in extract_details(text, WEDNESDAY)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "theyre not hurting, the dentist said they should come out",
+        "no pain, only a check-up",
+        "it doesnt hurt at all",
+        "is it painless?",
+    ],
+)
+def test_a_symptom_denied_is_no_symptom(text: str) -> None:
+    assert "pain" not in extract_details(text, WEDNESDAY).get("symptom", "")
+
+
+def test_a_symptom_beside_a_denied_one_is_kept() -> None:
+    found = extract_details("it doesnt really hurt but its sensitive to cold", WEDNESDAY)
+    assert found["symptom"] == "sensitivity"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "they need to go before I finish my braces",
+        "they have to come out first",
+        "i need a tooth out",
+        "the dentist said it should be pulled",
+    ],
+)
+def test_a_tooth_that_has_to_come_out_is_noted(text: str) -> None:
+    assert extract_details(text, WEDNESDAY)["tooth"] == "still there, may need to come out"
+
+
+@pytest.mark.parametrize(
+    ("text", "area"),
+    [
+        ("i need 2 implants at the front top", "upper front"),
+        ("one tooth at the top sticks out", "upper"),
+        ("missing 3 on the bottom", "lower"),
+        ("a root canal on a molar", "molar"),
+        ("lower left molar hurts", "lower left molar"),
+    ],
+)
+def test_more_ways_to_say_where_in_the_mouth(text: str, area: str) -> None:
+    assert extract_details(text, WEDNESDAY)["area"] == area
+
+
+@pytest.mark.parametrize(
+    ("text", "time"),
+    [
+        ("please call me after 5", "after 17:00"),
+        ("i can wait till 3", "before 15:00"),
+        ("first thing tomorrow possible?", "morning"),
+    ],
+)
+def test_an_hour_bounded_by_after_or_till_needs_no_day(text: str, time: str) -> None:
+    assert extract_details(text, WEDNESDAY)["time"] == time
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [("she is 14 months", "14 months"), ("hes 2 and a half", "2.5")],
+)
+def test_ages_in_months_and_halves(text: str, age: str) -> None:
+    assert extract_details(text, WEDNESDAY)["age"] == age
+
+
+@pytest.mark.parametrize("text", ["she is 5 months pregnant", "she is 2 weeks post-op"])
+def test_a_pregnancy_or_time_since_surgery_is_no_age(text: str) -> None:
+    found = extract_details(text, WEDNESDAY)
+    assert "age" not in found and "who" not in found

@@ -268,3 +268,44 @@ async def test_the_person_button_of_a_medical_answer_can_be_typed_as_its_number(
     await front_desk.handle_text(PATIENT, "can i get an implant when pregnant?")
     outcome = await front_desk.handle_text(PATIENT, "1")
     assert [e.reason for e in outcome.effects if isinstance(e, HandoffOpened)] == ["human"]
+
+
+async def test_a_problem_told_with_the_question_is_not_asked_again(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    outcome = await front_desk.handle_text(PATIENT, "i lost a tooth, what are my options")
+    reply = said(outcome)
+    assert outcome.intent == "implants"
+    assert not any(question in reply for question in brain.knowledge.services["implants"].question)
+    assert "already missing" in reply and "Which days and times" in reply
+    day = await front_desk.handle_text(PATIENT, "monday morning")
+    assert "monday morning" in said(day)
+
+
+async def test_a_tooth_that_still_has_to_come_out_is_no_problem_told(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    outcome = await front_desk.handle_text(PATIENT, "i need a wisdom tooth out, how much?")
+    questions = brain.knowledge.services["extraction"].question
+    assert any(question in said(outcome) for question in questions)
+
+
+async def test_all_four_prices_the_topic_four_times(front_desk: FrontDesk) -> None:
+    await front_desk.handle_text(PATIENT, "how much is a filling")
+    outcome = await front_desk.handle_text(PATIENT, "ok so whats the cost for all 4")
+    assert outcome.route == "PriceTogether"
+    assert "x 4" in said(outcome)
+
+
+async def test_a_price_question_naming_a_multiword_service_opens_with_the_total(
+    front_desk: FrontDesk,
+) -> None:
+    reply = said(await front_desk.handle_text(PATIENT, "how much is a root canal"))
+    assert reply.startswith("All in,")
+
+
+async def test_two_close_readings_one_of_them_named_needs_no_did_you_mean(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(PATIENT, "is there a cheaper option for implants")
+    assert outcome.intent == "implants"

@@ -138,3 +138,13 @@ async def test_can_i_smoke_after_an_extraction_gets_the_wording_about_smoking(
         await front_desk.handle_text(PATIENT, "had a tooth pulled this morning")
         outcome = await front_desk.handle_text(PATIENT, "can i smoke?")
         assert "smok" in said(outcome).split("\n\n")[0]
+
+
+async def test_a_broken_tooth_the_classifier_cannot_place_is_still_triaged(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "just snapped a corner off a back one biting a fork, what now"
+    )
+    assert "Ask for a visit today" in buttons(outcome)
+    assert cases_opened(outcome) == []

@@ -71,6 +71,10 @@ _REFERS_BACK = re.compile(
 SERVICES = "services"
 #: Details that tell about the problem rather than when to come.
 PROBLEM_DETAILS = frozenset({"tooth", "area", "symptom", "age"})
+#: Symptoms (bot.details) that make a message nobody understood a case for triage.
+URGENT_SYMPTOMS = frozenset(
+    {"pain", "broken", "swelling", "bleeding", "loose", "a filling or crown came out"}
+)
 #: A message this short that names no service continues the topic, whatever the guess.
 SHORT_FOLLOW_UP = 7
 _LEAD_IN = re.compile(r"^\W*(?:and|also|plus|as for|what about|about)\b", re.I)
@@ -308,6 +312,9 @@ def route_text(turn: Turn) -> Route:
         if follow_up is not None:
             return follow_up
     if match.intent is not None and match.ambiguous:
+        named = _named_service(turn, turn.text)
+        if named in {match.intent, *(other.intent for other in match.alternatives[:1])}:
+            return Answer(named, match.score)  # the patient named one of the two readings
         return DidYouMean(match)
     if match.intent is None and _is_acknowledgement(turn, turn.text):
         return Acknowledge()
@@ -319,6 +326,8 @@ def route_text(turn: Turn) -> Route:
     dental = bool(PROBLEM_DETAILS & turn.details.keys())  # "i lost a tooth, what now?"
     if match.intent is None and match.off_topic and mostly_words(turn.text) and not dental:
         return OffTopic(match.score)
+    if match.intent is None and _urgent_symptom(turn):
+        return Answer(EMERGENCY)  # "broke a bit of tooth on a fork, what do i do": triage
     if match.intent is None:
         return NotUnderstood()
     if topic is not None and brain.replies.has_facets(topic) and _denied(turn, match):
@@ -600,6 +609,13 @@ def _denied(turn: Turn, match: Match) -> bool:
     return intent in facets.names_topics(turn.text) and intent not in facets.names_topics(
         turn.text, affirmed=True
     )
+
+
+def _urgent_symptom(turn: Turn) -> bool:
+    """Whether a message the classifier can't place reports a problem that needs a dentist
+    soon (pain, a broken tooth, swelling, bleeding, a loose tooth, a lost filling)."""
+    said = set(turn.details.get("symptom", "").split(", "))
+    return bool(said & URGENT_SYMPTOMS) and _named_service(turn, turn.text) is None
 
 
 def _named_service(turn: Turn, text: str) -> str | None:

@@ -8,9 +8,16 @@ import logging
 from bot.core.flows import aftercare, booking, consent, erasure, triage
 from bot.core.flows.handoff import EMERGENCY, hand_over, person_choice
 from bot.core.outcome import Choice, OfferShown
-from bot.core.pending import AskAbout, AskedProblem
+from bot.core.pending import AskAbout, AskedDay, AskedProblem
 from bot.core.turn import MarkOffer, Turn, choice
-from bot.details import asks_if_free, asks_if_we_do, first_age
+from bot.details import (
+    ALREADY_MISSING,
+    asks_if_free,
+    asks_if_price,
+    asks_if_we_do,
+    first_age,
+    said_back,
+)
 from bot.hours import hours_on, specialists_on
 from bot.matcher import Match
 from bot.models import IntentKind
@@ -24,6 +31,8 @@ INSURANCE = "insurance"
 #: A service asked about again within this time gets a short answer, not the script again.
 REPEAT_WITHIN = dt.timedelta(hours=12)
 UPSET = "upset"
+#: Details that tell the patient's real problem, so the script need not ask it.
+PROBLEM_TOLD = ("tooth", "symptom")
 
 
 def answer_intent(turn: Turn, intent: str, score: float) -> None:
@@ -76,13 +85,13 @@ def service(turn: Turn, intent: str, rotation: int, with_offer: bool = True) -> 
     """The service's script with the full bundled cost, then one "new in our clinic" item."""
     replies = turn.brain.replies
     age = first_age(turn.state.details)
-    if turn.asked_before(intent, REPEAT_WITHIN):
-        question = replies.question(intent, rotation, age is not None)
+    repeated = turn.asked_before(intent, REPEAT_WITHIN)
+    question = closing_question(turn, intent, rotation)
+    if repeated:
         turn.say(f"{replies.repeated(intent, rotation)}\n\n{question}")
     else:
-        turn.say(replies.service(intent, rotation, opening(turn), age))
+        turn.say(replies.service(intent, rotation, opening(turn), age, question))
     turn.open_topic(intent)
-    turn.ask(AskedProblem(intent))
     if with_offer:
         offer_news(turn, intent)
 
@@ -103,8 +112,22 @@ def price_together(turn: Turn, items: list[tuple[str, int]]) -> None:
     already_asked = turn.topic == last and turn.asked == AskedProblem(last)
     turn.open_topic(last)
     if not already_asked:  # "and for 2?" right after the question: not asked again
-        turn.ask(AskedProblem(last))
-        turn.say(turn.brain.replies.question(last, rotation, "age" in turn.state.details))
+        turn.say(closing_question(turn, last, rotation))
+
+
+def closing_question(turn: Turn, intent: str, rotation: int) -> str:
+    """The script's question about the real problem, and the bot waits for its answer; when
+    this message already told the problem ("i lost a tooth, what are my options?"), the next
+    step instead: which days suit for a consultation."""
+    replies = turn.brain.replies
+    told = {name: turn.details[name] for name in PROBLEM_TOLD if name in turn.details}
+    if told.get("tooth", ALREADY_MISSING) != ALREADY_MISSING:
+        del told["tooth"]  # "i need a wisdom tooth out": the service, not yet the problem
+    if told:
+        turn.ask(AskedDay())
+        return replies.text("question_problem_known", rotation, noted=said_back(told))
+    turn.ask(AskedProblem(intent))
+    return replies.question(intent, rotation, "age" in turn.state.details)
 
 
 def opening(turn: Turn) -> str:
@@ -114,7 +137,7 @@ def opening(turn: Turn) -> str:
         return "free"
     if asks_if_we_do(turn.text) or len(turn.text.split()) <= 2:
         return "yes"
-    if turn.brain.facets.match(turn.text).facet == "price":
+    if asks_if_price(turn.text) or turn.brain.facets.match(turn.text).facet == "price":
         return "total"
     return ""
 

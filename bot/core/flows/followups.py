@@ -42,8 +42,7 @@ def answer_facet(turn: Turn, topic: str, facet: str) -> None:
     if new_topic and replies.has_service(topic):
         # A first question about a service still ends, as its script does, with one
         # question about the patient's real problem.
-        text = f"{text}\n\n{replies.question(topic, rotation, 'age' in turn.state.details)}"
-        turn.ask(AskedProblem(topic))
+        text = f"{text}\n\n{answers.closing_question(turn, topic, rotation)}"
     if medical:  # the doctor decides: the person button (typing its number works too)
         person = person_choice()
         turn.update_patient(pending_choices=[person.value])
