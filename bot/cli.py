@@ -90,7 +90,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _eval(knowledge, arguments.file, arguments.json, arguments.dev)
         if arguments.command == "run":
             from bot.checks import load_checked
+            from bot.language import warm_up as warm_up_language
             from bot.telegram.app import run_bot
+
+            warm_up_language()  # before the first patient, not during their message
 
             checked, problems = load_checked(settings.intents_dir, settings.replies_dir)
             if checked is None:
@@ -151,10 +154,12 @@ def _check(settings: Settings) -> int:
 async def _chat(settings: Settings, knowledge: Knowledge, patient: str) -> int:
     from bot.console import run_console
     from bot.core import Brain, FrontDesk
+    from bot.language import warm_up as warm_up_language
     from bot.store import Database, Store
 
     store = Store(Database(settings.database_path))
     await store.open()
+    await asyncio.to_thread(warm_up_language)
     try:
         front_desk = FrontDesk(
             Brain.build(knowledge),

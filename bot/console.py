@@ -6,7 +6,20 @@ import asyncio
 import sys
 from typing import TextIO
 
-from bot.core import FrontDesk, HandoffOpened, Outcome, RelayedToStaff
+from bot.core import (
+    BookingChanged,
+    BookingRequested,
+    FrontDesk,
+    HandoffOpened,
+    Outcome,
+    RelayedToStaff,
+)
+
+BOOKING_CHANGES = {
+    "accepted": "the patient accepted the proposed time",
+    "another_time": "the patient asked for another time",
+    "cancelled": "the patient cancelled it",
+}
 
 
 def render(outcome: Outcome) -> list[str]:
@@ -23,6 +36,12 @@ def render(outcome: Outcome) -> list[str]:
             )
         elif isinstance(effect, RelayedToStaff):
             lines.append(f"[passed to the administrator on case #{effect.case_id}]")
+        elif isinstance(effect, BookingRequested):
+            urgent = " (urgent)" if effect.urgency == "urgent" else ""
+            lines.append(f"[booking request #{effect.request_id}{urgent} sent to the front desk]")
+        elif isinstance(effect, BookingChanged):
+            change = BOOKING_CHANGES.get(effect.what, effect.what)
+            lines.append(f"[booking request #{effect.request_id}: {change}]")
     return lines
 
 

@@ -18,12 +18,14 @@ from typing import Any
 
 import yaml
 
-from bot.core import Brain, FrontDesk, HandoffOpened, Outcome
+from bot.core import BookingRequested, Brain, FrontDesk, HandoffOpened, Outcome
 from bot.details import WEEKDAYS
 from bot.store import Database, Store
 
 #: Routes that mean the bot did not understand an answer to its own question.
 FAILED = frozenset({"NotUnderstood", "OffTopic", "DidYouMean", "StaleChoice"})
+#: How a booking dialogue is labelled to end: a request sent, dropped by the patient, or none.
+BOOKING_ENDINGS = frozenset({"complete", "cancelled", "none"})
 
 
 @dataclass
@@ -59,6 +61,9 @@ class ConversationScores:
     details: Tally = field(default_factory=Tally)
     unnecessary: list[str] = field(default_factory=list)
     needed_handoffs: Tally = field(default_factory=Tally)
+    #: Booking dialogues that ended as labelled (a request sent, or none) with no turn the
+    #: bot failed to understand.
+    bookings: Tally = field(default_factory=Tally)
 
     @property
     def unnecessary_handoffs(self) -> int:
@@ -77,6 +82,11 @@ class ConversationScores:
             f"  details captured (the kinds the bot extracts): {self.details}",
             f"  hand-overs where a person is needed: {self.needed_handoffs}",
             f"  unnecessary hand-overs: {self.unnecessary_handoffs}",
+            *(
+                [f"  booking dialogues ending as wanted, never misunderstood: {self.bookings}"]
+                if self.bookings.tries
+                else []
+            ),
         ]
 
 
@@ -112,6 +122,8 @@ async def _play(
     desk: FrontDesk, store: Store, conversation: dict[str, Any], scores: ConversationScores
 ) -> None:
     patient = f"eval:{conversation['id']}"
+    requests_sent = 0
+    misunderstood: list[str] = []
     for turn in conversation.get("turns", []):
         text = str(turn["patient"])
         expect = turn.get("expect") or {}
@@ -119,9 +131,21 @@ async def _play(
             outcome = await desk.handle_text(patient, text)
         handed_over = [e for e in outcome.effects if isinstance(e, HandoffOpened)]
         _score(scores, text, expect, outcome, bool(handed_over))
+        requests_sent += sum(isinstance(e, BookingRequested) for e in outcome.effects)
+        if outcome.route in FAILED or (handed_over and not expect.get("handoff")):
+            misunderstood.append(text)
         for effect in handed_over:  # the administrator hands the patient back at once
             async with store.unit_of_work():
                 await store.cases.close(effect.case_id, None)
+    wanted = conversation.get("booking")
+    if wanted in BOOKING_ENDINGS:
+        ended = "complete" if requests_sent else "none"
+        good = ended == ("complete" if wanted == "complete" else "none") and not misunderstood
+        scores.bookings.add(
+            good,
+            f"{conversation['id']}: wanted {wanted}, {requests_sent} request(s) sent"
+            + (f", misunderstood {misunderstood}" if misunderstood else ""),
+        )
 
 
 def _score(

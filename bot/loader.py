@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ValidationError
 
+from bot.language import CODES
 from bot.models import (
     CATALOG,
     SCRIPT_PARTS,
@@ -57,6 +58,26 @@ CLINIC_PLACEHOLDERS = frozenset(
 )
 #: Extra placeholders only the cost part of a service script may use.
 COST_PLACEHOLDERS = frozenset({"parts", "total"})
+#: Hand-overs while the front desk is closed: each must say when it opens, with {opens}.
+CLOSED_HANDOFF_REPLIES = (
+    "handoff_closed",
+    "handoff_emergency_closed",
+    "handoff_urgent_closed",
+    "handoff_medical_closed",
+    "handoff_warranty_closed",
+    "handoff_waiting_closed",
+    "handoff_language_closed",
+    "booking_sent_closed",
+    "booking_sent_urgent_closed",
+)
+OPENS_PLACEHOLDERS = frozenset({"opens"})
+#: The one reply that names the clinic's after-hours phone (only a clinic with one says it).
+AFTER_HOURS_REPLY = "handoff_after_hours_phone"
+AFTER_HOURS_PLACEHOLDERS = frozenset({"after_hours_phone"})
+#: The note for a message in a language the bot does not read, one per language
+#: (replies/languages.yaml).
+LANGUAGE_NOTES_FILE = "languages.yaml"
+LANGUAGE_NOTES = tuple(f"language_{code}" for code in CODES)
 CONVERSATION_REPLIES = [
     "urgent",
     "handoff_medical",
@@ -71,6 +92,29 @@ CONVERSATION_REPLIES = [
     "hours_day_specialists",
     "question_age_known",
     "question_problem_known",
+    "booking_noted",
+    "booking_ask_what",
+    "booking_ask_when",
+    "booking_ask_returning",
+    "booking_ask_name",
+    "booking_ask_phone",
+    "booking_skipped",
+    "booking_not_caught",
+    "booking_left_for_desk",
+    "booking_cancelled",
+    "booking_sent",
+    "booking_sent_urgent",
+    "booking_sent_closed",
+    "booking_sent_urgent_closed",
+    "booking_sent_no_hours",
+    "booking_proposal_declined",
+    "booking_proposal_gone",
+    "booking_move",
+    "booking_cancel_sent",
+    "booking_proposed",
+    "booking_confirmed",
+    "booking_reminder_offer",
+    "booking_appointment_cancelled",
     "price_not_free",
     "price_free",
     "total_first",
@@ -110,6 +154,10 @@ CONVERSATION_REPLIES = [
     "answer_booking_day",
     "off_topic",
     "upset",
+    "handoff_language",
+    "handoff_emergency_waiting",
+    "handoff_after_hours_phone",
+    *CLOSED_HANDOFF_REPLIES,
 ]
 #: Extra placeholders of the replies to a patient's answer: what was understood.
 ANSWER_PLACEHOLDERS = frozenset({"noted"})
@@ -121,6 +169,27 @@ ANSWER_PREFIXES = (
     "total_first",
     "repeat_service",
     "question_problem_known",
+    "booking_noted",
+    "booking_ask_what",
+    "booking_ask_when",
+    "booking_ask_returning",
+    "booking_ask_name",
+    "booking_ask_phone",
+    "booking_skipped",
+    "booking_not_caught",
+    "booking_left_for_desk",
+    "booking_cancelled",
+    "booking_sent",
+    "booking_sent_urgent",
+    "booking_sent_closed",
+    "booking_sent_urgent_closed",
+    "booking_sent_no_hours",
+    "booking_proposal_declined",
+    "booking_proposal_gone",
+    "booking_proposed",
+    "booking_confirmed",
+    "booking_reminder_offer",
+    "booking_appointment_cancelled",
 )
 HOURS_PLACEHOLDERS = frozenset({"open", "close"})
 #: Extra placeholders only reminder texts may use: date, time and doctor, nothing clinical.
@@ -253,7 +322,7 @@ def load_knowledge(intents_dir: Path, replies_dir: Path) -> tuple[Knowledge | No
     replies: dict[str, list[str]] = {}
     reply_docs: dict[str, tuple[Path, Any]] = {}
     replies_complete = True
-    for name in ("practical.yaml", "conversation.yaml"):
+    for name in ("practical.yaml", "conversation.yaml", LANGUAGE_NOTES_FILE):
         path = replies_dir / name
         replies_file, document = collect.read(path, RepliesFile)
         if replies_file is None:
@@ -606,7 +675,7 @@ def _check_replies(
     complete: bool,
 ) -> None:
     price_pattern = typed_price_pattern(clinic)
-    known_keys = set(CONVERSATION_REPLIES) | set(intents)
+    known_keys = set(CONVERSATION_REPLIES) | set(LANGUAGE_NOTES) | set(intents)
     for key, wordings in replies.items():
         path, doc = reply_docs[key]
         if key not in known_keys:
@@ -618,10 +687,16 @@ def _check_replies(
         for index, template in enumerate(wordings):
             at = line_of(doc, ("replies", key, index))
             allowed = CLINIC_PLACEHOLDERS | (
-                REMINDER_PLACEHOLDERS if key.startswith("reminder_") else frozenset()
+                REMINDER_PLACEHOLDERS if key.startswith(("reminder_", "booking_")) else frozenset()
             )
             if key.startswith(ANSWER_PREFIXES):
                 allowed = allowed | ANSWER_PLACEHOLDERS | HOURS_PLACEHOLDERS
+            if key in CLOSED_HANDOFF_REPLIES:
+                allowed = allowed | OPENS_PLACEHOLDERS
+                if not placeholders_or_empty(template) >= OPENS_PLACEHOLDERS:
+                    collect.add(path, at, f"{key}: must say when the front desk opens, {{opens}}")
+            if key == AFTER_HOURS_REPLY:
+                allowed = allowed | AFTER_HOURS_PLACEHOLDERS
             _check_template(collect, path, at, key, template, allowed, price_pattern)
     if not complete:
         return  # a file that did not load was already reported; its keys are not "missing"
@@ -633,6 +708,9 @@ def _check_replies(
     for key in CONVERSATION_REPLIES:
         if key not in replies:
             collect.add(replies_dir / "conversation.yaml", 1, f"reply {key!r} is missing")
+    for key in LANGUAGE_NOTES:
+        if key not in replies:
+            collect.add(replies_dir / LANGUAGE_NOTES_FILE, 1, f"reply {key!r} is missing")
 
 
 def _check_offers(

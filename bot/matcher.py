@@ -130,6 +130,8 @@ HEARSAY = PhraseFinder(
 EXPECTATION = re.compile(
     r"^(?:\w+\s+){0,2}?(?:will|would|is\s+there\s+going\s+to|am\s+i\s+going\s+to|does\s+it"
     r"|is\s+there|do\s+people|can\s+there\s+be)\b.*\bafter(?:wards?|\s+(?:it|that|the|a|an))?\b"
+    r"|^(?:\w+\s+){0,2}?how\s+(?:long|many\s+days)\s+(?:does|will|do|would)\s+(?:the\s+)?"
+    r"(?:\w+\s+){1,2}(?:last|go\s+on|take\s+to\s+go(?:\s+down|\s+away)?)\b(?!.*\bnow\b)"
 )
 
 

@@ -206,6 +206,8 @@ class Clinic(Strict):
     phone: NonEmpty
     email: NonEmpty
     emergency_number: NonEmpty
+    #: A phone that answers while the front desk is closed (on call), if the clinic has one.
+    after_hours_phone: NonEmpty | None = None
     hours: list[OpeningHours] = Field(min_length=1)
     specialist_hours: list[SpecialistHours] = Field(default_factory=list)
     doctors: list[Doctor] = Field(min_length=1)
@@ -288,6 +290,8 @@ class ServiceScript(Strict):
     """The administrator's script for a service question, each part in several wordings."""
 
     bundle: Identifier
+    #: How the service is named to the front desk and back to the patient: "a cleaning".
+    label: str = ""
     yes: Wordings
     offer: Wordings
     cost: Wordings

@@ -99,6 +99,13 @@ class ReplyBook:
         """Precompute the clinic facts once."""
         return cls(knowledge, clinic_facts(knowledge))
 
+    def label(self, intent: str) -> str:
+        """How a service is named in a sentence ("a cleaning"); other words as they are."""
+        script = self.knowledge.services.get(intent)
+        if script is None:
+            return intent
+        return script.label or intent.replace("_", " ")
+
     def has_service(self, intent: str) -> bool:
         """Whether the intent is answered with a service script."""
         return intent in self.knowledge.services

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core import Brain, FrontDesk, HandoffOpened, Outcome
+from bot.core import BookingRequested, Brain, FrontDesk, HandoffOpened, Outcome
 from bot.store import Store
 
 PATIENT = "console:ines"
@@ -34,11 +34,17 @@ async def test_a_toothache_is_urgent_advice_and_a_same_day_offer_not_911(
     assert "taking over" not in reply
 
 
-async def test_asking_for_a_visit_today_opens_an_urgent_case(front_desk: FrontDesk) -> None:
+async def test_asking_for_a_visit_today_sends_an_urgent_same_day_request(
+    front_desk: FrontDesk, store: Store
+) -> None:
     await front_desk.handle_text(PATIENT, "i broke my tooth on a nut")
     outcome = await front_desk.handle_text(PATIENT, "yes please")
-    assert cases_opened(outcome) == ["urgent"]
-    assert "today" in said(outcome)
+    requests = [effect for effect in outcome.effects if isinstance(effect, BookingRequested)]
+    assert [request.urgency for request in requests] == ["urgent"]
+    assert cases_opened(outcome) == []  # a request for the front desk, not a takeover
+    stored = await store.bookings.get(requests[0].request_id)
+    assert stored is not None and "today" in stored.wishes_understood
+    assert "broken" in stored.service
 
 
 async def test_which_tooth_after_urgent_advice_is_noted_and_the_offer_repeated(
@@ -115,7 +121,8 @@ async def test_yes_after_the_noted_answer_still_asks_for_the_visit(
     await front_desk.handle_text(PATIENT, "terrible toothache since last night")
     await front_desk.handle_text(PATIENT, "lower left, painkillers aren't helping")
     outcome = await front_desk.handle_text(PATIENT, "yes please")
-    assert cases_opened(outcome) == ["urgent"]
+    requests = [effect for effect in outcome.effects if isinstance(effect, BookingRequested)]
+    assert [request.urgency for request in requests] == ["urgent"]
 
 
 async def test_is_it_normal_after_a_treatment_just_had_is_aftercare(

@@ -3,6 +3,8 @@
 from bot.core.brain import Brain
 from bot.core.desk import TOPIC_QUIET, FrontDesk, preview
 from bot.core.outcome import (
+    BookingChanged,
+    BookingRequested,
     Choice,
     DataErased,
     Effect,
@@ -17,6 +19,8 @@ from bot.core.outcome import (
 
 __all__ = [
     "TOPIC_QUIET",
+    "BookingChanged",
+    "BookingRequested",
     "Brain",
     "Choice",
     "DataErased",

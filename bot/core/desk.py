@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
+from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
-from bot.core import router
+from bot.core import appointments, router
 from bot.core.brain import Brain
-from bot.core.outcome import DataErased, HandoffOpened, Outcome, OutgoingMessage
+from bot.core.outcome import (
+    BookingChanged,
+    BookingRequested,
+    DataErased,
+    HandoffOpened,
+    Outcome,
+    OutgoingMessage,
+)
 from bot.core.turn import (
+    AnswerProposal,
     Erase,
     GrantConsent,
     History,
@@ -19,11 +29,12 @@ from bot.core.turn import (
     OptOut,
     RecordIncoming,
     RecordMatch,
+    SubmitBooking,
     Turn,
     Write,
 )
 from bot.matcher import Match
-from bot.store import ConversationState, Patient, Store, utc_now
+from bot.store import ConversationState, NewRequest, Patient, Store, utc_now
 
 log = logging.getLogger(__name__)
 
@@ -40,11 +51,14 @@ class FrontDesk:
         store: Store,
         timezone: str = "",
         topic_quiet: dt.timedelta = TOPIC_QUIET,
+        clock: Callable[[], dt.datetime] | None = None,
     ) -> None:
         self.brain = brain
         self.store = store
         self._timezone_override = timezone
         self.topic_quiet = topic_quiet
+        #: "Now" for each turn (UTC); tests set it to try a closed hour.
+        self.clock = clock or utc_now
 
     def replace_brain(self, brain: Brain) -> None:
         """Swap in freshly loaded data at once (live reload)."""
@@ -100,7 +114,7 @@ class FrontDesk:
     async def _load(self, external_id: str, display_name: str | None, chat_id: int | None) -> Turn:
         """Everything the turn needs to know, read once at its start (one round trip)."""
         record = await self.store.turns.load(external_id, display_name, chat_id)
-        now = utc_now()
+        now = self.clock()
         return Turn(
             brain=self.brain,
             patient=record.patient,
@@ -162,16 +176,77 @@ class FrontDesk:
             case GrantConsent(kind, channel, wording):
                 await store.contact.grant(patient_id, kind, channel, wording)
                 await store.audit.record(actor, "consent_given", kind)
+            case SubmitBooking():
+                asked = _new_request(write)
+                if asked.kind != "new":  # which appointment to move or cancel: the next one
+                    upcoming = await store.bookings.next_appointment(patient_id, turn.now)
+                    if upcoming is not None:
+                        asked = dataclasses.replace(asked, appointment_id=upcoming.id)
+                request = await store.bookings.create(patient_id, asked)
+                await store.audit.record(actor, "booking_requested", f"request:{request.id}")
+                outcome.effects.append(BookingRequested(request.id, request.urgency))
+                log.info("patient=%s booking request=%s", patient_id, request.id)
+            case AnswerProposal(request_id, accepted):
+                await self._answer_proposal(turn, request_id, accepted)
+
+    async def _answer_proposal(self, turn: Turn, request_id: int, accepted: bool) -> None:
+        """Confirm the proposed time the patient accepted, or tell the desk to find another."""
+        store, outcome = self.store, turn.outcome
+        request = await store.bookings.get(request_id)
+        mine = request is not None and request.patient_id == turn.patient.id
+        if request is None or not mine or request.status != "proposed":
+            outcome.say(self.brain.replies.text("booking_proposal_gone", request_id))
+            return
+        if not accepted:
+            outcome.effects.append(BookingChanged(request.id, "another_time"))
+            return
+        assert request.proposed_at is not None
+        appointment = await store.bookings.confirm(
+            request, request.proposed_at, request.proposed_doctor, None
+        )
+        if appointment is None:
+            outcome.say(self.brain.replies.text("booking_proposal_gone", request_id))
+            return
+        await store.audit.record(
+            f"patient:{turn.patient.id}", "booking_accepted", f"appointment:{appointment.id}"
+        )
+        wants = await store.contact.has_consent(turn.patient.id, "appointment")
+        for message in appointments.confirmed_messages(
+            self.brain,
+            appointment.id,
+            appointment.starts_at,
+            appointment.doctor,
+            self.timezone,
+            wants,
+        ):
+            outcome.messages.append(message)
+        outcome.effects.append(BookingChanged(request.id, "accepted", appointment.id))
 
     async def _erase(self, turn: Turn) -> Outcome:
         """Erase the patient's data; nothing else of the turn is kept."""
         store, patient_id = self.store, turn.patient.id
         case = await store.cases.open_for_patient(patient_id)
         every_case = tuple(each.id for each in await store.cases.cases_of(patient_id))
+        requests = tuple(each.id for each in await store.bookings.requests_of(patient_id))
         await store.erase_patient(patient_id)
-        turn.outcome.effects.append(DataErased(case.id if case else None, every_case))
+        turn.outcome.effects.append(DataErased(case.id if case else None, every_case, requests))
         log.info("patient data erased case=%s", case.id if case else None)
         return turn.outcome
+
+
+def _new_request(write: SubmitBooking) -> NewRequest:
+    """The store's record of a request the conversation completed."""
+    return NewRequest(
+        service=write.service,
+        wishes=write.wishes,
+        wishes_understood=write.wishes_understood,
+        new_or_returning=write.new_or_returning,
+        name=write.name,
+        phone=write.phone,
+        urgency=write.urgency,
+        kind=write.kind,
+        appointment_id=write.appointment_id,
+    )
 
 
 def preview(brain: Brain, text: str, today: dt.date) -> tuple[Match, list[OutgoingMessage]]:

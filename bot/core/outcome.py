@@ -61,9 +61,36 @@ class DataErased:
 
     case_id: int | None
     all_case_ids: tuple[int, ...] = ()
+    booking_ids: tuple[int, ...] = ()
 
 
-Effect = HandoffOpened | RelayedToStaff | OfferShown | OptedOut | OptedIn | DataErased
+@dataclass(frozen=True)
+class BookingRequested:
+    """A booking request is complete: its card goes to the staff chat."""
+
+    request_id: int
+    urgency: str
+
+
+@dataclass(frozen=True)
+class BookingChanged:
+    """The patient answered a proposed time or cancelled a request: the card and a note."""
+
+    request_id: int
+    what: str  # accepted, another_time, cancelled
+    appointment_id: int | None = None
+
+
+Effect = (
+    HandoffOpened
+    | RelayedToStaff
+    | OfferShown
+    | OptedOut
+    | OptedIn
+    | DataErased
+    | BookingRequested
+    | BookingChanged
+)
 
 
 @dataclass

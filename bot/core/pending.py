@@ -76,7 +76,27 @@ class VisitToday:
         return "visit_today"
 
 
-ChoiceValue = AskAbout | TalkToPerson | ChooseReminder | ConsentAnswer | ErasureAnswer | VisitToday
+@dataclass(frozen=True)
+class ProposalAnswer:
+    """Yes or no to a time the front desk proposed for a booking request."""
+
+    request_id: int
+    accepted: bool
+
+    def pack(self) -> str:
+        """The string form."""
+        return f"proposal:{self.request_id}:{'yes' if self.accepted else 'no'}"
+
+
+ChoiceValue = (
+    AskAbout
+    | TalkToPerson
+    | ChooseReminder
+    | ConsentAnswer
+    | ErasureAnswer
+    | VisitToday
+    | ProposalAnswer
+)
 
 
 def unpack_choice(value: str) -> ChoiceValue | None:
@@ -88,6 +108,11 @@ def unpack_choice(value: str) -> ChoiceValue | None:
         return TalkToPerson()
     if kind == "visit_today" and not argument:
         return VisitToday()
+    if kind == "proposal":
+        number, _, answer = argument.partition(":")
+        if number.isdigit() and answer in ("yes", "no"):
+            return ProposalAnswer(int(number), answer == "yes")
+        return None
     if kind == "erase" and argument in ("yes", "no"):
         return ErasureAnswer(argument == "yes")
     if kind == "consent":
@@ -154,13 +179,26 @@ class AskedDay:
         return "day"
 
 
-Asked = AskedProblem | AskedDay
+@dataclass(frozen=True)
+class AskedBooking:
+    """The bot asked one question of a booking request: what, when, returning, name, phone."""
+
+    field: str
+
+    def pack(self) -> str:
+        """The string form."""
+        return f"booking:{self.field}"
+
+
+Asked = AskedProblem | AskedDay | AskedBooking
 
 
 def unpack_asked(value: str | None) -> Asked | None:
     """The question a stored value stands for."""
     if value == "day":
         return AskedDay()
+    if value and value.startswith("booking:"):
+        return AskedBooking(value.removeprefix("booking:"))
     if value and value.startswith("problem:"):
         return AskedProblem(value.removeprefix("problem:"))
     return None

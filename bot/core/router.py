@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.core.flows import answers, consent, erasure, followups, triage
+from bot.core.flows import answers, booking, consent, erasure, followups, triage
 from bot.core.flows.aftercare import AFTERCARE
+from bot.core.flows.answers import HOURS
 from bot.core.flows.booking import BOOKING
 from bot.core.flows.followups import Question
 from bot.core.flows.handoff import (
@@ -23,8 +24,10 @@ from bot.core.flows.handoff import (
     person_choice,
     relay,
 )
+from bot.core.flows.language import LANGUAGE, not_english
 from bot.core.pending import (
     AskAbout,
+    AskedBooking,
     AskedDay,
     AskedProblem,
     AwaitingConsent,
@@ -33,6 +36,7 @@ from bot.core.pending import (
     ConfirmingErasure,
     ConsentAnswer,
     ErasureAnswer,
+    ProposalAnswer,
     TalkToPerson,
     VisitToday,
     unpack_choice,
@@ -47,6 +51,7 @@ from bot.details import (
     is_question,
     split_questions,
 )
+from bot.language import foreign_language
 from bot.matcher import Match
 from bot.models import HANDOFF_INTENTS, IntentKind
 from bot.text import mostly_words, words
@@ -220,8 +225,23 @@ class OptIn:
     """The patient wants messages again."""
 
 
+@dataclass(frozen=True)
+class BookingAnswer:
+    """The patient answered the question a booking request waits on (or skipped, cancelled)."""
+
+
+@dataclass(frozen=True)
+class AsideInBooking:
+    """A question asked in the middle of a booking request: answered, then the request goes
+    on with its question again."""
+
+    route: Answer | FollowUp | Several | PriceTogether
+
+
 Route = (
-    Answer
+    BookingAnswer
+    | AsideInBooking
+    | Answer
     | FollowUp
     | AnswerToQuestion
     | Several
@@ -250,6 +270,7 @@ def route_text(turn: Turn) -> Route:
     if turn.open_case is not None:
         rights = brain.matcher.match(turn.text)
         wants = rights.intent in PATIENT_RIGHTS_INTENTS and not rights.ambiguous
+        wants = wants and foreign_language(turn.text) is None  # "me duele una muela": relayed
         then = Answer(rights.intent, rights.score) if wants and rights.intent else None
         return Relay(turn.open_case, then)
     if isinstance(step, AwaitingConsent) and words in YES_WORDS | NO_WORDS:
@@ -262,6 +283,8 @@ def route_text(turn: Turn) -> Route:
         return OptIn()
     if words in {"/start", "start", "/help"}:
         return Answer("greeting")
+    if not_english(turn):
+        return HandOver(LANGUAGE)  # "hola, necesito una cita": one note, and a person at once
     match = brain.matcher.match(turn.text)
     turn.match = match
     turn.writes.append(RecordIncoming(turn.text, match.intent, match.score))
@@ -269,7 +292,7 @@ def route_text(turn: Turn) -> Route:
         turn.text,
         turn.today,
         brain.knowledge.vocabulary.insurers,
-        about_time=isinstance(turn.asked, AskedDay),
+        about_time=turn.asked in (AskedDay(), AskedBooking("when")),
     )
     turn.note(turn.details)
     turn.outcome.details = dict(turn.details)
@@ -289,6 +312,21 @@ def route_text(turn: Turn) -> Route:
         return HandOver(MEDICAL)  # "I'm on warfarin, is that a problem?": the doctor decides
     if topic == EMERGENCY and not match.safety and brain.matcher.red_flag(turn.text):
         return Answer(EMERGENCY)  # "I'm starting to feel dizzy", just after a swollen face
+    if isinstance(turn.asked, AskedBooking) and turn.state.booking and not match.safety:
+        # Erasure, stop, a person, a complaint: never read as an answer, nor followed by it.
+        overriding = match.intent in PATIENT_RIGHTS_INTENTS | NEVER_A_FOLLOW_UP
+        if not overriding and _answers_booking(turn, match, turn.asked.field):
+            return BookingAnswer()
+        aside = _route_question(turn, match, topic)
+        if not overriding and isinstance(aside, Answer | FollowUp | Several | PriceTogether):
+            return AsideInBooking(aside)  # "do you work saturdays?" while asked which day
+        return aside
+    return _route_question(turn, match, topic)
+
+
+def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
+    """What to do with a message that is not a button, a step or a booking answer."""
+    brain = turn.brain
     if topic is not None and turn.asked is not None and _reads_as_answer(turn, match):
         return AnswerToQuestion(topic)
     together = _priced_together(turn, match)
@@ -326,6 +364,14 @@ def route_text(turn: Turn) -> Route:
     dental = bool(PROBLEM_DETAILS & turn.details.keys())  # "i lost a tooth, what now?"
     if match.intent is None and match.off_topic and mostly_words(turn.text) and not dental:
         return OffTopic(match.score)
+    named = _named_service(turn, turn.text)
+    if (
+        match.intent is None
+        and named
+        and turn.details.get("weekdays")
+        and asks_if_we_do(turn.text)
+    ):
+        return Several((Question(named), Question(HOURS)))  # "cleanings on saturday?"
     if match.intent is None and _urgent_symptom(turn):
         return Answer(EMERGENCY)  # "broke a bit of tooth on a fork, what do i do": triage
     if match.intent is None:
@@ -334,11 +380,49 @@ def route_text(turn: Turn) -> Route:
         return AnswerToQuestion(topic)  # "not before, and no fillings in front"
     if topic is not None and _unnamed_other_service(turn, match, topic):
         return Answer(topic)  # "what happens at the first visit" while talking of a child's
+    if brain.replies.has_service(match.intent) and _wants_a_visit(turn):
+        return Answer(BOOKING, match.score)  # "I need a cleaning next week": a request
     if match.intent in AUDIENCE_TOPICS:
         named = _named_service(turn, turn.text)
         if named is not None and named != match.intent:
             return Answer(named, match.score)  # "my daughter needs braces": braces, for a child
     return Answer(match.intent, match.score)
+
+
+_VISIT_ASKED = re.compile(
+    r"\b(?:can|could|may)\s+(?:i|we|he|she|my\s+\w+)\s+(?:come|get|book|have|see)\b"
+    r"|\b(?:any|a)\s+(?:slots?|space|room|availability|appointments?|openings?)\b",
+    re.I,
+)
+_BOOK_WORDS = re.compile(
+    r"\b(?:book(?:ing)?|schedule|make\s+an\s+appointment|an\s+appointment\s+for)\b", re.I
+)
+
+
+def _wants_a_visit(turn: Turn) -> bool:
+    """Whether a message about a service asks for a visit ("i'd like to book a filling", "I
+    need a cleaning next week", "can I get one tomorrow?") rather than about the service."""
+    if turn.brain.facets.match(turn.text).facet is not None:
+        return False  # "how long does a cleaning take on saturday?"
+    if _BOOK_WORDS.search(turn.text):
+        return True
+    if not ("day" in turn.details or "time" in turn.details or "date" in turn.details):
+        return False
+    return not is_question(turn.text) or bool(_VISIT_ASKED.search(turn.text))
+
+
+def _answers_booking(turn: Turn, match: Match, field: str) -> bool:
+    """Whether a message answers the booking question rather than asking something else."""
+    if booking.is_control(turn.text):
+        return True  # "skip", "cancel"
+    readable = booking.reads(turn, field)
+    if field == "what" and readable and turn.brain.facets.names_topic(turn.text):
+        return True  # "how about a cleaning?" answers what the visit is for
+    asks_else = is_question(turn.text) and (
+        (match.intent is not None and match.intent != BOOKING and not match.off_topic)
+        or turn.brain.facets.match(turn.text).facet is not None
+    )
+    return not asks_else
 
 
 def route_choice(turn: Turn, value: str) -> Route:
@@ -390,6 +474,12 @@ def run(route: Route, turn: Turn) -> None:
                 answers.answer_intent(turn, then.intent, then.score)
         case Pick(choice):
             _run_choice(turn, choice)
+        case BookingAnswer():
+            booking.answer(turn)
+        case AsideInBooking(aside):
+            run(aside, turn)
+            turn.outcome.route = "AsideInBooking"
+            booking.remind(turn)
         case StaleChoice():
             turn.say(turn.brain.replies.text("not_understood"), (person_choice(),))
         case OptIn():
@@ -414,6 +504,8 @@ def _run_choice(turn: Turn, choice: ChoiceValue) -> None:
             consent.answer(turn, kind, agreed)
         case ErasureAnswer(confirmed):
             erasure.answer(turn, confirmed)
+        case ProposalAnswer(request_id, accepted):
+            booking.answer_proposal(turn, request_id, accepted)
 
 
 def _reads_as_answer(turn: Turn, match: Match) -> bool:

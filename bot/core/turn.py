@@ -74,7 +74,41 @@ class Erase:
     """Erase the patient's data (always the last write of a turn)."""
 
 
-Write = RecordIncoming | RecordMatch | OpenCase | MarkOffer | OptOut | OptIn | GrantConsent | Erase
+@dataclass(frozen=True)
+class SubmitBooking:
+    """Send a completed booking request to the front desk."""
+
+    service: str
+    wishes: str
+    wishes_understood: str
+    new_or_returning: str
+    name: str
+    phone: str
+    urgency: str
+    kind: str = "new"
+    appointment_id: int | None = None
+
+
+@dataclass(frozen=True)
+class AnswerProposal:
+    """The patient accepted (or not) a time the front desk proposed for a request."""
+
+    request_id: int
+    accepted: bool
+
+
+Write = (
+    RecordIncoming
+    | RecordMatch
+    | OpenCase
+    | MarkOffer
+    | OptOut
+    | OptIn
+    | GrantConsent
+    | Erase
+    | SubmitBooking
+    | AnswerProposal
+)
 
 
 @dataclass

@@ -3,6 +3,7 @@
 from contextlib import AbstractAsyncContextManager
 
 from bot.store.audit import AuditLog
+from bot.store.bookings import Appointment, BookingRepository, BookingRequest, NewRequest
 from bot.store.cases import CaseRepository, HandoffCase
 from bot.store.contact import Consent, ContactRepository, Reminder, StaffTask
 from bot.store.conversations import ConversationRepository, StoredMessage
@@ -14,7 +15,11 @@ from bot.store.telegram import OutboxItem, TelegramRepository
 from bot.store.turns import TurnRecord, TurnRepository, TurnWrites
 
 __all__ = [
+    "Appointment",
     "AuditLog",
+    "BookingRepository",
+    "BookingRequest",
+    "NewRequest",
     "CaseRepository",
     "Consent",
     "ConversationState",
@@ -55,6 +60,7 @@ class Store:
         self.state = StateRepository(database)
         self.contact = ContactRepository(database)
         self.turns = TurnRepository(database)
+        self.bookings = BookingRepository(database)
 
     async def open(self) -> None:
         """Open the database and apply migrations."""
@@ -80,6 +86,12 @@ class Store:
             await connection.execute(
                 "DELETE FROM outbox WHERE case_id IN "
                 "(SELECT id FROM handoff_cases WHERE patient_id = ?)",
+                (patient_id,),
+            )
+            await connection.execute(  # the card stays, saying nothing about the patient
+                "UPDATE booking_requests SET service = '', wishes = '', wishes_understood = '', "
+                "new_or_returning = '', name = '', phone = '', status = CASE WHEN status IN "
+                "('open', 'proposed') THEN 'cancelled' ELSE status END WHERE patient_id = ?",
                 (patient_id,),
             )
             await connection.execute("DELETE FROM patients WHERE id = ?", (patient_id,))

@@ -10,14 +10,16 @@ from typing import Any
 
 from bot.store.database import Database, from_db_time, to_db_time, utc_now
 
-#: (patient id) -> topic, topic_at, asked, details
-LOAD_STATE = "SELECT topic, topic_at, asked, details FROM conversation_state WHERE patient_id = ?"
+#: (patient id) -> topic, topic_at, asked, details, booking
+LOAD_STATE = (
+    "SELECT topic, topic_at, asked, details, booking FROM conversation_state WHERE patient_id = ?"
+)
 #: The parameters come from `state_row`.
 SAVE_STATE = (
-    "INSERT INTO conversation_state (patient_id, topic, topic_at, asked, details, "
-    "updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(patient_id) DO UPDATE SET "
+    "INSERT INTO conversation_state (patient_id, topic, topic_at, asked, details, booking, "
+    "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(patient_id) DO UPDATE SET "
     "topic = excluded.topic, topic_at = excluded.topic_at, asked = excluded.asked, "
-    "details = excluded.details, updated_at = excluded.updated_at"
+    "details = excluded.details, booking = excluded.booking, updated_at = excluded.updated_at"
 )
 
 
@@ -29,6 +31,8 @@ class ConversationState:
     topic_at: dt.datetime | None = None
     asked: str | None = None
     details: dict[str, str] = field(default_factory=dict)
+    #: A booking request being filled in (bot.core.flows.booking reads it), or empty.
+    booking: dict[str, str] = field(default_factory=dict)
 
     def current_topic(self, now: dt.datetime, quiet: dt.timedelta) -> str | None:
         """The topic, unless the patient has been quiet too long."""
@@ -66,6 +70,7 @@ def state_from(row: sqlite3.Row | None) -> ConversationState:
         topic_at=from_db_time(row["topic_at"]) if row["topic_at"] else None,
         asked=row["asked"],
         details=json.loads(row["details"] or "{}"),
+        booking=json.loads(row["booking"] or "{}"),
     )
 
 
@@ -77,5 +82,6 @@ def state_row(patient_id: int, state: ConversationState, now: dt.datetime) -> tu
         to_db_time(state.topic_at) if state.topic_at else None,
         state.asked,
         json.dumps(state.details, sort_keys=True),
+        json.dumps(state.booking, sort_keys=True) if state.booking else None,
         to_db_time(now),
     )

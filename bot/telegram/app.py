@@ -31,7 +31,7 @@ from bot.loader import Knowledge
 from bot.reload import DataWatcher
 from bot.reminders import QuietHours, ReminderScheduler
 from bot.store import Database, DatabaseUnwritable, Patient, StaffTask, Store, utc_now
-from bot.telegram import followups, managers, patients, staff
+from bot.telegram import bookings, followups, managers, patients, staff
 from bot.telegram.casework import render_card, repost_missing_cards
 from bot.telegram.delivery import Courier, RetryPolicy
 from bot.telegram.inbox import Poller, UpdateProcessor, WebhookServer
@@ -42,7 +42,20 @@ log = logging.getLogger(__name__)
 
 BotApplication = Application[Any, Any, Any, Any, Any, Any]
 
-STAFF_COMMANDS = ["close", "cases", "card", "take", "preview", "unmatched", "remind", "task"]
+STAFF_COMMANDS = [
+    "close",
+    "cases",
+    "card",
+    "take",
+    "preview",
+    "unmatched",
+    "remind",
+    "task",
+    "confirm",
+    "propose",
+    "bookings",
+    "cancel",
+]
 CARD_CHECK_SECONDS = 60.0
 REMINDER_CHECK_SECONDS = 30.0
 RELOAD_CHECK_SECONDS = 2.0
@@ -107,6 +120,9 @@ def build_application(
     )
     courier.staff_chat_id = settings.staff_chat_id
     courier.render_card = lambda case_id: render_card(runtime, case_id)
+    courier.render_booking_card = lambda request_id: bookings.render_booking_card(
+        runtime, request_id
+    )
     runtime.scheduler = _reminder_scheduler(runtime)
     runtime.watcher = DataWatcher(runtime.front_desk, settings.intents_dir, settings.replies_dir)
     runtime.processor = UpdateProcessor(
@@ -129,13 +145,17 @@ def build_application(
         application.add_handler(CommandHandler("cases", staff.on_cases_command, staff_chat))
         application.add_handler(CommandHandler("remind", followups.on_remind, staff_chat))
         application.add_handler(CommandHandler("task", followups.on_task, staff_chat))
-        application.add_handler(CommandHandler("card", followups.on_card, staff_chat))
+        application.add_handler(CommandHandler("card", bookings.on_card, staff_chat))
+        application.add_handler(CommandHandler("confirm", bookings.on_confirm, staff_chat))
+        application.add_handler(CommandHandler("propose", bookings.on_propose, staff_chat))
+        application.add_handler(CommandHandler("cancel", bookings.on_cancel, staff_chat))
+        application.add_handler(CommandHandler("bookings", bookings.on_bookings, staff_chat))
         application.add_handler(CommandHandler("preview", managers.on_preview, staff_chat))
         application.add_handler(CommandHandler("unmatched", managers.on_unmatched, staff_chat))
         application.add_handler(
             MessageHandler(
                 staff_chat & (filters.REPLY | filters.IS_TOPIC_MESSAGE) & ~filters.COMMAND,
-                staff.on_reply,
+                bookings.on_staff_reply,  # replies to booking cards; the rest go to cases
             )
         )
     application.add_handler(CallbackQueryHandler(staff.on_button, pattern=r"^case:"))
@@ -203,9 +223,17 @@ async def _close_resources(application: BotApplication) -> None:
 
 
 async def _repost_cards(context: Context) -> None:
-    queued = await repost_missing_cards(runtime_of(context))
+    await _repost_missing(runtime_of(context))
+
+
+async def _repost_missing(runtime: Runtime) -> None:
+    """Open cases and booking requests whose card never reached the staff chat get one."""
+    queued = await repost_missing_cards(runtime)
     if queued:
         log.info("cards: %s open case(s) without a card queued again", queued)
+    queued = await bookings.repost_missing_booking_cards(runtime)
+    if queued:
+        log.info("cards: %s open booking request(s) without a card queued again", queued)
 
 
 async def _reload_data(context: Context) -> None:
@@ -312,9 +340,7 @@ async def running(
         if application.post_init is not None:
             await application.post_init(application)
         await application.start()
-        queued = await repost_missing_cards(runtime)
-        if queued:
-            log.info("cards: %s open case(s) without a card queued again", queued)
+        await _repost_missing(runtime)
         tasks.append(asyncio.create_task(runtime.courier.run(), name="courier"))
         tasks.append(asyncio.create_task(runtime.processor.run(), name="processor"))
         if webhook is None:

@@ -26,6 +26,7 @@ REMIND_FORM = f"{APPOINTMENT_FORM}, or /remind hygiene|checkup YYYY-MM-DD"
 TASK_FORM = "/task plan|feedback YYYY-MM-DD <what was agreed>"
 PREVIEW_FORM = "/preview <a patient's question>, e.g. /preview how much is an implant"
 UNMATCHED_FORM = "/unmatched [period]"
+CANCEL_FORM = "Reply /cancel to a booking card, or write /cancel #3"
 DEFAULT_SINCE = "7d"
 
 _DIGITS = re.compile(r"[0-9]+")  # ASCII only: str.isdigit() also accepts "²", which int() refuses
@@ -49,6 +50,16 @@ class ReminderRequest:
 
 
 @dataclass(frozen=True)
+class BookingTime:
+    """/confirm or /propose: which request (None: the replied-to one), when, and with whom."""
+
+    request_id: int | None
+    day: dt.date
+    at: dt.time
+    doctor: str | None
+
+
+@dataclass(frozen=True)
 class TaskRequest:
     """/task: which case (None: the replied-to one), what kind of call, when, and why."""
 
@@ -65,18 +76,23 @@ def shown(text: str) -> str:
 
 def case_number(text: str) -> int:
     """'#12' or '12' -> 12; anything else, 0, or a number SQLite cannot store is a problem."""
+    return _record_number(text, "Case numbers")
+
+
+def request_number(text: str) -> int:
+    """A booking request's number: '#3' or '3' -> 3, checked like a case number."""
+    return _record_number(text, "Booking request numbers")
+
+
+def _record_number(text: str, what: str) -> int:
     digits = text.removeprefix("#")
     if not _DIGITS.fullmatch(digits):
-        raise ArgumentProblem(
-            f"Case numbers are whole numbers like #12; {shown(text)} is not one."
-        )
+        raise ArgumentProblem(f"{what} are whole numbers like #12; {shown(text)} is not one.")
     significant = digits.lstrip("0") or "0"  # also keeps int() clear of 4,300-digit strings
     if len(significant) > len(str(LARGEST_CASE_NUMBER)) or int(significant) > LARGEST_CASE_NUMBER:
-        raise ArgumentProblem(
-            f"Case numbers are whole numbers like #12; {shown(text)} is too large."
-        )
+        raise ArgumentProblem(f"{what} are whole numbers like #12; {shown(text)} is too large.")
     if significant == "0":
-        raise ArgumentProblem("Case numbers are whole numbers like #12, starting at #1.")
+        raise ArgumentProblem(f"{what} are whole numbers like #12, starting at #1.")
     return int(significant)
 
 
@@ -84,6 +100,13 @@ def leading_case(arguments: Sequence[str]) -> tuple[int | None, list[str]]:
     """A case number first ('#12' or '12'), if any, and the arguments after it."""
     if arguments and (arguments[0].startswith("#") or _DIGITS.fullmatch(arguments[0])):
         return case_number(arguments[0]), list(arguments[1:])
+    return None, list(arguments)
+
+
+def leading_request(arguments: Sequence[str]) -> tuple[int | None, list[str]]:
+    """A booking request number first ('#3' or '3'), if any, and the arguments after it."""
+    if arguments and (arguments[0].startswith("#") or _DIGITS.fullmatch(arguments[0])):
+        return request_number(arguments[0]), list(arguments[1:])
     return None, list(arguments)
 
 
@@ -162,6 +185,36 @@ def remind_arguments(arguments: Sequence[str], now: dt.datetime) -> ReminderRequ
     if dt.datetime.combine(day, at, now.tzinfo) <= now:
         raise ArgumentProblem(f"Use {form}; {day} {at:%H:%M} has already passed.")
     return ReminderRequest(case_id, kind, day, at, " ".join(rest[3:]) or None)
+
+
+def booking_time_form(command: str) -> str:
+    """How /confirm or /propose is written."""
+    return f"/{command} [#3] YYYY-MM-DD HH:MM [doctor]"
+
+
+def booking_time_arguments(
+    arguments: Sequence[str], now: dt.datetime, command: str
+) -> BookingTime:
+    """/confirm or /propose [#3] DATE TIME [doctor]; `now` is the clinic's local time."""
+    form = booking_time_form(command)
+    request_id, rest = leading_request(arguments)
+    if not rest:
+        raise ArgumentProblem(f"Use {form}; the date and time are missing.")
+    day = day_of(rest[0], form, now.date())
+    if len(rest) < 2:
+        raise ArgumentProblem(f"Use {form}; the time is missing.")
+    at = time_of(rest[1], form)
+    if dt.datetime.combine(day, at, now.tzinfo) <= now:
+        raise ArgumentProblem(f"Use {form}; {day} {at:%H:%M} has already passed.")
+    return BookingTime(request_id, day, at, " ".join(rest[2:]) or None)
+
+
+def cancel_arguments(arguments: Sequence[str]) -> int | None:
+    """/cancel [#3]: the booking request number, or None for the replied-to card."""
+    request_id, rest = leading_request(arguments)
+    if rest:
+        raise ArgumentProblem(f"{CANCEL_FORM}; {shown(rest[0])} is not a request number.")
+    return request_id
 
 
 def task_arguments(arguments: Sequence[str], today: dt.date) -> TaskRequest:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import logging
+import re
 
 from telegram import Message
 
@@ -23,6 +24,7 @@ REASON_LABELS = {
     "urgent": "URGENT: wants to be seen today",
     "medical": "medical question for the doctor",
     "warranty_claim": "problem with our earlier work (warranty)",
+    "language": "writes in a language the assistant doesn't read",
 }
 SNIPPET = 300
 
@@ -42,15 +44,7 @@ async def card_text(runtime: Runtime, case: HandoffCase, patient: Patient | None
     zone = runtime.front_desk.timezone
     opened = dt.datetime.fromisoformat(case.opened_at).astimezone(zone)
     reason = REASON_LABELS.get(case.reason, case.reason)
-    lines = [f"<b>Case #{case.id}</b> · {html.escape(reason)}"]
-    if patient is not None and patient.external_id.startswith("telegram:"):
-        user_id = patient.external_id.removeprefix("telegram:")
-        name = html.escape(patient.display_name or "patient")
-        lines.append(f'Patient: <a href="tg://user?id={user_id}">{name}</a> (id {user_id})')
-    elif patient is not None:
-        lines.append(f"Patient: {html.escape(patient.external_id)}")
-    else:
-        lines.append("Patient: data erased at the patient's request")
+    lines = [f"<b>Case #{case.id}</b> · {html.escape(reason)}", patient_line(patient)]
     lines.append(f"Opened: {opened:%Y-%m-%d %H:%M}")
     if case.status == "closed":
         lines.append("Status: closed")
@@ -63,16 +57,7 @@ async def card_text(runtime: Runtime, case: HandoffCase, patient: Patient | None
         if details:
             told = ", ".join(f"{name}: {value}" for name, value in sorted(details.items()))
             lines.append(f"The patient told us: {html.escape(told)}")
-        recent = await runtime.store.conversations.recent_messages(patient.id, limit=8)
-        if recent:
-            lines.append("")
-            lines.append("Last messages:")
-            for message in recent:
-                who = "patient" if message.direction == "in" else "bot"
-                text = (
-                    message.text if len(message.text) <= SNIPPET else message.text[:SNIPPET] + "…"
-                )
-                lines.append(f"<i>{who}:</i> {html.escape(text)}")
+        lines += await recent_lines(runtime, patient.id)
     if case.status == "open":
         lines.append("")
         lines.append(
@@ -80,6 +65,38 @@ async def card_text(runtime: Runtime, case: HandoffCase, patient: Patient | None
             "hands them back to the assistant."
         )
     return "\n".join(lines)
+
+
+def service_label(runtime: Runtime, service: str) -> str:
+    """What a booking is for: a service's description up to its first pause, else as said."""
+    intent = runtime.front_desk.brain.knowledge.intents.get(service)
+    if intent is None:
+        return service or "not said"
+    return re.split(r"[:;,.(]", intent.description, maxsplit=1)[0].strip() or service
+
+
+def patient_line(patient: Patient | None) -> str:
+    """The patient on a card: a tg://user link with the name, or that the data was erased."""
+    if patient is not None and patient.external_id.startswith("telegram:"):
+        user_id = patient.external_id.removeprefix("telegram:")
+        name = html.escape(patient.display_name or "patient")
+        return f'Patient: <a href="tg://user?id={user_id}">{name}</a> (id {user_id})'
+    if patient is not None:
+        return f"Patient: {html.escape(patient.external_id)}"
+    return "Patient: data erased at the patient's request"
+
+
+async def recent_lines(runtime: Runtime, patient_id: int, limit: int = 8) -> list[str]:
+    """The last messages of the conversation, as a card shows them (HTML), if any."""
+    recent = await runtime.store.conversations.recent_messages(patient_id, limit=limit)
+    if not recent:
+        return []
+    lines = ["", "Last messages:"]
+    for message in recent:
+        who = "patient" if message.direction == "in" else "bot"
+        text = message.text if len(message.text) <= SNIPPET else message.text[:SNIPPET] + "…"
+        lines.append(f"<i>{who}:</i> {html.escape(text)}")
+    return lines
 
 
 async def render_card(runtime: Runtime, case_id: int) -> RenderedCard | None:

@@ -81,6 +81,20 @@ class RenderedCard:
 CardRenderer = Callable[[int], Awaitable[RenderedCard | None]]
 
 
+@dataclass(frozen=True)
+class BookingCard:
+    """A booking request's card as it should look now."""
+
+    request_id: int
+    text: str
+    message_id: int | None
+
+
+BookingCardRenderer = Callable[[int], Awaitable[BookingCard | None]]
+#: The outbox `extra` key naming the booking request a staff-chat row belongs to.
+BOOKING_REQUEST = "booking_request_id"
+
+
 class _Retry(Exception):
     """Try this row again later."""
 
@@ -119,6 +133,7 @@ class Courier(Lanes):
         self.store = store
         self.clock = clock
         self.render_card: CardRenderer | None = None
+        self.render_booking_card: BookingCardRenderer | None = None
         self.staff_chat_id: int | None = None
         self._staff_forum: bool | None = None
         self._unrecorded: list[tuple[OutboxItem, int | None]] = []
@@ -137,6 +152,7 @@ class Courier(Lanes):
         case_id: int | None = None,
         patient_id: int | None = None,
         reminder_id: int | None = None,
+        extra: dict[str, object] | None = None,
     ) -> list[int]:
         """Queue a text (split if long) in the current unit of work; returns the outbox ids."""
         parts = split_text(text)
@@ -155,6 +171,7 @@ class Courier(Lanes):
                     case_id=case_id,
                     patient_id=patient_id,
                     reminder_id=reminder_id,
+                    extra=dict(extra) if extra else None,
                 )
             )
         self.wake()
@@ -196,7 +213,7 @@ class Courier(Lanes):
         """Claim the oldest owed row of every free chat (callback answers need no order)."""
         while self._unrecorded:
             item, message_id = self._unrecorded[0]
-            await self.store.telegram.mark_sent(item, message_id)
+            await self._record(item, message_id)
             self._unrecorded.pop(0)
             self.sent += 1
         now = self.clock()
@@ -256,12 +273,21 @@ class Courier(Lanes):
             await self._unreachable(item, f"forbidden: {error.message}")
             return
         try:
-            await telegram.mark_sent(item, message_id)
+            await self._record(item, message_id)
         except STORAGE_ERRORS as error:
             # Telegram has it: record it once the database is back, never send it again.
             self._unrecorded.append((item, message_id))
             raise _Unrecorded from error
         self.sent += 1
+
+    async def _record(self, item: OutboxItem, message_id: int | None) -> None:
+        """Mark a row sent; a booking card is linked to its request in the same commit."""
+        if item.method != "booking_card" or message_id is None:
+            await self.store.telegram.mark_sent(item, message_id)
+            return
+        async with self.store.unit_of_work():
+            await self.store.telegram.mark_sent(item, message_id)
+            await self.store.bookings.set_card(int(item.extra[BOOKING_REQUEST]), message_id, None)
 
     def _backoff(self, item: OutboxItem) -> float:
         delay = self.policy.first_delay * 2 ** max(item.attempts - 1, 0)
@@ -297,6 +323,10 @@ class Courier(Lanes):
             return await self._post_card(item)
         if method == "edit_card":
             return await self._edit_card(item)
+        if method == "booking_card":
+            return await self._post_booking_card(item)
+        if method == "edit_booking_card":
+            return await self._edit_booking_card(item)
         if method == "close_topic":
             case = await self._case(item)
             if case is not None and case.thread_id is not None:
@@ -327,7 +357,11 @@ class Courier(Lanes):
         return _CaseRef(case.staff_message_id, case.staff_thread_id)
 
     async def _reply_target(self, item: OutboxItem) -> tuple[int | None, int | None]:
-        """Where a row goes in the chat: its own reply target, or its case's card and topic."""
+        """Where a row goes in the chat: its own reply target, or its case's or request's card."""
+        if item.reply_to_message_id is None and BOOKING_REQUEST in item.extra:
+            request = await self.store.bookings.get(int(item.extra[BOOKING_REQUEST]))
+            card = request.staff_message_id if request is not None else None
+            return card, item.message_thread_id
         if item.case_id is None or item.purpose not in CASE_PURPOSES:
             return item.reply_to_message_id, item.message_thread_id
         case = await self._case(item)
@@ -395,6 +429,33 @@ class Courier(Lanes):
             raise _GiveUp(f"case {item.case_id} no longer exists")
         return card
 
+    async def _post_booking_card(self, item: OutboxItem) -> int | None:
+        card = await self._render_booking(item)
+        if card.message_id is not None:
+            return card.message_id  # already posted by an earlier attempt that was recorded
+        message = await self.bot.send_message(
+            chat_id=item.chat_id, text=card.text, parse_mode="HTML"
+        )
+        return message.message_id
+
+    async def _edit_booking_card(self, item: OutboxItem) -> int | None:
+        card = await self._render_booking(item)
+        if card.message_id is None:
+            return None  # not posted yet; when it is, it shows the state then
+        await self.bot.edit_message_text(
+            chat_id=item.chat_id, message_id=card.message_id, text=card.text, parse_mode="HTML"
+        )
+        return None
+
+    async def _render_booking(self, item: OutboxItem) -> BookingCard:
+        request_id = item.extra.get(BOOKING_REQUEST)
+        if request_id is None or self.render_booking_card is None:
+            raise _GiveUp("no booking request to show")
+        card = await self.render_booking_card(int(request_id))
+        if card is None:
+            raise _GiveUp(f"booking request {request_id} no longer exists")
+        return card
+
     async def _open_topic(self, chat_id: int, card: RenderedCard) -> int | None:
         try:
             topic = await self.bot.create_forum_topic(chat_id, card.topic_title[:128])
@@ -459,4 +520,13 @@ def _reply(message_id: int | None) -> ReplyParameters | None:
     return ReplyParameters(message_id, allow_sending_without_reply=True)
 
 
-__all__ = ["Courier", "Message", "RenderedCard", "RetryPolicy", "keyboard", "split_text"]
+__all__ = [
+    "BOOKING_REQUEST",
+    "BookingCard",
+    "Courier",
+    "Message",
+    "RenderedCard",
+    "RetryPolicy",
+    "keyboard",
+    "split_text",
+]

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import Message, Update
 
-from bot.reminders import plan_appointment, plan_period
+from bot.reminders import PlannedReminder, plan_appointment, plan_period
 from bot.store import HandoffCase, Patient, StaffTask
 from bot.telegram.arguments import (
     ArgumentProblem,
@@ -17,6 +17,7 @@ from bot.telegram.arguments import (
     remind_arguments,
     task_arguments,
 )
+from bot.telegram.casework import service_label
 from bot.telegram.runtime import Context, Runtime, runtime_of
 from bot.telegram.staff import case_of
 from bot.telegram.which_case import named_case, tell
@@ -85,21 +86,11 @@ async def on_remind(update: Update, context: Context) -> None:
     else:
         event = dt.datetime.combine(request.day, dt.time(9), zone)
         plans = [plan_period(kind, request.day, zone, quiet)]
-    for plan in plans:
-        await runtime.store.contact.add_reminder(
-            patient.id,
-            kind,
-            plan.template,
-            event,
-            doctor,
-            plan.due_at,
-            plan.useful_until,
-            staff_id,
-        )
+    await record_reminders(runtime, patient.id, kind, event, doctor, plans, staff_id)
     await runtime.store.audit.record(
         f"staff:{staff_id}", "reminder_recorded", f"case:{case.id} kind:{kind}"
     )
-    when = ", ".join(f"{p.due_at.astimezone(zone):%a %d %b %H:%M}" for p in plans)
+    when = planned_times(runtime, plans)
     lines = [
         f"Recorded for case #{case.id}: {kind} on {event:%a %d %b}"
         + (f" at {event:%H:%M}" if kind == "appointment" else "")
@@ -108,12 +99,46 @@ async def on_remind(update: Update, context: Context) -> None:
         f"Reminder(s) planned: {when} (clinic time).",
     ]
     if not await runtime.store.contact.has_consent(patient.id, kind):
-        lines.append(
-            f"The patient has NOT agreed to {kind} reminders, so nothing will be sent "
-            "unless they agree (they can ask the bot for reminders)."
-        )
+        lines.append(no_consent_line(kind))
     log.info("case=%s reminder kind=%s recorded by staff=%s", case.id, kind, staff_id)
     await tell(runtime, message, "\n".join(lines))
+
+
+async def record_reminders(
+    runtime: Runtime,
+    patient_id: int,
+    kind: str,
+    event: dt.datetime,
+    doctor: str | None,
+    plans: list[PlannedReminder],
+    staff_id: int | None,
+) -> None:
+    """Schedule planned reminders; sending waits for the patient's consent to that kind."""
+    for plan in plans:
+        await runtime.store.contact.add_reminder(
+            patient_id,
+            kind,
+            plan.template,
+            event,
+            doctor,
+            plan.due_at,
+            plan.useful_until,
+            staff_id,
+        )
+
+
+def planned_times(runtime: Runtime, plans: list[PlannedReminder]) -> str:
+    """When planned reminders fall due, in clinic time: "Mon 07 Dec 14:30, Tue 08 Dec 12:30"."""
+    zone = _zone(runtime)
+    return ", ".join(f"{p.due_at.astimezone(zone):%a %d %b %H:%M}" for p in plans)
+
+
+def no_consent_line(kind: str) -> str:
+    """Said to the staff when the patient has not agreed to this kind of reminder."""
+    return (
+        f"The patient has NOT agreed to {kind} reminders, so nothing will be sent "
+        "unless they agree (they can ask the bot for reminders)."
+    )
 
 
 async def on_task(update: Update, context: Context) -> None:
@@ -239,6 +264,22 @@ async def card_text(runtime: Runtime, patient: Patient) -> str:
     lines.append("\n<b>Cases</b>")
     cases = await store.cases.cases_of(patient.id)
     lines += [f"• #{c.id} {c.reason}, opened {local(c.opened_at)}, {c.status}" for c in cases]
+    lines.append("\n<b>Booking requests</b>")
+    requests = await store.bookings.requests_of(patient.id)
+    lines += [
+        f"• #{r.id} {r.kind}: {html.escape(service_label(runtime, r.service))}, "
+        f"asked {local(r.created_at)}, {r.status}"
+        for r in requests
+    ] or ["• none"]
+    lines.append("\n<b>Appointments</b>")
+    appointments = await store.bookings.appointments_of(patient.id)
+    lines += [
+        f"• #{a.id} {local(a.starts_at)}"
+        + (f" with {html.escape(a.doctor)}" if a.doctor else "")
+        + (f", {html.escape(service_label(runtime, a.service))}" if a.service else "")
+        + f": {a.status}"
+        for a in appointments
+    ] or ["• none"]
     lines.append("\n<b>Recent questions</b>")
     intents = await store.conversations.recent_intents(patient.id, limit=8)
     lines += [f"• {name} ({local(at)})" for name, at in intents] or ["• none"]

@@ -12,6 +12,8 @@ import logging
 from telegram import Update
 
 from bot.core import (
+    BookingChanged,
+    BookingRequested,
     DataErased,
     HandoffOpened,
     OfferShown,
@@ -19,6 +21,11 @@ from bot.core import (
     OptedOut,
     Outcome,
     RelayedToStaff,
+)
+from bot.telegram.bookings import (
+    on_booking_changed,
+    on_booking_requested,
+    refresh_booking_card,
 )
 from bot.telegram.casework import (
     copy_to_staff,
@@ -139,6 +146,10 @@ async def deliver_outcome(runtime: Runtime, update: Update, outcome: Outcome) ->
                 await relay_to_staff(runtime, case, effect.text)
         elif isinstance(effect, DataErased):
             await _forget_everywhere(runtime, chat.id, update.update_id, effect)
+        elif isinstance(effect, BookingRequested):
+            await on_booking_requested(runtime, effect)
+        elif isinstance(effect, BookingChanged):
+            await on_booking_changed(runtime, effect)
         elif isinstance(effect, OfferShown | OptedOut | OptedIn):
             log.info("update=%s effect=%s", update.update_id, type(effect).__name__)
 
@@ -151,6 +162,8 @@ async def _forget_everywhere(
     await runtime.store.inbox.forget_chat(chat_id, update_id)
     for case_id in erased.all_case_ids:
         await refresh_card(runtime, case_id)
+    for request_id in erased.booking_ids:
+        await refresh_booking_card(runtime, request_id)
     if erased.case_id is not None:
         await staff_note(
             runtime,

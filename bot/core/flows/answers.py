@@ -65,6 +65,8 @@ def answer_intent(turn: Turn, intent: str, score: float) -> None:
         service(turn, intent, rotation)
     elif intent == booking.BOOKING:
         booking.prompt(turn, rotation)
+    elif intent == booking.RESCHEDULE:
+        booking.change(turn, rotation)
     elif intent == INSURANCE and turn.details.get("insurer"):
         noted = turn.details["insurer"]  # "do you take Cigna?": Cigna, named back
         turn.say(replies.text("answer_insurance_named", rotation, noted=noted))

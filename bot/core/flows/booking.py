@@ -1,38 +1,365 @@
-"""The booking prompt: which day and time suit the patient; the answer is passed on."""
+"""Appointment requests: what for, which days suit, new or returning, the name, and a phone
+only if the patient wants a call. One question at a time, each answer said back; "skip" and
+"cancel" always work; what the patient already said is not asked again. The finished request
+goes to the front desk as a booking card.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+from dataclasses import asdict, dataclass, replace
 
-from bot.core.pending import AskedDay
-from bot.core.turn import Turn
+from bot import booking_text
+from bot.core.pending import AskedBooking
+from bot.core.turn import AnswerProposal, SubmitBooking, Turn
+from bot.opening import desk_hours
 
 log = logging.getLogger(__name__)
 
 BOOKING = "booking"
+RESCHEDULE = "reschedule"
+MOVE = "move the appointment"
+#: The questions of a request, in the order they are asked.
+FIELDS = ("what", "when", "returning", "name", "phone")
+SKIPPED = "skipped"
+NO_CALL = "no call"
+#: How the new-or-returning answer is said back.
+_RETURNING_SAID = {"new": "first visit", "returning": "been to us before"}
+#: Asked again at most this often before the question is left for the front desk.
+_TRIES = 2
+
+
+@dataclass(frozen=True)
+class BookingDraft:
+    """A request being filled in, kept in the conversation state between messages."""
+
+    what: str = ""
+    when: str = ""
+    when_said: str = ""
+    returning: str = ""
+    name: str = ""
+    phone: str = ""
+    urgency: str = "routine"
+    kind: str = "new"
+    tries: str = "0"
+
+    @classmethod
+    def stored(cls, values: dict[str, str]) -> BookingDraft | None:
+        """The draft kept in the state, if there is one."""
+        if not values:
+            return None
+        known = {name: str(value) for name, value in values.items() if name in cls.FIELDS}
+        return cls(**known)
+
+    FIELDS = frozenset(
+        ("what", "when", "when_said", "returning", "name", "phone", "urgency", "kind", "tries")
+    )
+
+    def missing(self) -> str | None:
+        """The next question to ask, or None when the request is complete."""
+        return next((field for field in FIELDS if not getattr(self, field)), None)
 
 
 def prompt(turn: Turn, rotation: int) -> None:
-    """How booking works, and which day suits (unless the patient already said)."""
-    if "day" in turn.details or "time" in turn.details:
-        turn.open_topic(BOOKING)
-        day_given(turn, when_said(turn.details), rotation)
-        return
-    turn.say(turn.brain.replies.text(BOOKING, rotation))
+    """ "I'd like to book": start a request with what the message already says."""
+    start(turn, rotation)
+
+
+def day_given(turn: Turn, day: str, rotation: int) -> None:
+    """The patient named a day after the bot asked which suits: a request with that day."""
+    start(turn, rotation, when=day)
+
+
+def start(turn: Turn, rotation: int, when: str = "", what: str = "") -> None:
+    """Begin a request, filled in from this message and the topic; ask the first gap."""
+    draft = _read_everything(turn, BookingDraft(what=what or _topic_service(turn), when=when))
     turn.open_topic(BOOKING)
-    turn.ask(AskedDay())
+    turn.outcome.intent = BOOKING
+    noted = _said_back(turn, draft)
+    intro = turn.brain.replies.text(BOOKING, rotation)
+    lead = f"{intro} {turn.brain.replies.text('booking_noted', rotation, noted=noted)}"
+    _carry_on(turn, draft, lead if noted else intro, rotation)
+    log.info("patient=%s booking started", turn.patient.id)
+
+
+def change(turn: Turn, rotation: int) -> None:
+    """ "I need to reschedule", "I can't come": a request to move or cancel the appointment
+    (the front desk sees which one); running late gets the phone number."""
+    replies = turn.brain.replies
+    turn.outcome.intent = RESCHEDULE
+    if booking_text.running_late(turn.text):
+        turn.say(replies.text(RESCHEDULE, rotation))
+        return
+    if booking_text.calls_off(turn.text):
+        draft = BookingDraft(what="cancel the appointment", when=SKIPPED, kind="cancel")
+        _submit(turn, _settled(draft), rotation)
+        return
+    draft = _read_everything(turn, _settled(BookingDraft(what=MOVE, kind=RESCHEDULE)))
+    turn.open_topic(BOOKING)
+    _carry_on(turn, draft, replies.text("booking_move", rotation), rotation)
+
+
+def _settled(draft: BookingDraft) -> BookingDraft:
+    """A change to an existing appointment: the front desk knows who the patient is."""
+    return replace(draft, returning="returning", name=SKIPPED, phone=SKIPPED)
+
+
+def start_urgent(turn: Turn, symptom: str) -> None:
+    """ "Ask for a visit today" after an urgent problem: the request goes at once."""
+    what = f"urgent: {symptom}" if symptom else "urgent problem"
+    draft = BookingDraft(what=what, when="today, as soon as possible", urgency="urgent")
+    _submit(turn, draft, 0)
+
+
+def answer(turn: Turn) -> None:
+    """The patient answered the question the request is waiting on."""
+    draft = BookingDraft.stored(turn.state.booking)
+    asked = turn.asked
+    if draft is None or not isinstance(asked, AskedBooking):
+        return
+    rotation = turn.record(f"booking:{asked.field}")
+    turn.outcome.intent = BOOKING
+    if booking_text.is_cancel(turn.text):
+        cancel(turn)
+        return
+    field = asked.field
+    if booking_text.is_skip(turn.text):
+        draft = replace(draft, **{field: SKIPPED, "tries": "0"})
+        _carry_on(turn, draft, turn.brain.replies.text("booking_skipped", rotation), rotation)
+        return
+    passing = _read_everything(turn, draft)  # "after 5 if possible" asked what for: a when
+    changed_when = _when(turn) if field != "when" and draft.when else None
+    if changed_when and changed_when != draft.when:  # "wed afternoon, not before 2" instead
+        passing = replace(passing, when=changed_when, when_said=turn.text.strip()[:200])
+    if passing != draft and not getattr(passing, field):
+        noted = _said_back(turn, _only_new(passing, draft))
+        lead = turn.brain.replies.text("booking_noted", rotation, noted=noted)
+        _carry_on(turn, passing, lead, rotation)
+        return
+    value = getattr(passing, field) or _read(turn, field)
+    if value is None:
+        tries = int(draft.tries) + 1
+        if tries >= _TRIES:  # asked twice: the front desk will ask in person
+            draft = replace(draft, **{field: SKIPPED, "tries": "0"})
+            lead = turn.brain.replies.text("booking_left_for_desk", rotation)
+        else:
+            draft = replace(draft, tries=str(tries))
+            lead = turn.brain.replies.text("booking_not_caught", rotation)
+        _carry_on(turn, draft, lead, rotation)
+        return
+    draft = replace(passing, **{field: value, "tries": "0"})
+    if field == "when":
+        draft = replace(draft, when_said=turn.text.strip()[:200])
+    noted = turn.brain.replies.text(
+        "booking_noted", rotation, noted=_noted_for(turn, field, value)
+    )
+    _carry_on(turn, draft, noted, rotation)
+
+
+def is_control(text: str) -> bool:
+    """ "skip" or "cancel": always about the booking question."""
+    return booking_text.is_cancel(text) or booking_text.is_skip(text)
+
+
+def reads(turn: Turn, field: str) -> bool:
+    """Whether the message answers that question of the request."""
+    return _read(turn, field) is not None
+
+
+def remind(turn: Turn) -> None:
+    """After answering a question asked mid-request: the request's question again."""
+    draft = BookingDraft.stored(turn.state.booking)
+    field = draft.missing() if draft is not None else None
+    if draft is None or field is None:
+        return
+    turn.say(turn.brain.replies.text(f"booking_ask_{field}", turn.history.counts.get(BOOKING, 0)))
+    turn.ask(AskedBooking(field))
+
+
+def cancel(turn: Turn) -> None:
+    """The patient called the request off before it was sent: nothing goes anywhere."""
+    turn.state.booking = {}
+    turn.state_changed = True
+    turn.ask(None)
+    turn.say(turn.brain.replies.text("booking_cancelled", turn.patient.id))
+    log.info("patient=%s booking cancelled before sending", turn.patient.id)
+
+
+def answer_proposal(turn: Turn, request_id: int, accepted: bool) -> None:
+    """The patient answered a time the front desk proposed (confirmed when it is stored)."""
+    turn.outcome.intent = BOOKING
+    turn.writes.append(AnswerProposal(request_id, accepted))
+    if not accepted:
+        turn.say(turn.brain.replies.text("booking_proposal_declined", request_id))
+    log.info("patient=%s proposal request=%s accepted=%s", turn.patient.id, request_id, accepted)
 
 
 def when_said(details: dict[str, str]) -> str:
-    """The day and time the patient gave, as said back: "wednesday afternoon, after 14:00"."""
+    """The day and time the patient gave, as understood: "Tue 1 Dec, afternoon", "any
+    weekday, after 17:00" (a pinned date is named with its weekday)."""
     day, time = details.get("day", ""), details.get("time", "")
-    if time and time in day:
+    pinned = details.get("date")
+    if pinned:
+        date = dt.date.fromisoformat(pinned)
+        day = f"{date:%a} {date.day} {date:%b}"
+    elif time and time in day:
         time = ""  # "wednesday afternoon" says the part of the day already
     return ", ".join(part for part in (day, time) if part)
 
 
-def day_given(turn: Turn, day: str, rotation: int) -> None:
-    """The patient named a day: say it back and what happens next."""
-    turn.say(turn.brain.replies.text("answer_booking_day", rotation, noted=day))
+def _carry_on(turn: Turn, draft: BookingDraft, lead: str, rotation: int) -> None:
+    """Ask the next question, or send the request when nothing is missing."""
+    field = draft.missing()
+    if field is None:
+        _submit(turn, draft, rotation)
+        return
+    turn.state.booking = asdict(draft)
+    turn.state_changed = True
+    turn.ask(AskedBooking(field))
+    question = turn.brain.replies.text(f"booking_ask_{field}", rotation)
+    turn.say(f"{lead} {question}".strip())
+
+
+def _submit(turn: Turn, draft: BookingDraft, rotation: int) -> None:
+    """The request is complete: it goes to the front desk; say honestly what happens next."""
+    turn.writes.append(
+        SubmitBooking(
+            service=_kept(draft.what),
+            wishes=draft.when_said or _kept(draft.when),
+            wishes_understood=_kept(draft.when),
+            new_or_returning=_kept(draft.returning),
+            name=_kept(draft.name),
+            phone="" if draft.phone in (SKIPPED, NO_CALL) else draft.phone,
+            urgency=draft.urgency,
+            kind=draft.kind,
+        )
+    )
+    turn.state.booking = {}
+    turn.state_changed = True
     turn.ask(None)
-    log.info("patient=%s booking day given", turn.patient.id)
+    turn.open_topic(BOOKING)
+    turn.outcome.intent = BOOKING
+    replies = turn.brain.replies
+    summary = _said_back(turn, draft)
+    desk = desk_hours(turn.brain.knowledge.clinic, turn.now)
+    if draft.kind == "cancel":
+        turn.say(replies.text("booking_cancel_sent", rotation))
+    elif desk.is_open:
+        key = "booking_sent_urgent" if draft.urgency == "urgent" else "booking_sent"
+        turn.say(replies.text(key, rotation, noted=summary))
+    elif desk.opens:
+        key = "booking_sent_urgent_closed" if draft.urgency == "urgent" else "booking_sent_closed"
+        turn.say(replies.text(key, rotation, noted=summary, opens=desk.opens))
+    else:
+        turn.say(replies.text("booking_sent_no_hours", rotation, noted=summary))
+    log.info("patient=%s booking request sent urgency=%s", turn.patient.id, draft.urgency)
+
+
+def _only_new(after: BookingDraft, before: BookingDraft) -> BookingDraft:
+    """The answers a message added to the request, to say back."""
+    added = {
+        name: getattr(after, name)
+        for name in FIELDS
+        if getattr(after, name) != getattr(before, name)
+    }
+    return BookingDraft(**added)
+
+
+def _kept(value: str) -> str:
+    return "" if value == SKIPPED else value
+
+
+def _topic_service(turn: Turn) -> str:
+    """The service the patient is talking about, if any: what the visit is for."""
+    topic = turn.topic
+    if topic is not None and turn.brain.replies.has_service(topic):
+        return topic
+    named = turn.brain.facets.names_topic(turn.text)
+    if named is not None and turn.brain.replies.has_service(named):
+        return named
+    match = turn.match
+    if match is not None and match.intent and turn.brain.replies.has_service(match.intent):
+        return match.intent
+    return ""
+
+
+def _read_everything(turn: Turn, draft: BookingDraft) -> BookingDraft:
+    """Fill every gap this message answers in passing ("a cleaning on Tuesday, I'm Anna")."""
+    found: dict[str, str] = {}
+    text = turn.text
+    if not draft.what:
+        found["what"] = _topic_service(turn)
+    if not draft.when:
+        found["when"] = _when(turn) or ""
+        if found["when"]:
+            found["when_said"] = text.strip()[:200]
+    if not draft.returning:
+        found["returning"] = booking_text.new_or_returning(text) or ""
+    if not draft.name:
+        found["name"] = booking_text.name_said(text) or ""
+    if not draft.phone:
+        found["phone"] = booking_text.phone_said(text) or ""
+    return replace(draft, **{name: value for name, value in found.items() if value})
+
+
+def _read(turn: Turn, field: str) -> str | None:
+    """The answer to one question of the request, or None if it doesn't answer it."""
+    text = turn.text
+    if field == "what":
+        service = _topic_service(turn)
+        if service:
+            return service
+        if {"day", "time", "date"} & turn.details.keys():
+            return None  # a day is no reason for the visit
+        words = text.strip()
+        return words[:120] if words and len(words.split()) <= 15 else None
+    if field == "when":
+        return _when(turn)
+    if field == "returning":
+        return booking_text.new_or_returning(text, asked=True)
+    if field == "name":
+        if "day" in turn.details or "time" in turn.details:
+            return None  # "tomorrow" is no name
+        return booking_text.name_answer(text)
+    if field == "phone":
+        phone = booking_text.phone_said(text)
+        if phone:
+            return phone
+        if booking_text.wants_no_call(text):
+            return NO_CALL
+        return None
+    return None
+
+
+def _when(turn: Turn) -> str | None:
+    """The days and times wished, as understood, or None."""
+    said = when_said(turn.details)
+    if said:
+        return said
+    if booking_text.as_soon_as_possible(turn.text):
+        return "as soon as possible"
+    return None
+
+
+def _noted_for(turn: Turn, field: str, value: str) -> str:
+    """One answer as said back: "first visit", "Anna Kowalska", "no call, reply here"."""
+    if field == "returning":
+        return _RETURNING_SAID.get(value, value)
+    if field == "phone":
+        return "you'd rather we write here" if value == NO_CALL else f"we'll call {value}"
+    if field == "what":
+        return turn.brain.replies.label(value)
+    return value
+
+
+def _said_back(turn: Turn, draft: BookingDraft) -> str:
+    """What the request says so far, for the patient: "a cleaning, Tue 1 Dec, Anna"."""
+    parts = [
+        turn.brain.replies.label(draft.what) if draft.what and draft.what != SKIPPED else "",
+        draft.when if draft.when != SKIPPED else "",
+        _RETURNING_SAID.get(draft.returning, "") if draft.kind == "new" else "",
+        draft.name if draft.name != SKIPPED else "",
+        f"phone {draft.phone}" if draft.phone not in ("", SKIPPED, NO_CALL) else "",
+    ]
+    return ", ".join(part for part in parts if part)

@@ -64,7 +64,8 @@ def answer_several(turn: Turn, questions: list[Question]) -> None:
         elif intent == answers.HOURS and turn.details.get("weekdays"):
             text = answers.hours_text(turn, turn.details["weekdays"].split(","), rotation)
         elif replies.has_service(intent):
-            text = replies.service(intent, rotation, "", first_age(turn.state.details))
+            opening = answers.opening(turn) if not outcome.answered else ""
+            text = replies.service(intent, rotation, opening, first_age(turn.state.details))
         elif intent in turn.brain.knowledge.replies:
             text = replies.text(intent, rotation)
         else:

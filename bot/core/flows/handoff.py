@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import logging
 
+from bot.core.flows import language
+from bot.core.flows.language import LANGUAGE
 from bot.core.outcome import Choice, RelayedToStaff
 from bot.core.pending import TalkToPerson
 from bot.core.turn import OpenCase, RecordIncoming, Turn, choice
+from bot.opening import DeskHours, desk_hours
 
 log = logging.getLogger(__name__)
 
@@ -17,6 +20,8 @@ MEDICAL = "medical"
 #: A problem with the clinic's own earlier work: for a person, under the warranty.
 WARRANTY = "warranty_claim"
 MISUNDERSTANDINGS_BEFORE_HANDOFF = 2
+#: Said after a closed-hours hand-over when the clinic has an after-hours phone.
+AFTER_HOURS_PHONE = "handoff_after_hours_phone"
 
 
 def person_choice() -> Choice:
@@ -25,24 +30,45 @@ def person_choice() -> Choice:
 
 
 def hand_over(turn: Turn, reason: str) -> None:
-    """Open a case (or add to the open one) and tell the patient a person will answer."""
+    """Open a case (or add to the open one) and tell the patient when a person will answer."""
     turn.update_patient(pending_choices=None, pending_step=None, misunderstood_streak=0)
     turn.writes.append(OpenCase(reason))
     turn.outcome.intent = turn.outcome.intent or reason
     rotation = turn.history.counts.get(reason, 0)
-    turn.say(turn.brain.replies.text(handoff_reply_key(reason), rotation))
+    reply = handoff_reply(turn, reason, rotation)
+    if reason == LANGUAGE:
+        reply = "\n\n".join(filter(None, [reply, language.note(turn)]))
+    turn.say(reply)
     log.info("patient=%s handoff reason=%s", turn.patient.id, reason)
 
 
-def handoff_reply_key(reason: str) -> str:
-    """The reply for a hand-over: an emergency, a visit today, the doctor's say, a warranty."""
+def handoff_reply(turn: Turn, reason: str, rotation: int = 0) -> str:
+    """What the patient is told: a person shortly while the desk is open, else when it opens."""
+    clinic = turn.brain.knowledge.clinic
+    desk = desk_hours(clinic, turn.now)
+    replies = turn.brain.replies
+    reply = replies.text(handoff_reply_key(reason, desk), rotation, opens=desk.opens or "")
+    if not desk.is_open and clinic.after_hours_phone:
+        phone = clinic.after_hours_phone
+        reply += " " + replies.text(AFTER_HOURS_PHONE, rotation, after_hours_phone=phone)
+    return reply
+
+
+def handoff_reply_key(reason: str, desk: DeskHours | None = None) -> str:
+    """The reply for a hand-over's reason; its closed-hours wording when the desk is closed."""
     special = {
         EMERGENCY: "handoff_emergency",
         URGENT: "handoff_urgent",
         MEDICAL: "handoff_medical",
         WARRANTY: "handoff_warranty",
+        LANGUAGE: "handoff_language",
     }
-    return special.get(reason, "handoff")
+    key = special.get(reason, "handoff")
+    if desk is None or desk.is_open:
+        return key
+    if desk.opens is None:  # hours that never open: only that the message is passed on
+        return "handoff_emergency_waiting" if reason == EMERGENCY else "handoff_waiting"
+    return f"{key}_closed"
 
 
 def not_understood(turn: Turn) -> None:

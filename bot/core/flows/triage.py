@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import re
 
-from bot.core.flows import aftercare
+from bot.core.flows import aftercare, booking
 from bot.core.flows.handoff import EMERGENCY, URGENT, hand_over, person_choice
 from bot.core.outcome import Choice
 from bot.core.pending import AskedProblem, VisitToday
@@ -86,5 +86,7 @@ def offer(turn: Turn, text: str) -> None:
 
 
 def visit_today(turn: Turn) -> None:
-    """The patient asked to be seen today: a case for the front desk, marked urgent."""
-    hand_over(turn, URGENT)
+    """The patient asked to be seen today: an urgent same-day request to the front desk."""
+    turn.update_patient(pending_choices=None)
+    symptom = turn.state.details.get("symptom", "")
+    booking.start_urgent(turn, symptom)

@@ -1,0 +1,286 @@
+"""Appointment requests as a patient makes them: one question at a time, nothing asked twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.core import BookingChanged, BookingRequested, Brain, FrontDesk, Outcome
+from bot.core.pending import ProposalAnswer
+from bot.store import NewRequest, Store
+
+PATIENT = "console:anna"
+ZONE = ZoneInfo("America/New_York")
+#: Wednesday 25 November 2026, 10:00 at the clinic: the front desk is open.
+OPEN_HOUR = dt.datetime(2026, 11, 25, 10, 0, tzinfo=ZONE)
+#: Sunday 29 November 2026, 23:00 at the clinic: closed until Monday morning.
+CLOSED_HOUR = dt.datetime(2026, 11, 29, 23, 0, tzinfo=ZONE)
+
+
+def said(outcome: Outcome) -> str:
+    """Everything the bot said in one turn."""
+    return "\n".join(message.text for message in outcome.messages)
+
+
+def requested(outcome: Outcome) -> list[BookingRequested]:
+    """The booking requests a turn sent to the front desk."""
+    return [effect for effect in outcome.effects if isinstance(effect, BookingRequested)]
+
+
+@pytest.fixture
+def desk_open(brain: Brain, store: Store) -> FrontDesk:
+    """The core during opening hours."""
+    return FrontDesk(brain, store, clock=lambda: OPEN_HOUR.astimezone(dt.UTC))
+
+
+@pytest.fixture
+def desk_closed(brain: Brain, store: Store) -> FrontDesk:
+    """The core on a Sunday night."""
+    return FrontDesk(brain, store, clock=lambda: CLOSED_HOUR.astimezone(dt.UTC))
+
+
+async def talk(desk: FrontDesk, *lines: str) -> list[Outcome]:
+    """The patient writes each line in turn."""
+    return [await desk.handle_text(PATIENT, line) for line in lines]
+
+
+async def test_a_request_asks_one_thing_at_a_time_and_reaches_the_front_desk(
+    desk_open: FrontDesk, store: Store
+) -> None:
+    outcomes = await talk(
+        desk_open,
+        "i'd like to book a cleaning",
+        "next tuesday afternoon",
+        "first time",
+        "Anna Kowalska",
+        "no",
+    )
+    first, when, returning, name, phone = outcomes
+    assert "a cleaning" in said(first) and "Which days" in said(first)
+    assert "Tue 1 Dec, afternoon" in said(when) and "been to our clinic" in said(when)
+    assert "first visit" in said(returning) and "name" in said(returning)
+    assert "Anna Kowalska" in said(name) and "call you" in said(name)
+    assert [request.urgency for request in requested(phone)] == ["routine"]
+    request = await store.bookings.get(requested(phone)[0].request_id)
+    assert request is not None
+    assert (request.service, request.wishes, request.wishes_understood) == (
+        "hygiene",
+        "next tuesday afternoon",
+        "Tue 1 Dec, afternoon",
+    )
+    assert (request.new_or_returning, request.name, request.phone) == ("new", "Anna Kowalska", "")
+    assert "shortly" in said(phone)
+
+
+async def test_what_the_patient_said_in_passing_is_not_asked_again(
+    desk_open: FrontDesk, store: Store
+) -> None:
+    await talk(desk_open, "how much is a cleaning", "no problems, just due for one")
+    given = await desk_open.handle_text(PATIENT, "next tuesday at 3pm, my name is Anna")
+    assert "name" not in said(given).split("Noted")[-1].split(".")[-1]
+    assert "Tue 1 Dec, 15:00" in said(given) and "Anna" in said(given)
+    last = await talk(desk_open, "been before", "+1 413 555 0100")
+    request = await store.bookings.get(requested(last[-1])[0].request_id)
+    assert request is not None
+    assert (request.service, request.name, request.phone) == ("hygiene", "Anna", "+1 413 555 0100")
+
+
+@pytest.mark.parametrize(
+    "opening",
+    ["can i come tomorrow?", "I need a cleaning next week", "i want to make an appointment"],
+)
+async def test_a_request_starts_however_the_patient_asks(
+    desk_open: FrontDesk, opening: str
+) -> None:
+    outcome = await desk_open.handle_text(PATIENT, opening)
+    assert outcome.intent == "booking"
+    assert "?" in said(outcome)  # the first question of the request
+
+
+async def test_skip_leaves_a_question_out_and_cancel_sends_nothing(
+    desk_open: FrontDesk, store: Store
+) -> None:
+    outcomes = await talk(desk_open, "can i book a checkup", "any weekday after 5", "skip")
+    assert "leave that out" in said(outcomes[-1]) and "name" in said(outcomes[-1])
+    cancelled = await desk_open.handle_text(PATIENT, "cancel")
+    assert "nothing was sent" in said(cancelled)
+    assert requested(cancelled) == []
+    patient = await store.patients.find(PATIENT)
+    assert patient is not None and await store.bookings.requests_of(patient.id) == []
+
+
+async def test_a_question_in_the_middle_is_answered_and_the_request_goes_on(
+    desk_open: FrontDesk, brain: Brain
+) -> None:
+    await talk(desk_open, "i'd like to book a filling")
+    aside = await desk_open.handle_text(PATIENT, "do you work on saturdays?")
+    assert "Saturday" in said(aside)
+    asked_again = said(aside).splitlines()[-1]
+    assert asked_again in brain.knowledge.replies["booking_ask_when"]  # the request goes on
+    answered = await desk_open.handle_text(PATIENT, "saturday morning then")
+    assert "saturday morning" in said(answered).lower()
+
+
+async def test_an_answer_the_bot_cannot_read_twice_is_left_for_the_front_desk(
+    desk_open: FrontDesk,
+) -> None:
+    await talk(desk_open, "i'd like to book a cleaning", "tomorrow", "first time")
+    unclear = await desk_open.handle_text(PATIENT, "12345 ???")
+    assert "didn't quite catch" in said(unclear) or "not sure I understood" in said(unclear)
+    again = await desk_open.handle_text(PATIENT, "12345 ???")
+    assert "front desk can ask" in said(again)
+
+
+async def test_out_of_hours_the_patient_is_told_when_the_desk_opens(
+    desk_closed: FrontDesk,
+) -> None:
+    last = (
+        await talk(
+            desk_closed, "book me a checkup tomorrow morning", "returning", "Lee Chan", "no"
+        )
+    )[-1]
+    assert requested(last)
+    assert "shortly" not in said(last)
+    assert "tomorrow at 08:00" in said(last)  # Monday, seen from Sunday night
+
+
+async def test_a_proposed_time_accepted_becomes_an_appointment(
+    desk_open: FrontDesk, store: Store
+) -> None:
+    await desk_open.handle_text(PATIENT, "hello")
+    patient = await store.patients.find(PATIENT)
+    assert patient is not None
+    request = await store.bookings.create(patient.id, NewRequest(service="checkup"))
+    starts = dt.datetime(2026, 12, 8, 14, 30, tzinfo=ZONE)
+    assert await store.bookings.propose(request.id, starts, "Dr. Kim")
+    accepted = await desk_open.handle_choice(PATIENT, ProposalAnswer(request.id, True).pack())
+    assert "Tuesday 8 December" in said(accepted) and "14:30 with Dr. Kim" in said(accepted)
+    assert "24 Maple Avenue" in said(accepted)
+    changes = [effect for effect in accepted.effects if isinstance(effect, BookingChanged)]
+    assert [change.what for change in changes] == ["accepted"]
+    [appointment] = await store.bookings.appointments_of(patient.id)
+    assert appointment.starts_at == starts.astimezone(dt.UTC)
+    assert "remind" in said(accepted).lower()  # the reminder is offered, not assumed
+    again = await desk_open.handle_choice(PATIENT, ProposalAnswer(request.id, True).pack())
+    assert "no longer on offer" in said(again)
+    assert len(await store.bookings.appointments_of(patient.id)) == 1
+
+
+async def test_a_proposal_declined_asks_the_desk_for_another_time(
+    desk_open: FrontDesk, store: Store
+) -> None:
+    await desk_open.handle_text(PATIENT, "hello")
+    patient = await store.patients.find(PATIENT)
+    assert patient is not None
+    request = await store.bookings.create(patient.id, NewRequest(service="checkup"))
+    await store.bookings.propose(request.id, dt.datetime(2026, 12, 8, 9, tzinfo=ZONE), None)
+    declined = await desk_open.handle_choice(PATIENT, ProposalAnswer(request.id, False).pack())
+    assert "another one" in said(declined)
+    changes = [effect.what for effect in declined.effects if isinstance(effect, BookingChanged)]
+    assert changes == ["another_time"]
+    assert await store.bookings.appointments_of(patient.id) == []
+
+
+async def test_someone_else_s_proposal_button_confirms_nothing(
+    desk_open: FrontDesk, store: Store
+) -> None:
+    await desk_open.handle_text("console:other", "hello")
+    other = await store.patients.find("console:other")
+    assert other is not None
+    request = await store.bookings.create(other.id, NewRequest(service="checkup"))
+    await store.bookings.propose(request.id, dt.datetime(2026, 12, 8, 9, tzinfo=ZONE), None)
+    forged = await desk_open.handle_choice(PATIENT, ProposalAnswer(request.id, True).pack())
+    assert "no longer on offer" in said(forged)
+    assert await store.bookings.appointments_of(other.id) == []
+
+
+async def test_a_request_in_progress_survives_a_restart(
+    brain: Brain, tmp_path: object, store: Store
+) -> None:
+    desk = FrontDesk(brain, store, clock=lambda: OPEN_HOUR.astimezone(dt.UTC))
+    await talk(desk, "i'd like to book a cleaning", "friday")
+    restarted = FrontDesk(brain, store, clock=lambda: OPEN_HOUR.astimezone(dt.UTC))
+    outcome = await restarted.handle_text(PATIENT, "first time")
+    assert "first visit" in said(outcome)
+
+
+async def appointment_for(store: Store, desk: FrontDesk) -> int:
+    """The patient has a confirmed appointment next Tuesday; returns its number."""
+    await desk.handle_text(PATIENT, "hello")
+    patient = await store.patients.find(PATIENT)
+    assert patient is not None
+    request = await store.bookings.create(patient.id, NewRequest(service="checkup"))
+    starts = dt.datetime(2026, 12, 1, 9, 0, tzinfo=ZONE)
+    appointment = await store.bookings.confirm(request, starts, "Dr. Kim", None)
+    assert appointment is not None
+    return appointment.id
+
+
+async def test_i_cannot_come_asks_the_desk_to_cancel_that_appointment(
+    desk_open: FrontDesk, store: Store
+) -> None:
+    appointment_id = await appointment_for(store, desk_open)
+    outcome = await desk_open.handle_text(PATIENT, "sorry, i can't come on tuesday")
+    [sent] = requested(outcome)
+    request = await store.bookings.get(sent.request_id)
+    assert request is not None
+    assert (request.kind, request.appointment_id) == ("cancel", appointment_id)
+    assert "cancel" in said(outcome)
+
+
+async def test_reschedule_asks_only_for_the_new_time(desk_open: FrontDesk, store: Store) -> None:
+    appointment_id = await appointment_for(store, desk_open)
+    first = await desk_open.handle_text(PATIENT, "i need to reschedule my appointment")
+    assert "Which days" in said(first) or "When would suit" in said(first)
+    done = await desk_open.handle_text(PATIENT, "thursday afternoon instead")
+    [sent] = requested(done)
+    request = await store.bookings.get(sent.request_id)
+    assert request is not None
+    assert (request.kind, request.appointment_id) == ("reschedule", appointment_id)
+    assert "thursday" in request.wishes_understood.lower() or "Thu" in request.wishes_understood
+
+
+async def test_running_late_gets_the_phone_not_a_request(desk_open: FrontDesk) -> None:
+    outcome = await desk_open.handle_text(PATIENT, "running 10 minutes late, sorry")
+    assert requested(outcome) == []
+    assert "+1 413 555 0142" in said(outcome)
+
+
+async def test_asking_to_erase_in_the_middle_of_a_request_is_never_read_as_an_answer(
+    desk_open: FrontDesk,
+) -> None:
+    await talk(desk_open, "i'd like to book a cleaning", "tomorrow")
+    outcome = await desk_open.handle_text(PATIENT, "actually please delete all my data")
+    assert outcome.intent == "forget_me"
+    assert "first visit" not in said(outcome) and "been to our clinic" not in said(outcome)
+
+
+async def test_the_moved_appointment_and_its_reminders_are_cancelled_when_confirmed(
+    desk_open: FrontDesk, store: Store
+) -> None:
+    appointment_id = await appointment_for(store, desk_open)
+    patient = await store.patients.find(PATIENT)
+    assert patient is not None
+    old = await store.bookings.appointment(appointment_id)
+    assert old is not None
+    await store.contact.add_reminder(
+        patient.id,
+        "appointment",
+        "reminder_appointment_day_before",
+        old.starts_at,
+        None,
+        old.starts_at - dt.timedelta(days=1),
+        old.starts_at,
+        None,
+    )
+    move = await store.bookings.create(
+        patient.id, NewRequest(kind="reschedule", appointment_id=appointment_id)
+    )
+    new_time = dt.datetime(2026, 12, 3, 15, 0, tzinfo=ZONE)
+    assert await store.bookings.confirm(move, new_time, None, None) is not None
+    cancelled = await store.bookings.appointment(appointment_id)
+    assert cancelled is not None and cancelled.status == "cancelled"
+    [reminder] = await store.contact.reminders_of(patient.id)
+    assert reminder.status == "cancelled"
