@@ -32,7 +32,7 @@ _NOT_A_NAME = frozenset(
         "nothing dunno idk later maybe please new returning first time again",
     )
 )
-_PHONE = re.compile(r"(?<![\w+])\+?\d[\d\s().-]{5,18}\d(?!\w)")
+_PHONE = re.compile(r"(?<![\w+(])(?:\+?\d|\(\d)[\d\s().-]{5,18}\d(?!\w)")
 _NO_CALL = re.compile(
     r"^\W*(?:no|nope|nah|not needed|no need|no thanks?|no,? thank you|don'?t call|"
     r"(?:here|chat|text|message|writing|telegram)(?:\s+is)?\s*(?:fine|ok|okay|good|better)?"
@@ -68,6 +68,10 @@ _SKIP = re.compile(
     re.IGNORECASE,
 )
 _LONGEST_NAME = 4
+#: Words before an answer that are not part of it: "ok. Nicole Adams", "sure, Tom".
+_FILLER = re.compile(
+    r"^\W*(?:(?:ok|okay|sure|yes|yeah|yep|so|um|uh|right|fine)\b[\s.,!:-]*)+", re.I
+)
 
 
 def name_said(text: str) -> str | None:
@@ -90,6 +94,7 @@ def name_answer(text: str) -> str | None:
         return passing
     if is_question(text):
         return None
+    text = _FILLER.sub("", text)
     first_clause = re.split(r"[,;.!?]\s", text.strip() + " ", maxsplit=1)[0]
     for said in (text.strip(), first_clause):  # "Anna Kowalska, it's for a first consult"
         cleaned = re.sub(r"^\W*(?:it'?s|its|i'?m|im|me|for|under)\s+", "", said, flags=re.I)

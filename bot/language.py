@@ -81,8 +81,8 @@ def warm_up() -> None:
 def foreign_language(text: str) -> Spoken | None:
     """The language a message is clearly written in, if it is not English; else None."""
     words = _words(text)
-    if len(words) < MIN_WORDS:
-        return None
+    if len(words) < MIN_WORDS or not _could_be_foreign(words):
+        return None  # the usual English message never reaches the detector
     confidences = detector().compute_language_confidence_values(text)
     top = confidences[0]
     english = next((c.value for c in confidences if c.language == Language.ENGLISH), 0.0)
@@ -114,6 +114,19 @@ def _words(text: str) -> list[tuple[str, bool]]:
                 continue
             found.append((word, index > 0 and word[0].isupper() and _script(word[0]) == "LATIN"))
     return found
+
+
+def _could_be_foreign(words: list[tuple[str, bool]]) -> bool:
+    """Whether enough words could belong to some recognised language for the note to follow:
+    the same test as after detection, for any language at once, so skipping is exact."""
+    possible = sum(not name and _belongs_to_any(word.lower()) for word, name in words)
+    return possible >= MIN_WORDS and 2 * possible >= len(words)
+
+
+@functools.lru_cache(maxsize=16384)
+def _belongs_to_any(word: str) -> bool:
+    """Whether a word could belong to any recognised language (see `_belongs_to`)."""
+    return any(_belongs_to(word, spoken) for spoken in SPOKEN)
 
 
 def _belongs_to(word: str, spoken: Spoken) -> bool:

@@ -69,6 +69,8 @@ CLOSED_HANDOFF_REPLIES = (
     "handoff_language_closed",
     "booking_sent_closed",
     "booking_sent_urgent_closed",
+    "answer_urgent_closed",
+    "answer_urgent_thanks_closed",
 )
 OPENS_PLACEHOLDERS = frozenset({"opens"})
 #: The one reply that names the clinic's after-hours phone (only a clinic with one says it).
@@ -86,6 +88,8 @@ CONVERSATION_REPLIES = [
     "aftercare_watch",
     "answer_urgent",
     "answer_urgent_thanks",
+    "answer_urgent_closed",
+    "answer_urgent_thanks_closed",
     "handoff_urgent",
     "hours_day_open",
     "hours_day_closed",

@@ -284,3 +284,50 @@ async def test_the_moved_appointment_and_its_reminders_are_cancelled_when_confir
     assert cancelled is not None and cancelled.status == "cancelled"
     [reminder] = await store.contact.reminders_of(patient.id)
     assert reminder.status == "cancelled"
+
+
+async def test_a_name_beside_another_answer_is_taken_too(
+    desk_open: FrontDesk, store: Store
+) -> None:
+    outcomes = await talk(
+        desk_open, "i want to book a checkup", "any weekday morning", "first time, Derek Nguyen"
+    )
+    assert "Derek Nguyen" in said(outcomes[-1]) and "call you" in said(outcomes[-1])
+
+
+async def test_call_me_with_a_number_is_the_phone_not_a_request_for_a_person(
+    desk_open: FrontDesk, store: Store
+) -> None:
+    outcomes = await talk(
+        desk_open, "book a cleaning tomorrow", "been before", "Sam Lee", "yes call me 415.555.0923"
+    )
+    [sent] = requested(outcomes[-1])
+    request = await store.bookings.get(sent.request_id)
+    assert request is not None and request.phone == "415.555.0923"
+
+
+async def test_a_day_given_instead_of_the_problem_starts_the_request(
+    desk_open: FrontDesk,
+) -> None:
+    await desk_open.handle_text(PATIENT, "how much does whitening cost?")
+    outcome = await desk_open.handle_text(PATIENT, "next friday would be good")
+    assert outcome.intent == "booking"
+    assert "Fri" in said(outcome)
+
+
+async def test_a_treatment_and_a_day_with_a_question_mark_is_still_a_request(
+    desk_open: FrontDesk,
+) -> None:
+    outcome = await desk_open.handle_text(
+        PATIENT, "want to get my teeth whitened, maybe thursday?"
+    )
+    assert outcome.intent == "booking"
+
+
+async def test_a_question_that_answers_nothing_in_the_request_is_answered_as_a_question(
+    desk_open: FrontDesk,
+) -> None:
+    await desk_open.handle_text(PATIENT, "i'd like to book an appointment")
+    aside = await desk_open.handle_text(PATIENT, "how much is whitening")
+    assert aside.route == "AsideInBooking"
+    assert "$" in said(aside)

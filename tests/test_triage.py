@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from bot.core import BookingRequested, Brain, FrontDesk, HandoffOpened, Outcome
 from bot.store import Store
 
 PATIENT = "console:ines"
+#: The same-day button: "today" while the front desk is open, "the first free slot" at night.
+VISIT_BUTTONS = {"Ask for a visit today", "Ask for the first free slot"}
 
 
 def said(outcome: Outcome) -> str:
@@ -30,7 +34,7 @@ async def test_a_toothache_is_urgent_advice_and_a_same_day_offer_not_911(
     reply = said(outcome)
     assert cases_opened(outcome) == []  # nobody is called in until the patient asks
     assert "painkiller" in reply
-    assert "Ask for a visit today" in buttons(outcome)
+    assert VISIT_BUTTONS & set(buttons(outcome))
     assert "taking over" not in reply
 
 
@@ -53,7 +57,7 @@ async def test_which_tooth_after_urgent_advice_is_noted_and_the_offer_repeated(
     await front_desk.handle_text(PATIENT, "my tooth is throbbing and i cant sleep")
     outcome = await front_desk.handle_text(PATIENT, "lower left, started last night")
     assert "lower left" in said(outcome)
-    assert "Ask for a visit today" in buttons(outcome)
+    assert VISIT_BUTTONS & set(buttons(outcome))
     assert cases_opened(outcome) == []
 
 
@@ -153,5 +157,25 @@ async def test_a_broken_tooth_the_classifier_cannot_place_is_still_triaged(
     outcome = await front_desk.handle_text(
         PATIENT, "just snapped a corner off a back one biting a fork, what now"
     )
-    assert "Ask for a visit today" in buttons(outcome)
+    assert VISIT_BUTTONS & set(buttons(outcome))
     assert cases_opened(outcome) == []
+
+
+async def test_at_night_the_urgent_offer_is_the_first_free_slot_not_today(
+    brain: Brain, store: Store
+) -> None:
+    night = dt.datetime(2026, 11, 26, 4, 0, tzinfo=dt.UTC)  # 23:00 the evening before
+    desk = FrontDesk(brain, store, clock=lambda: night)
+    await desk.handle_text(PATIENT, "terrible toothache since last night")
+    outcome = await desk.handle_text(PATIENT, "lower left, since yesterday")
+    assert buttons(outcome)[0] == "Ask for the first free slot"
+    assert "today" not in said(outcome) and "opens tomorrow at 08:00" in said(outcome)
+
+
+async def test_in_opening_hours_the_urgent_offer_is_a_visit_today(
+    brain: Brain, store: Store
+) -> None:
+    morning = dt.datetime(2026, 11, 25, 15, 0, tzinfo=dt.UTC)  # 10:00 at the clinic
+    desk = FrontDesk(brain, store, clock=lambda: morning)
+    outcome = await desk.handle_text(PATIENT, "terrible toothache since last night")
+    assert buttons(outcome)[0] == "Ask for a visit today"

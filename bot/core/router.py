@@ -14,7 +14,7 @@ from bot.core.flows import answers, booking, consent, erasure, followups, triage
 from bot.core.flows.aftercare import AFTERCARE
 from bot.core.flows.answers import HOURS
 from bot.core.flows.booking import BOOKING
-from bot.core.flows.followups import Question
+from bot.core.flows.followups import PROBLEM_DETAILS, Question
 from bot.core.flows.handoff import (
     EMERGENCY,
     MEDICAL,
@@ -74,8 +74,6 @@ _REFERS_BACK = re.compile(
     re.I,
 )
 SERVICES = "services"
-#: Details that tell about the problem rather than when to come.
-PROBLEM_DETAILS = frozenset({"tooth", "area", "symptom", "age"})
 #: Symptoms (bot.details) that make a message nobody understood a case for triage.
 URGENT_SYMPTOMS = frozenset(
     {"pain", "broken", "swelling", "bleeding", "loose", "a filling or crown came out"}
@@ -315,11 +313,15 @@ def route_text(turn: Turn) -> Route:
     if isinstance(turn.asked, AskedBooking) and turn.state.booking and not match.safety:
         # Erasure, stop, a person, a complaint: never read as an answer, nor followed by it.
         overriding = match.intent in PATIENT_RIGHTS_INTENTS | NEVER_A_FOLLOW_UP
+        if turn.asked.field == "phone" and booking.reads(turn, "phone"):
+            overriding = False  # "yes call me 415.555.0923" is the answer, not "a person"
         if not overriding and _answers_booking(turn, match, turn.asked.field):
             return BookingAnswer()
         aside = _route_question(turn, match, topic)
         if not overriding and isinstance(aside, Answer | FollowUp | Several | PriceTogether):
             return AsideInBooking(aside)  # "do you work saturdays?" while asked which day
+        if not overriding and isinstance(aside, NotUnderstood | OffTopic | DidYouMean):
+            return BookingAnswer()  # "12345 ???": the question again, not "I didn't get that"
         return aside
     return _route_question(turn, match, topic)
 
@@ -408,7 +410,8 @@ def _wants_a_visit(turn: Turn) -> bool:
         return True
     if not ("day" in turn.details or "time" in turn.details or "date" in turn.details):
         return False
-    return not is_question(turn.text) or bool(_VISIT_ASKED.search(turn.text))
+    asks = is_question(turn.text.replace("?", ""))  # "teeth whitened, maybe thursday?" asks not
+    return not asks or bool(_VISIT_ASKED.search(turn.text))
 
 
 def _answers_booking(turn: Turn, match: Match, field: str) -> bool:
@@ -416,11 +419,14 @@ def _answers_booking(turn: Turn, match: Match, field: str) -> bool:
     if booking.is_control(turn.text):
         return True  # "skip", "cancel"
     readable = booking.reads(turn, field)
+    asks_a_facet = is_question(turn.text) and turn.brain.facets.match(turn.text).facet is not None
     if field == "what" and readable and turn.brain.facets.names_topic(turn.text):
-        return True  # "how about a cleaning?" answers what the visit is for
+        return not asks_a_facet  # "a cleaning?" answers; "how much is whitening" asks
+    if not readable and is_question(turn.text):
+        return False  # "close to the metro?": a question of its own
     asks_else = is_question(turn.text) and (
         (match.intent is not None and match.intent != BOOKING and not match.off_topic)
-        or turn.brain.facets.match(turn.text).facet is not None
+        or asks_a_facet
     )
     return not asks_else
 

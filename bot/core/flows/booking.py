@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from dataclasses import asdict, dataclass, replace
 
 from bot import booking_text
 from bot.core.pending import AskedBooking
 from bot.core.turn import AnswerProposal, SubmitBooking, Turn
+from bot.details import extract_details, is_question
 from bot.opening import desk_hours
 
 log = logging.getLogger(__name__)
@@ -74,7 +76,7 @@ def day_given(turn: Turn, day: str, rotation: int) -> None:
 def start(turn: Turn, rotation: int, when: str = "", what: str = "") -> None:
     """Begin a request, filled in from this message and the topic; ask the first gap."""
     draft = _read_everything(turn, BookingDraft(what=what or _topic_service(turn), when=when))
-    turn.open_topic(BOOKING)
+    _open_topic(turn, draft)
     turn.outcome.intent = BOOKING
     noted = _said_back(turn, draft)
     intro = turn.brain.replies.text(BOOKING, rotation)
@@ -128,6 +130,7 @@ def answer(turn: Turn) -> None:
         draft = replace(draft, **{field: SKIPPED, "tries": "0"})
         _carry_on(turn, draft, turn.brain.replies.text("booking_skipped", rotation), rotation)
         return
+    original = draft
     passing = _read_everything(turn, draft)  # "after 5 if possible" asked what for: a when
     changed_when = _when(turn) if field != "when" and draft.when else None
     if changed_when and changed_when != draft.when:  # "wed afternoon, not before 2" instead
@@ -137,6 +140,8 @@ def answer(turn: Turn) -> None:
         lead = turn.brain.replies.text("booking_noted", rotation, noted=noted)
         _carry_on(turn, passing, lead, rotation)
         return
+    if field != "name" and not passing.name:
+        passing = replace(passing, name=_name_beside(turn))  # "first time, Derek Nguyen"
     value = getattr(passing, field) or _read(turn, field)
     if value is None:
         tries = int(draft.tries) + 1
@@ -151,9 +156,10 @@ def answer(turn: Turn) -> None:
     draft = replace(passing, **{field: value, "tries": "0"})
     if field == "when":
         draft = replace(draft, when_said=turn.text.strip()[:200])
-    noted = turn.brain.replies.text(
-        "booking_noted", rotation, noted=_noted_for(turn, field, value)
-    )
+    said = [_noted_for(turn, field, value)]
+    if draft.name != original.name and field != "name":
+        said.append(draft.name)  # "first time, Derek Nguyen"
+    noted = turn.brain.replies.text("booking_noted", rotation, noted=", ".join(said))
     _carry_on(turn, draft, noted, rotation)
 
 
@@ -238,8 +244,8 @@ def _submit(turn: Turn, draft: BookingDraft, rotation: int) -> None:
     turn.state.booking = {}
     turn.state_changed = True
     turn.ask(None)
-    turn.open_topic(BOOKING)
-    turn.outcome.intent = BOOKING
+    _open_topic(turn, draft)
+    turn.outcome.intent = BOOKING if draft.kind == "new" else RESCHEDULE
     replies = turn.brain.replies
     summary = _said_back(turn, draft)
     desk = desk_hours(turn.brain.knowledge.clinic, turn.now)
@@ -264,6 +270,12 @@ def _only_new(after: BookingDraft, before: BookingDraft) -> BookingDraft:
         if getattr(after, name) != getattr(before, name)
     }
     return BookingDraft(**added)
+
+
+def _open_topic(turn: Turn, draft: BookingDraft) -> None:
+    """The service booked stays the topic ("does it hurt?" is about it); else booking."""
+    service = turn.brain.replies.has_service(draft.what)
+    turn.open_topic(draft.what if service else BOOKING)
 
 
 def _kept(value: str) -> str:
@@ -303,6 +315,23 @@ def _read_everything(turn: Turn, draft: BookingDraft) -> BookingDraft:
     return replace(draft, **{name: value for name, value in found.items() if value})
 
 
+def _name_beside(turn: Turn) -> str:
+    """A name given beside the answer, in a clause of its own ("first time, Derek Nguyen")."""
+    clauses = [part for part in re.split(r"[,;]|\.\s|\s+and\s+", turn.text) if part.strip()]
+    if len(clauses) < 2:
+        return ""
+    for clause in clauses:
+        said = extract_details(clause, turn.today)
+        if said.keys() & {"day", "time", "date"} or booking_text.new_or_returning(clause):
+            continue
+        if booking_text.phone_said(clause) or turn.brain.facets.names_topic(clause):
+            continue
+        name = booking_text.name_answer(clause)
+        if name:
+            return name
+    return ""
+
+
 def _read(turn: Turn, field: str) -> str | None:
     """The answer to one question of the request, or None if it doesn't answer it."""
     text = turn.text
@@ -310,8 +339,8 @@ def _read(turn: Turn, field: str) -> str | None:
         service = _topic_service(turn)
         if service:
             return service
-        if {"day", "time", "date"} & turn.details.keys():
-            return None  # a day is no reason for the visit
+        if {"day", "time", "date"} & turn.details.keys() or is_question(text):
+            return None  # a day is no reason for the visit, nor is a question
         words = text.strip()
         return words[:120] if words and len(words.split()) <= 15 else None
     if field == "when":

@@ -11,6 +11,9 @@ from bot.core.pending import AskedDay, AskedProblem
 from bot.core.turn import Turn
 from bot.details import first_age, said_back
 
+#: Details that describe the patient's problem rather than when they can come.
+PROBLEM_DETAILS = frozenset({"tooth", "area", "symptom", "age"})
+
 log = logging.getLogger(__name__)
 
 
@@ -89,11 +92,12 @@ def answer_to_question(turn: Turn, topic: str) -> None:
     replies = turn.brain.replies
     noted = said_back(details)
     when = booking.when_said(details)
-    if isinstance(turn.asked, AskedDay) and when:
-        booking.day_given(turn, when, rotation)
-        if turn.match is not None and turn.match.intent == booking.BOOKING:
-            topic = booking.BOOKING  # "can I book a consult, mornings suit me": booking now
-    elif topic == EMERGENCY or _a_dental_problem(turn):
+    day_instead = when and not PROBLEM_DETAILS & details.keys()  # "next friday would be good"
+    if when and (isinstance(turn.asked, AskedDay) or day_instead):
+        booking.day_given(turn, when, rotation)  # a request, about the topic's service
+        log.info("patient=%s answer topic=%s: a day, so a request", turn.patient.id, topic)
+        return
+    if topic == EMERGENCY or _a_dental_problem(turn):
         triage.answered(turn, noted, rotation)  # "it's throbbing, I can't sleep": seen today
     else:
         thanks = (

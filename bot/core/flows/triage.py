@@ -19,6 +19,7 @@ from bot.core.outcome import Choice
 from bot.core.pending import AskedProblem, VisitToday
 from bot.core.turn import Turn, choice
 from bot.details import said_back
+from bot.opening import desk_hours
 
 log = logging.getLogger(__name__)
 
@@ -71,16 +72,23 @@ def respond(turn: Turn, rotation: int) -> None:
 def answered(turn: Turn, noted: str, rotation: int) -> None:
     """The patient said which tooth and since when: noted, and the same-day offer again."""
     replies = turn.brain.replies
-    if noted:
-        text = replies.text("answer_urgent", rotation, noted=noted)
+    desk = desk_hours(turn.brain.knowledge.clinic, turn.now)
+    closed = not desk.is_open and desk.opens is not None
+    key = "answer_urgent" if noted else "answer_urgent_thanks"
+    if closed:  # no "a visit today" at 11 at night: the first slot when the desk opens
+        text = replies.text(f"{key}_closed", rotation, noted=noted, opens=desk.opens or "")
     else:
-        text = replies.text("answer_urgent_thanks", rotation)
+        text = replies.text(key, rotation, noted=noted)
     offer(turn, text)
 
 
 def offer(turn: Turn, text: str) -> None:
-    """Say the text with the buttons for a visit today and for a person."""
-    buttons = (visit_today_choice(), person_choice())
+    """Say the text with the buttons for a visit today (the first free slot, when the front
+    desk is closed) and for a person."""
+    desk = desk_hours(turn.brain.knowledge.clinic, turn.now)
+    closed = not desk.is_open and desk.opens is not None
+    visit = choice("Ask for the first free slot", VisitToday()) if closed else None
+    buttons = (visit or visit_today_choice(), person_choice())
     turn.update_patient(pending_choices=[button.value for button in buttons])
     turn.say(text, buttons)
 
