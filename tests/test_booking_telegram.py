@@ -7,6 +7,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+import pytest
 from telegram import Update
 
 from bot.console import render
@@ -472,3 +473,86 @@ async def test_erasing_the_patient_blanks_their_booking_card(api: FakeBotApi, bo
     assert "erased" in (edit.plain_text or "")
     assert ANNA.name not in (edit.plain_text or "")
     assert ANNA.phone not in (edit.plain_text or "") if ANNA.phone else True
+
+
+async def first_card(api: FakeBotApi, since: int) -> str:
+    """The text of the first booking card posted after `since`."""
+    card = await api.wait_for(
+        lambda r: r.chat_id == STAFF and not r.is_edit and "For:" in (r.plain_text or ""),
+        since=since,
+    )
+    return card.plain_text or ""
+
+
+@pytest.mark.parametrize(
+    ("patient", "messages", "service", "wish"),
+    [
+        (
+            620,
+            ["can i come tomorrow?", "a checkup", "been before", "Tom Baker"],
+            "check-up",
+            "tomorrow",
+        ),
+        (621, ["I need a cleaning next week", "first time", "Ana Lima"], "cleaning", "next week"),
+        (
+            622,
+            ["how much is a filling", "next monday morning", "returning", "Li Wei"],
+            "illing",
+            "monday",
+        ),
+    ],
+)
+async def test_a_request_started_three_ways_reaches_the_staff_chat_as_a_card(
+    api: FakeBotApi, bot: Any, patient: int, messages: list[str], service: str, wish: str
+) -> None:
+    since = len(api.sent)
+    for text in messages:
+        await patient_wrote(api, patient, text)
+    api.user_message(patient, "no, just write here", first_name="Anna")
+    card = await first_card(api, since)
+    assert service.lower() in card.lower()
+    assert wish in card.lower()
+
+
+async def test_a_toothache_is_a_same_day_request_card_not_911_and_a_swollen_face_a_case(
+    api: FakeBotApi, bot: Any
+) -> None:
+    since = len(api.sent)
+    await patient_wrote(api, 630, "terrible toothache since last night")
+    advice = [r.text or "" for r in api.sent[since:] if r.chat_id == 630]
+    assert not any("taking over" in text for text in advice)
+    await patient_wrote(api, 630, "yes please")
+    card = await first_card(api, since)
+    assert "URGENT" in card and "today" in card
+
+    since = len(api.sent)
+    await patient_wrote(api, 631, "my face is swollen and i have a fever, the tooth is throbbing")
+    case_card = await api.wait_for(
+        lambda r: r.chat_id == STAFF and "Case #" in (r.plain_text or ""), since=since
+    )
+    assert "EMERGENCY" in (case_card.plain_text or "").upper()
+    told = [r.text or "" for r in api.sent[since:] if r.chat_id == 631]
+    assert any("911" in text for text in told)
+
+
+async def test_at_a_closed_hour_nobody_is_promised_now_and_the_opening_is_named(
+    api: FakeBotApi, database: Path, knowledge: Knowledge
+) -> None:
+    sunday_night = dt.datetime(2026, 11, 30, 4, 0, tzinfo=dt.UTC)  # Sunday 23:00 at the clinic
+    settings = settings_for(api, database)
+    app = build_application(
+        settings, knowledge, retry_policy=FAST_RETRIES, clock=lambda: sunday_night
+    )
+    async with running(app, poll_timeout=1):
+        since = len(api.sent)
+        await patient_wrote(api, 640, "i want to talk to a person")
+        for text in ("i'd like to book a checkup", "tuesday", "first time", "Kim Park"):
+            await patient_wrote(api, 641, text)
+        api.user_message(641, "no")
+        await first_card(api, since)
+        await api.wait_drained()
+        told = [r.text or "" for r in api.sent[since:] if r.chat_id in (640, 641)]
+    person, booking = told[0], told[-1]
+    for reply in (person, booking):
+        assert not any(word in reply for word in ("shortly", "taking over", "in a moment"))
+        assert "tomorrow at 08:00" in reply

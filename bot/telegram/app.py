@@ -114,6 +114,7 @@ def build_application(
             store,
             settings.timezone,
             dt.timedelta(minutes=settings.topic_minutes),
+            clock=clock,
         ),
         courier=courier,
         clock=clock,
