@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -262,23 +262,6 @@ _RESTORATION_LOST = re.compile(
     r"\b(?:fell|fallen|came|come|falling|coming) (?:out|off)\b"
     r"|\blost (?:my|a|the|his|her) (?:filling|crown|cap|veneer|retainer|bridge|denture)s?\b"
 )
-_SYMPTOMS = (
-    ("pain", re.compile(r"\b(?:hurt\w*|pain\w*|ach\w*|throbb\w*|sore)\b")),
-    ("sensitivity", re.compile(r"\b(?:sensitiv\w*|cold|zing\w*)\b")),
-    ("broken", re.compile(r"\b(?:broke\w*|crack\w*|chipp?\w*|snapp?\w*)\b")),
-    ("a dark spot", re.compile(r"\b(?:black|dark|brown) (?:spot|dot|mark)\b")),
-    ("bleeding", re.compile(r"\b(?:bleed\w*|blood\w*)\b")),
-    ("swelling", re.compile(r"\b(?:swell\w*|swollen|puffy|lump)\b")),
-    ("loose", re.compile(r"\b(?:loose|wobbl\w*|wiggl\w*)\b")),
-    ("pressure", re.compile(r"\bpressure\b")),
-    (
-        "a filling or crown came out",
-        re.compile(
-            r"\b(?:filling|crown|cap|veneer)s?\b[\w\s]{0,25}?\b(?:fell|fallen|came|come)"
-            r" (?:out|off)\b|\blost (?:my|a|the) (?:filling|crown|cap|veneer)s?\b"
-        ),
-    ),
-)
 #: "she's 6", "he is four" (words already digits): an age that says the visit is for a child.
 _PRONOUN_AGE = re.compile(
     r"\b(?:he|she)(?:'s|s|\s+is)\s+(?:only\s+|just\s+)?(\d{1,2})\b"
@@ -340,10 +323,12 @@ def extract_details(
     today: dt.date | None = None,
     insurers: Sequence[str] = (),
     about_time: bool = False,
+    symptoms: Mapping[str, Sequence[str]] | None = None,
 ) -> dict[str, str]:
     """The DETAIL_KEYS found in a message (dates from today, the real date if None).
 
-    `about_time`: the bot has just asked when, so a bare "after 5" is an hour.
+    `about_time`: the bot has just asked when, so a bare "after 5" is an hour. `symptoms`:
+    each symptom's words (`symptoms` in intents/vocabulary.yaml), `*` ending a word stem.
     """
     lowered = text.lower().replace("\u2019", "'").replace("`", "'")
     numeric = _numbers_as_digits(lowered)  # "my kid is six" -> "my kid is 6"
@@ -374,9 +359,9 @@ def extract_details(
     area = _area(lowered)
     if area:
         found["area"] = area
-    symptoms = [name for name, pattern in _SYMPTOMS if _felt(pattern, lowered)]
-    if symptoms:
-        found["symptom"] = ", ".join(symptoms)
+    felt = [name for name, pattern in _symptom_patterns(symptoms) if _felt(pattern, lowered)]
+    if felt:
+        found["symptom"] = ", ".join(felt)
     return found
 
 
@@ -386,6 +371,35 @@ _DENIED_BEFORE = re.compile(
     r"\s+(?:\w+\s+){0,2}$"
 )
 _DENIED_AFTER = re.compile(r"[\s-]*(?:free|less)\b")  # "pain-free", "painless"
+
+
+def _symptom_patterns(
+    symptoms: Mapping[str, Sequence[str]] | None,
+) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Each symptom with one pattern for its words (cached per vocabulary)."""
+    if not symptoms:
+        return ()
+    return _compiled_symptoms(tuple((name, tuple(said)) for name, said in symptoms.items()))
+
+
+@lru_cache(maxsize=8)
+def _compiled_symptoms(
+    symptoms: tuple[tuple[str, tuple[str, ...]], ...],
+) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """A pattern per symptom: its phrases, with up to three words between a phrase's words."""
+    compiled = []
+    for name, phrases in symptoms:
+        alternatives = []
+        for phrase in phrases:
+            parts = [
+                re.escape(token.rstrip("*")) + (r"\w*" if token.endswith("*") else "")
+                for token in phrase.lower().split()
+            ]
+            if parts:
+                alternatives.append(r"\b" + r"\W+(?:[\w']+\W+){0,3}?".join(parts) + r"\b")
+        if alternatives:
+            compiled.append((name, re.compile("|".join(alternatives))))
+    return tuple(compiled)
 
 
 def _felt(pattern: re.Pattern[str], lowered: str) -> bool:

@@ -509,8 +509,12 @@ def _load_intents(
         collect.add(intents_dir, 1, "no intent files (*.yaml) found")
     for path in files:
         if path.name == "vocabulary.yaml":
-            loaded, _ = collect.read(path, Vocabulary)
+            loaded, document = collect.read(path, Vocabulary)
             vocabulary = loaded or vocabulary
+            for number, name in enumerate(vocabulary.urgent_symptoms):
+                if name not in vocabulary.symptoms:
+                    line = line_of(document, ("urgent_symptoms", number))
+                    collect.add(path, line, f"urgent symptom {name!r} is not among symptoms")
             continue
         if path.name == FACETS_FILE:
             continue  # read by _load_facets

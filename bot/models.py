@@ -98,6 +98,8 @@ class Vocabulary(Strict):
     acknowledgements: list[NonEmpty] = Field(default_factory=list)
     upset_phrases: list[NonEmpty] = Field(default_factory=list)
     insurers: list[NonEmpty] = Field(default_factory=list)
+    symptoms: dict[NonEmpty, list[NonEmpty]] = Field(default_factory=dict)
+    urgent_symptoms: list[NonEmpty] = Field(default_factory=list)
 
 
 FacetName = Literal[

@@ -32,11 +32,13 @@ INSURERS = (
     "Principal",
 )
 VOCABULARY = Path(__file__).resolve().parent.parent / "intents" / "vocabulary.yaml"
+#: The shipped symptom words (managers extend them in intents/vocabulary.yaml).
+SYMPTOMS = Vocabulary.model_validate(load_yaml(VOCABULARY)).symptoms
 
 
 def details(text: str) -> dict[str, str]:
-    """The details of a message written on WEDNESDAY, with INSURERS known."""
-    return extract_details(text, WEDNESDAY, INSURERS)
+    """The details of a message written on WEDNESDAY, with INSURERS and SYMPTOMS known."""
+    return extract_details(text, WEDNESDAY, INSURERS, symptoms=SYMPTOMS)
 
 
 # -- days and dates --------------------------------------------------------------------------
@@ -408,15 +410,25 @@ def test_questions_are_still_told_from_statements() -> None:
 
 
 def test_a_lost_filling_is_no_missing_tooth() -> None:
-    found = extract_details("my filling fell out yesterday while eating toffee", WEDNESDAY)
+    found = extract_details(
+        "my filling fell out yesterday while eating toffee", WEDNESDAY, symptoms=SYMPTOMS
+    )
     assert "tooth" not in found
     assert found["symptom"] == "a filling or crown came out"
 
 
 def test_bleeding_swelling_and_a_loose_tooth_are_symptoms() -> None:
-    assert extract_details("my gums bleed when i brush", WEDNESDAY)["symptom"] == "bleeding"
-    assert extract_details("my jaw is swelling up", WEDNESDAY)["symptom"] == "swelling"
-    loose = extract_details("my front tooth is loose, does it have to be pulled?", WEDNESDAY)
+    assert (
+        extract_details("my gums bleed when i brush", WEDNESDAY, symptoms=SYMPTOMS)["symptom"]
+        == "bleeding"
+    )
+    assert (
+        extract_details("my jaw is swelling up", WEDNESDAY, symptoms=SYMPTOMS)["symptom"]
+        == "swelling"
+    )
+    loose = extract_details(
+        "my front tooth is loose, does it have to be pulled?", WEDNESDAY, symptoms=SYMPTOMS
+    )
     assert loose["symptom"] == "loose"
     assert loose["tooth"] == "still there, may need to come out"
 
@@ -458,11 +470,13 @@ def test_visits_durations_and_hours_are_no_unnamed_count(text: str) -> None:
     ],
 )
 def test_a_symptom_denied_is_no_symptom(text: str) -> None:
-    assert "pain" not in extract_details(text, WEDNESDAY).get("symptom", "")
+    assert "pain" not in extract_details(text, WEDNESDAY, symptoms=SYMPTOMS).get("symptom", "")
 
 
 def test_a_symptom_beside_a_denied_one_is_kept() -> None:
-    found = extract_details("it doesnt really hurt but its sensitive to cold", WEDNESDAY)
+    found = extract_details(
+        "it doesnt really hurt but its sensitive to cold", WEDNESDAY, symptoms=SYMPTOMS
+    )
     assert found["symptom"] == "sensitivity"
 
 
@@ -517,3 +531,13 @@ def test_ages_in_months_and_halves(text: str, age: str) -> None:
 def test_a_pregnancy_or_time_since_surgery_is_no_age(text: str) -> None:
     found = extract_details(text, WEDNESDAY)
     assert "age" not in found and "who" not in found
+
+
+def test_symptoms_come_from_the_vocabulary_managers_edit() -> None:
+    assert "symptom" not in extract_details("my tooth hurts", WEDNESDAY)  # none given
+    mine = {"grinding": ["grind*", "clench*"]}
+    assert extract_details("i grind at night", WEDNESDAY, symptoms=mine)["symptom"] == "grinding"
+    assert (
+        extract_details("my filling just fell out", WEDNESDAY, symptoms=SYMPTOMS)["symptom"]
+        == "a filling or crown came out"
+    )

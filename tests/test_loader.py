@@ -87,3 +87,15 @@ def test_unknown_key_is_reported_not_ignored(data_copy: tuple[Path, Path]) -> No
     line = replace_in(replies / "clinic.yaml", "  phone:", "  phone_number: x\n  phone:")
     found = problems_of(intents, replies)
     assert any(f"clinic.yaml:{line}:" in p and "unknown key" in p for p in found)
+
+
+def test_an_urgent_symptom_that_is_no_symptom_names_its_line(
+    data_copy: tuple[Path, Path],
+) -> None:
+    intents, replies = data_copy
+    line = replace_in(
+        intents / "vocabulary.yaml", "urgent_symptoms: [pain,", "urgent_symptoms: [pian,"
+    )
+    assert problems_of(intents, replies) == [
+        f"{intents / 'vocabulary.yaml'}:{line}: urgent symptom 'pian' is not among symptoms"
+    ]

@@ -74,10 +74,6 @@ _REFERS_BACK = re.compile(
     re.I,
 )
 SERVICES = "services"
-#: Symptoms (bot.details) that make a message nobody understood a case for triage.
-URGENT_SYMPTOMS = frozenset(
-    {"pain", "broken", "swelling", "bleeding", "loose", "a filling or crown came out"}
-)
 #: A message this short that names no service continues the topic, whatever the guess.
 SHORT_FOLLOW_UP = 7
 _LEAD_IN = re.compile(r"^\W*(?:and|also|plus|as for|what about|about)\b", re.I)
@@ -291,6 +287,7 @@ def route_text(turn: Turn) -> Route:
         turn.today,
         brain.knowledge.vocabulary.insurers,
         about_time=turn.asked in (AskedDay(), AskedBooking("when")),
+        symptoms=brain.knowledge.vocabulary.symptoms,
     )
     turn.note(turn.details)
     turn.outcome.details = dict(turn.details)
@@ -711,9 +708,10 @@ def _denied(turn: Turn, match: Match) -> bool:
 
 def _urgent_symptom(turn: Turn) -> bool:
     """Whether a message the classifier can't place reports a problem that needs a dentist
-    soon (pain, a broken tooth, swelling, bleeding, a loose tooth, a lost filling)."""
+    soon (`urgent_symptoms` in intents/vocabulary.yaml: pain, a broken tooth...)."""
     said = set(turn.details.get("symptom", "").split(", "))
-    return bool(said & URGENT_SYMPTOMS) and _named_service(turn, turn.text) is None
+    urgent = set(turn.brain.knowledge.vocabulary.urgent_symptoms)
+    return bool(said & urgent) and _named_service(turn, turn.text) is None
 
 
 def _named_service(turn: Turn, text: str) -> str | None:
