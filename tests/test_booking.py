@@ -331,3 +331,15 @@ async def test_a_question_that_answers_nothing_in_the_request_is_answered_as_a_q
     aside = await desk_open.handle_text(PATIENT, "how much is whitening")
     assert aside.route == "AsideInBooking"
     assert "$" in said(aside)
+
+
+async def test_a_date_and_exact_time_named_is_kept_for_a_one_tap_proposal(
+    desk_open: FrontDesk, store: Store
+) -> None:
+    outcomes = await talk(
+        desk_open, "can i book a checkup next tuesday at 3pm", "first time", "Ana Ruiz", "no"
+    )
+    request = await store.bookings.get(requested(outcomes[-1])[0].request_id)
+    assert request is not None and request.wished_at == "2026-12-01T15:00"
+    vague = await talk(desk_open, "i'd like to book a cleaning")
+    assert requested(vague[-1]) == []

@@ -246,6 +246,7 @@ def _new_request(write: SubmitBooking) -> NewRequest:
         urgency=write.urgency,
         kind=write.kind,
         appointment_id=write.appointment_id,
+        wished_at=write.wished_at,
     )
 
 

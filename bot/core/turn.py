@@ -87,6 +87,8 @@ class SubmitBooking:
     urgency: str
     kind: str = "new"
     appointment_id: int | None = None
+    #: The date and exact time the patient named, clinic-local ISO ("2026-12-01T15:00"), or "".
+    wished_at: str = ""
 
 
 @dataclass(frozen=True)

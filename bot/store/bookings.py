@@ -36,6 +36,8 @@ class BookingRequest:
     created_at: dt.datetime
     staff_message_id: int | None
     staff_thread_id: int | None
+    #: The date and exact time the patient named, clinic-local ISO ("2026-12-01T15:00"), or "".
+    wished_at: str = ""
 
     @property
     def is_open(self) -> bool:
@@ -56,6 +58,7 @@ class NewRequest:
     urgency: str = "routine"
     kind: str = "new"
     appointment_id: int | None = None
+    wished_at: str = ""
 
 
 @dataclass(frozen=True)
@@ -81,8 +84,8 @@ class BookingRepository:
         """Record a request the patient completed; it is open for the front desk."""
         row = await self.database.fetch_written(
             "INSERT INTO booking_requests (patient_id, kind, service, wishes, wishes_understood, "
-            "new_or_returning, name, phone, urgency, appointment_id, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *",
+            "new_or_returning, name, phone, urgency, appointment_id, wished_at, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *",
             (
                 patient_id,
                 request.kind,
@@ -94,6 +97,7 @@ class BookingRepository:
                 request.phone,
                 request.urgency,
                 request.appointment_id,
+                request.wished_at,
                 to_db_time(utc_now()),
             ),
         )
@@ -272,6 +276,7 @@ def request_from_row(data: sqlite3.Row) -> BookingRequest:
         created_at=from_db_time(data["created_at"]),
         staff_message_id=data["staff_message_id"],
         staff_thread_id=data["staff_thread_id"],
+        wished_at=data["wished_at"],
     )
 
 

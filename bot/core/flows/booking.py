@@ -45,6 +45,8 @@ class BookingDraft:
     urgency: str = "routine"
     kind: str = "new"
     tries: str = "0"
+    #: A date and an exact time the patient named ("tuesday at 3pm"), ISO: one tap to propose.
+    wished_at: str = ""
 
     @classmethod
     def stored(cls, values: dict[str, str]) -> BookingDraft | None:
@@ -55,7 +57,18 @@ class BookingDraft:
         return cls(**known)
 
     FIELDS = frozenset(
-        ("what", "when", "when_said", "returning", "name", "phone", "urgency", "kind", "tries")
+        (
+            "what",
+            "when",
+            "when_said",
+            "returning",
+            "name",
+            "phone",
+            "urgency",
+            "kind",
+            "tries",
+            "wished_at",
+        )
     )
 
     def missing(self) -> str | None:
@@ -134,7 +147,12 @@ def answer(turn: Turn) -> None:
     passing = _read_everything(turn, draft)  # "after 5 if possible" asked what for: a when
     changed_when = _when(turn) if field != "when" and draft.when else None
     if changed_when and changed_when != draft.when:  # "wed afternoon, not before 2" instead
-        passing = replace(passing, when=changed_when, when_said=turn.text.strip()[:200])
+        passing = replace(
+            passing,
+            when=changed_when,
+            when_said=turn.text.strip()[:200],
+            wished_at=_wished_at(turn),
+        )
     if passing != draft and not getattr(passing, field):
         noted = _said_back(turn, _only_new(passing, draft))
         lead = turn.brain.replies.text("booking_noted", rotation, noted=noted)
@@ -155,7 +173,7 @@ def answer(turn: Turn) -> None:
         return
     draft = replace(passing, **{field: value, "tries": "0"})
     if field == "when":
-        draft = replace(draft, when_said=turn.text.strip()[:200])
+        draft = replace(draft, when_said=turn.text.strip()[:200], wished_at=_wished_at(turn))
     said = [_noted_for(turn, field, value)]
     if draft.name != original.name and field != "name":
         said.append(draft.name)  # "first time, Derek Nguyen"
@@ -239,6 +257,7 @@ def _submit(turn: Turn, draft: BookingDraft, rotation: int) -> None:
             phone="" if draft.phone in (SKIPPED, NO_CALL) else draft.phone,
             urgency=draft.urgency,
             kind=draft.kind,
+            wished_at=draft.wished_at,
         )
     )
     turn.state.booking = {}
@@ -306,6 +325,7 @@ def _read_everything(turn: Turn, draft: BookingDraft) -> BookingDraft:
         found["when"] = _when(turn) or ""
         if found["when"]:
             found["when_said"] = text.strip()[:200]
+            found["wished_at"] = _wished_at(turn)
     if not draft.returning:
         found["returning"] = booking_text.new_or_returning(text) or ""
     if not draft.name:
@@ -369,6 +389,14 @@ def _when(turn: Turn) -> str | None:
     if booking_text.as_soon_as_possible(turn.text):
         return "as soon as possible"
     return None
+
+
+def _wished_at(turn: Turn) -> str:
+    """ "2026-12-01T15:00" when the message names a date and an exact time, else ""."""
+    date, time = turn.details.get("date", ""), turn.details.get("time", "")
+    if date and re.fullmatch(r"\d{2}:\d{2}", time):
+        return f"{date}T{time}"
+    return ""
 
 
 def _noted_for(turn: Turn, field: str, value: str) -> str:
