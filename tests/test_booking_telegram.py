@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -265,6 +266,105 @@ async def test_propose_offers_the_patient_a_time_with_two_buttons(
     await card_edit(api, card, since, "proposed")
     request = await runtime_of(bot).store.bookings.get(made.id)
     assert request is not None and request.status == "proposed"
+
+
+def wishing(day: dt.date, at: str = "15:00") -> NewRequest:
+    """Anna's request, naming an exact date and time."""
+    return replace(ANNA, wishes=f"{said(day)} at {at}", wished_at=f"{day}T{at}")
+
+
+def press(api: FakeBotApi, data: str, card: SentRecord, user: int = ADMIN) -> int:
+    """An administrator presses a button on a card in the staff chat; returns `len(api.calls)`."""
+    since = len(api.calls)
+    api.callback_query(user, data, message_chat_id=STAFF, message_id=card.message_id)
+    return since
+
+
+async def button_answer(api: FakeBotApi, since: int) -> str:
+    """The text the bot answered a pressed button with."""
+    answer = await api.wait_for_call("answerCallbackQuery", since=since)
+    return str(answer.params.get("text", ""))
+
+
+async def test_the_card_proposes_the_wished_time_and_a_press_does_what_propose_does(
+    api: FakeBotApi, bot: Any
+) -> None:
+    day = some_day(bot, days=5)
+    card, made = await request_booking(api, bot, 623, wishing(day))
+    assert card.buttons == [[f"Propose {day:%a} {day.day} {day:%b} 15:00"]]
+    assert card.callback_data == [f"booking:propose:{made.id}"]
+
+    sent = len(api.sent)
+    calls = press(api, card.callback_data[0], card)
+    proposal = await api.wait_for(lambda r: r.chat_id == 623 and bool(r.buttons), since=sent)
+    assert said(day) in (proposal.text or "") and "15:00" in (proposal.text or "")
+    assert proposal.buttons == [["Yes, that suits me"], ["Another time, please"]]
+    assert proposal.callback_data == [f"proposal:{made.id}:yes", f"proposal:{made.id}:no"]
+    assert await button_answer(api, calls) == (
+        f"Proposed {day:%a %d %b %Y}, 15:00 to the patient."
+    )
+    edit = await card_edit(api, card, sent, "Status: proposed")
+    assert edit.buttons == []  # that time is proposed: nothing left to press
+
+    store: Store = runtime_of(bot).store
+    request = await store.bookings.get(made.id)
+    zone = runtime_of(bot).front_desk.timezone
+    assert request is not None and request.status == "proposed"
+    assert request.proposed_at == dt.datetime.combine(day, dt.time(15), zone)
+    [audit] = await store.database.fetch_all(
+        "SELECT actor, subject FROM audit_log WHERE action = 'booking_proposed'"
+    )
+    assert tuple(audit) == (f"staff:{ADMIN}", f"booking:{made.id}")
+
+    sent = len(api.sent)
+    api.callback_query(623, proposal.callback_data[0], message_id=proposal.message_id)
+    await card_edit(api, card, sent, "CONFIRMED")
+    await runtime_of(bot).courier.idle()
+
+    sent = len(api.sent)
+    calls = press(api, f"booking:propose:{made.id}", card)  # the old button, pressed again
+    assert await button_answer(api, calls) == (
+        f"Booking request #{made.id} is confirmed; nothing changed."
+    )
+    await runtime_of(bot).courier.idle()
+    assert api.sent[sent:] == []
+    request = await store.bookings.get(made.id)
+    assert request is not None and request.status == "confirmed"
+
+
+async def test_a_request_without_an_exact_time_has_no_button(api: FakeBotApi, bot: Any) -> None:
+    card, _ = await request_booking(api, bot, 624)
+    assert card.reply_markup is None and card.buttons == []
+
+
+async def test_a_propose_button_is_refused_outside_the_staff_chat_past_or_forged(
+    api: FakeBotApi, bot: Any
+) -> None:
+    card, made = await request_booking(api, bot, 625, wishing(some_day(bot, days=3)))
+    data = f"booking:propose:{made.id}"
+    since = len(api.calls)
+    api.callback_query(625, data, message_id=1)  # the patient, in their own chat
+    assert await button_answer(api, since) == "Only the clinic's staff can do this."
+    for forged in (f"booking:propose:0{made.id}", f"booking:propose:{made.id}:x", "booking:"):
+        assert await button_answer(api, press(api, forged, card)) == (
+            "This booking request no longer exists."
+        ), forged
+
+    yesterday = some_day(bot, days=-1)
+    past_card, past = await request_booking(api, bot, 626, wishing(yesterday, "09:00"))
+    assert past_card.buttons == []
+    assert await button_answer(api, press(api, f"booking:propose:{past.id}", past_card)) == (
+        f"Booking request #{past.id}: {yesterday:%a %d %b %Y}, 09:00 has already passed; "
+        "/propose another time in reply to the card."
+    )
+
+    await runtime_of(bot).courier.idle()
+    store: Store = runtime_of(bot).store
+    for request_id in (made.id, past.id):
+        request = await store.bookings.get(request_id)
+        assert request is not None and request.status == "open"
+    assert [r for r in api.sent if r.chat_id in (625, 626) and r.buttons] == []
+    assert not [r for r in api.sent if r.is_edit and r.chat_id == STAFF]
 
 
 async def test_text_in_reply_to_the_card_reaches_the_patient(api: FakeBotApi, bot: Any) -> None:

@@ -160,6 +160,7 @@ def build_application(
             )
         )
     application.add_handler(CallbackQueryHandler(staff.on_button, pattern=r"^case:"))
+    application.add_handler(CallbackQueryHandler(bookings.on_button, pattern=r"^booking:"))
     application.add_handler(
         CommandHandler(STAFF_COMMANDS, patients.on_staff_command_from_patient, private & new)
     )

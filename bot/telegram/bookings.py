@@ -2,7 +2,8 @@
 
 A patient's completed request posts a card; in reply to it (or naming `#N`) administrators
 `/confirm` or `/propose` a time, `/cancel` it, or write to the patient; `/bookings` lists the
-open ones. Like every handler, these only queue outbox rows inside their unit of work.
+open ones. A card whose patient named an exact time has a button proposing that time. Like
+every handler, these only queue outbox rows inside their unit of work.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import html
 import logging
 import re
 
-from telegram import Message, Update
+from telegram import CallbackQuery, Message, Update
 
 from bot.core import BookingChanged, BookingRequested
 from bot.core.appointments import cancelled_message, confirmed_messages, proposed_message
@@ -29,7 +30,7 @@ from bot.telegram.arguments import (
     no_arguments,
 )
 from bot.telegram.casework import patient_line, recent_lines, service_label
-from bot.telegram.delivery import BOOKING_REQUEST, BookingCard
+from bot.telegram.delivery import BOOKING_REQUEST, BookingCard, Buttons
 from bot.telegram.runtime import Context, Runtime, runtime_of
 from bot.telegram.which_case import tell
 
@@ -38,6 +39,9 @@ log = logging.getLogger(__name__)
 #: Every message the bot posts about a request starts with its number ("Booking request #3").
 BOOKING_NUMBER = re.compile(r"^Booking (?:request )?#(\d+)\b")
 CARD_MESSAGES = 6
+#: The card's button proposing the patient's wished time: "booking:propose:<request id>".
+PROPOSE_BUTTON = re.compile(r"booking:propose:([1-9][0-9]{0,18})")
+WISHED_AT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}")
 CLOCK_SLACK = dt.timedelta(seconds=2)  # our clock against Telegram's, both in whole seconds
 NEW_OR_RETURNING = {"new": "new patient", "returning": "returning patient"}
 CHANGE_NOTES = {
@@ -145,6 +149,60 @@ async def booking_card_text(
     return "\n".join(lines)
 
 
+def wished_time(runtime: Runtime, request: BookingRequest) -> dt.datetime | None:
+    """The exact time the patient named, in clinic time; None if none (or not a real time)."""
+    if not WISHED_AT.fullmatch(request.wished_at):
+        return None
+    try:
+        named = dt.datetime.fromisoformat(request.wished_at)
+    except ValueError:
+        return None
+    return named.replace(tzinfo=runtime.front_desk.timezone)
+
+
+def _time_refusal(request: BookingRequest) -> str | None:
+    """Why no time can be confirmed or proposed for this request, if it cannot."""
+    if not request.is_open:
+        return f"Booking request #{request.id} is {request.status}; nothing changed."
+    if request.kind == "cancel":
+        return (
+            f"Booking request #{request.id} asks to cancel an appointment; reply /cancel to its "
+            "card to cancel it. Nothing changed."
+        )
+    if request.patient_id is None:
+        return f"Booking request #{request.id} has no patient any more."
+    return None
+
+
+def _wished_refusal(runtime: Runtime, request: BookingRequest) -> str | None:
+    """Why the patient's wished time cannot be proposed now, if it cannot."""
+    refusal = _time_refusal(request)
+    if refusal is not None:
+        return refusal
+    starts_at = wished_time(runtime, request)
+    if starts_at is None:
+        return f"Booking request #{request.id} names no exact time; /propose one in reply."
+    when = when_text(runtime, starts_at)
+    if request.status == "proposed" and request.proposed_at == starts_at:
+        return f"Booking request #{request.id}: {when} is already proposed; nothing changed."
+    if starts_at <= runtime.clock():
+        return (
+            f"Booking request #{request.id}: {when} has already passed; /propose another "
+            "time in reply to the card."
+        )
+    return None
+
+
+def booking_buttons(runtime: Runtime, request: BookingRequest) -> Buttons | None:
+    """The card's "Propose Tue 1 Dec 15:00" button, while the wished time can be proposed."""
+    starts_at = wished_time(runtime, request)
+    if starts_at is None or _wished_refusal(runtime, request) is not None:
+        return None
+    local = _local(runtime, starts_at)
+    label = f"Propose {local:%a} {local.day} {local:%b %H:%M}"
+    return [[{"text": label, "callback_data": f"booking:propose:{request.id}"}]]
+
+
 async def render_booking_card(runtime: Runtime, request_id: int) -> BookingCard | None:
     """The booking card as it should look now (the courier renders it when it sends)."""
     request = await runtime.store.bookings.get(request_id)
@@ -159,6 +217,7 @@ async def render_booking_card(runtime: Runtime, request_id: int) -> BookingCard 
         request_id=request.id,
         text=await booking_card_text(runtime, request, patient),
         message_id=request.staff_message_id,
+        buttons=booking_buttons(runtime, request) if patient is not None else None,
     )
 
 
@@ -358,20 +417,9 @@ async def _request_for_time(
     )
     if request is None:
         return None
-    if not request.is_open:
-        await tell(
-            runtime,
-            message,
-            f"Booking request #{request.id} is {request.status}; nothing changed.",
-        )
-        return None
-    if request.kind == "cancel":
-        await tell(
-            runtime,
-            message,
-            f"Booking request #{request.id} asks to cancel an appointment; reply /cancel to its "
-            "card to cancel it. Nothing changed.",
-        )
+    refusal = _time_refusal(request)
+    if refusal is not None:
+        await tell(runtime, message, refusal)
         return None
     patient = await _patient_of(runtime, request)
     if patient is None:
@@ -447,26 +495,79 @@ async def on_propose(update: Update, context: Context) -> None:
     if found is None:
         return
     request, patient, wanted = found
-    zone = runtime.front_desk.timezone
-    starts_at = dt.datetime.combine(wanted.day, wanted.at, zone)
-    if not await runtime.store.bookings.propose(request.id, starts_at, wanted.doctor):
+    starts_at = dt.datetime.combine(wanted.day, wanted.at, runtime.front_desk.timezone)
+    proposed = await _propose(
+        runtime, request, patient, starts_at, wanted.doctor, _staff_id(message)
+    )
+    if not proposed:
         await tell(runtime, message, f"Booking request #{request.id} is closed; nothing changed.")
         return
-    proposal = proposed_message(
-        runtime.front_desk.brain, request.id, starts_at, wanted.doctor, zone
-    )
-    await _send_to_patient(runtime, patient, [proposal])
-    await runtime.store.audit.record(
-        f"staff:{_staff_id(message)}", "booking_proposed", f"booking:{request.id}"
-    )
-    await refresh_booking_card(runtime, request.id)
     await tell(
         runtime,
         message,
         f"Booking request #{request.id}: proposed {when_text(runtime, starts_at, wanted.doctor)} "
         "to the patient; their answer will show here.",
     )
-    log.info("booking=%s time proposed", request.id)
+
+
+async def _propose(
+    runtime: Runtime,
+    request: BookingRequest,
+    patient: Patient,
+    starts_at: dt.datetime,
+    doctor: str | None,
+    staff_id: int | None,
+) -> bool:
+    """Offer the patient a time and update the card; False if the request closed meanwhile."""
+    if not await runtime.store.bookings.propose(request.id, starts_at, doctor):
+        return False
+    zone = runtime.front_desk.timezone
+    proposal = proposed_message(runtime.front_desk.brain, request.id, starts_at, doctor, zone)
+    await _send_to_patient(runtime, patient, [proposal])
+    await runtime.store.audit.record(
+        f"staff:{staff_id}", "booking_proposed", f"booking:{request.id}"
+    )
+    await refresh_booking_card(runtime, request.id)
+    log.info("booking=%s time proposed by staff=%s", request.id, staff_id)
+    return True
+
+
+async def on_button(update: Update, context: Context) -> None:
+    """Propose pressed on a booking card: /propose the patient's wished time; else refused."""
+    query = update.callback_query
+    if query is None:
+        return
+    runtime = runtime_of(context)
+    chat = update.effective_chat
+    if runtime.staff_chat_id is None or chat is None or chat.id != runtime.staff_chat_id:
+        log.warning("update=%s booking button outside the staff chat refused", update.update_id)
+        await _answer(runtime, query, "Only the clinic's staff can do this.", alert=True)
+        return
+    await runtime.store.database.begin_now()  # the request cannot change under this press
+    found = PROPOSE_BUTTON.fullmatch(query.data or "")
+    request = await runtime.store.bookings.get(int(found.group(1))) if found else None
+    if request is None:
+        await _answer(runtime, query, "This booking request no longer exists.", alert=True)
+        return
+    refusal = _wished_refusal(runtime, request)
+    patient = await _patient_of(runtime, request) if refusal is None else None
+    starts_at = wished_time(runtime, request)
+    if refusal is not None or patient is None or starts_at is None:
+        gone = f"Booking request #{request.id} has no patient any more."
+        await _answer(runtime, query, refusal or gone, alert=True)
+        return
+    if not await _propose(runtime, request, patient, starts_at, None, query.from_user.id):
+        await _answer(
+            runtime, query, f"Booking request #{request.id} is closed; nothing changed.", True
+        )
+        return
+    await _answer(runtime, query, f"Proposed {when_text(runtime, starts_at)} to the patient.")
+
+
+async def _answer(runtime: Runtime, query: CallbackQuery, text: str, alert: bool = False) -> None:
+    """Answer a pressed button (a refusal as an alert the administrator must dismiss)."""
+    chat_id = query.message.chat.id if query.message is not None else query.from_user.id
+    await runtime.answer_button(query.id, chat_id, text, alert=alert)
 
 
 async def on_cancel(update: Update, context: Context) -> None:

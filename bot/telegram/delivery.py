@@ -88,6 +88,7 @@ class BookingCard:
     request_id: int
     text: str
     message_id: int | None
+    buttons: Buttons | None = None
 
 
 BookingCardRenderer = Callable[[int], Awaitable[BookingCard | None]]
@@ -434,7 +435,10 @@ class Courier(Lanes):
         if card.message_id is not None:
             return card.message_id  # already posted by an earlier attempt that was recorded
         message = await self.bot.send_message(
-            chat_id=item.chat_id, text=card.text, parse_mode="HTML"
+            chat_id=item.chat_id,
+            text=card.text,
+            parse_mode="HTML",
+            reply_markup=keyboard(card.buttons),
         )
         return message.message_id
 
@@ -442,8 +446,12 @@ class Courier(Lanes):
         card = await self._render_booking(item)
         if card.message_id is None:
             return None  # not posted yet; when it is, it shows the state then
-        await self.bot.edit_message_text(
-            chat_id=item.chat_id, message_id=card.message_id, text=card.text, parse_mode="HTML"
+        await self.bot.edit_message_text(  # without buttons, the card's keyboard goes
+            chat_id=item.chat_id,
+            message_id=card.message_id,
+            text=card.text,
+            parse_mode="HTML",
+            reply_markup=keyboard(card.buttons),
         )
         return None
 
