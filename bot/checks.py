@@ -9,21 +9,27 @@ import re
 from pathlib import Path
 
 import numpy as np
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from bot.loader import Knowledge, Problem, Where, load_knowledge, normalized_key
-from bot.models import MIN_EXAMPLES, SCRIPT_PARTS
+from bot.models import MIN_EXAMPLES
 
 NEAR_DUPLICATE = 95.0
 NEAR_DUPLICATE_MIN_LENGTH = 20
 LOOKS_LIKE_OTHER = 0.7
 OTHER_MARGIN = 0.25
 FROM_A_PRICE = re.compile(r"\b(from|starting at|as low as|only)\s*\{(total|parts)\}", re.I)
-PRESSURE = re.compile(
-    r"\b(leave (us )?a review|write a review|rate us|review us|recommend us to|"
-    r"tell your friends|limited time|hurry|only today|\d+\s?% off)\b",
-    re.I,
+#: How close a run of words must be to a pressure phrase (rapidfuzz ratio, 0-100).
+PRESSURE_SIMILARITY = 88
+#: Phrases this short ("hurry", "rate us") only match word for word: "worry" is not "hurry".
+PRESSURE_EXACT_UP_TO = 10
+#: How many extra words may sit inside a phrase: "leave us a quick 5-star review".
+PRESSURE_EXTRA_WORDS = 3
+#: Words that turn a phrase around when just before it: "there's no hurry".
+NEGATIONS = frozenset({"no", "not", "never", "without", "dont", "isnt", "nothing"})
+NUMBER_WORDS = frozenset(
+    {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"}
 )
 
 #: What every bundle must contain so its total is honest (matched in component ids and names).
@@ -168,45 +174,86 @@ def _bundles_missing_parts(knowledge: Knowledge) -> list[Problem]:
 
 def _honest_templates(knowledge: Knowledge) -> list[Problem]:
     problems = []
-    for label, where, wordings in _all_wordings(knowledge):
-        for template in wordings:
-            if label.endswith(".cost") and FROM_A_PRICE.search(template):
-                problems.append(
-                    Problem(
-                        where.path,
-                        where.line,
-                        f"{label} says 'from' a price; give the whole range with {{total}}",
-                    )
+    phrases = [_pressure_words(phrase) for phrase in knowledge.vocabulary.pressure_phrases]
+    for text in knowledge.patient_texts:
+        where = text.where
+        if text.label.endswith(".cost") and FROM_A_PRICE.search(text.text):
+            problems.append(
+                Problem(
+                    where.path,
+                    where.line,
+                    f"{text.label} says 'from' a price; give the whole range with {{total}}",
                 )
-            found = PRESSURE.search(template)
-            if found:
-                problems.append(
-                    Problem(
-                        where.path,
-                        where.line,
-                        f"{label}: {found[0]!r} pressures "
-                        "the patient (reviews, urgency, invented discounts); "
-                        "the clinic does not do that",
-                    )
+            )
+        found = None if text.fact else pressure_in(text.text, phrases)
+        if found:
+            said, phrase = found
+            like = f"it reads like {phrase!r}: " if said != phrase else ""
+            problems.append(
+                Problem(
+                    where.path,
+                    where.line,
+                    f"{text.label}: {said!r} pressures the patient ({like}a review request, "
+                    "urgency or an invented discount); the clinic does not do that",
                 )
+            )
     return problems
 
 
-def _all_wordings(knowledge: Knowledge) -> list[tuple[str, Where, list[str]]]:
-    """Every text a patient can read, with where it is written."""
-    unknown = Where(_clinic_file(knowledge).parent, 1)
+def _pressure_words(text: str) -> tuple[str, ...]:
+    """Lowercase words, every number as '#' ("only 3 spots left" = "only five spots left")."""
+    text = re.sub(r"\d+", " # ", text.lower().replace("\u2019", "'").replace("'", ""))
+    return tuple("#" if word in NUMBER_WORDS else word for word in re.findall(r"[a-z]+|#|%", text))
+
+
+def pressure_in(text: str, phrases: list[tuple[str, ...]]) -> tuple[str, str] | None:
+    """The run of words in `text` that reads like a pressure phrase, and the phrase, or None.
+
+    Matched loosely: a near-identical run of about the phrase's length ("pls leave us a
+    reveiw"), or the phrase's words in order with up to three more in between ("leave us a
+    5-star review"). Short phrases ("hurry") must match word for word; a match right after
+    "no" or "never" ("there's no hurry") is the opposite of pressure.
+    """
+    words = _pressure_words(text)
+    longest = max((len(phrase) for phrase in phrases), default=0) + PRESSURE_EXTRA_WORDS
+    runs = {
+        length: [" ".join(words[start : start + length]) for start in range(len(words))]
+        for length in range(1, longest + 1)
+    }
+    for phrase in phrases:
+        for start, length in _runs_like(phrase, words, runs):
+            before = words[max(0, start - 2) : start + (words[start] != phrase[0])]
+            if not NEGATIONS.intersection(before):
+                return runs[length][start], " ".join(phrase)
+    return None
+
+
+def _runs_like(
+    phrase: tuple[str, ...], words: tuple[str, ...], runs: dict[int, list[str]]
+) -> list[tuple[int, int]]:
+    """(start, length) of every run of words that reads like the phrase."""
+    joined, size = " ".join(phrase), len(phrase)
+    if len(joined) <= PRESSURE_EXACT_UP_TO:
+        return [(start, size) for start, run in enumerate(runs[size]) if run == joined]
     found = [
-        (key, knowledge.locations.get(f"reply:{key}", unknown), wordings)
-        for key, wordings in knowledge.replies.items()
+        (int(start), length)
+        for length in range(max(1, size - 1), size + 2)
+        for _, _, start in process.extract_iter(
+            joined, runs[length], scorer=fuzz.ratio, score_cutoff=PRESSURE_SIMILARITY
+        )
     ]
-    for name, script in knowledge.services.items():
-        where = knowledge.locations.get(f"service:{name}", unknown)
-        found += [(f"{name}.{part}", where, getattr(script, part)) for part in SCRIPT_PARTS]
-    found += [
-        (f"offer {offer.id}", knowledge.locations.get(f"offer:{offer.id}", unknown), [offer.text])
-        for offer in knowledge.offers
-    ]
+    for length in range(size + 1, size + PRESSURE_EXTRA_WORDS + 1):
+        for start in range(len(words) - length + 1):
+            run = words[start : start + length]
+            if run[0] == phrase[0] and run[-1] == phrase[-1] and _in_order(phrase, run):
+                found.append((start, length))
     return found
+
+
+def _in_order(phrase: tuple[str, ...], words: tuple[str, ...]) -> bool:
+    """Whether the phrase's words appear among `words` in the same order."""
+    remaining = iter(words)
+    return all(word in remaining for word in phrase)
 
 
 def _offers_without_end(knowledge: Knowledge) -> list[Problem]:

@@ -75,6 +75,7 @@ class FacetMatcher:
             topic: frozenset(words(" ".join(names)))
             for topic, names in knowledge.topic_words.items()
         }
+        self._narrower = dict(knowledge.narrower_topics)
         self._topic_of: dict[str, str] = {}
         for topic, names in self._topic_words.items():
             for name in names:
@@ -113,7 +114,8 @@ class FacetMatcher:
             if affirmed and NEGATIONS & set(tokens[max(0, index - 3) : index]):
                 continue
             named.append(topic)
-        return named
+        broader = {self._narrower[topic] for topic in named if topic in self._narrower}
+        return [topic for topic in named if topic not in broader]  # "partial denture": one
 
     def names_topic(self, text: str) -> str | None:
         """A topic the message names by one of its words ("crown", "implants"), if any."""

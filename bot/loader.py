@@ -31,7 +31,7 @@ from bot.models import (
     ServicesFile,
     Vocabulary,
 )
-from bot.yaml_lines import YamlSyntaxError, line_of, load_yaml
+from bot.yaml_lines import INDENTED_INTO_ABOVE, YamlSlip, YamlSyntaxError, line_of, read_yaml
 
 Severity = Literal["error", "warning"]
 
@@ -223,6 +223,17 @@ class Where:
 
 
 @dataclass(frozen=True)
+class PatientText:
+    """One text a patient can read, with where it is written."""
+
+    label: str
+    where: Where
+    text: str
+    #: A clinic fact (insurance, discounts...), not a reply the bot's voice is written in.
+    fact: bool = False
+
+
+@dataclass(frozen=True)
 class Knowledge:
     """Everything the bot knows, loaded and cross-checked: the unit that is swapped on reload."""
 
@@ -240,8 +251,10 @@ class Knowledge:
     example_origins: dict[tuple[str, int], Where] = field(default_factory=dict, compare=False)
     facet_examples: dict[str, tuple[str, ...]] = field(default_factory=dict)
     topic_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    narrower_topics: dict[str, str] = field(default_factory=dict)
     facet_replies: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     medical_facets: frozenset[str] = frozenset()
+    patient_texts: tuple[PatientText, ...] = field(default=(), compare=False)
 
 
 class KnowledgeError(Exception):
@@ -260,31 +273,89 @@ class _Collector:
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        #: Files that could not be loaded: checks that need their contents stay silent.
+        self.failed: set[Path] = set()
+        self.texts: list[PatientText] = []
+
+    def text(self, label: str, path: Path, line: int, text: str, fact: bool = False) -> None:
+        """Note a text a patient can read, for the checks on prices and pressure."""
+        self.texts.append(PatientText(label, Where(path, line), text, fact))
 
     def add(self, path: Path, line: int, message: str, severity: Severity = "error") -> None:
         self.problems.append(Problem(path, line, message, severity))
 
+    def intents_failed(self, intents_dir: Path) -> bool:
+        """Whether an intent file failed to load, so not every intent's name is known."""
+        return any(
+            path.parent == intents_dir and path.name not in ("vocabulary.yaml", FACETS_FILE)
+            for path in self.failed
+        )
+
     def read(self, path: Path, model: type[ModelT]) -> tuple[ModelT | None, Any]:
         """Parse and validate one file; on failure record every problem and return None."""
         try:
-            document = load_yaml(path)
+            parsed = read_yaml(path)
         except YamlSyntaxError as error:
             self.add(path, error.line, str(error))
+            self.failed.add(path)
             return None, None
         except OSError as error:
             self.add(path, 1, f"cannot read file: {error.strerror}")
+            self.failed.add(path)
             return None, None
-        if document is None:
-            document = {}
+        document = {} if parsed.document is None else parsed.document
+        slips = [*parsed.slips, *_separator_slips(parsed.text)]
+        for slip in slips:
+            self.add(path, slip.line, slip.message)
+        slip_lines = {slip.line for slip in slips}
         try:
             return model.model_validate(document), document
         except ValidationError as error:
             for detail in error.errors():
                 location = tuple(detail["loc"])
                 where = ".".join(str(step) for step in location) or "file"
+                line = line_of(document, location)
                 message = _friendly(detail["msg"], detail["type"])
-                self.add(path, line_of(document, location), f"{where}: {message}")
+                if detail["type"] == "string_type" and isinstance(detail["input"], dict | list):
+                    line = _first_nested_line(detail["input"], line)
+                    message = INDENTED_INTO_ABOVE
+                if line not in slip_lines:  # already explained by the slip on that line
+                    self.add(path, line, f"{where}: {message}")
+            self.failed.add(path)
             return None, document
+
+
+#: A price, minimum or maximum written with a thousands separator: "min: 1,500", "price: 1.500"
+#: as a key of its own line or of a {...} mapping (not inside a text).
+_SEPARATED_PRICE = re.compile(
+    r"(?:^\s*|[{,]\s*)(?:price|min|max)\s*:\s*"
+    r"(\d{1,3}(?:(?:,|'|\s)\d{3})+|\d{1,3}\.\d{3})(?![\d.])"
+)
+
+
+def _separator_slips(text: str) -> list[YamlSlip]:
+    """Prices written with thousands separators, which YAML reads as something else."""
+    slips = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.lstrip().startswith("#"):
+            continue
+        written = [found[1] for found in _SEPARATED_PRICE.finditer(line)]
+        if written:
+            plain = " and ".join(re.sub(r"\D", "", price) for price in written)
+            slips.append(
+                YamlSlip(
+                    number,
+                    f"write prices without separators: {plain} (not {' and '.join(written)}; "
+                    "a ',' or '.' between the thousands makes it another number, or none)",
+                )
+            )
+    return slips
+
+
+def _first_nested_line(value: Any, default: int) -> int:
+    """The line of the first value inside a list or mapping that should have been a text."""
+    lines = getattr(value, "lines", None)
+    return min(lines.values()) if lines else default
 
 
 def _friendly(message: str, kind: str) -> str:
@@ -301,28 +372,65 @@ def placeholders(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
 
 
-def typed_price_pattern(clinic: Clinic) -> re.Pattern[str]:
-    """A pattern that finds a price typed into a template instead of computed."""
-    symbol = re.escape(clinic.currency.symbol)
-    code = re.escape(clinic.currency.code)
-    return re.compile(
-        rf"{symbol}\s?\d|\d[\d,.]*\s?(?:{code}|dollars?|euros?|rupees?|usd|eur)\b|\bfrom\s+{symbol}",
+_MONEY_WORDS = r"dollars?|bucks?|usd|eur|euros?|gbp|pounds?|quid|rupees?|cents?"
+_SYMBOLS = "$€£¥₹"
+#: What may follow a number that is not money: "2 years", "9:30", "10%", "3 spots", "65+".
+_NOT_MONEY = (
+    r"%|\+|(?:percent|years?|yrs?|months?|weeks?|days?|nights?|hours?|hrs?|minutes?|mins?|"
+    r"seconds?|teeth|tooth|patients?|people|children|kids|times|visits?|sessions?|"
+    r"appointments?|canals?|implants?|crowns?|spots?|places?|slots?|km|miles?|m|meters?|"
+    r"metres?|ft|feet|mg|ml|am|pm|a\.m|p\.m|st|nd|rd|th|and (?:over|under|older|up))\b"
+)
+#: Words before a number that make it a price; after a "weak" one only from 100 up
+#: ("from 13" is an age, "at 9" a time, "for 2" a count; "from 1500" is a price).
+_STRONG_CUES = r"only|just|costs?|costing|priced at|price is|prices? of|pay|paying|total(?: is)?"
+_WEAK_CUES = r"from|for|at|about|around|under|over|starting at|starts at|as low as|up to"
+_CUED_NUMBER = re.compile(
+    rf"\b(?P<cue>{_STRONG_CUES}|{_WEAK_CUES})\s+(?P<number>\d{{1,3}}(?:,\d{{3}})+|\d+)"
+    rf"(?:\.\d{{1,2}})?(?![\d:,.]?\d)(?!\s*(?:{_NOT_MONEY}))(?!\s?[-/]?\s?\d)",
+    re.IGNORECASE,
+)
+_STRONG = re.compile(rf"^(?:{_STRONG_CUES})$", re.IGNORECASE)
+
+
+def typed_price(text: str, clinic: Clinic | None) -> str | None:
+    """The price typed into a text ("$500", "500 USD", "from 1500"), or None."""
+    symbols = re.escape(_SYMBOLS + (clinic.currency.symbol if clinic else ""))
+    codes = "|".join([_MONEY_WORDS, *([re.escape(clinic.currency.code)] if clinic else [])])
+    marked = re.search(
+        rf"[{symbols}]\s?\d[\d,.]*|\bfrom\s+[{symbols}]|\b(?:{codes})\s?\d[\d,.]*"
+        rf"|\d[\d,.]*\s?(?:{codes})\b",
+        text,
         re.IGNORECASE,
     )
+    if marked:
+        return marked[0]
+    for found in _CUED_NUMBER.finditer(text):
+        value = int(found["number"].replace(",", ""))
+        if value >= (10 if _STRONG.match(found["cue"]) else 100):
+            return found[0]
+    return None
 
 
 def load_knowledge(intents_dir: Path, replies_dir: Path) -> tuple[Knowledge | None, list[Problem]]:
     """Load and cross-check every data file.
 
-    Knowledge is None only when a file could not be read at all; otherwise it comes back with
-    the problems, so the linter can look further. Use it only if no problem is an error.
+    Knowledge is None when a file could not be read or fails its schema; otherwise it comes
+    back with the problems, so the linter can look further. Use it only if no problem is an
+    error.
     """
     collect = _Collector()
     intents, out_of_scope, vocabulary, origins, example_origins = _load_intents(
         collect, intents_dir
     )
-    clinic_file, clinic_doc = collect.read(replies_dir / "clinic.yaml", ClinicFile)
-    services_file, services_doc = collect.read(replies_dir / "services.yaml", ServicesFile)
+    intents_known = not collect.intents_failed(intents_dir)
+    clinic_path, services_path = replies_dir / "clinic.yaml", replies_dir / "services.yaml"
+    clinic_file, clinic_doc = collect.read(clinic_path, ClinicFile)
+    if clinic_file is not None:
+        _collect_clinic_facts(collect, clinic_path, clinic_file.clinic, clinic_doc)
+    services_file, services_doc = collect.read(services_path, ServicesFile)
+    if services_file is not None:
+        _collect_service_texts(collect, services_path, services_file, services_doc)
     replies: dict[str, list[str]] = {}
     reply_docs: dict[str, tuple[Path, Any]] = {}
     replies_complete = True
@@ -337,9 +445,20 @@ def load_knowledge(intents_dir: Path, replies_dir: Path) -> tuple[Knowledge | No
                 collect.add(path, line_of(document, ("replies", key)), f"reply {key!r} twice")
             replies[key] = wordings
             reply_docs[key] = (path, document)
+            for index, wording in enumerate(wordings):
+                collect.text(key, path, line_of(document, ("replies", key, index)), wording)
+            if key in intents:
+                _enough_wordings(collect, path, document, ("replies", key), key, wordings)
     offers_path = replies_dir / "offers.yaml"
     offers_file, offers_doc = collect.read(offers_path, OffersFile)
-    facets = _load_facets(collect, intents_dir, replies_dir, intents, services_file, clinic_file)
+    if offers_file is not None:
+        for index, offer in enumerate(offers_file.offers):
+            for part in ("title", "text"):
+                at = line_of(offers_doc, ("offers", index, part))
+                collect.text(f"offer {offer.id}.{part}", offers_path, at, getattr(offer, part))
+    facets = _load_facets(
+        collect, intents_dir, replies_dir, intents if intents_known else None, services_file
+    )
 
     if clinic_file is not None:
         _check_bundles(collect, replies_dir / "clinic.yaml", clinic_file, clinic_doc)
@@ -349,24 +468,25 @@ def load_knowledge(intents_dir: Path, replies_dir: Path) -> tuple[Knowledge | No
             replies_dir / "services.yaml",
             services_file,
             services_doc,
-            intents,
+            intents if intents_known else None,
             clinic_file,
         )
-    if clinic_file is not None:
-        _check_replies(
-            collect,
-            replies,
-            reply_docs,
-            intents,
-            clinic_file.clinic,
-            replies_dir,
-            replies_complete,
-        )
+    _check_replies(
+        collect,
+        replies,
+        reply_docs,
+        intents if intents_known else None,
+        replies_dir,
+        replies_complete,
+    )
     if offers_file is not None:
-        _check_offers(collect, offers_path, offers_file, offers_doc, intents)
+        _check_offers(
+            collect, offers_path, offers_file, offers_doc, intents if intents_known else None
+        )
+    _check_typed_prices(collect, clinic_file.clinic if clinic_file else None)
 
-    if clinic_file is None or services_file is None or offers_file is None:
-        return None, sorted(collect.problems)
+    if collect.failed or clinic_file is None or services_file is None or offers_file is None:
+        return None, sorted(collect.problems)  # the rules would only repeat the gaps
     locations = {"clinic": Where(replies_dir / "clinic.yaml", 1)}
     for name in clinic_file.bundles:
         locations[f"bundle:{name}"] = Where(
@@ -395,10 +515,88 @@ def load_knowledge(intents_dir: Path, replies_dir: Path) -> tuple[Knowledge | No
         example_origins=example_origins,
         facet_examples=facets.examples,
         topic_words=facets.topic_words,
+        narrower_topics=facets.narrower,
         facet_replies=facets.replies,
         medical_facets=facets.medical,
+        patient_texts=tuple(collect.texts),
     )
     return knowledge, sorted(collect.problems)
+
+
+#: The fewest wordings of a script part, a facet answer and an intent's reply: the bot
+#: rotates them, so a patient who asks twice gets new words (docs/data-format.md).
+MIN_WORDINGS = 2
+
+
+def _enough_wordings(
+    collect: _Collector,
+    path: Path,
+    document: Any,
+    location: tuple[str, ...],
+    label: str,
+    wordings: list[str],
+) -> None:
+    """An error when a part that needs several wordings has fewer."""
+    if len(wordings) < MIN_WORDINGS:
+        collect.add(
+            path,
+            line_of(document, location),
+            f"{label} has only {len(wordings)} wording; write at least {MIN_WORDINGS}, so a "
+            "patient who asks twice gets new words",
+        )
+
+
+def _collect_clinic_facts(collect: _Collector, path: Path, clinic: Clinic, doc: Any) -> None:
+    """The clinic's free-text facts that replies show to patients."""
+    facts: list[tuple[tuple[str | int, ...], str]] = [
+        (("directions",), clinic.directions),
+        (("insurance",), clinic.insurance),
+    ]
+    facts += [(("payment_methods", i), text) for i, text in enumerate(clinic.payment_methods)]
+    facts += [(("warranty", "conditions", i), t) for i, t in enumerate(clinic.warranty.conditions)]
+    facts += [
+        (("warranty", "terms", i, "period"), term.period)
+        for i, term in enumerate(clinic.warranty.terms)
+    ]
+    facts += [(("discounts", i, "what"), d.what) for i, d in enumerate(clinic.discounts)]
+    for location, text in facts:
+        label = "clinic." + ".".join(str(step) for step in location)
+        collect.text(label, path, line_of(doc, ("clinic", *location)), text, fact=True)
+
+
+def _collect_service_texts(
+    collect: _Collector, path: Path, services_file: ServicesFile, doc: Any
+) -> None:
+    """Every wording of every script, and each part has enough of them."""
+    for name, script in services_file.services.items():
+        if script.label:
+            at = line_of(doc, ("services", name, "label"))
+            collect.text(f"{name}.label", path, at, script.label)
+        for part in SCRIPT_PARTS:
+            wordings: list[str] = getattr(script, part)
+            _enough_wordings(
+                collect, path, doc, ("services", name, part), f"{name}.{part}", wordings
+            )
+            for index, wording in enumerate(wordings):
+                at = line_of(doc, ("services", name, part, index))
+                collect.text(f"{name}.{part}", path, at, wording)
+        for index, age in enumerate(script.ages):
+            at = line_of(doc, ("services", name, "ages", index, "note"))
+            collect.text(f"{name}.ages", path, at, age.note)
+
+
+def _check_typed_prices(collect: _Collector, clinic: Clinic | None) -> None:
+    """A price typed into any text a patient reads, instead of computed from clinic.yaml."""
+    for text in collect.texts:
+        found = typed_price(text.text, clinic)
+        if found is not None:
+            collect.add(
+                text.where.path,
+                text.where.line,
+                f"{text.label}: a price is typed into the text ({found!r}); prices come only "
+                "from clinic.yaml components and bundles, through {parts}, {total} or "
+                "{price_list}",
+            )
 
 
 FACETS_FILE = "facets.yaml"
@@ -410,17 +608,21 @@ class _Facets:
     topic_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
     replies: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     medical: frozenset[str] = frozenset()
+    narrower: dict[str, str] = field(default_factory=dict)
 
 
 def _load_facets(
     collect: _Collector,
     intents_dir: Path,
     replies_dir: Path,
-    intents: dict[str, Intent],
+    intents: dict[str, Intent] | None,
     services_file: ServicesFile | None,
-    clinic_file: ClinicFile | None,
 ) -> _Facets:
-    """Facet phrasings (intents/facets.yaml) and every service's facet answers."""
+    """Facet phrasings (intents/facets.yaml) and every service's facet answers.
+
+    `intents` and `services_file` are None when their files did not load: then names cannot
+    be checked against them, and nothing is reported as unknown or missing.
+    """
     asked_path, answers_path = intents_dir / FACETS_FILE, replies_dir / FACETS_FILE
     if not asked_path.exists() and not answers_path.exists():
         return _Facets()  # a clinic without follow-up answers yet
@@ -429,16 +631,15 @@ def _load_facets(
     if asked is None or answers is None:
         return _Facets()
     for topic in asked.topics:
-        if topic not in intents:
+        if intents is not None and topic not in intents:
             collect.add(
                 asked_path, line_of(asked_doc, ("topics", topic)), f"unknown topic {topic!r}"
             )
     services = services_file.services if services_file is not None else {}
     allowed = CLINIC_PLACEHOLDERS | COST_PLACEHOLDERS
-    price_pattern = typed_price_pattern(clinic_file.clinic) if clinic_file else None
     for service, by_facet in answers.facets.items():
         line = line_of(answers_doc, ("facets", service))
-        if service not in services:
+        if services_file is not None and service not in services:
             collect.add(answers_path, line, f"facets for {service!r}, which is no service")
         for facet in sorted(set(asked.facets) - set(by_facet)):
             collect.add(
@@ -448,13 +649,13 @@ def _load_facets(
                 "say the doctor decides at the exam)",
             )
         for facet, wordings in by_facet.items():
+            label = f"facet {service}.{facet}"
+            location = ("facets", service, facet)
+            _enough_wordings(collect, answers_path, answers_doc, location, label, wordings)
             for number, wording in enumerate(wordings):
-                where = line_of(answers_doc, ("facets", service, facet, number))
-                if price_pattern is not None:
-                    label = f"facet {service}.{facet}"
-                    _check_template(
-                        collect, answers_path, where, label, wording, allowed, price_pattern
-                    )
+                where = line_of(answers_doc, (*location, number))
+                _check_template(collect, answers_path, where, label, wording, allowed)
+                collect.text(label, answers_path, where, wording)
     for service in services:
         if service not in answers.facets:
             collect.add(
@@ -471,6 +672,7 @@ def _load_facets(
     return _Facets(
         examples={name: tuple(d.examples) for name, d in asked.facets.items()},
         topic_words={topic: tuple(names) for topic, names in asked.topics.items()},
+        narrower=dict(asked.narrower),
         replies={
             service: {str(facet): wordings for facet, wordings in by_facet.items()}
             for service, by_facet in answers.facets.items()
@@ -528,9 +730,13 @@ def _load_intents(
                 collect.add(
                     path,
                     where.line,
-                    f"intent {intent.name!r} already defined at {first.path.name}:{first.line}",
+                    f"intent {intent.name!r} is defined twice (first at {first.path.name}:"
+                    f"{first.line}); the bot would use only the first, so keep one of them",
                 )
                 continue
+            if intent.label is not None:
+                at = line_of(document, ("intents", index, "label"))
+                collect.text(f"intent {intent.name}.label", path, at, intent.label)
             expected_kind = CATALOG.get(intent.name)
             if expected_kind is not None and intent.kind != expected_kind:
                 collect.add(
@@ -570,7 +776,7 @@ def _load_intents(
                 )
             out_of_scope.append(text)
     for name in CATALOG:
-        if name not in intents and files:
+        if name not in intents and files and not collect.intents_failed(intents_dir):
             collect.add(intents_dir, 1, f"intent {name!r} is missing (the bot relies on it)")
     return intents, out_of_scope, vocabulary, origins, example_origins
 
@@ -584,6 +790,15 @@ def _check_bundles(collect: _Collector, path: Path, clinic_file: ClinicFile, doc
                     line_of(doc, ("bundles", name, "parts", index)),
                     f"bundle {name!r} uses unknown component {part!r}",
                 )
+    used = {part for bundle in clinic_file.bundles.values() for part in bundle.parts}
+    for key in clinic_file.components:
+        if key not in used:
+            collect.add(
+                path,
+                line_of(doc, ("components", key)),
+                f"component {key!r} is in no bundle, so no patient is ever quoted its price",
+                "warning",
+            )
     try:
         ZoneInfo(clinic_file.clinic.timezone)
     except (KeyError, ValueError, ModuleNotFoundError):
@@ -601,7 +816,6 @@ def _check_template(
     label: str,
     template: str,
     allowed: frozenset[str],
-    price_pattern: re.Pattern[str],
 ) -> None:
     try:
         used = placeholders(template)
@@ -610,13 +824,6 @@ def _check_template(
         return
     for name in sorted(used - allowed):
         collect.add(path, line, f"{label}: unknown placeholder {{{name}}}")
-    if price_pattern.search(template):
-        collect.add(
-            path,
-            line,
-            f"{label}: a price is typed into the template; prices come from "
-            "clinic.yaml components and bundles",
-        )
 
 
 def _check_services(
@@ -624,16 +831,16 @@ def _check_services(
     path: Path,
     services_file: ServicesFile,
     doc: Any,
-    intents: dict[str, Intent],
+    intents: dict[str, Intent] | None,
     clinic_file: ClinicFile,
 ) -> None:
-    price_pattern = typed_price_pattern(clinic_file.clinic)
+    """Scripts against intents (None when an intent file did not load) and bundles."""
     for name, script in services_file.services.items():
         line = line_of(doc, ("services", name))
-        intent = intents.get(name)
-        if intent is None:
+        intent = intents.get(name) if intents is not None else None
+        if intents is not None and intent is None:
             collect.add(path, line, f"script for unknown intent {name!r}")
-        elif intent.kind != IntentKind.SERVICE:
+        elif intent is not None and intent.kind != IntentKind.SERVICE:
             collect.add(path, line, f"{name!r} is a {intent.kind.value} intent, not a service")
         if script.bundle not in clinic_file.bundles:
             collect.add(
@@ -650,9 +857,7 @@ def _check_services(
             )
             for index, template in enumerate(wordings):
                 at = line_of(doc, ("services", name, part, index))
-                _check_template(
-                    collect, path, at, f"{name}.{part}", template, allowed, price_pattern
-                )
+                _check_template(collect, path, at, f"{name}.{part}", template, allowed)
                 if part == "cost" and not placeholders_or_empty(template) >= COST_PLACEHOLDERS:
                     collect.add(
                         path,
@@ -660,7 +865,7 @@ def _check_services(
                         f"{name}.cost: must show {{parts}} and {{total}} so "
                         "the patient sees every part and the total",
                     )
-    for name, intent in intents.items():
+    for name, intent in (intents or {}).items():
         if intent.kind == IntentKind.SERVICE and name not in services_file.services:
             collect.add(path, 1, f"service intent {name!r} has no script in services.yaml")
 
@@ -677,16 +882,15 @@ def _check_replies(
     collect: _Collector,
     replies: dict[str, list[str]],
     reply_docs: dict[str, tuple[Path, Any]],
-    intents: dict[str, Intent],
-    clinic: Clinic,
+    intents: dict[str, Intent] | None,
     replies_dir: Path,
     complete: bool,
 ) -> None:
-    price_pattern = typed_price_pattern(clinic)
-    known_keys = set(CONVERSATION_REPLIES) | set(LANGUAGE_NOTES) | set(intents)
+    """Placeholders of every reply; keys against intents (None when an intent file failed)."""
+    known_keys = set(CONVERSATION_REPLIES) | set(LANGUAGE_NOTES) | set(intents or {})
     for key, wordings in replies.items():
         path, doc = reply_docs[key]
-        if key not in known_keys:
+        if intents is not None and key not in known_keys:
             collect.add(
                 path,
                 line_of(doc, ("replies", key)),
@@ -705,10 +909,10 @@ def _check_replies(
                     collect.add(path, at, f"{key}: must say when the front desk opens, {{opens}}")
             if key == AFTER_HOURS_REPLY:
                 allowed = allowed | AFTER_HOURS_PLACEHOLDERS
-            _check_template(collect, path, at, key, template, allowed, price_pattern)
+            _check_template(collect, path, at, key, template, allowed)
     if not complete:
         return  # a file that did not load was already reported; its keys are not "missing"
-    for name, intent in intents.items():
+    for name, intent in (intents or {}).items():
         if intent.kind == IntentKind.PRACTICAL and name not in replies:
             collect.add(
                 replies_dir / "practical.yaml", 1, f"practical intent {name!r} has no reply"
@@ -722,8 +926,13 @@ def _check_replies(
 
 
 def _check_offers(
-    collect: _Collector, path: Path, offers_file: OffersFile, doc: Any, intents: dict[str, Intent]
+    collect: _Collector,
+    path: Path,
+    offers_file: OffersFile,
+    doc: Any,
+    intents: dict[str, Intent] | None,
 ) -> None:
+    """Offer ids are unique; each is attached to known intents (None: an intent file failed)."""
     seen: set[str] = set()
     for index, offer in enumerate(offers_file.offers):
         line = line_of(doc, ("offers", index))
@@ -731,7 +940,7 @@ def _check_offers(
             collect.add(path, line, f"offer id {offer.id!r} is used twice")
         seen.add(offer.id)
         for number, name in enumerate(offer.intents):
-            if name not in intents:
+            if intents is not None and name not in intents:
                 collect.add(
                     path,
                     line_of(doc, ("offers", index, "intents", number)),

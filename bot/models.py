@@ -61,11 +61,25 @@ HANDOFF_INTENTS = ["emergency", "complaint", "human", "aftercare"]
 CONVERSATION_INTENTS = ["greeting", "thanks", "goodbye", "opt_out", "reminders", "forget_me"]
 CATALOG: dict[str, IntentKind] = {
     **dict.fromkeys(SERVICE_INTENTS, IntentKind.SERVICE),
+    # Issue 12's catalogue (tests/test_catalogue.py prices each, a free bundle included).
+    "bridges": IntentKind.SERVICE,
+    "veneers": IntentKind.SERVICE,
+    "night_guard": IntentKind.SERVICE,
+    "wisdom_teeth": IntentKind.SERVICE,
+    "sedation": IntentKind.SERVICE,
+    "aligners": IntentKind.SERVICE,
+    "partial_denture": IntentKind.SERVICE,
+    "sealants": IntentKind.SERVICE,
+    "take_home_whitening": IntentKind.SERVICE,
+    "free_checkup": IntentKind.SERVICE,
+    "gum_treatment": IntentKind.SERVICE,
     **dict.fromkeys(PRACTICAL_INTENTS, IntentKind.PRACTICAL),
     **dict.fromkeys(HANDOFF_INTENTS, IntentKind.HANDOFF),
     **dict.fromkeys(CONVERSATION_INTENTS, IntentKind.CONVERSATION),
 }
 MIN_EXAMPLES = 20
+#: Longer labels are cut off on a phone's "did you mean" button.
+LABEL_MAX_LENGTH = 40
 
 
 class Intent(Strict):
@@ -74,7 +88,15 @@ class Intent(Strict):
     name: Identifier
     kind: IntentKind
     description: NonEmpty
+    #: What a patient sees on a "did you mean" button ("Prices of treatments"); without it,
+    #: the description up to its first ':'.
+    label: Annotated[NonEmpty, StringConstraints(max_length=LABEL_MAX_LENGTH)] | None = None
     examples: list[NonEmpty] = Field(min_length=1)
+
+    @property
+    def button_label(self) -> str:
+        """The short text that names this intent to a patient on a button."""
+        return self.label or self.description.split(":")[0]
 
 
 class IntentFile(Strict):
@@ -98,6 +120,8 @@ class Vocabulary(Strict):
     acknowledgements: list[NonEmpty] = Field(default_factory=list)
     upset_phrases: list[NonEmpty] = Field(default_factory=list)
     insurers: list[NonEmpty] = Field(default_factory=list)
+    #: Review requests and sales pressure no reply may contain, matched loosely by `check`.
+    pressure_phrases: list[NonEmpty] = Field(default_factory=list)
     symptoms: dict[NonEmpty, list[NonEmpty]] = Field(default_factory=dict)
     urgent_symptoms: list[NonEmpty] = Field(default_factory=list)
 
@@ -127,6 +151,9 @@ class FacetsFile(Strict):
 
     facets: dict[FacetName, FacetDefinition] = Field(default_factory=dict)
     topics: dict[Identifier, list[NonEmpty]] = Field(default_factory=dict)
+    #: A narrower service -> the broader one it is a kind of: when a message names both
+    #: ("partial denture", "wisdom tooth extraction"), the narrower one is meant.
+    narrower: dict[Identifier, Identifier] = Field(default_factory=dict)
 
 
 class FacetRepliesFile(Strict):
@@ -191,10 +218,25 @@ class Warranty(Strict):
 
 
 class Discount(Strict):
-    """A discount the clinic has actually set."""
+    """A discount the clinic has actually set; with `percent` and `applies_to` (component
+    keys) it is taken off a quote for a patient whose age fits (`age_below`, `age_from`)."""
 
     who: NonEmpty
     what: NonEmpty
+    percent: Decimal | None = Field(default=None, gt=0, le=100)
+    applies_to: list[NonEmpty] = Field(default_factory=list)
+    age_below: int | None = Field(default=None, ge=1, le=120)
+    age_from: int | None = Field(default=None, ge=0, le=120)
+
+    def fits(self, age: float | None) -> bool:
+        """Whether the quote for a patient of this age gets the discount (age must be known)."""
+        if self.percent is None or not self.applies_to or age is None:
+            return False
+        if self.age_below is None and self.age_from is None:
+            return False  # who qualifies cannot be told from the conversation (students)
+        low = self.age_from if self.age_from is not None else 0
+        high = self.age_below if self.age_below is not None else 200
+        return low <= age < high
 
 
 class Clinic(Strict):
@@ -269,6 +311,17 @@ class ClinicFile(Strict):
     clinic: Clinic
     components: dict[Identifier, Component] = Field(min_length=1)
     bundles: dict[Identifier, Bundle] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _discounts_name_components(self) -> ClinicFile:
+        for discount in self.clinic.discounts:
+            unknown = [key for key in discount.applies_to if key not in self.components]
+            if unknown:
+                raise ValueError(
+                    f"the discount for {discount.who!r} applies to {', '.join(unknown)}, "
+                    "which is not a component in this file"
+                )
+        return self
 
 
 Wordings = Annotated[list[NonEmpty], Field(min_length=1)]

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from bot.models import Bundle, Component, Currency
+from bot.models import Bundle, Component, Currency, Discount
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,17 @@ class PricedPart:
     name: str
     price: PriceRange
     quantity: int = 1
+    key: str = ""  # the component in clinic.yaml
+
+
+@dataclass(frozen=True)
+class DiscountLine:
+    """A discount the clinic set, taken off a quote: who it is for, the parts, the amount."""
+
+    who: str
+    percent: Decimal
+    parts: tuple[str, ...]
+    amount: PriceRange
 
 
 @dataclass(frozen=True)
@@ -40,6 +51,7 @@ class BundleQuote:
     parts: tuple[PricedPart, ...]
     total: PriceRange
     quantity: int = 1
+    discounts: tuple[DiscountLine, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -72,11 +84,40 @@ def quote_bundle(
     for key in bundle.parts:
         component = components[key]
         units = quantity if component.per == "tooth" else 1
-        parts.append(PricedPart(component.name, _unit_price(component) * units, units))
+        parts.append(PricedPart(component.name, _unit_price(component) * units, units, key))
     total = ZERO
     for part in parts:
         total = total + part.price
     return BundleQuote(bundle.name, tuple(parts), total, quantity)
+
+
+CENT = Decimal("0.01")
+
+
+def with_discounts(
+    quote: BundleQuote, discounts: Sequence[Discount], age: float | None
+) -> BundleQuote:
+    """The quote with every discount the clinic set for a patient of this age taken off."""
+    lines = []
+    total = quote.total
+    for discount in discounts:
+        if discount.percent is None or not discount.fits(age):
+            continue
+        covered = [part for part in quote.parts if part.key in discount.applies_to]
+        if not covered:
+            continue
+        base = ZERO
+        for part in covered:
+            base = base + part.price
+        share = discount.percent / 100
+        amount = PriceRange((base.low * share).quantize(CENT), (base.high * share).quantize(CENT))
+        lines.append(
+            DiscountLine(discount.who, discount.percent, tuple(p.name for p in covered), amount)
+        )
+        total = PriceRange(total.low - amount.low, total.high - amount.high)
+    if not lines:
+        return quote
+    return replace(quote, discounts=tuple(lines), total=total)
 
 
 def quote_together(
@@ -132,11 +173,17 @@ def _times(name: str, quantity: int) -> str:
 
 
 def format_parts(quote: BundleQuote, currency: Currency) -> str:
-    """One bullet line per part with the price of all its units ("• Implant x 2: $3,000")."""
-    return "\n".join(
+    """One bullet line per part with the price of all its units ("• Implant x 2: $3,000"),
+    then a line per discount taken off ("• Children under 14: 15% off ...: −$18")."""
+    lines = [
         f"• {_times(part.name, part.quantity)}: {format_range(part.price, currency)}"
         for part in quote.parts
-    )
+    ]
+    for line in quote.discounts:
+        on = _listed([_in_a_sentence(name) for name in line.parts])
+        percent = f"{line.percent.normalize():f}"
+        lines.append(f"• {line.who}: {percent}% off {on}: −{format_range(line.amount, currency)}")
+    return "\n".join(lines)
 
 
 def _in_a_sentence(name: str) -> str:

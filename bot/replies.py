@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from bot.loader import Knowledge
 from bot.models import SCRIPT_PARTS, Clinic, Offer
-from bot.pricing import BundleQuote, format_parts, format_range, quote_bundle
+from bot.pricing import BundleQuote, format_parts, format_range, quote_bundle, with_discounts
 
 
 def clinic_facts(knowledge: Knowledge) -> dict[str, str]:
@@ -125,7 +125,7 @@ class ReplyBook:
         `question` replaces the script's closing question (the problem is already told).
         """
         script = self.knowledge.services[intent]
-        values = self._priced(intent)
+        values = self._priced(intent, age)
         part = {
             name: pick(getattr(script, name), turn).format_map(values)
             for name in SCRIPT_PARTS
@@ -134,7 +134,7 @@ class ReplyBook:
         if opening == "yes":
             first = part["yes"]
         elif opening == "total":
-            first = self.text("total_first", turn, noted=self._total_phrase(intent))
+            first = self.text("total_first", turn, noted=self._total_phrase(intent, age))
         elif opening == "free":
             first = self._free_answer(intent, turn)
         else:
@@ -174,10 +174,12 @@ class ReplyBook:
         script = self.knowledge.services[service]
         return quote_bundle(self.knowledge.bundles[script.bundle], self.knowledge.components)
 
-    def _total_phrase(self, intent: str) -> str:
-        quote = self._quote(intent)
-        total = format_range(quote.total, self.knowledge.clinic.currency)
-        return f"{quote.name.lower()} comes to {total}, every part included"
+    def _total_phrase(self, intent: str, age: float | None = None) -> str:
+        clinic = self.knowledge.clinic
+        quote = with_discounts(self._quote(intent), clinic.discounts, age)
+        total = format_range(quote.total, clinic.currency)
+        discounted = " and the discount taken off" if quote.discounts else ""
+        return f"{quote.name.lower()} comes to {total}, every part included{discounted}"
 
     def _free_answer(self, intent: str, turn: int) -> str:
         if self._quote(intent).total.high == 0:
@@ -188,7 +190,9 @@ class ReplyBook:
         """Whether follow-ups about this service can be answered."""
         return intent in self.knowledge.facet_replies
 
-    def facet(self, service: str, facet: str, turn: int, asked: str = "") -> str | None:
+    def facet(
+        self, service: str, facet: str, turn: int, asked: str = "", age: float | None = None
+    ) -> str | None:
         """A service's answer to one facet ("how long", "does it hurt"), priced from the data.
 
         Of the wordings, the one that speaks of what was `asked` ("can I smoke?": the one that
@@ -197,12 +201,14 @@ class ReplyBook:
         wordings = self.knowledge.facet_replies.get(service, {}).get(facet)
         if not wordings:
             return None
-        return pick_for(wordings, turn, asked).format_map(self._priced(service))
+        return pick_for(wordings, turn, asked).format_map(self._priced(service, age))
 
-    def _priced(self, service: str) -> dict[str, str]:
-        """The clinic facts plus the service's itemised parts and total, from clinic.yaml."""
-        quote = self._quote(service)
-        currency = self.knowledge.clinic.currency
+    def _priced(self, service: str, age: float | None = None) -> dict[str, str]:
+        """The clinic facts plus the service's itemised parts and total, from clinic.yaml,
+        with the discounts the clinic set for a patient of this age taken off."""
+        clinic = self.knowledge.clinic
+        quote = with_discounts(self._quote(service), clinic.discounts, age)
+        currency = clinic.currency
         return {
             **self.facts,
             "parts": format_parts(quote, currency),

@@ -1,7 +1,12 @@
-"""YAML loading that remembers the line of every value, so problems can name file:line."""
+"""YAML loading that remembers the line of every value, so problems can name file:line.
+
+It also catches the slips YAML itself lets through (a key written twice, a list item indented
+into the one above) and words syntax errors for the manager, at the line that caused them.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,15 +27,65 @@ class LineList(list[Any]):
     lines: dict[int, int]
 
 
+@dataclass(frozen=True, order=True)
+class YamlSlip:
+    """A mistake the file loads despite, but that changes what it says."""
+
+    line: int
+    message: str
+
+
+@dataclass(frozen=True)
+class YamlFile:
+    """A parsed file: its document, the slips found while reading it, and its text."""
+
+    document: Any
+    slips: tuple[YamlSlip, ...]
+    text: str
+
+
+INDENTED_INTO_ABOVE = (
+    "this line is indented further than the one above, so it became part of it; "
+    "start its '-' at the same column as the line above"
+)
+QUOTE_NOT_CLOSED = (
+    "the quote that opens on this line is never closed, so the text runs on into the lines "
+    "below; end the text with the same quote mark"
+)
+
+BRACKET_NOT_CLOSED = (
+    "the '[' or '{' opened on this line is never closed with its ']' or '}' (or a line "
+    "inside the brackets is broken)"
+)
+
+
 class _LineLoader(yaml.SafeLoader):
-    """A safe loader whose containers carry 1-based line numbers."""
+    """A safe loader whose containers carry 1-based line numbers and which notes slips."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.source_lines = text.splitlines()
+        self.slips: set[YamlSlip] = set()
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:
         mapping = LineDict(super().construct_mapping(node, deep=True))
         mapping.line = node.start_mark.line + 1
         mapping.lines = {}
+        first_lines: dict[Any, int] = {}
         for key_node, value_node in node.value:
             key = self.construct_object(key_node, deep=True)
+            key_line = key_node.start_mark.line + 1
+            if key in first_lines:
+                self.slips.add(
+                    YamlSlip(
+                        key_line,
+                        f"{key!r} is written twice at the same level (first at line "
+                        f"{first_lines[key]}); only this second one would count, silently. "
+                        "Keep one of them",
+                    )
+                )
+            else:
+                first_lines[key] = key_line
             mapping.lines[key] = value_node.start_mark.line + 1
         return mapping
 
@@ -40,30 +95,138 @@ class _LineLoader(yaml.SafeLoader):
         items.lines = {index: child.start_mark.line + 1 for index, child in enumerate(node.value)}
         return items
 
+    def construct_yaml_str(self, node: yaml.ScalarNode) -> str:
+        """A text; an unquoted one that swallowed a '- item' from the next lines is a slip."""
+        text = super().construct_scalar(node)
+        assert isinstance(text, str)
+        if node.style is None and node.end_mark.line > node.start_mark.line:
+            for number in range(node.start_mark.line + 1, node.end_mark.line + 1):
+                stripped = self.source_lines[number].strip()
+                if stripped == "-" or stripped.startswith("- "):
+                    self.slips.add(
+                        YamlSlip(number + 1, f"{INDENTED_INTO_ABOVE} (it now reads {text!r})")
+                    )
+        return text
+
 
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _LineLoader.construct_mapping)
 _LineLoader.add_constructor("tag:yaml.org,2002:seq", _LineLoader.construct_sequence)
+_LineLoader.add_constructor("tag:yaml.org,2002:str", _LineLoader.construct_yaml_str)
 
 
 class YamlSyntaxError(ValueError):
-    """A file that is not valid YAML, with the line where the parser gave up."""
+    """A file that is not valid YAML, with the line that caused it."""
 
     def __init__(self, line: int, message: str) -> None:
         super().__init__(message)
         self.line = line
 
 
-def load_yaml(path: Path) -> Any:
+def read_yaml(path: Path) -> YamlFile:
     """Parse a YAML file into LineDict/LineList containers, or raise YamlSyntaxError."""
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise YamlSyntaxError(
+            1, f"not valid YAML: the file is not plain UTF-8 text ({error.reason})"
+        ) from error
+    loader = _LineLoader(text)
+    try:
+        document = loader.get_single_data()
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark is not None else 1
-        problem = error.problem or str(error)
-        raise YamlSyntaxError(line, f"not valid YAML: {problem}") from error
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
-        raise YamlSyntaxError(1, f"not valid YAML: {error}") from error
+        raise _explained(text, error) from error
+    except yaml.YAMLError as error:
+        raise YamlSyntaxError(1, f"not valid YAML ({error})") from error
+    finally:
+        loader.dispose()
+    return YamlFile(document, tuple(sorted(loader.slips)), text)
+
+
+def load_yaml(path: Path) -> Any:
+    """Parse a YAML file into LineDict/LineList containers, or raise YamlSyntaxError."""
+    return read_yaml(path).document
+
+
+def _explained(text: str, error: yaml.MarkedYAMLError) -> YamlSyntaxError:
+    """The parser's complaint as a sentence for a manager, at the line that caused it."""
+    mark = error.problem_mark or error.context_mark
+    line = mark.line + 1 if mark is not None else 1
+    problem = error.problem or ""
+    detail = f" ({error.context + ', ' if error.context else ''}{problem})"
+    if "quoted scalar" in (error.context or "") and error.context_mark is not None:
+        return YamlSyntaxError(
+            error.context_mark.line + 1, f"not valid YAML: {QUOTE_NOT_CLOSED}{detail}"
+        )
+    runaway = _runaway_quote_line(text, line)
+    if runaway is not None:
+        return YamlSyntaxError(runaway, f"not valid YAML: {QUOTE_NOT_CLOSED}{detail}")
+    bracket = _open_bracket_line(text, line)
+    if bracket is not None and ("flow" in (error.context or "") or "expected ','" in problem):
+        return YamlSyntaxError(bracket, f"not valid YAML: {BRACKET_NOT_CLOSED}{detail}")
+    if "block sequence start" in problem or "sequence entries are not allowed" in problem:
+        sentence = INDENTED_INTO_ABOVE
+    elif "mapping values are not allowed" in problem:
+        sentence = "a ': ' inside a text that is not in quotes; put the whole text in quotes"
+    elif "\\t" in problem or "tab" in problem:
+        sentence = "a tab character; indent with spaces only"
+    elif "found duplicate anchor" in problem or "undefined alias" in problem:
+        sentence = "a '&' or '*' at the start of a text; put the whole text in quotes"
+    elif "'<scalar>'" in problem:
+        sentence = (
+            "this line does not fit the lines above: a text in quotes ends early (write an "
+            "apostrophe inside '...' as ''), or the line is indented differently from the "
+            "items it belongs to"
+        )
+    else:
+        sentence = (
+            "this line does not fit the lines above: check that it is indented like the items "
+            "it belongs to and that every quote is closed"
+        )
+    return YamlSyntaxError(line, f"not valid YAML: {sentence}{detail}")
+
+
+def _runaway_quote_line(text: str, error_line: int) -> int | None:
+    """The line of a quoted text that ran on over lines right up to the error, if any.
+
+    Only a line with an odd number of that quote mark opens a text it does not close: a
+    quoted text that merely looks long because something else broke earlier is not the cause.
+    """
+    lines = text.splitlines()
+    runaway: yaml.Token | None = None
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if token.start_mark.line + 1 > error_line:
+                break
+            if (
+                isinstance(token, yaml.ScalarToken)
+                and token.style in ("'", '"')
+                and token.end_mark.line > token.start_mark.line
+                and lines[token.start_mark.line].replace('\\"', "").count(token.style) % 2
+            ):
+                runaway = token
+    except yaml.YAMLError:
+        pass
+    if runaway is None or runaway.end_mark.line + 1 < error_line - 1:
+        return None
+    return int(runaway.start_mark.line) + 1
+
+
+def _open_bracket_line(text: str, error_line: int) -> int | None:
+    """The line of a '[' or '{' still open at the error (opened on an earlier line), if any."""
+    opened: list[int] = []
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if token.start_mark.line + 1 >= error_line:
+                break
+            if isinstance(token, yaml.FlowSequenceStartToken | yaml.FlowMappingStartToken):
+                opened.append(token.start_mark.line + 1)
+            elif (
+                isinstance(token, yaml.FlowSequenceEndToken | yaml.FlowMappingEndToken) and opened
+            ):
+                opened.pop()
+    except yaml.YAMLError:
+        pass
+    return opened[-1] if opened else None
 
 
 def line_of(document: Any, location: tuple[int | str, ...]) -> int:

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.checks import load_checked
+import pytest
+
+from bot.checks import _pressure_words, load_checked, pressure_in
+from bot.loader import load_knowledge
+from tests.test_loader import new_problems
 
 
 def problems(data: tuple[Path, Path], severity: str = "error") -> list[str]:
@@ -114,14 +118,79 @@ def test_an_offer_with_no_end_date_is_an_error(data_copy: tuple[Path, Path]) -> 
     assert any("has no end date" in e for e in problems(data_copy))
 
 
-def test_asking_for_a_review_is_an_error(data_copy: tuple[Path, Path]) -> None:
+def seeded(data: tuple[Path, Path]) -> list[str]:
+    """The problems (errors and warnings) a seeded mistake adds to a copy of the data."""
+    _, found = load_checked(*data)
+    return new_problems(found, data[0].parent)
+
+
+PRESSURE = [
+    "Glad to help! Please leave us a 5-star review.",
+    "If you liked it, rate us on Google.",
+    "Places are limited!",
+    "Only 3 spots left this month.",
+    "Book now before it's too late.",
+    "Last chance to get this price.",
+    "Hurry, call us today.",
+]
+
+
+@pytest.mark.parametrize("said", PRESSURE)
+def test_pressure_in_a_reply_is_an_error_at_its_line(
+    data_copy: tuple[Path, Path], said: str
+) -> None:
     _, replies = data_copy
     text = (replies / "conversation.yaml").read_text()
     at = text.index("    - ", text.index("  thanks:"))
-    (replies / "conversation.yaml").write_text(
-        text[:at] + '    - "Glad to help! Please leave us a review."\n' + text[at:]
+    (replies / "conversation.yaml").write_text(text[:at] + f'    - "{said}"\n' + text[at:])
+    line = text[:at].count("\n") + 1
+    (found,) = seeded(data_copy)
+    assert found.startswith(f"replies/conversation.yaml:{line}: thanks: '"), found
+    assert (
+        found.endswith(
+            "pressures the patient (a review request, urgency or an invented discount); the "
+            "clinic does not do that"
+        )
+        or "it reads like" in found
     )
-    assert any("pressures the patient" in e for e in problems(data_copy))
+
+
+@pytest.mark.parametrize("said", PRESSURE)
+def test_pressure_in_an_offer_is_an_error_at_its_line(
+    data_copy: tuple[Path, Path], said: str
+) -> None:
+    _, replies = data_copy
+    line = edit(
+        replies / "offers.yaml", "The doctor will tell you whether your tooth needs it.", said
+    )
+    (found,) = seeded(data_copy)
+    assert found.startswith(f"replies/offers.yaml:{line}: offer warm_gutta_percha.text: '")
+    assert "pressures the patient" in found
+
+
+def test_pressure_is_matched_by_meaning_not_by_exact_words() -> None:
+    phrases = [_pressure_words(p) for p in ["leave us a review", "only 3 spots left", "hurry"]]
+    assert pressure_in("pls leave us a reveiw", phrases) is not None
+    assert pressure_in("Only two spots left!", phrases) is not None
+    assert pressure_in("Leave us a quick 5-star review", phrases) is not None
+    assert pressure_in("There's no hurry: think it over.", phrases) is None
+    assert pressure_in("Don't worry, the doctor will review your X-ray.", phrases) is None
+
+
+def test_no_shipped_reply_script_answer_or_offer_reads_as_pressure(
+    data_copy: tuple[Path, Path],
+) -> None:
+    knowledge, _ = load_knowledge(*data_copy)
+    assert knowledge is not None
+    phrases = [_pressure_words(phrase) for phrase in knowledge.vocabulary.pressure_phrases]
+    assert len(phrases) >= 20
+    hits = {
+        f"{text.where.path.name}:{text.where.line}": pressure_in(text.text, phrases)
+        for text in knowledge.patient_texts
+        if not text.fact
+    }
+    assert len(hits) > 500
+    assert {where: hit for where, hit in hits.items() if hit} == {}
 
 
 def test_one_run_reports_loader_and_linter_errors_together(data_copy: tuple[Path, Path]) -> None:

@@ -144,14 +144,15 @@ async def test_a_question_after_the_bots_question_is_answered_as_a_question(
     assert said(follow_up) in answers(brain, "implants", "pain")
 
 
-def test_details_are_found_in_what_patients_write() -> None:
+def test_details_are_found_in_what_patients_write(brain: Brain) -> None:
     from bot.details import extract_details, is_question
 
     assert extract_details("she's 6") == {"age": "6", "who": "child"}
     assert extract_details("lost it 2 years ago")["tooth"] == "already missing"
     assert "age" not in extract_details("lost it 2 years ago")
     assert extract_details("friday afternoon would work")["day"] == "friday afternoon"
-    son = extract_details("my son is 7, his tooth hurts")
+    symptoms = brain.knowledge.vocabulary.symptoms
+    son = extract_details("my son is 7, his tooth hurts", symptoms=symptoms)
     assert (son["age"], son["who"], son["symptom"]) == ("7", "child", "pain")
     assert is_question("how long does it take") and is_question("monday at 10?")
     assert not is_question("its already missing")
@@ -203,9 +204,9 @@ async def test_asleep_or_awake_during_a_treatment_is_its_pain_facet(
 ) -> None:
     await front_desk.handle_text(PATIENT, "do you take out wisdom teeth?")
     outcome = await front_desk.handle_text(PATIENT, "will i be asleep for it or awake")
-    assert (outcome.intent, outcome.facet) == ("extraction", "pain")
-    assert said(outcome) in answers(brain, "extraction", "pain") or said(outcome).startswith(
-        tuple(answers(brain, "extraction", "pain"))
+    assert (outcome.intent, outcome.facet) == ("wisdom_teeth", "pain")
+    assert said(outcome) in answers(brain, "wisdom_teeth", "pain") or said(outcome).startswith(
+        tuple(answers(brain, "wisdom_teeth", "pain"))
     )
 
 
@@ -286,7 +287,7 @@ async def test_a_tooth_that_still_has_to_come_out_is_no_problem_told(
     front_desk: FrontDesk, brain: Brain
 ) -> None:
     outcome = await front_desk.handle_text(PATIENT, "i need a wisdom tooth out, how much?")
-    questions = brain.knowledge.services["extraction"].question
+    questions = brain.knowledge.services["wisdom_teeth"].question
     assert any(question in said(outcome) for question in questions)
 
 

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from bot.core import Brain
 from bot.loader import Knowledge
-from bot.models import SERVICE_INTENTS, Bundle, Component, Currency
+from bot.models import SERVICE_INTENTS, Bundle, Component, Currency, Discount
 from bot.pricing import (
     PriceRange,
     format_amount,
@@ -19,6 +19,7 @@ from bot.pricing import (
     format_together,
     quote_bundle,
     quote_together,
+    with_discounts,
 )
 from tests.conftest import REPLIES
 
@@ -290,3 +291,53 @@ def test_the_combined_answer_is_written_in_the_clinics_currency() -> None:
     text = format_together(quote_together([(FILLING, 2), (CLEANING, 1)], SMALL), euro)
     assert text.startswith("Altogether: €470–€670 for filling x 2 and cleaning")
     assert "$" not in text
+
+
+CHILDREN = Discount(
+    who="Children under 14",
+    what="15% on cleaning and fluoride",
+    percent=Decimal(15),
+    age_below=14,
+    applies_to=["child_cleaning", "fluoride"],
+)
+CHILD_VISIT = Bundle(name="Child's first visit", parts=["exam", "child_cleaning", "fluoride"])
+CHILD_PARTS = {
+    "exam": Component(name="Exam", price=Decimal(75), per="visit"),
+    "child_cleaning": Component(name="Children's cleaning", price=Decimal(85), per="visit"),
+    "fluoride": Component(name="Fluoride varnish", price=Decimal(35), per="visit"),
+}
+
+
+def test_a_discount_is_taken_off_the_parts_it_covers_and_shown_as_a_line() -> None:
+    quote = with_discounts(quote_bundle(CHILD_VISIT, CHILD_PARTS), [CHILDREN], age=6)
+    assert quote.total == PriceRange(Decimal(177), Decimal(177))
+    assert format_parts(quote, USD).splitlines()[-1] == (
+        "• Children under 14: 15% off children's cleaning and fluoride varnish: −$18"
+    )
+
+
+@pytest.mark.parametrize("age", [None, 14, 40])
+def test_no_discount_when_the_age_is_unknown_or_does_not_fit(age: float | None) -> None:
+    quote = with_discounts(quote_bundle(CHILD_VISIT, CHILD_PARTS), [CHILDREN], age=age)
+    assert quote.total == PriceRange(Decimal(195), Decimal(195)) and quote.discounts == ()
+
+
+def test_a_discount_nobody_can_be_seen_to_qualify_for_is_never_applied() -> None:
+    students = Discount(
+        who="Students", what="10% on cleaning", percent=Decimal(10), applies_to=["fluoride"]
+    )
+    quote = quote_bundle(CHILD_VISIT, CHILD_PARTS)
+    assert with_discounts(quote, [students], age=20).discounts == ()
+
+
+def test_whitening_counts_a_named_polishing_not_the_full_cleaning(knowledge: Knowledge) -> None:
+    parts = knowledge.bundles["whitening"].parts
+    assert "hygiene_cleaning" not in parts
+    polishing = knowledge.components["polishing_before_whitening"]
+    assert "lighter than a full hygiene cleaning" in polishing.name
+
+
+def test_a_child_s_cleaning_quote_shows_the_discount(brain: Brain) -> None:
+    reply = brain.replies.facet("children", "price", 0, age=6) or ""
+    assert "15% off" in reply and "−$18" in reply and "$177" in reply
+    assert "15% off" not in (brain.replies.facet("children", "price", 0) or "")

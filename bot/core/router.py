@@ -591,8 +591,13 @@ def _facet_asked(turn: Turn, text: str, match: Match, topic: str | None) -> Ques
         return None
     has_facets = brain.replies.has_facets
     named = _named_service(turn, text)
+    narrower = brain.knowledge.narrower_topics
+    if named is not None and match.intent and narrower.get(match.intent) == named:
+        named = match.intent  # "can i whiten at home": the take-home kind the classifier saw
     if named is not None and topic is not None and _stays_on_topic(turn, text, named, topic):
         named = topic  # "will the crown go whiter too?" during whitening: whitening's
+    if named is not None and named != topic and not is_question(text):
+        return None  # "sealants for my kid": a first mention, answered with the whole script
     if named is not None:
         # A first "how much is a crown" or "can I get implants" gets the whole script.
         first = named != topic and match.intent == named

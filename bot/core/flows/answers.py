@@ -212,11 +212,9 @@ def did_you_mean(turn: Turn, match: Match) -> None:
 
 
 def did_you_mean_choices(turn: Turn, match: Match) -> tuple[Choice, ...]:
-    """Up to three intents to choose from, each labelled by its description."""
+    """Up to three intents to choose from, each named by its label (else its description)."""
     intents = turn.brain.knowledge.intents
     options = [match.intent, *(alt.intent for alt in match.alternatives)][:3]
     return tuple(
-        choice(intents[name].description.split(":")[0], AskAbout(name))
-        for name in options
-        if name is not None
+        choice(intents[name].button_label, AskAbout(name)) for name in options if name is not None
     )

@@ -29,7 +29,7 @@ def answer_facet(turn: Turn, topic: str, facet: str) -> None:
     """Answer one facet of the topic the patient is talking about."""
     rotation = turn.record(f"{topic}.{facet}")
     replies = turn.brain.replies
-    text = replies.facet(topic, facet, rotation, turn.text)
+    text = replies.facet(topic, facet, rotation, turn.text, first_age(turn.state.details))
     if text is None:
         not_understood(turn)
         return
@@ -63,7 +63,7 @@ def answer_several(turn: Turn, questions: list[Question]) -> None:
         intent, facet = question.intent, question.facet
         rotation = turn.record(f"{intent}.{facet}" if facet else intent)
         if facet is not None:
-            text = replies.facet(intent, facet, rotation)
+            text = replies.facet(intent, facet, rotation, age=first_age(turn.state.details))
         elif intent == answers.HOURS and turn.details.get("weekdays"):
             text = answers.hours_text(turn, turn.details["weekdays"].split(","), rotation)
         elif replies.has_service(intent):
