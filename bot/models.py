@@ -347,6 +347,8 @@ class ServiceScript(Strict):
     bundle: Identifier
     #: How the service is named to the front desk and back to the patient: "a cleaning".
     label: str = ""
+    #: The heading it is listed under in the price list ("Replacing teeth").
+    group: str = "Other treatments"
     yes: Wordings
     offer: Wordings
     cost: Wordings

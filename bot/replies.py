@@ -9,7 +9,14 @@ from dataclasses import dataclass
 
 from bot.loader import Knowledge
 from bot.models import SCRIPT_PARTS, Clinic, Offer
-from bot.pricing import BundleQuote, format_parts, format_range, quote_bundle, with_discounts
+from bot.pricing import (
+    BundleQuote,
+    PriceRange,
+    format_parts,
+    format_range,
+    quote_bundle,
+    with_discounts,
+)
 
 
 def clinic_facts(knowledge: Knowledge) -> dict[str, str]:
@@ -40,14 +47,28 @@ def clinic_facts(knowledge: Knowledge) -> dict[str, str]:
         "services_list": "\n".join(
             f"• {knowledge.bundles[s.bundle].name}" for s in knowledge.services.values()
         ),
-        "price_list": "\n".join(
-            f"• {quote.name}: {format_range(quote.total, clinic.currency)} all included"
-            for quote in (
-                quote_bundle(knowledge.bundles[s.bundle], knowledge.components)
-                for s in knowledge.services.values()
-            )
-        ),
+        "price_list": _price_list(knowledge),
     }
+
+
+def _price_list(knowledge: Knowledge) -> str:
+    """Every treatment's all-in total, grouped, then every part as it appears on a bill."""
+    currency = knowledge.clinic.currency
+    grouped: dict[str, list[str]] = {}
+    for script in knowledge.services.values():
+        quote = quote_bundle(knowledge.bundles[script.bundle], knowledge.components)
+        total = format_range(quote.total, currency)
+        line = f"• {quote.name}: {total}" + ("" if quote.total.high == 0 else " all included")
+        if line not in grouped.setdefault(script.group, []):
+            grouped[script.group].append(line)
+    blocks = [f"{group}:\n" + "\n".join(lines) for group, lines in grouped.items()]
+    parts = "\n".join(
+        f"• {component.name}: {format_range(PriceRange(component.low, component.high), currency)}"
+        + (" per tooth" if component.per == "tooth" else "")
+        for component in knowledge.components.values()
+    )
+    blocks.append(f"Each part on its own, as it appears on the bill:\n{parts}")
+    return "\n\n".join(blocks)
 
 
 def _hours(clinic: Clinic) -> str:
@@ -177,6 +198,8 @@ class ReplyBook:
     def _total_phrase(self, intent: str, age: float | None = None) -> str:
         clinic = self.knowledge.clinic
         quote = with_discounts(self._quote(intent), clinic.discounts, age)
+        if quote.total.high == 0:
+            return f"{quote.name.lower()} is free"
         total = format_range(quote.total, clinic.currency)
         discounted = " and the discount taken off" if quote.discounts else ""
         return f"{quote.name.lower()} comes to {total}, every part included{discounted}"

@@ -341,3 +341,19 @@ def test_a_child_s_cleaning_quote_shows_the_discount(brain: Brain) -> None:
     reply = brain.replies.facet("children", "price", 0, age=6) or ""
     assert "15% off" in reply and "−$18" in reply and "$177" in reply
     assert "15% off" not in (brain.replies.facet("children", "price", 0) or "")
+
+
+def test_a_free_service_is_said_to_be_free_not_to_come_to_free(brain: Brain) -> None:
+    reply = brain.replies.service("free_checkup", 0, "total")
+    assert "is free" in reply and "comes to free" not in reply
+
+
+def test_the_price_list_is_grouped_and_shows_every_part_and_every_treatment(
+    brain: Brain, knowledge: Knowledge
+) -> None:
+    listed = brain.replies.facts["price_list"]
+    for script in knowledge.services.values():
+        assert f"{script.group}:" in listed
+        assert f"• {knowledge.bundles[script.bundle].name}:" in listed
+    for component in knowledge.components.values():
+        assert f"• {component.name}:" in listed  # "see our price list" always finds it
