@@ -310,3 +310,13 @@ async def test_two_close_readings_one_of_them_named_needs_no_did_you_mean(
 ) -> None:
     outcome = await front_desk.handle_text(PATIENT, "is there a cheaper option for implants")
     assert outcome.intent == "implants"
+
+
+async def test_sedation_asked_during_a_treatment_is_that_treatment_s_pain_facet(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much is a root canal")
+    outcome = await front_desk.handle_text(PATIENT, "could you put me to sleep with laughing gas")
+    assert (outcome.intent, outcome.facet) == ("root_canal", "pain")
+    after = await front_desk.handle_text(PATIENT, "and how long does it take")
+    assert after.intent == "root_canal"

@@ -78,6 +78,8 @@ SERVICES = "services"
 SHORT_FOLLOW_UP = 7
 _LEAD_IN = re.compile(r"^\W*(?:and|also|plus|as for|what about|about)\b", re.I)
 ANESTHESIA = "anesthesia"
+#: Numbing and sedation: asked about during a treatment, they are that treatment's pain facet.
+COMFORT_TOPICS = frozenset({ANESTHESIA, "sedation"})
 #: What the anesthesia of a treatment may be asked about as such; anything else is its "pain".
 ANESTHESIA_FACETS = frozenset({"pain", "safety", "suitability", "recovery"})
 _WHAT_ABOUT = re.compile(
@@ -584,7 +586,7 @@ def _facet_asked(turn: Turn, text: str, match: Match, topic: str | None) -> Ques
     pointing = _REFERS_BACK.search(text) or _WHAT_ABOUT.match(text)
     if facet is None and on_topic and for_someone and pointing:
         facet = "suitability"  # "can my daughter do it too? she's 15"
-    if on_topic and topic != ANESTHESIA and _about_anesthesia(turn, text, match):
+    if on_topic and topic not in COMFORT_TOPICS and _about_anesthesia(turn, text, match):
         facet = facet if facet in ANESTHESIA_FACETS else "pain"  # "will I be asleep for it?"
         return Question(str(topic), facet)
     if facet is None:
@@ -748,10 +750,11 @@ def _facet_of(turn: Turn, text: str) -> str | None:
 
 def _about_anesthesia(turn: Turn, text: str, match: Match) -> bool:
     """Whether a message asks about the numbing or sedation, naming no other treatment."""
-    named = [name for name in turn.brain.facets.names_topics(text) if name != ANESTHESIA]
+    said = turn.brain.facets.names_topics(text)
+    named = [name for name in said if name not in COMFORT_TOPICS]
     if named:
         return False
-    return match.intent == ANESTHESIA or ANESTHESIA in turn.brain.facets.names_topics(text)
+    return match.intent in COMFORT_TOPICS or bool(COMFORT_TOPICS & set(said))
 
 
 def _stays_on_topic(turn: Turn, text: str, named: str, topic: str) -> bool:
