@@ -316,7 +316,28 @@ async def test_sedation_asked_during_a_treatment_is_that_treatment_s_pain_facet(
     front_desk: FrontDesk,
 ) -> None:
     await front_desk.handle_text(PATIENT, "how much is a root canal")
-    outcome = await front_desk.handle_text(PATIENT, "could you put me to sleep with laughing gas")
+    outcome = await front_desk.handle_text(PATIENT, "could you put me to sleep for it")
     assert (outcome.intent, outcome.facet) == ("root_canal", "pain")
     after = await front_desk.handle_text(PATIENT, "and how long does it take")
     assert after.intent == "root_canal"
+
+
+async def test_asking_whether_we_do_sedation_during_a_treatment_asks_about_sedation(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "invisalign price")
+    outcome = await front_desk.handle_text(PATIENT, "do you do sedation?")
+    assert outcome.intent == "sedation"
+
+
+async def test_another_service_named_right_after_the_bots_question_is_a_new_question(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "do you do veneers")
+    outcome = await front_desk.handle_text(PATIENT, "night guard")
+    assert outcome.intent == "night_guard"
+
+
+async def test_a_two_word_price_question_opens_with_the_total(front_desk: FrontDesk) -> None:
+    outcome = await front_desk.handle_text(PATIENT, "invisalign price")
+    assert "".join(m.text for m in outcome.messages).startswith("All in,")

@@ -517,6 +517,11 @@ def _reads_as_answer(turn: Turn, match: Match) -> bool:
     """Whether a message answers what the bot asked, rather than asking something new."""
     asked = turn.asked
     about_a_service = isinstance(asked, AskedProblem) and asked.service != EMERGENCY
+    named = _named_service(turn, turn.text)
+    just_a_name = len(turn.text.split()) <= 2 and not _YES_OR_NO.match(turn.text)
+    other = isinstance(asked, AskedProblem) and named not in (None, asked.service)
+    if other and just_a_name and match.intent == named:
+        return False  # "night guard" right after the veneers question: a new question
     dental_problem = match.safety or match.intent == EMERGENCY
     if dental_problem and about_a_service and not turn.brain.matcher.red_flag(turn.text):
         return not is_question(turn.text)  # "half out, keeps getting infected": an answer
@@ -586,9 +591,10 @@ def _facet_asked(turn: Turn, text: str, match: Match, topic: str | None) -> Ques
     pointing = _REFERS_BACK.search(text) or _WHAT_ABOUT.match(text)
     if facet is None and on_topic and for_someone and pointing:
         facet = "suitability"  # "can my daughter do it too? she's 15"
-    if on_topic and topic not in COMFORT_TOPICS and _about_anesthesia(turn, text, match):
+    comfort = on_topic and topic not in COMFORT_TOPICS and _about_anesthesia(turn, text, match)
+    if comfort and not (asks_if_we_do(text) and not _REFERS_BACK.search(text)):
         facet = facet if facet in ANESTHESIA_FACETS else "pain"  # "will I be asleep for it?"
-        return Question(str(topic), facet)
+        return Question(str(topic), facet)  # ("do you do sedation?" asks about sedation)
     if facet is None:
         return None
     has_facets = brain.replies.has_facets

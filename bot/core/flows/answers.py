@@ -137,11 +137,12 @@ def opening(turn: Turn) -> str:
     total, a plain "no, it isn't free", or straight to what we do."""
     if asks_if_free(turn.text):
         return "free"
+    price = asks_if_price(turn.text) or turn.brain.facets.match(turn.text).facet == "price"
+    if price and not asks_if_we_do(turn.text):
+        return "total"  # "invisalign price": the total first
     if asks_if_we_do(turn.text) or len(turn.text.split()) <= 2:
         return "yes"
-    if asks_if_price(turn.text) or turn.brain.facets.match(turn.text).facet == "price":
-        return "total"
-    return ""
+    return "total" if price else ""
 
 
 def hours_on_days(turn: Turn, weekdays: list[str], rotation: int) -> None:
