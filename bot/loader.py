@@ -80,22 +80,8 @@ AFTER_HOURS_PLACEHOLDERS = frozenset({"after_hours_phone"})
 #: (replies/languages.yaml).
 LANGUAGE_NOTES_FILE = "languages.yaml"
 LANGUAGE_NOTES = tuple(f"language_{code}" for code in CODES)
-CONVERSATION_REPLIES = [
-    "urgent",
-    "handoff_medical",
-    "handoff_warranty",
-    "aftercare_general",
-    "aftercare_watch",
-    "answer_urgent",
-    "answer_urgent_thanks",
-    "answer_urgent_closed",
-    "answer_urgent_thanks_closed",
-    "handoff_urgent",
-    "hours_day_open",
-    "hours_day_closed",
-    "hours_day_specialists",
-    "question_age_known",
-    "question_problem_known",
+#: The replies of a booking request (bot.core.flows.booking) and of the front desk's answers.
+BOOKING_REPLIES = (
     "booking_noted",
     "booking_ask_what",
     "booking_ask_when",
@@ -119,6 +105,26 @@ CONVERSATION_REPLIES = [
     "booking_confirmed",
     "booking_reminder_offer",
     "booking_appointment_cancelled",
+)
+#: Booking replies that say nothing back, so they may not use {noted}.
+SAID_WITHOUT_NOTED = frozenset({"booking_move", "booking_cancel_sent"})
+CONVERSATION_REPLIES = [
+    "urgent",
+    "handoff_medical",
+    "handoff_warranty",
+    "aftercare_general",
+    "aftercare_watch",
+    "answer_urgent",
+    "answer_urgent_thanks",
+    "answer_urgent_closed",
+    "answer_urgent_thanks_closed",
+    "handoff_urgent",
+    "hours_day_open",
+    "hours_day_closed",
+    "hours_day_specialists",
+    "question_age_known",
+    "question_problem_known",
+    *BOOKING_REPLIES,
     "price_not_free",
     "price_free",
     "total_first",
@@ -173,27 +179,7 @@ ANSWER_PREFIXES = (
     "total_first",
     "repeat_service",
     "question_problem_known",
-    "booking_noted",
-    "booking_ask_what",
-    "booking_ask_when",
-    "booking_ask_returning",
-    "booking_ask_name",
-    "booking_ask_phone",
-    "booking_skipped",
-    "booking_not_caught",
-    "booking_left_for_desk",
-    "booking_cancelled",
-    "booking_sent",
-    "booking_sent_urgent",
-    "booking_sent_closed",
-    "booking_sent_urgent_closed",
-    "booking_sent_no_hours",
-    "booking_proposal_declined",
-    "booking_proposal_gone",
-    "booking_proposed",
-    "booking_confirmed",
-    "booking_reminder_offer",
-    "booking_appointment_cancelled",
+    *(key for key in BOOKING_REPLIES if key not in SAID_WITHOUT_NOTED),
 )
 HOURS_PLACEHOLDERS = frozenset({"open", "close"})
 #: Extra placeholders only reminder texts may use: date, time and doctor, nothing clinical.

@@ -34,7 +34,7 @@ from bot.core.turn import (
     Write,
 )
 from bot.matcher import Match
-from bot.store import ConversationState, NewRequest, Patient, Store, utc_now
+from bot.store import ConversationState, Patient, Store, utc_now
 
 log = logging.getLogger(__name__)
 
@@ -176,8 +176,7 @@ class FrontDesk:
             case GrantConsent(kind, channel, wording):
                 await store.contact.grant(patient_id, kind, channel, wording)
                 await store.audit.record(actor, "consent_given", kind)
-            case SubmitBooking():
-                asked = _new_request(write)
+            case SubmitBooking(asked):
                 if asked.kind != "new":  # which appointment to move or cancel: the next one
                     upcoming = await store.bookings.next_appointment(patient_id, turn.now)
                     if upcoming is not None:
@@ -232,22 +231,6 @@ class FrontDesk:
         turn.outcome.effects.append(DataErased(case.id if case else None, every_case, requests))
         log.info("patient data erased case=%s", case.id if case else None)
         return turn.outcome
-
-
-def _new_request(write: SubmitBooking) -> NewRequest:
-    """The store's record of a request the conversation completed."""
-    return NewRequest(
-        service=write.service,
-        wishes=write.wishes,
-        wishes_understood=write.wishes_understood,
-        new_or_returning=write.new_or_returning,
-        name=write.name,
-        phone=write.phone,
-        urgency=write.urgency,
-        kind=write.kind,
-        appointment_id=write.appointment_id,
-        wished_at=write.wished_at,
-    )
 
 
 def preview(brain: Brain, text: str, today: dt.date) -> tuple[Match, list[OutgoingMessage]]:

@@ -16,7 +16,7 @@ from bot.core.brain import Brain
 from bot.core.outcome import Choice, Outcome
 from bot.core.pending import Asked, ChoiceValue, PendingStep, unpack_asked, unpack_step
 from bot.matcher import Match
-from bot.store import ConversationState, Patient
+from bot.store import ConversationState, NewRequest, Patient
 
 
 @dataclass(frozen=True)
@@ -78,17 +78,7 @@ class Erase:
 class SubmitBooking:
     """Send a completed booking request to the front desk."""
 
-    service: str
-    wishes: str
-    wishes_understood: str
-    new_or_returning: str
-    name: str
-    phone: str
-    urgency: str
-    kind: str = "new"
-    appointment_id: int | None = None
-    #: The date and exact time the patient named, clinic-local ISO ("2026-12-01T15:00"), or "".
-    wished_at: str = ""
+    request: NewRequest
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import html
 import logging
 import re
 
-from telegram import CallbackQuery, Message, Update
+from telegram import Message, Update
 
 from bot.core import BookingChanged, BookingRequested
 from bot.core.appointments import cancelled_message, confirmed_messages, proposed_message
@@ -538,36 +538,28 @@ async def on_button(update: Update, context: Context) -> None:
     if query is None:
         return
     runtime = runtime_of(context)
-    chat = update.effective_chat
-    if runtime.staff_chat_id is None or chat is None or chat.id != runtime.staff_chat_id:
-        log.warning("update=%s booking button outside the staff chat refused", update.update_id)
-        await _answer(runtime, query, "Only the clinic's staff can do this.", alert=True)
+    if await staff.refused_outside_staff_chat(runtime, update, query, "booking"):
         return
     await runtime.store.database.begin_now()  # the request cannot change under this press
     found = PROPOSE_BUTTON.fullmatch(query.data or "")
     request = await runtime.store.bookings.get(int(found.group(1))) if found else None
     if request is None:
-        await _answer(runtime, query, "This booking request no longer exists.", alert=True)
+        await staff.answer_button(runtime, query, "This booking request no longer exists.")
         return
     refusal = _wished_refusal(runtime, request)
     patient = await _patient_of(runtime, request) if refusal is None else None
     starts_at = wished_time(runtime, request)
     if refusal is not None or patient is None or starts_at is None:
         gone = f"Booking request #{request.id} has no patient any more."
-        await _answer(runtime, query, refusal or gone, alert=True)
+        await staff.answer_button(runtime, query, refusal or gone)
         return
     if not await _propose(runtime, request, patient, starts_at, None, query.from_user.id):
-        await _answer(
-            runtime, query, f"Booking request #{request.id} is closed; nothing changed.", True
+        await staff.answer_button(
+            runtime, query, f"Booking request #{request.id} is closed; nothing changed."
         )
         return
-    await _answer(runtime, query, f"Proposed {when_text(runtime, starts_at)} to the patient.")
-
-
-async def _answer(runtime: Runtime, query: CallbackQuery, text: str, alert: bool = False) -> None:
-    """Answer a pressed button (a refusal as an alert the administrator must dismiss)."""
-    chat_id = query.message.chat.id if query.message is not None else query.from_user.id
-    await runtime.answer_button(query.id, chat_id, text, alert=alert)
+    proposed = f"Proposed {when_text(runtime, starts_at)} to the patient."
+    await staff.answer_button(runtime, query, proposed, alert=False)
 
 
 async def on_cancel(update: Update, context: Context) -> None:

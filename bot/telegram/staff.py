@@ -100,10 +100,7 @@ async def on_button(update: Update, context: Context) -> None:
     if query is None:
         return
     runtime = runtime_of(context)
-    chat = update.effective_chat
-    if runtime.staff_chat_id is None or chat is None or chat.id != runtime.staff_chat_id:
-        log.warning("update=%s case button outside the staff chat refused", update.update_id)
-        await _answer(runtime, query, "Only the clinic's staff can do this.")
+    if await refused_outside_staff_chat(runtime, update, query, "case"):
         return
     parts = (query.data or "").split(":")
     action = parts[1] if len(parts) > 1 else ""
@@ -113,22 +110,24 @@ async def on_button(update: Update, context: Context) -> None:
     except ArgumentProblem:
         case = None
     if case is None:
-        await _answer(runtime, query, "This case no longer exists.")
+        await answer_button(runtime, query, "This case no longer exists.")
         return
     user = query.from_user
     if action == "take":
         if case.status != "open":
-            await _answer(runtime, query, f"Case #{case.id} is already closed.")
+            await answer_button(runtime, query, f"Case #{case.id} is already closed.")
             return
         await runtime.store.cases.take(case.id, user.id, staff_name(user))
         await runtime.store.audit.record(f"staff:{user.id}", "take", f"case:{case.id}")
-        await _answer(runtime, query, f"You took case #{case.id}.")
+        await answer_button(runtime, query, f"You took case #{case.id}.")
         await refresh_card(runtime, case.id)
     elif action == "close":
         closed = await close_case(runtime, case.id, user)
-        await _answer(runtime, query, f"Case #{case.id} closed." if closed else "Already closed.")
+        await answer_button(
+            runtime, query, f"Case #{case.id} closed." if closed else "Already closed."
+        )
     else:
-        await _answer(runtime, query, "Unknown action.")
+        await answer_button(runtime, query, "Unknown action.")
 
 
 async def on_close_command(update: Update, context: Context) -> None:
@@ -198,6 +197,21 @@ async def on_chat_id_command(update: Update, context: Context) -> None:
     )
 
 
-async def _answer(runtime: Runtime, query: CallbackQuery, text: str) -> None:
+async def refused_outside_staff_chat(
+    runtime: Runtime, update: Update, query: CallbackQuery, card: str
+) -> bool:
+    """Refuse a card's button pressed anywhere but the staff chat; True if refused."""
+    chat = update.effective_chat
+    if runtime.staff_chat_id is not None and chat is not None and chat.id == runtime.staff_chat_id:
+        return False
+    log.warning("update=%s %s button outside the staff chat refused", update.update_id, card)
+    await answer_button(runtime, query, "Only the clinic's staff can do this.")
+    return True
+
+
+async def answer_button(
+    runtime: Runtime, query: CallbackQuery, text: str, alert: bool = True
+) -> None:
+    """Answer a pressed button (by default as an alert the administrator must dismiss)."""
     chat_id = query.message.chat.id if query.message is not None else query.from_user.id
-    await runtime.answer_button(query.id, chat_id, text, alert=True)
+    await runtime.answer_button(query.id, chat_id, text, alert=alert)

@@ -64,7 +64,7 @@ def answer_intent(turn: Turn, intent: str, score: float) -> None:
     elif replies.has_service(intent):
         service(turn, intent, rotation)
     elif intent == booking.BOOKING:
-        booking.prompt(turn, rotation)
+        booking.start(turn, rotation)
     elif intent == booking.RESCHEDULE:
         booking.change(turn, rotation)
     elif intent == INSURANCE and turn.details.get("insurer"):

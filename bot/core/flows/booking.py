@@ -9,13 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, fields, replace
 
 from bot import booking_text
 from bot.core.pending import AskedBooking
 from bot.core.turn import AnswerProposal, SubmitBooking, Turn
 from bot.details import extract_details, is_question
 from bot.opening import desk_hours
+from bot.store import NewRequest
 
 log = logging.getLogger(__name__)
 
@@ -53,32 +54,12 @@ class BookingDraft:
         """The draft kept in the state, if there is one."""
         if not values:
             return None
-        known = {name: str(value) for name, value in values.items() if name in cls.FIELDS}
-        return cls(**known)
-
-    FIELDS = frozenset(
-        (
-            "what",
-            "when",
-            "when_said",
-            "returning",
-            "name",
-            "phone",
-            "urgency",
-            "kind",
-            "tries",
-            "wished_at",
-        )
-    )
+        names = {field.name for field in fields(cls)}
+        return cls(**{name: str(value) for name, value in values.items() if name in names})
 
     def missing(self) -> str | None:
         """The next question to ask, or None when the request is complete."""
         return next((field for field in FIELDS if not getattr(self, field)), None)
-
-
-def prompt(turn: Turn, rotation: int) -> None:
-    """ "I'd like to book": start a request with what the message already says."""
-    start(turn, rotation)
 
 
 def day_given(turn: Turn, day: str, rotation: int) -> None:
@@ -86,9 +67,10 @@ def day_given(turn: Turn, day: str, rotation: int) -> None:
     start(turn, rotation, when=day)
 
 
-def start(turn: Turn, rotation: int, when: str = "", what: str = "") -> None:
-    """Begin a request, filled in from this message and the topic; ask the first gap."""
-    draft = _read_everything(turn, BookingDraft(what=what or _topic_service(turn), when=when))
+def start(turn: Turn, rotation: int, when: str = "") -> None:
+    """ "I'd like to book": begin a request, filled in from this message and the topic; ask
+    the first gap."""
+    draft = _read_everything(turn, BookingDraft(what=_topic_service(turn), when=when))
     _open_topic(turn, draft)
     turn.outcome.intent = BOOKING
     noted = _said_back(turn, draft)
@@ -249,15 +231,17 @@ def _submit(turn: Turn, draft: BookingDraft, rotation: int) -> None:
     """The request is complete: it goes to the front desk; say honestly what happens next."""
     turn.writes.append(
         SubmitBooking(
-            service=_kept(draft.what),
-            wishes=draft.when_said or _kept(draft.when),
-            wishes_understood=_kept(draft.when),
-            new_or_returning=_kept(draft.returning),
-            name=_kept(draft.name),
-            phone="" if draft.phone in (SKIPPED, NO_CALL) else draft.phone,
-            urgency=draft.urgency,
-            kind=draft.kind,
-            wished_at=draft.wished_at,
+            NewRequest(
+                service=_kept(draft.what),
+                wishes=draft.when_said or _kept(draft.when),
+                wishes_understood=_kept(draft.when),
+                new_or_returning=_kept(draft.returning),
+                name=_kept(draft.name),
+                phone="" if draft.phone in (SKIPPED, NO_CALL) else draft.phone,
+                urgency=draft.urgency,
+                kind=draft.kind,
+                wished_at=draft.wished_at,
+            )
         )
     )
     turn.state.booking = {}
