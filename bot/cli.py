@@ -1,4 +1,4 @@
-"""The `frontdesk` command: chat, match, check, eval, run."""
+"""The `frontdesk` command: chat, match, check, eval, run, unmatched, web, web-link."""
 
 from __future__ import annotations
 
@@ -47,6 +47,13 @@ def _parser() -> argparse.ArgumentParser:
         "unmatched", help="group the questions the bot did not understand or barely matched"
     )
     unmatched.add_argument("--since", default="7d", help="how far back, e.g. 7d, 12h, 2w")
+    commands.add_parser("web", help="serve the managers' web page (WEB_HOST, WEB_PORT)")
+    web_link = commands.add_parser(
+        "web-link", help="print a one-time sign-in link to the web page for a manager"
+    )
+    web_link.add_argument(
+        "--manager", type=int, required=True, help="the manager's Telegram id (in MANAGER_IDS)"
+    )
     return parser
 
 
@@ -66,13 +73,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         reason = error.__cause__ or error
         print(f"frontdesk: setting {name}: cannot be read ({reason})", file=sys.stderr)
         return 2
-    if arguments.command in {"chat", "run", "unmatched"}:
+    if arguments.command in {"chat", "run", "unmatched", "web", "web-link"}:
         problem = database_path_problem(settings.database_path)
         if problem is not None:
             print(f"frontdesk: setting DATABASE_PATH: {problem}", file=sys.stderr)
             return 2
     configure_logging(
-        settings.log_level if arguments.command == "run" else "WARNING",
+        settings.log_level if arguments.command in {"run", "web"} else "WARNING",
         settings.telegram_bot_token.get_secret_value(),
         settings.library_log_level,
     )
@@ -81,6 +88,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(settings)
         if arguments.command == "unmatched":
             return asyncio.run(_unmatched(settings, arguments.since))
+        if arguments.command == "web":
+            from bot.web.server import serve_alone
+
+            return asyncio.run(serve_alone(settings))
+        if arguments.command == "web-link":
+            return asyncio.run(_web_link(settings, arguments.manager))
         knowledge = load_or_raise(settings.intents_dir, settings.replies_dir)
         if arguments.command == "chat":
             return asyncio.run(_chat(settings, knowledge, arguments.patient))
@@ -191,6 +204,27 @@ async def _unmatched(settings: Settings, since_text: str) -> int:
     finally:
         await database.close()
     print(format_groups(groups))
+    return 0
+
+
+async def _web_link(settings: Settings, manager_id: int) -> int:
+    from bot.store import Database
+    from bot.store.web import WebRepository
+    from bot.web.links import new_sign_in_link, public_base_url
+
+    if manager_id not in settings.manager_ids:
+        print(
+            f"frontdesk web-link: {manager_id} is not in MANAGER_IDS; only clinic managers "
+            "may sign in to the web page",
+            file=sys.stderr,
+        )
+        return 2
+    async with Database(settings.database_path) as database:
+        link = await new_sign_in_link(
+            WebRepository(database), manager_id, public_base_url(settings)
+        )
+    print(link)
+    print("It works once, within 10 minutes.", file=sys.stderr)
     return 0
 
 

@@ -17,6 +17,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _ID_LIST_HINT = "write ids like 1,2,3 or [1, 2, 3]"
+#: The managers' web page's port for `frontdesk web` when WEB_PORT is not set.
+DEFAULT_WEB_PORT = 8080
 
 
 class Settings(BaseSettings):
@@ -55,6 +57,13 @@ class Settings(BaseSettings):
     # Telegram's limits, met before sending: all chats together, and each group chat.
     telegram_messages_per_second: PositiveInt = 30
     telegram_group_messages_per_minute: PositiveInt = 20
+
+    # The managers' web page: `frontdesk web` serves it (on 8080 when WEB_PORT is empty);
+    # `frontdesk run` serves it too when WEB_PORT is set. WEB_PUBLIC_URL is the address
+    # managers open (the clinic's https proxy), used in sign-in links.
+    web_host: str = "127.0.0.1"
+    web_port: int | None = Field(default=None, ge=1, le=65535)
+    web_public_url: str = ""
 
     quiet_hours_start: str = "21:00"
     quiet_hours_end: str = "09:00"
@@ -108,6 +117,13 @@ class Settings(BaseSettings):
     @field_validator("telegram_base_url")
     @classmethod
     def _http_address(cls, value: str) -> str:
+        if value and not re.match(r"https?://[^/\s]", value):
+            raise ValueError("must be an address starting with http:// or https://")
+        return value
+
+    @field_validator("web_public_url")
+    @classmethod
+    def _web_address(cls, value: str) -> str:
         if value and not re.match(r"https?://[^/\s]", value):
             raise ValueError("must be an address starting with http:// or https://")
         return value

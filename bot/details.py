@@ -289,10 +289,18 @@ _HOLDING = frozenset({"have", "got", "with", "through", "under", "via", "use", "
 def is_question(text: str) -> bool:
     """Whether the message asks something (rather than tells)."""
     lowered = text.strip().lower()
-    tokens = re.findall(r"[a-z']+", lowered)
-    while tokens and tokens[0] in _LEAD_WORDS:
-        tokens = tokens[1:]  # "and does it hurt", "ok so how long"
-    return "?" in lowered or bool(tokens and tokens[0] in QUESTION_WORDS)
+    if "?" in lowered:
+        return True
+    for sentence in _SENTENCE_BREAK.split(lowered):  # "ok that's for later. how long ..."
+        tokens = re.findall(r"[a-z']+", sentence)
+        while tokens and tokens[0] in _LEAD_WORDS:
+            tokens = tokens[1:]  # "and does it hurt", "ok so how long"
+        if tokens and tokens[0] in QUESTION_WORDS:
+            return True
+    return False
+
+
+_SENTENCE_BREAK = re.compile(r"[.!;]+\s+|,\s+(?=(?:and\s+|so\s+)?(?:how|what|when|where|why)\b)")
 
 
 #: Words a question may start with before its question word.

@@ -15,6 +15,7 @@ from itertools import chain
 
 import numpy as np
 from scipy.sparse import csr_matrix, hstack, vstack
+from sklearn.svm import LinearSVC
 
 _TOKEN = re.compile(r"(?u)\b\w+\b")
 _WHITESPACE = re.compile(r"\s\s+")
@@ -156,3 +157,114 @@ class CompiledLinearModel:
         scaled -= scaled.max()
         exponentials = np.exp(scaled)
         return np.asarray(exponentials / exponentials.sum())
+
+
+#: Below this many training texts one solver run over all of them is quick (the demo catalogue
+#: has about 3,000); from it on, each class is fitted on the texts that matter to it.
+WORKING_SET_FROM = 8000
+#: A class's first working set: its own texts and this many of the others most like them. A
+#: repair round adds at most twice as many or as many as the set has, deepest in the margin first.
+HARD_NEGATIVES = 300
+#: At most this many rounds of adding the texts a class's model still gets inside its margin.
+REPAIR_ROUNDS = 8
+#: The solver's tolerance; a text counts as inside a margin by more than half of it.
+TOLERANCE = 5e-2
+
+
+def _svm(features: csr_matrix, labels: np.ndarray) -> LinearSVC:
+    """scikit-learn's LinearSVC (squared hinge, C=1), the settings the thresholds are tuned on."""
+    return LinearSVC(C=1.0, tol=TOLERANCE, random_state=0).fit(features, labels)
+
+
+def fit_one_vs_rest(
+    features: csr_matrix, labels: list[str]
+) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Classes, weights (classes x features, float32) and intercepts of a one-vs-rest linear SVM.
+
+    A small catalogue is one LinearSVC. A large one solves the same per-class problems on
+    working sets: a class's texts and the other texts most like them, then, round after round,
+    the texts the class's model still puts inside its margin (only those can change it), so the
+    result is LinearSVC's up to the solver's tolerance, without a solver pass over every text
+    for every class.
+    """
+    rows = features.shape[0]
+    if rows < WORKING_SET_FROM:
+        classifier = _svm(features, np.asarray(labels))
+        return (
+            [str(label) for label in classifier.classes_],
+            np.asarray(classifier.coef_, dtype=np.float32),
+            np.asarray(classifier.intercept_, dtype=np.float32),
+        )
+    names, label_of = np.unique(np.asarray(labels), return_inverse=True)
+    compact = features.astype(np.float32)
+    working = _first_working_sets(compact, label_of, len(names))
+    weights = np.zeros((features.shape[1], len(names)), dtype=np.float32)
+    intercepts = np.zeros(len(names), dtype=np.float32)
+    pending = list(range(len(names)))
+    for _ in range(REPAIR_ROUNDS):
+        for k in pending:
+            chosen = working[k]
+            fitted = _svm(features[chosen], (label_of[chosen] == k).astype(np.int8))
+            weights[:, k] = fitted.coef_[0]
+            intercepts[k] = fitted.intercept_[0]
+        pending = _repair(compact, label_of, weights, intercepts, working, pending)
+        if not pending:
+            break
+    return [str(name) for name in names], weights.T, intercepts
+
+
+def _first_working_sets(compact: csr_matrix, label_of: np.ndarray, count: int) -> list[np.ndarray]:
+    """Each class's texts and the HARD_NEGATIVES other texts nearest its centroid's own words."""
+    rows = compact.shape[0]
+    everyone = np.arange(rows)
+    membership = csr_matrix(
+        (np.ones(rows, dtype=np.float32), (label_of, everyone)), shape=(count, rows)
+    )
+    sizes = np.bincount(label_of, minlength=count).astype(np.float32)
+    centroids = (compact.T @ membership.T).toarray()  # features x classes
+    centroids /= sizes
+    centroids -= np.asarray(compact.mean(axis=0), dtype=np.float32).T  # what sets a class apart
+    closeness = np.ascontiguousarray(np.asarray(compact @ centroids).T)
+    del centroids
+    closeness[label_of, everyone] = -np.inf
+    nearest = min(HARD_NEGATIVES, rows - 1)
+    hard = np.argpartition(closeness, rows - nearest, axis=1)[:, rows - nearest :]
+    by_class = np.argsort(label_of, kind="stable")
+    bounds = np.concatenate([[0], np.cumsum(sizes.astype(np.int64))])
+    return [np.union1d(by_class[bounds[k] : bounds[k + 1]], hard[k]) for k in range(count)]
+
+
+def _repair(
+    compact: csr_matrix,
+    label_of: np.ndarray,
+    weights: np.ndarray,
+    intercepts: np.ndarray,
+    working: list[np.ndarray],
+    refitted: list[int],
+) -> list[int]:
+    """Add to the refitted classes' sets the other texts inside their margins; those to refit."""
+    everything = len(refitted) == len(working)
+    decisions = np.asarray(compact @ (weights if everything else weights[:, refitted]))
+    decisions += intercepts if everything else intercepts[refitted]
+    outside = decisions > TOLERANCE / 2 - 1.0  # other classes' texts inside the margin
+    column_of = np.full(len(working), -1)
+    column_of[refitted] = np.arange(len(refitted))
+    own = np.flatnonzero(column_of[label_of] >= 0)
+    outside[own, column_of[label_of[own]]] = False
+    sizes = [len(working[k]) for k in refitted]
+    outside[
+        np.concatenate([working[k] for k in refitted]), np.repeat(column_of[refitted], sizes)
+    ] = False
+    missed_rows, missed_columns = np.nonzero(outside)
+    depth = decisions[missed_rows, missed_columns]
+    order = np.lexsort((-depth, missed_columns))  # by class, deepest inside the margin first
+    missed_rows, missed_columns = missed_rows[order], missed_columns[order]
+    columns = np.unique(missed_columns)
+    starts = np.searchsorted(missed_columns, [*columns, len(refitted)])
+    pending = []
+    for index, column in enumerate(columns):
+        k = refitted[column]
+        limit = max(2 * HARD_NEGATIVES, len(working[k]))
+        working[k] = np.union1d(working[k], missed_rows[starts[index] : starts[index + 1]][:limit])
+        pending.append(k)
+    return pending

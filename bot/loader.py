@@ -108,8 +108,14 @@ BOOKING_REPLIES = (
 )
 #: Booking replies that say nothing back, so they may not use {noted}.
 SAID_WITHOUT_NOTED = frozenset({"booking_move", "booking_cancel_sent"})
+#: The reply to "how much is an emergency visit", and the bundle it quotes.
+URGENT_PRICE = "urgent_price"
+URGENT_BUNDLE = "urgent_visit"
+#: Placeholders of a reply that quotes a bundle: each part with its price, and the total.
+PRICE_PLACEHOLDERS = frozenset({"parts", "total"})
 CONVERSATION_REPLIES = [
     "urgent",
+    URGENT_PRICE,
     "handoff_medical",
     "handoff_warranty",
     "aftercare_general",
@@ -164,6 +170,7 @@ CONVERSATION_REPLIES = [
     "answer_booking_day",
     "off_topic",
     "upset",
+    "sorry_for_the_wait",
     "handoff_language",
     "handoff_emergency_waiting",
     "handoff_after_hours_phone",
@@ -776,6 +783,12 @@ def _check_bundles(collect: _Collector, path: Path, clinic_file: ClinicFile, doc
                     line_of(doc, ("bundles", name, "parts", index)),
                     f"bundle {name!r} uses unknown component {part!r}",
                 )
+    if URGENT_BUNDLE not in clinic_file.bundles:
+        collect.add(
+            path,
+            line_of(doc, ("bundles",)),
+            f"bundle {URGENT_BUNDLE!r} is missing: the price of an urgent visit is quoted from it",
+        )
     used = {part for bundle in clinic_file.bundles.values() for part in bundle.parts}
     for key in clinic_file.components:
         if key not in used:
@@ -895,6 +908,8 @@ def _check_replies(
                     collect.add(path, at, f"{key}: must say when the front desk opens, {{opens}}")
             if key == AFTER_HOURS_REPLY:
                 allowed = allowed | AFTER_HOURS_PLACEHOLDERS
+            if key == URGENT_PRICE:
+                allowed = allowed | PRICE_PLACEHOLDERS
             _check_template(collect, path, at, key, template, allowed)
     if not complete:
         return  # a file that did not load was already reported; its keys are not "missing"

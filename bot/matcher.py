@@ -16,9 +16,8 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 import numpy as np
-from sklearn.svm import LinearSVC
 
-from bot.features import CompiledLinearModel, fit_features
+from bot.features import CompiledLinearModel, fit_features, fit_one_vs_rest
 from bot.loader import Knowledge
 from bot.models import HANDOFF_INTENTS, IntentKind
 from bot.text import Normalizer, vocabulary_of, words
@@ -41,6 +40,9 @@ class Thresholds:
     #: an emergency when the classifier gives the emergency intent at least this much, or is
     #: not sure (`accept`) that the message is something other than a dental matter.
     emergency_symptom: float = 0.25
+    #: A treatment reason ("bleeding gums treatment") is a service's question, not an
+    #: emergency, when the classifier gives that service at least this much.
+    service_over_symptom: float = 0.70
     ambiguous_margin: float = 0.10
     alternative_floor: float = 0.12
     temperature: float = 5.0
@@ -135,6 +137,9 @@ EXPECTATION = re.compile(
 )
 
 
+#: "a back one", "the back teeth": teeth, although "back" is also another part of the body.
+BACK_TEETH = re.compile(r"\bback\s+(?:one|ones|tooth|teeth|molar|molars)\b")
+
 T = TypeVar("T")
 
 
@@ -186,6 +191,8 @@ class EmergencyDetector:
     def other_body_part(self, normalized_text: str) -> bool:
         """Whether the text is about another part of the body and not the mouth at all."""
         tokens = set(normalized_text.split())
+        if BACK_TEETH.search(normalized_text):
+            return False  # "snapped a corner off a back one"
         return bool(tokens & self._other_body_parts) and not tokens & self._dental_words
 
     def __call__(self, normalized_text: str) -> bool:
@@ -244,20 +251,27 @@ class IntentMatcher:
         self.detect_emergency = EmergencyDetector(
             vocabulary.emergency_phrases, vocabulary.other_body_parts, vocabulary.dental_words
         )
+        reasons = set(vocabulary.treatment_reasons)
+        self._detect_serious_emergency = EmergencyDetector(
+            [phrase for phrase in vocabulary.emergency_phrases if phrase not in reasons],
+            vocabulary.other_body_parts,
+            vocabulary.dental_words,
+        )
         self.detect_upset = PhraseFinder(vocabulary.upset_phrases)
+        self._detect_impatience = PhraseFinder(vocabulary.impatience_phrases)
         self._detect_red_flag = PhraseFinder(vocabulary.red_flags)
         self._detect_medical = PhraseFinder(vocabulary.medical_conditions)
         self._detect_our_work = PhraseFinder(vocabulary.our_work)
         self._detect_problem = PhraseFinder(
             [*vocabulary.problem_with_our_work, *vocabulary.emergency_phrases]
         )
-        self.handoff_intents = frozenset(HANDOFF_INTENTS) & set(knowledge.intents)
+        self.intent_names = frozenset(knowledge.intents)
+        self.handoff_intents = frozenset(HANDOFF_INTENTS) & self.intent_names
         #: Intents about the mouth itself: a bare symptom read as one of them is dental.
-        self.dental_intents = frozenset(
-            name
-            for name, intent in knowledge.intents.items()
-            if intent.kind == IntentKind.SERVICE or name in {EMERGENCY, AFTERCARE}
+        self.service_intents = frozenset(
+            name for name, intent in knowledge.intents.items() if intent.kind == IntentKind.SERVICE
         )
+        self.dental_intents = self.service_intents | ({EMERGENCY, AFTERCARE} & self.intent_names)
         self.model = train(
             [self.normalize.from_words(text_words) for text_words in tokens],
             labels,
@@ -265,7 +279,6 @@ class IntentMatcher:
         )
         self.classes = self.model.classes
         self._none_index = self.classes.index(NONE_CLASS) if NONE_CLASS in self.classes else -1
-        self.intent_names = frozenset(knowledge.intents)
 
     def match(self, text: str) -> Match:
         """What the text most likely means, or no intent when unsure (the last few remembered)."""
@@ -284,13 +297,24 @@ class IntentMatcher:
             if i != self._none_index
         ]
         candidates = tuple(ranked[:5])
-        if self.detect_emergency(normalized) or (
-            self.detect_emergency.symptom_only(normalized)
-            and self._symptom_is_emergency(probabilities)
+        if (
+            self.detect_emergency(normalized)
+            and not self._treatment_reason(normalized, ranked[0])
+            or (
+                self.detect_emergency.symptom_only(normalized)
+                and self._symptom_is_emergency(probabilities)
+            )
         ):
             others = tuple(alt for alt in candidates if alt.intent != EMERGENCY)[:3]
             return Match(EMERGENCY, 1.0, others, safety=True, candidates=candidates)
         found = self._decide(ranked, none_score, candidates)
+        if found.intent in self.dental_intents and self.detect_emergency.other_body_part(
+            normalized
+        ):
+            # "My feet swell up on long flights": about another part of the body, never teeth.
+            return Match(
+                None, found.score, found.alternatives, off_topic=True, candidates=candidates
+            )
         if self.detect_upset(normalized):
             return dataclasses.replace(found, upset=True)
         return found
@@ -312,9 +336,26 @@ class IntentMatcher:
         """Whether the text names a medicine, an allergy or a serious condition."""
         return self._detect_medical(self.normalized(text))
 
+    def impatient(self, text: str) -> bool:
+        """Whether the patient says they have been waiting for an answer ("i already asked")."""
+        return self._detect_impatience(self.normalized(text))
+
+    def elsewhere(self, text: str) -> bool:
+        """Whether the text is about another part of the body, not the mouth ("my knee")."""
+        return self.detect_emergency.other_body_part(self.normalized(text))
+
     def red_flag(self, text: str) -> bool:
         """Whether the text has a red flag: spreading swelling, fever, bleeding that won't stop."""
         return self._detect_red_flag(self.normalized(text))
+
+    def _treatment_reason(self, normalized_text: str, best: Alternative) -> bool:
+        """Whether a mild symptom is only why the patient asks for a service it treats."""
+        return (
+            best.intent in self.service_intents
+            and best.score >= self.thresholds.service_over_symptom
+            and not self._detect_serious_emergency(normalized_text)
+            and not self._detect_red_flag(normalized_text)
+        )
 
     def _symptom_is_emergency(self, probabilities: np.ndarray) -> bool:
         """A bare symptom is an emergency unless the classifier is sure it is no dental matter.
@@ -371,14 +412,7 @@ class IntentMatcher:
 def train(texts: list[str], labels: list[str], temperature: float) -> CompiledLinearModel:
     """TF-IDF over word 1-2-grams and character 3-4-grams, then a linear SVM, one vs rest."""
     words, chars, features = fit_features(texts, CHAR_NGRAMS)
-    classifier = LinearSVC(C=1.0, tol=5e-2, random_state=0)
-    classifier.fit(features, labels)
+    classes, coefficients, intercepts = fit_one_vs_rest(features, labels)
     return CompiledLinearModel(
-        words,
-        chars,
-        np.asarray(classifier.coef_, dtype=np.float32),
-        np.asarray(classifier.intercept_, dtype=np.float32),
-        [str(label) for label in classifier.classes_],
-        temperature,
-        CHAR_NGRAMS,
+        words, chars, coefficients, intercepts, classes, temperature, CHAR_NGRAMS
     )

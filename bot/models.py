@@ -112,6 +112,8 @@ class Vocabulary(Strict):
     synonyms: dict[NonEmpty, NonEmpty] = Field(default_factory=dict)
     emergency_phrases: list[NonEmpty] = Field(default_factory=list)
     red_flags: list[NonEmpty] = Field(default_factory=list)
+    #: Emergency phrases that are also the everyday reason for a planned treatment.
+    treatment_reasons: list[NonEmpty] = Field(default_factory=list)
     medical_conditions: list[NonEmpty] = Field(default_factory=list)
     our_work: list[NonEmpty] = Field(default_factory=list)
     problem_with_our_work: list[NonEmpty] = Field(default_factory=list)
@@ -119,6 +121,8 @@ class Vocabulary(Strict):
     dental_words: list[NonEmpty] = Field(default_factory=list)
     acknowledgements: list[NonEmpty] = Field(default_factory=list)
     upset_phrases: list[NonEmpty] = Field(default_factory=list)
+    #: "I asked a simple question": a short apology and the answer, no offer.
+    impatience_phrases: list[NonEmpty] = Field(default_factory=list)
     insurers: list[NonEmpty] = Field(default_factory=list)
     #: Review requests and sales pressure no reply may contain, matched loosely by `check`.
     pressure_phrases: list[NonEmpty] = Field(default_factory=list)

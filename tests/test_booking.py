@@ -343,3 +343,39 @@ async def test_a_date_and_exact_time_named_is_kept_for_a_one_tap_proposal(
     assert request is not None and request.wished_at == "2026-12-01T15:00"
     vague = await talk(desk_open, "i'd like to book a cleaning")
     assert requested(vague[-1]) == []
+
+
+async def test_a_price_and_a_visit_asked_together_get_the_price_then_the_request(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        "console:pia", "i need a tooth out. how much and can you do it tomorrow"
+    )
+    texts = [message.text for message in outcome.messages]
+    assert "Simple extraction" in texts[0] and "total" in texts[0].lower()
+    assert "first visit" in texts[-1]  # the next booking question: new or returning
+
+
+async def test_a_problem_told_instead_of_the_answer_is_noted_and_the_question_asked_again(
+    front_desk: FrontDesk,
+) -> None:
+    patient = "console:ida"
+    await front_desk.handle_text(
+        patient, "i need a tooth out. how much and can you do it tomorrow"
+    )
+    outcome = await front_desk.handle_text(patient, "upper right, hurts when i chew on it")
+    reply = "\n".join(message.text for message in outcome.messages)
+    assert "upper right" in reply and "first visit" in reply
+    assert "didn't" not in reply and "not sure" not in reply
+
+
+async def test_a_question_while_asked_a_name_is_answered_not_taken_as_the_name(
+    front_desk: FrontDesk,
+) -> None:
+    patient = "console:ida"
+    await front_desk.handle_text(patient, "i'd like to book a cleaning next tuesday morning")
+    await front_desk.handle_text(patient, "first time")
+    outcome = await front_desk.handle_text(
+        patient, "ok thats for later. how long does a cleaning take"
+    )
+    assert outcome.route == "AsideInBooking"

@@ -1,4 +1,4 @@
-"""Issue 12's catalogue: each new service is recognised and quoted with its full bundled total."""
+"""The catalogue: each service patients ask about is recognised and quoted in full."""
 
 from __future__ import annotations
 
@@ -22,15 +22,9 @@ TYPICAL_QUESTIONS = [
     ("can i whiten at home", "take_home_whitening"),
     ("is the check-up after treatment free", "free_checkup"),
     ("my gums bleed, do you do deep cleaning", "gum_treatment"),
+    ("night guard", "night_guard"),
+    ("my daughter needs braces", "orthodontics"),
 ]
-
-#: The router reads these as something else although the classifier gets them right: a
-#: service's name holds another service's topic word ("partial denture" names dentures too,
-#: so the price is quoted for both together), or what is left after the service's words
-#: ("it for my it", "can i it at home") is read as a follow-up facet of the named service.
-ROUTED_ELSEWHERE = {
-    "can i whiten at home": "answered with take-home whitening's materials, not its total",
-}
 
 
 def said(outcome: Outcome) -> str:
@@ -53,14 +47,7 @@ def part_names(brain: Brain, service: str) -> list[str]:
     return [knowledge.components[part].name for part in bundle.parts]
 
 
-def _marked(question: str, service: str) -> object:
-    reason = ROUTED_ELSEWHERE.get(question)
-    if reason is None:
-        return (question, service)
-    return pytest.param(question, service, marks=pytest.mark.xfail(strict=True, reason=reason))
-
-
-@pytest.mark.parametrize(("question", "service"), [_marked(*pair) for pair in TYPICAL_QUESTIONS])
+@pytest.mark.parametrize(("question", "service"), TYPICAL_QUESTIONS)
 async def test_a_typical_question_gets_the_service_and_its_full_bundled_total(
     front_desk: FrontDesk, brain: Brain, question: str, service: str
 ) -> None:

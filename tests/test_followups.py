@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.core import Brain, FrontDesk, HandoffOpened, Outcome
+from bot.core import Brain, FrontDesk, HandoffOpened, OfferShown, Outcome
 from bot.pricing import format_range, quote_bundle
 from bot.store import Database, Store
 
@@ -341,3 +341,43 @@ async def test_another_service_named_right_after_the_bots_question_is_a_new_ques
 async def test_a_two_word_price_question_opens_with_the_total(front_desk: FrontDesk) -> None:
     outcome = await front_desk.handle_text(PATIENT, "invisalign price")
     assert "".join(m.text for m in outcome.messages).startswith("All in,")
+
+
+async def test_asking_for_a_service_for_a_condition_gets_the_suitability_answer(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    outcome = await front_desk.handle_text(PATIENT, "can i get implants if im pregnant")
+    assert said(outcome).split("\n")[0] in answers(brain, "implants", "suitability")
+
+
+async def test_asking_for_a_service_by_its_verb_gets_a_yes_and_the_whole_script(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    outcome = await front_desk.handle_text(PATIENT, "can i whiten my teeth")
+    reply = said(outcome)
+    assert reply.startswith("Yes")
+    bundle = brain.knowledge.bundles[brain.knowledge.services["whitening"].bundle]
+    total = quote_bundle(bundle, brain.knowledge.components).total
+    assert format_range(total, brain.knowledge.clinic.currency) in reply
+
+
+async def test_an_impatient_repeat_gets_an_apology_and_the_answer_without_an_ad(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "i asked a simple question. how much is the crown"
+    )
+    reply = said(outcome)
+    assert reply.lower().startswith("sorry")
+    assert "Ceramic crown" in reply  # the whole quote, part by part
+    assert not [e for e in outcome.effects if isinstance(e, OfferShown | HandoffOpened)]
+
+
+async def test_an_answer_naming_a_narrower_kind_moves_the_topic_to_it(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much to get a tooth pulled")
+    await front_desk.handle_text(PATIENT, "its a wisdom tooth, bottom left, half out")
+    outcome = await front_desk.handle_text(PATIENT, "how long till i can eat normally after")
+    assert (outcome.intent, outcome.facet) == ("wisdom_teeth", "recovery")
+    assert said(outcome) in answers(brain, "wisdom_teeth", "recovery")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import random
 from pathlib import Path
 from typing import Any
 
@@ -13,14 +15,16 @@ from sklearn.svm import LinearSVC
 from bot.core import Brain
 from bot.evaluation import evaluate, read_labelled
 from bot.features import (
+    WORKING_SET_FROM,
     CompiledLinearModel,
     char_wb_ngrams,
     fit_block,
     fit_features,
     word_ngrams,
 )
-from bot.matcher import EmergencyDetector
-from bot.models import HANDOFF_INTENTS
+from bot.loader import Knowledge
+from bot.matcher import EmergencyDetector, IntentMatcher
+from bot.models import HANDOFF_INTENTS, Intent, IntentKind
 
 DEV_SET = Path(__file__).parent / "data" / "dev_set.jsonl"
 
@@ -327,3 +331,31 @@ def test_an_ordinary_english_word_is_never_rewritten_into_a_dental_one(
 
 def test_a_real_typo_is_still_snapped(brain: Brain) -> None:
     assert brain.matcher.normalize("how much is teeth whitning") == "how much is teeth whitening"
+
+
+def test_a_large_catalogue_still_answers_its_new_and_old_intents(knowledge: Knowledge) -> None:
+    syllables = ["ka", "lo", "mi", "ne", "su", "ta", "ri", "po", "ve", "xa", "zu", "bi"]
+    rng = random.Random(3)
+
+    def made_up() -> str:
+        return "".join(rng.choice(syllables) for _ in range(3))
+
+    examples = sum(len(intent.examples) for intent in knowledge.intents.values())
+    count = max(50, (WORKING_SET_FROM - examples) // 12 + 1)  # big enough for working sets
+    topics = [f"{made_up()}x{number}" for number in range(count)]
+    intents = dict(knowledge.intents)
+    for number, topic in enumerate(topics):
+        intents[f"topic_{number}"] = Intent(
+            name=f"topic_{number}",
+            kind=IntentKind.PRACTICAL,
+            description=f"Topic {number}",
+            examples=[topic, *[f"{topic} {made_up()}" for _ in range(11)]],
+        )
+    matcher = IntentMatcher(dataclasses.replace(knowledge, intents=intents))
+    for number in (0, count // 2, count - 1):
+        assert matcher.match(f"{topics[number]} please").intent == f"topic_{number}"
+    result = evaluate(matcher, read_labelled(DEV_SET))
+    assert result.accuracy >= 0.92
+    assert result.false_accept_rate <= 0.10
+    assert result.wrong_among_answered <= 0.04
+    assert result.critical_missed == []

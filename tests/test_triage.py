@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.core import BookingRequested, Brain, FrontDesk, HandoffOpened, Outcome
+from bot.pricing import format_range, quote_bundle
 from bot.store import Store
 
 PATIENT = "console:ines"
@@ -179,3 +180,58 @@ async def test_in_opening_hours_the_urgent_offer_is_a_visit_today(
     desk = FrontDesk(brain, store, clock=lambda: morning)
     outcome = await desk.handle_text(PATIENT, "terrible toothache since last night")
     assert buttons(outcome)[0] == "Ask for a visit today"
+
+
+async def test_a_symptom_that_is_the_reason_for_a_treatment_gets_that_treatment(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(PATIENT, "bleeding gums treatment")
+    assert (outcome.intent, cases_opened(outcome)) == ("gum_treatment", [])
+    assert not VISIT_BUTTONS & set(buttons(outcome))  # no same-day alarm for a planned visit
+    wants = await front_desk.handle_text(
+        "console:ana", "my daughter wants veneers for her chipped front tooth, how much"
+    )
+    assert wants.intent == "veneers"
+
+
+async def test_the_same_symptom_with_a_red_flag_or_alone_is_still_urgent(
+    front_desk: FrontDesk,
+) -> None:
+    flagged = await front_desk.handle_text(
+        PATIENT, "my gums keep bleeding and my face is swollen, do you do gum treatment"
+    )
+    assert cases_opened(flagged)  # a red flag: a person at once
+    alone = await front_desk.handle_text("console:ana", "chipped my front tooth on a fork")
+    assert VISIT_BUTTONS & set(buttons(alone))
+
+
+async def test_a_symptom_of_another_part_of_the_body_is_no_dental_matter(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(PATIENT, "my feet swell up on long flights")
+    assert (outcome.route, cases_opened(outcome)) == ("OffTopic", [])
+    assert "dental clinic" in said(outcome)
+
+
+async def test_asking_what_an_urgent_visit_costs_gets_each_part_and_the_total(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    outcome = await front_desk.handle_text(PATIENT, "how much is an emergency visit")
+    reply = said(outcome)
+    knowledge = brain.knowledge
+    for part in knowledge.bundles["urgent_visit"].parts:
+        assert knowledge.components[part].name in reply
+    bundle = knowledge.bundles["urgent_visit"]
+    total = quote_bundle(bundle, knowledge.components).total
+    assert format_range(total, knowledge.clinic.currency) in reply
+    assert VISIT_BUTTONS & set(buttons(outcome)) and cases_opened(outcome) == []
+
+
+async def test_pain_with_a_price_question_gets_the_advice_and_the_price(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "my tooth is killing me, how much will it cost to see someone today"
+    )
+    reply = said(outcome)
+    assert "painkiller" in reply and "Periapical X-ray" in reply

@@ -44,6 +44,7 @@ from bot.core.pending import (
 from bot.core.turn import RecordIncoming, Turn
 from bot.details import (
     WEEKDAYS,
+    asks_if_price,
     asks_if_we_do,
     extract_details,
     extract_quantities,
@@ -82,6 +83,14 @@ ANESTHESIA = "anesthesia"
 COMFORT_TOPICS = frozenset({ANESTHESIA, "sedation"})
 #: What the anesthesia of a treatment may be asked about as such; anything else is its "pain".
 ANESTHESIA_FACETS = frozenset({"pain", "safety", "suitability", "recovery"})
+#: The words of a bare request for a service ("hi, can I get some veneers done please?").
+_ASKING_WORDS = frozenset(
+    words(
+        "hi hello hey ok okay so and also please can could may would will do does you u guys "
+        "clinic your i we he she they my get have book come make offer place treat a an the some "
+        "it them done here teeth tooth"
+    )
+)
 _WHAT_ABOUT = re.compile(
     r"^\W*(?:and\s+|ok\s+|so\s+)?(?:(?:what|wat|wht|how)\s+about|and\s+(?:for|if|with))\b",
     re.I,
@@ -144,6 +153,14 @@ class Several:
     """Answer each question of the message, in order."""
 
     questions: tuple[Question, ...]
+
+
+@dataclass(frozen=True)
+class PriceAndVisit:
+    """A service's price, then a booking request for it ("how much, and can you do it today")."""
+
+    service: str
+    score: float
 
 
 @dataclass(frozen=True)
@@ -241,6 +258,7 @@ Route = (
     | FollowUp
     | AnswerToQuestion
     | Several
+    | PriceAndVisit
     | PriceTogether
     | Calm
     | Acknowledge
@@ -329,7 +347,7 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
     """What to do with a message that is not a button, a step or a booking answer."""
     brain = turn.brain
     if topic is not None and turn.asked is not None and _reads_as_answer(turn, match):
-        return AnswerToQuestion(topic)
+        return AnswerToQuestion(_narrowed(turn, topic))
     together = _priced_together(turn, match)
     if together:
         return PriceTogether(tuple(together))
@@ -362,7 +380,9 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         return Acknowledge()  # "yes, I'm at uni" after the discounts: no "we're a dental clinic"
     if match.intent is None and topic == EMERGENCY and turn.asked == AskedProblem(EMERGENCY):
         return Answer(EMERGENCY)  # "what can I do meanwhile?": the urgent advice again
-    dental = bool(PROBLEM_DETAILS & turn.details.keys())  # "i lost a tooth, what now?"
+    dental = bool(PROBLEM_DETAILS & turn.details.keys()) and not brain.matcher.elsewhere(
+        turn.text
+    )  # "i lost a tooth, what now?", not "my feet swell up on long flights"
     if match.intent is None and match.off_topic and mostly_words(turn.text) and not dental:
         return OffTopic(match.score)
     named = _named_service(turn, turn.text)
@@ -375,6 +395,10 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         return Several((Question(named), Question(HOURS)))  # "cleanings on saturday?"
     if match.intent is None and _urgent_symptom(turn):
         return Answer(EMERGENCY)  # "broke a bit of tooth on a fork, what do i do": triage
+    if match.intent is None and len(several) == 1:
+        # "i asked a simple question. how much is the crown": the one clear question
+        only = several[0]
+        return FollowUp(only.intent, only.facet) if only.facet else Answer(only.intent)
     if match.intent is None:
         return NotUnderstood()
     if topic is not None and brain.replies.has_facets(topic) and _denied(turn, match):
@@ -382,6 +406,8 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
     if topic is not None and _unnamed_other_service(turn, match, topic):
         return Answer(topic)  # "what happens at the first visit" while talking of a child's
     if brain.replies.has_service(match.intent) and _wants_a_visit(turn):
+        if asks_if_price(turn.text):
+            return PriceAndVisit(match.intent, match.score)  # "how much, and can u do it today"
         return Answer(BOOKING, match.score)  # "I need a cleaning next week": a request
     if match.intent in AUDIENCE_TOPICS:
         named = _named_service(turn, turn.text)
@@ -392,7 +418,8 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
 
 _VISIT_ASKED = re.compile(
     r"\b(?:can|could|may)\s+(?:i|we|he|she|my\s+\w+)\s+(?:come|get|book|have|see)\b"
-    r"|\b(?:any|a)\s+(?:slots?|space|room|availability|appointments?|openings?)\b",
+    r"|\b(?:any|a)\s+(?:slots?|space|room|availability|appointments?|openings?)\b"
+    r"|\b(?:can|could)\s+(?:you|u)\s+(?:do\s+it|see\s+(?:me|him|her|us)|fit\s+\w+\s+in)\b",
     re.I,
 )
 _BOOK_WORDS = re.compile(
@@ -423,6 +450,8 @@ def _answers_booking(turn: Turn, match: Match, field: str) -> bool:
         return not asks_a_facet  # "a cleaning?" answers; "how much is whitening" asks
     if not readable and is_question(turn.text):
         return False  # "close to the metro?": a question of its own
+    if asks_a_facet and field not in ("what", "when"):
+        return False  # "ok that's for later. how long does it take to heal?" when asked a name
     asks_else = is_question(turn.text) and (
         (match.intent is not None and match.intent != BOOKING and not match.off_topic)
         or asks_a_facet
@@ -459,6 +488,10 @@ def run(route: Route, turn: Turn) -> None:
             followups.answer_to_question(turn, topic)
         case Several(questions):
             followups.answer_several(turn, list(questions))
+        case PriceAndVisit(service, score):
+            followups.price_before_booking(turn, service)
+            answers.answer_intent(turn, BOOKING, score)
+            turn.outcome.answered.insert(0, service)
         case PriceTogether(items):
             answers.price_together(turn, list(items))
         case Calm():
@@ -600,7 +633,8 @@ def _facet_asked(turn: Turn, text: str, match: Match, topic: str | None) -> Ques
     has_facets = brain.replies.has_facets
     named = _named_service(turn, text)
     narrower = brain.knowledge.narrower_topics
-    if named is not None and match.intent and narrower.get(match.intent) == named:
+    narrowed = bool(named and match.intent and narrower.get(match.intent) == named)
+    if narrowed:
         named = match.intent  # "can i whiten at home": the take-home kind the classifier saw
     if named is not None and topic is not None and _stays_on_topic(turn, text, named, topic):
         named = topic  # "will the crown go whiter too?" during whitening: whitening's
@@ -609,12 +643,22 @@ def _facet_asked(turn: Turn, text: str, match: Match, topic: str | None) -> Ques
     if named is not None:
         # A first "how much is a crown" or "can I get implants" gets the whole script.
         first = named != topic and match.intent == named
-        if has_facets(named) and not (first and (facet == "price" or asks_if_we_do(text))):
+        asks_for = facet == "price" or narrowed or answers.asks_for_service(turn, text)
+        if has_facets(named) and not (first and asks_for and not _suitability_asked(turn, facet)):
             return Question(named, facet)
         return None
     if topic is not None and has_facets(topic):
         return Question(topic, facet)
     return None
+
+
+def _suitability_asked(turn: Turn, facet: str) -> bool:
+    """Whether "can I get X" says for whom: "if I'm pregnant", "at my age", "as an adult"."""
+    if facet != "suitability":
+        return False
+    facets = turn.brain.facets
+    rest = [w for w in words(turn.text) if w not in _ASKING_WORDS and not facets.names_topics(w)]
+    return bool(rest) and facets.match(" ".join(rest)).facet == "suitability"
 
 
 def _practical_follow_up(turn: Turn, topic: str | None) -> Answer | None:
@@ -702,10 +746,24 @@ def _unnamed_other_service(turn: Turn, match: Match, topic: str) -> bool:
     replies, intent = turn.brain.replies, match.intent
     if intent is None or intent == topic or not replies.has_facets(topic):
         return False
-    if not replies.has_service(intent) or intent in turn.brain.facets.names_topics(turn.text):
+    if not replies.has_service(intent) or _names(turn, intent, turn.text):
         return False
     short = len(words(turn.text)) <= SHORT_FOLLOW_UP
     return (short or bool(_REFERS_BACK.search(turn.text))) and not asks_if_we_do(turn.text)
+
+
+def _names(turn: Turn, service: str, text: str) -> bool:
+    """Whether the text names the service, or the broader one it is a kind of ("whiten")."""
+    named = turn.brain.facets.names_topics(text)
+    return service in named or turn.brain.knowledge.narrower_topics.get(service) in named
+
+
+def _narrowed(turn: Turn, topic: str) -> str:
+    """The narrower kind of the topic an answer names ("wisdom tooth, bottom left" during an
+    extraction: wisdom teeth from now on), or the topic itself."""
+    narrower = turn.brain.knowledge.narrower_topics
+    named = turn.brain.facets.names_topics(turn.text, affirmed=True)
+    return next((each for each in named if narrower.get(each) == topic), topic)
 
 
 def _denied(turn: Turn, match: Match) -> bool:
@@ -724,7 +782,11 @@ def _urgent_symptom(turn: Turn) -> bool:
     soon (`urgent_symptoms` in intents/vocabulary.yaml: pain, a broken tooth...)."""
     said = set(turn.details.get("symptom", "").split(", "))
     urgent = set(turn.brain.knowledge.vocabulary.urgent_symptoms)
-    return bool(said & urgent) and _named_service(turn, turn.text) is None
+    return (
+        bool(said & urgent)
+        and _named_service(turn, turn.text) is None
+        and not turn.brain.matcher.elsewhere(turn.text)
+    )
 
 
 def _named_service(turn: Turn, text: str) -> str | None:

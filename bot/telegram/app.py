@@ -31,12 +31,13 @@ from bot.loader import Knowledge
 from bot.reload import DataWatcher
 from bot.reminders import QuietHours, ReminderScheduler
 from bot.store import Database, DatabaseUnwritable, Patient, StaffTask, Store, utc_now
-from bot.telegram import bookings, followups, managers, patients, staff
+from bot.telegram import bookings, followups, managers, patients, staff, web_link
 from bot.telegram.casework import render_card, repost_missing_cards
 from bot.telegram.delivery import Courier, RetryPolicy
 from bot.telegram.inbox import Poller, UpdateProcessor, WebhookServer
 from bot.telegram.lanes import STORAGE_ERRORS
 from bot.telegram.runtime import RUNTIME_KEY, Context, Runtime, runtime_of
+from bot.web.server import serving_beside
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,7 @@ STAFF_COMMANDS = [
     "propose",
     "bookings",
     "cancel",
+    "web",
 ]
 CARD_CHECK_SECONDS = 60.0
 REMINDER_CHECK_SECONDS = 30.0
@@ -153,6 +155,7 @@ def build_application(
         application.add_handler(CommandHandler("bookings", bookings.on_bookings, staff_chat))
         application.add_handler(CommandHandler("preview", managers.on_preview, staff_chat))
         application.add_handler(CommandHandler("unmatched", managers.on_unmatched, staff_chat))
+        application.add_handler(CommandHandler("web", web_link.on_web, staff_chat))
         application.add_handler(
             MessageHandler(
                 staff_chat & (filters.REPLY | filters.IS_TOPIC_MESSAGE) & ~filters.COMMAND,
@@ -414,7 +417,14 @@ async def serve(settings: Settings, knowledge: Knowledge) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
-        async with running(application, webhook=webhook_of(settings)):
+        async with (
+            running(application, webhook=webhook_of(settings)),
+            serving_beside(
+                settings,
+                runtime_of(application).store.database,
+                runtime_of(application).front_desk,
+            ),
+        ):
             log.info(
                 "bot @%s running; staff chat %s", application.bot.username, settings.staff_chat_id
             )

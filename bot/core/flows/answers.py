@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 
 from bot.core.flows import aftercare, booking, consent, erasure, triage
 from bot.core.flows.handoff import EMERGENCY, hand_over, person_choice
@@ -89,10 +90,14 @@ def service(turn: Turn, intent: str, rotation: int, with_offer: bool = True) -> 
     age = first_age(turn.state.details)
     repeated = turn.asked_before(intent, REPEAT_WITHIN)
     question = closing_question(turn, intent, rotation)
+    sorry = ""
+    if turn.brain.matcher.impatient(turn.text):  # "i asked a simple question. how much..."
+        sorry = replies.text("sorry_for_the_wait", rotation) + " "
+        with_offer = False
     if repeated:
-        turn.say(f"{replies.repeated(intent, rotation)}\n\n{question}")
+        turn.say(f"{sorry}{replies.repeated(intent, rotation)}\n\n{question}")
     else:
-        turn.say(replies.service(intent, rotation, opening(turn), age, question))
+        turn.say(sorry + replies.service(intent, rotation, opening(turn), age, question))
     turn.open_topic(intent)
     if with_offer:
         offer_news(turn, intent)
@@ -132,15 +137,28 @@ def closing_question(turn: Turn, intent: str, rotation: int) -> str:
     return replies.question(intent, rotation, "age" in turn.state.details)
 
 
+#: "can I whiten my teeth", "could we straighten them": asking for a service by its verb.
+_CAN_I = re.compile(r"\b(?:can|could|may)\s+(?:i|we|he|she|they|my\s+\w+)\s+(?P<verb>\w+)", re.I)
+
+
+def asks_for_service(turn: Turn, text: str) -> bool:
+    """Whether the message asks for a service itself: "can I get implants", "can I whiten"."""
+    if asks_if_we_do(text):
+        return True
+    found = _CAN_I.search(text)
+    return found is not None and turn.brain.facets.names_topic(found["verb"]) is not None
+
+
 def opening(turn: Turn) -> str:
     """How a service reply opens: a true "yes" only to "do you do X?", a price question's
     total, a plain "no, it isn't free", or straight to what we do."""
     if asks_if_free(turn.text):
         return "free"
     price = asks_if_price(turn.text) or turn.brain.facets.match(turn.text).facet == "price"
-    if price and not asks_if_we_do(turn.text):
+    asks_for = asks_for_service(turn, turn.text)
+    if price and not asks_for:
         return "total"  # "invisalign price": the total first
-    if asks_if_we_do(turn.text) or len(turn.text.split()) <= 2:
+    if asks_for or len(turn.text.split()) <= 2:
         return "yes"
     return "total" if price else ""
 

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, fields, replace
 from bot import booking_text
 from bot.core.pending import AskedBooking
 from bot.core.turn import AnswerProposal, SubmitBooking, Turn
-from bot.details import extract_details, is_question
+from bot.details import extract_details, is_question, said_back
 from bot.opening import desk_hours
 from bot.store import NewRequest
 
@@ -143,6 +143,11 @@ def answer(turn: Turn) -> None:
     if field != "name" and not passing.name:
         passing = replace(passing, name=_name_beside(turn))  # "first time, Derek Nguyen"
     value = getattr(passing, field) or _read(turn, field)
+    problem = {key: turn.details[key] for key in _PROBLEM_TOLD if key in turn.details}
+    if value is None and problem:  # "upper right, hurts when i chew" asked new or returning
+        lead = turn.brain.replies.text("booking_noted", rotation, noted=said_back(problem))
+        _carry_on(turn, draft, lead, rotation)
+        return
     if value is None:
         tries = int(draft.tries) + 1
         if tries >= _TRIES:  # asked twice: the front desk will ask in person
@@ -212,6 +217,10 @@ def when_said(details: dict[str, str]) -> str:
     elif time and time in day:
         time = ""  # "wednesday afternoon" says the part of the day already
     return ", ".join(part for part in (day, time) if part)
+
+
+#: What the patient may tell about the problem mid-request: noted, and the question again.
+_PROBLEM_TOLD = ("area", "tooth", "symptom")
 
 
 def _carry_on(turn: Turn, draft: BookingDraft, lead: str, rotation: int) -> None:

@@ -55,6 +55,15 @@ def answer_facet(turn: Turn, topic: str, facet: str) -> None:
     log.info("patient=%s follow-up topic=%s facet=%s", turn.patient.id, topic, facet)
 
 
+def price_before_booking(turn: Turn, service: str) -> None:
+    """The service's price, said before the booking questions that follow in the same reply."""
+    rotation = turn.record(f"{service}.price")
+    text = turn.brain.replies.facet(service, "price", rotation, turn.text)
+    if text:
+        turn.say(text)
+    turn.open_topic(service)
+
+
 def answer_several(turn: Turn, questions: list[Question]) -> None:
     """Answer every question, in the order asked; no offer in a reply this full."""
     replies = turn.brain.replies

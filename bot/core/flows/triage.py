@@ -18,8 +18,10 @@ from bot.core.flows.handoff import EMERGENCY, URGENT, hand_over, person_choice
 from bot.core.outcome import Choice
 from bot.core.pending import AskedProblem, VisitToday
 from bot.core.turn import Turn, choice
-from bot.details import said_back
+from bot.details import asks_if_price, said_back
+from bot.loader import URGENT_BUNDLE, URGENT_PRICE
 from bot.opening import desk_hours
+from bot.pricing import format_parts, format_range, quote_bundle
 
 log = logging.getLogger(__name__)
 
@@ -61,12 +63,32 @@ def respond(turn: Turn, rotation: int) -> None:
         turn.ask(None)
         hand_over(turn, EMERGENCY)
         return
-    if advised and turn.details:  # "lower left, since last night": noted, the offer again
+    if asks_if_price(turn.text):  # "how much is an emergency visit?"
+        matcher = turn.brain.matcher
+        if "symptom" in turn.details or matcher.detect_emergency(matcher.normalized(turn.text)):
+            # "my tooth is killing me, how much to be seen today?": the advice first
+            turn.say(turn.brain.replies.text(URGENT, rotation))
+        offer(turn, urgent_price(turn, rotation))
+    elif advised and turn.details:  # "lower left, since last night": noted, the offer again
         answered(turn, said_back(turn.details), rotation)
     else:
         offer(turn, turn.brain.replies.text(URGENT, rotation))
     turn.ask(AskedProblem(EMERGENCY))
     log.info("patient=%s triage=urgent", turn.patient.id)
+
+
+def urgent_price(turn: Turn, rotation: int) -> str:
+    """What an urgent visit costs, part by part, before any treatment."""
+    knowledge = turn.brain.knowledge
+    quote = quote_bundle(knowledge.bundles[URGENT_BUNDLE], knowledge.components)
+    currency = knowledge.clinic.currency
+    turn.outcome.facet = "price"
+    return turn.brain.replies.text(
+        URGENT_PRICE,
+        rotation,
+        parts=format_parts(quote, currency),
+        total=format_range(quote.total, currency),
+    )
 
 
 def answered(turn: Turn, noted: str, rotation: int) -> None:
