@@ -5,6 +5,7 @@ Errors fail `frontdesk check` (and a live reload); warnings are advice.
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -53,12 +54,13 @@ REQUIRED_PARTS: dict[str, dict[str, str]] = {
 }
 
 
-def lint(knowledge: Knowledge) -> list[Problem]:
-    """Every problem the rules find, errors and warnings."""
+def lint(knowledge: Knowledge, warnings: bool = True) -> list[Problem]:
+    """Every problem the rules find: errors, and warnings unless `warnings` is False (a reload
+    needs only the errors, and skips the slow leave-one-out warning)."""
     return [
         *_example_counts(knowledge),
         *_near_duplicates(knowledge),
-        *_examples_that_look_like_another_intent(knowledge),
+        *(_examples_that_look_like_another_intent(knowledge) if warnings else []),
         *_bundles_missing_parts(knowledge),
         *_honest_templates(knowledge),
         *_offers_without_end(knowledge),
@@ -207,6 +209,13 @@ def _pressure_words(text: str) -> tuple[str, ...]:
 
 
 def pressure_in(text: str, phrases: list[tuple[str, ...]]) -> tuple[str, str] | None:
+    """The run of words in `text` that reads like a pressure phrase, and the phrase, or None
+    (see `_pressure_in`; remembered, as a reload or a web save checks mostly unchanged texts)."""
+    return _pressure_in(text, tuple(phrases))
+
+
+@functools.lru_cache(maxsize=16384)
+def _pressure_in(text: str, phrases: tuple[tuple[str, ...], ...]) -> tuple[str, str] | None:
     """The run of words in `text` that reads like a pressure phrase, and the phrase, or None.
 
     Matched loosely: a near-identical run of about the phrase's length ("pls leave us a
@@ -273,11 +282,13 @@ def _clinic_file(knowledge: Knowledge) -> Path:
     return knowledge.locations.get("clinic", Where(Path("replies/clinic.yaml"), 1)).path
 
 
-def load_checked(intents_dir: Path, replies_dir: Path) -> tuple[Knowledge | None, list[Problem]]:
+def load_checked(
+    intents_dir: Path, replies_dir: Path, warnings: bool = True
+) -> tuple[Knowledge | None, list[Problem]]:
     """Load and lint; Knowledge is None when the schema or any rule found an error."""
     knowledge, problems = load_knowledge(intents_dir, replies_dir)
     if knowledge is not None:
-        problems = sorted([*problems, *lint(knowledge)])
+        problems = sorted([*problems, *lint(knowledge, warnings)])
         if any(problem.severity == "error" for problem in problems):
             knowledge = None
     return knowledge, problems

@@ -76,7 +76,7 @@ QUESTION_WORDS = frozenset(
 
 _DAY = re.compile(
     r"\b(?P<rel>(?:the\s+)?day\s+after\s+tomorrow|tomorrow|tmrw|tmr|tomorow|tommorr?ow|today"
-    r"|tonight)\b"
+    r"|tonight|right\s+now|right\s+away)\b"
     r"|\b(?P<working>any\s+weekday|weekdays|during\s+the\s+week"
     r"|mon(?:day)?\s*(?:-|to|through|thru)\s*fri(?:day)?)\b"
     r"|\b(?:(?P<qual>next|this|coming)\s+)?(?P<wd>monday|tuesday|wednesday|thursday|friday"
@@ -585,7 +585,9 @@ def _day_words(lowered: str, today: dt.date) -> Iterator[_DayWord]:
         if match["rel"]:
             word = " ".join(match["rel"].split()).removeprefix("the ")
             offset = 2 if word.startswith("day after") else 1 if word in _TOMORROW else 0
-            said = "tomorrow" if word in _TOMORROW else word
+            said = (
+                "tomorrow" if word in _TOMORROW else "today" if word.startswith("right") else word
+            )
             pinned = _parsed_date(_DATEPARSER_WORDS.get(said, said), today)
             if pinned is None:  # dateparser failed us: the arithmetic is plain
                 pinned = today + dt.timedelta(days=offset)
@@ -621,7 +623,12 @@ def _day_words(lowered: str, today: dt.date) -> Iterator[_DayWord]:
 
 
 #: What dateparser is given for a word it does not read itself.
-_DATEPARSER_WORDS = {"tonight": "today", "day after tomorrow": "in 2 days"}
+_DATEPARSER_WORDS = {
+    "tonight": "today",
+    "right now": "today",
+    "right away": "today",
+    "day after tomorrow": "in 2 days",
+}
 
 
 def _keeps_day_company(lowered: str, match: re.Match[str]) -> bool:

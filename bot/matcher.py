@@ -251,6 +251,10 @@ class IntentMatcher:
         self.detect_emergency = EmergencyDetector(
             vocabulary.emergency_phrases, vocabulary.other_body_parts, vocabulary.dental_words
         )
+        self._topic_words = {
+            topic: frozenset(words(" ".join(names)))
+            for topic, names in knowledge.topic_words.items()
+        }
         reasons = set(vocabulary.treatment_reasons)
         self._detect_serious_emergency = EmergencyDetector(
             [phrase for phrase in vocabulary.emergency_phrases if phrase not in reasons],
@@ -299,7 +303,7 @@ class IntentMatcher:
         candidates = tuple(ranked[:5])
         if (
             self.detect_emergency(normalized)
-            and not self._treatment_reason(normalized, ranked[0])
+            and not self._treatment_reason(normalized, ranked[:3])
             or (
                 self.detect_emergency.symptom_only(normalized)
                 and self._symptom_is_emergency(probabilities)
@@ -348,13 +352,24 @@ class IntentMatcher:
         """Whether the text has a red flag: spreading swelling, fever, bleeding that won't stop."""
         return self._detect_red_flag(self.normalized(text))
 
-    def _treatment_reason(self, normalized_text: str, best: Alternative) -> bool:
-        """Whether a mild symptom is only why the patient asks for a service it treats."""
-        return (
-            best.intent in self.service_intents
-            and best.score >= self.thresholds.service_over_symptom
-            and not self._detect_serious_emergency(normalized_text)
-            and not self._detect_red_flag(normalized_text)
+    def _treatment_reason(self, normalized_text: str, ranked: list[Alternative]) -> bool:
+        """Whether a mild symptom is only why the patient asks for a service it treats: the
+        classifier is sure of the service, or a likely one is named ("can that be fixed with a
+        filling?")."""
+        if self._detect_serious_emergency(normalized_text) or self._detect_red_flag(
+            normalized_text
+        ):
+            return False
+        tokens = set(normalized_text.split())
+        best = ranked[0] if ranked else None
+        sure = self.thresholds.service_over_symptom
+        if best and best.intent in self.service_intents and best.score >= sure:
+            return True
+        return any(
+            alt.intent in self.service_intents
+            and alt.score >= self.thresholds.alternative_floor
+            and tokens & self._topic_words.get(alt.intent, frozenset())
+            for alt in ranked
         )
 
     def _symptom_is_emergency(self, probabilities: np.ndarray) -> bool:

@@ -61,7 +61,9 @@ class DataWatcher:
     async def reload(self) -> ReloadResult:
         """Load, check and train off the event loop; swap in only if there are no errors."""
         intents_dir, replies_dir = self.folders
-        knowledge, problems = await asyncio.to_thread(load_checked, intents_dir, replies_dir)
+        knowledge, problems = await asyncio.to_thread(
+            load_checked, intents_dir, replies_dir, False
+        )
         errors = tuple(problem for problem in problems if problem.severity == "error")
         if knowledge is None or errors:
             log.error("data reload refused: %s error(s); keeping the last good data", len(errors))

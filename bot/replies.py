@@ -44,11 +44,22 @@ def clinic_facts(knowledge: Knowledge) -> dict[str, str]:
         "insurance": clinic.insurance,
         "discounts": "\n".join(f"• {d.who}: {d.what}" for d in clinic.discounts)
         or "We don't run discounts; our prices are the same for everyone.",
-        "services_list": "\n".join(
-            f"• {knowledge.bundles[s.bundle].name}" for s in knowledge.services.values()
-        ),
+        "services_list": _services_list(knowledge),
         "price_list": _price_list(knowledge),
     }
+
+
+def _services_list(knowledge: Knowledge) -> str:
+    """What the clinic does, a line per group: "• Replacing teeth: implant, bridge, dentures"."""
+    grouped: dict[str, list[str]] = {}
+    for script in knowledge.services.values():
+        name = _ARTICLE.sub("", script.label) if script.label else script.bundle
+        if name not in grouped.setdefault(script.group, []):
+            grouped[script.group].append(name)
+    return "\n".join(f"• {group}: {', '.join(names)}" for group, names in grouped.items())
+
+
+_ARTICLE = re.compile(r"^(?:a|an|the)\s+", re.I)
 
 
 def _price_list(knowledge: Knowledge) -> str:

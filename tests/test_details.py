@@ -75,6 +75,12 @@ def test_today_is_todays_weekday_and_date() -> None:
     assert (found["day"], found["weekdays"], found["date"]) == ("today", "wednesday", "2026-11-25")
 
 
+@pytest.mark.parametrize("text", ["can i come in right now??", "could you see me right away"])
+def test_right_now_is_today(text: str) -> None:
+    found = details(text)
+    assert (found["day"], found["date"]) == ("today", "2026-11-25")
+
+
 def test_any_weekday_asks_about_monday_to_friday() -> None:
     found = details("any weekday is fine")
     assert found["weekdays"] == "monday,tuesday,wednesday,thursday,friday"

@@ -381,3 +381,46 @@ async def test_an_answer_naming_a_narrower_kind_moves_the_topic_to_it(
     outcome = await front_desk.handle_text(PATIENT, "how long till i can eat normally after")
     assert (outcome.intent, outcome.facet) == ("wisdom_teeth", "recovery")
     assert said(outcome) in answers(brain, "wisdom_teeth", "recovery")
+
+
+async def test_one_clear_question_in_a_message_otherwise_off_topic_is_answered(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "where are you exactly? near the shopping centre?"
+    )
+    assert outcome.intent == "location"
+    assert brain.knowledge.clinic.address in said(outcome)
+
+
+async def test_what_happened_before_is_no_question_and_does_not_take_the_topic(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(
+        PATIENT, "what is a dental bridge and would it work for me? tooth was pulled last month"
+    )
+    outcome = await front_desk.handle_text(PATIENT, "how long do they last usually")
+    assert (outcome.intent, outcome.facet) == ("bridges", "longevity")
+
+
+async def test_a_chip_to_be_fixed_with_a_named_treatment_stays_about_that_treatment(
+    front_desk: FrontDesk,
+) -> None:
+    first = await front_desk.handle_text(
+        PATIENT, "a little piece broke off my tooth, can that be fixed with a filling?"
+    )
+    assert first.intent == "filling"
+    answer = await front_desk.handle_text(PATIENT, "top front one, just the corner chipped")
+    assert answer.route == "AnswerToQuestion" and "upper front" in said(answer)
+    outcome = await front_desk.handle_text(PATIENT, "will it match the colour of my other teeth")
+    assert (outcome.intent, outcome.facet) == ("filling", "materials")
+
+
+async def test_the_off_topic_reply_names_what_the_clinic_does_by_group_fit_for_a_phone(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    outcome = await front_desk.handle_text(PATIENT, "where can i get botox")
+    reply = said(outcome)
+    groups = {script.group for script in brain.knowledge.services.values()}
+    assert all(f"• {group}:" in reply for group in groups)
+    assert reply.count("\n") <= len(groups) + 2  # a line per group, not one per treatment

@@ -383,6 +383,11 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
     dental = bool(PROBLEM_DETAILS & turn.details.keys()) and not brain.matcher.elsewhere(
         turn.text
     )  # "i lost a tooth, what now?", not "my feet swell up on long flights"
+    if match.intent is None and len(several) == 1:
+        # "i asked a simple question. how much is the crown", "where are you exactly? near the
+        # shopping centre?": the one clear question of a message not understood as a whole
+        only = several[0]
+        return FollowUp(only.intent, only.facet) if only.facet else Answer(only.intent)
     if match.intent is None and match.off_topic and mostly_words(turn.text) and not dental:
         return OffTopic(match.score)
     named = _named_service(turn, turn.text)
@@ -395,10 +400,6 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         return Several((Question(named), Question(HOURS)))  # "cleanings on saturday?"
     if match.intent is None and _urgent_symptom(turn):
         return Answer(EMERGENCY)  # "broke a bit of tooth on a fork, what do i do": triage
-    if match.intent is None and len(several) == 1:
-        # "i asked a simple question. how much is the crown": the one clear question
-        only = several[0]
-        return FollowUp(only.intent, only.facet) if only.facet else Answer(only.intent)
     if match.intent is None:
         return NotUnderstood()
     if topic is not None and brain.replies.has_facets(topic) and _denied(turn, match):
@@ -416,6 +417,10 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
     return Answer(match.intent, match.score)
 
 
+#: A clause telling what happened before ("tooth was pulled last month", "had a crown in 2019").
+_PAST_REPORT = re.compile(
+    r"\b(?:was|were|had|got|been|ago|yesterday|last\s+(?:week|month|year|time))\b", re.I
+)
 _VISIT_ASKED = re.compile(
     r"\b(?:can|could|may)\s+(?:i|we|he|she|my\s+\w+)\s+(?:come|get|book|have|see)\b"
     r"|\b(?:any|a)\s+(?:slots?|space|room|availability|appointments?|openings?)\b"
@@ -549,7 +554,9 @@ def _run_choice(turn: Turn, choice: ChoiceValue) -> None:
 def _reads_as_answer(turn: Turn, match: Match) -> bool:
     """Whether a message answers what the bot asked, rather than asking something new."""
     asked = turn.asked
-    about_a_service = isinstance(asked, AskedProblem) and asked.service != EMERGENCY
+    about_a_service = (isinstance(asked, AskedProblem) and asked.service != EMERGENCY) or (
+        isinstance(asked, AskedDay) and turn.topic not in (None, EMERGENCY)
+    )  # AskedDay: the problem was told with the question, and the bot asked which day suits
     named = _named_service(turn, turn.text)
     just_a_name = len(turn.text.split()) <= 2 and not _YES_OR_NO.match(turn.text)
     other = isinstance(asked, AskedProblem) and named not in (None, asked.service)
@@ -915,6 +922,8 @@ def _asks_on_its_own(turn: Turn, clause: str, found: Match) -> bool:
     intent = found.intent
     if intent is None or found.ambiguous or intent in HANDOFF_INTENTS or intent in SMALL_TALK:
         return False
+    if not is_question(clause) and _PAST_REPORT.search(clause):
+        return False  # "tooth was pulled last month": what happened, no question about pulling
     if turn.brain.replies.has_service(intent):
         named = intent in turn.brain.facets.names_topics(clause)
         return named or asks_if_we_do(clause) or found.score >= SURE_OF_A_CLAUSE

@@ -60,7 +60,7 @@ STAFF_COMMANDS = [
 ]
 CARD_CHECK_SECONDS = 60.0
 REMINDER_CHECK_SECONDS = 30.0
-RELOAD_CHECK_SECONDS = 2.0
+RELOAD_CHECK_SECONDS = 1.0
 
 
 def api_base_url(setting: str) -> str | None:
@@ -184,7 +184,12 @@ def build_application(
             _repost_cards, interval=CARD_CHECK_SECONDS, first=CARD_CHECK_SECONDS, name="cards"
         )
         application.job_queue.run_repeating(
-            _reload_data, interval=RELOAD_CHECK_SECONDS, first=RELOAD_CHECK_SECONDS, name="reload"
+            _reload_data,
+            interval=RELOAD_CHECK_SECONDS,
+            first=RELOAD_CHECK_SECONDS,
+            name="reload",
+            # A reload takes longer than the tick: the next look finds nothing new, no warning.
+            job_kwargs={"max_instances": 2},
         )
         application.job_queue.run_repeating(
             _send_due_reminders, interval=REMINDER_CHECK_SECONDS, first=2.0, name="reminders"

@@ -55,7 +55,7 @@ def check_with_edit(folders: DataFolders, file: str, new_text: str) -> list[Fiel
             shutil.copytree(folder, copies.folders()[name])
         edited = copies.path_of(file)
         edited.write_text(new_text, encoding="utf-8")
-        _, problems = load_checked(copies.intents, copies.replies)
+        _, problems = load_checked(copies.intents, copies.replies, warnings=False)
         errors = [problem for problem in problems if problem.severity == "error"]
         return [_field_problem(problem, copies, file, new_text) for problem in errors]
 
