@@ -379,3 +379,13 @@ async def test_a_question_while_asked_a_name_is_answered_not_taken_as_the_name(
         patient, "ok thats for later. how long does a cleaning take"
     )
     assert outcome.route == "AsideInBooking"
+
+
+async def test_days_wished_right_after_the_opening_hours_start_a_request(
+    front_desk: FrontDesk,
+) -> None:
+    patient = "console:ivy"
+    await front_desk.handle_text(patient, "Do you have evening slots? I work until 6.")
+    outcome = await front_desk.handle_text(patient, "tues or wed would be ideal")
+    assert outcome.intent == "booking"
+    assert "front desk" in outcome.messages[0].text

@@ -424,3 +424,19 @@ async def test_the_off_topic_reply_names_what_the_clinic_does_by_group_fit_for_a
     groups = {script.group for script in brain.knowledge.services.values()}
     assert all(f"• {group}:" in reply for group in groups)
     assert reply.count("\n") <= len(groups) + 2  # a line per group, not one per treatment
+
+
+async def test_a_practical_question_answered_with_another_stays_the_topic(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "Do you take Cigna? Also is there any student discount?")
+    outcome = await front_desk.handle_text(PATIENT, "yes i'm a student at the state uni, 22")
+    assert outcome.route != "OffTopic" and "dental clinic" not in said(outcome)
+
+
+async def test_a_statement_naming_a_service_after_a_practical_answer_is_about_that_service(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "do you work with insurance companies?")
+    outcome = await front_desk.handle_text(PATIENT, "it would be for a regular cleaning")
+    assert outcome.intent == "hygiene"

@@ -400,6 +400,14 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         return Several((Question(named), Question(HOURS)))  # "cleanings on saturday?"
     if match.intent is None and _urgent_symptom(turn):
         return Answer(EMERGENCY)  # "broke a bit of tooth on a fork, what do i do": triage
+    if (
+        match.intent is None
+        and named
+        and brain.replies.has_service(named)
+        and not is_question(turn.text)
+        and not (topic and brain.replies.has_facets(topic))
+    ):
+        return Answer(named)  # "it would be for a regular cleaning": about that service
     if match.intent is None:
         return NotUnderstood()
     if topic is not None and brain.replies.has_facets(topic) and _denied(turn, match):
@@ -675,6 +683,8 @@ def _practical_follow_up(turn: Turn, topic: str | None) -> Answer | None:
         return Answer(BOOKING)  # "1:15 is fine", "Wednesday at 9 if you have it"
     if _only_a_day(turn.text, turn.details):
         return Answer(answers.HOURS)
+    if topic == answers.HOURS and "weekdays" in turn.details and not is_question(turn.text):
+        return Answer(BOOKING)  # "tues or wed would be ideal" after the hours: a visit wished
     definition = turn.brain.knowledge.intents.get(topic or "")
     if definition is None or definition.kind != IntentKind.PRACTICAL:
         return None

@@ -88,6 +88,8 @@ def answer_several(turn: Turn, questions: list[Question]) -> None:
         if replies.has_service(intent):
             turn.open_topic(intent)
             turn.ask(AskedProblem(intent))
+        elif not (turn.topic and replies.has_facets(turn.topic)):
+            turn.open_topic(intent)  # "student discount?" asked with another: "what about 65+?"
     outcome.intent = outcome.answered[0] if outcome.answered else None
     understood(turn)
     log.info("patient=%s several questions=%s", turn.patient.id, outcome.answered)
