@@ -15,6 +15,8 @@ from typing import Any
 
 import httpx
 import pytest
+from starlette.applications import Starlette
+from starlette.routing import Route
 
 from bot.config import Settings
 from bot.loader import load_or_raise
@@ -135,10 +137,30 @@ async def test_a_link_for_someone_no_longer_a_manager_signs_no_one_in(
     assert response.status_code == 403
 
 
+def every_route(app: Starlette, method: str) -> list[str]:
+    """Every address of the app answering `method`, path parameters filled in, sign-in aside."""
+    paths = []
+    for route in app.routes:
+        if isinstance(route, Route) and method in (route.methods or ()):
+            path = re.sub(
+                r"\{(\w+)(?::int)?\}", lambda m: "1" if ":int" in m[0] else "implants", route.path
+            )
+            if not path.startswith(("/signin", "/static")):
+                paths.append(path)
+    return paths
+
+
+def the_app(data_copy: tuple[Path, Path], database: Path, opened: Database) -> Starlette:
+    """The app as `frontdesk web` builds it, to list its routes."""
+    return create_app(web_settings(data_copy, database), opened)
+
+
 async def test_without_a_session_every_page_shows_only_how_to_sign_in(
-    client: httpx.AsyncClient,
+    client: httpx.AsyncClient, data_copy: tuple[Path, Path], database: Path, opened: Database
 ) -> None:
-    for path in ("/", "/prices", "/history"):
+    paths = every_route(the_app(data_copy, database, opened), "GET")
+    assert {"/prices", "/intents", "/numbers", "/try", "/unmatched", "/history"} <= set(paths)
+    for path in paths:
         response = await client.get(path)
         assert response.status_code == 401, path
         assert "/web" in response.text and "web-link" in response.text
@@ -146,14 +168,16 @@ async def test_without_a_session_every_page_shows_only_how_to_sign_in(
 
 
 async def test_every_post_without_a_session_is_refused(
-    client: httpx.AsyncClient, data_copy: tuple[Path, Path]
+    client: httpx.AsyncClient, data_copy: tuple[Path, Path], database: Path, opened: Database
 ) -> None:
-    clinic = data_copy[1] / "clinic.yaml"
-    before = clinic.read_bytes()
-    for path in ("/prices", "/history/1/revert", "/signout"):
+    files = sorted([*data_copy[0].rglob("*.yaml"), *data_copy[1].rglob("*.yaml")])
+    before = [path.read_bytes() for path in files]
+    paths = every_route(the_app(data_copy, database, opened), "POST")
+    assert {"/prices", "/history/1/revert", "/signout", "/intents/implants"} <= set(paths)
+    for path in paths:
         response = await client.post(path, data={"components.implant.min": "1"})
         assert response.status_code == 403, path
-    assert clinic.read_bytes() == before
+    assert [path.read_bytes() for path in files] == before
 
 
 async def test_a_post_without_the_right_csrf_token_is_refused(
@@ -169,6 +193,18 @@ async def test_a_post_without_the_right_csrf_token_is_refused(
     assert (await client.post("/prices", data=wrong)).status_code == 403
     assert clinic.read_bytes() == before
     assert (await client.post("/prices", data={**fields, "csrf_token": csrf})).status_code == 303
+
+
+async def test_every_post_of_a_signed_in_manager_without_the_csrf_token_is_refused(
+    client: httpx.AsyncClient, data_copy: tuple[Path, Path], database: Path, opened: Database
+) -> None:
+    await sign_in(client, opened)
+    files = sorted([*data_copy[0].rglob("*.yaml"), *data_copy[1].rglob("*.yaml")])
+    before = [path.read_bytes() for path in files]
+    for path in every_route(the_app(data_copy, database, opened), "POST"):
+        response = await client.post(path, data={"components.implant.min": "1"})
+        assert response.status_code == 403, path
+    assert [path.read_bytes() for path in files] == before
 
 
 async def test_the_session_cookie_is_http_only_and_same_site_strict(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from starlette.applications import Starlette
@@ -15,9 +16,20 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.config import Settings
 from bot.store import Database
-from bot.web import history, prices
+from bot.web import (
+    clinic_page,
+    history,
+    intents_page,
+    numbers_page,
+    offers_page,
+    prices,
+    replies_page,
+    try_page,
+    unmatched_page,
+)
 from bot.web.auth import (
     SESSION_COOKIE,
+    Guard,
     Visit,
     clear_session_cookie,
     managers_only,
@@ -33,7 +45,17 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 #: Every page, in the order of the navigation. A new page: one module, one template, one line.
-PAGE_BUILDERS = (prices.page, history.page)
+PAGE_BUILDERS: tuple[Callable[[Guard], Page], ...] = (
+    prices.page,
+    replies_page.page,
+    intents_page.page,
+    offers_page.page,
+    clinic_page.page,
+    unmatched_page.page,
+    try_page.page,
+    numbers_page.page,
+    history.page,
+)
 
 SECURITY_HEADERS = [
     (
