@@ -13,9 +13,8 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from bot.web.auth import Guard, Visit
-from bot.web.checking import attach_to_fields
-from bot.web.documents import EditRefused, EditValue, FieldProblem, read_document
-from bot.web.editor import FileChanged
+from bot.web.documents import EditValue, read_document
+from bot.web.forms import Refused, save_form
 from bot.web.pages import Page, render, services_of
 
 CLINIC_FILE = "replies/clinic.yaml"
@@ -253,21 +252,20 @@ async def save_clinic(visit: Visit) -> Response:
     filled = submitted(view, visit.form)
     edits = edits_of(view, filled)
     base_hash = str(visit.form.get("base_hash", ""))
-    try:
-        saved = await services.editor.save(visit.manager.id, CLINIC_FILE, base_hash, edits)
-    except FileChanged as changed:
-        conflict: dict[str | None, Sequence[str]] = {None: [f"{changed}. Nothing was saved."]}
+    outcome = await save_form(
+        services.editor, visit.manager.id, CLINIC_FILE, base_hash, edits, in_plain_words
+    )
+    if isinstance(outcome, Refused):
         return _show(
-            visit, view, filled, base_hash, errors=conflict, conflict=True, status_code=409
+            visit,
+            view,
+            filled,
+            base_hash,
+            errors=outcome.errors,
+            conflict=outcome.conflict,
+            status_code=outcome.status_code,
         )
-    except EditRefused as refused:
-        problems = [
-            FieldProblem(problem.field, in_plain_words(problem.message))
-            for problem in refused.problems
-        ]
-        errors = attach_to_fields(problems, edits)
-        return _show(visit, view, filled, base_hash, errors=errors, status_code=422)
-    return RedirectResponse(f"/clinic?saved={saved.revision_id or 0}", status_code=303)
+    return RedirectResponse(f"/clinic?saved={outcome.revision_id or 0}", status_code=303)
 
 
 def page(managers: Guard) -> Page:

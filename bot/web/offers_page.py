@@ -15,9 +15,9 @@ from starlette.routing import Route
 
 from bot.store import Database
 from bot.web.auth import Guard, Visit
-from bot.web.checking import attach_to_fields
-from bot.web.documents import EditRefused, read_document
-from bot.web.editor import DocumentEditor, FileChanged
+from bot.web.documents import read_document
+from bot.web.editor import DocumentEditor
+from bot.web.forms import Refused, save_form
 from bot.web.pages import Page, render, services_of
 
 OFFERS_FILE = "replies/offers.yaml"
@@ -219,21 +219,20 @@ async def save_offers(visit: Visit) -> Response:
     }
     edits = {path: value for path, value in submitted.items() if value != view.values[path]}
     base_hash = str(visit.form.get("base_hash", ""))
-    try:
-        saved = await services.editor.save(visit.manager.id, OFFERS_FILE, base_hash, edits)
-    except FileChanged as changed:
-        conflict: dict[str | None, list[str]] = {None: [f"{changed}. Nothing was saved."]}
+    outcome = await save_form(
+        services.editor, visit.manager.id, OFFERS_FILE, base_hash, edits, in_plain_words
+    )
+    if isinstance(outcome, Refused):
         return _show(
-            visit, view, submitted, base_hash, errors=conflict, conflict=True, status_code=409
+            visit,
+            view,
+            submitted,
+            base_hash,
+            errors=outcome.errors,
+            conflict=outcome.conflict,
+            status_code=outcome.status_code,
         )
-    except EditRefused as refused:
-        problems = [
-            type(problem)(problem.field, in_plain_words(problem.message))
-            for problem in refused.problems
-        ]
-        errors = attach_to_fields(problems, edits)
-        return _show(visit, view, submitted, base_hash, errors=errors, status_code=422)
-    return RedirectResponse(f"/offers?saved={saved.revision_id or 0}", status_code=303)
+    return RedirectResponse(f"/offers?saved={outcome.revision_id or 0}", status_code=303)
 
 
 def page(managers: Guard) -> Page:

@@ -17,9 +17,9 @@ from starlette.routing import Route
 from bot.models import Currency
 from bot.pricing import ZERO, PriceRange, format_range
 from bot.web.auth import Guard, Visit
-from bot.web.checking import attach_to_fields
-from bot.web.documents import EditRefused, FieldProblem, heading_before, read_document
-from bot.web.editor import DocumentEditor, FileChanged
+from bot.web.documents import heading_before, read_document
+from bot.web.editor import DocumentEditor
+from bot.web.forms import Refused, save_form
 from bot.web.pages import Page, render, services_of
 
 log = logging.getLogger(__name__)
@@ -224,21 +224,20 @@ async def save_prices(visit: Visit) -> Response:
     submitted = {path: str(visit.form.get(path, view.values[path])) for path in view.editable()}
     edits = {path: value for path, value in submitted.items() if value != view.values[path]}
     base_hash = str(visit.form.get("base_hash", ""))
-    try:
-        saved = await services.editor.save(visit.manager.id, CLINIC_FILE, base_hash, edits)
-    except FileChanged as changed:
-        conflict: dict[str | None, list[str]] = {None: [f"{changed}. Nothing was saved."]}
+    outcome = await save_form(
+        services.editor, visit.manager.id, CLINIC_FILE, base_hash, edits, in_plain_words
+    )
+    if isinstance(outcome, Refused):
         return _show(
-            visit, view, submitted, base_hash, errors=conflict, conflict=True, status_code=409
+            visit,
+            view,
+            submitted,
+            base_hash,
+            errors=outcome.errors,
+            conflict=outcome.conflict,
+            status_code=outcome.status_code,
         )
-    except EditRefused as refused:
-        problems = [
-            FieldProblem(problem.field, in_plain_words(problem.message))
-            for problem in refused.problems
-        ]
-        errors = attach_to_fields(problems, edits)
-        return _show(visit, view, submitted, base_hash, errors=errors, status_code=422)
-    return RedirectResponse(f"/prices?saved={saved.revision_id or 0}", status_code=303)
+    return RedirectResponse(f"/prices?saved={outcome.revision_id or 0}", status_code=303)
 
 
 def page(managers: Guard) -> Page:
