@@ -70,7 +70,7 @@ class DataWatcher:
             for problem in errors:
                 log.error("%s", problem)
             return ReloadResult(False, errors)
-        brain = await asyncio.to_thread(Brain.build, knowledge)
+        brain = await asyncio.to_thread(Brain.build, knowledge, self.front_desk.brain)
         self.front_desk.replace_brain(brain)
         log.info("data reloaded: %s intents", len(knowledge.intents))
         return ReloadResult(True, (), len(knowledge.intents))

@@ -11,6 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml._yaml import CParser
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
+from yaml.parser import Parser
+from yaml.reader import Reader
+from yaml.resolver import Resolver
+from yaml.scanner import Scanner
 
 
 class LineDict(dict[Any, Any]):
@@ -59,11 +66,10 @@ BRACKET_NOT_CLOSED = (
 )
 
 
-class _LineLoader(yaml.SafeLoader):
-    """A safe loader whose containers carry 1-based line numbers and which notes slips."""
+class _Lines(SafeConstructor):
+    """A safe constructor whose containers carry 1-based line numbers and which notes slips."""
 
-    def __init__(self, text: str) -> None:
-        super().__init__(text)
+    def _start(self, text: str) -> None:
         self.source_lines = text.splitlines()
         self.slips: set[YamlSlip] = set()
 
@@ -99,7 +105,7 @@ class _LineLoader(yaml.SafeLoader):
         """A text; an unquoted one that swallowed a '- item' from the next lines is a slip."""
         text = super().construct_scalar(node)
         assert isinstance(text, str)
-        if node.style is None and node.end_mark.line > node.start_mark.line:
+        if not node.style and node.end_mark.line > node.start_mark.line:  # plain: None or ""
             for number in range(node.start_mark.line + 1, node.end_mark.line + 1):
                 stripped = self.source_lines[number].strip()
                 if stripped == "-" or stripped.startswith("- "):
@@ -109,9 +115,33 @@ class _LineLoader(yaml.SafeLoader):
         return text
 
 
-_LineLoader.add_constructor("tag:yaml.org,2002:map", _LineLoader.construct_mapping)
-_LineLoader.add_constructor("tag:yaml.org,2002:seq", _LineLoader.construct_sequence)
-_LineLoader.add_constructor("tag:yaml.org,2002:str", _LineLoader.construct_yaml_str)
+class _LineLoader(Reader, Scanner, Parser, Composer, _Lines, Resolver):
+    """The pure-Python parser: its complaints are the ones `_explained` knows how to word."""
+
+    def __init__(self, text: str) -> None:
+        Reader.__init__(self, text)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+        Composer.__init__(self)
+        _Lines.__init__(self)
+        Resolver.__init__(self)
+        self._start(text)
+
+
+class _FastLineLoader(CParser, _Lines, Resolver):
+    """libyaml's parser, several times faster, for the usual file that has no syntax error."""
+
+    def __init__(self, text: str) -> None:
+        CParser.__init__(self, text)
+        _Lines.__init__(self)
+        Resolver.__init__(self)
+        self._start(text)
+
+
+# The stubs accept only PyYAML's own loader classes here; both of ours are built the same way.
+_Lines.add_constructor("tag:yaml.org,2002:map", _Lines.construct_mapping)  # type: ignore[type-var]
+_Lines.add_constructor("tag:yaml.org,2002:seq", _Lines.construct_sequence)  # type: ignore[type-var]
+_Lines.add_constructor("tag:yaml.org,2002:str", _Lines.construct_yaml_str)  # type: ignore[type-var]
 
 
 class YamlSyntaxError(ValueError):
@@ -130,6 +160,13 @@ def read_yaml(path: Path) -> YamlFile:
         raise YamlSyntaxError(
             1, f"not valid YAML: the file is not plain UTF-8 text ({error.reason})"
         ) from error
+    fast = _FastLineLoader(text)
+    try:
+        return YamlFile(fast.get_single_data(), tuple(sorted(fast.slips)), text)
+    except yaml.YAMLError:
+        pass  # read again by the pure-Python parser, whose complaint is worded for a manager
+    finally:
+        fast.dispose()
     loader = _LineLoader(text)
     try:
         document = loader.get_single_data()

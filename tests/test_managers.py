@@ -15,8 +15,10 @@ from rapidfuzz import fuzz
 
 from bot import unmatched
 from bot.config import Settings
-from bot.loader import Knowledge
-from bot.store import Database
+from bot.core import Brain, FrontDesk
+from bot.loader import Knowledge, load_or_raise
+from bot.reload import DataWatcher
+from bot.store import Database, Store
 from bot.telegram.app import build_application, running
 from bot.text import words
 from bot.unmatched import (
@@ -283,3 +285,30 @@ def test_unmatched_command_refuses_a_period_that_would_overflow(tmp_path: Path) 
     result = frontdesk("unmatched", "--since", "99999999999999999999d", env=env)
     assert result.returncode == 2
     assert "longer than 10 years" in result.stderr and "Traceback" not in result.stderr
+
+
+async def test_a_price_edit_reloads_without_training_and_a_new_example_retrains(
+    data_copy: tuple[Path, Path], store: Store
+) -> None:
+    intents, replies = data_copy
+    desk = FrontDesk(Brain.build(load_or_raise(intents, replies)), store)
+    watcher = DataWatcher(desk, intents, replies)
+    trained = desk.brain.matcher
+    clinic = replies / "clinic.yaml"
+    clinic.write_text(clinic.read_text().replace("price: 95,", "price: 97,", 1))
+    assert (await watcher.reload()).applied
+    assert desk.brain.matcher is trained  # nothing the matcher learns from changed
+    assert "$97" in "\n".join(
+        m.text for m in (await desk.handle_text("p:1", "how much is a check-up")).messages
+    )
+    practical = intents / "practical.yaml"
+    practical.write_text(
+        practical.read_text().replace(
+            "      - i need to reschedule\n",
+            "      - i need to reschedule\n      - zorbly the visit\n",
+            1,
+        )
+    )
+    assert (await watcher.reload()).applied
+    assert desk.brain.matcher is not trained
+    assert desk.brain.matcher.match("zorbly the visit").intent == "reschedule"
