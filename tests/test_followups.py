@@ -440,3 +440,13 @@ async def test_a_statement_naming_a_service_after_a_practical_answer_is_about_th
     await front_desk.handle_text(PATIENT, "do you work with insurance companies?")
     outcome = await front_desk.handle_text(PATIENT, "it would be for a regular cleaning")
     assert outcome.intent == "hygiene"
+
+
+async def test_a_price_question_beside_a_do_you_question_opens_with_the_total(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "how much is a root canal and do you work saturdays"
+    )
+    assert outcome.messages[0].text.startswith("All in")  # the total first, not "Yes, we do"
+    assert "Saturday" in said(outcome)

@@ -18,6 +18,7 @@ from bot.details import (
     asks_if_we_do,
     first_age,
     said_back,
+    split_questions,
 )
 from bot.hours import hours_on, specialists_on
 from bot.matcher import Match
@@ -155,7 +156,8 @@ def opening(turn: Turn) -> str:
     if asks_if_free(turn.text):
         return "free"
     price = asks_if_price(turn.text) or turn.brain.facets.match(turn.text).facet == "price"
-    asks_for = asks_for_service(turn, turn.text)
+    # "how much is a root canal and do you work saturdays": the "do you" is the second question's
+    asks_for = asks_for_service(turn, (split_questions(turn.text) or [turn.text])[0])
     if price and not asks_for:
         return "total"  # "invisalign price": the total first
     if asks_for or len(turn.text.split()) <= 2:
