@@ -90,6 +90,8 @@ class FacetMatcher:
             # The examples never name a treatment: "do implants hurt" is read as "do it hurt".
             found = self._matcher.match(self._without_topic_words(text))
         if found.intent is None or not found.intent.startswith(PREFIX) or found.ambiguous:
+            if found.intent is None and HOW_MANY_UNITS.search(text):
+                return FacetMatch("duration", found.score)  # "how many months until ..."
             return FacetMatch(None, found.score)
         return FacetMatch(found.intent.removeprefix(PREFIX), found.score)
 
@@ -122,6 +124,14 @@ class FacetMatcher:
         named = set(self.names_topics(text))
         return next((topic for topic in self._topic_words if topic in named), None)
 
+
+#: "how many months until I have a proper tooth", "how many visits": how long it takes, when the
+#: learned phrasings miss it ("how many years" is how long it lasts, and is left to them).
+HOW_MANY_UNITS = re.compile(
+    r"\bhow\s+many\s+(?:more\s+)?(?:days|weeks|months|visits|appointments|sessions)\b"
+    r"(?!.*\blast)",
+    re.IGNORECASE,
+)
 
 #: Words that deny what follows: "no crowns", "never had a filling", "without braces".
 NEGATIONS = frozenset(

@@ -450,3 +450,13 @@ async def test_a_price_question_beside_a_do_you_question_opens_with_the_total(
     )
     assert outcome.messages[0].text.startswith("All in")  # the total first, not "Yes, we do"
     assert "Saturday" in said(outcome)
+
+
+async def test_how_many_months_until_it_is_done_is_a_question_of_how_long_it_takes(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "do you do implants")
+    outcome = await front_desk.handle_text(
+        PATIENT, "how many months until i have a proper tooth there"
+    )
+    assert (outcome.intent, outcome.facet) == ("implants", "duration")
