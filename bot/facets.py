@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from bot.loader import Knowledge
-from bot.matcher import IntentMatcher, Thresholds
+from bot.matcher import IntentMatcher, Thresholds, topic_word_sets
 from bot.models import Intent, IntentKind
 from bot.text import words
 
@@ -71,10 +71,7 @@ class FacetMatcher:
         self._matcher = (
             IntentMatcher(facet_knowledge, Thresholds(accept=0.45)) if facet_intents else None
         )
-        self._topic_words = {
-            topic: frozenset(words(" ".join(names)))
-            for topic, names in knowledge.topic_words.items()
-        }
+        self._topic_words = topic_word_sets(knowledge)
         self._narrower = dict(knowledge.narrower_topics)
         self._topic_of: dict[str, str] = {}
         for topic, names in self._topic_words.items():

@@ -251,10 +251,7 @@ class IntentMatcher:
         self.detect_emergency = EmergencyDetector(
             vocabulary.emergency_phrases, vocabulary.other_body_parts, vocabulary.dental_words
         )
-        self._topic_words = {
-            topic: frozenset(words(" ".join(names)))
-            for topic, names in knowledge.topic_words.items()
-        }
+        self._topic_words = topic_word_sets(knowledge)
         reasons = set(vocabulary.treatment_reasons)
         self._detect_serious_emergency = EmergencyDetector(
             [phrase for phrase in vocabulary.emergency_phrases if phrase not in reasons],
@@ -422,6 +419,13 @@ class IntentMatcher:
         close = [alt for alt in others if best.score - alt.score < limits.ambiguous_margin]
         ambiguous = bool(close) and best.intent not in self.handoff_intents
         return Match(best.intent, best.score, others, ambiguous=ambiguous, candidates=candidates)
+
+
+def topic_word_sets(knowledge: Knowledge) -> dict[str, frozenset[str]]:
+    """The words that name each topic ("crown", "implants"), from intents/facets.yaml."""
+    return {
+        topic: frozenset(words(" ".join(names))) for topic, names in knowledge.topic_words.items()
+    }
 
 
 def train(texts: list[str], labels: list[str], temperature: float) -> CompiledLinearModel:

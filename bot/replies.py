@@ -241,13 +241,21 @@ class ReplyBook:
         """The clinic facts plus the service's itemised parts and total, from clinic.yaml,
         with the discounts the clinic set for a patient of this age taken off."""
         clinic = self.knowledge.clinic
-        quote = with_discounts(self._quote(service), clinic.discounts, age)
-        currency = clinic.currency
+        return self._with_prices(with_discounts(self._quote(service), clinic.discounts, age))
+
+    def _with_prices(self, quote: BundleQuote) -> dict[str, str]:
+        """The clinic facts plus a quote's itemised parts and total, as a patient reads them."""
+        currency = self.knowledge.clinic.currency
         return {
             **self.facts,
             "parts": format_parts(quote, currency),
             "total": format_range(quote.total, currency),
         }
+
+    def bundle_text(self, key: str, bundle: str, turn: int = 0) -> str:
+        """A conversation reply quoting a bundle of clinic.yaml ("how much is an urgent visit")."""
+        quote = quote_bundle(self.knowledge.bundles[bundle], self.knowledge.components)
+        return pick(self.knowledge.replies[key], turn).format_map(self._with_prices(quote))
 
     def is_medical(self, service: str, facet: str) -> bool:
         """Whether only a doctor can answer this (pregnancy, medicines...)."""

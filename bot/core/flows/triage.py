@@ -21,7 +21,6 @@ from bot.core.turn import Turn, choice
 from bot.details import asks_if_price, said_back
 from bot.loader import URGENT_BUNDLE, URGENT_PRICE
 from bot.opening import desk_hours
-from bot.pricing import format_parts, format_range, quote_bundle
 
 log = logging.getLogger(__name__)
 
@@ -79,16 +78,8 @@ def respond(turn: Turn, rotation: int) -> None:
 
 def urgent_price(turn: Turn, rotation: int) -> str:
     """What an urgent visit costs, part by part, before any treatment."""
-    knowledge = turn.brain.knowledge
-    quote = quote_bundle(knowledge.bundles[URGENT_BUNDLE], knowledge.components)
-    currency = knowledge.clinic.currency
     turn.outcome.facet = "price"
-    return turn.brain.replies.text(
-        URGENT_PRICE,
-        rotation,
-        parts=format_parts(quote, currency),
-        total=format_range(quote.total, currency),
-    )
+    return turn.brain.replies.bundle_text(URGENT_PRICE, URGENT_BUNDLE, rotation)
 
 
 def answered(turn: Turn, noted: str, rotation: int) -> None:
