@@ -389,3 +389,13 @@ async def test_days_wished_right_after_the_opening_hours_start_a_request(
     outcome = await front_desk.handle_text(patient, "tues or wed would be ideal")
     assert outcome.intent == "booking"
     assert "front desk" in outcome.messages[0].text
+
+
+async def test_a_request_naming_a_service_is_for_that_service_whatever_the_topic_was(
+    front_desk: FrontDesk,
+) -> None:
+    patient = "console:uma"
+    await front_desk.handle_text(patient, "how much is whitening")
+    outcome = await front_desk.handle_text(patient, "i'd like to book a cleaning next tuesday")
+    reply = outcome.messages[0].text
+    assert "a cleaning" in reply and "whitening" not in reply

@@ -295,13 +295,16 @@ def _kept(value: str) -> str:
 
 
 def _topic_service(turn: Turn) -> str:
-    """The service the patient is talking about, if any: what the visit is for."""
+    """What the visit is for: a service this message names ("book a cleaning", even right
+    after talking of whitening), else the one the patient is talking about, if any."""
+    has_service = turn.brain.replies.has_service
+    named = turn.brain.facets.names_topics(turn.text, affirmed=True)
+    service = next((each for each in named if has_service(each)), None)
+    if service is not None:
+        return service
     topic = turn.topic
-    if topic is not None and turn.brain.replies.has_service(topic):
+    if topic is not None and has_service(topic):
         return topic
-    named = turn.brain.facets.names_topic(turn.text)
-    if named is not None and turn.brain.replies.has_service(named):
-        return named
     match = turn.match
     if match is not None and match.intent and turn.brain.replies.has_service(match.intent):
         return match.intent
