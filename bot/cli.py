@@ -74,9 +74,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"frontdesk: setting {name}: cannot be read ({reason})", file=sys.stderr)
         return 2
     if arguments.command in {"chat", "run", "unmatched", "web", "web-link"}:
-        problem = database_path_problem(settings.database_path)
+        database = settings.database
+        problem = database_path_problem(database) if isinstance(database, Path) else None
         if problem is not None:
-            print(f"frontdesk: setting DATABASE_PATH: {problem}", file=sys.stderr)
+            name = "DATABASE_URL" if settings.database_url else "DATABASE_PATH"
+            print(f"frontdesk: setting {name}: {problem}", file=sys.stderr)
             return 2
     configure_logging(
         settings.log_level if arguments.command in {"run", "web"} else "WARNING",
@@ -170,7 +172,7 @@ async def _chat(settings: Settings, knowledge: Knowledge, patient: str) -> int:
     from bot.language import warm_up as warm_up_language
     from bot.store import Database, Store
 
-    store = Store(Database(settings.database_path))
+    store = Store(Database(settings.database))
     await store.open()
     await asyncio.to_thread(warm_up_language)
     try:
@@ -194,10 +196,10 @@ async def _unmatched(settings: Settings, since_text: str) -> int:
     except ValueError as error:
         print(f"frontdesk unmatched: {error}", file=sys.stderr)
         return 2
-    if not settings.database_path.exists():
-        print(f"No conversations yet (no database at {settings.database_path}).")
+    if isinstance(settings.database, Path) and not settings.database.exists():
+        print(f"No conversations yet (no database at {settings.database}).")
         return 0
-    database = Database(settings.database_path)
+    database = Database(settings.database)
     await database.open()
     try:
         groups = await unmatched_questions(database, since, settings.message_retention_days)
@@ -219,7 +221,7 @@ async def _web_link(settings: Settings, manager_id: int) -> int:
             file=sys.stderr,
         )
         return 2
-    async with Database(settings.database_path) as database:
+    async with Database(settings.database) as database:
         link = await new_sign_in_link(
             WebRepository(database), manager_id, public_base_url(settings)
         )

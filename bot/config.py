@@ -32,6 +32,9 @@ class Settings(BaseSettings):
         hide_input_in_errors=True,  # a rejected value may be a secret: never echo it
     )
 
+    # DATABASE_URL chooses the store: sqlite:///data/frontdesk.sqlite3 (the default, through
+    # DATABASE_PATH) or postgresql://user:password@host/database; it wins over DATABASE_PATH.
+    database_url: str = ""
     database_path: Path = Field(default=Path("data/frontdesk.sqlite3"))
     intents_dir: Path = Field(default=PROJECT_ROOT / "intents")
     replies_dir: Path = Field(default=PROJECT_ROOT / "replies")
@@ -67,6 +70,24 @@ class Settings(BaseSettings):
 
     quiet_hours_start: str = "21:00"
     quiet_hours_end: str = "09:00"
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_address(cls, value: str) -> str:
+        value = value.strip()
+        if value and not re.match(r"(sqlite|postgres|postgresql)(\+\w+)?://", value):
+            raise ValueError(
+                "must start with sqlite:/// (a file) or postgresql:// (a server), e.g. "
+                "sqlite:///data/frontdesk.sqlite3"
+            )
+        return value
+
+    @property
+    def database(self) -> Path | str:
+        """The store: a SQLite file, or a PostgreSQL address (DATABASE_URL wins if set)."""
+        if not self.database_url:
+            return self.database_path
+        return sqlite_file(self.database_url) or self.database_url
 
     @field_validator("timezone")
     @classmethod
@@ -154,6 +175,12 @@ class Settings(BaseSettings):
         except ValueError:
             raise ValueError(f"must be a time of day like 21:00, not {value!r}") from None
         return value
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a `sqlite:///` address (relative unless it has four slashes), else None."""
+    found = re.match(r"sqlite(\+\w+)?:///(.*)$", url)
+    return Path(found[2] or ":memory:") if found else None
 
 
 def database_path_problem(path: Path) -> str | None:

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from dataclasses import dataclass
 
-import aiosqlite
-
-from bot.store.database import Database, from_db_time, to_db_time, utc_now
+from bot.store.database import Database, Row, Writer, from_db_time, to_db_time, utc_now
 
 LARGEST_ID = 2**63 - 1
 #: Requests the front desk still has to answer.
@@ -235,9 +232,7 @@ class BookingRepository:
             return await _cancel_appointment(connection, appointment_id, to_db_time(utc_now()))
 
 
-async def _cancel_appointment(
-    connection: aiosqlite.Connection, appointment_id: int, now: str
-) -> bool:
+async def _cancel_appointment(connection: Writer, appointment_id: int, now: str) -> bool:
     """Cancel an appointment and its pending reminders, inside the caller's transaction."""
     rows = await connection.execute_fetchall(
         "UPDATE appointments SET status = 'cancelled', cancelled_at = ? "
@@ -256,7 +251,7 @@ async def _cancel_appointment(
     return True
 
 
-def request_from_row(data: sqlite3.Row) -> BookingRequest:
+def request_from_row(data: Row) -> BookingRequest:
     """A request from a row of booking_requests."""
     return BookingRequest(
         id=data["id"],
@@ -280,7 +275,7 @@ def request_from_row(data: sqlite3.Row) -> BookingRequest:
     )
 
 
-def appointment_from_row(data: sqlite3.Row) -> Appointment:
+def appointment_from_row(data: Row) -> Appointment:
     """An appointment from a row of appointments."""
     return Appointment(
         id=data["id"],

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 
-from bot.store.database import Database, to_db_time, utc_now
+from bot.store.database import Database, Row, to_db_time, utc_now
 
 LARGEST_ID = 2**63 - 1  # SQLite integers are 64-bit; a larger number raises OverflowError
 
@@ -37,16 +36,16 @@ class CaseRepository:
     async def open_case(self, patient_id: int, reason: str) -> tuple[HandoffCase, bool]:
         """The patient's open case, or a new one; the flag says whether it is new."""
         async with self.database.transaction() as connection:
-            async with connection.execute(OPEN_CASE_OF_PATIENT, (patient_id,)) as cursor:
-                existing = await cursor.fetchone()
-            if existing is not None:
-                return case_from_row(existing), False
-            cursor = await connection.execute(
-                "INSERT INTO handoff_cases (patient_id, reason, opened_at) VALUES (?, ?, ?)",
+            existing = await connection.execute_fetchall(OPEN_CASE_OF_PATIENT, (patient_id,))
+            if existing:
+                return case_from_row(existing[0]), False
+            (row,) = await connection.execute_fetchall(
+                "INSERT INTO handoff_cases (patient_id, reason, opened_at) VALUES (?, ?, ?) "
+                "RETURNING id",
                 (patient_id, reason, to_db_time(utc_now())),
             )
-            case_id = cursor.lastrowid
-        case = await self.get(int(case_id or 0))
+            case_id = int(row["id"])
+        case = await self.get(case_id)
         assert case is not None
         return case, True
 
@@ -116,7 +115,7 @@ def _storable(case_id: int) -> bool:
     return 1 <= case_id <= LARGEST_ID
 
 
-def case_from_row(data: sqlite3.Row) -> HandoffCase:
+def case_from_row(data: Row) -> HandoffCase:
     """A case from a row of the handoff_cases table."""
     return HandoffCase(
         id=data["id"],

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from dataclasses import dataclass
 
-from bot.store.database import Database, from_db_time, to_db_time, utc_now
+from bot.store.database import Database, Row, from_db_time, to_db_time, utc_now
 
 
 @dataclass(frozen=True)
@@ -119,11 +118,12 @@ class ContactRepository:
             )
             await connection.execute(
                 "INSERT INTO consents (patient_id, kind, channel, wording, granted_at) "
-                "SELECT patient_id, kind, channel, wording, ? FROM consents "
+                "SELECT patient_id, kind, channel, wording, ? FROM consents WHERE id IN ("
+                "SELECT MAX(id) FROM consents "
                 "WHERE patient_id = ? AND withdrawn_reason IN ('opt_out', 'blocked') "
                 "AND kind NOT IN ("
                 "SELECT kind FROM consents WHERE patient_id = ? AND withdrawn_at IS NULL) "
-                "GROUP BY kind",
+                "GROUP BY kind) ORDER BY id",
                 (to_db_time(now), patient_id, patient_id),
             )
             cursor = await connection.execute(
@@ -147,7 +147,7 @@ class ContactRepository:
         created_by: int | None,
     ) -> int:
         """Schedule one reminder."""
-        return await self.database.execute(
+        return await self.database.insert(
             "INSERT INTO reminders (patient_id, kind, template, event_at, doctor, due_at, "
             "useful_until, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
@@ -202,7 +202,7 @@ class ContactRepository:
         self, patient_id: int, kind: str, due_on: dt.date, note: str, created_by: int | None
     ) -> int:
         """Record a follow-up call for a person to make."""
-        return await self.database.execute(
+        return await self.database.insert(
             "INSERT INTO staff_tasks (patient_id, kind, due_on, note, created_by, created_at) "
             "VALUES (?, ?, ?, ?, ?, ?)",
             (patient_id, kind, due_on.isoformat(), note, created_by, to_db_time(utc_now())),
@@ -234,7 +234,7 @@ class ContactRepository:
             return cursor.rowcount == 1
 
 
-def _reminder(data: sqlite3.Row) -> Reminder:
+def _reminder(data: Row) -> Reminder:
     return Reminder(
         id=data["id"],
         patient_id=data["patient_id"],
@@ -250,7 +250,7 @@ def _reminder(data: sqlite3.Row) -> Reminder:
     )
 
 
-def _task(data: sqlite3.Row) -> StaffTask:
+def _task(data: Row) -> StaffTask:
     return StaffTask(
         id=data["id"],
         patient_id=data["patient_id"],

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.store.database import Database, from_db_time, to_db_time, utc_now
+from bot.store.database import Database, Row, from_db_time, to_db_time, utc_now
 
 #: (patient id, direction, text, intent, score, created at)
 INSERT_MESSAGE = (
@@ -24,7 +23,8 @@ INSERT_MATCH = (
 )
 #: (patient id, offer id, shown at); nothing changes if it was shown before.
 INSERT_OFFER = (
-    "INSERT OR IGNORE INTO offers_shown (patient_id, offer_id, shown_at) VALUES (?, ?, ?)"
+    "INSERT INTO offers_shown (patient_id, offer_id, shown_at) VALUES (?, ?, ?) "
+    "ON CONFLICT (patient_id, offer_id) DO NOTHING"
 )
 #: (patient id) -> intent, times, last
 MATCH_HISTORY = (
@@ -136,7 +136,7 @@ class ConversationRepository:
 
 
 def match_history_from(
-    rows: Iterable[sqlite3.Row],
+    rows: Iterable[Row],
 ) -> tuple[dict[str, int], dict[str, dt.datetime]]:
     """(how often, when last) per intent, from rows of `MATCH_HISTORY`."""
     counts: dict[str, int] = {}

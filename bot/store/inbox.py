@@ -31,8 +31,8 @@ class Inbox:
         async with self.database.transaction() as connection:
             for update_id, chat_key, payload in updates:
                 cursor = await connection.execute(
-                    "INSERT OR IGNORE INTO inbox (update_id, chat_key, payload, received_at) "
-                    "VALUES (?, ?, ?, ?)",
+                    "INSERT INTO inbox (update_id, chat_key, payload, received_at) "
+                    "VALUES (?, ?, ?, ?) ON CONFLICT (update_id) DO NOTHING",
                     (update_id, chat_key, payload, now),
                 )
                 added += cursor.rowcount

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from bot.store.database import Database, to_db_time, utc_now
+from bot.store.database import Database, Row, to_db_time, utc_now
 
 #: The patient with an external id, created on first contact: (external id, display name,
 #: chat id, created at); returns the row.
@@ -95,7 +94,7 @@ def update_statement(patient_id: int, fields: dict[str, object]) -> tuple[str, t
     return f"UPDATE patients SET {assignments} WHERE id = ?", (*values.values(), patient_id)
 
 
-def patient_from_row(data: sqlite3.Row) -> Patient:
+def patient_from_row(data: Row) -> Patient:
     """A patient from a row of the patients table."""
     choices = json.loads(data["pending_choices"]) if data["pending_choices"] else []
     return Patient(

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.store.database import Database, from_db_time, to_db_time, utc_now
+from bot.store.database import Database, Row, from_db_time, to_db_time, utc_now
 
 #: (patient id) -> topic, topic_at, asked, details, booking
 LOAD_STATE = (
@@ -61,7 +60,7 @@ class StateRepository:
         await self.database.execute(SAVE_STATE, state_row(patient_id, state, utc_now()))
 
 
-def state_from(row: sqlite3.Row | None) -> ConversationState:
+def state_from(row: Row | None) -> ConversationState:
     """The state in a row of `LOAD_STATE` (empty for a new patient)."""
     if row is None:
         return ConversationState()

@@ -63,7 +63,7 @@ class TelegramRepository:
     ) -> int:
         """Put something in the outbox (inside the caller's unit of work); returns its id."""
         now = utc_now()
-        return await self.database.execute(
+        return await self.database.insert(
             "INSERT INTO outbox (chat_id, text, reply_markup, reply_to_message_id, "
             "message_thread_id, parse_mode, purpose, case_id, patient_id, created_at, method, "
             "extra, reminder_id, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -142,8 +142,9 @@ class TelegramRepository:
                     )
                 if item.purpose in CASE_PURPOSES:
                     await connection.execute(
-                        "INSERT OR IGNORE INTO case_messages (chat_id, message_id, case_id) "
-                        "SELECT ?, ?, id FROM handoff_cases WHERE id = ?",
+                        "INSERT INTO case_messages (chat_id, message_id, case_id) "
+                        "SELECT CAST(? AS BIGINT), CAST(? AS BIGINT), id FROM handoff_cases "
+                        "WHERE id = ? ON CONFLICT (chat_id, message_id) DO NOTHING",
                         (item.chat_id, message_id, item.case_id),
                     )
 
@@ -232,7 +233,8 @@ class TelegramRepository:
     async def remember_case_message(self, chat_id: int, message_id: int, case_id: int) -> None:
         """A staff-chat message belongs to a case: replies to it go to that case's patient."""
         await self.database.execute(
-            "INSERT OR IGNORE INTO case_messages (chat_id, message_id, case_id) VALUES (?, ?, ?)",
+            "INSERT INTO case_messages (chat_id, message_id, case_id) VALUES (?, ?, ?) "
+            "ON CONFLICT (chat_id, message_id) DO NOTHING",
             (chat_id, message_id, case_id),
         )
 

@@ -8,7 +8,6 @@ caller's unit of work (whose first write, the patient's row, begins its transact
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -23,7 +22,7 @@ from bot.store.conversations import (
     OFFERS_SHOWN,
     match_history_from,
 )
-from bot.store.database import Database, to_db_time, utc_now
+from bot.store.database import Database, Session, to_db_time, utc_now
 from bot.store.patients import GET_OR_CREATE, Patient, patient_from_row, update_statement
 from bot.store.state import LOAD_STATE, SAVE_STATE, ConversationState, state_from, state_row
 
@@ -112,7 +111,7 @@ class TurnRepository:
         await self.database.execute_statements(statements)
 
 
-def _load(patient_row: tuple[Any, ...], connection: sqlite3.Connection) -> TurnRecord:
+def _load(patient_row: tuple[Any, ...], connection: Session) -> TurnRecord:
     """Get or create the patient, then read the rest of the turn (on the database thread)."""
     (row,) = connection.execute(GET_OR_CREATE, patient_row).fetchall()
     patient = patient_from_row(row)

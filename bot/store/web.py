@@ -6,9 +6,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
-import aiosqlite
-
-from bot.store.database import Database, from_db_time, to_db_time, utc_now
+from bot.store.database import Database, Row, from_db_time, to_db_time, utc_now
 
 #: How long a sign-in link works, and how long a session lasts without a request.
 LINK_LIFETIME = dt.timedelta(minutes=10)
@@ -128,7 +126,7 @@ class WebRepository:
         reverts: int | None = None,
     ) -> int:
         """Record a saved change; returns its number."""
-        return await self.database.execute(
+        return await self.database.insert(
             "INSERT INTO data_revisions (at, manager_id, file, diff, previous_content, "
             "new_content, reverts) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
@@ -157,7 +155,7 @@ class WebRepository:
         return None if row is None else _revision(row)
 
 
-def _revision(row: aiosqlite.Row) -> Revision:
+def _revision(row: Row) -> Revision:
     return Revision(
         id=int(row["id"]),
         at=from_db_time(row["at"]),

@@ -106,7 +106,7 @@ def build_application(
             base_url.removesuffix("/bot") + "/file/bot"
         )
     application = builder.build()
-    store = Store(Database(settings.database_path))
+    store = Store(Database(settings.database))
     courier = Courier(application.bot, store, policy)
     runtime = Runtime(
         settings=settings,

@@ -256,10 +256,11 @@ async def booking_note(runtime: Runtime, request_id: int, text: str) -> None:
 
 
 async def _card_owed(runtime: Runtime, request_id: int) -> bool:
-    row = await runtime.store.database.fetch_one(
+    database = runtime.store.database
+    row = await database.fetch_one(
         "SELECT 1 FROM outbox WHERE method = 'booking_card' AND status = 'pending' "
-        "AND json_extract(extra, ?) = ? LIMIT 1",
-        (f"$.{BOOKING_REQUEST}", request_id),
+        f"AND {database.json_text('extra', BOOKING_REQUEST)} = ? LIMIT 1",
+        (str(request_id),),
     )
     return row is not None
 

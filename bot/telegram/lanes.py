@@ -9,13 +9,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import sqlite3
 from collections.abc import Coroutine, Hashable
 from typing import Any
 
+from bot.store.database import DATABASE_ERRORS
+
 log = logging.getLogger(__name__)
 
-STORAGE_ERRORS = (sqlite3.Error, OSError)
+STORAGE_ERRORS: tuple[type[Exception], ...] = (*DATABASE_ERRORS, OSError)
 
 
 class Lanes:

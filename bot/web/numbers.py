@@ -22,6 +22,8 @@ from bot.unmatched import BARELY_MATCHED
 DEFAULT_DAYS = 30
 #: How many intents the "top intents" list keeps.
 TOP_INTENTS = 10
+#: A LIMIT that keeps every row (SQLite's -1 means that, PostgreSQL refuses it).
+NO_LIMIT = 2**62
 
 #: A patient's message the matcher scored (relayed, foreign-language and edited ones are not).
 SCORED_MESSAGE = "t.direction = 'in' AND t.score IS NOT NULL"
@@ -213,7 +215,7 @@ class _Tally:
 
     table: str
     time: str
-    condition: str = "1"
+    condition: str = "1 = 1"
     parameters: tuple[object, ...] = ()
 
 
@@ -237,7 +239,7 @@ async def _per_day(database: Database, period: Period, tally: _Tally) -> DailyCo
     values = ", ".join("(?, ?, ?)" for _ in bounds)
     rows = await database.fetch_all(
         f"WITH day(day, start, stop) AS (VALUES {values}) "
-        f"SELECT day.day AS day, COUNT(t.rowid) AS count FROM day "
+        f"SELECT day.day AS day, COUNT(t.{tally.time}) AS count FROM day "
         f"LEFT JOIN {tally.table} AS t ON t.{tally.time} >= day.start "
         f"AND t.{tally.time} < day.stop AND {tally.condition} "
         f"GROUP BY day.day ORDER BY day.day",
@@ -254,7 +256,8 @@ async def _ranking(
 ) -> Ranking:
     """Names and counts from a query selecting `name, count`, largest first."""
     rows = await database.fetch_all(
-        f"{sql} ORDER BY count DESC, name LIMIT ?", (*parameters, -1 if limit is None else limit)
+        f"{sql} ORDER BY count DESC, name LIMIT ?",
+        (*parameters, NO_LIMIT if limit is None else limit),
     )
     return Ranking(tuple(NameCount(str(row["name"]), int(row["count"])) for row in rows))
 
@@ -298,7 +301,7 @@ async def handoffs_by_level(database: Database, period: Period) -> Ranking:
         "SELECT CASE reason WHEN ? THEN 'emergency' WHEN ? THEN 'urgent' ELSE 'routine' END "
         "AS name FROM handoff_cases WHERE opened_at >= ? AND opened_at < ? "
         "UNION ALL SELECT 'urgent' AS name FROM booking_requests "
-        "WHERE urgency = 'urgent' AND created_at >= ? AND created_at < ?) GROUP BY name",
+        "WHERE urgency = 'urgent' AND created_at >= ? AND created_at < ?) AS levels GROUP BY name",
         (EMERGENCY, URGENT, period.utc_start, period.utc_end, period.utc_start, period.utc_end),
         None,
     )

@@ -81,7 +81,7 @@ async def _serve_or_log(server: uvicorn.Server, port: int) -> None:
 
 async def serve_alone(settings: Settings) -> int:
     """`frontdesk web`: open the database and serve the page until Ctrl-C."""
-    database = Database(settings.database_path)
+    database = Database(settings.database)
     try:
         await database.open()
     except DatabaseUnwritable as error:

@@ -1,0 +1,87 @@
+"""The schema: Alembic revisions (bot/store/alembic), applied at start, no alembic.ini needed.
+
+Revisions 001 to 009 are the numbered SQL files the store used to apply itself; a SQLite
+database made that way (table `schema_migrations`) is stamped at the revision of its last
+number, then upgraded like any other. All pending revisions apply in one transaction: a
+database is never left half migrated. On PostgreSQL an advisory lock keeps two workers
+starting together from migrating at once.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import sqlalchemy
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+#: Any number, the same in every worker: the key of the lock held while migrating.
+MIGRATION_LOCK = 7_140_014
+
+
+def alembic_folder() -> Path:
+    """Where env.py and the revisions are (inside the installed package)."""
+    return Path(str(resources.files("bot.store") / "alembic"))
+
+
+def alembic_config(connection: sqlalchemy.Connection | None = None) -> Config:
+    """Alembic's configuration without an ini file, bound to an open connection if given."""
+    config = Config()
+    config.set_main_option("script_location", str(alembic_folder()))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    """The newest revision."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+async def upgrade(engine: AsyncEngine) -> None:
+    """Bring the database to the newest revision (recognising the old runner's databases)."""
+    async with engine.connect() as connection:
+        await connection.run_sync(_upgrade)
+
+
+def current_revision(connection: sqlalchemy.Connection) -> str | None:
+    """The revision a database is at, or None if Alembic never ran on it."""
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def _upgrade(connection: sqlalchemy.Connection) -> None:
+    """On a connection in autocommit mode: one transaction for every pending revision."""
+    postgresql = connection.dialect.name == "postgresql"
+    connection.exec_driver_sql("BEGIN" if postgresql else "BEGIN IMMEDIATE")
+    try:
+        if postgresql:
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
+        if current_revision(connection) is None:
+            legacy = _legacy_version(connection)
+            if legacy is not None:
+                command.stamp(alembic_config(connection), f"{legacy:03d}")
+        if current_revision(connection) != head_revision():
+            command.upgrade(alembic_config(connection), "head")
+    except BaseException:
+        connection.exec_driver_sql("ROLLBACK")
+        raise
+    connection.exec_driver_sql("COMMIT")
+
+
+def _legacy_version(connection: sqlalchemy.Connection) -> int | None:
+    """The last number the old migration runner applied, if this database is one of its."""
+    if not sqlalchemy.inspect(connection).has_table("schema_migrations"):
+        return None
+    applied = {
+        int(row[0]) for row in connection.exec_driver_sql("SELECT version FROM schema_migrations")
+    }
+    last = 0
+    while last + 1 in applied:
+        last += 1
+    return last or None
