@@ -14,7 +14,17 @@ REDACTED = "[token]"
 #: Loggers of the libraries we use. httpx logs every request URL, which holds the token;
 #: python-telegram-bot and aiosqlite log whole updates and SQL parameters (message text) at
 #: DEBUG. They stay at WARNING unless LIBRARY_LOG_LEVEL says otherwise.
-LIBRARY_LOGGERS = ("httpx", "httpcore", "telegram", "apscheduler", "aiosqlite", "tornado")
+LIBRARY_LOGGERS = (
+    "httpx",
+    "httpcore",
+    "telegram",
+    "apscheduler",
+    "aiosqlite",
+    "tornado",
+    "alembic",
+    "sqlalchemy",
+    "asyncpg",
+)
 
 #: Anything shaped like a Telegram bot token ("123456789:AA..."), also with the colon
 #: percent-encoded as in some URLs.

@@ -1,9 +1,18 @@
-"""Shared fixtures: the shipped demo data, a trained brain and a real SQLite file per test."""
+"""Shared fixtures: the shipped demo data, a trained brain and a real database per test.
+
+The store runs on both databases: every test of `store` (and of `front_desk`) runs once on a
+SQLite file in a temporary folder and once on a fresh database of a throwaway PostgreSQL
+cluster (see tests/postgres_server.py). FRONTDESK_TEST_DATABASE=sqlite (or =postgresql) runs
+only one; without PostgreSQL's binaries the PostgreSQL runs are skipped, saying why.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import os
 import shutil
-from collections.abc import AsyncIterator
+import threading
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +22,7 @@ from bot.core import Brain, FrontDesk
 from bot.loader import Knowledge, load_or_raise
 from bot.store import Database, Store
 from tests.fake_bot_api import FakeBotApi
+from tests.postgres_server import TEMPLATE, PostgresServer, find_binaries
 
 PROJECT = Path(__file__).resolve().parent.parent
 INTENTS = PROJECT / "intents"
@@ -31,10 +41,100 @@ def brain(knowledge: Knowledge) -> Brain:
     return Brain.build(knowledge)
 
 
+def _stores() -> tuple[str, ...]:
+    """The databases the store's tests run on (FRONTDESK_TEST_DATABASE picks one)."""
+    chosen = os.environ.get("FRONTDESK_TEST_DATABASE", "").strip().lower()
+    if chosen in ("sqlite", "postgresql"):
+        return (chosen,)
+    return ("sqlite", "postgresql")
+
+
+STORES = _stores()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Declare the marker of tests about SQLite itself (its file, WAL, thread)."""
+    config.addinivalue_line(
+        "markers", "sqlite_only: about SQLite itself; not run on PostgreSQL"
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked sqlite_only run on SQLite only."""
+    kept = []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        on_postgresql = callspec is not None and callspec.params.get("store_kind") == "postgresql"
+        if not (on_postgresql and item.get_closest_marker("sqlite_only")):
+            kept.append(item)
+    items[:] = kept
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """A throwaway PostgreSQL cluster for the whole run, with a migrated template database."""
+    if find_binaries() is None:
+        pytest.skip(
+            "PostgreSQL is not installed (no initdb/pg_ctl in /usr/local/bin, "
+            "/usr/lib/postgresql/*/bin or on PATH): install Debian's postgresql package"
+        )
+    server = PostgresServer.start()
+    try:
+        server.psql(f"CREATE DATABASE {TEMPLATE}")
+        _in_own_loop(_migrate(server.url(TEMPLATE)))
+        yield server
+    finally:
+        server.stop()
+
+
+async def _migrate(url: str) -> None:
+    async with Database(url):
+        pass
+
+
+def _in_own_loop(work: Any) -> None:
+    """Run a coroutine to the end in a thread of its own (a test's loop may be running)."""
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            asyncio.run(work)
+        except BaseException as error:  # noqa: BLE001 - re-raised in the caller's thread
+            failures.append(error)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if failures:
+        raise failures[0]
+
+
+@pytest.fixture(params=STORES)
+def store_kind(request: pytest.FixtureRequest) -> str:
+    """Which database this test's store is: "sqlite" or "postgresql"."""
+    return str(request.param)
+
+
 @pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    """A fresh SQLite database file in a temporary folder."""
-    opened = Store(Database(tmp_path / "frontdesk.sqlite3"))
+def store_target(
+    store_kind: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[Path | str]:
+    """A fresh database: a SQLite file, or a new PostgreSQL database copied from the template."""
+    if store_kind == "sqlite":
+        yield tmp_path / "frontdesk.sqlite3"
+        return
+    server: PostgresServer = request.getfixturevalue("postgres")
+    name = server.fresh_database(TEMPLATE)
+    try:
+        yield server.url(name)
+    finally:
+        server.psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+async def store(store_target: Path | str) -> AsyncIterator[Store]:
+    """A fresh database (SQLite, then PostgreSQL) with its repositories, open."""
+    opened = Store(Database(store_target))
     await opened.open()
     yield opened
     await opened.close()

@@ -30,7 +30,8 @@ def find_binaries() -> Path | None:
     candidates = [*SEARCHED, *([str(Path(on_path).parent)] if on_path else [])]
     for folder in candidates:
         if all(os.access(Path(folder) / name, os.X_OK) for name in ("initdb", "pg_ctl")):
-            return Path(folder)
+            # /usr/local/bin may hold links to a few of them: psql is beside the real initdb.
+            return Path(os.path.realpath(Path(folder) / "initdb")).parent
     return None
 
 
@@ -95,7 +96,7 @@ class PostgresServer:
             f"-c listen_addresses='' -k {folder / 'socket'} -c fsync=off "
             "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
         )
-        subprocess.run(
+        started = subprocess.run(
             _as_owner(
                 [
                     str(binaries / "pg_ctl"),
@@ -110,10 +111,17 @@ class PostgresServer:
                 ],
                 owner,
             ),
-            check=True,
-            capture_output=True,
+            check=False,
+            # The server inherits pg_ctl's output: a pipe would never reach its end.
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
-        return cls(folder, binaries, owner)
+        server = cls(folder, binaries, owner)
+        if started.returncode != 0:
+            log = (folder / "server.log").read_text(errors="replace")[-2000:]
+            server.stop()
+            raise RuntimeError(f"PostgreSQL did not start:\n{log}")
+        return server
 
     def stop(self) -> None:
         """Stop the server at once and delete its folder."""
@@ -124,7 +132,8 @@ class PostgresServer:
                 self.owner,
             ),
             check=False,
-            capture_output=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         shutil.rmtree(self.folder, ignore_errors=True)
 

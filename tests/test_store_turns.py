@@ -80,6 +80,7 @@ async def test_an_unknown_patient_field_is_refused(store: Store) -> None:
         writes.update_patient({"external_id": "x"})
 
 
+@pytest.mark.sqlite_only
 async def test_a_text_turn_takes_three_round_trips_to_the_database(
     front_desk: FrontDesk, store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -13,8 +13,8 @@ from bot.store.database import Database, Row, to_db_time, utc_now
 GET_OR_CREATE = (
     "INSERT INTO patients (external_id, display_name, chat_id, created_at) "
     "VALUES (?, ?, ?, ?) ON CONFLICT(external_id) DO UPDATE SET "
-    "display_name = COALESCE(excluded.display_name, display_name), "
-    "chat_id = COALESCE(excluded.chat_id, chat_id) RETURNING *"
+    "display_name = COALESCE(excluded.display_name, patients.display_name), "
+    "chat_id = COALESCE(excluded.chat_id, patients.chat_id) RETURNING *"
 )
 
 #: The conversation fields `PatientRepository.update` may change.
