@@ -54,9 +54,7 @@ STORES = _stores()
 
 def pytest_configure(config: pytest.Config) -> None:
     """Declare the marker of tests about SQLite itself (its file, WAL, thread)."""
-    config.addinivalue_line(
-        "markers", "sqlite_only: about SQLite itself; not run on PostgreSQL"
-    )
+    config.addinivalue_line("markers", "sqlite_only: about SQLite itself; not run on PostgreSQL")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -122,13 +120,25 @@ def store_target(
     """A fresh database: a SQLite file, or a new PostgreSQL database copied from the template."""
     if store_kind == "sqlite":
         yield tmp_path / "frontdesk.sqlite3"
-        return
+    else:
+        yield from _fresh_postgres(request)
+
+
+def _fresh_postgres(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A new database of the session's cluster, dropped after the test."""
     server: PostgresServer = request.getfixturevalue("postgres")
     name = server.fresh_database(TEMPLATE)
     try:
         yield server.url(name)
     finally:
         server.psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def database_settings(database: Path | str) -> dict[str, Any]:
+    """The settings that point the bot at a test's database (a file, or an address)."""
+    if isinstance(database, Path):
+        return {"database_path": database}
+    return {"database_url": database}
 
 
 @pytest.fixture
@@ -164,13 +174,18 @@ def data_copy(tmp_path: Path) -> tuple[Path, Path]:
 
 
 @pytest.fixture
-def database(tmp_path: Path) -> Path:
-    """Where the bot's SQLite file lives in this test."""
-    return tmp_path / "bot.sqlite3"
+def database(
+    store_kind: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[Path | str]:
+    """The bot's database in this test: a SQLite file, or a fresh PostgreSQL database."""
+    if store_kind == "sqlite":
+        yield tmp_path / "bot.sqlite3"
+    else:
+        yield from _fresh_postgres(request)
 
 
 @pytest.fixture
-async def bot(api: FakeBotApi, database: Path, knowledge: Knowledge) -> AsyncIterator[Any]:
+async def bot(api: FakeBotApi, database: Path | str, knowledge: Knowledge) -> AsyncIterator[Any]:
     """The real Application, polling the fake server, with fast retries."""
     from bot.telegram.app import build_application, running
     from tests.test_telegram import FAST_RETRIES, settings_for

@@ -434,7 +434,7 @@ async def test_housekeeping_removes_what_is_past_retention_and_keeps_what_is_rec
             (days_ago(plan["audit_log"] + age), f"{label}-audit"),
         )
         closed_at = days_ago(plan["case_messages"] + age)
-        case_id = await database.execute(
+        case_id = await database.insert(
             "INSERT INTO handoff_cases (patient_id, reason, status, opened_at, closed_at) "
             "VALUES (?, 'human', 'closed', ?, ?)",
             (patient.id, closed_at, closed_at),
@@ -447,7 +447,7 @@ async def test_housekeeping_removes_what_is_past_retention_and_keeps_what_is_rec
         "VALUES (610, 'still owed', 'owed', 'pending', ?, '2999-01-01T00:00:00+00:00')",
         (days_ago(400),),
     )
-    open_case_id = await database.execute(
+    open_case_id = await database.insert(
         "INSERT INTO handoff_cases (patient_id, reason, status, opened_at) "
         "VALUES (?, 'human', 'open', ?)",
         (patient.id, days_ago(400)),

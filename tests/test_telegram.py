@@ -15,6 +15,7 @@ from bot.config import Settings
 from bot.loader import Knowledge
 from bot.telegram.app import Webhook, build_application, running
 from bot.telegram.delivery import RetryPolicy, split_text
+from tests.conftest import database_settings
 from tests.fake_bot_api import DEFAULT_TOKEN, FakeBotApi, SentRecord
 
 STAFF = -1001234
@@ -22,14 +23,14 @@ ADMIN = 900
 FAST_RETRIES = RetryPolicy(attempts=15, first_delay=0.01, max_delay=0.05, max_retry_after=0.05)
 
 
-def settings_for(api: FakeBotApi, database: Path) -> Settings:
+def settings_for(api: FakeBotApi, database: Path | str) -> Settings:
     """Settings pointing the bot at the fake server and a temporary database."""
     return Settings(
         _env_file=None,  # type: ignore[call-arg]
         telegram_bot_token=DEFAULT_TOKEN,
         telegram_base_url=api.url,
         staff_chat_id=STAFF,
-        database_path=database,
+        **database_settings(database),
     )
 
 

@@ -34,6 +34,10 @@ from tests.fake_bot_api import DEFAULT_TOKEN, FakeBotApi
 from tests.test_cli import PROJECT, frontdesk
 from tests.test_telegram import FAST_RETRIES, STAFF
 
+#: The page reads the store as the bot writes it; it runs on SQLite only (the store's own
+#: tests run on both databases).
+pytestmark = pytest.mark.sqlite_only
+
 MANAGER = 4242
 BASE = "http://testserver"
 

@@ -21,7 +21,10 @@ from tests.test_web_try import row_counts
 #: The fixtures of tests/test_web_browser.py, under their own names.
 site, browser, page = in_chromium.site, in_chromium.browser, in_chromium.page
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
+pytestmark = [
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium"),
+    pytest.mark.sqlite_only,
+]
 
 TOOTHBRUSHES = "do you sell electric toothbrushes"
 WIFI = "do you have wifi in the waiting room"

@@ -17,6 +17,10 @@ from bot.web.charts import long_date
 from tests.test_web import BASE, sign_in, web_settings
 from tests.test_web_numbers import noon_zone
 
+#: The page reads the store as the bot writes it; it runs on SQLite only (the store's own
+#: tests run on both databases).
+pytestmark = pytest.mark.sqlite_only
+
 CHARTS = (
     "messages",
     "intents",

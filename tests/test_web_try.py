@@ -19,6 +19,10 @@ from bot.web.checking import DataFolders
 from bot.web.try_page import LiveData
 from tests.test_web import BASE, sign_in, web_settings
 
+#: The page reads the store as the bot writes it; it runs on SQLite only (the store's own
+#: tests run on both databases).
+pytestmark = pytest.mark.sqlite_only
+
 IMPLANT = "how much is an implant"
 
 

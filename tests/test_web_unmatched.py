@@ -19,6 +19,10 @@ from bot.web.app import create_app
 from bot.web.unmatched_page import IntentPlace, is_hidden, likely_intents, question_key
 from tests.test_web import BASE, MANAGER, sign_in, web_settings
 
+#: The page reads the store as the bot writes it; it runs on SQLite only (the store's own
+#: tests run on both databases).
+pytestmark = pytest.mark.sqlite_only
+
 #: Questions the shipped data does not understand (no intent, or a low score).
 TOOTHBRUSHES = "do you sell electric toothbrushes"
 WIFI = "do you have wifi in the waiting room"

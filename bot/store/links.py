@@ -114,8 +114,11 @@ class SqliteLink:
         return cast(T, await self.driver._execute(work, self.sqlite))
 
     def in_transaction(self) -> bool:
-        """Whether a transaction is open on the connection."""
-        return self.sqlite.in_transaction
+        """Whether a transaction is open on the connection (not, once it is closed)."""
+        try:
+            return self.sqlite.in_transaction
+        except (sqlite3.Error, ValueError):
+            return False
 
     async def close(self) -> None:
         """Close the connection."""
@@ -222,11 +225,15 @@ class PostgresLink:
     def in_transaction(self) -> bool:
         """Whether the server has a transaction open for this connection (no round trip)."""
         sync = self.connection.sync_connection
-        return sync is not None and PostgresSession(sync).in_transaction
+        try:
+            return sync is not None and PostgresSession(sync).in_transaction
+        except (sqlalchemy.exc.SQLAlchemyError, AttributeError):  # closed under the caller
+            return False
 
     async def close(self) -> None:
-        """Close the connection."""
-        await self.connection.close()
+        """Close the connection, after the work under way on it."""
+        async with self._lock:
+            await self.connection.close()
 
 
 @lru_cache(maxsize=1024)
