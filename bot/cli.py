@@ -1,4 +1,4 @@
-"""The `frontdesk` command: chat, match, check, eval, run, unmatched, web, web-link."""
+"""The `frontdesk` command: chat, match, check, eval, run, unmatched, web, web-link, migrate-db."""
 
 from __future__ import annotations
 
@@ -54,6 +54,13 @@ def _parser() -> argparse.ArgumentParser:
     web_link.add_argument(
         "--manager", type=int, required=True, help="the manager's Telegram id (in MANAGER_IDS)"
     )
+    migrate_db = commands.add_parser(
+        "migrate-db",
+        help="copy the SQLite database (DATABASE_PATH or DATABASE_URL) into a new PostgreSQL one",
+    )
+    migrate_db.add_argument(
+        "--to", required=True, metavar="URL", help="postgresql://user:password@host/database"
+    )
     return parser
 
 
@@ -96,6 +103,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(serve_alone(settings))
         if arguments.command == "web-link":
             return asyncio.run(_web_link(settings, arguments.manager))
+        if arguments.command == "migrate-db":
+            return asyncio.run(_migrate_db(settings, arguments.to))
         knowledge = load_or_raise(settings.intents_dir, settings.replies_dir)
         if arguments.command == "chat":
             return asyncio.run(_chat(settings, knowledge, arguments.patient))
@@ -227,6 +236,30 @@ async def _web_link(settings: Settings, manager_id: int) -> int:
         )
     print(link)
     print("It works once, within 10 minutes.", file=sys.stderr)
+    return 0
+
+
+async def _migrate_db(settings: Settings, target: str) -> int:
+    from bot.store import DatabaseUnwritable
+    from bot.store.copy import CopyRefused, copy_sqlite_to_postgresql
+
+    source = settings.database
+    if not isinstance(source, Path):
+        print(
+            "frontdesk migrate-db: the configured database is not SQLite; set DATABASE_URL "
+            "(or DATABASE_PATH) to the SQLite file to copy",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        copied = await copy_sqlite_to_postgresql(source, target)
+    except (CopyRefused, DatabaseUnwritable, ValueError) as error:
+        print(f"frontdesk migrate-db: {error}", file=sys.stderr)
+        return 1
+    for table in copied:
+        print(f"{table.table}: {table.rows} row(s)")
+    total = sum(table.rows for table in copied)
+    print(f"Copied {total} row(s) of {source} into PostgreSQL.", file=sys.stderr)
     return 0
 
 

@@ -182,6 +182,8 @@ class ReminderScheduler:
         # Queued and marked in one unit of work; it counts as sent only when Telegram accepts
         # it (the outbox records that), so a crash neither loses nor repeats it.
         async with self.store.unit_of_work():
+            if not await contact.claim_reminder(reminder.id):
+                return "waiting"  # another worker is sending it
             outbox_id = await self._send(
                 patient, reminder_text(self._replies(), reminder, zone), reminder.id
             )

@@ -179,6 +179,14 @@ class ContactRepository:
         )
         return [_reminder(row) for row in rows]
 
+    async def claim_reminder(self, reminder_id: int) -> bool:
+        """At the start of sending: take the reminder for this unit of work; False if another
+        worker holds it or it was queued already."""
+        return await self.database.claim(
+            "SELECT id FROM reminders WHERE id = ? AND status = 'pending' AND outbox_id IS NULL",
+            (reminder_id,),
+        )
+
     async def queue_reminder(self, reminder_id: int, outbox_id: int) -> bool:
         """The reminder is in the outbox; it becomes sent only when Telegram accepts it."""
         changed = await self.database.execute_counting(
@@ -227,8 +235,9 @@ class ContactRepository:
         """The task was posted to the staff chat; False if it already was."""
         async with self.database.transaction() as connection:
             cursor = await connection.execute(
-                "UPDATE staff_tasks SET status = 'posted', posted_at = ? "
-                "WHERE id = ? AND status = 'pending'",
+                "UPDATE staff_tasks SET status = 'posted', posted_at = ? WHERE id IN ("
+                "SELECT id FROM staff_tasks WHERE id = ? AND status = 'pending'"
+                f"{self.database.skip_locked})",
                 (to_db_time(utc_now()), task_id),
             )
             return cursor.rowcount == 1

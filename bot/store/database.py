@@ -425,6 +425,18 @@ class Database:
         rows = await self._write(partial(_fetch_all, f"{sql} RETURNING id", tuple(parameters)))
         return int(rows[0][0])
 
+    async def claim(self, sql: str, parameters: Iterable[Any] = ()) -> bool:
+        """Inside a unit of work, hold the rows a SELECT finds until it ends; False if none.
+
+        On PostgreSQL the rows are locked `FOR UPDATE SKIP LOCKED`: a row another worker holds
+        counts as not found, so two workers never take the same one. SQLite has one writer at
+        a time and this process is it: nothing to ask (the unit's conditional writes decide).
+        """
+        if not self.is_postgresql:
+            return True
+        rows = await self._write(partial(_fetch_all, sql + self.skip_locked, tuple(parameters)))
+        return bool(rows)
+
     async def execute_counting(self, sql: str, parameters: Iterable[Any] = ()) -> int:
         """One write; returns how many rows it changed."""
         cursor = await self._write(partial(_execute_read, sql, tuple(parameters)))

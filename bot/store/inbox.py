@@ -56,6 +56,13 @@ class Inbox:
             for row in rows
         ]
 
+    async def claim(self, update_id: int) -> bool:
+        """At the start of a turn: take the update for this unit of work; False if another
+        worker holds it or it is no longer pending (then the turn must not run)."""
+        return await self.database.claim(
+            "SELECT update_id FROM inbox WHERE update_id = ? AND status = 'pending'", (update_id,)
+        )
+
     async def finish(self, update_id: int, status: str = "done", error: str | None = None) -> bool:
         """The update was handled (or given up on); its content is blanked.
 

@@ -32,6 +32,8 @@ class Row(Protocol):
 
     def keys(self) -> list[str]: ...
 
+    def __iter__(self) -> Iterator[Any]: ...
+
 
 class Cursor(Protocol):
     """What a statement gives back to synchronous work."""

@@ -103,8 +103,9 @@ class TelegramRepository:
         """Take a row for sending; False if another sender holds it or it is no longer owed."""
         moment = to_db_time(now)
         changed = await self.database.execute_counting(
-            "UPDATE outbox SET lease_until = ?, attempts = attempts + 1 WHERE id = ? "
-            "AND status = 'pending' AND (lease_until IS NULL OR lease_until <= ?)",
+            "UPDATE outbox SET lease_until = ?, attempts = attempts + 1 WHERE id IN ("
+            "SELECT id FROM outbox WHERE id = ? AND status = 'pending' "
+            f"AND (lease_until IS NULL OR lease_until <= ?){self.database.skip_locked})",
             (to_db_time(now + lease), item_id, moment),
         )
         return changed == 1

@@ -123,6 +123,8 @@ class UpdateProcessor(Lanes):
         update = Update.de_json(json.loads(item.payload), self.bot)
         try:
             async with self.store.unit_of_work():
+                if not await self.store.inbox.claim(update.update_id):
+                    raise AlreadyHandled  # another worker has it, or had it
                 await self._process(update)
                 failure = self.failures.pop(update.update_id, None)
                 if failure is not None:
