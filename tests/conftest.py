@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import pwd
 import shutil
 import threading
 from collections.abc import AsyncIterator, Iterator
@@ -76,6 +77,8 @@ def postgres() -> Iterator[PostgresServer]:
             "PostgreSQL is not installed (no initdb/pg_ctl in /usr/local/bin, "
             "/usr/lib/postgresql/*/bin or on PATH): install Debian's postgresql package"
         )
+    if os.geteuid() == 0 and not _has_user("postgres"):
+        pytest.skip("running as root and there is no postgres user to run PostgreSQL as")
     server = PostgresServer.start()
     try:
         server.psql(f"CREATE DATABASE {TEMPLATE}")
@@ -83,6 +86,14 @@ def postgres() -> Iterator[PostgresServer]:
         yield server
     finally:
         server.stop()
+
+
+def _has_user(name: str) -> bool:
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        return False
+    return True
 
 
 async def _migrate(url: str) -> None:

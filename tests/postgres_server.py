@@ -66,7 +66,7 @@ class PostgresServer:
         owner = None
         if os.geteuid() == 0:
             owner = "postgres"
-            user = pwd.getpwnam(owner)  # KeyError: no unprivileged user to run it as
+            user = pwd.getpwnam(owner)
             os.chown(folder, user.pw_uid, user.pw_gid)
         (folder / "socket").mkdir()
         if owner is not None:

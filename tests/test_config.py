@@ -196,3 +196,29 @@ def test_unmatched_without_a_database_yet_still_says_so_and_creates_nothing(
         assert main(["unmatched"]) == 0
     assert "No conversations yet" in capsys.readouterr().out
     assert not (tmp_path / "data").exists()
+
+
+def test_without_database_url_the_store_is_the_sqlite_file_at_database_path() -> None:
+    assert Settings().database == Path("data/frontdesk.sqlite3")
+    assert Settings(database_path=Path("x/y.sqlite3")).database == Path("x/y.sqlite3")
+
+
+def test_database_url_wins_over_database_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_PATH", "old/frontdesk.sqlite3")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://frontdesk:secret@db.clinic.lan/frontdesk")
+    assert Settings().database == "postgresql://frontdesk:secret@db.clinic.lan/frontdesk"
+    monkeypatch.setenv("DATABASE_URL", "sqlite:///data/other.sqlite3")
+    assert Settings().database == Path("data/other.sqlite3")
+    monkeypatch.setenv("DATABASE_URL", "sqlite:////srv/frontdesk.sqlite3")
+    assert Settings().database == Path("/srv/frontdesk.sqlite3")
+
+
+def test_a_database_url_of_another_kind_is_named_in_one_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, lines = run_main(["chat"], capsys, DATABASE_URL="mysql://root@localhost/clinic")
+    assert code == 2
+    assert lines == [
+        "frontdesk: setting DATABASE_URL: must start with sqlite:/// (a file) or postgresql:// "
+        "(a server), e.g. sqlite:///data/frontdesk.sqlite3"
+    ]
