@@ -1,4 +1,4 @@
-"""Persistence: one SQLite database, one repository per table group."""
+"""Persistence: one database (SQLite or PostgreSQL), one repository per table group."""
 
 from contextlib import AbstractAsyncContextManager
 

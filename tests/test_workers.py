@@ -1,0 +1,104 @@
+"""Several workers on one PostgreSQL database: a row claimed by one is passed over by the others."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.store import Database, Store, utc_now
+from tests.postgres_server import TEMPLATE, PostgresServer
+
+
+@pytest.fixture
+async def workers(postgres: PostgresServer) -> AsyncIterator[tuple[Store, Store]]:
+    """Two stores, as two `frontdesk run` processes would open, on one fresh database."""
+    name = postgres.fresh_database(TEMPLATE)
+    first, second = Store(Database(postgres.url(name))), Store(Database(postgres.url(name)))
+    await first.open()
+    await second.open()
+    try:
+        yield first, second
+    finally:
+        await first.close()
+        await second.close()
+        postgres.psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+async def test_an_update_one_worker_is_handling_is_passed_over_and_its_chat_waits(
+    workers: tuple[Store, Store],
+) -> None:
+    first, second = workers
+    await first.inbox.store_batch([(1, 5, "{}"), (2, 5, "{}"), (3, 6, "{}")])
+    taken = asyncio.Event()
+    done = asyncio.Event()
+
+    async def first_turn() -> None:
+        async with first.unit_of_work():
+            assert await first.inbox.claim(1)
+            taken.set()
+            await done.wait()
+            assert await first.inbox.finish(1)
+
+    turn = asyncio.create_task(first_turn())
+    await taken.wait()
+    heads = [item.update_id for item in await second.inbox.heads()]
+    assert heads == [1, 3]  # chat 5's next message is not a head while 1 is pending
+    async with second.unit_of_work():
+        assert not await second.inbox.claim(1)  # held by the first worker: passed over
+        assert await second.inbox.claim(3)
+        assert await second.inbox.finish(3)
+    done.set()
+    await turn
+    assert [item.update_id for item in await second.inbox.heads()] == [2]
+    async with second.unit_of_work():
+        assert not await second.inbox.claim(1)  # done: never handled twice
+
+
+async def test_two_workers_claiming_one_outbox_row_at_once_get_it_once(
+    workers: tuple[Store, Store],
+) -> None:
+    first, second = workers
+    row = await first.telegram.enqueue(77, "hello", "patient_reply")
+    now = utc_now()
+    lease = dt.timedelta(seconds=30)
+    for _ in range(20):
+        claims = await asyncio.gather(
+            first.telegram.claim(row, now, lease), second.telegram.claim(row, now, lease)
+        )
+        assert sorted(claims) == [False, True]
+        now += lease  # the lease runs out: the row is owed again
+    assert (await first.telegram.pending())[0].attempts == 20
+
+
+async def test_a_reminder_one_worker_is_queueing_is_not_queued_by_another(
+    workers: tuple[Store, Store],
+) -> None:
+    first, second = workers
+    patient = await first.patients.get_or_create("telegram:9", "Ann", 9)
+    now = utc_now()
+    reminder = await first.contact.add_reminder(
+        patient.id, "appointment", "reminder_appointment", now, None, now, now, None
+    )
+    taken = asyncio.Event()
+    done = asyncio.Event()
+
+    async def first_worker() -> None:
+        async with first.unit_of_work():
+            assert await first.contact.claim_reminder(reminder)
+            taken.set()
+            await done.wait()
+            row = await first.telegram.enqueue(9, "see you", "reminder", reminder_id=reminder)
+            assert await first.contact.queue_reminder(reminder, row)
+
+    task = asyncio.create_task(first_worker())
+    await taken.wait()
+    async with second.unit_of_work():
+        assert not await second.contact.claim_reminder(reminder)
+    done.set()
+    await task
+    async with second.unit_of_work():
+        assert not await second.contact.claim_reminder(reminder)  # queued already
+    assert len(await second.telegram.pending()) == 1
