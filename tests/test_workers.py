@@ -1,4 +1,4 @@
-"""Several workers on one PostgreSQL database: a row claimed by one is passed over by the others."""
+"""Several workers on one PostgreSQL database: a row one of them holds, the others pass over."""
 
 from __future__ import annotations
 
