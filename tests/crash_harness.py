@@ -15,7 +15,6 @@ import os
 import random
 import re
 import signal
-import sqlite3
 import sys
 import time
 from dataclasses import dataclass, field
@@ -120,14 +119,13 @@ class BotProcess:
         return await asyncio.wait_for(self.process.wait(), 30)
 
 
-def bot_environment(api: FakeBotApi, database: Path) -> dict[str, str]:
+def bot_environment(api: FakeBotApi, database: Path | str) -> dict[str, str]:
     """The settings of the bot under test: the fake server, a temporary database."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST")}
     env.update(
         TELEGRAM_BOT_TOKEN=DEFAULT_TOKEN,
         TELEGRAM_BASE_URL=api.url,
         STAFF_CHAT_ID=str(STAFF),
-        DATABASE_PATH=str(database),
         LOG_LEVEL="INFO",
         QUIET_HOURS_START="00:00",
         QUIET_HOURS_END="00:00",
@@ -136,10 +134,11 @@ def bot_environment(api: FakeBotApi, database: Path) -> dict[str, str]:
         TELEGRAM_GROUP_MESSAGES_PER_MINUTE="100000",
         TELEGRAM_MESSAGES_PER_SECOND="1000",
     )
+    env["DATABASE_URL" if isinstance(database, str) else "DATABASE_PATH"] = str(database)
     return env
 
 
-async def seed_reminders(database: Path, count: int) -> None:
+async def seed_reminders(database: Path | str, count: int) -> None:
     """Patients who agreed to appointment reminders, each with one reminder due now."""
     store = Store(Database(database))
     await store.open()
@@ -172,25 +171,26 @@ async def polling_again(api: FakeBotApi, since: int, limit: float = 60.0) -> Non
         await asyncio.sleep(0.05)
 
 
-def rows_in_flight(database: Path) -> int:
+async def count(database: Path | str, sql: str) -> int:
+    """A COUNT(*) query's answer, read beside the bot (SQLite file or PostgreSQL alike)."""
+    async with Database(database) as opened:
+        row = await opened.fetch_one(sql)
+    assert row is not None
+    return int(row[0])
+
+
+async def rows_in_flight(database: Path | str) -> int:
     """Outbox rows a sender held when the process died (the only ones that can go twice)."""
-    with sqlite3.connect(database) as connection:
-        (count,) = connection.execute(
-            "SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND lease_until IS NOT NULL"
-        ).fetchone()
-    return int(count)
+    return await count(
+        database,
+        "SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND lease_until IS NOT NULL",
+    )
 
 
-def owed(database: Path) -> int:
+async def owed(database: Path | str) -> int:
     """Updates not yet handled plus rows not yet delivered."""
-    with sqlite3.connect(database) as connection:
-        (inbox,) = connection.execute(
-            "SELECT COUNT(*) FROM inbox WHERE status = 'pending'"
-        ).fetchone()
-        (outbox,) = connection.execute(
-            "SELECT COUNT(*) FROM outbox WHERE status = 'pending'"
-        ).fetchone()
-    return int(inbox) + int(outbox)
+    inbox = await count(database, "SELECT COUNT(*) FROM inbox WHERE status = 'pending'")
+    return inbox + await count(database, "SELECT COUNT(*) FROM outbox WHERE status = 'pending'")
 
 
 class Conversations:
@@ -299,10 +299,11 @@ async def run_crash_test(
     seed: int = 7,
     answer_within: float = 120.0,
     arrival_seconds: float | None = None,
+    database: Path | str | None = None,
 ) -> CrashReport:
     """Run the whole scenario and count what was lost or sent twice."""
     rng = random.Random(seed)
-    database = workdir / "crash.sqlite3"
+    database = database or workdir / "crash.sqlite3"
     await seed_reminders(database, reminders)
     bot = BotProcess(bot_environment(api, database), workdir / "bot.log")
     conversations = Conversations(api, answer_within)
@@ -323,20 +324,20 @@ async def run_crash_test(
         await asyncio.sleep(rng.uniform(0.5, 4.0))
         await bot.kill()
         report.kills += 1
-        report.in_flight_at_kills.append(rows_in_flight(database))
+        report.in_flight_at_kills.append(await rows_in_flight(database))
         await bot.start()
     await visits
     deadline = time.monotonic() + 120
-    while owed(database) and time.monotonic() < deadline:  # noqa: ASYNC110 - another process
+    while await owed(database) and time.monotonic() < deadline:  # noqa: ASYNC110 - another process
         await asyncio.sleep(0.2)
     await asyncio.sleep(1.0)
     await bot.stop()
     report.seconds = time.monotonic() - started
-    _count(report, conversations, database)
+    await _count(report, conversations, database)
     return report
 
 
-def _count(report: CrashReport, talk: Conversations, database: Path) -> None:
+async def _count(report: CrashReport, talk: Conversations, database: Path | str) -> None:
     api = talk.api
     report.patient_messages = talk.patient_messages
     for number in range(report.patients):
@@ -347,18 +348,18 @@ def _count(report: CrashReport, talk: Conversations, database: Path) -> None:
     report.staff_replies_lost = sum(
         text not in talk.bot_messages(chat) for chat, text in talk.staff_replies.items()
     )
-    with sqlite3.connect(database) as connection:
+    async with Database(database) as opened:
         open_chats = {
-            int(row[0].removeprefix("telegram:"))
-            for row in connection.execute(
+            int(str(row[0]).removeprefix("telegram:"))
+            for row in await opened.fetch_all(
                 "SELECT p.external_id FROM handoff_cases c JOIN patients p ON p.id = c.patient_id "
                 "WHERE c.status = 'open'"
             )
         }
-        report.cases = connection.execute("SELECT COUNT(*) FROM handoff_cases").fetchone()[0]
-        report.cases_without_card = connection.execute(
-            "SELECT COUNT(*) FROM handoff_cases WHERE staff_message_id IS NULL"
-        ).fetchone()[0]
+    report.cases = await count(database, "SELECT COUNT(*) FROM handoff_cases")
+    report.cases_without_card = await count(
+        database, "SELECT COUNT(*) FROM handoff_cases WHERE staff_message_id IS NULL"
+    )
     report.closes = len(talk.closes)
     report.closes_lost = len(talk.closes & open_chats)
     cards: dict[str, int] = {}

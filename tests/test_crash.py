@@ -13,9 +13,11 @@ pytestmark = pytest.mark.slow
 
 
 async def test_kill_9_at_random_moments_loses_no_message_and_repeats_only_rows_in_flight(
-    api: FakeBotApi, tmp_path: Path
+    api: FakeBotApi, tmp_path: Path, database: Path | str
 ) -> None:
-    report = await run_crash_test(api, tmp_path, patients=200, kills=6, reminders=40, seed=11)
+    report = await run_crash_test(
+        api, tmp_path, patients=200, kills=6, reminders=40, seed=11, database=database
+    )
     print("\n".join(report.lines()))
     assert report.kills >= 5
     assert report.unanswered == 0
