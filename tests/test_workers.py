@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.store import Database, Store, utc_now
+from bot.store.database import DATABASE_ERRORS
 from tests.postgres_server import TEMPLATE, PostgresServer
 
 
@@ -102,3 +103,25 @@ async def test_a_reminder_one_worker_is_queueing_is_not_queued_by_another(
     async with second.unit_of_work():
         assert not await second.contact.claim_reminder(reminder)  # queued already
     assert len(await second.telegram.pending()) == 1
+
+
+async def test_a_connection_the_server_dropped_fails_one_call_and_the_next_reconnects(
+    workers: tuple[Store, Store], postgres: PostgresServer
+) -> None:
+    first, _ = workers
+    await first.patients.get_or_create("telegram:11", "Ann", 11)
+    postgres.psql(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+        "WHERE datname = current_database() AND pid != pg_backend_pid()",
+        str(first.database.url.database),
+    )
+    with pytest.raises(DATABASE_ERRORS):  # the reader's connection is gone
+        await first.patients.find("telegram:11")
+    found = await first.patients.find("telegram:11")
+    assert found is not None and found.display_name == "Ann"
+    with pytest.raises(DATABASE_ERRORS):  # and so is the writer's
+        async with first.unit_of_work():
+            await first.patients.get_or_create("telegram:12", "Bo", 12)
+    async with first.unit_of_work():
+        await first.patients.get_or_create("telegram:12", "Bo", 12)
+    assert await first.patients.find("telegram:12") is not None

@@ -481,7 +481,7 @@ def _engine(url: sqlalchemy.URL) -> AsyncEngine:
         # one connection that migrations and the writer share).
         pool = StaticPool if url.database in (None, "", ":memory:") else NullPool
         return create_async_engine(url, isolation_level="AUTOCOMMIT", poolclass=pool)
-    return create_async_engine(url, isolation_level="AUTOCOMMIT", pool_size=3)
+    return create_async_engine(url, isolation_level="AUTOCOMMIT", pool_size=3, pool_pre_ping=True)
 
 
 def _reason(error: BaseException) -> str:

@@ -13,6 +13,7 @@ itself (several statements, one hop: the turn's speed); on PostgreSQL it runs th
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -216,9 +217,19 @@ class PostgresLink:
         return cls(await engine.connect())
 
     async def run(self, work: Work[T]) -> T:
-        """`work(session)` through `run_sync`: several statements, one greenlet."""
+        """`work(session)` through `run_sync`: several statements, one greenlet.
+
+        If the server dropped the connection (a restart, a failover), this work fails and the
+        next gets a new connection from the engine's pool.
+        """
         async with self._lock:
-            return await self.connection.run_sync(self._in_session, work)
+            try:
+                return await self.connection.run_sync(self._in_session, work)
+            except sqlalchemy.exc.DBAPIError as error:
+                if error.connection_invalidated or self.connection.invalidated:
+                    with contextlib.suppress(sqlalchemy.exc.SQLAlchemyError):
+                        await self.connection.rollback()  # lets SQLAlchemy reconnect
+                raise
 
     @staticmethod
     def _in_session(connection: sqlalchemy.Connection, work: Work[T]) -> T:
