@@ -82,7 +82,7 @@ def postgres() -> Iterator[PostgresServer]:
     server = PostgresServer.start()
     try:
         server.psql(f"CREATE DATABASE {TEMPLATE}")
-        _in_own_loop(_migrate(server.url(TEMPLATE)))
+        in_own_loop(_migrate(server.url(TEMPLATE)))
         yield server
     finally:
         server.stop()
@@ -101,7 +101,7 @@ async def _migrate(url: str) -> None:
         pass
 
 
-def _in_own_loop(work: Any) -> None:
+def in_own_loop(work: Any) -> None:
     """Run a coroutine to the end in a thread of its own (a test's loop may be running)."""
     failures: list[BaseException] = []
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.store import Database, NewRequest, Store
-from tests.conftest import _in_own_loop
+from tests.conftest import in_own_loop
 from tests.postgres_server import PostgresServer
 from tests.test_cli import frontdesk
 
@@ -87,7 +87,7 @@ def test_migrate_db_copies_the_sqlite_database_into_postgresql(
     env = {"DATABASE_PATH": str(source)}
     chat = frontdesk("chat", stdin="how much is a crown?\nthanks\n", env=env, cwd=tmp_path)
     assert chat.returncode == 0, chat.stderr
-    _in_own_loop(_fill(source))
+    in_own_loop(_fill(source))
     counts = _counts(source)
     assert counts["messages"] > 0 and counts["booking_requests"] == 3
 
@@ -95,7 +95,7 @@ def test_migrate_db_copies_the_sqlite_database_into_postgresql(
 
     assert done.returncode == 0, done.stderr
     assert "booking_requests: 3 row(s)" in done.stdout
-    _in_own_loop(_check_copy(empty_postgresql, counts))
+    in_own_loop(_check_copy(empty_postgresql, counts))
     assert _counts(source) == counts  # the SQLite file is left as it was
 
 
@@ -103,7 +103,7 @@ def test_migrate_db_refuses_a_postgresql_database_that_already_holds_rows(
     tmp_path: Path, empty_postgresql: str
 ) -> None:
     source = tmp_path / "clinic.sqlite3"
-    _in_own_loop(_fill(source))
+    in_own_loop(_fill(source))
     env = {"DATABASE_PATH": str(source)}
     assert frontdesk("migrate-db", "--to", empty_postgresql, env=env, cwd=tmp_path).returncode == 0
 
@@ -115,7 +115,7 @@ def test_migrate_db_refuses_a_postgresql_database_that_already_holds_rows(
 
 def test_migrate_db_needs_a_postgresql_address(tmp_path: Path) -> None:
     source = tmp_path / "clinic.sqlite3"
-    _in_own_loop(_fill(source))
+    in_own_loop(_fill(source))
     done = frontdesk(
         "migrate-db", "--to", "sqlite:///x.sqlite3", env={"DATABASE_PATH": str(source)}
     )

@@ -11,7 +11,7 @@ import sqlalchemy
 
 from bot.store import Database, NewRequest, Store
 from bot.store.migrate import head_revision
-from tests.conftest import _in_own_loop
+from tests.conftest import in_own_loop
 
 LEGACY = Path(__file__).parent / "data" / "legacy_migrations"
 
@@ -104,8 +104,8 @@ def test_sqlite_and_postgresql_get_the_same_tables_and_columns(
     name = postgres.fresh_database()
     url = postgres.url(name)
     try:
-        _in_own_loop(_open_and_close(url))
-        _in_own_loop(_open_and_close(tmp_path / "fresh.sqlite3"))
+        in_own_loop(_open_and_close(url))
+        in_own_loop(_open_and_close(tmp_path / "fresh.sqlite3"))
         engine = sqlalchemy.create_engine(f"sqlite:///{tmp_path / 'fresh.sqlite3'}")
         with engine.connect() as connection:
             sqlite_tables = _shape(connection)
