@@ -343,7 +343,7 @@ def _first_working_sets(compact: csr_matrix, label_of: np.ndarray, count: int) -
         (np.ones(rows, dtype=np.float32), (label_of, everyone)), shape=(count, rows)
     )
     sizes = np.bincount(label_of, minlength=count).astype(np.float32)
-    centroids = (compact.T @ membership.T).toarray()  # features x classes
+    centroids = (compact.T @ membership.T).tocsr().toarray()  # features x classes, row-major
     centroids /= sizes
     centroids -= np.asarray(compact.mean(axis=0), dtype=np.float32).T  # what sets a class apart
     closeness = np.ascontiguousarray(_times(compact, centroids).T)
