@@ -106,3 +106,20 @@ def test_the_last_row_of_a_list_cannot_be_taken_out() -> None:
     one_row = "clinic:\n  hours:\n    - {days: Monday, open: '08:00', close: '19:00'}\n"
     with pytest.raises(EditRefused):
         apply_edits(one_row, {"clinic.hours.0": REMOVE})
+
+
+def test_a_new_row_of_a_list_written_key_per_line_is_written_the_same_way() -> None:
+    offers = (
+        "offers:\n"
+        "  - id: scanner\n"
+        "    intents: [crowns]\n"
+        '    text: "New in our clinic: a scanner."\n'
+        "    ends: 2027-06-30\n"
+    )
+    row = NewRow(
+        {"id": "whitening_gel", "intents": ["whitening"], "text": "New: a gentler gel, too."}
+    )
+    edited = apply_edits(offers, {"offers": row})
+    assert edited == offers + (
+        '  - id: whitening_gel\n    intents: [whitening]\n    text: "New: a gentler gel, too."\n'
+    )

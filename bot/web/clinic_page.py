@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,7 +14,7 @@ from starlette.routing import Route
 
 from bot.web.auth import Guard, Visit
 from bot.web.documents import REMOVE, EditValue, NewRow, read_document
-from bot.web.forms import Refused, save_form
+from bot.web.forms import Refused, save_form, where_shown
 from bot.web.pages import Page, render, services_of
 
 CLINIC_FILE = "replies/clinic.yaml"
@@ -214,31 +214,6 @@ def edits_of(view: ClinicView, filled: Filled) -> dict[str, EditValue]:
     return edits
 
 
-def where_shown(view: ClinicView, filled: Filled) -> Callable[[str], str]:
-    """Where an error about the saved file shows: rows after a removed one moved up a place in
-    the file, and the row after the last one is the new row."""
-    moved: dict[str, str] = {}
-    for name in ROWS:
-        kept = [
-            index
-            for index in range(view.counts[name])
-            if f"clinic.{name}.{index}" not in filled.removed
-        ]
-        for now, before in enumerate(kept):
-            moved[f"clinic.{name}.{now}"] = f"clinic.{name}.{before}"
-        moved[f"clinic.{name}.{len(kept)}"] = f"new:clinic.{name}"
-
-    def shown_at(place: str) -> str:
-        steps = place.split(".")
-        for cut in range(len(steps), 0, -1):
-            row = ".".join(steps[:cut])
-            if row in moved:
-                return ".".join([moved[row], *steps[cut:]])
-        return place
-
-    return shown_at
-
-
 def in_plain_words(message: str) -> str:
     """A checker's message as the page's labels say it."""
     for pattern, plain in PLAIN_WORDS:
@@ -261,7 +236,8 @@ def _show(
 ) -> Response:
     places = view.places() | {f"new:clinic.{name}" for name in ROWS}
     places |= {f"new:clinic.{name}.{key}" for name, fields in ROWS.items() for key in fields}
-    shown_at = where_shown(view, filled)
+    lists = {f"clinic.{name}": view.counts[name] for name in ROWS}
+    shown_at = where_shown(lists, filled.removed)
     shown: dict[str | None, list[str]] = {}
     for written_at, messages in (errors or {}).items():
         place = None if written_at is None else shown_at(written_at)

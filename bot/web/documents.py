@@ -37,9 +37,29 @@ REMOVE = Removal()
 
 @dataclass(frozen=True)
 class NewRow:
-    """An edit that adds a row at the end of a list: its fields, as a form gives them."""
+    """An edit that adds a row at the end of a list: its fields, as a form gives them (a text,
+    or the texts of a list)."""
 
-    fields: Mapping[str, str]
+    fields: Mapping[str, str | Sequence[str]]
+
+    def data(self, path: str) -> dict[str, Any]:
+        """The row as it reads back from the file."""
+        return {
+            key: _typed(None, value, path)[0] if isinstance(value, str) else list(value)
+            for key, value in self.fields.items()
+        }
+
+    def tokens(self, path: str) -> list[tuple[str, str]]:
+        """Each field's key and its YAML text."""
+        return [
+            (
+                key,
+                _typed(None, value, f"{path}.{key}")[1]
+                if isinstance(value, str)
+                else "[" + ", ".join(_string_token(item, None) for item in value) + "]",
+            )
+            for key, value in self.fields.items()
+        ]
 
 
 #: A new value from a form: a line of text, the lines of a list, a removal or a new row.
@@ -188,9 +208,7 @@ def apply_edits(text: str, edits: Mapping[str, EditValue]) -> str:
             _remove_value(expected, path)
     for path, change in structural:
         if isinstance(change, NewRow):
-            value_at(expected, path).append(
-                {key: _typed(None, text_, path)[0] for key, text_ in change.fields.items()}
-            )
+            value_at(expected, path).append(change.data(path))
     if problems:
         raise EditRefused(problems)
     new_text = _spliced(text, splices)
@@ -282,13 +300,11 @@ def _whole_lines(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _appended_row(text: str, sequence: yaml.Node | None, row: NewRow, path: str) -> _Splice:
-    """A new last row of a block list, written on one line as {key: value, ...}."""
+    """A new last row of a block list, in the style of the row before it: {key: value, ...}
+    on one line, or one key per line."""
     if not isinstance(sequence, yaml.SequenceNode) or sequence.flow_style or not sequence.value:
         raise _Invalid("this list is written in a way the page cannot extend")
-    fields = []
-    for key, raw in row.fields.items():
-        _, written = _typed(None, raw, f"{path}.{key}")
-        fields.append(f"{key}: {written}")
+    fields = [f"{key}: {written}" for key, written in row.tokens(path)]
     last = sequence.value[-1]
     dash = text.rfind("-", 0, last.start_mark.index)
     line_start = text.rfind("\n", 0, dash) + 1
@@ -296,7 +312,11 @@ def _appended_row(text: str, sequence: yaml.Node | None, row: NewRow, path: str)
     if indent.strip():
         raise _Invalid("this list is written in a way the page cannot extend")
     _, at = _whole_lines(text, dash, last.end_mark.index)
-    addition = indent + "- {" + ", ".join(fields) + "}\n"
+    if isinstance(last, yaml.MappingNode) and not last.flow_style:
+        inner = " " * (last.start_mark.index - line_start)
+        addition = indent + "- " + ("\n" + inner).join(fields) + "\n"
+    else:
+        addition = indent + "- {" + ", ".join(fields) + "}\n"
     if at == len(text) and not text.endswith("\n"):
         addition = "\n" + addition.rstrip("\n")
     return _Splice(at, at, addition, path)
