@@ -123,7 +123,7 @@ class ReminderScheduler:
     def __init__(
         self,
         store: Store,
-        replies: Callable[[], ReplyBook],
+        replies: Callable[[Patient], ReplyBook],
         zone: Callable[[], ZoneInfo],
         quiet: QuietHours,
         send: SendToPatient,
@@ -183,7 +183,7 @@ class ReminderScheduler:
         # it (the outbox records that), so a crash neither loses nor repeats it.
         async with self.store.unit_of_work():
             outbox_id = await self._send(
-                patient, reminder_text(self._replies(), reminder, zone), reminder.id
+                patient, reminder_text(self._replies(patient), reminder, zone), reminder.id
             )
             if outbox_id is None or not await contact.queue_reminder(reminder.id, outbox_id):
                 raise _NotQueued

@@ -7,10 +7,14 @@ exactly what a patient gets.
 
 from __future__ import annotations
 
+import logging
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from bot.core.flows import answers, booking, consent, erasure, followups, triage
+from bot.branches import branch_named, change_asked, names_a_branch_word, read_branch, several
+from bot.core.flows import answers, booking, branches, consent, erasure, followups, triage
 from bot.core.flows.aftercare import AFTERCARE
 from bot.core.flows.answers import HOURS
 from bot.core.flows.booking import BOOKING
@@ -32,7 +36,9 @@ from bot.core.pending import (
     AskedProblem,
     AwaitingConsent,
     ChoiceValue,
+    ChooseBranch,
     ChooseReminder,
+    ChoosingBranch,
     ConfirmingErasure,
     ConsentAnswer,
     ErasureAnswer,
@@ -41,7 +47,7 @@ from bot.core.pending import (
     VisitToday,
     unpack_choice,
 )
-from bot.core.turn import RecordIncoming, Turn
+from bot.core.turn import RecordIncoming, SubmitBooking, Turn
 from bot.details import (
     WEEKDAYS,
     asks_if_price,
@@ -251,8 +257,28 @@ class AsideInBooking:
     route: Answer | FollowUp | Several | PriceTogether
 
 
+@dataclass(frozen=True)
+class AskBranch:
+    """The answer depends on the patient's branch, not known yet: ask it, then answer."""
+
+    waiting: ChoosingBranch
+    again: bool = False
+
+
+@dataclass(frozen=True)
+class ForBranch:
+    """The message names a branch: answer it from that branch's data (kept when the patient
+    had none, or asked to change)."""
+
+    branch_id: str
+    then: Route
+    change: bool = False
+
+
 Route = (
-    BookingAnswer
+    AskBranch
+    | ForBranch
+    | BookingAnswer
     | AsideInBooking
     | Answer
     | FollowUp
@@ -275,7 +301,120 @@ Route = (
 
 
 def route_text(turn: Turn) -> Route:
-    """What to do with a message the patient typed."""
+    """What to do with a message the patient typed (asking the branch first when needed)."""
+    route = _route_text(turn)
+    if not several(turn.clinic.knowledge):
+        return route
+    return _with_branch(turn, route)
+
+
+#: Routes never delayed by the branch question: a person, safety, the patient's rights.
+_NEVER_ASKED = (Relay, HandOver, Calm, OptIn, Ignore, StaleChoice, AskBranch, ForBranch)
+#: Routes that only say something short or ask again: a branch named in them is the answer.
+_SAYS_LITTLE = (NotUnderstood, OffTopic, Acknowledge, DidYouMean)
+
+
+def _with_branch(turn: Turn, route: Route) -> Route:
+    """The route, or the branch question first when its answer differs between branches."""
+    safety = turn.match is not None and turn.match.safety
+    if isinstance(route, _NEVER_ASKED) or safety:
+        return route
+    if isinstance(route, Pick) and not isinstance(route.choice, AskAbout):
+        return route  # a numbered choice (a branch's, too) or a consent, erasure, visit today
+    listed = turn.clinic.knowledge.branches
+    waiting = turn.pending_step
+    answering = isinstance(waiting, ChoosingBranch)
+    named = read_branch(turn.text, listed, answering=answering)
+    if named is not None and (answering or isinstance(route, _SAYS_LITTLE)):
+        return Pick(ChooseBranch(named.id))  # "the one near the station"
+    if isinstance(waiting, ChoosingBranch) and isinstance(route, _SAYS_LITTLE):
+        return AskBranch(waiting, again=True)
+    changing = change_asked(turn.text)
+    if named is not None and not isinstance(route, Pick):
+        if is_question(turn.text) or _books(route):
+            return ForBranch(named.id, route, change=changing)  # "is riverside open saturdays?"
+        return Pick(ChooseBranch(named.id))  # "I'll go to the Riverside one instead"
+    if changing and names_a_branch_word(turn.text):
+        return AskBranch(ChoosingBranch())  # "change my branch"
+    known = branch_named(turn.clinic.knowledge, turn.patient.branch)
+    if known is None and depends_on_branch(turn, route):
+        if isinstance(route, Pick):
+            return AskBranch(ChoosingBranch(choice=route.choice.pack()))
+        return AskBranch(ChoosingBranch(question=turn.text))
+    return route
+
+
+def _books(route: Route) -> bool:
+    """Whether the route starts or carries on a booking request."""
+    if isinstance(route, Answer):
+        return route.intent in (BOOKING, booking.RESCHEDULE)
+    return isinstance(route, PriceAndVisit | BookingAnswer | AsideInBooking)
+
+
+#: Routes whose answer may differ between branches (hours, directions, prices, a booking).
+_MAY_DEPEND = (
+    Answer,
+    FollowUp,
+    AnswerToQuestion,
+    Several,
+    PriceAndVisit,
+    PriceTogether,
+    BookingAnswer,
+    AsideInBooking,
+    Pick,
+)
+
+
+def depends_on_branch(turn: Turn, route: Route) -> bool:
+    """Whether the route's answer differs between branches, or it starts or sends a booking
+    request (which goes to the branch's front desk). Each branch's answer is tried on a copy
+    of the turn; nothing of the copies is kept."""
+    if not isinstance(route, _MAY_DEPEND):
+        return False
+    if isinstance(route, Answer):
+        definition = turn.brain.knowledge.intents.get(route.intent)
+        if definition is not None and definition.kind in (
+            IntentKind.HANDOFF,
+            IntentKind.CONVERSATION,
+        ):
+            return False  # "hi", "thanks", "stop", a person: the same everywhere
+    said: set[tuple[str, ...]] = set()
+    for brain in turn.clinic.branches.values():
+        trial = turn.trial(brain)
+        with _quiet_logs():  # a trial shows no offer and opens no case: it must not log one
+            run(route, trial)
+        booked = any(isinstance(write, SubmitBooking) for write in trial.writes)
+        if booked or (trial.state.booking and not turn.state.booking):
+            return True
+        said.add(tuple(_unlike_by_phone(turn, message.text) for message in trial.outcome.messages))
+    return len(said) > 1
+
+
+@contextmanager
+def _quiet_logs() -> Iterator[None]:
+    """No INFO lines while a trial runs (synchronous: no other turn runs meanwhile)."""
+    before = logging.root.manager.disable
+    logging.disable(logging.INFO)
+    try:
+        yield
+    finally:
+        logging.disable(before)
+
+
+def _unlike_by_phone(turn: Turn, text: str) -> str:
+    """The text with every phone and email of the clinic and its branches made alike: a
+    "call us at ..." line is no reason to ask (the clinic's own number is right too)."""
+    clinic = turn.clinic.knowledge.clinic
+    contacts = {clinic.phone, clinic.email, clinic.after_hours_phone}
+    for branch in turn.clinic.knowledge.branches:
+        contacts |= {branch.phone, branch.email, branch.after_hours_phone}
+    for contact in sorted((each for each in contacts if each), key=len, reverse=True):
+        text = text.replace(contact, "(contact)")
+    return text
+
+
+def _route_text(turn: Turn) -> Route:
+    """What to do with a message the patient typed, whichever branch they go to."""
     brain, patient = turn.brain, turn.patient
     words = turn.text.strip().lower().strip(".!")
     step = turn.pending_step
@@ -301,7 +440,8 @@ def route_text(turn: Turn) -> Route:
         return HandOver(LANGUAGE)  # "hola, necesito una cita": one note, and a person at once
     match = brain.matcher.match(turn.text)
     turn.match = match
-    turn.writes.append(RecordIncoming(turn.text, match.intent, match.score))
+    if not turn.replaying:
+        turn.writes.append(RecordIncoming(turn.text, match.intent, match.score))
     turn.details = extract_details(
         turn.text,
         turn.today,
@@ -478,6 +618,11 @@ def route_choice(turn: Turn, value: str) -> Route:
     erasing = isinstance(route, Pick) and isinstance(route.choice, ErasureAnswer)
     if turn.open_case is not None and not erasing:
         return Ignore()
+    asking_about = isinstance(route, Pick) and isinstance(route.choice, AskAbout)
+    if asking_about and several(turn.clinic.knowledge):
+        known = branch_named(turn.clinic.knowledge, turn.patient.branch)
+        if known is None and depends_on_branch(turn, route):
+            return AskBranch(ChoosingBranch(choice=value))  # "Opening hours" pressed
     return route
 
 
@@ -537,6 +682,14 @@ def run(route: Route, turn: Turn) -> None:
             consent.opt_in(turn)
         case Ignore():
             pass
+        case AskBranch(waiting, again):
+            branches.ask(turn, waiting, again)
+        case ForBranch(branch_id, then, change):
+            if change and branch_id != turn.patient.branch:
+                branches.choose(turn, branch_id)  # "I'll go to the Riverside one instead"
+            else:
+                branches.answer_for(turn, branch_id)
+            run(then, turn)
 
 
 def _run_choice(turn: Turn, choice: ChoiceValue) -> None:
@@ -557,6 +710,25 @@ def _run_choice(turn: Turn, choice: ChoiceValue) -> None:
             erasure.answer(turn, confirmed)
         case ProposalAnswer(request_id, accepted):
             booking.answer_proposal(turn, request_id, accepted)
+        case ChooseBranch(branch_id):
+            waiting = turn.pending_step
+            if not branches.choose(turn, branch_id):
+                turn.say(turn.brain.replies.text("not_understood"), (person_choice(),))
+            elif isinstance(waiting, ChoosingBranch):
+                _answer_again(turn, waiting)
+
+
+def _answer_again(turn: Turn, waiting: ChoosingBranch) -> None:
+    """Answer what the patient asked before they were asked for their branch, for it."""
+    if waiting.choice:
+        route = _route_packed(waiting.choice)
+    elif waiting.question:
+        turn.text, turn.replaying = waiting.question, True
+        route = _route_text(turn)
+    else:
+        return
+    if not isinstance(route, Pick) or not isinstance(route.choice, ChooseBranch):
+        run(route, turn)
 
 
 def _reads_as_answer(turn: Turn, match: Match) -> bool:
