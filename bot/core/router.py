@@ -97,6 +97,14 @@ _ASKING_WORDS = frozenset(
         "it them done here teeth tooth"
     )
 )
+#: A thank-you before the message's real question: "ok thank you. can the doctor call me".
+_THANKS_FIRST = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|great|perfect|cool|alright|got it)[\s,!.]+)?"
+    r"(?:thanks?(?:\s+you)?(?:\s+(?:so|very)\s+much)?|thx|ty|cheers)\b[\s,!.]*",
+    re.I,
+)
+#: Words around a bare service name that ask nothing of their own ("ok and a cleaning").
+_LEAD_WORDS = frozenset({"ok", "okay", "and", "so", "also", "plus", "then", "a", "an", "the"})
 _WHAT_ABOUT = re.compile(
     r"^\W*(?:and\s+|ok\s+|so\s+)?(?:(?:what|wat|wht|how)\s+about|and\s+(?:for|if|with))\b",
     re.I,
@@ -438,10 +446,15 @@ def _route_text(turn: Turn) -> Route:
         return Answer("greeting")
     if not_english(turn):
         return HandOver(LANGUAGE)  # "hola, necesito una cita": one note, and a person at once
+    said = turn.text
     match = brain.matcher.match(turn.text)
+    if match.intent in SMALL_TALK and not match.safety:
+        rest = _THANKS_FIRST.sub("", turn.text, count=1)
+        if rest != turn.text and is_question(rest):
+            turn.text, match = rest, brain.matcher.match(rest)  # "ok thank you. can the ..."
     turn.match = match
     if not turn.replaying:
-        turn.writes.append(RecordIncoming(turn.text, match.intent, match.score))
+        turn.writes.append(RecordIncoming(said, match.intent, match.score))
     turn.details = extract_details(
         turn.text,
         turn.today,
@@ -463,7 +476,7 @@ def _route_text(turn: Turn) -> Route:
     topic = turn.topic
     if brain.matcher.our_work_failed(turn.text) and not brain.matcher.red_flag(turn.text):
         return HandOver(WARRANTY)  # "the filling I got from you last week fell out"
-    if not match.safety and brain.matcher.medical(turn.text):
+    if not match.safety and brain.matcher.medical(turn.text) and _about_our_care(turn, match):
         return HandOver(MEDICAL)  # "I'm on warfarin, is that a problem?": the doctor decides
     if topic == EMERGENCY and not match.safety and brain.matcher.red_flag(turn.text):
         return Answer(EMERGENCY)  # "I'm starting to feel dizzy", just after a swollen face
@@ -578,6 +591,19 @@ _VISIT_ASKED = re.compile(
 _BOOK_WORDS = re.compile(
     r"\b(?:book(?:ing)?|schedule|make\s+an\s+appointment|an\s+appointment\s+for)\b", re.I
 )
+
+
+def _about_our_care(turn: Turn, match: Match) -> bool:
+    """Whether a message may be about care at the clinic, not confidently another doctor's
+    business ("can your doctor write me a prescription for my blood pressure pills")."""
+    matcher = turn.brain.matcher
+    return (
+        not match.off_topic
+        or turn.topic is not None
+        or match.intent in matcher.dental_intents
+        or bool(turn.brain.facets.names_topics(turn.text))
+        or matcher.detect_emergency.about_mouth(matcher.normalized(turn.text))
+    )
 
 
 def _wants_a_visit(turn: Turn) -> bool:
@@ -738,7 +764,8 @@ def _reads_as_answer(turn: Turn, match: Match) -> bool:
         isinstance(asked, AskedDay) and turn.topic not in (None, EMERGENCY)
     )  # AskedDay: the problem was told with the question, and the bot asked which day suits
     named = _named_service(turn, turn.text)
-    just_a_name = len(turn.text.split()) <= 2 and not _YES_OR_NO.match(turn.text)
+    bare = [word for word in words(turn.text) if word not in _LEAD_WORDS]
+    just_a_name = len(bare) <= 2 and not _YES_OR_NO.match(turn.text)  # "ok and a cleaning"
     other = isinstance(asked, AskedProblem) and named not in (None, asked.service)
     if other and just_a_name and match.intent == named:
         return False  # "night guard" right after the veneers question: a new question
@@ -772,8 +799,10 @@ def _reads_as_answer(turn: Turn, match: Match) -> bool:
         return "day" in turn.details or "time" in turn.details
     if match.intent == BOOKING and not match.ambiguous:
         return False  # "book me for saturday then": a booking, with its day
-    if turn.brain.facets.match(turn.text).facet is not None and not turn.details:
-        return False  # "and how many visits is that": a follow-up, even without a "?"
+    if turn.brain.facets.match(turn.text).facet is not None and (
+        not turn.details or is_question(turn.text)
+    ):  # "and how many visits is that", "im 34 is it too late for me": a follow-up (the
+        return False  # age is noted all the same)
     if match.intent in SMALL_TALK or (
         match.intent is None and _is_acknowledgement(turn, turn.text)
     ):
@@ -997,12 +1026,19 @@ def _facet_of(turn: Turn, text: str) -> str | None:
     facet = turn.brain.facets.match(text).facet
     if facet is not None:
         return facet
-    clauses = split_questions(text)
-    if len(clauses) < 2 or turn.brain.facets.names_topics(text):
+    if turn.brain.facets.names_topics(text):
         return None
+    clauses = split_questions(text)
+    if len(clauses) < 2:  # "how long will it take, i cant go out without my teeth lol"
+        pieces = [piece for piece in _PIECES.split(text) if piece.strip()]
+        clauses = [piece for piece in pieces if is_question(piece)] if len(pieces) > 1 else []
     return next(
         (found for clause in clauses if (found := turn.brain.facets.match(clause).facet)), None
     )
+
+
+#: Where a message's sentences and comma-separated parts end.
+_PIECES = re.compile(r"[,;.!?]+\s*")
 
 
 def _about_anesthesia(turn: Turn, text: str, match: Match) -> bool:
@@ -1084,6 +1120,8 @@ def _services_asked_together(turn: Turn) -> list[Question]:
     brain = turn.brain
     if not asks_if_we_do(turn.text) or brain.facets.match(turn.text).facet is not None:
         return []
+    if _BOOK_WORDS.search(turn.text):
+        return []  # "can i book checkups for me and my 2 kids": one request, for both
     named = brain.facets.names_topics(turn.text, affirmed=True)
     services = [Question(name) for name in named if brain.replies.has_service(name)]
     return services[:3] if len(services) > 1 else []
