@@ -267,3 +267,12 @@ async def test_a_condition_asked_about_a_treatment_goes_to_the_doctor_but_a_pres
         "i ran out of my blood pressure pills, can your doctor write me a prescription",
     )
     assert not [effect for effect in elsewhere.effects if isinstance(effect, HandoffOpened)]
+
+
+async def test_is_it_even_worth_it_during_a_treatment_is_about_that_treatment(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "does a root canal hurt a lot")
+    outcome = await front_desk.handle_text(PATIENT, "is it even worth it")
+    assert outcome.intent == "root_canal"
+    assert "dental clinic" not in said(outcome)

@@ -541,6 +541,8 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         # shopping centre?": the one clear question of a message not understood as a whole
         only = several[0]
         return FollowUp(only.intent, only.facet) if only.facet else Answer(only.intent)
+    if match.intent is None and topic is not None and _points_at_topic(turn, topic):
+        return Answer(topic)  # "is it even worth it" during a root canal: about the root canal
     if match.intent is None and match.off_topic and mostly_words(turn.text) and not dental:
         return OffTopic(match.score)
     named = _named_service(turn, turn.text)
@@ -968,6 +970,19 @@ def _unnamed_other_service(turn: Turn, match: Match, topic: str) -> bool:
         return False
     short = len(words(turn.text)) <= SHORT_FOLLOW_UP
     return (short or bool(_REFERS_BACK.search(turn.text))) and not asks_if_we_do(turn.text)
+
+
+def _points_at_topic(turn: Turn, topic: str) -> bool:
+    """Whether a short question names nothing and points back at the service being talked
+    about ("is it even worth it?", "should i do it?"): never another business's question."""
+    text = turn.text
+    return (
+        turn.brain.replies.has_service(topic)
+        and len(words(text)) <= SHORT_FOLLOW_UP
+        and is_question(text)
+        and _REFERS_BACK.search(text) is not None
+        and not turn.brain.facets.names_topics(text)
+    )
 
 
 def _names(turn: Turn, service: str, text: str) -> bool:
