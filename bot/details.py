@@ -288,7 +288,7 @@ _HOLDING = frozenset({"have", "got", "with", "through", "under", "via", "use", "
 
 def is_question(text: str) -> bool:
     """Whether the message asks something (rather than tells)."""
-    lowered = text.strip().lower()
+    lowered = _AGE_FIRST.sub("", text.strip().lower())  # "im 34 is it too late for me"
     if "?" in lowered:
         return True
     for sentence in _SENTENCE_BREAK.split(lowered):  # "ok that's for later. how long ..."
@@ -300,7 +300,15 @@ def is_question(text: str) -> bool:
     return False
 
 
-_SENTENCE_BREAK = re.compile(r"[.!;]+\s+|,\s+(?=(?:and\s+|so\s+)?(?:how|what|when|where|why)\b)")
+_SENTENCE_BREAK = re.compile(
+    r"[.!;]+\s+|,\s+(?=(?:and\s+|so\s+)?(?:how|what|when|where|why|which|is|are|can|could"
+    r"|will|would|should)\b)"
+)
+#: Whose age a message starts with, before its question: "im 34", "she's 7 years old".
+_AGE_FIRST = re.compile(
+    r"^(?:i'?m|i am|she'?s|shes|he'?s|hes|they'?re|theyre|my \w+ is)\s+\d{1,2}"
+    r"(?:\s*(?:years?|yrs?)(?:\s+old)?)?[\s,]+"
+)
 
 
 #: Words a question may start with before its question word.
@@ -436,8 +444,15 @@ NOTED = {
 
 
 def said_back(details: dict[str, str]) -> str:
-    """The details, as said back to the patient: "tuesday afternoon, age 6"."""
-    return ", ".join(NOTED[name].format(value) for name, value in details.items() if name in NOTED)
+    """The details, as said back to the patient: "tuesday afternoon, age 6", "ages 6 and 9"."""
+    said = []
+    for name, value in details.items():
+        if name == "age" and "," in value:
+            *first, last = [age.strip() for age in value.split(",")]
+            said.append(f"ages {', '.join(first)} and {last}")
+        elif name in NOTED:
+            said.append(NOTED[name].format(value))
+    return ", ".join(said)
 
 
 def first_age(details: dict[str, str]) -> float | None:
@@ -978,7 +993,7 @@ def _area(lowered: str) -> str | None:
 
 _QUESTION_START = (
     r"(?:how|what|whats|what's|when|where|which|who|do|does|can|could|is|are|will|would"
-    r"|should|any)\b"
+    r"|should|any|r(?=\s+(?:u|ya|you|they|we)\b))\b"  # "r u open": chat for "are you"
 )
 _CLAUSE_BREAK = re.compile(
     r"\?+\s*|;\s*|,?\s+(?:and|also|plus|but)\s+(?:also\s+)?(?=" + _QUESTION_START + r")"

@@ -8,14 +8,24 @@ generic vectorizer's overhead dominates both start-up and matching.
 from __future__ import annotations
 
 import math
+import multiprocessing
+import os
 import re
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import chain
 
 import numpy as np
 from scipy.sparse import csr_matrix, hstack, vstack
 from sklearn.svm import LinearSVC
+from sklearn.svm._liblinear import (
+    set_verbosity_wrap,
+    train_wrap,
+)
 
 _TOKEN = re.compile(r"(?u)\b\w+\b")
 _WHITESPACE = re.compile(r"\s\s+")
@@ -31,14 +41,22 @@ def char_wb_ngrams(text: str, low: int = 2, high: int = 5) -> list[str]:
     """Character n-grams inside word boundaries, as scikit-learn's char_wb analyzer makes them."""
     grams: list[str] = []
     for word in _WHITESPACE.sub(" ", text).split():
-        padded = f" {word} "
-        length = len(padded)
-        for n in range(low, high + 1):
-            if length <= n:  # a short word counts once, whole
-                grams.append(padded)
-                break
-            grams.extend([padded[i : i + n] for i in range(length - n + 1)])
+        grams.extend(_word_char_ngrams(word, low, high))
     return grams
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_char_ngrams(word: str, low: int, high: int) -> tuple[str, ...]:
+    """One word's character n-grams (words repeat across texts, so they are remembered)."""
+    padded = f" {word} "
+    length = len(padded)
+    grams: list[str] = []
+    for n in range(low, high + 1):
+        if length <= n:  # a short word counts once, whole
+            grams.append(padded)
+            break
+        grams.extend([padded[i : i + n] for i in range(length - n + 1)])
+    return tuple(grams)
 
 
 @dataclass(frozen=True)
@@ -164,11 +182,14 @@ class CompiledLinearModel:
 WORKING_SET_FROM = 8000
 #: A class's first working set: its own texts and this many of the others most like them. A
 #: repair round adds at most twice as many or as many as the set has, deepest in the margin first.
-HARD_NEGATIVES = 300
+HARD_NEGATIVES = 1000
 #: At most this many rounds of adding the texts a class's model still gets inside its margin.
 REPAIR_ROUNDS = 8
+#: liblinear's L2-regularised L2-loss SVM, dual: what LinearSVC runs on these problems.
+_DUAL_SQUARED_HINGE = 1
 #: The solver's tolerance; a text counts as inside a margin by more than half of it.
 TOLERANCE = 5e-2
+_SEED = np.random.RandomState(0).randint(np.iinfo("i").max)  # LinearSVC's with random_state=0
 
 
 def _svm(features: csr_matrix, labels: np.ndarray) -> LinearSVC:
@@ -196,21 +217,122 @@ def fit_one_vs_rest(
             np.asarray(classifier.intercept_, dtype=np.float32),
         )
     names, label_of = np.unique(np.asarray(labels), return_inverse=True)
+    problem = _Problem(csr_matrix(features, dtype=np.float64), label_of)
     compact = features.astype(np.float32)
     working = _first_working_sets(compact, label_of, len(names))
-    weights = np.zeros((features.shape[1], len(names)), dtype=np.float32)
+    weights = np.zeros((features.shape[1], len(names)), dtype=np.float32)  # features x classes
     intercepts = np.zeros(len(names), dtype=np.float32)
     pending = list(range(len(names)))
-    for _ in range(REPAIR_ROUNDS):
-        for k in pending:
-            chosen = working[k]
-            fitted = _svm(features[chosen], (label_of[chosen] == k).astype(np.int8))
-            weights[:, k] = fitted.coef_[0]
-            intercepts[k] = fitted.intercept_[0]
-        pending = _repair(compact, label_of, weights, intercepts, working, pending)
-        if not pending:
-            break
+    with _solvers(problem) as solve:
+        for _ in range(REPAIR_ROUNDS):
+            tasks = [(k, working[k]) for k in pending]
+            for k, columns, values, intercept in solve(tasks):
+                weights[columns, k] = values
+                intercepts[k] = intercept
+            pending = _repair(compact, label_of, weights, intercepts, working, pending)
+            if not pending:
+                break
     return [str(name) for name in names], weights.T, intercepts
+
+
+@dataclass(frozen=True)
+class _Problem:
+    """The training texts' features (float64, as liblinear takes them) and class numbers."""
+
+    features: csr_matrix
+    label_of: np.ndarray
+
+    def solve(self, task: tuple[int, np.ndarray]) -> tuple[int, np.ndarray, np.ndarray, float]:
+        """One class against the rest on its working set: its non-zero weights and intercept."""
+        k, chosen = task
+        weights, intercept = _binary_svm(
+            _rows(self.features, chosen), (self.label_of[chosen] == k).astype(np.float64)
+        )
+        columns = np.flatnonzero(weights)
+        return k, columns, weights[columns].astype(np.float32), intercept
+
+
+Solve = Callable[
+    [list[tuple[int, np.ndarray]]], Iterable[tuple[int, np.ndarray, np.ndarray, float]]
+]
+
+#: The problem a forked solver process works on (inherited, never pickled).
+_forked_problem: _Problem | None = None
+
+
+def _solve_in_fork(task: tuple[int, np.ndarray]) -> tuple[int, np.ndarray, np.ndarray, float]:
+    """Solve one class in a solver process, on the problem it inherited."""
+    assert _forked_problem is not None
+    return _forked_problem.solve(task)
+
+
+@contextmanager
+def _solvers(problem: _Problem) -> Iterator[Solve]:
+    """Solve classes on every core, in processes forked with the problem.
+
+    Not threads: liblinear keeps one random generator for the whole process, so classes fitted
+    side by side in threads would share it and come out differently on every build.
+    """
+    global _forked_problem
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    set_verbosity_wrap(0)
+    if cores < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        yield lambda tasks: map(problem.solve, tasks)
+        return
+    _forked_problem = problem
+    try:
+        with multiprocessing.get_context("fork").Pool(cores) as pool:
+            _forked_problem = None
+            yield lambda tasks: pool.imap_unordered(_solve_in_fork, tasks, chunksize=8)
+    finally:
+        _forked_problem = None
+
+
+def _binary_svm(features: csr_matrix, positive: np.ndarray) -> tuple[np.ndarray, float]:
+    """Weights and intercept of _svm on a binary problem, from liblinear itself.
+
+    The very call LinearSVC makes (dual L2-loss solver, the intercept as a last feature, same
+    seed), without its per-call input checks, which take longer than a small problem's solve.
+    """
+    raw, _ = train_wrap(
+        features,
+        positive,
+        True,
+        _DUAL_SQUARED_HINGE,
+        TOLERANCE,
+        1.0,
+        1.0,
+        np.ones(2),
+        1000,
+        _SEED,
+        0.1,
+        np.ones(features.shape[0]),
+    )
+    return raw[0, :-1], float(raw[0, -1])
+
+
+def _rows(matrix: csr_matrix, rows: np.ndarray) -> csr_matrix:
+    """The given rows of a CSR matrix, in order (what matrix[rows] gives, without its checks)."""
+    starts = matrix.indptr[rows]
+    lengths = matrix.indptr[rows + 1] - starts
+    indptr = np.zeros(len(rows) + 1, dtype=np.int32)
+    np.cumsum(lengths, out=indptr[1:])
+    cells = np.repeat(starts - indptr[:-1], lengths) + np.arange(indptr[-1])
+    return csr_matrix(
+        (matrix.data[cells], matrix.indices[cells], indptr), shape=(len(rows), matrix.shape[1])
+    )
+
+
+def _times(compact: csr_matrix, dense: np.ndarray) -> np.ndarray:
+    """compact @ dense, its row halves computed in two threads (scipy releases the GIL)."""
+    half = compact.shape[0] // 2
+    if half < 1000:
+        return np.asarray(compact @ dense)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        parts = list(
+            pool.map(lambda part: np.asarray(part @ dense), [compact[:half], compact[half:]])
+        )
+    return np.vstack(parts)
 
 
 def _first_working_sets(compact: csr_matrix, label_of: np.ndarray, count: int) -> list[np.ndarray]:
@@ -221,10 +343,10 @@ def _first_working_sets(compact: csr_matrix, label_of: np.ndarray, count: int) -
         (np.ones(rows, dtype=np.float32), (label_of, everyone)), shape=(count, rows)
     )
     sizes = np.bincount(label_of, minlength=count).astype(np.float32)
-    centroids = (compact.T @ membership.T).toarray()  # features x classes
+    centroids = (compact.T @ membership.T).tocsr().toarray()  # features x classes, row-major
     centroids /= sizes
     centroids -= np.asarray(compact.mean(axis=0), dtype=np.float32).T  # what sets a class apart
-    closeness = np.ascontiguousarray(np.asarray(compact @ centroids).T)
+    closeness = np.ascontiguousarray(_times(compact, centroids).T)
     del centroids
     closeness[label_of, everyone] = -np.inf
     nearest = min(HARD_NEGATIVES, rows - 1)
@@ -244,7 +366,7 @@ def _repair(
 ) -> list[int]:
     """Add to the refitted classes' sets the other texts inside their margins; those to refit."""
     everything = len(refitted) == len(working)
-    decisions = np.asarray(compact @ (weights if everything else weights[:, refitted]))
+    decisions = _times(compact, weights if everything else weights[:, refitted])
     decisions += intercepts if everything else intercepts[refitted]
     outside = decisions > TOLERANCE / 2 - 1.0  # other classes' texts inside the margin
     column_of = np.full(len(working), -1)

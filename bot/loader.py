@@ -15,6 +15,7 @@ from bot.language import CODES
 from bot.models import (
     CATALOG,
     SCRIPT_PARTS,
+    Branch,
     Bundle,
     Clinic,
     ClinicFile,
@@ -176,11 +177,15 @@ CONVERSATION_REPLIES = [
     "handoff_after_hours_phone",
     *CLOSED_HANDOFF_REPLIES,
 ]
+#: The branch question and its answers (bot.core.flows.branches): required only of a clinic
+#: with several branches, so a single clinic's files stay as they are.
+BRANCH_REPLIES = ("branch_ask", "branch_not_caught", "branch_change", "branch_chosen")
 #: Extra placeholders of the replies to a patient's answer: what was understood.
 ANSWER_PLACEHOLDERS = frozenset({"noted"})
 #: Replies that say back what the patient gave or the day's hours may use {noted}.
 ANSWER_PREFIXES = (
     "answer_",
+    "branch_",
     "hours_day_",
     "price_",
     "total_first",
@@ -248,6 +253,8 @@ class Knowledge:
     facet_replies: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     medical_facets: frozenset[str] = frozenset()
     patient_texts: tuple[PatientText, ...] = field(default=(), compare=False)
+    #: The clinic's branches (none for a single clinic), as replies/clinic.yaml lists them.
+    branches: tuple[Branch, ...] = ()
 
 
 class KnowledgeError(Exception):
@@ -455,6 +462,7 @@ def load_knowledge(intents_dir: Path, replies_dir: Path) -> tuple[Knowledge | No
 
     if clinic_file is not None:
         _check_bundles(collect, replies_dir / "clinic.yaml", clinic_file, clinic_doc)
+        _check_branches(collect, replies_dir / "clinic.yaml", clinic_file, clinic_doc)
     if services_file is not None and clinic_file is not None:
         _check_services(
             collect,
@@ -471,6 +479,7 @@ def load_knowledge(intents_dir: Path, replies_dir: Path) -> tuple[Knowledge | No
         intents if intents_known else None,
         replies_dir,
         replies_complete,
+        clinic_file is not None and len(clinic_file.branches) > 1,
     )
     if offers_file is not None:
         _check_offers(
@@ -512,6 +521,7 @@ def load_knowledge(intents_dir: Path, replies_dir: Path) -> tuple[Knowledge | No
         facet_replies=facets.replies,
         medical_facets=facets.medical,
         patient_texts=tuple(collect.texts),
+        branches=tuple(clinic_file.branches),
     )
     return knowledge, sorted(collect.problems)
 
@@ -808,6 +818,70 @@ def _check_bundles(collect: _Collector, path: Path, clinic_file: ClinicFile, doc
         )
 
 
+#: The longest branch id: "branch:<id>" must fit a Telegram button's 64 bytes.
+BRANCH_ID_LENGTH = 40
+
+
+def _check_branches(collect: _Collector, path: Path, clinic_file: ClinicFile, doc: Any) -> None:
+    """Each branch: a unique id and name, known components priced, its own staff chat."""
+    several = len(clinic_file.branches) > 1
+    seen_ids: dict[str, int] = {}
+    seen_names: dict[str, str] = {}
+    seen_landmarks: dict[str, str] = {}
+    for index, branch in enumerate(clinic_file.branches):
+        line = line_of(doc, ("branches", index))
+        label = f"branch {branch.id!r}"
+        if branch.id in seen_ids:
+            collect.add(
+                path,
+                line,
+                f"{label} is listed twice (first at line {seen_ids[branch.id]}); give each "
+                "branch its own id",
+            )
+        seen_ids.setdefault(branch.id, line)
+        if len(branch.id) > BRANCH_ID_LENGTH:
+            collect.add(
+                path,
+                line_of(doc, ("branches", index, "id")),
+                f"{label}: keep a branch id to {BRANCH_ID_LENGTH} characters (it travels in "
+                "the branch buttons patients tap, which Telegram keeps short)",
+            )
+        name = normalized_key(branch.name)
+        if name in seen_names and seen_names[name] != branch.id:
+            collect.add(
+                path,
+                line_of(doc, ("branches", index, "name")),
+                f"{label}: the name {branch.name!r} is also branch {seen_names[name]!r}'s, so "
+                "patients could not tell them apart",
+            )
+        seen_names.setdefault(name, branch.id)
+        if several and branch.staff_chat_id is None:
+            collect.add(
+                path,
+                line,
+                f"{label} has no staff_chat_id: with several branches, each needs the chat "
+                "of its own front desk (its cases and booking requests go there)",
+            )
+        for key in branch.prices:
+            at = line_of(doc, ("branches", index, "prices", key))
+            if key not in clinic_file.components:
+                collect.add(path, at, f"{label}: prices {key!r} is not a component in this file")
+        for number, landmark in enumerate(branch.landmarks):
+            key = normalized_key(landmark)
+            other = seen_landmarks.get(key)
+            if other is not None and other != branch.id:
+                collect.add(
+                    path,
+                    line_of(doc, ("branches", index, "landmarks", number)),
+                    f"{label}: the landmark {landmark!r} is also branch {other!r}'s; patients "
+                    "who say it could mean either",
+                )
+            seen_landmarks.setdefault(key, branch.id)
+        if branch.directions is not None:
+            at = line_of(doc, ("branches", index, "directions"))
+            collect.text(f"{label}.directions", path, at, branch.directions, fact=True)
+
+
 def _check_template(
     collect: _Collector,
     path: Path,
@@ -884,9 +958,12 @@ def _check_replies(
     intents: dict[str, Intent] | None,
     replies_dir: Path,
     complete: bool,
+    several_branches: bool = False,
 ) -> None:
     """Placeholders of every reply; keys against intents (None when an intent file failed)."""
-    known_keys = set(CONVERSATION_REPLIES) | set(LANGUAGE_NOTES) | set(intents or {})
+    known_keys = (
+        set(CONVERSATION_REPLIES) | set(BRANCH_REPLIES) | set(LANGUAGE_NOTES) | set(intents or {})
+    )
     for key, wordings in replies.items():
         path, doc = reply_docs[key]
         if intents is not None and key not in known_keys:
@@ -918,7 +995,7 @@ def _check_replies(
             collect.add(
                 replies_dir / "practical.yaml", 1, f"practical intent {name!r} has no reply"
             )
-    for key in CONVERSATION_REPLIES:
+    for key in [*CONVERSATION_REPLIES, *(BRANCH_REPLIES if several_branches else ())]:
         if key not in replies:
             collect.add(replies_dir / "conversation.yaml", 1, f"reply {key!r} is missing")
     for key in LANGUAGE_NOTES:

@@ -309,12 +309,55 @@ class Bundle(Strict):
     parts: list[Identifier] = Field(min_length=1)
 
 
+class PriceOverride(Strict):
+    """A branch's own price for a component: a price, or min and max."""
+
+    price: Decimal | None = Field(default=None, ge=0)
+    min: Decimal | None = Field(default=None, ge=0)
+    max: Decimal | None = Field(default=None, ge=0)
+
+    @model_validator(mode="after")
+    def _price_or_range(self) -> PriceOverride:
+        if self.price is not None and (self.min is not None or self.max is not None):
+            raise ValueError("give either price, or min and max, not both")
+        if self.price is None and (self.min is None or self.max is None):
+            raise ValueError("give a price, or both min and max")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"max {self.max} is below min {self.min}")
+        return self
+
+
+class Branch(Strict):
+    """One of the clinic's branches; what it does not set comes from `clinic:`."""
+
+    id: Identifier
+    name: NonEmpty
+    address: NonEmpty
+    phone: NonEmpty
+    directions: NonEmpty | None = None
+    email: NonEmpty | None = None
+    after_hours_phone: NonEmpty | None = None
+    hours: list[OpeningHours] | None = Field(default=None, min_length=1)
+    #: The doctors on duty here, by day (the clinic's part-time specialists when left out).
+    specialist_hours: list[SpecialistHours] | None = None
+    doctors: list[Doctor] | None = Field(default=None, min_length=1)
+    #: The Telegram group of this branch's front desk (cases and booking requests go there).
+    staff_chat_id: int | None = None
+    #: Words patients use for it besides its name and street: "near the station".
+    landmarks: list[NonEmpty] = Field(default_factory=list)
+    #: Component key -> this branch's own price of it.
+    prices: dict[Identifier, PriceOverride] = Field(default_factory=dict)
+    #: Telegram ids of managers limited to their branches (see docs/managers.md).
+    managers: list[int] = Field(default_factory=list)
+
+
 class ClinicFile(Strict):
     """replies/clinic.yaml."""
 
     clinic: Clinic
     components: dict[Identifier, Component] = Field(min_length=1)
     bundles: dict[Identifier, Bundle] = Field(min_length=1)
+    branches: list[Branch] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _discounts_name_components(self) -> ClinicFile:

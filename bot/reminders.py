@@ -123,7 +123,7 @@ class ReminderScheduler:
     def __init__(
         self,
         store: Store,
-        replies: Callable[[], ReplyBook],
+        replies: Callable[[Patient], ReplyBook],
         zone: Callable[[], ZoneInfo],
         quiet: QuietHours,
         send: SendToPatient,
@@ -185,7 +185,7 @@ class ReminderScheduler:
             if not await contact.claim_reminder(reminder.id):
                 return "waiting"  # another worker is sending it
             outbox_id = await self._send(
-                patient, reminder_text(self._replies(), reminder, zone), reminder.id
+                patient, reminder_text(self._replies(patient), reminder, zone), reminder.id
             )
             if outbox_id is None or not await contact.queue_reminder(reminder.id, outbox_id):
                 raise _NotQueued

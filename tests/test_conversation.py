@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.core import Brain, FrontDesk, Outcome, preview
+from bot.core.outcome import HandoffOpened
 from bot.hours import days_named, hours_on
 from bot.store import Store
 
@@ -188,4 +189,90 @@ async def test_a_yes_after_a_practical_answer_is_not_called_off_topic(
 async def test_a_message_about_a_tooth_is_never_called_off_topic(front_desk: FrontDesk) -> None:
     outcome = await front_desk.handle_text(PATIENT, "i lost a tooth, what are my options")
     assert outcome.route != "OffTopic"
+    assert "dental clinic" not in said(outcome)
+
+
+async def test_chat_spelling_r_u_still_splits_two_questions(front_desk: FrontDesk) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "how much is teeth whitening and r u open on saturday"
+    )
+    assert outcome.answered == ["whitening", "hours"]
+    assert "Altogether" in said(outcome) and "Saturday" in said(outcome)
+
+
+async def test_a_booking_request_naming_two_services_starts_one_request(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "can i book checkups for me and my 2 kids at the same time"
+    )
+    assert outcome.intent == "booking"
+    assert "Which days and times suit you" in said(outcome)
+
+
+async def test_ages_told_while_a_request_waits_for_a_day_are_noted_and_the_day_asked_again(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "can i book checkups for me and my 2 kids")
+    reply = said(await front_desk.handle_text(PATIENT, "they're 6 and 9"))
+    assert reply.startswith("Noted: ages 6 and 9.")
+    assert "Which days and times suit you" in reply
+
+
+async def test_and_a_service_after_the_bots_question_is_a_new_question_not_the_answer(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much is an x-ray")
+    outcome = await front_desk.handle_text(PATIENT, "ok and a cleaning")
+    assert outcome.intent == "hygiene"
+    assert outcome.route == "Answer"
+
+
+async def test_a_follow_up_with_a_remark_after_it_is_still_the_follow_up(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "my denture cracked in half, can you fix it")
+    outcome = await front_desk.handle_text(
+        PATIENT, "how long will it take, i cant go out without my teeth lol"
+    )
+    assert (outcome.intent, outcome.facet) == ("dentures", "duration")
+
+
+async def test_an_age_and_a_question_in_one_breath_is_a_question_not_an_answer(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "whats the difference between invisalign and braces")
+    outcome = await front_desk.handle_text(PATIENT, "im 34 is it too late for me")
+    assert (outcome.intent, outcome.facet) == ("aligners", "suitability")
+
+
+async def test_thanks_before_a_request_for_a_call_hands_over(front_desk: FrontDesk) -> None:
+    await front_desk.handle_text(PATIENT, "how much is a root canal")
+    outcome = await front_desk.handle_text(
+        PATIENT, "ok thank you. can the doctor call me before i book anything"
+    )
+    assert [effect for effect in outcome.effects if isinstance(effect, HandoffOpened)]
+
+
+async def test_a_condition_asked_about_a_treatment_goes_to_the_doctor_but_a_prescription_does_not(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "do you do sedation? im terrified of dentists")
+    asked = await front_desk.handle_text(
+        PATIENT, "is it safe for me? i have high blood pressure and take pills for it"
+    )
+    assert [effect for effect in asked.effects if isinstance(effect, HandoffOpened)]
+    elsewhere = await front_desk.handle_text(
+        "console:other",
+        "i ran out of my blood pressure pills, can your doctor write me a prescription",
+    )
+    assert not [effect for effect in elsewhere.effects if isinstance(effect, HandoffOpened)]
+
+
+async def test_is_it_even_worth_it_during_a_treatment_is_about_that_treatment(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "does a root canal hurt a lot")
+    outcome = await front_desk.handle_text(PATIENT, "is it even worth it")
+    assert outcome.intent == "root_canal"
     assert "dental clinic" not in said(outcome)

@@ -228,6 +228,33 @@ async def test_changing_the_implant_price_changes_the_total_a_patient_is_quoted(
     assert before not in said
 
 
+async def test_a_part_switched_to_a_range_and_a_part_unticked_change_the_totals_as_you_go(
+    site: Site, page: Page
+) -> None:
+    await sign_in(page, site)
+    total = page.locator("#total-urgent_visit")
+    assert await total.text_content() == "$125"  # exam $95 and an X-ray of the tooth $30
+    assert await page.locator("#components\\.exam\\.min").is_hidden()
+    await page.locator("#kind\\:components\\.exam").select_option("range")
+    assert await page.locator("#components\\.exam\\.price").is_hidden()
+    assert await page.locator("#components\\.exam\\.min").input_value() == "95"  # starts there
+    await page.locator("#components\\.exam\\.max").fill("140")
+    assert await total.text_content() == "$125–$170"
+    await page.locator("#total-urgent_visit").scroll_into_view_if_needed()
+    bundle = page.locator('[data-bundle-parts="urgent_visit"]')
+    await page.locator("#bundle-urgent_visit-title").locator("..").locator("summary").click()
+    await bundle.get_by_label("Periapical X-ray (one tooth)").uncheck()
+    assert await total.text_content() == "$95–$140"
+    await screenshot(page, "prices-parts")
+    await save(page)
+    saved = site.clinic.read_text()
+    assert (
+        'exam: {name: "Comprehensive exam and consultation", per: visit, min: 95, max: 140}'
+        in saved
+    )
+    assert "parts: [exam]\n" in saved
+
+
 async def test_a_save_with_max_below_min_shows_the_message_at_the_field_and_changes_nothing(
     site: Site, page: Page
 ) -> None:

@@ -108,6 +108,28 @@ async def test_an_offer_ended_yesterday_is_no_longer_shown_by_the_bot(
     assert shown == []
 
 
+async def test_a_new_offer_typed_on_the_page_is_shown_by_the_bot(
+    site: Site, page: Page, tmp_path: Path
+) -> None:
+    await sign_in(page, site)
+    await page.goto(f"{site.url}/offers")
+    card = page.locator("#offer-new")
+    await card.get_by_label("Short name").fill("Gentler whitening gel")
+    await card.get_by_label("What the bot tells the patient").fill(
+        "New in our clinic: a whitening gel that is kinder to sensitive teeth."
+    )
+    await card.get_by_label("Shown from").fill("2026-01-01")
+    await card.get_by_label("Shown until (last day)").fill("2027-12-31")
+    await card.get_by_label("whitening", exact=True).check()
+    await card.scroll_into_view_if_needed()
+    await screenshot(page, "offers-new")
+    await save(page, "Save offers")
+    assert "id: gentler_whitening_gel" in (site.replies / "offers.yaml").read_text()
+    assert await page.locator("#offer-gentler_whitening_gel").count() == 1
+    _, shown = await ask_once(site, tmp_path / "patients.sqlite3", "how much is teeth whitening")
+    assert shown == ["gentler_whitening_gel"]
+
+
 async def test_the_offers_page_counts_the_patients_each_offer_was_shown_to(
     site: Site, page: Page
 ) -> None:

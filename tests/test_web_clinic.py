@@ -229,3 +229,66 @@ async def test_the_parts_a_discount_is_taken_off_are_ticked_and_unticking_one_re
     shown = await client.get(CLINIC)
     ticks = shown.text.split(f'id="{seniors}"')[1].split("</fieldset>")[0]
     assert 'value="canal_treatment">' in ticks and 'value="exam" checked>' in ticks
+
+
+async def test_a_doctor_taken_out_and_one_added_change_who_the_bot_names(
+    client: httpx.AsyncClient, opened: Database, data_copy: tuple[Path, Path], tmp_path: Path
+) -> None:
+    await sign_in(client, opened)
+    clinic = data_copy[1] / "clinic.yaml"
+    before = clinic.read_text()
+    form = untouched_form(await client.get(CLINIC))
+    form["remove:clinic.doctors.4"] = "1"  # Dr. Laura Chen
+    form.update(
+        {
+            "new:clinic.doctors.name": "Dr. Ana Ruiz",
+            "new:clinic.doctors.role": "general dentist",
+            "new:clinic.doctors.years": "7",
+            "new:clinic.doctors.degree": "DDS",
+        }
+    )
+    saved = await client.post(CLINIC, data=form)
+    assert saved.status_code == 303
+    after = clinic.read_text()
+    assert 'Dr. Laura Chen", role' not in after
+    assert "    - {name: Dr. Ana Ruiz, role: general dentist, years: 7, degree: DDS}\n" in after
+    untouched = [line for line in before.splitlines() if 'Laura Chen", role' not in line]
+    assert [line for line in after.splitlines() if "Ana Ruiz" not in line] == untouched
+    said = await answer_of(data_copy, tmp_path, "who are your doctors?")
+    assert "Ana Ruiz" in said and "Dr. Laura Chen" not in said.split("Orthodontist")[0]
+
+
+async def test_a_new_day_of_hours_is_added_and_a_line_taken_out_in_one_save(
+    client: httpx.AsyncClient, opened: Database, data_copy: tuple[Path, Path], tmp_path: Path
+) -> None:
+    await sign_in(client, opened)
+    form = untouched_form(await client.get(CLINIC))
+    form["remove:clinic.hours.2"] = "1"  # Sunday, closed
+    form.update(
+        {
+            "new:clinic.hours.days": "Sunday",
+            "new:clinic.hours.closed": "false",
+            "new:clinic.hours.open": "10:00",
+            "new:clinic.hours.close": "13:00",
+        }
+    )
+    assert (await client.post(CLINIC, data=form)).status_code == 303
+    said = await answer_of(data_copy, tmp_path, "are you open on sunday?")
+    assert "10:00–13:00" in said
+
+
+async def test_a_mistake_in_a_new_row_shows_at_its_field_and_nothing_is_written(
+    client: httpx.AsyncClient, opened: Database, data_copy: tuple[Path, Path]
+) -> None:
+    await sign_in(client, opened)
+    clinic = data_copy[1] / "clinic.yaml"
+    before = clinic.read_bytes()
+    form = untouched_form(await client.get(CLINIC))
+    form["remove:clinic.hours.0"] = "1"
+    form.update({"new:clinic.hours.days": "Sunday", "new:clinic.hours.open": "10:00"})
+    answer = await client.post(CLINIC, data=form)
+    assert answer.status_code == 422
+    assert list(field_errors(answer)) == ["new_clinic.hours"]  # the new row's
+    assert "closing" in field_errors(answer)["new_clinic.hours"]
+    assert 'value="Sunday"' in answer.text  # what was typed is kept to correct
+    assert clinic.read_bytes() == before

@@ -11,9 +11,11 @@ import httpx
 import pytest
 
 from bot.core import Brain, FrontDesk
+from bot.loader import load_or_raise
 from bot.store import Database, Store, utc_now
 from bot.web.app import create_app
 from bot.web.charts import long_date
+from tests.test_branches import BRANCHES, LIMITED_MANAGER, two_branch_data
 from tests.test_web import BASE, sign_in, web_settings
 from tests.test_web_numbers import noon_zone
 
@@ -110,3 +112,68 @@ async def test_with_no_conversations_every_chart_shows_zeros_and_no_error(
     assert "America/New_York" in page.text  # the clinic's own zone, from clinic.yaml
     assert set(table(section(page, "reminders")).values()) == {"0"}
     assert "Nothing yet" in section(page, "intents")
+
+
+async def _branch_page(
+    data: tuple[Path, Path], database: Path, opened: Database, zone: str, query: str
+) -> httpx.Response:
+    """The Numbers page of a two-branch clinic, for the query given."""
+    app = create_app(web_settings(data, database, timezone=zone), opened)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE) as http:
+        await sign_in(http, opened)
+        return await http.get(f"/numbers{query}")
+
+
+async def _two_branch_patients(data: tuple[Path, Path], opened: Database) -> None:
+    """Ann goes to Riverside and asks a price; Bo goes to Maple Avenue and wants a person."""
+    brain = Brain.build(load_or_raise(*data))
+    await chat(
+        brain, opened, "ann", "are you open on saturday?", "riverside", "how much is a crown"
+    )
+    await chat(
+        brain,
+        opened,
+        "bo",
+        "are you open on saturday?",
+        "the one near the station",
+        "a person pls",
+    )
+
+
+def _total(page: httpx.Response, label: str) -> str:
+    found = re.search(rf"<strong>([^<]*)</strong>{re.escape(label)}", page.text)
+    assert found is not None, label
+    return found[1]
+
+
+async def test_a_branch_s_numbers_count_only_the_patients_of_that_branch(
+    tmp_path: Path, database: Path, opened: Database
+) -> None:
+    unlimited = BRANCHES.replace(f"    managers: [{LIMITED_MANAGER}]\n", "")
+    data = two_branch_data(tmp_path / "data", unlimited)
+    await _two_branch_patients(data, opened)
+    zone = noon_zone().key
+    everyone = await _branch_page(data, database, opened, zone, "")
+    riverside = await _branch_page(data, database, opened, zone, "?branch=riverside")
+    maple = await _branch_page(data, database, opened, zone, "?branch=maple")
+    assert _total(everyone, "Patients&#39; messages") == "6"
+    assert _total(riverside, "Patients&#39; messages") == "3"
+    assert _total(maple, "Patients&#39; messages") == "3"
+    assert _total(everyone, "Passed to a person") == "1"
+    assert _total(riverside, "Passed to a person") == "0"
+    assert _total(maple, "Passed to a person") == "1"
+    assert "Counting the patients of Riverside only" in riverside.text
+    assert '<option value="">All branches</option>' in riverside.text
+
+
+async def test_a_manager_limited_to_a_branch_sees_only_its_numbers(
+    tmp_path: Path, database: Path, opened: Database
+) -> None:
+    data = two_branch_data(tmp_path / "data")  # the page's manager is Riverside's
+    await _two_branch_patients(data, opened)
+    zone = noon_zone().key
+    for query in ("", "?branch=maple"):
+        page = await _branch_page(data, database, opened, zone, query)
+        assert "Counting the patients of Riverside only" in page.text
+        assert _total(page, "Passed to a person") == "0"
+        assert "All branches" not in page.text and "Maple Avenue" not in page.text

@@ -161,3 +161,75 @@ async def test_without_a_session_the_offers_page_shows_nothing_and_saves_nothing
     refused = await client.post(OFFERS, data={"offers.0.ends": "2026-02-28"})
     assert refused.status_code == 403
     assert offers.read_bytes() == before
+
+
+async def test_a_new_offer_is_added_and_the_bot_shows_it_once_with_its_service(
+    client: httpx.AsyncClient, opened: Database, data_copy: tuple[Path, Path]
+) -> None:
+    csrf = await sign_in(client, opened)
+    offers = data_copy[1] / "offers.yaml"
+    before = offers.read_text()
+    form = {
+        **await opened_form(client, csrf),
+        "new:offers.title": "Gentler whitening gel",
+        "new:offers.text": "New in our clinic: a whitening gel that is kinder to sensitive teeth.",
+        "new:offers.starts": "2026-01-01",
+        "new:offers.ends": "2027-06-30",
+        "new:offers.intents": ["", "whitening"],
+    }
+    answer = await client.post(OFFERS, data=form)
+    assert answer.status_code == 303
+    after = offers.read_text()
+    assert after.startswith(before)  # every offer and comment as it was, the new one after
+    assert after[len(before) :] == (
+        "  - id: gentler_whitening_gel\n"
+        "    intents: [whitening]\n"
+        "    title: Gentler whitening gel\n"
+        '    text: "New in our clinic: a whitening gel that is kinder to sensitive teeth."\n'
+        "    starts: 2026-01-01\n"
+        "    ends: 2027-06-30\n"
+    )
+    front_desk = front_desk_over(data_copy, opened)
+    assert await ask(front_desk, "dora", "how much is teeth whitening") == [
+        "gentler_whitening_gel"
+    ]
+    assert await ask(front_desk, "dora", "how much is teeth whitening") == []  # once
+
+
+async def test_a_new_offer_without_a_service_is_refused_at_its_services(
+    client: httpx.AsyncClient, opened: Database, data_copy: tuple[Path, Path]
+) -> None:
+    csrf = await sign_in(client, opened)
+    before = (data_copy[1] / "offers.yaml").read_bytes()
+    form = {
+        **await opened_form(client, csrf),
+        "new:offers.title": "Night guards",
+        "new:offers.text": "New in our clinic: softer night guards.",
+        "new:offers.starts": "2026-12-01",
+        "new:offers.ends": "2027-01-31",
+    }
+    answer = await client.post(OFFERS, data=form)
+    assert answer.status_code == 422
+    assert field_errors(answer) == {
+        "new_offers.intents": "Tick at least one service the offer goes with"
+    }
+    assert 'value="Night guards"' in answer.text
+    assert (data_copy[1] / "offers.yaml").read_bytes() == before
+
+
+async def test_an_offer_taken_out_and_another_given_a_new_service_in_one_save(
+    client: httpx.AsyncClient, opened: Database, data_copy: tuple[Path, Path]
+) -> None:
+    csrf = await sign_in(client, opened)
+    form = {
+        **await opened_form(client, csrf),
+        "remove:offers.0": "1",
+        "offers.1.intents": ["", "crowns", "implants", "orthodontics", "dentures"],
+    }
+    answer = await client.post(OFFERS, data=form)
+    assert answer.status_code == 303
+    after = (data_copy[1] / "offers.yaml").read_text()
+    assert "warm_gutta_percha" not in after
+    assert "    intents: [crowns, implants, orthodontics, dentures]\n" in after
+    front_desk = front_desk_over(data_copy, opened)
+    assert await ask(front_desk, "eve", "how much is a root canal") == []

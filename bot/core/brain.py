@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
+from bot.branches import branch_of_patient, branch_view
 from bot.details import warm_up
 from bot.facets import FacetMatcher
 from bot.loader import Knowledge
@@ -19,6 +21,8 @@ class Brain:
     matcher: IntentMatcher
     replies: ReplyBook
     facets: FacetMatcher
+    #: Each branch's brain (its facts and prices, the same matchers), by branch id.
+    branches: Mapping[str, Brain] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def build(cls, knowledge: Knowledge, previous: Brain | None = None) -> Brain:
@@ -27,13 +31,19 @@ class Brain:
         hours) keeps its matchers: the reload is then a fraction of a second."""
         warm_up()
         if previous is not None and _taught(previous.knowledge) == _taught(knowledge):
-            return cls(knowledge, previous.matcher, ReplyBook.build(knowledge), previous.facets)
-        return cls(
-            knowledge,
-            IntentMatcher(knowledge),
-            ReplyBook.build(knowledge),
-            FacetMatcher(knowledge),
-        )
+            matcher, facets = previous.matcher, previous.facets
+        else:
+            matcher, facets = IntentMatcher(knowledge), FacetMatcher(knowledge)
+        branches = {}
+        for branch in knowledge.branches:
+            view = branch_view(knowledge, branch)
+            branches[branch.id] = cls(view, matcher, ReplyBook.build(view), facets)
+        return cls(knowledge, matcher, ReplyBook.build(knowledge), facets, branches)
+
+    def for_branch(self, branch_id: str | None) -> Brain:
+        """The brain a patient of this branch is answered by (the clinic's when unknown)."""
+        branch = branch_of_patient(self.knowledge, branch_id)
+        return self.branches.get(branch.id, self) if branch is not None else self
 
 
 def _taught(knowledge: Knowledge) -> tuple[object, ...]:

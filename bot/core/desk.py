@@ -116,7 +116,8 @@ class FrontDesk:
         record = await self.store.turns.load(external_id, display_name, chat_id)
         now = self.clock()
         return Turn(
-            brain=self.brain,
+            brain=self.brain.for_branch(record.patient.branch),
+            clinic_brain=self.brain,
             patient=record.patient,
             state=record.state,
             now=now,
@@ -194,7 +195,7 @@ class FrontDesk:
         request = await store.bookings.get(request_id)
         mine = request is not None and request.patient_id == turn.patient.id
         if request is None or not mine or request.status != "proposed":
-            outcome.say(self.brain.replies.text("booking_proposal_gone", request_id))
+            outcome.say(turn.brain.replies.text("booking_proposal_gone", request_id))
             return
         if not accepted:
             outcome.effects.append(BookingChanged(request.id, "another_time"))
@@ -204,14 +205,14 @@ class FrontDesk:
             request, request.proposed_at, request.proposed_doctor, None
         )
         if appointment is None:
-            outcome.say(self.brain.replies.text("booking_proposal_gone", request_id))
+            outcome.say(turn.brain.replies.text("booking_proposal_gone", request_id))
             return
         await store.audit.record(
             f"patient:{turn.patient.id}", "booking_accepted", f"appointment:{appointment.id}"
         )
         wants = await store.contact.has_consent(turn.patient.id, "appointment")
         for message in appointments.confirmed_messages(
-            self.brain,
+            turn.brain,
             appointment.id,
             appointment.starts_at,
             appointment.doctor,
@@ -228,7 +229,9 @@ class FrontDesk:
         every_case = tuple(each.id for each in await store.cases.cases_of(patient_id))
         requests = tuple(each.id for each in await store.bookings.requests_of(patient_id))
         await store.erase_patient(patient_id)
-        turn.outcome.effects.append(DataErased(case.id if case else None, every_case, requests))
+        turn.outcome.effects.append(
+            DataErased(case.id if case else None, every_case, requests, turn.patient.branch)
+        )
         log.info("patient data erased case=%s", case.id if case else None)
         return turn.outcome
 

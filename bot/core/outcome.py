@@ -62,6 +62,8 @@ class DataErased:
     case_id: int | None
     all_case_ids: tuple[int, ...] = ()
     booking_ids: tuple[int, ...] = ()
+    #: The branch the patient went to (its staff chat has their cards), if known.
+    branch: str | None = None
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ and saved states keep working.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 REMINDER_KINDS = ("appointment", "hygiene", "checkup")
@@ -88,6 +89,17 @@ class ProposalAnswer:
         return f"proposal:{self.request_id}:{'yes' if self.accepted else 'no'}"
 
 
+@dataclass(frozen=True)
+class ChooseBranch:
+    """One of the clinic's branches, picked by the patient."""
+
+    branch_id: str
+
+    def pack(self) -> str:
+        """The string form."""
+        return f"branch:{self.branch_id}"
+
+
 ChoiceValue = (
     AskAbout
     | TalkToPerson
@@ -96,6 +108,7 @@ ChoiceValue = (
     | ErasureAnswer
     | VisitToday
     | ProposalAnswer
+    | ChooseBranch
 )
 
 
@@ -113,6 +126,8 @@ def unpack_choice(value: str) -> ChoiceValue | None:
         if number.isdigit() and answer in ("yes", "no"):
             return ProposalAnswer(int(number), answer == "yes")
         return None
+    if kind == "branch" and re.fullmatch(r"[a-z][a-z0-9_]*", argument):
+        return ChooseBranch(argument)
     if kind == "erase" and argument in ("yes", "no"):
         return ErasureAnswer(argument == "yes")
     if kind == "consent":
@@ -146,13 +161,34 @@ class AwaitingConsent:
         return f"consent:{self.kind}"
 
 
-PendingStep = ConfirmingErasure | AwaitingConsent
+@dataclass(frozen=True)
+class ChoosingBranch:
+    """The bot asked which branch the patient goes to, to answer what they asked: a message
+    (`question`) or a pressed choice (`choice`), kept only until the branch is known."""
+
+    question: str = ""
+    choice: str = ""
+
+    def pack(self) -> str:
+        """The string form."""
+        if self.choice:
+            return f"branch:choice:{self.choice}"
+        return f"branch:text:{self.question[:QUESTION_KEPT]}"
+
+
+#: The longest question kept while the patient is asked for their branch.
+QUESTION_KEPT = 1000
+
+PendingStep = ConfirmingErasure | AwaitingConsent | ChoosingBranch
 
 
 def unpack_step(value: str | None) -> PendingStep | None:
     """The step a stored value stands for."""
     if value == "forget_me_confirm":
         return ConfirmingErasure()
+    if value and value.startswith("branch:"):
+        kind, _, kept = value.removeprefix("branch:").partition(":")
+        return ChoosingBranch(choice=kept) if kind == "choice" else ChoosingBranch(question=kept)
     if value and value.startswith("consent:"):
         kind = value.removeprefix("consent:")
         return AwaitingConsent(kind) if kind in REMINDER_KINDS else None

@@ -7,10 +7,14 @@ exactly what a patient gets.
 
 from __future__ import annotations
 
+import logging
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from bot.core.flows import answers, booking, consent, erasure, followups, triage
+from bot.branches import branch_named, change_asked, names_a_branch_word, read_branch, several
+from bot.core.flows import answers, booking, branches, consent, erasure, followups, triage
 from bot.core.flows.aftercare import AFTERCARE
 from bot.core.flows.answers import HOURS
 from bot.core.flows.booking import BOOKING
@@ -32,7 +36,9 @@ from bot.core.pending import (
     AskedProblem,
     AwaitingConsent,
     ChoiceValue,
+    ChooseBranch,
     ChooseReminder,
+    ChoosingBranch,
     ConfirmingErasure,
     ConsentAnswer,
     ErasureAnswer,
@@ -41,7 +47,7 @@ from bot.core.pending import (
     VisitToday,
     unpack_choice,
 )
-from bot.core.turn import RecordIncoming, Turn
+from bot.core.turn import RecordIncoming, SubmitBooking, Turn
 from bot.details import (
     WEEKDAYS,
     asks_if_price,
@@ -91,6 +97,14 @@ _ASKING_WORDS = frozenset(
         "it them done here teeth tooth"
     )
 )
+#: A thank-you before the message's real question: "ok thank you. can the doctor call me".
+_THANKS_FIRST = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|great|perfect|cool|alright|got it)[\s,!.]+)?"
+    r"(?:thanks?(?:\s+you)?(?:\s+(?:so|very)\s+much)?|thx|ty|cheers)\b[\s,!.]*",
+    re.I,
+)
+#: Words around a bare service name that ask nothing of their own ("ok and a cleaning").
+_LEAD_WORDS = frozenset({"ok", "okay", "and", "so", "also", "plus", "then", "a", "an", "the"})
 _WHAT_ABOUT = re.compile(
     r"^\W*(?:and\s+|ok\s+|so\s+)?(?:(?:what|wat|wht|how)\s+about|and\s+(?:for|if|with))\b",
     re.I,
@@ -251,8 +265,28 @@ class AsideInBooking:
     route: Answer | FollowUp | Several | PriceTogether
 
 
+@dataclass(frozen=True)
+class AskBranch:
+    """The answer depends on the patient's branch, not known yet: ask it, then answer."""
+
+    waiting: ChoosingBranch
+    again: bool = False
+
+
+@dataclass(frozen=True)
+class ForBranch:
+    """The message names a branch: answer it from that branch's data (kept when the patient
+    had none, or asked to change)."""
+
+    branch_id: str
+    then: Route
+    change: bool = False
+
+
 Route = (
-    BookingAnswer
+    AskBranch
+    | ForBranch
+    | BookingAnswer
     | AsideInBooking
     | Answer
     | FollowUp
@@ -275,7 +309,120 @@ Route = (
 
 
 def route_text(turn: Turn) -> Route:
-    """What to do with a message the patient typed."""
+    """What to do with a message the patient typed (asking the branch first when needed)."""
+    route = _route_text(turn)
+    if not several(turn.clinic.knowledge):
+        return route
+    return _with_branch(turn, route)
+
+
+#: Routes never delayed by the branch question: a person, safety, the patient's rights.
+_NEVER_ASKED = (Relay, HandOver, Calm, OptIn, Ignore, StaleChoice, AskBranch, ForBranch)
+#: Routes that only say something short or ask again: a branch named in them is the answer.
+_SAYS_LITTLE = (NotUnderstood, OffTopic, Acknowledge, DidYouMean)
+
+
+def _with_branch(turn: Turn, route: Route) -> Route:
+    """The route, or the branch question first when its answer differs between branches."""
+    safety = turn.match is not None and turn.match.safety
+    if isinstance(route, _NEVER_ASKED) or safety:
+        return route
+    if isinstance(route, Pick) and not isinstance(route.choice, AskAbout):
+        return route  # a numbered choice (a branch's, too) or a consent, erasure, visit today
+    listed = turn.clinic.knowledge.branches
+    waiting = turn.pending_step
+    answering = isinstance(waiting, ChoosingBranch)
+    named = read_branch(turn.text, listed, answering=answering)
+    if named is not None and (answering or isinstance(route, _SAYS_LITTLE)):
+        return Pick(ChooseBranch(named.id))  # "the one near the station"
+    if isinstance(waiting, ChoosingBranch) and isinstance(route, _SAYS_LITTLE):
+        return AskBranch(waiting, again=True)
+    changing = change_asked(turn.text)
+    if named is not None and not isinstance(route, Pick):
+        if is_question(turn.text) or _books(route):
+            return ForBranch(named.id, route, change=changing)  # "is riverside open saturdays?"
+        return Pick(ChooseBranch(named.id))  # "I'll go to the Riverside one instead"
+    if changing and names_a_branch_word(turn.text):
+        return AskBranch(ChoosingBranch())  # "change my branch"
+    known = branch_named(turn.clinic.knowledge, turn.patient.branch)
+    if known is None and depends_on_branch(turn, route):
+        if isinstance(route, Pick):
+            return AskBranch(ChoosingBranch(choice=route.choice.pack()))
+        return AskBranch(ChoosingBranch(question=turn.text))
+    return route
+
+
+def _books(route: Route) -> bool:
+    """Whether the route starts or carries on a booking request."""
+    if isinstance(route, Answer):
+        return route.intent in (BOOKING, booking.RESCHEDULE)
+    return isinstance(route, PriceAndVisit | BookingAnswer | AsideInBooking)
+
+
+#: Routes whose answer may differ between branches (hours, directions, prices, a booking).
+_MAY_DEPEND = (
+    Answer,
+    FollowUp,
+    AnswerToQuestion,
+    Several,
+    PriceAndVisit,
+    PriceTogether,
+    BookingAnswer,
+    AsideInBooking,
+    Pick,
+)
+
+
+def depends_on_branch(turn: Turn, route: Route) -> bool:
+    """Whether the route's answer differs between branches, or it starts or sends a booking
+    request (which goes to the branch's front desk). Each branch's answer is tried on a copy
+    of the turn; nothing of the copies is kept."""
+    if not isinstance(route, _MAY_DEPEND):
+        return False
+    if isinstance(route, Answer):
+        definition = turn.brain.knowledge.intents.get(route.intent)
+        if definition is not None and definition.kind in (
+            IntentKind.HANDOFF,
+            IntentKind.CONVERSATION,
+        ):
+            return False  # "hi", "thanks", "stop", a person: the same everywhere
+    said: set[tuple[str, ...]] = set()
+    for brain in turn.clinic.branches.values():
+        trial = turn.trial(brain)
+        with _quiet_logs():  # a trial shows no offer and opens no case: it must not log one
+            run(route, trial)
+        booked = any(isinstance(write, SubmitBooking) for write in trial.writes)
+        if booked or (trial.state.booking and not turn.state.booking):
+            return True
+        said.add(tuple(_unlike_by_phone(turn, message.text) for message in trial.outcome.messages))
+    return len(said) > 1
+
+
+@contextmanager
+def _quiet_logs() -> Iterator[None]:
+    """No INFO lines while a trial runs (synchronous: no other turn runs meanwhile)."""
+    before = logging.root.manager.disable
+    logging.disable(logging.INFO)
+    try:
+        yield
+    finally:
+        logging.disable(before)
+
+
+def _unlike_by_phone(turn: Turn, text: str) -> str:
+    """The text with every phone and email of the clinic and its branches made alike: a
+    "call us at ..." line is no reason to ask (the clinic's own number is right too)."""
+    clinic = turn.clinic.knowledge.clinic
+    contacts = {clinic.phone, clinic.email, clinic.after_hours_phone}
+    for branch in turn.clinic.knowledge.branches:
+        contacts |= {branch.phone, branch.email, branch.after_hours_phone}
+    for contact in sorted((each for each in contacts if each), key=len, reverse=True):
+        text = text.replace(contact, "(contact)")
+    return text
+
+
+def _route_text(turn: Turn) -> Route:
+    """What to do with a message the patient typed, whichever branch they go to."""
     brain, patient = turn.brain, turn.patient
     words = turn.text.strip().lower().strip(".!")
     step = turn.pending_step
@@ -299,9 +446,15 @@ def route_text(turn: Turn) -> Route:
         return Answer("greeting")
     if not_english(turn):
         return HandOver(LANGUAGE)  # "hola, necesito una cita": one note, and a person at once
+    said = turn.text
     match = brain.matcher.match(turn.text)
+    if match.intent in SMALL_TALK and not match.safety:
+        rest = _THANKS_FIRST.sub("", turn.text, count=1)
+        if rest != turn.text and is_question(rest):
+            turn.text, match = rest, brain.matcher.match(rest)  # "ok thank you. can the ..."
     turn.match = match
-    turn.writes.append(RecordIncoming(turn.text, match.intent, match.score))
+    if not turn.replaying:
+        turn.writes.append(RecordIncoming(said, match.intent, match.score))
     turn.details = extract_details(
         turn.text,
         turn.today,
@@ -323,7 +476,7 @@ def route_text(turn: Turn) -> Route:
     topic = turn.topic
     if brain.matcher.our_work_failed(turn.text) and not brain.matcher.red_flag(turn.text):
         return HandOver(WARRANTY)  # "the filling I got from you last week fell out"
-    if not match.safety and brain.matcher.medical(turn.text):
+    if not match.safety and brain.matcher.medical(turn.text) and _about_our_care(turn, match):
         return HandOver(MEDICAL)  # "I'm on warfarin, is that a problem?": the doctor decides
     if topic == EMERGENCY and not match.safety and brain.matcher.red_flag(turn.text):
         return Answer(EMERGENCY)  # "I'm starting to feel dizzy", just after a swollen face
@@ -388,6 +541,8 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         # shopping centre?": the one clear question of a message not understood as a whole
         only = several[0]
         return FollowUp(only.intent, only.facet) if only.facet else Answer(only.intent)
+    if match.intent is None and topic is not None and _points_at_topic(turn, topic):
+        return Answer(topic)  # "is it even worth it" during a root canal: about the root canal
     if match.intent is None and match.off_topic and mostly_words(turn.text) and not dental:
         return OffTopic(match.score)
     named = _named_service(turn, turn.text)
@@ -440,6 +595,19 @@ _BOOK_WORDS = re.compile(
 )
 
 
+def _about_our_care(turn: Turn, match: Match) -> bool:
+    """Whether a message may be about care at the clinic, not confidently another doctor's
+    business ("can your doctor write me a prescription for my blood pressure pills")."""
+    matcher = turn.brain.matcher
+    return (
+        not match.off_topic
+        or turn.topic is not None
+        or match.intent in matcher.dental_intents
+        or bool(turn.brain.facets.names_topics(turn.text))
+        or matcher.detect_emergency.about_mouth(matcher.normalized(turn.text))
+    )
+
+
 def _wants_a_visit(turn: Turn) -> bool:
     """Whether a message about a service asks for a visit ("i'd like to book a filling", "I
     need a cleaning next week", "can I get one tomorrow?") rather than about the service."""
@@ -478,6 +646,11 @@ def route_choice(turn: Turn, value: str) -> Route:
     erasing = isinstance(route, Pick) and isinstance(route.choice, ErasureAnswer)
     if turn.open_case is not None and not erasing:
         return Ignore()
+    asking_about = isinstance(route, Pick) and isinstance(route.choice, AskAbout)
+    if asking_about and several(turn.clinic.knowledge):
+        known = branch_named(turn.clinic.knowledge, turn.patient.branch)
+        if known is None and depends_on_branch(turn, route):
+            return AskBranch(ChoosingBranch(choice=value))  # "Opening hours" pressed
     return route
 
 
@@ -537,6 +710,14 @@ def run(route: Route, turn: Turn) -> None:
             consent.opt_in(turn)
         case Ignore():
             pass
+        case AskBranch(waiting, again):
+            branches.ask(turn, waiting, again)
+        case ForBranch(branch_id, then, change):
+            if change and branch_id != turn.patient.branch:
+                branches.choose(turn, branch_id)  # "I'll go to the Riverside one instead"
+            else:
+                branches.answer_for(turn, branch_id)
+            run(then, turn)
 
 
 def _run_choice(turn: Turn, choice: ChoiceValue) -> None:
@@ -557,6 +738,25 @@ def _run_choice(turn: Turn, choice: ChoiceValue) -> None:
             erasure.answer(turn, confirmed)
         case ProposalAnswer(request_id, accepted):
             booking.answer_proposal(turn, request_id, accepted)
+        case ChooseBranch(branch_id):
+            waiting = turn.pending_step
+            if not branches.choose(turn, branch_id):
+                turn.say(turn.brain.replies.text("not_understood"), (person_choice(),))
+            elif isinstance(waiting, ChoosingBranch):
+                _answer_again(turn, waiting)
+
+
+def _answer_again(turn: Turn, waiting: ChoosingBranch) -> None:
+    """Answer what the patient asked before they were asked for their branch, for it."""
+    if waiting.choice:
+        route = _route_packed(waiting.choice)
+    elif waiting.question:
+        turn.text, turn.replaying = waiting.question, True
+        route = _route_text(turn)
+    else:
+        return
+    if not isinstance(route, Pick) or not isinstance(route.choice, ChooseBranch):
+        run(route, turn)
 
 
 def _reads_as_answer(turn: Turn, match: Match) -> bool:
@@ -566,7 +766,8 @@ def _reads_as_answer(turn: Turn, match: Match) -> bool:
         isinstance(asked, AskedDay) and turn.topic not in (None, EMERGENCY)
     )  # AskedDay: the problem was told with the question, and the bot asked which day suits
     named = _named_service(turn, turn.text)
-    just_a_name = len(turn.text.split()) <= 2 and not _YES_OR_NO.match(turn.text)
+    bare = [word for word in words(turn.text) if word not in _LEAD_WORDS]
+    just_a_name = len(bare) <= 2 and not _YES_OR_NO.match(turn.text)  # "ok and a cleaning"
     other = isinstance(asked, AskedProblem) and named not in (None, asked.service)
     if other and just_a_name and match.intent == named:
         return False  # "night guard" right after the veneers question: a new question
@@ -600,8 +801,10 @@ def _reads_as_answer(turn: Turn, match: Match) -> bool:
         return "day" in turn.details or "time" in turn.details
     if match.intent == BOOKING and not match.ambiguous:
         return False  # "book me for saturday then": a booking, with its day
-    if turn.brain.facets.match(turn.text).facet is not None and not turn.details:
-        return False  # "and how many visits is that": a follow-up, even without a "?"
+    if turn.brain.facets.match(turn.text).facet is not None and (
+        not turn.details or is_question(turn.text)
+    ):  # "and how many visits is that", "im 34 is it too late for me": a follow-up (the
+        return False  # age is noted all the same)
     if match.intent in SMALL_TALK or (
         match.intent is None and _is_acknowledgement(turn, turn.text)
     ):
@@ -769,6 +972,19 @@ def _unnamed_other_service(turn: Turn, match: Match, topic: str) -> bool:
     return (short or bool(_REFERS_BACK.search(turn.text))) and not asks_if_we_do(turn.text)
 
 
+def _points_at_topic(turn: Turn, topic: str) -> bool:
+    """Whether a short question names nothing and points back at the service being talked
+    about ("is it even worth it?", "should i do it?"): never another business's question."""
+    text = turn.text
+    return (
+        turn.brain.replies.has_service(topic)
+        and len(words(text)) <= SHORT_FOLLOW_UP
+        and is_question(text)
+        and _REFERS_BACK.search(text) is not None
+        and not turn.brain.facets.names_topics(text)
+    )
+
+
 def _names(turn: Turn, service: str, text: str) -> bool:
     """Whether the text names the service, or the broader one it is a kind of ("whiten")."""
     named = turn.brain.facets.names_topics(text)
@@ -825,12 +1041,19 @@ def _facet_of(turn: Turn, text: str) -> str | None:
     facet = turn.brain.facets.match(text).facet
     if facet is not None:
         return facet
-    clauses = split_questions(text)
-    if len(clauses) < 2 or turn.brain.facets.names_topics(text):
+    if turn.brain.facets.names_topics(text):
         return None
+    clauses = split_questions(text)
+    if len(clauses) < 2:  # "how long will it take, i cant go out without my teeth lol"
+        pieces = [piece for piece in _PIECES.split(text) if piece.strip()]
+        clauses = [piece for piece in pieces if is_question(piece)] if len(pieces) > 1 else []
     return next(
         (found for clause in clauses if (found := turn.brain.facets.match(clause).facet)), None
     )
+
+
+#: Where a message's sentences and comma-separated parts end.
+_PIECES = re.compile(r"[,;.!?]+\s*")
 
 
 def _about_anesthesia(turn: Turn, text: str, match: Match) -> bool:
@@ -912,6 +1135,8 @@ def _services_asked_together(turn: Turn) -> list[Question]:
     brain = turn.brain
     if not asks_if_we_do(turn.text) or brain.facets.match(turn.text).facet is not None:
         return []
+    if _BOOK_WORDS.search(turn.text):
+        return []  # "can i book checkups for me and my 2 kids": one request, for both
     named = brain.facets.names_topics(turn.text, affirmed=True)
     services = [Question(name) for name in named if brain.replies.has_service(name)]
     return services[:3] if len(services) > 1 else []

@@ -8,6 +8,7 @@ runs the same router and flows on a new patient and simply never commits.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
@@ -131,6 +132,29 @@ class Turn:
     writes: list[Write] = field(default_factory=list)
     patient_changes: dict[str, object] = field(default_factory=dict)
     state_changed: bool = False
+    #: The whole clinic's brain, when `brain` is one branch's (see `bot.branches`).
+    clinic_brain: Brain | None = None
+    #: The message is answered again after the patient named their branch: already recorded.
+    replaying: bool = False
+
+    @property
+    def clinic(self) -> Brain:
+        """The whole clinic's brain, with every branch's."""
+        return self.clinic_brain or self.brain
+
+    def trial(self, brain: Brain) -> Turn:
+        """A copy of this turn answered by another brain, to see what it would say; the
+        copy's decisions are never committed."""
+        return dataclasses.replace(
+            self,
+            brain=brain,
+            state=copy.deepcopy(self.state),
+            history=copy.deepcopy(self.history),
+            details=dict(self.details),
+            outcome=Outcome(),
+            writes=[],
+            patient_changes={},
+        )
 
     @property
     def topic(self) -> str | None:

@@ -4,6 +4,7 @@ from contextlib import AbstractAsyncContextManager
 
 from bot.store.audit import AuditLog
 from bot.store.bookings import Appointment, BookingRepository, BookingRequest, NewRequest
+from bot.store.branches import BranchLookups
 from bot.store.cases import CaseRepository, HandoffCase
 from bot.store.contact import Consent, ContactRepository, Reminder, StaffTask
 from bot.store.conversations import ConversationRepository, StoredMessage
@@ -19,6 +20,7 @@ __all__ = [
     "AuditLog",
     "BookingRepository",
     "BookingRequest",
+    "BranchLookups",
     "NewRequest",
     "CaseRepository",
     "Consent",
@@ -61,6 +63,7 @@ class Store:
         self.contact = ContactRepository(database)
         self.turns = TurnRepository(database)
         self.bookings = BookingRepository(database)
+        self.branches = BranchLookups(database)
 
     async def open(self) -> None:
         """Open the database and apply migrations."""

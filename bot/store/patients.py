@@ -29,6 +29,7 @@ UPDATABLE = frozenset(
         "unreachable_reason",
         "display_name",
         "chat_id",
+        "branch",
     }
 )
 
@@ -47,6 +48,8 @@ class Patient:
     pending_choices: tuple[str, ...]
     opted_out: bool
     unreachable: bool
+    #: The id of the clinic branch the patient goes to (only the id), once they said it.
+    branch: str | None = None
 
 
 class PatientRepository:
@@ -75,6 +78,16 @@ class PatientRepository:
         """The patient with this internal id, if known."""
         row = await self.database.fetch_one("SELECT * FROM patients WHERE id = ?", (patient_id,))
         return patient_from_row(row) if row is not None else None
+
+    async def branches_of(self, patient_ids: list[int]) -> dict[int, str | None]:
+        """The branch id of each of these patients (None where not known)."""
+        if not patient_ids:
+            return {}
+        marks = ", ".join("?" for _ in patient_ids)
+        rows = await self.database.fetch_all(
+            f"SELECT id, branch FROM patients WHERE id IN ({marks})", tuple(patient_ids)
+        )
+        return {row["id"]: row["branch"] for row in rows}
 
     async def update(self, patient_id: int, **fields: object) -> None:
         """Change conversation state fields."""
@@ -108,4 +121,5 @@ def patient_from_row(data: Row) -> Patient:
         pending_choices=tuple(choices),
         opted_out=bool(data["opted_out"]),
         unreachable=bool(data["unreachable"]),
+        branch=data["branch"],
     )

@@ -32,6 +32,7 @@ from bot.reload import DataWatcher
 from bot.reminders import QuietHours, ReminderScheduler
 from bot.store import Database, DatabaseUnwritable, Patient, StaffTask, Store, utc_now
 from bot.telegram import bookings, followups, managers, patients, staff, web_link
+from bot.telegram.branch_chats import StaffChats
 from bot.telegram.casework import render_card, repost_missing_cards
 from bot.telegram.delivery import Courier, RetryPolicy
 from bot.telegram.inbox import Poller, UpdateProcessor, WebhookServer
@@ -142,26 +143,25 @@ def build_application(
     new = filters.UpdateType.MESSAGE
     private = filters.ChatType.PRIVATE
     application.add_handler(CommandHandler("chatid", staff.on_chat_id_command, new))
-    if settings.staff_chat_id is not None:
-        staff_chat = filters.Chat(chat_id=settings.staff_chat_id) & new
-        application.add_handler(CommandHandler("close", staff.on_close_command, staff_chat))
-        application.add_handler(CommandHandler("cases", staff.on_cases_command, staff_chat))
-        application.add_handler(CommandHandler("remind", followups.on_remind, staff_chat))
-        application.add_handler(CommandHandler("task", followups.on_task, staff_chat))
-        application.add_handler(CommandHandler("card", bookings.on_card, staff_chat))
-        application.add_handler(CommandHandler("confirm", bookings.on_confirm, staff_chat))
-        application.add_handler(CommandHandler("propose", bookings.on_propose, staff_chat))
-        application.add_handler(CommandHandler("cancel", bookings.on_cancel, staff_chat))
-        application.add_handler(CommandHandler("bookings", bookings.on_bookings, staff_chat))
-        application.add_handler(CommandHandler("preview", managers.on_preview, staff_chat))
-        application.add_handler(CommandHandler("unmatched", managers.on_unmatched, staff_chat))
-        application.add_handler(CommandHandler("web", web_link.on_web, staff_chat))
-        application.add_handler(
-            MessageHandler(
-                staff_chat & (filters.REPLY | filters.IS_TOPIC_MESSAGE) & ~filters.COMMAND,
-                bookings.on_staff_reply,  # replies to booking cards; the rest go to cases
-            )
+    staff_chat = StaffChats(runtime) & new  # the clinic's and each branch's, as data says
+    application.add_handler(CommandHandler("close", staff.on_close_command, staff_chat))
+    application.add_handler(CommandHandler("cases", staff.on_cases_command, staff_chat))
+    application.add_handler(CommandHandler("remind", followups.on_remind, staff_chat))
+    application.add_handler(CommandHandler("task", followups.on_task, staff_chat))
+    application.add_handler(CommandHandler("card", bookings.on_card, staff_chat))
+    application.add_handler(CommandHandler("confirm", bookings.on_confirm, staff_chat))
+    application.add_handler(CommandHandler("propose", bookings.on_propose, staff_chat))
+    application.add_handler(CommandHandler("cancel", bookings.on_cancel, staff_chat))
+    application.add_handler(CommandHandler("bookings", bookings.on_bookings, staff_chat))
+    application.add_handler(CommandHandler("preview", managers.on_preview, staff_chat))
+    application.add_handler(CommandHandler("unmatched", managers.on_unmatched, staff_chat))
+    application.add_handler(CommandHandler("web", web_link.on_web, staff_chat))
+    application.add_handler(
+        MessageHandler(
+            staff_chat & (filters.REPLY | filters.IS_TOPIC_MESSAGE) & ~filters.COMMAND,
+            bookings.on_staff_reply,  # replies to booking cards; the rest go to cases
         )
+    )
     application.add_handler(CallbackQueryHandler(staff.on_button, pattern=r"^case:"))
     application.add_handler(CallbackQueryHandler(bookings.on_button, pattern=r"^booking:"))
     application.add_handler(
@@ -214,7 +214,8 @@ def _reminder_scheduler(runtime: Runtime) -> ReminderScheduler:
 
     return ReminderScheduler(
         runtime.store,
-        lambda: runtime.front_desk.brain.replies,
+        # the patient's branch's address and phone
+        lambda patient: runtime.front_desk.brain.for_branch(patient.branch).replies,
         lambda: runtime.front_desk.timezone,
         QuietHours.parse(runtime.settings.quiet_hours_start, runtime.settings.quiet_hours_end),
         send,

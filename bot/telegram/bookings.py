@@ -15,7 +15,7 @@ import re
 
 from telegram import Message, Update
 
-from bot.core import BookingChanged, BookingRequested
+from bot.core import BookingChanged, BookingRequested, Brain
 from bot.core.appointments import cancelled_message, confirmed_messages, proposed_message
 from bot.core.outcome import OutgoingMessage
 from bot.reminders import plan_appointment
@@ -28,6 +28,14 @@ from bot.telegram.arguments import (
     booking_time_form,
     cancel_arguments,
     no_arguments,
+)
+from bot.telegram.branch_chats import (
+    another_branch,
+    branch_name,
+    chat_for_patient,
+    patient_branch,
+    sees,
+    visible_branches,
 )
 from bot.telegram.casework import patient_line, recent_lines, service_label
 from bot.telegram.delivery import BOOKING_REQUEST, BookingCard, Buttons
@@ -133,6 +141,9 @@ async def booking_card_text(
     lines.append(f"Name: {html.escape(request.name or 'not said')}")
     lines.append(f"Phone: {html.escape(request.phone or 'no call wanted: reply here')}")
     lines.append(patient_line(patient))
+    branch = branch_name(runtime, patient_branch(patient))
+    if branch is not None:
+        lines.append(f"Branch: {html.escape(branch)}")
     lines.append(f"Asked: {_local(runtime, request.created_at):%Y-%m-%d %H:%M}")
     lines.append(await _status_line(runtime, request))
     if patient is not None:
@@ -221,38 +232,41 @@ async def render_booking_card(runtime: Runtime, request_id: int) -> BookingCard 
     )
 
 
+async def _request_chat(runtime: Runtime, request_id: int) -> int | None:
+    """The staff chat of a request: its patient's branch's, else the clinic's."""
+    request = await runtime.store.bookings.get(request_id)
+    return await chat_for_patient(runtime, request.patient_id if request is not None else None)
+
+
 async def post_booking_card(runtime: Runtime, request_id: int) -> None:
-    """Queue a new request's card for the staff chat; delivery links it to the request."""
-    if runtime.staff_chat_id is None:
+    """Queue a new request's card for its staff chat (the patient's branch's, else the
+    clinic's); delivery links it to the request."""
+    chat = await _request_chat(runtime, request_id)
+    if chat is None:
         log.warning("booking=%s requested but STAFF_CHAT_ID is not set", request_id)
         return
     await runtime.courier.queue(
-        "booking_card",
-        runtime.staff_chat_id,
-        "booking_card",
-        extra={BOOKING_REQUEST: request_id},
+        "booking_card", chat, "booking_card", extra={BOOKING_REQUEST: request_id}
     )
 
 
-async def refresh_booking_card(runtime: Runtime, request_id: int) -> None:
-    """Edit the booking card to show the request's status now."""
-    if runtime.staff_chat_id is None:
+async def refresh_booking_card(runtime: Runtime, request_id: int, chat: int | None = None) -> None:
+    """Edit the booking card to show the request's status now (in `chat` when the caller
+    knows it: the patient may be gone)."""
+    chat = chat if chat is not None else await _request_chat(runtime, request_id)
+    if chat is None:
         return
     await runtime.courier.queue(
-        "edit_booking_card",
-        runtime.staff_chat_id,
-        "card_edit",
-        extra={BOOKING_REQUEST: request_id},
+        "edit_booking_card", chat, "card_edit", extra={BOOKING_REQUEST: request_id}
     )
 
 
 async def booking_note(runtime: Runtime, request_id: int, text: str) -> None:
     """A note for the administrators, in reply to the request's card (found when it is sent)."""
-    if runtime.staff_chat_id is None:
+    chat = await _request_chat(runtime, request_id)
+    if chat is None:
         return
-    await runtime.courier.send(
-        runtime.staff_chat_id, text, "staff_note", extra={BOOKING_REQUEST: request_id}
-    )
+    await runtime.courier.send(chat, text, "staff_note", extra={BOOKING_REQUEST: request_id})
 
 
 async def _card_owed(runtime: Runtime, request_id: int) -> bool:
@@ -267,11 +281,11 @@ async def _card_owed(runtime: Runtime, request_id: int) -> bool:
 
 async def repost_missing_booking_cards(runtime: Runtime) -> int:
     """Open requests whose card never reached the staff chat get one queued; returns how many."""
-    if runtime.staff_chat_id is None:
-        return 0
     queued = 0
     for request in await runtime.store.bookings.open_requests():
         if request.staff_message_id is None and not await _card_owed(runtime, request.id):
+            if await chat_for_patient(runtime, request.patient_id) is None:
+                continue
             async with runtime.store.unit_of_work():
                 await post_booking_card(runtime, request.id)
             queued += 1
@@ -370,6 +384,11 @@ async def _named_request(
     return request
 
 
+def _brain_of(runtime: Runtime, patient: Patient) -> Brain:
+    """The data the patient is answered from: their branch's address and phone."""
+    return runtime.front_desk.brain.for_branch(patient.branch)
+
+
 async def _patient_of(runtime: Runtime, request: BookingRequest) -> Patient | None:
     if request.patient_id is None:
         return None
@@ -456,7 +475,7 @@ async def on_confirm(update: Update, context: Context) -> None:
         runtime,
         patient,
         confirmed_messages(
-            runtime.front_desk.brain,
+            _brain_of(runtime, patient),
             appointment.id,
             starts_at,
             wanted.doctor,
@@ -523,7 +542,7 @@ async def _propose(
     if not await runtime.store.bookings.propose(request.id, starts_at, doctor):
         return False
     zone = runtime.front_desk.timezone
-    proposal = proposed_message(runtime.front_desk.brain, request.id, starts_at, doctor, zone)
+    proposal = proposed_message(_brain_of(runtime, patient), request.id, starts_at, doctor, zone)
     await _send_to_patient(runtime, patient, [proposal])
     await runtime.store.audit.record(
         f"staff:{staff_id}", "booking_proposed", f"booking:{request.id}"
@@ -642,6 +661,15 @@ async def on_bookings(update: Update, context: Context) -> None:
         await tell(runtime, message, str(problem))
         return
     requests = await runtime.store.bookings.open_requests()
+    visible = visible_branches(runtime, message.chat_id, message.from_user)
+    if visible is not None:
+        ids = [request.patient_id for request in requests if request.patient_id is not None]
+        branch_of = await runtime.store.patients.branches_of(ids)
+        requests = [
+            request
+            for request in requests
+            if request.patient_id is not None and sees(visible, branch_of.get(request.patient_id))
+        ]
     if not requests:
         await tell(runtime, message, "No open booking requests.")
         return
@@ -713,6 +741,9 @@ async def on_card(update: Update, context: Context) -> None:
     patient = await _patient_of(runtime, request) if request is not None else None
     if patient is None:
         await tell(runtime, message, f"Booking request #{request_id} has no patient any more.")
+        return
+    if not sees(visible_branches(runtime, message.chat_id, message.from_user), patient.branch):
+        await tell(runtime, message, another_branch(runtime, patient.branch))
         return
     await runtime.store.audit.record(
         f"staff:{_staff_id(message)}", "card_viewed", f"booking:{request_id}"

@@ -10,6 +10,7 @@ import re
 from telegram import Message
 
 from bot.store import HandoffCase, Patient
+from bot.telegram.branch_chats import branch_name, chat_for_case, chat_for_patient
 from bot.telegram.delivery import RenderedCard
 from bot.telegram.runtime import Runtime
 
@@ -45,6 +46,9 @@ async def card_text(runtime: Runtime, case: HandoffCase, patient: Patient | None
     opened = dt.datetime.fromisoformat(case.opened_at).astimezone(zone)
     reason = REASON_LABELS.get(case.reason, case.reason)
     lines = [f"<b>Case #{case.id}</b> · {html.escape(reason)}", patient_line(patient)]
+    branch = branch_name(runtime, patient.branch if patient is not None else None)
+    if branch is not None:
+        lines.append(f"Branch: {html.escape(branch)}")
     lines.append(f"Opened: {opened:%Y-%m-%d %H:%M}")
     if case.status == "closed":
         lines.append("Status: closed")
@@ -117,22 +121,24 @@ async def render_card(runtime: Runtime, case_id: int) -> RenderedCard | None:
 
 
 async def post_case_card(runtime: Runtime, case: HandoffCase) -> None:
-    """Queue a new case's card for the staff chat; delivery links it to the case."""
-    if runtime.staff_chat_id is None:
+    """Queue a new case's card for its staff chat (the patient's branch's, else the clinic's);
+    delivery links it to the case."""
+    chat = await chat_for_patient(runtime, case.patient_id)
+    if chat is None:
         log.warning("case=%s opened but STAFF_CHAT_ID is not set", case.id)
         return
-    await runtime.courier.queue("case_card", runtime.staff_chat_id, "case_card", case_id=case.id)
+    await runtime.courier.queue("case_card", chat, "case_card", case_id=case.id)
 
 
 async def repost_missing_cards(runtime: Runtime) -> int:
     """Open cases whose card never reached the staff chat get one queued; returns how many."""
-    if runtime.staff_chat_id is None:
-        return 0
     queued = 0
     for case in await runtime.store.cases.open_cases():
         if case.staff_message_id is None and not await runtime.store.telegram.card_pending(
             case.id
         ):
+            if await chat_for_patient(runtime, case.patient_id) is None:
+                continue
             async with runtime.store.unit_of_work():
                 await post_case_card(runtime, case)
             queued += 1
@@ -141,36 +147,44 @@ async def repost_missing_cards(runtime: Runtime) -> int:
 
 async def close_topic(runtime: Runtime, case: HandoffCase) -> None:
     """Close a closed case's forum topic, if it has one (at delivery)."""
-    if runtime.staff_chat_id is None:
+    chat = await chat_for_case(runtime, case)
+    if chat is None:
         return
-    await runtime.courier.queue(
-        "close_topic", runtime.staff_chat_id, "staff_topic", case_id=case.id
-    )
+    await runtime.courier.queue("close_topic", chat, "staff_topic", case_id=case.id)
+
+
+async def _case_chat(runtime: Runtime, case_id: int) -> int | None:
+    """The chat of a case by its number (the clinic's for a case that no longer exists)."""
+    case = await runtime.store.cases.get(case_id)
+    return await chat_for_case(runtime, case) if case is not None else runtime.staff_chat_id
 
 
 async def refresh_card(runtime: Runtime, case_id: int) -> None:
     """Edit the case card to show who took it, that it is closed or that data was erased."""
-    if runtime.staff_chat_id is None:
+    chat = await _case_chat(runtime, case_id)
+    if chat is None:
         return
-    await runtime.courier.queue("edit_card", runtime.staff_chat_id, "card_edit", case_id=case_id)
+    await runtime.courier.queue("edit_card", chat, "card_edit", case_id=case_id)
 
 
 async def relay_to_staff(runtime: Runtime, case: HandoffCase, text: str) -> None:
     """A patient's message during a case, posted as a reply to the case card."""
-    if runtime.staff_chat_id is None:
+    chat = await chat_for_case(runtime, case)
+    if chat is None:
         return
     await runtime.courier.send(
-        runtime.staff_chat_id, f"Case #{case.id}, patient wrote:\n{text}", "relay", case_id=case.id
+        chat, f"Case #{case.id}, patient wrote:\n{text}", "relay", case_id=case.id
     )
 
 
 async def copy_to_staff(runtime: Runtime, case: HandoffCase, message: Message) -> None:
     """A photo, voice note or file sent during a case, copied to the staff chat."""
-    if runtime.staff_chat_id is None:
+    chat = await chat_for_case(runtime, case)
+    if chat is None:
         return
     await runtime.courier.queue(
         "copy_message",
-        runtime.staff_chat_id,
+        chat,
         "relay",
         extra={"from_chat_id": message.chat_id, "message_id": message.message_id},
         case_id=case.id,
@@ -178,7 +192,8 @@ async def copy_to_staff(runtime: Runtime, case: HandoffCase, message: Message) -
 
 
 async def staff_note(runtime: Runtime, case_id: int | None, text: str) -> None:
-    """A short note for the administrators (in the case's thread, if it has one)."""
-    if runtime.staff_chat_id is None:
+    """A short note for the administrators (in the case's chat and thread, if it has one)."""
+    chat = await _case_chat(runtime, case_id) if case_id is not None else runtime.staff_chat_id
+    if chat is None:
         return
-    await runtime.courier.send(runtime.staff_chat_id, text, "staff_note", case_id=case_id)
+    await runtime.courier.send(chat, text, "staff_note", case_id=case_id)

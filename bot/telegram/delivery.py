@@ -136,7 +136,8 @@ class Courier(Lanes):
         self.render_card: CardRenderer | None = None
         self.render_booking_card: BookingCardRenderer | None = None
         self.staff_chat_id: int | None = None
-        self._staff_forum: bool | None = None
+        #: Whether each staff chat (the clinic's, a branch's) is a forum, once asked.
+        self._staff_forum: dict[int, bool] = {}
         self._unrecorded: list[tuple[OutboxItem, int | None]] = []
         self.sent = 0
 
@@ -474,13 +475,13 @@ class Courier(Lanes):
         return topic.message_thread_id
 
     async def _staff_chat_is_forum(self, chat_id: int) -> bool:
-        if self._staff_forum is None:
+        if chat_id not in self._staff_forum:
             try:
                 chat = await self.bot.get_chat(chat_id)
             except TelegramError:
                 return False
-            self._staff_forum = bool(chat.is_forum)
-        return self._staff_forum
+            self._staff_forum[chat_id] = bool(chat.is_forum)
+        return self._staff_forum[chat_id]
 
     async def _copy(self, item: OutboxItem) -> int | None:
         reply_to, thread = await self._reply_target(item)

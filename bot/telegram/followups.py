@@ -17,6 +17,7 @@ from bot.telegram.arguments import (
     remind_arguments,
     task_arguments,
 )
+from bot.telegram.branch_chats import another_branch, chat_for_branch, sees, visible_branches
 from bot.telegram.casework import service_label
 from bot.telegram.runtime import Context, Runtime, runtime_of
 from bot.telegram.staff import case_of
@@ -46,6 +47,9 @@ async def _case_and_patient(
     if patient is None:
         await tell(runtime, message, f"Case #{case.id} has no patient any more (erased).")
         return None
+    if not sees(visible_branches(runtime, message.chat_id, message.from_user), patient.branch):
+        await tell(runtime, message, another_branch(runtime, patient.branch))
+        return None  # another branch's patient: their desk (or an unlimited manager) acts
     return case, patient
 
 
@@ -175,12 +179,13 @@ async def on_task(update: Update, context: Context) -> None:
 
 
 async def post_task(runtime: Runtime, task: StaffTask, patient: Patient) -> None:
-    """Post a due follow-up task to the staff chat, for a person to call."""
-    if runtime.staff_chat_id is None:
+    """Post a due follow-up task to the patient's branch's staff chat, for a person to call."""
+    chat = chat_for_branch(runtime, patient.branch)
+    if chat is None:
         return
     reason = "unfinished treatment plan" if task.kind == "plan" else "agreed feedback call"
     await runtime.courier.send(
-        runtime.staff_chat_id,
+        chat,
         f"<b>Follow-up task #{task.id}</b> · {reason}\n"
         f"Patient: {_patient_link(patient)}\n"
         f"Recorded reason: {html.escape(task.note)}\n"

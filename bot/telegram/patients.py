@@ -27,6 +27,7 @@ from bot.telegram.bookings import (
     on_booking_requested,
     refresh_booking_card,
 )
+from bot.telegram.branch_chats import chat_for_branch
 from bot.telegram.casework import (
     copy_to_staff,
     post_case_card,
@@ -162,8 +163,9 @@ async def _forget_everywhere(
     await runtime.store.inbox.forget_chat(chat_id, update_id)
     for case_id in erased.all_case_ids:
         await refresh_card(runtime, case_id)
+    branch_chat = chat_for_branch(runtime, erased.branch)  # the patient's row is gone
     for request_id in erased.booking_ids:
-        await refresh_booking_card(runtime, request_id)
+        await refresh_booking_card(runtime, request_id, branch_chat)
     if erased.case_id is not None:
         await staff_note(
             runtime,

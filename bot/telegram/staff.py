@@ -8,6 +8,7 @@ import re
 from telegram import CallbackQuery, Message, Update, User
 
 from bot.telegram.arguments import ArgumentProblem, case_number, no_arguments
+from bot.telegram.branch_chats import branch_name, is_staff_chat, sees, visible_branches
 from bot.telegram.casework import close_topic, refresh_card, staff_note
 from bot.telegram.runtime import Context, Runtime, runtime_of
 from bot.telegram.which_case import case_to_close
@@ -176,13 +177,21 @@ async def on_cases_command(update: Update, context: Context) -> None:
         await runtime.courier.send(message.chat_id, str(problem), "staff_note")
         return
     cases = await runtime.store.cases.open_cases()
+    ids = [case.patient_id for case in cases if case.patient_id is not None]
+    branch_of = await runtime.store.patients.branches_of(ids)
+    visible = visible_branches(runtime, message.chat_id, message.from_user)
+    cases = [case for case in cases if sees(visible, branch_of.get(case.patient_id or 0))]
     if not cases:
         text = "No open cases."
     else:
         lines = [f"Open cases ({len(cases)}):"]
         for case in cases:
             who = f"taken by {case.taken_by_name}" if case.taken_by_name else "not taken"
-            lines.append(f"#{case.id} · {case.reason} · opened {case.opened_at[:16]} UTC · {who}")
+            branch = branch_name(runtime, branch_of.get(case.patient_id or 0))
+            where = f" · {branch}" if branch is not None else ""
+            lines.append(
+                f"#{case.id} · {case.reason}{where} · opened {case.opened_at[:16]} UTC · {who}"
+            )
         text = "\n".join(lines)
     await runtime.courier.send(message.chat_id, text, "staff_note")
 
@@ -202,7 +211,7 @@ async def refused_outside_staff_chat(
 ) -> bool:
     """Refuse a card's button pressed anywhere but the staff chat; True if refused."""
     chat = update.effective_chat
-    if runtime.staff_chat_id is not None and chat is not None and chat.id == runtime.staff_chat_id:
+    if chat is not None and is_staff_chat(runtime, chat.id):
         return False
     log.warning("update=%s %s button outside the staff chat refused", update.update_id, card)
     await answer_button(runtime, query, "Only the clinic's staff can do this.")

@@ -13,8 +13,8 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from bot.web.auth import Guard, Visit
-from bot.web.documents import EditValue, read_document
-from bot.web.forms import Refused, save_form
+from bot.web.documents import REMOVE, EditValue, NewRow, read_document
+from bot.web.forms import Refused, save_form, where_shown
 from bot.web.pages import Page, render, services_of
 
 CLINIC_FILE = "replies/clinic.yaml"
@@ -76,17 +76,42 @@ class ClinicView:
 
 @dataclass(frozen=True)
 class Filled:
-    """What a form holds: each field's text, each one-per-line box, each group of ticks."""
+    """What a form holds: each field's text, each one-per-line box, each group of ticks, the
+    rows ticked for removal and what was typed into each list's blank new row."""
 
     values: dict[str, str]
     boxes: dict[str, str]
     choices: dict[str, list[str]]
+    removed: frozenset[str] = frozenset()
+    new_rows: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @classmethod
     def unchanged(cls, view: ClinicView) -> Filled:
         """The form as the page first shows it."""
         boxes = {path: "\n".join(items) for path, items in view.lists.items()}
-        return cls(dict(view.values), boxes, {k: list(v) for k, v in view.choices.items()})
+        choices = {k: list(v) for k, v in view.choices.items()}
+        return cls(dict(view.values), boxes, choices, frozenset(), _blank_rows())
+
+    def new_row(self, name: str) -> dict[str, str]:
+        """The fields of a list's new row that were filled in (empty: no row to add)."""
+        typed = {key: value for key, value in self.new_rows.get(name, {}).items() if value}
+        if name == "hours":
+            if typed.get("closed") == "true":
+                typed = {key: typed[key] for key in ("days",) if key in typed} | {"closed": "true"}
+            else:
+                typed.pop("closed", None)
+            if set(typed) <= {"closed"}:
+                return {}
+        return typed
+
+
+def _blank_rows() -> dict[str, dict[str, str]]:
+    return {name: dict.fromkeys(fields, "") for name, fields in ROWS.items()}
+
+
+def row_paths(view: ClinicView) -> list[str]:
+    """The path of every row of every list the page shows."""
+    return [f"clinic.{name}.{index}" for name in ROWS for index in range(view.counts[name])]
 
 
 class ClinicUnreadable(Exception):
@@ -158,7 +183,12 @@ def submitted(view: ClinicView, form: FormData) -> Filled:
         path: [str(key) for key in form.getlist(path) if key] if path in form else list(old)
         for path, old in view.choices.items()
     }
-    return Filled(values, boxes, choices)
+    removed = frozenset(path for path in row_paths(view) if form.get(f"remove:{path}"))
+    new_rows = {
+        name: {key: str(form.get(f"new:clinic.{name}.{key}", "")).strip() for key in fields}
+        for name, fields in ROWS.items()
+    }
+    return Filled(values, boxes, choices, removed, new_rows)
 
 
 def edits_of(view: ClinicView, filled: Filled) -> dict[str, EditValue]:
@@ -175,6 +205,12 @@ def edits_of(view: ClinicView, filled: Filled) -> dict[str, EditValue]:
         if set(ticked) != set(old):  # the order of the file kept, new parts after it
             kept = [key for key in old if key in ticked]
             edits[path] = kept + [key for key in ticked if key not in old]
+    for row in filled.removed:  # a row taken out takes its edits with it
+        edits = {path: value for path, value in edits.items() if not path.startswith(row + ".")}
+        edits[row] = REMOVE
+    for name in ROWS:
+        if new := filled.new_row(name):
+            edits[f"clinic.{name}"] = NewRow(new)
     return edits
 
 
@@ -198,16 +234,29 @@ def _show(
     conflict: bool = False,
     status_code: int = 200,
 ) -> Response:
-    places = view.places()
+    places = view.places() | {f"new:clinic.{name}" for name in ROWS}
+    places |= {f"new:clinic.{name}.{key}" for name, fields in ROWS.items() for key in fields}
+    lists = {f"clinic.{name}": view.counts[name] for name in ROWS}
+    shown_at = where_shown(lists, filled.removed)
     shown: dict[str | None, list[str]] = {}
-    for place, messages in (errors or {}).items():
+    for written_at, messages in (errors or {}).items():
+        place = None if written_at is None else shown_at(written_at)
         if place is None or place in places:
             shown.setdefault(place, []).extend(messages)
         else:
             shown.setdefault(None, []).extend(f"{place}: {message}" for message in messages)
     context = {
         "view": view,
-        "values": {**filled.values, **filled.boxes},
+        "values": {
+            **filled.values,
+            **filled.boxes,
+            **{
+                f"new:clinic.{name}.{key}": value
+                for name, row in filled.new_rows.items()
+                for key, value in row.items()
+            },
+        },
+        "removed": filled.removed,
         "choices": filled.choices,
         "errors": shown,
         "base_hash": base_hash,

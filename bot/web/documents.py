@@ -23,8 +23,47 @@ import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
-#: A new value from a form: a line of text, or the lines of a list.
-EditValue = str | Sequence[str]
+
+class Removal:
+    """An edit that takes a setting or a list's row out of the file."""
+
+    def __repr__(self) -> str:
+        return "REMOVE"
+
+
+#: Take the setting (or the row of a list) at the path out.
+REMOVE = Removal()
+
+
+@dataclass(frozen=True)
+class NewRow:
+    """An edit that adds a row at the end of a list: its fields, as a form gives them (a text,
+    or the texts of a list)."""
+
+    fields: Mapping[str, str | Sequence[str]]
+
+    def data(self, path: str) -> dict[str, Any]:
+        """The row as it reads back from the file."""
+        return {
+            key: _typed(None, value, path)[0] if isinstance(value, str) else list(value)
+            for key, value in self.fields.items()
+        }
+
+    def tokens(self, path: str) -> list[tuple[str, str]]:
+        """Each field's key and its YAML text."""
+        return [
+            (
+                key,
+                _typed(None, value, f"{path}.{key}")[1]
+                if isinstance(value, str)
+                else "[" + ", ".join(_string_token(item, None) for item in value) + "]",
+            )
+            for key, value in self.fields.items()
+        ]
+
+
+#: A new value from a form: a line of text, the lines of a list, a removal or a new row.
+EditValue = str | Sequence[str] | Removal | NewRow
 
 _INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"
@@ -137,9 +176,18 @@ def apply_edits(text: str, edits: Mapping[str, EditValue]) -> str:
     expected = copy.deepcopy(old_data)
     splices: list[_Splice] = []
     problems: list[FieldProblem] = []
+    structural: list[tuple[str, Removal | NewRow]] = []
     for path, new_value in edits.items():
         try:
-            located = _locate(root, path)
+            located = _locate(root, path, allow_missing=not isinstance(new_value, Removal))
+            if isinstance(new_value, Removal):
+                splices.append(_removal(text, root, path))
+                structural.append((path, new_value))
+                continue
+            if isinstance(new_value, NewRow):
+                splices.append(_appended_row(text, located.node, new_value, path))
+                structural.append((path, new_value))
+                continue
             if located.node is None:
                 value, written = _typed(None, new_value, path)
                 splices.append(_insertion(text, located.parent, path, written))
@@ -154,6 +202,13 @@ def apply_edits(text: str, edits: Mapping[str, EditValue]) -> str:
             _set_value(expected, path, value)
         except _Invalid as invalid:
             problems.append(FieldProblem(path, str(invalid)))
+    # Rows are taken out from the last up, after the values are set, so positions stay right.
+    for path, change in sorted(structural, key=lambda item: _removal_order(item[0]), reverse=True):
+        if isinstance(change, Removal):
+            _remove_value(expected, path)
+    for path, change in structural:
+        if isinstance(change, NewRow):
+            value_at(expected, path).append(change.data(path))
     if problems:
         raise EditRefused(problems)
     new_text = _spliced(text, splices)
@@ -178,17 +233,93 @@ class _Located:
     parent: yaml.Node
 
 
-def _locate(root: yaml.Node, path: str) -> _Located:
+def _locate(root: yaml.Node, path: str, *, allow_missing: bool = True) -> _Located:
     node: yaml.Node = root
     steps = split_path(path)
     for number, step in enumerate(steps):
         child = _child(node, step)
         if child is None:
-            if number == len(steps) - 1 and isinstance(node, yaml.MappingNode):
+            last = number == len(steps) - 1
+            if allow_missing and last and isinstance(node, yaml.MappingNode):
                 return _Located(None, node)
             raise _Invalid("there is no such setting in this file")
         node = child
     return _Located(node, node)
+
+
+def _removal_order(path: str) -> list[tuple[int, int | str]]:
+    """Sorts removals so that a list's later rows come first."""
+    return [(0, int(step)) if step.isdecimal() else (1, step) for step in split_path(path)]
+
+
+def _remove_value(data: Any, path: str) -> None:
+    *parents, last = split_path(path)
+    node = value_at(data, ".".join(parents)) if parents else data
+    if isinstance(node, dict):
+        del node[last]
+    else:
+        del node[_list_index(node, last)]
+
+
+def _removal(text: str, root: yaml.Node, path: str) -> _Splice:
+    """The text to cut to take a mapping's key or a block list's row out."""
+    *parents, last = split_path(path)
+    parent = _locate(root, ".".join(parents), allow_missing=False).node if parents else root
+    child = _locate(root, path, allow_missing=False).node
+    assert parent is not None and child is not None
+    if isinstance(parent, yaml.MappingNode):
+        pairs = parent.value
+        number = next(n for n, (key, value) in enumerate(pairs) if value is child)
+        if len(pairs) == 1:
+            raise _Invalid("the last setting of a group cannot be taken out here")
+        key_start = pairs[number][0].start_mark.index
+        if parent.flow_style:
+            if number + 1 < len(pairs):
+                return _Splice(key_start, pairs[number + 1][0].start_mark.index, "", path)
+            previous_end = pairs[number - 1][1].end_mark.index
+            return _Splice(previous_end, child.end_mark.index, "", path)
+        return _Splice(*_whole_lines(text, key_start, child.end_mark.index), "", path)
+    if isinstance(parent, yaml.SequenceNode) and not parent.flow_style:
+        if len(parent.value) == 1:
+            raise _Invalid("a list needs at least one row")
+        dash = text.rfind("-", 0, child.start_mark.index)
+        return _Splice(*_whole_lines(text, dash, child.end_mark.index), "", path)
+    raise _Invalid("this is written in a way the page cannot change; edit the file by hand")
+
+
+def _whole_lines(text: str, start: int, end: int) -> tuple[int, int]:
+    """From the start of start's line to just after end's line (end may stand at a line start)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    if text[line_start:start].strip():
+        raise _Invalid("this is written in a way the page cannot change; edit the file by hand")
+    end_line_start = text.rfind("\n", 0, end) + 1
+    if end_line_start > start and not text[end_line_start:end].strip():
+        return line_start, end_line_start  # a block ends where the next line's text starts
+    line_end = text.find("\n", end)
+    return line_start, len(text) if line_end == -1 else line_end + 1
+
+
+def _appended_row(text: str, sequence: yaml.Node | None, row: NewRow, path: str) -> _Splice:
+    """A new last row of a block list, in the style of the row before it: {key: value, ...}
+    on one line, or one key per line."""
+    if not isinstance(sequence, yaml.SequenceNode) or sequence.flow_style or not sequence.value:
+        raise _Invalid("this list is written in a way the page cannot extend")
+    fields = [f"{key}: {written}" for key, written in row.tokens(path)]
+    last = sequence.value[-1]
+    dash = text.rfind("-", 0, last.start_mark.index)
+    line_start = text.rfind("\n", 0, dash) + 1
+    indent = text[line_start:dash]
+    if indent.strip():
+        raise _Invalid("this list is written in a way the page cannot extend")
+    _, at = _whole_lines(text, dash, last.end_mark.index)
+    if isinstance(last, yaml.MappingNode) and not last.flow_style:
+        inner = " " * (last.start_mark.index - line_start)
+        addition = indent + "- " + ("\n" + inner).join(fields) + "\n"
+    else:
+        addition = indent + "- {" + ", ".join(fields) + "}\n"
+    if at == len(text) and not text.endswith("\n"):
+        addition = "\n" + addition.rstrip("\n")
+    return _Splice(at, at, addition, path)
 
 
 def _child(node: yaml.Node, step: str) -> yaml.Node | None:
@@ -244,6 +375,8 @@ def _typed(node: yaml.Node | None, new_value: EditValue, path: str) -> tuple[Any
 
 
 def _guess_tag(raw: str) -> str:
+    if raw in ("true", "false"):
+        return _BOOL
     if _WHOLE_NUMBER.fullmatch(raw):
         return _INT
     if _ISO_DATE.fullmatch(raw):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 
 from bot.web.checking import attach_to_fields
@@ -39,3 +39,25 @@ async def save_form(
             for problem in refused.problems
         ]
         return Refused(attach_to_fields(problems, edits), False, 422)
+
+
+def where_shown(lists: Mapping[str, int], removed: Collection[str]) -> Callable[[str], str]:
+    """Where an error about the saved file shows on a page of lists (list path -> its rows):
+    rows after a removed one moved up a place in the file, and the row after the last one is
+    the list's new row ("new:" and the list's path)."""
+    moved: dict[str, str] = {}
+    for name, count in lists.items():
+        kept = [index for index in range(count) if f"{name}.{index}" not in removed]
+        for now, before in enumerate(kept):
+            moved[f"{name}.{now}"] = f"{name}.{before}"
+        moved[f"{name}.{len(kept)}"] = f"new:{name}"
+
+    def shown_at(place: str) -> str:
+        steps = place.split(".")
+        for cut in range(len(steps), 0, -1):
+            row = ".".join(steps[:cut])
+            if row in moved:
+                return ".".join([moved[row], *steps[cut:]])
+        return place
+
+    return shown_at

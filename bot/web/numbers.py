@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
 from bot.core.flows.handoff import EMERGENCY, URGENT
@@ -209,6 +209,12 @@ class Numbers:
     opt_outs: DailyCounts
 
 
+#: Rows (as `t`) of a branch's patients, its id the one parameter.
+OF_BRANCH = "t.patient_id IN (SELECT id FROM patients WHERE branch = ?)"
+#: Audit lines of a branch's patients (the actor is "patient:<id>").
+AUDIT_OF_BRANCH = "t.actor IN (SELECT 'patient:' || id FROM patients WHERE branch = ?)"
+
+
 @dataclass(frozen=True)
 class _Tally:
     """Rows to count per day: those of `table` (as `t`) whose `time` column falls on it."""
@@ -217,6 +223,17 @@ class _Tally:
     time: str
     condition: str = "1 = 1"
     parameters: tuple[object, ...] = ()
+    of_branch: str = OF_BRANCH
+
+    def for_branch(self, branch: str | None) -> _Tally:
+        """The same rows, of one branch's patients only (None: every patient)."""
+        if branch is None:
+            return self
+        return replace(
+            self,
+            condition=f"{self.condition} AND {self.of_branch}",
+            parameters=(*self.parameters, branch),
+        )
 
 
 #: Patients' messages (relayed and foreign-language ones too; button presses are not stored).
@@ -230,7 +247,7 @@ CONFIRMED_BOOKINGS = _Tally("booking_requests", "closed_at", "t.status = 'confir
 #: Reminders Telegram accepted (status 'sent'), by when.
 REMINDERS_SENT = _Tally("reminders", "sent_at", "t.status = 'sent'")
 #: A patient asking to hear no more (not a patient who blocked the bot: 'patient_unreachable').
-OPT_OUTS = _Tally("audit_log", "at", "t.action = 'opt_out'")
+OPT_OUTS = _Tally("audit_log", "at", "t.action = 'opt_out'", of_branch=AUDIT_OF_BRANCH)
 
 
 async def _per_day(database: Database, period: Period, tally: _Tally) -> DailyCounts:
@@ -262,55 +279,84 @@ async def _ranking(
     return Ranking(tuple(NameCount(str(row["name"]), int(row["count"])) for row in rows))
 
 
-async def messages_per_day(database: Database, period: Period) -> DailyCounts:
+def _branch_filter(branch: str | None) -> tuple[str, tuple[object, ...]]:
+    """The condition (and its parameter) keeping a branch's patients' rows, aliased `t`."""
+    return ("", ()) if branch is None else (f" AND {OF_BRANCH}", (branch,))
+
+
+async def messages_per_day(
+    database: Database, period: Period, branch: str | None = None
+) -> DailyCounts:
     """Patients' messages per day (messages.created_at, direction 'in')."""
-    return await _per_day(database, period, INCOMING_MESSAGES)
+    return await _per_day(database, period, INCOMING_MESSAGES.for_branch(branch))
 
 
 async def top_intents(
-    database: Database, period: Period, limit: int | None = TOP_INTENTS
+    database: Database,
+    period: Period,
+    limit: int | None = TOP_INTENTS,
+    branch: str | None = None,
 ) -> Ranking:
     """The intents patients' messages were matched to (score at least BARELY_MATCHED)."""
+    only, parameters = _branch_filter(branch)
     return await _ranking(
         database,
-        "SELECT intent AS name, COUNT(*) AS count FROM messages WHERE direction = 'in' "
-        "AND intent IS NOT NULL AND score >= ? AND created_at >= ? AND created_at < ? "
-        "GROUP BY intent",
-        (BARELY_MATCHED, period.utc_start, period.utc_end),
+        "SELECT t.intent AS name, COUNT(*) AS count FROM messages AS t WHERE t.direction = 'in' "
+        "AND t.intent IS NOT NULL AND t.score >= ? AND t.created_at >= ? AND t.created_at < ?"
+        f"{only} GROUP BY t.intent",
+        (BARELY_MATCHED, period.utc_start, period.utc_end, *parameters),
         limit,
     )
 
 
-async def handoffs_by_reason(database: Database, period: Period) -> Ranking:
+async def handoffs_by_reason(
+    database: Database, period: Period, branch: str | None = None
+) -> Ranking:
     """Cases opened in the period, by reason (an intent name or "not_understood")."""
+    only, parameters = _branch_filter(branch)
     return await _ranking(
         database,
-        "SELECT reason AS name, COUNT(*) AS count FROM handoff_cases "
-        "WHERE opened_at >= ? AND opened_at < ? GROUP BY reason",
-        (period.utc_start, period.utc_end),
+        "SELECT t.reason AS name, COUNT(*) AS count FROM handoff_cases AS t "
+        f"WHERE t.opened_at >= ? AND t.opened_at < ?{only} GROUP BY t.reason",
+        (period.utc_start, period.utc_end, *parameters),
         None,
     )
 
 
-async def handoffs_by_level(database: Database, period: Period) -> Ranking:
+async def handoffs_by_level(
+    database: Database, period: Period, branch: str | None = None
+) -> Ranking:
     """Hand-overs by triage level: emergency cases, urgent ones (a case or a same-day request
     to the front desk) and routine ones (every other case: a question, a complaint...)."""
+    only, parameters = _branch_filter(branch)
     return await _ranking(
         database,
         "SELECT name, COUNT(*) AS count FROM ("
-        "SELECT CASE reason WHEN ? THEN 'emergency' WHEN ? THEN 'urgent' ELSE 'routine' END "
-        "AS name FROM handoff_cases WHERE opened_at >= ? AND opened_at < ? "
-        "UNION ALL SELECT 'urgent' AS name FROM booking_requests "
-        "WHERE urgency = 'urgent' AND created_at >= ? AND created_at < ?) AS levels GROUP BY name",
-        (EMERGENCY, URGENT, period.utc_start, period.utc_end, period.utc_start, period.utc_end),
+        "SELECT CASE t.reason WHEN ? THEN 'emergency' WHEN ? THEN 'urgent' ELSE 'routine' END "
+        f"AS name FROM handoff_cases AS t WHERE t.opened_at >= ? AND t.opened_at < ?{only} "
+        "UNION ALL SELECT 'urgent' AS name FROM booking_requests AS t "
+        f"WHERE t.urgency = 'urgent' AND t.created_at >= ? AND t.created_at < ?{only}"
+        ") AS levels GROUP BY name",
+        (
+            EMERGENCY,
+            URGENT,
+            period.utc_start,
+            period.utc_end,
+            *parameters,
+            period.utc_start,
+            period.utc_end,
+            *parameters,
+        ),
         None,
     )
 
 
-async def unmatched_share(database: Database, period: Period) -> UnmatchedShare:
+async def unmatched_share(
+    database: Database, period: Period, branch: str | None = None
+) -> UnmatchedShare:
     """Per day, the scored messages and how many were not understood or barely matched."""
-    scored = await _per_day(database, period, SCORED_MESSAGES)
-    unmatched = await _per_day(database, period, UNMATCHED_MESSAGES)
+    scored = await _per_day(database, period, SCORED_MESSAGES.for_branch(branch))
+    unmatched = await _per_day(database, period, UNMATCHED_MESSAGES.for_branch(branch))
     return UnmatchedShare(
         tuple(
             UnmatchedDay(every.day, every.count, missed.count)
@@ -319,34 +365,41 @@ async def unmatched_share(database: Database, period: Period) -> UnmatchedShare:
     )
 
 
-async def bookings_per_day(database: Database, period: Period) -> BookingsPerDay:
+async def bookings_per_day(
+    database: Database, period: Period, branch: str | None = None
+) -> BookingsPerDay:
     """Booking requests completed, and requests confirmed, per day."""
     return BookingsPerDay(
-        requested=await _per_day(database, period, BOOKING_REQUESTS),
-        confirmed=await _per_day(database, period, CONFIRMED_BOOKINGS),
+        requested=await _per_day(database, period, BOOKING_REQUESTS.for_branch(branch)),
+        confirmed=await _per_day(database, period, CONFIRMED_BOOKINGS.for_branch(branch)),
     )
 
 
-async def reminders_sent_per_day(database: Database, period: Period) -> DailyCounts:
+async def reminders_sent_per_day(
+    database: Database, period: Period, branch: str | None = None
+) -> DailyCounts:
     """Reminders delivered per day (reminders.sent_at, status 'sent')."""
-    return await _per_day(database, period, REMINDERS_SENT)
+    return await _per_day(database, period, REMINDERS_SENT.for_branch(branch))
 
 
-async def opt_outs_per_day(database: Database, period: Period) -> DailyCounts:
+async def opt_outs_per_day(
+    database: Database, period: Period, branch: str | None = None
+) -> DailyCounts:
     """Patients who asked for no more messages, per day (audit_log action 'opt_out')."""
-    return await _per_day(database, period, OPT_OUTS)
+    return await _per_day(database, period, OPT_OUTS.for_branch(branch))
 
 
-async def gather_numbers(database: Database, period: Period) -> Numbers:
-    """Every number on the page, for the period."""
+async def gather_numbers(database: Database, period: Period, branch: str | None = None) -> Numbers:
+    """Every number on the page, for the period: the whole clinic's, or one branch's (its
+    patients' messages, cases, requests, reminders and opt-outs)."""
     return Numbers(
         period=period,
-        messages=await messages_per_day(database, period),
-        top_intents=await top_intents(database, period),
-        handoff_reasons=await handoffs_by_reason(database, period),
-        handoff_levels=await handoffs_by_level(database, period),
-        unmatched=await unmatched_share(database, period),
-        bookings=await bookings_per_day(database, period),
-        reminders_sent=await reminders_sent_per_day(database, period),
-        opt_outs=await opt_outs_per_day(database, period),
+        messages=await messages_per_day(database, period, branch),
+        top_intents=await top_intents(database, period, branch=branch),
+        handoff_reasons=await handoffs_by_reason(database, period, branch),
+        handoff_levels=await handoffs_by_level(database, period, branch),
+        unmatched=await unmatched_share(database, period, branch),
+        bookings=await bookings_per_day(database, period, branch),
+        reminders_sent=await reminders_sent_per_day(database, period, branch),
+        opt_outs=await opt_outs_per_day(database, period, branch),
     )

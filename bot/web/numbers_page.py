@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from bot.branches import branches_for_manager
 from bot.loader import Knowledge, KnowledgeError
 from bot.models import Intent
 from bot.web.auth import Guard, Visit
@@ -181,6 +182,32 @@ def _days(value: str | None) -> int:
     return days if 1 <= days <= 366 else DEFAULT_DAYS
 
 
+@dataclass(frozen=True)
+class BranchChoice:
+    """Whose numbers the page shows: the branches this manager may see, and the one chosen."""
+
+    branches: tuple[tuple[str, str], ...]  # (id, name)
+    chosen: str | None  # None: the whole clinic
+    whole_clinic: bool  # whether "All branches" may be chosen
+
+
+def branch_choice(knowledge: Knowledge | None, manager_id: int, asked: str | None) -> BranchChoice:
+    """The branch asked for if this manager may see it; a manager limited to some branches
+    never sees the whole clinic's numbers, nor another branch's."""
+    if knowledge is None or not knowledge.branches:
+        return BranchChoice((), None, True)
+    allowed = branches_for_manager(knowledge, manager_id)
+    listed = tuple(
+        (branch.id, branch.name)
+        for branch in knowledge.branches
+        if allowed is None or branch.id in allowed
+    )
+    ids = [branch_id for branch_id, _ in listed]
+    if asked in ids:
+        return BranchChoice(listed, asked, allowed is None)
+    return BranchChoice(listed, None if allowed is None else ids[0], allowed is None)
+
+
 async def show_numbers(visit: Visit) -> Response:
     """The charts of the last days (30 unless asked), in the clinic's time zone."""
     request = visit.request
@@ -188,7 +215,8 @@ async def show_numbers(visit: Visit) -> Response:
     days = _days(request.query_params.get("days"))
     knowledge = await _knowledge(request)
     zone = clinic_zone(services, knowledge)
-    numbers = await gather_numbers(services.database, Period.last_days(zone, days))
+    whose = branch_choice(knowledge, visit.manager.id, request.query_params.get("branch"))
+    numbers = await gather_numbers(services.database, Period.last_days(zone, days), whose.chosen)
     return render(
         request,
         "numbers.html",
@@ -199,6 +227,7 @@ async def show_numbers(visit: Visit) -> Response:
             "zone": zone.key,
             "days": days,
             "day_choices": sorted({*DAY_CHOICES, days}),
+            "whose": whose,
             "unloaded": knowledge is None and services.front_desk is None,
         },
         visit=visit,

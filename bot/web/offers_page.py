@@ -10,14 +10,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from ruamel.yaml.error import YAMLError
+from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from bot.store import Database
 from bot.web.auth import Guard, Visit
-from bot.web.documents import read_document
+from bot.web.documents import REMOVE, EditValue, NewRow, read_document
 from bot.web.editor import DocumentEditor
-from bot.web.forms import Refused, save_form
+from bot.web.forms import Refused, save_form, where_shown
 from bot.web.pages import Page, render, services_of
 
 OFFERS_FILE = "replies/offers.yaml"
@@ -25,6 +26,10 @@ SERVICES_FILE = "replies/services.yaml"
 CLINIC_FILE = "replies/clinic.yaml"
 #: The fields of an offer the page edits, as the form names them (`offers.0.ends`).
 EDITED = ("title", "text", "starts", "ends")
+#: What a new offer's form fields are called (`new:offers.title`).
+NEW = "new:offers"
+#: An offer id from its title: what is not a letter or digit becomes "_".
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
 #: How many patients were shown each offer: counts only, never who.
 SEEN_COUNTS = (
     "SELECT offer_id, COUNT(DISTINCT patient_id) AS patients FROM offers_shown GROUP BY offer_id"
@@ -49,10 +54,92 @@ class OfferRow:
 
 @dataclass(frozen=True)
 class OffersView:
-    """The offers and every field's current text, by path."""
+    """The offers, every field's current text by path, and the services an offer can go with."""
 
     offers: list[OfferRow]
     values: dict[str, str]
+    #: Each offer's services (intent names), by the path of its list (`offers.0.intents`).
+    chosen: dict[str, list[str]]
+    #: Every service an offer can go with: (intent, what patients call it).
+    services: list[tuple[str, str]]
+
+    def ids(self) -> set[str]:
+        """The ids the offers have now."""
+        return {row.id for row in self.offers}
+
+
+@dataclass(frozen=True)
+class OffersForm:
+    """What the form holds: the fields, each offer's services, offers taken out, a new one."""
+
+    values: dict[str, str]
+    chosen: dict[str, list[str]]
+    removed: frozenset[str]
+    new: dict[str, str]
+    new_services: list[str]
+
+    @classmethod
+    def unchanged(cls, view: OffersView, today: dt.date) -> OffersForm:
+        """The form as the page first shows it (a new offer would start today)."""
+        blank = {"title": "", "text": "", "starts": today.isoformat(), "ends": ""}
+        return cls(dict(view.values), dict(view.chosen), frozenset(), blank, [])
+
+    @classmethod
+    def submitted(cls, view: OffersView, form: FormData) -> OffersForm:
+        """What the form sent; the old value of anything it did not send."""
+        values = {
+            path: str(form.get(path, old)).replace("\r\n", "\n")
+            for path, old in view.values.items()
+        }
+        known = {key for key, _ in view.services}
+        chosen = {
+            path: [str(key) for key in form.getlist(path) if key in known]
+            if path in form
+            else list(old)
+            for path, old in view.chosen.items()
+        }
+        removed = frozenset(
+            f"offers.{row.index}" for row in view.offers if form.get(f"remove:offers.{row.index}")
+        )
+        new = {
+            field: str(form.get(f"{NEW}.{field}", "")).replace("\r\n", "\n").strip()
+            for field in EDITED
+        }
+        services = [str(key) for key in form.getlist(f"{NEW}.intents") if key in known]
+        return cls(values, chosen, removed, new, services)
+
+    def edits(self, view: OffersView) -> dict[str, EditValue]:
+        """Only what changed; a new offer when it has a title or a text."""
+        edits: dict[str, EditValue] = {
+            path: value for path, value in self.values.items() if value != view.values[path]
+        }
+        for path, services in self.chosen.items():
+            if set(services) != set(view.chosen[path]):
+                old = view.chosen[path]
+                kept = [key for key in old if key in services]
+                edits[path] = kept + [key for key in services if key not in kept]
+        for row in self.removed:  # an offer taken out takes its edits with it
+            edits = {
+                path: value for path, value in edits.items() if not path.startswith(row + ".")
+            }
+            edits[row] = REMOVE
+        if self.new["title"] or self.new["text"]:
+            fields: dict[str, str | list[str]] = {
+                "id": new_id(self.new["title"] or self.new["text"], view.ids()),
+                "intents": self.new_services,
+            }
+            fields.update({field: value for field, value in self.new.items() if value})
+            edits["offers"] = NewRow(fields)
+        return edits
+
+
+def new_id(title: str, taken: set[str]) -> str:
+    """A new offer's id, from its title ("Night guards" -> night_guards), unlike any other."""
+    base = _NOT_WORD.sub("_", title.lower()).strip("_")[:40].strip("_") or "offer"
+    candidate, number = base, 2
+    while candidate in taken:
+        candidate, number = f"{base}_{number}", number + 1
+    return candidate
 
 
 class OffersUnreadable(Exception):
@@ -112,6 +199,11 @@ async def offers_view(editor: DocumentEditor, database: Database) -> tuple[Offer
         intents = [
             [str(name) for name in offer.get("intents", [])] for offer in document["offers"]
         ]
+        chosen = {
+            f"offers.{index}.intents": names
+            for index, names in enumerate(intents)
+            if isinstance(document["offers"][index].get("intents"), list)
+        }
     except (YAMLError, KeyError, TypeError, AttributeError) as error:
         raise OffersUnreadable(OFFERS_FILE) from error
     labels = service_labels(editor)
@@ -127,11 +219,14 @@ async def offers_view(editor: DocumentEditor, database: Database) -> tuple[Offer
             status, live = "Dates unclear", False
         services = [labels.get(name) or name.replace("_", " ") for name in intents[index]]
         rows.append(OfferRow(index, offer_id, services, seen.get(offer_id, 0), status, live))
-    return OffersView(rows, values), base_hash
+    every_service = [(key, label or key.replace("_", " ")) for key, label in labels.items()]
+    return OffersView(rows, values, chosen, every_service), base_hash
 
 
 def in_plain_words(message: str) -> str:
     """A checker's message as the page says it, next to the field it is about."""
+    if message.startswith("List should have at least 1 item"):
+        return "Tick at least one service the offer goes with"
     backwards = _BACKWARDS.match(message)
     if backwards is not None:
         return (
@@ -152,7 +247,7 @@ def in_plain_words(message: str) -> str:
 def _show(
     visit: Visit,
     view: OffersView,
-    values: Mapping[str, str],
+    filled: OffersForm,
     base_hash: str,
     *,
     errors: Mapping[str | None, list[str]] | None = None,
@@ -160,16 +255,24 @@ def _show(
     conflict: bool = False,
     status_code: int = 200,
 ) -> Response:
-    places = {*view.values} | {f"offers.{row.index}" for row in view.offers}
+    places = {*view.values, *view.chosen} | {f"offers.{row.index}" for row in view.offers}
+    places |= {NEW} | {f"{NEW}.{field}" for field in (*EDITED, "intents")}
+    shown_at = where_shown({"offers": len(view.offers)}, filled.removed)
     shown: dict[str | None, list[str]] = {}
-    for field, messages in (errors or {}).items():
+    for written_at, messages in (errors or {}).items():
+        field = None if written_at is None else shown_at(written_at)
         if field is None or field in places:
             shown.setdefault(field, []).extend(messages)
         else:
             shown.setdefault(None, []).extend(f"{field}: {message}" for message in messages)
     context = {
         "view": view,
-        "values": values,
+        "values": {
+            **filled.values,
+            **{f"{NEW}.{field}": value for field, value in filled.new.items()},
+        },
+        "chosen": {**filled.chosen, f"{NEW}.intents": filled.new_services},
+        "removed": filled.removed,
         "errors": shown,
         "base_hash": base_hash,
         "notice": notice,
@@ -202,7 +305,8 @@ async def show_offers(visit: Visit) -> Response:
     except OffersUnreadable:
         return _unreadable(visit)
     notice = saved_notice(visit.request.query_params.get("saved"))
-    return _show(visit, view, view.values, base_hash, notice=notice)
+    today = clinic_today(services.editor)
+    return _show(visit, view, OffersForm.unchanged(view, today), base_hash, notice=notice)
 
 
 async def save_offers(visit: Visit) -> Response:
@@ -213,11 +317,8 @@ async def save_offers(visit: Visit) -> Response:
         view, _ = await offers_view(services.editor, services.database)
     except OffersUnreadable:
         return _unreadable(visit)
-    submitted = {
-        path: str(visit.form.get(path, old)).replace("\r\n", "\n")
-        for path, old in view.values.items()
-    }
-    edits = {path: value for path, value in submitted.items() if value != view.values[path]}
+    filled = OffersForm.submitted(view, visit.form)
+    edits = filled.edits(view)
     base_hash = str(visit.form.get("base_hash", ""))
     outcome = await save_form(
         services.editor, visit.manager.id, OFFERS_FILE, base_hash, edits, in_plain_words
@@ -226,7 +327,7 @@ async def save_offers(visit: Visit) -> Response:
         return _show(
             visit,
             view,
-            submitted,
+            filled,
             base_hash,
             errors=outcome.errors,
             conflict=outcome.conflict,

@@ -143,7 +143,7 @@ def answer(turn: Turn) -> None:
     if field != "name" and not passing.name:
         passing = replace(passing, name=_name_beside(turn))  # "first time, Derek Nguyen"
     value = getattr(passing, field) or _read(turn, field)
-    problem = {key: turn.details[key] for key in _PROBLEM_TOLD if key in turn.details}
+    problem = {key: turn.details[key] for key in _TOLD_BESIDE if key in turn.details}
     if value is None and problem:  # "upper right, hurts when i chew" asked new or returning
         lead = turn.brain.replies.text("booking_noted", rotation, noted=said_back(problem))
         _carry_on(turn, draft, lead, rotation)
@@ -219,8 +219,9 @@ def when_said(details: dict[str, str]) -> str:
     return ", ".join(part for part in (day, time) if part)
 
 
-#: What the patient may tell about the problem mid-request: noted, and the question again.
-_PROBLEM_TOLD = ("area", "tooth", "symptom")
+#: Details a patient may tell while a request waits on another question ("upper right, hurts
+#: when i chew", "they're 6 and 9"): noted and said back, then the question again.
+_TOLD_BESIDE = ("area", "tooth", "symptom", "age", "who")
 
 
 def _carry_on(turn: Turn, draft: BookingDraft, lead: str, rotation: int) -> None:

@@ -1,0 +1,72 @@
+"""The one-vs-rest fit of large catalogues: LinearSVC's model, the same on every build."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+from scipy.sparse import csr_matrix
+
+from bot.features import WORKING_SET_FROM, _binary_svm, _svm, fit_features, fit_one_vs_rest
+
+
+def _catalogue(classes: int, per_class: int, seed: int = 5) -> tuple[list[str], list[str]]:
+    """Made-up texts: shared filler words plus a topic word of each class."""
+    rng = random.Random(seed)
+    filler = [
+        "how",
+        "much",
+        "when",
+        "can",
+        "i",
+        "do",
+        "you",
+        "the",
+        "a",
+        "my",
+        "tooth",
+        "price",
+        "visit",
+        "book",
+        "open",
+        "today",
+    ]
+    texts, labels = [], []
+    for number in range(classes):
+        topic = "".join(rng.choice("kalominesutaripove") for _ in range(6))
+        for _ in range(per_class):
+            words = rng.sample(filler, 4) + [topic]
+            rng.shuffle(words)
+            texts.append(" ".join(words))
+            labels.append(f"class_{number}")
+    return texts, labels
+
+
+def test_a_direct_liblinear_fit_gives_linearsvcs_exact_weights() -> None:
+    texts, labels = _catalogue(classes=20, per_class=10)
+    _, _, features = fit_features(texts, (3, 4))
+    positive = np.asarray([label == "class_3" for label in labels])
+    weights, intercept = _binary_svm(
+        csr_matrix(features, dtype=np.float64), positive.astype(np.float64)
+    )
+    reference = _svm(features, positive.astype(np.int8))
+    assert np.array_equal(weights, reference.coef_[0])
+    assert intercept == reference.intercept_[0]
+
+
+def test_a_large_catalogue_is_fitted_the_same_on_every_build() -> None:
+    texts, labels = _catalogue(classes=WORKING_SET_FROM // 40 + 1, per_class=40)
+    _, _, features = fit_features(texts, (3, 4))
+    first = fit_one_vs_rest(features, labels)
+    second = fit_one_vs_rest(features, labels)
+    assert first[0] == second[0]
+    assert np.array_equal(first[1], second[1])
+    assert np.array_equal(first[2], second[2])
+
+
+def test_a_large_catalogue_fit_tells_every_class_from_the_others() -> None:
+    texts, labels = _catalogue(classes=WORKING_SET_FROM // 40 + 1, per_class=40)
+    _, _, features = fit_features(texts, (3, 4))
+    classes, weights, intercepts = fit_one_vs_rest(features, labels)
+    predicted = np.asarray(classes)[np.argmax(features @ weights.T + intercepts, axis=1)]
+    assert (predicted == np.asarray(labels)).mean() >= 0.99
