@@ -74,8 +74,11 @@ def detector() -> LanguageDetector:
 
 
 def warm_up() -> None:
-    """Load the detector's models now (about a second), not on a patient's first message."""
+    """Load the detector's models and the word lists now (a second or two), not on a patient's
+    first message."""
     detector().compute_language_confidence_values("hola, necesito una cita")
+    for code in ("en", *(spoken.code for spoken in SPOKEN if spoken.scripts == ("LATIN",))):
+        zipf_frequency("a", code)
 
 
 def foreign_language(text: str) -> Spoken | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +46,17 @@ class DataWatcher:
         self.front_desk = front_desk
         self.folders = (intents_dir, replies_dir)
         self._seen = snapshot(self.folders)
+
+    @property
+    def fingerprint(self) -> str:
+        """The data files as last seen (names, times, sizes), the same for every worker."""
+        seen = sorted(
+            (str(path.relative_to(folder)), index, *stamp)
+            for index, folder in enumerate(self.folders)
+            for path, stamp in self._seen.items()
+            if path.is_relative_to(folder)
+        )
+        return hashlib.sha256(repr(seen).encode()).hexdigest()[:32]
 
     def changed(self) -> bool:
         """Whether any data file was added, removed or edited since the last look."""

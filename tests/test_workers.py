@@ -125,3 +125,62 @@ async def test_a_connection_the_server_dropped_fails_one_call_and_the_next_recon
     async with first.unit_of_work():
         await first.patients.get_or_create("telegram:12", "Bo", 12)
     assert await first.patients.find("telegram:12") is not None
+
+
+async def test_a_starting_worker_frees_the_rows_of_a_worker_that_is_gone_not_of_a_live_one(
+    workers: tuple[Store, Store], postgres: PostgresServer
+) -> None:
+    live, gone = workers
+    now = utc_now()
+    lease = dt.timedelta(minutes=5)
+    held_by_live = await live.telegram.enqueue(1, "from the live worker", "patient_reply")
+    held_by_gone = await gone.telegram.enqueue(2, "from the killed worker", "patient_reply")
+    assert await live.telegram.claim(held_by_live, now, lease)
+    assert await gone.telegram.claim(held_by_gone, now, lease)
+    await gone.close()  # its connections are gone, as a SIGKILL leaves them
+    starting = Store(Database(live.database.url.render_as_string(hide_password=False)))
+    await starting.open()
+    try:
+        assert await starting.telegram.release_leases() == 1
+        owed = [item.id for item in await starting.telegram.heads(now)]
+        assert owed == [held_by_gone]  # the live worker's row stays with it
+    finally:
+        await starting.close()
+
+
+async def test_two_workers_reposting_a_missing_card_queue_it_once(
+    workers: tuple[Store, Store],
+) -> None:
+    first, second = workers
+    patient = await first.patients.get_or_create("telegram:21", "Ann", 21)
+    case, _ = await first.cases.open_case(patient.id, "asked for a person")
+    taken = asyncio.Event()
+    done = asyncio.Event()
+
+    async def first_worker() -> None:
+        async with first.unit_of_work():
+            assert await first.cases.claim_without_card(case.id)
+            taken.set()
+            await done.wait()
+            await first.telegram.enqueue(
+                -100, "", "staff_card", method="case_card", case_id=case.id
+            )
+
+    task = asyncio.create_task(first_worker())
+    await taken.wait()
+    async with second.unit_of_work():
+        assert not await second.cases.claim_without_card(case.id)
+    done.set()
+    await task
+    assert await second.telegram.card_pending(case.id)
+
+
+async def test_a_notice_every_worker_would_post_is_claimed_by_one(
+    workers: tuple[Store, Store],
+) -> None:
+    first, second = workers
+    claims = await asyncio.gather(
+        first.announced.claim("reload abc"), second.announced.claim("reload abc")
+    )
+    assert sorted(claims) == [False, True]
+    assert await second.announced.claim("reload def")

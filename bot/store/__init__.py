@@ -2,6 +2,7 @@
 
 from contextlib import AbstractAsyncContextManager
 
+from bot.store.announced import Announcements
 from bot.store.audit import AuditLog
 from bot.store.bookings import Appointment, BookingRepository, BookingRequest, NewRequest
 from bot.store.branches import BranchLookups
@@ -64,6 +65,7 @@ class Store:
         self.turns = TurnRepository(database)
         self.bookings = BookingRepository(database)
         self.branches = BranchLookups(database)
+        self.announced = Announcements(database)
 
     async def open(self) -> None:
         """Open the database and apply migrations."""

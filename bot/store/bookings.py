@@ -116,6 +116,15 @@ class BookingRepository:
         )
         return [request_from_row(row) for row in rows]
 
+    async def claim_without_card(self, request_id: int) -> bool:
+        """In a unit of work: hold an open request that has no card yet; False if another
+        worker holds it or it got one."""
+        return await self.database.claim(
+            "SELECT id FROM booking_requests WHERE id = ? AND status IN ('open', 'proposed') "
+            "AND staff_message_id IS NULL",
+            (request_id,),
+        )
+
     async def requests_of(self, patient_id: int) -> list[BookingRequest]:
         """Every request of a patient, newest first."""
         rows = await self.database.fetch_all(

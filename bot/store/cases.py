@@ -68,6 +68,15 @@ class CaseRepository:
         )
         return [case_from_row(row) for row in rows]
 
+    async def claim_without_card(self, case_id: int) -> bool:
+        """In a unit of work: hold an open case that has no card yet; False if another worker
+        holds it or it got one (then this worker must not queue a second card)."""
+        return await self.database.claim(
+            "SELECT id FROM handoff_cases WHERE id = ? AND status = 'open' "
+            "AND staff_message_id IS NULL",
+            (case_id,),
+        )
+
     async def cases_of(self, patient_id: int) -> list[HandoffCase]:
         """Every case of a patient, newest first."""
         rows = await self.database.fetch_all(

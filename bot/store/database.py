@@ -13,6 +13,8 @@ import asyncio
 import contextvars
 import datetime as dt
 import logging
+import os
+import secrets
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
@@ -35,6 +37,8 @@ T = TypeVar("T")
 
 #: Commits of units of work between checkpoints run beside them, on a connection of their own.
 CHECKPOINT_EVERY = 50
+#: How a worker's connections are named on a PostgreSQL server (then its id).
+WORKER_PREFIX = "frontdesk "
 
 #: What a failing statement raises, on either database.
 DATABASE_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, SQLAlchemyError)
@@ -147,6 +151,8 @@ class Database:
         self._commits = 0
         self._write_lock = asyncio.Lock()
         self.checkpoint_wanted = False
+        #: This process among the workers sharing the database (it marks the rows it holds).
+        self.worker = f"{os.getpid()}-{secrets.token_hex(4)}"
 
     @property
     def link(self) -> Link:
@@ -181,6 +187,18 @@ class Database:
         """
         return " FOR UPDATE SKIP LOCKED" if self.is_postgresql else ""
 
+    @property
+    def connected_workers(self) -> str:
+        """SQL for the ids of the workers with a connection to this database now (PostgreSQL).
+
+        A worker killed mid-turn loses its connections at once, so its rows show up here as
+        held by no one; SQLite has one worker, this process, and needs no such question.
+        """
+        return (
+            f"SELECT substr(application_name, {len(WORKER_PREFIX) + 1}) FROM pg_stat_activity "
+            f"WHERE datname = current_database() AND application_name LIKE '{WORKER_PREFIX}%'"
+        )
+
     def json_text(self, column: str, key: str) -> str:
         """SQL for a key of a JSON text column, as text (each database has its own syntax)."""
         if not key.isidentifier() or not column.isidentifier():
@@ -194,7 +212,7 @@ class Database:
         try:
             if self.dialect == "sqlite" and not self.in_memory:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._engine = _engine(self.url)
+            self._engine = _engine(self.url, self.worker)
             await upgrade(self._engine)
             if self.dialect == "sqlite":
                 await self._open_sqlite(self._engine)
@@ -258,9 +276,6 @@ class Database:
 
     async def _probe_write(self) -> None:
         """A real write at start, so a read-only file or full disk shows up now, not later."""
-        await self.execute(
-            "CREATE TABLE IF NOT EXISTS heartbeat (id INTEGER PRIMARY KEY, at TEXT NOT NULL)"
-        )
         await self.execute(
             "INSERT INTO heartbeat (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET "
             "at = excluded.at",
@@ -367,8 +382,13 @@ class Database:
 
     async def execute_statements(self, statements: Statements) -> None:
         """Several writes in order, in one round trip (rows of one SQL run as `executemany`)."""
-        if statements:
-            await self.run_writing(partial(_execute_statements, statements))
+        if not statements:
+            return
+        if self._unit() is None and len(statements) == 1 and len(statements[0][1]) == 1:
+            # One statement is atomic by itself: no BEGIN and COMMIT round trips around it.
+            await self._write(partial(_execute_statements, statements))
+            return
+        await self.run_writing(partial(_execute_statements, statements))
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Writer]:
@@ -434,8 +454,11 @@ class Database:
         """
         if not self.is_postgresql:
             return True
-        rows = await self._write(partial(_fetch_all, sql + self.skip_locked, tuple(parameters)))
-        return bool(rows)
+        return bool(await self.claim_rows(sql, parameters))
+
+    async def claim_rows(self, sql: str, parameters: Iterable[Any] = ()) -> list[Row]:
+        """`claim` that gives the rows it holds (PostgreSQL: rows others hold are left out)."""
+        return await self._write(partial(_fetch_all, sql + self.skip_locked, tuple(parameters)))
 
     async def execute_counting(self, sql: str, parameters: Iterable[Any] = ()) -> int:
         """One write; returns how many rows it changed."""
@@ -474,14 +497,22 @@ class Database:
             await self.link.run(partial(_run_one, "PRAGMA wal_checkpoint(TRUNCATE)"))
 
 
-def _engine(url: sqlalchemy.URL) -> AsyncEngine:
+def _engine(url: sqlalchemy.URL, worker: str) -> AsyncEngine:
     """An engine whose connections leave transactions to the SQL the store sends."""
     if url.get_backend_name() == "sqlite":
         # Each connection is the store's own, for as long as it is open: no pool (in memory,
         # one connection that migrations and the writer share).
         pool = StaticPool if url.database in (None, "", ":memory:") else NullPool
         return create_async_engine(url, isolation_level="AUTOCOMMIT", poolclass=pool)
-    return create_async_engine(url, isolation_level="AUTOCOMMIT", pool_size=3, pool_pre_ping=True)
+    return create_async_engine(
+        url,
+        isolation_level="AUTOCOMMIT",
+        pool_size=3,
+        pool_pre_ping=True,
+        # Shown in pg_stat_activity: the clinic's IT sees the workers, and a worker sees
+        # which others are still connected (see `connected_workers`).
+        connect_args={"server_settings": {"application_name": WORKER_PREFIX + worker}},
+    )
 
 
 def _reason(error: BaseException) -> str:

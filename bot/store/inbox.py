@@ -7,14 +7,21 @@ from dataclasses import dataclass
 
 from bot.store.database import Database, to_db_time, utc_now
 
+STORE_UPDATE = (
+    "INSERT INTO inbox (update_id, chat_key, payload, received_at) "
+    "VALUES (?, ?, ?, ?) ON CONFLICT (update_id) DO NOTHING"
+)
+
+PENDING_PAYLOAD = "SELECT payload FROM inbox WHERE update_id = ? AND status = 'pending'"
+
 
 @dataclass(frozen=True)
 class InboxItem:
-    """One stored update, waiting to be handled (or handled)."""
+    """One stored update waiting to be handled: its id, its chat, how old, tries so far."""
 
     update_id: int
     chat_key: int
-    payload: str
+    received_at: str
     attempts: int
 
 
@@ -27,13 +34,16 @@ class Inbox:
     async def store_batch(self, updates: list[tuple[int, int, str]]) -> int:
         """Store (update_id, chat_key, payload) rows in one transaction; returns the new ones."""
         now = to_db_time(utc_now())
+        if len(updates) == 1:  # a webhook's post: one statement, atomic by itself
+            update_id, chat_key, payload = updates[0]
+            return await self.database.execute_counting(
+                STORE_UPDATE, (update_id, chat_key, payload, now)
+            )
         added = 0
         async with self.database.transaction() as connection:
             for update_id, chat_key, payload in updates:
                 cursor = await connection.execute(
-                    "INSERT INTO inbox (update_id, chat_key, payload, received_at) "
-                    "VALUES (?, ?, ?, ?) ON CONFLICT (update_id) DO NOTHING",
-                    (update_id, chat_key, payload, now),
+                    STORE_UPDATE, (update_id, chat_key, payload, now)
                 )
                 added += cursor.rowcount
         return added
@@ -44,24 +54,30 @@ class Inbox:
         return None if row is None or row["last"] is None else int(row["last"]) + 1
 
     async def heads(self, limit: int = 500) -> list[InboxItem]:
-        """The oldest unhandled update of each chat, oldest first."""
+        """The oldest unhandled update of each chat, oldest first (without their content)."""
         rows = await self.database.fetch_all(
-            "SELECT update_id, chat_key, payload, attempts FROM inbox WHERE update_id IN ("
+            "SELECT update_id, chat_key, received_at, attempts FROM inbox WHERE update_id IN ("
             "SELECT MIN(update_id) FROM inbox WHERE status = 'pending' GROUP BY chat_key) "
             "ORDER BY update_id LIMIT ?",
             (limit,),
         )
         return [
-            InboxItem(row["update_id"], row["chat_key"], row["payload"], row["attempts"])
+            InboxItem(row["update_id"], row["chat_key"], row["received_at"], row["attempts"])
             for row in rows
         ]
 
-    async def claim(self, update_id: int) -> bool:
-        """At the start of a turn: take the update for this unit of work; False if another
-        worker holds it or it is no longer pending (then the turn must not run)."""
-        return await self.database.claim(
-            "SELECT update_id FROM inbox WHERE update_id = ? AND status = 'pending'", (update_id,)
-        )
+    async def claim(self, update_id: int) -> str | None:
+        """At the start of a turn: take the update for this unit of work and return its JSON;
+        None if another worker holds it or it is no longer pending (the turn must not run)."""
+        if self.database.is_postgresql:
+            rows = await self.database.claim_rows(PENDING_PAYLOAD, (update_id,))
+            return str(rows[0]["payload"]) if rows else None
+        return await self.payload(update_id)  # one writer, this process: nothing to hold
+
+    async def payload(self, update_id: int) -> str | None:
+        """The JSON of an update still pending, or None."""
+        row = await self.database.fetch_one(PENDING_PAYLOAD, (update_id,))
+        return str(row["payload"]) if row is not None else None
 
     async def finish(self, update_id: int, status: str = "done", error: str | None = None) -> bool:
         """The update was handled (or given up on); its content is blanked.

@@ -103,51 +103,70 @@ class TelegramRepository:
         """Take a row for sending; False if another sender holds it or it is no longer owed."""
         moment = to_db_time(now)
         changed = await self.database.execute_counting(
-            "UPDATE outbox SET lease_until = ?, attempts = attempts + 1 WHERE id IN ("
-            "SELECT id FROM outbox WHERE id = ? AND status = 'pending' "
+            "UPDATE outbox SET lease_until = ?, leased_by = ?, attempts = attempts + 1 "
+            "WHERE id IN (SELECT id FROM outbox WHERE id = ? AND status = 'pending' "
             f"AND (lease_until IS NULL OR lease_until <= ?){self.database.skip_locked})",
-            (to_db_time(now + lease), item_id, moment),
+            (to_db_time(now + lease), self.database.worker, item_id, moment),
         )
         return changed == 1
 
     async def release_leases(self) -> int:
-        """At start: rows a previous run held or was waiting on are owed again, now."""
+        """Rows held, or waited on, by a worker that has stopped are owed again, now.
+
+        On SQLite that is every row (one worker at a time, and this one is just starting); on
+        PostgreSQL, the rows of workers no longer connected to the server, whether they
+        stopped cleanly or were killed in the middle of a send.
+        """
+        held = "status = 'pending' AND (lease_until IS NOT NULL OR not_before IS NOT NULL)"
+        if self.database.is_postgresql:
+            held += (
+                f" AND (leased_by IS NULL OR leased_by NOT IN ({self.database.connected_workers}))"
+            )
         return await self.database.execute_counting(
-            "UPDATE outbox SET lease_until = NULL, not_before = NULL WHERE status = 'pending' "
-            "AND (lease_until IS NOT NULL OR not_before IS NOT NULL)"
+            "UPDATE outbox SET lease_until = NULL, not_before = NULL, leased_by = NULL "
+            f"WHERE {held}"
         )
 
     async def mark_sent(self, item: OutboxItem, message_id: int | None) -> None:
         """Telegram accepted it: blank the text, link a case card, finish a reminder."""
         now = to_db_time(utc_now())
-        async with self.database.transaction() as connection:
-            if item.purpose == FORGET_WHEN_DONE:
-                await connection.execute("DELETE FROM outbox WHERE id = ?", (item.id,))
-                return
-            await connection.execute(
+        if item.purpose == FORGET_WHEN_DONE:
+            await self.database.execute("DELETE FROM outbox WHERE id = ?", (item.id,))
+            return
+        writes: list[tuple[str, tuple[object, ...]]] = [
+            (
                 "UPDATE outbox SET status = 'sent', sent_at = ?, telegram_message_id = ?, "
                 "lease_until = NULL, text = '', reply_markup = NULL, extra = NULL WHERE id = ?",
                 (now, message_id, item.id),
             )
-            if item.reminder_id is not None:
-                await connection.execute(
+        ]
+        if item.reminder_id is not None:
+            writes.append(
+                (
                     "UPDATE reminders SET status = 'sent', sent_at = ? "
                     "WHERE id = ? AND status = 'pending'",
                     (now, item.reminder_id),
                 )
-            if item.case_id is not None and message_id is not None:
-                if item.method == "case_card":
-                    await connection.execute(
+            )
+        if item.case_id is not None and message_id is not None:
+            if item.method == "case_card":
+                writes.append(
+                    (
                         "UPDATE handoff_cases SET staff_message_id = ? WHERE id = ?",
                         (message_id, item.case_id),
                     )
-                if item.purpose in CASE_PURPOSES:
-                    await connection.execute(
+                )
+            if item.purpose in CASE_PURPOSES:
+                writes.append(
+                    (
                         "INSERT INTO case_messages (chat_id, message_id, case_id) "
                         "SELECT CAST(? AS BIGINT), CAST(? AS BIGINT), id FROM handoff_cases "
                         "WHERE id = ? ON CONFLICT (chat_id, message_id) DO NOTHING",
                         (item.chat_id, message_id, item.case_id),
                     )
+                )
+        # One write is atomic alone (most rows: a reply), and saves a round trip each way.
+        await self.database.execute_statements([(sql, [values]) for sql, values in writes])
 
     async def retry_later(
         self, item_id: int, not_before: dt.datetime, error: str, refund: bool = False

@@ -252,6 +252,8 @@ async def _reload_data(context: Context) -> None:
     result = await runtime.watcher.reload_if_changed()
     if result is None or runtime.staff_chat_id is None:
         return
+    if not await runtime.store.announced.claim(f"reload {runtime.watcher.fingerprint}"):
+        return  # another worker saw the same files and said so
     if result.applied:
         text = f"Data reloaded: {result.intents} intents are live."
     else:
@@ -294,6 +296,7 @@ async def _housekeeping(context: Context) -> None:
             ago(settings.case_message_retention_days)
         ),
         "audit": await store.audit.purge_before(ago(settings.audit_retention_days)),
+        "announced": await store.announced.purge_before(ago(30)),
     }
     log.info("housekeeping: removed past retention %s", removed)
 
@@ -359,7 +362,7 @@ async def running(
             runtime.poller = Poller(
                 application.bot,
                 runtime.store,
-                runtime.processor.wake,
+                runtime.processor.received,
                 runtime.processor.apology_text,
                 timeout=poll_timeout,
                 interval=poll_interval,
@@ -369,7 +372,7 @@ async def running(
             server = WebhookServer(
                 application.bot,
                 runtime.store,
-                runtime.processor.wake,
+                runtime.processor.received,
                 webhook.secret,
                 webhook.listen,
                 webhook.port,

@@ -287,6 +287,11 @@ async def repost_missing_booking_cards(runtime: Runtime) -> int:
             if await chat_for_patient(runtime, request.patient_id) is None:
                 continue
             async with runtime.store.unit_of_work():
+                # Another worker may be queueing this very card: whoever holds the request does.
+                if not await runtime.store.bookings.claim_without_card(
+                    request.id
+                ) or await _card_owed(runtime, request.id):
+                    continue
                 await post_booking_card(runtime, request.id)
             queued += 1
     return queued

@@ -140,6 +140,11 @@ async def repost_missing_cards(runtime: Runtime) -> int:
             if await chat_for_patient(runtime, case.patient_id) is None:
                 continue
             async with runtime.store.unit_of_work():
+                # Another worker may be queueing this very card: whoever holds the case does.
+                if not await runtime.store.cases.claim_without_card(
+                    case.id
+                ) or await runtime.store.telegram.card_pending(case.id):
+                    continue
                 await post_case_card(runtime, case)
             queued += 1
     return queued

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -64,6 +65,8 @@ class RetryPolicy:
     concurrency: int = 16
     lease_seconds: float = 300.0
     idle_poll_seconds: float = 0.5
+    #: PostgreSQL: how often to look for rows held by a worker that has gone (killed, stopped).
+    stopped_workers_seconds: float = 5.0
 
 
 @dataclass(frozen=True)
@@ -139,6 +142,7 @@ class Courier(Lanes):
         #: Whether each staff chat (the clinic's, a branch's) is a forum, once asked.
         self._staff_forum: dict[int, bool] = {}
         self._unrecorded: list[tuple[OutboxItem, int | None]] = []
+        self._next_release = 0.0
         self.sent = 0
 
     async def send(
@@ -206,10 +210,15 @@ class Courier(Lanes):
 
     async def run(self) -> None:
         """Deliver until cancelled: claim what may go now, send it, record the result."""
+        await self._release_stopped_workers_rows()
+        await super().run()
+
+    async def _release_stopped_workers_rows(self) -> None:
+        """Rows a stopped worker held (this one's last run, or another's) are owed again."""
+        self._next_release = time.monotonic() + self.policy.stopped_workers_seconds
         released = await self.store.telegram.release_leases()
         if released:
-            log.info("outbox: %s row(s) in flight at the last stop are owed again", released)
-        await super().run()
+            log.info("outbox: %s row(s) held by a stopped worker are owed again", released)
 
     async def start_due(self) -> None:
         """Claim the oldest owed row of every free chat (callback answers need no order)."""
@@ -218,6 +227,8 @@ class Courier(Lanes):
             await self._record(item, message_id)
             self._unrecorded.pop(0)
             self.sent += 1
+        if self.store.database.is_postgresql and time.monotonic() >= self._next_release:
+            await self._release_stopped_workers_rows()  # other workers may have gone
         now = self.clock()
         lease = dt.timedelta(seconds=self.policy.lease_seconds)
         for item in await self.store.telegram.heads(now):

@@ -30,6 +30,10 @@ from bot.text import without_lone_surrogates
 log = logging.getLogger(__name__)
 
 MAX_HANDLER_FAILURES = 3
+#: Seconds before a worker looks again at an update another worker is handling.
+HELD_ELSEWHERE = 0.25
+#: Seconds before a worker takes an update another worker stored but has not started.
+ORPHANED = 1.0
 
 
 def chat_key(update: Update) -> int:
@@ -105,7 +109,19 @@ class UpdateProcessor(Lanes):
         self._retry_at: dict[int, float] = {}
         self._apologised: set[int] = set()
         self._finished: set[int] = set()
+        #: Several workers share the store (PostgreSQL): each takes first what it received.
+        self.shared = store.database.is_postgresql
+        self._received: set[int] = set()
+        self._chats_handled: dict[int, float] = {}
+        self._first_seen: dict[int, float] = {}
         self.handled = 0
+
+    def received(self, update_ids: list[int]) -> None:
+        """These updates were stored by this worker: it handles them, and now."""
+        if len(self._received) > 10_000:
+            self._received.clear()
+        self._received.update(update_ids)
+        self.wake()
 
     async def start_due(self) -> None:
         """Start the oldest unhandled update of every chat that is free."""
@@ -115,16 +131,31 @@ class UpdateProcessor(Lanes):
                 return
             if self.busy(item.chat_key) or item.update_id in self._finished:
                 continue  # a head read before its turn committed is not handled again
-            if self._retry_at.get(item.update_id, 0) > now:
+            if self._retry_at.get(item.update_id, 0) > now or not self._ours(item, now):
                 continue
             self.start(item.chat_key, self._handle(item))
 
+    def _ours(self, item: InboxItem, now: float) -> bool:
+        """Whether this worker should try the update now. Alone on the store, every one; among
+        several, the ones it received, the next of a chat it just answered, and any other
+        worker's left waiting too long (that worker may have died): the others are theirs,
+        and asking the database for them would only find them held."""
+        if not self.shared or item.update_id in self._received:
+            return True
+        if now - self._chats_handled.get(item.chat_key, -ORPHANED) < ORPHANED:
+            return True
+        if len(self._first_seen) > 10_000:
+            self._first_seen.clear()
+        return now - self._first_seen.setdefault(item.update_id, now) >= ORPHANED
+
     async def _handle(self, item: InboxItem) -> None:
-        update = Update.de_json(json.loads(item.payload), self.bot)
+        update: Update | None = None
         try:
             async with self.store.unit_of_work():
-                if not await self.store.inbox.claim(update.update_id):
+                payload = await self.store.inbox.claim(item.update_id)
+                if payload is None:
                     raise AlreadyHandled  # another worker has it, or had it
+                update = Update.de_json(json.loads(payload), self.bot)
                 await self._process(update)
                 failure = self.failures.pop(update.update_id, None)
                 if failure is not None:
@@ -132,7 +163,11 @@ class UpdateProcessor(Lanes):
                 if not await self.store.inbox.finish(update.update_id):
                     raise AlreadyHandled
         except AlreadyHandled:
-            log.info("update=%s was already handled; this run rolled back", item.update_id)
+            # Another worker has it (or finished it): look again shortly, not in a tight loop.
+            log.debug("update=%s is another worker's; this run rolled back", item.update_id)
+            if len(self._retry_at) > 10_000:
+                self._retry_at.clear()
+            self._retry_at[item.update_id] = asyncio.get_running_loop().time() + HELD_ELSEWHERE
             return
         except STORAGE_ERRORS as error:
             await self._storage_failed(item, update, error)
@@ -143,6 +178,10 @@ class UpdateProcessor(Lanes):
         self._retry_at.pop(item.update_id, None)
         self._apologised.discard(item.update_id)
         self._remember_finished(item.update_id)
+        if self.shared:
+            if len(self._chats_handled) > 10_000:
+                self._chats_handled.clear()
+            self._chats_handled[item.chat_key] = asyncio.get_running_loop().time()
         self.handled += 1
         if self.store.database.checkpoint_wanted:
             await self.store.database.checkpoint()
@@ -153,7 +192,9 @@ class UpdateProcessor(Lanes):
             self._finished.clear()
         self._finished.add(update_id)
 
-    async def _storage_failed(self, item: InboxItem, update: Update, error: BaseException) -> None:
+    async def _storage_failed(
+        self, item: InboxItem, update: Update | None, error: BaseException
+    ) -> None:
         """The database failed: apologise once, keep the update stored, retry with backoff."""
         log.error(
             "update=%s not handled, database failed: %s", item.update_id, type(error).__name__
@@ -162,11 +203,23 @@ class UpdateProcessor(Lanes):
         self._retry_at[item.update_id] = asyncio.get_running_loop().time() + delay
         with contextlib.suppress(*STORAGE_ERRORS):
             await self.store.inbox.record_attempt(item.update_id, type(error).__name__)
-        if item.update_id not in self._apologised:
+        if item.update_id in self._apologised:
+            return
+        if update is None:  # it failed before the update was read: read it beside the turn
+            with contextlib.suppress(*STORAGE_ERRORS, ValueError):
+                update = await self._stored_update(item.update_id)
+        if update is not None:
             self._apologised.add(item.update_id)
             await apologise_directly(self.bot, update, self.apology_text())
 
-    async def _handler_failed(self, item: InboxItem, update: Update, error: BaseException) -> None:
+    async def _stored_update(self, update_id: int) -> Update | None:
+        """The stored update, read outside any unit of work (None if it is gone)."""
+        payload = await self.store.inbox.payload(update_id)
+        return Update.de_json(json.loads(payload), self.bot) if payload is not None else None
+
+    async def _handler_failed(
+        self, item: InboxItem, update: Update | None, error: BaseException
+    ) -> None:
         """A bug: record it, and after a few tries give up with an apology and a person."""
         log.error("update=%s failed: %s at %s", item.update_id, type(error).__name__, where(error))
         try:
@@ -175,7 +228,8 @@ class UpdateProcessor(Lanes):
                 self._retry_at[item.update_id] = asyncio.get_running_loop().time() + attempts
                 return
             async with self.store.unit_of_work():
-                await self._apologise(update)
+                if update is not None:  # else its JSON was unreadable: nobody to answer
+                    await self._apologise(update)
                 await self.store.inbox.finish(item.update_id, "failed", type(error).__name__)
             self._remember_finished(item.update_id)
             self._on_committed()
@@ -190,7 +244,7 @@ class Poller:
         self,
         bot: Bot,
         store: Store,
-        on_stored: Callable[[], None],
+        on_stored: Callable[[list[int]], None],
         apology_text: Callable[[], str] = lambda: STORAGE_APOLOGY,
         timeout: int = 10,
         interval: float = 0.0,
@@ -244,7 +298,7 @@ class Poller:
                     await asyncio.sleep(2.0)
                     continue
                 offset = updates[-1].update_id + 1
-                self._on_stored()
+                self._on_stored([update.update_id for update in updates])
             if self.interval:
                 await asyncio.sleep(self.interval)
 
@@ -262,7 +316,7 @@ class WebhookServer:
         self,
         bot: Bot,
         store: Store,
-        on_stored: Callable[[], None],
+        on_stored: Callable[[list[int]], None],
         secret: str,
         listen: str,
         port: int,
@@ -301,7 +355,7 @@ class WebhookServer:
         except STORAGE_ERRORS as error:
             log.error("webhook: update=%s not stored: %s", update.update_id, type(error).__name__)
             return 500  # Telegram delivers it again later
-        self.on_stored()
+        self.on_stored([update.update_id])
         return 200
 
 
