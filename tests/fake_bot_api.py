@@ -1352,6 +1352,24 @@ class FakeBotApi:
         topic["closed"] = False
         return True
 
+    # ------------------------------------------------------------------ webhook delivery
+
+    def undelivered(self) -> list[JSONDict]:
+        """Updates not yet confirmed, oldest first (what a webhook delivery still owes; the
+        caller only reads them)."""
+        return [q.update for q in sorted(self._queue, key=lambda q: q.update_id)]
+
+    def confirm_delivered(self, update_id: int) -> None:
+        """The webhook answered 200 for this update: Telegram forgets it."""
+        self._queue = [q for q in self._queue if q.update_id != update_id]
+        self.delivered_update_ids.append(update_id)
+
+    async def next_change(self, seconds: float) -> None:
+        """Wait until an update is queued (or anything else changes), at most `seconds`."""
+        event = self._event
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(event.wait(), seconds)
+
     # ------------------------------------------------------------------ injecting updates
 
     def _enqueue(self, update: JSONDict, *, forced: bool = False) -> JSONDict:
