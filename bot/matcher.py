@@ -20,6 +20,7 @@ import numpy as np
 from bot.features import CompiledLinearModel, fit_features, fit_one_vs_rest
 from bot.loader import Knowledge
 from bot.models import HANDOFF_INTENTS, IntentKind
+from bot.negation import affirmed_words
 from bot.text import Normalizer, vocabulary_of, words
 
 NONE_CLASS = "__none__"
@@ -226,6 +227,7 @@ class IntentMatcher:
         self.thresholds = thresholds or Thresholds()
         self._recent: dict[str, Match] = {}
         self._normalized: dict[str, str] = {}
+        self._affirmed: dict[str, str] = {}
         vocabulary = knowledge.vocabulary
         texts: list[str] = []
         labels: list[str] = []
@@ -345,9 +347,18 @@ class IntentMatcher:
         """Whether the text is about another part of the body, not the mouth ("my knee")."""
         return self.detect_emergency.other_body_part(self.normalized(text))
 
+    def affirmed(self, text: str) -> str:
+        """The normalised text with each word the patient denies blanked ("no fever")."""
+        return _remembered(
+            self._affirmed, text, lambda said: self.normalize.from_words(affirmed_words(said))
+        )
+
     def red_flag(self, text: str) -> bool:
-        """Whether the text has a red flag: spreading swelling, fever, bleeding that won't stop."""
-        return self._detect_red_flag(self.normalized(text))
+        """Whether the text has a red flag (spreading swelling, fever, bleeding that won't stop)
+        that the patient does not deny: "no swelling or fever" has none."""
+        return self._detect_red_flag(self.normalized(text)) and self._detect_red_flag(
+            self.affirmed(text)
+        )
 
     def _treatment_reason(self, normalized_text: str, ranked: list[Alternative]) -> bool:
         """Whether a mild symptom is only why the patient asks for a service it treats: the

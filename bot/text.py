@@ -12,6 +12,8 @@ from wordfreq import zipf_frequency
 
 _WORD = re.compile(r"[^\W_]+")
 _APOSTROPHES = re.compile(r"(\w)['’`](\w)")
+#: A word as `words` splits it, or a mark that ends or joins a clause (for `bot.negation`).
+_WORD_OR_MARK = re.compile(r"[^\W_]+|[.,;:!?()/&\n]|\s[-–—]+\s")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 MIN_SNAP_LENGTH = 4
 SNAP_CUTOFF = 80.0
@@ -30,6 +32,13 @@ def words(text: str) -> list[str]:
     """Lowercase word tokens; apostrophes are joined ("don't" -> "dont")."""
     text = unicodedata.normalize("NFKC", text).lower()
     return _WORD.findall(_APOSTROPHES.sub(r"\1\2", text))
+
+
+def words_and_marks(text: str) -> list[str]:
+    """The words of `words` in order, with the punctuation marks between them (".", ",", "/")."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    found = _WORD_OR_MARK.findall(_APOSTROPHES.sub(r"\1\2", text))
+    return [token.strip() or "\n" for token in found]
 
 
 def mostly_words(text: str) -> bool:

@@ -235,3 +235,80 @@ async def test_pain_with_a_price_question_gets_the_advice_and_the_price(
     )
     reply = said(outcome)
     assert "painkiller" in reply and "Periapical X-ray" in reply
+
+
+async def test_a_patient_who_denies_swelling_and_fever_gets_urgent_advice_not_a_handover(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    await front_desk.handle_text(PATIENT, "my lower molar has ached since sunday")
+    outcome = await front_desk.handle_text(
+        PATIENT, "there's no swelling and i don't have a fever, it mostly aches when i lie down"
+    )
+    assert cases_opened(outcome) == []
+    assert brain.knowledge.clinic.emergency_number not in said(outcome)
+    assert VISIT_BUTTONS & set(buttons(outcome))
+
+
+async def test_a_patient_whose_jaw_is_not_swollen_keeps_the_same_day_offer(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "my lower molar has ached since sunday")
+    outcome = await front_desk.handle_text(PATIENT, "my jaw is not swollen, the tooth just throbs")
+    assert cases_opened(outcome) == []
+    assert VISIT_BUTTONS & set(buttons(outcome))
+
+
+async def test_a_toothache_told_with_its_red_flags_denied_gets_the_same_day_offer(
+    front_desk: FrontDesk,
+) -> None:
+    denials = [
+        "toothache on the left side, neither swelling nor fever so far",
+        "my filling fell out and the tooth aches, I haven't had any fever",
+        "broke a molar on a bone last night, no jaw swelling or fever",
+        "my gum is sore, my cheek isn't swollen and there's no sign of a temperature",
+        "my tooth aches without any fever",
+    ]
+    for number, text in enumerate(denials):
+        outcome = await front_desk.handle_text(f"console:denies{number}", text)
+        assert cases_opened(outcome) == [], text
+        assert VISIT_BUTTONS & set(buttons(outcome)), text
+
+
+async def test_a_real_red_flag_next_to_a_denied_one_still_gets_a_person_at_once(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    flagged = [
+        "no fever, but since this morning my cheek has started to swell",
+        "no fever my face is swelling up on one side",  # no comma: only the fever is denied
+        "I don't think I have a temperature but my jaw is swollen and it hurts to swallow",
+        "it doesn't hurt much anymore but my face keeps swelling",
+        "no fever or anything like that but the swelling from my tooth is spreading down my neck",
+    ]
+    for number, text in enumerate(flagged):
+        outcome = await front_desk.handle_text(f"console:flagged{number}", text)
+        assert cases_opened(outcome) == ["emergency"], text
+        assert brain.knowledge.clinic.emergency_number in said(outcome), text
+
+
+async def test_doubt_or_another_complaint_does_not_take_back_a_red_flag(
+    front_desk: FrontDesk,
+) -> None:
+    flagged = [
+        "I'm not sure whether it's infected, my whole jaw is swollen",
+        "couldn't sleep last night, my jaw is swollen",
+        "the socket doesn't stop bleeding, I've changed the gauze three times",
+    ]
+    for number, text in enumerate(flagged):
+        outcome = await front_desk.handle_text(f"console:unsure{number}", text)
+        assert cases_opened(outcome) == ["emergency"], text
+
+
+async def test_a_little_bleeding_after_an_extraction_with_no_fever_is_aftercare(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT,
+        "had a tooth taken out on friday, still oozing a bit of blood but no fever, is that ok?",
+    )
+    assert outcome.intent == "aftercare" and cases_opened(outcome) == []
+    assert "Talk to a person" in buttons(outcome)
