@@ -184,3 +184,40 @@ async def test_a_notice_every_worker_would_post_is_claimed_by_one(
     )
     assert sorted(claims) == [False, True]
     assert await second.announced.claim("reload def")
+
+
+async def test_staff_turns_on_two_workers_run_one_at_a_time_so_a_request_is_read_once_open(
+    workers: tuple[Store, Store],
+) -> None:
+    first, second = workers
+    patient = await first.patients.get_or_create("telegram:31", "Ann", 31)
+    first_read = asyncio.Event()
+    second_began = asyncio.Event()
+    done = asyncio.Event()
+
+    async def first_administrator() -> None:
+        async with first.unit_of_work():
+            await first.database.begin_now()
+            assert await first.patients.by_id(patient.id) is not None
+            first_read.set()
+            await done.wait()
+            await first.database.execute(
+                "UPDATE patients SET display_name = 'Ann (confirmed)' WHERE id = ?", (patient.id,)
+            )
+
+    async def second_administrator() -> str:
+        await first_read.wait()
+        async with second.unit_of_work():
+            await second.database.begin_now()  # waits for the first turn to end
+            second_began.set()
+            found = await second.patients.by_id(patient.id)
+            assert found is not None
+            return found.display_name
+
+    turns = asyncio.gather(first_administrator(), second_administrator())
+    await first_read.wait()
+    await asyncio.sleep(0.3)
+    assert not second_began.is_set()  # held back while the first turn is open
+    done.set()
+    _, seen = await turns
+    assert seen == "Ann (confirmed)"  # it reads what the first one wrote, not what was before

@@ -81,6 +81,7 @@ class Store:
 
     async def erase_patient(self, patient_id: int) -> None:
         """Erase everything about a patient; keep an anonymous audit line and closed cases."""
+        await self.database.begin_now()  # not while a staff turn reads this patient
         now = to_db_time(utc_now())
         async with self.database.transaction() as connection:
             await connection.execute(

@@ -37,6 +37,8 @@ T = TypeVar("T")
 
 #: Commits of units of work between checkpoints run beside them, on a connection of their own.
 CHECKPOINT_EVERY = 50
+#: The PostgreSQL advisory lock key `begin_now` takes (any number, the same in every worker).
+DESK_LOCK = 7_140_015
 #: How a worker's connections are named on a PostgreSQL server (then its id).
 WORKER_PREFIX = "frontdesk "
 
@@ -349,12 +351,20 @@ class Database:
     async def begin_now(self) -> None:
         """Begin this unit of work's transaction before its first read, not at its first write.
 
-        For turns about another chat's patient (staff replies, closing a case): what they read
-        can then not change under them, e.g. by that patient's erasure, before they write.
+        For turns about another chat's patient (staff replies, closing a case, confirming a
+        booking) and for an erasure: what they read can then not change under them, e.g. by
+        that patient's erasure, before they write. Within a process the one writer makes them
+        wait for each other; on PostgreSQL, where other workers write too, they also take one
+        lock for the transaction (`pg_advisory_xact_lock`), so such turns run one at a time
+        across the workers: two administrators confirming one request on two workers cannot
+        both read it open.
         """
         unit = self._unit()
-        if unit is not None:
-            await self._begin(unit)
+        if unit is None:
+            return
+        await self._begin(unit)
+        if self.is_postgresql:
+            await self.link.run(partial(_run_one, f"SELECT pg_advisory_xact_lock({DESK_LOCK})"))
 
     async def run_writing(self, work: Work[T]) -> T:
         """Run `work` on the writer as one write of this unit of work, in one round trip
