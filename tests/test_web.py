@@ -30,25 +30,26 @@ from bot.web.documents import EditRefused, apply_edits, content_hash
 from bot.web.editor import DocumentEditor, FileChanged
 from bot.web.links import new_sign_in_link
 from bot.web.server import serving_beside
+from tests.conftest import database_settings
 from tests.fake_bot_api import DEFAULT_TOKEN, FakeBotApi
 from tests.test_cli import PROJECT, frontdesk
 from tests.test_telegram import FAST_RETRIES, STAFF
 
 #: The page reads the store as the bot writes it; it runs on SQLite only (the store's own
 #: tests run on both databases).
-pytestmark = pytest.mark.sqlite_only
+pytestmark: list[pytest.MarkDecorator] = []
 
 MANAGER = 4242
 BASE = "http://testserver"
 
 
-def web_settings(data_copy: tuple[Path, Path], database: Path, **more: Any) -> Settings:
-    """Settings for the page over a copy of the data and a database in tmp_path."""
+def web_settings(data_copy: tuple[Path, Path], database: Path | str, **more: Any) -> Settings:
+    """Settings for the page over a copy of the data and the test's database."""
     intents, replies = data_copy
     return Settings(
         _env_file=None,  # type: ignore[call-arg]
         manager_ids=[MANAGER],
-        database_path=database,
+        **database_settings(database),
         intents_dir=intents,
         replies_dir=replies,
         **more,
@@ -57,7 +58,7 @@ def web_settings(data_copy: tuple[Path, Path], database: Path, **more: Any) -> S
 
 @pytest.fixture
 async def opened(database: Path) -> AsyncIterator[Database]:
-    """The test's SQLite file, open."""
+    """The test's database, open."""
     async with Database(database) as db:
         yield db
 
@@ -243,6 +244,7 @@ async def test_a_session_idle_for_eight_hours_is_over(opened: Database) -> None:
     )
 
 
+@pytest.mark.sqlite_only  # reads the database file's bytes
 async def test_links_and_sessions_are_stored_only_as_hashes(
     client: httpx.AsyncClient, opened: Database, database: Path
 ) -> None:

@@ -41,7 +41,6 @@ SECOND_MANAGER = 4343
 
 pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium"),
-    pytest.mark.sqlite_only,
 ]
 
 

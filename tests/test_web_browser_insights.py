@@ -23,7 +23,6 @@ site, browser, page = in_chromium.site, in_chromium.browser, in_chromium.page
 
 pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium"),
-    pytest.mark.sqlite_only,
 ]
 
 TOOTHBRUSHES = "do you sell electric toothbrushes"

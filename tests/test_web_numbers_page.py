@@ -21,7 +21,7 @@ from tests.test_web_numbers import noon_zone
 
 #: The page reads the store as the bot writes it; it runs on SQLite only (the store's own
 #: tests run on both databases).
-pytestmark = pytest.mark.sqlite_only
+pytestmark: list[pytest.MarkDecorator] = []
 
 CHARTS = (
     "messages",

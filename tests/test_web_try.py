@@ -21,7 +21,7 @@ from tests.test_web import BASE, sign_in, web_settings
 
 #: The page reads the store as the bot writes it; it runs on SQLite only (the store's own
 #: tests run on both databases).
-pytestmark = pytest.mark.sqlite_only
+pytestmark: list[pytest.MarkDecorator] = []
 
 IMPLANT = "how much is an implant"
 
@@ -61,7 +61,12 @@ def replies_shown(page: httpx.Response) -> list[str]:
 
 async def row_counts(database: Database) -> dict[str, int]:
     """How many rows each table holds."""
-    tables = await database.fetch_all("SELECT name FROM sqlite_master WHERE type = 'table'")
+    listing = (
+        "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public'"
+        if database.is_postgresql
+        else "SELECT name FROM sqlite_master WHERE type = 'table'"
+    )
+    tables = await database.fetch_all(listing)
     counts = {}
     for table in tables:
         row = await database.fetch_one(f"SELECT COUNT(*) AS n FROM {table['name']}")  # noqa: S608

@@ -21,7 +21,7 @@ from tests.test_web import BASE, MANAGER, sign_in, web_settings
 
 #: The page reads the store as the bot writes it; it runs on SQLite only (the store's own
 #: tests run on both databases).
-pytestmark = pytest.mark.sqlite_only
+pytestmark: list[pytest.MarkDecorator] = []
 
 #: Questions the shipped data does not understand (no intent, or a low score).
 TOOTHBRUSHES = "do you sell electric toothbrushes"
