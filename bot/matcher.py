@@ -166,7 +166,9 @@ class EmergencyDetector:
     is an emergency unless the classifier is sure it is something else; "my car broke down",
     "it's bleeding obvious you're overcharging" and "my knee is swollen" are not. A bare symptom
     in a question about what people say ("people say root canals are the worst pain ever... is
-    that true?") is no report of one. Without dental words every phrase counts on its own.
+    that true?") is no report of one. Without dental words every phrase counts on its own. The
+    parts near the mouth (the neck, the throat) are other parts of the body here: only a red
+    flag that names one makes them dental (`IntentMatcher.red_flag_near_mouth`).
     """
 
     def __init__(
@@ -174,8 +176,10 @@ class EmergencyDetector:
         phrases: Sequence[str],
         other_body_parts: Sequence[str] = (),
         dental_words: Sequence[str] = (),
+        near_the_mouth: Sequence[str] = (),
     ) -> None:
-        self._other_body_parts = frozenset(words(" ".join(other_body_parts)))
+        self._far_from_mouth = frozenset(words(" ".join(other_body_parts)))
+        self._other_body_parts = self._far_from_mouth | frozenset(words(" ".join(near_the_mouth)))
         self._dental_words = frozenset(words(" ".join(dental_words)))
         alone = [p for p in phrases if not self._dental_words or self._names_mouth(p)]
         in_context = [p for p in phrases if p not in alone]
@@ -189,12 +193,14 @@ class EmergencyDetector:
         """Whether the text mentions the mouth, teeth, jaw, gums, face or dental treatment."""
         return bool(set(normalized_text.split()) & self._dental_words)
 
-    def other_body_part(self, normalized_text: str) -> bool:
-        """Whether the text is about another part of the body and not the mouth at all."""
+    def other_body_part(self, normalized_text: str, *, near_the_mouth: bool = True) -> bool:
+        """Whether the text is about another part of the body and not the mouth at all; with
+        `near_the_mouth=False`, about one other than the neck or throat ("my knee")."""
         tokens = set(normalized_text.split())
         if BACK_TEETH.search(normalized_text):
             return False  # "snapped a corner off a back one"
-        return bool(tokens & self._other_body_parts) and not tokens & self._dental_words
+        parts = self._other_body_parts if near_the_mouth else self._far_from_mouth
+        return bool(tokens & parts) and not tokens & self._dental_words
 
     def __call__(self, normalized_text: str) -> bool:
         """Whether the text mentions a dental emergency, whatever the classifier thinks."""
@@ -251,7 +257,10 @@ class IntentMatcher:
         known_words.update(word for text_words in tokens for word in text_words)
         self.normalize = Normalizer(known_words, dict(vocabulary.synonyms))
         self.detect_emergency = EmergencyDetector(
-            vocabulary.emergency_phrases, vocabulary.other_body_parts, vocabulary.dental_words
+            vocabulary.emergency_phrases,
+            vocabulary.other_body_parts,
+            vocabulary.dental_words,
+            vocabulary.near_the_mouth,
         )
         self._topic_words = topic_word_sets(knowledge)
         reasons = set(vocabulary.treatment_reasons)
@@ -259,10 +268,16 @@ class IntentMatcher:
             [phrase for phrase in vocabulary.emergency_phrases if phrase not in reasons],
             vocabulary.other_body_parts,
             vocabulary.dental_words,
+            vocabulary.near_the_mouth,
         )
         self.detect_upset = PhraseFinder(vocabulary.upset_phrases)
         self._detect_impatience = PhraseFinder(vocabulary.impatience_phrases)
         self._detect_red_flag = PhraseFinder(vocabulary.red_flags)
+        near = set(words(" ".join(vocabulary.near_the_mouth)))
+        #: "My neck is swelling up": where a tooth's infection spreads, no dental word needed.
+        self._detect_red_flag_near_mouth = PhraseFinder(
+            [flag for flag in vocabulary.red_flags if near & set(words(flag))]
+        )
         self._detect_medical = PhraseFinder(vocabulary.medical_conditions)
         self._detect_our_work = PhraseFinder(vocabulary.our_work)
         self._detect_problem = PhraseFinder(
@@ -307,6 +322,7 @@ class IntentMatcher:
                 self.detect_emergency.symptom_only(normalized)
                 and self._symptom_is_emergency(probabilities)
             )
+            or self.red_flag_near_mouth(text)
         ):
             others = tuple(alt for alt in candidates if alt.intent != EMERGENCY)[:3]
             return Match(EMERGENCY, 1.0, others, safety=True, candidates=candidates)
@@ -358,6 +374,20 @@ class IntentMatcher:
         that the patient does not deny: "no swelling or fever" has none."""
         return self._detect_red_flag(self.normalized(text)) and self._detect_red_flag(
             self.affirmed(text)
+        )
+
+    def red_flag_near_mouth(self, text: str) -> bool:
+        """Whether the text has a red flag that names the neck or throat (`near_the_mouth`), not
+        denied, in no question about what people say or what to expect after a treatment, and
+        about no part of the body far from the mouth: "the swelling is spreading down my neck"
+        has one, "no swelling in my neck" and "my knee is swollen, my neck is stiff" do not."""
+        normalized = self.normalized(text)
+        return (
+            self._detect_red_flag_near_mouth(normalized)
+            and self._detect_red_flag_near_mouth(self.affirmed(text))
+            and not self.detect_emergency.other_body_part(normalized, near_the_mouth=False)
+            and not HEARSAY(normalized)
+            and not EXPECTATION.search(normalized)
         )
 
     def _treatment_reason(self, normalized_text: str, ranked: list[Alternative]) -> bool:

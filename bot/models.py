@@ -118,6 +118,8 @@ class Vocabulary(Strict):
     our_work: list[NonEmpty] = Field(default_factory=list)
     problem_with_our_work: list[NonEmpty] = Field(default_factory=list)
     other_body_parts: list[NonEmpty] = Field(default_factory=list)
+    #: The neck and throat: not the mouth, except in a red flag that names them.
+    near_the_mouth: list[NonEmpty] = Field(default_factory=list)
     dental_words: list[NonEmpty] = Field(default_factory=list)
     acknowledgements: list[NonEmpty] = Field(default_factory=list)
     upset_phrases: list[NonEmpty] = Field(default_factory=list)

@@ -114,6 +114,17 @@ def test_hearsay_about_a_treatment_is_a_question_not_an_emergency(brain: Brain) 
     assert match.intent == "root_canal"
 
 
+def test_a_swollen_neck_asked_about_or_expected_after_a_treatment_is_no_emergency(
+    brain: Brain,
+) -> None:
+    assert brain.matcher.match("my neck has swollen right up since this morning").safety
+    for text in [
+        "is it true that a swollen neck after an extraction is dangerous?",
+        "will my throat be swollen after the sedation?",
+    ]:
+        assert not brain.matcher.match(text).safety, text
+
+
 def test_a_bare_symptom_needs_a_dental_word_a_phrase_naming_the_mouth_does_not() -> None:
     detect = EmergencyDetector(
         ["bleeding", "worst pain", "face is swollen", "knocked out tooth"],

@@ -312,3 +312,51 @@ async def test_a_little_bleeding_after_an_extraction_with_no_fever_is_aftercare(
     )
     assert outcome.intent == "aftercare" and cases_opened(outcome) == []
     assert "Talk to a person" in buttons(outcome)
+
+
+async def test_swelling_that_reaches_the_neck_or_throat_gets_a_person_at_once_with_no_tooth_named(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    spreading = [
+        "the swelling is spreading down my neck",
+        "the swelling has crept down into my neck overnight",
+        "my neck is swelling up on the left and it's hard to swallow",
+        "my throat is swelling shut",
+        "since lunch the swelling spread to my throat and i can barely breathe",
+        "it's gone all swollen under my chin and my neck is swollen too",
+    ]
+    for number, text in enumerate(spreading):
+        outcome = await front_desk.handle_text(f"console:neck{number}", text)
+        assert cases_opened(outcome) == ["emergency"], text
+        assert brain.knowledge.clinic.emergency_number in said(outcome), text
+
+
+async def test_a_patient_whose_neck_is_not_swollen_is_not_handed_over(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    denials = [
+        "no swelling in my neck, only a scratchy throat",
+        "my neck isn't swollen at all, it's just stiff",
+    ]
+    for number, text in enumerate(denials):
+        outcome = await front_desk.handle_text(f"console:noneck{number}", text)
+        assert cases_opened(outcome) == [], text
+        assert brain.knowledge.clinic.emergency_number not in said(outcome), text
+
+
+async def test_a_stiff_neck_a_cold_or_swelling_in_a_knee_or_eye_is_no_dental_emergency(
+    front_desk: FrontDesk,
+) -> None:
+    elsewhere = [
+        "woke up with a stiff neck, can barely turn my head",
+        "my neck hurts after sleeping on a bad pillow",
+        "I've got a cold and a sore throat",
+        "I have a sore throat and a fever since saturday",
+        "the swelling in my knee is spreading up my leg",
+        "my ankle swelling keeps spreading",
+        "my eye is puffy and swollen from an allergy to pollen",
+        "my knee is swollen and my neck is stiff",
+    ]
+    for number, text in enumerate(elsewhere):
+        outcome = await front_desk.handle_text(f"console:elsewhere{number}", text)
+        assert (outcome.route, cases_opened(outcome)) == ("OffTopic", []), text
