@@ -86,6 +86,7 @@ class WebhookDelivery:
                     self._tasks.add(task)
                     task.add_done_callback(self._tasks.discard)
             await self.api.next_change(0.05)
+            await asyncio.sleep(0.01)  # a burst of new updates is looked at once, not each
 
     def _worker(self) -> str:
         worker = self.workers[self._next % len(self.workers)]

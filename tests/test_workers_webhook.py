@@ -23,7 +23,7 @@ async def test_two_webhook_workers_answer_500_patients_once_in_order_while_one_i
         )
     finally:
         postgres.psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    print("\n".join(report.lines()))
+    print("\n".join(report.lines() + report.problems))
     assert report.kills == 1
     assert len(report.handled_by) == 2  # both workers took posts
     assert report.messages == 1500

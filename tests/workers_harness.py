@@ -64,6 +64,8 @@ class WorkersReport:
     reminders_missing: int = 0
     reminders_twice: int = 0
     handled_by: dict[str, int] = field(default_factory=dict)
+    #: What went wrong, chat by chat (the bot's messages, its outbox rows), for a failure.
+    problems: list[str] = field(default_factory=list)
 
     @property
     def messages_per_second(self) -> float:
@@ -302,7 +304,29 @@ async def run_workers(
     report.answered_in = max(talk.last_answer - talk.first_sent, 0.0)
     report.messages = talk.sent
     await _count(report, talk, database)
+    if report.problems:  # what the workers said about it
+        for worker in team:
+            report.problems += [
+                f"{worker.port}: {line}"
+                for line in worker.process.log_path.read_text(errors="replace").splitlines()
+                if " WARNING " in line or " ERROR " in line
+            ][:40]
     return report
+
+
+async def _what_happened(
+    database: Path | str, chat: int, questions: list[str], texts: list[str]
+) -> str:
+    """One chat's questions, the bot's messages and its outbox rows, for a failure message."""
+    async with Database(database) as opened:
+        rows = await opened.fetch_all(
+            "SELECT id, status, attempts, leased_by, last_error, telegram_message_id "
+            "FROM outbox WHERE chat_id = ? ORDER BY id",
+            (chat,),
+        )
+    shown = [text[:40] for text in texts]
+    outbox = [tuple(row) for row in rows]
+    return f"chat {chat}: asked {questions}, got {shown}, outbox {outbox}"
 
 
 def _cpu(who: int) -> float:
@@ -360,12 +384,15 @@ async def _count(report: WorkersReport, talk: Patients, database: Path | str) ->
             if not found:
                 report.other_messages += 1
             order.extend(found)
+        wrong = report.unanswered + report.answered_twice + report.out_of_order
         for marker in markers:
             times = order.count(marker)
             report.unanswered += times == 0
             report.answered_twice += max(times - 1, 0)
         first_seen = sorted(set(order), key=order.index)
         report.out_of_order += first_seen != [m for m in markers if m in first_seen]
+        if report.unanswered + report.answered_twice + report.out_of_order > wrong:
+            report.problems.append(await _what_happened(database, chat, questions, texts))
     report.updates_done = await count(database, "SELECT COUNT(*) FROM inbox WHERE status = 'done'")
     report.updates_failed = await count(
         database, "SELECT COUNT(*) FROM inbox WHERE status = 'failed'"
