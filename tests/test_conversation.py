@@ -276,3 +276,22 @@ async def test_is_it_even_worth_it_during_a_treatment_is_about_that_treatment(
     outcome = await front_desk.handle_text(PATIENT, "is it even worth it")
     assert outcome.intent == "root_canal"
     assert "dental clinic" not in said(outcome)
+
+
+async def test_two_options_weighed_against_each_other_get_one_answer_about_the_options(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much does a crown cost")
+    outcome = await front_desk.handle_text(PATIENT, "metal-free vs zirconia? whats the diff")
+    assert (outcome.intent, outcome.facet) == ("crowns", "materials")
+    assert len(outcome.messages) == 1  # not one whole crown script per material named
+
+
+async def test_a_child_named_as_who_braces_are_for_keeps_the_braces_topic(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "do you do braces")
+    outcome = await front_desk.handle_text(
+        PATIENT, "ceramic or metal ones, which would be better for my son?"
+    )
+    assert (outcome.intent, outcome.facet) == ("orthodontics", "materials")

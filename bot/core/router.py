@@ -84,6 +84,20 @@ SERVICES = "services"
 #: A message this short that names no service continues the topic, whatever the guess.
 SHORT_FOLLOW_UP = 7
 _LEAD_IN = re.compile(r"^\W*(?:and|also|plus|as for|what about|about)\b", re.I)
+#: The patient says who a treatment would be for ("better for a kid", "ok for my son").
+_FOR_SOMEONE = re.compile(
+    r"\bfor (?:a |an |my |our |the |his |her )?(?:little |young |older )?(?:kid|child|children"
+    r"|son|daughter|teen|teenager|toddler|baby|boy|girl|grandson|granddaughter)s?\b",
+    re.I,
+)
+#: Two options weighed against each other: one question about the options, not one per option
+#: ("zirconia vs porcelain?", "metal or the clear ones, which is better for a kid").
+_COMPARES = re.compile(
+    r"\b(?:vs\.?|versus|compared (?:to|with)|difference between|(?:what'?s|whats) the diff"
+    r"|which (?:one |of them |of the two )?(?:is|are|would be|works) (?:better|best|faster"
+    r"|cheaper|stronger|nicer|more)|which (?:one )?(?:do you|would you) recommend)",
+    re.I,
+)
 ANESTHESIA = "anesthesia"
 #: Numbing and sedation: asked about during a treatment, they are that treatment's pain facet.
 COMFORT_TOPICS = frozenset({ANESTHESIA, "sedation"})
@@ -1078,6 +1092,8 @@ def _stays_on_topic(turn: Turn, text: str, named: str, topic: str) -> bool:
         return True
     if named in AUDIENCE_TOPICS and _WHAT_ABOUT.match(text):
         return True  # "what about kids?" during whitening: whitening, for a child
+    if named in AUDIENCE_TOPICS and _FOR_SOMEONE.search(text) and not asks_if_we_do(text):
+        return True  # "metal or clear, which is better for a kid" during braces: braces
     if not _REFERS_BACK.search(text) or _SWITCHES_BACK.search(text):
         return False  # "going back to the root canal - can it be done in one visit?"
     return named in AUDIENCE_TOPICS or not asks_if_we_do(text)  # "can my daughter do it too?"
@@ -1099,6 +1115,8 @@ def _several_questions(turn: Turn, match: Match, topic: str | None) -> list[Ques
     if match.safety or match.intent in NEVER_A_FOLLOW_UP:
         return []
     brain = turn.brain
+    if _COMPARES.search(turn.text) and brain.facets.match(turn.text).facet in (None, "materials"):
+        return []  # the options weighed against each other: one question about the options
     clauses = split_questions(turn.text)
     if len(clauses) < 2:
         return _services_asked_together(turn)
