@@ -280,6 +280,8 @@ class IntentMatcher:
         )
         self._detect_medical = PhraseFinder(vocabulary.medical_conditions)
         self._detect_our_work = PhraseFinder(vocabulary.our_work)
+        self._detect_worse = PhraseFinder(vocabulary.getting_worse)
+        self._detect_no_better = PhraseFinder(vocabulary.not_getting_better)
         self._detect_problem = PhraseFinder(
             [*vocabulary.problem_with_our_work, *vocabulary.emergency_phrases]
         )
@@ -345,6 +347,13 @@ class IntentMatcher:
     def expects(self, text: str) -> bool:
         """Whether the text asks what to expect after a treatment ("will it swell after?")."""
         return bool(EXPECTATION.search(self.normalized(text)))
+
+    def getting_worse(self, text: str) -> bool:
+        """Whether the patient says it is getting worse, or no better ("not getting worse" is
+        neither: the denied words are blanked first)."""
+        return self._detect_worse(self.affirmed(text)) or self._detect_no_better(
+            self.normalized(text)
+        )
 
     def our_work_failed(self, text: str) -> bool:
         """Whether the text reports a problem with the clinic's own earlier work."""

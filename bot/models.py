@@ -117,6 +117,10 @@ class Vocabulary(Strict):
     medical_conditions: list[NonEmpty] = Field(default_factory=list)
     our_work: list[NonEmpty] = Field(default_factory=list)
     problem_with_our_work: list[NonEmpty] = Field(default_factory=list)
+    #: After a treatment: "it's getting worse" (a denied one does not count) ...
+    getting_worse: list[NonEmpty] = Field(default_factory=list)
+    #: ... or "it isn't getting any better": the doctor should see it.
+    not_getting_better: list[NonEmpty] = Field(default_factory=list)
     other_body_parts: list[NonEmpty] = Field(default_factory=list)
     #: The neck and throat: not the mouth, except in a red flag that names them.
     near_the_mouth: list[NonEmpty] = Field(default_factory=list)

@@ -295,3 +295,23 @@ async def test_a_child_named_as_who_braces_are_for_keeps_the_braces_topic(
         PATIENT, "ceramic or metal ones, which would be better for my son?"
     )
     assert (outcome.intent, outcome.facet) == ("orthodontics", "materials")
+
+
+async def test_worse_instead_of_better_after_a_treatment_goes_to_a_person(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "got a wisdom tooth removed on friday, is aching normal")
+    outcome = await front_desk.handle_text(PATIENT, "ok but it keeps getting worse every day")
+    opened = [effect for effect in outcome.effects if isinstance(effect, HandoffOpened)]
+    assert [effect.reason for effect in opened] == ["aftercare"]
+    assert "doctor" in said(outcome)
+
+
+async def test_a_patient_saying_it_is_not_getting_worse_gets_the_advice_not_a_person(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "had a tooth pulled yesterday, is a bit of ache normal")
+    outcome = await front_desk.handle_text(
+        PATIENT, "it's not getting worse, when can i eat normally again"
+    )
+    assert not [effect for effect in outcome.effects if isinstance(effect, HandoffOpened)]

@@ -14,7 +14,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from bot.branches import branch_named, change_asked, names_a_branch_word, read_branch, several
-from bot.core.flows import answers, booking, branches, consent, erasure, followups, triage
+from bot.core.flows import (
+    aftercare,
+    answers,
+    booking,
+    branches,
+    consent,
+    erasure,
+    followups,
+    triage,
+)
 from bot.core.flows.aftercare import AFTERCARE
 from bot.core.flows.answers import HOURS
 from bot.core.flows.booking import BOOKING
@@ -23,6 +32,7 @@ from bot.core.flows.handoff import (
     EMERGENCY,
     MEDICAL,
     WARRANTY,
+    WORSE_AFTER_TREATMENT,
     hand_over,
     not_understood,
     person_choice,
@@ -490,6 +500,11 @@ def _route_text(turn: Turn) -> Route:
     topic = turn.topic
     if brain.matcher.our_work_failed(turn.text) and not brain.matcher.red_flag(turn.text):
         return HandOver(WARRANTY)  # "the filling I got from you last week fell out"
+    no_red_flag = not brain.matcher.red_flag(turn.text)
+    if topic == AFTERCARE and no_red_flag and brain.matcher.getting_worse(turn.text):
+        return HandOver(WORSE_AFTER_TREATMENT)  # "it's getting worse, not better": the doctor
+    if match.intent != EMERGENCY and no_red_flag and aftercare.asks_if_normal_after(turn.text):
+        return Answer(AFTERCARE)  # "got a wisdom tooth out on friday, is aching normal"
     if not match.safety and brain.matcher.medical(turn.text) and _about_our_care(turn, match):
         return HandOver(MEDICAL)  # "I'm on warfarin, is that a problem?": the doctor decides
     if topic == EMERGENCY and not match.safety and brain.matcher.red_flag(turn.text):

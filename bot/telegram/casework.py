@@ -21,7 +21,7 @@ REASON_LABELS = {
     "emergency": "EMERGENCY",
     "complaint": "complaint",
     "human": "asked for a person",
-    "aftercare": "question about recent treatment",
+    "aftercare": "worse after a recent treatment",
     "urgent": "URGENT: wants to be seen today",
     "medical": "medical question for the doctor",
     "warranty_claim": "problem with our earlier work (warranty)",

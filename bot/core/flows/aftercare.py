@@ -9,6 +9,7 @@ the "Talk to a person" button. The treatment is remembered as a detail, so "can 
 from __future__ import annotations
 
 import logging
+import re
 
 from bot.core.flows.handoff import person_choice
 from bot.core.turn import Turn
@@ -18,6 +19,24 @@ log = logging.getLogger(__name__)
 AFTERCARE = "aftercare"
 #: The detail that says which treatment the patient has just had.
 TREATMENT = "treatment"
+
+#: "is that normal?", "is aching normal", "is a bit of bleeding normal?": what to expect.
+_IS_IT_NORMAL = re.compile(
+    r"\b(?:is (?:it|that|this) normal|normal to|is that ok|expected"
+    r"|(?:is|are)(?: [\w']+){1,5} normal)\b",
+    re.I,
+)
+#: A treatment just had: "had a tooth out yesterday", "got a filling on monday".
+_JUST_HAD = re.compile(
+    r"\b(?:had|got|since|after)\b.*\b(?:yesterday|today|this morning|last night|ago"
+    r"|on (?:mon|tues|wednes|thurs|fri|satur|sun)day)\b",
+    re.I,
+)
+
+
+def asks_if_normal_after(text: str) -> bool:
+    """Whether the patient asks if something is normal after a treatment just had."""
+    return bool(_IS_IT_NORMAL.search(text) and _JUST_HAD.search(text))
 
 
 def answer(turn: Turn, rotation: int) -> None:

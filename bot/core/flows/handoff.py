@@ -19,6 +19,8 @@ URGENT = "urgent"
 MEDICAL = "medical"
 #: A problem with the clinic's own earlier work: for a person, under the warranty.
 WARRANTY = "warranty_claim"
+#: Worse, not better, after a treatment: the doctor should hear of it.
+WORSE_AFTER_TREATMENT = "aftercare"
 MISUNDERSTANDINGS_BEFORE_HANDOFF = 2
 #: Said after a closed-hours hand-over when the clinic has an after-hours phone.
 AFTER_HOURS_PHONE = "handoff_after_hours_phone"
@@ -61,6 +63,7 @@ def handoff_reply_key(reason: str, desk: DeskHours | None = None) -> str:
         URGENT: "handoff_urgent",
         MEDICAL: "handoff_medical",
         WARRANTY: "handoff_warranty",
+        WORSE_AFTER_TREATMENT: "handoff_aftercare",
         LANGUAGE: "handoff_language",
     }
     key = special.get(reason, "handoff")

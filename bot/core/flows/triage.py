@@ -11,7 +11,6 @@ case only when the patient asks for it.
 from __future__ import annotations
 
 import logging
-import re
 
 from bot.core.flows import aftercare, booking
 from bot.core.flows.handoff import EMERGENCY, URGENT, hand_over, person_choice
@@ -23,22 +22,6 @@ from bot.loader import URGENT_BUNDLE, URGENT_PRICE
 from bot.opening import desk_hours
 
 log = logging.getLogger(__name__)
-
-
-#: "is that normal?" after a treatment just had: what to expect, with the warning signs.
-_IS_IT_NORMAL = re.compile(
-    r"\b(?:is (?:it|that|this) normal|normal to|is that ok|expected)\b", re.I
-)
-_JUST_HAD = re.compile(
-    r"\b(?:had|got|since|after)\b.*\b(?:yesterday|today|this morning|last night|ago"
-    r"|on (?:mon|tues|wednes|thurs|fri|satur|sun)day)\b",
-    re.I,
-)
-
-
-def _after_treatment(text: str) -> bool:
-    """Whether the patient asks if something is normal after a treatment just had."""
-    return bool(_IS_IT_NORMAL.search(text) and _JUST_HAD.search(text))
 
 
 def visit_today_choice() -> Choice:
@@ -54,7 +37,7 @@ def is_emergency(turn: Turn) -> bool:
 def respond(turn: Turn, rotation: int) -> None:
     """An emergency hands over at once; an urgent problem gets advice and a same-day offer."""
     advised = turn.topic == EMERGENCY and turn.asked == AskedProblem(EMERGENCY)
-    if not is_emergency(turn) and _after_treatment(turn.text):
+    if not is_emergency(turn) and aftercare.asks_if_normal_after(turn.text):
         aftercare.answer(turn, rotation)  # "had a tooth pulled yesterday, still bleeding a bit"
         return
     turn.open_topic(EMERGENCY)
