@@ -121,6 +121,8 @@ CONVERSATION_REPLIES = [
     "handoff_medical",
     "handoff_warranty",
     "handoff_aftercare",
+    "urgent_care",
+    "urgent_care_closed",
     "aftercare_general",
     "aftercare_watch",
     "answer_urgent",

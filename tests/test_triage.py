@@ -360,3 +360,27 @@ async def test_a_stiff_neck_a_cold_or_swelling_in_a_knee_or_eye_is_no_dental_eme
     for number, text in enumerate(elsewhere):
         outcome = await front_desk.handle_text(f"console:elsewhere{number}", text)
         assert (outcome.route, cases_opened(outcome)) == ("OffTopic", []), text
+
+
+async def test_asking_whether_emergencies_are_seen_at_the_weekend_gets_how_and_those_days_hours(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(PATIENT, "are you open for emergencies at the weekend?")
+    reply = said(outcome)
+    assert outcome.intent == "emergency"
+    assert "Saturday" in reply and "closed on Sunday" in reply
+    assert "Which tooth" not in reply  # a question about the clinic, no problem to ask about
+    assert "painkiller" not in reply
+    assert cases_opened(outcome) == []
+    assert VISIT_BUTTONS & set(buttons(outcome))
+
+
+async def test_asking_how_emergencies_are_handled_is_answered_but_one_reported_gets_the_advice(
+    front_desk: FrontDesk,
+) -> None:
+    asked = await front_desk.handle_text(PATIENT, "do your dentists deal with emergencies?")
+    assert "every day we're open" in said(asked) and "Which tooth" not in said(asked)
+    reported = await front_desk.handle_text(
+        "console:someone-else", "i have an emergency, my crown came off and it hurts"
+    )
+    assert "painkiller" in said(reported)

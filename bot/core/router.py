@@ -505,6 +505,8 @@ def _route_text(turn: Turn) -> Route:
         return HandOver(WORSE_AFTER_TREATMENT)  # "it's getting worse, not better": the doctor
     if match.intent != EMERGENCY and no_red_flag and aftercare.asks_if_normal_after(turn.text):
         return Answer(AFTERCARE)  # "got a wisdom tooth out on friday, is aching normal"
+    if triage.asks_about_urgent_care(turn):
+        return Answer(EMERGENCY)  # "do you see emergencies on weekends?": how we do it
     if not match.safety and brain.matcher.medical(turn.text) and _about_our_care(turn, match):
         return HandOver(MEDICAL)  # "I'm on warfarin, is that a problem?": the doctor decides
     if topic == EMERGENCY and not match.safety and brain.matcher.red_flag(turn.text):

@@ -11,8 +11,9 @@ case only when the patient asks for it.
 from __future__ import annotations
 
 import logging
+import re
 
-from bot.core.flows import aftercare, booking
+from bot.core.flows import aftercare, answers, booking
 from bot.core.flows.handoff import EMERGENCY, URGENT, hand_over, person_choice
 from bot.core.outcome import Choice
 from bot.core.pending import AskedProblem, VisitToday
@@ -34,11 +35,50 @@ def is_emergency(turn: Turn) -> bool:
     return turn.brain.matcher.red_flag(turn.text)
 
 
+#: A question about the clinic's urgent care, not a report of a problem: "do you see
+#: emergencies on weekends?", "what if my kid has an emergency on a sunday?"
+_ABOUT_URGENT_CARE = re.compile(
+    r"\b(?:(?:do|does|can|will|would) (?:you|u|ya|the clinic|your clinic|your dentists?"
+    r"|the dentists?|y'?all) (?:guys )?(?:also )?(?:see|take|treat|handle|accept|do|deal with"
+    r"|cover|fit in)\b[^.?!]*\bemergenc"
+    r"|(?:are|is) (?:you|u|the clinic|anyone|someone) (?:open|there|available|around) for"
+    r"[^.?!]*\bemergenc"
+    r"|what (?:if|happens if|do i do if|should i do if|do we do if)\b[^.?!]*\bemergenc"
+    r"|in (?:an |case of (?:an )?)emergenc\w*,? (?:what|who|where|how|can|do)"
+    r"|emergenc\w* (?:on|at|over|during|in) (?:the |a )?(?:weekends?|nights?|evenings?"
+    r"|holidays?|sundays?|saturdays?|christmas)\b)",
+    re.I,
+)
+
+
+def asks_about_urgent_care(turn: Turn) -> bool:
+    """Whether the message asks how the clinic handles emergencies, reporting none itself."""
+    if not _ABOUT_URGENT_CARE.search(turn.text) or "symptom" in turn.details:
+        return False
+    return not turn.brain.matcher.red_flag(turn.text)
+
+
+def urgent_care(turn: Turn, rotation: int) -> None:
+    """How urgent problems are seen, the hours of the days asked about, and when we're closed."""
+    replies = turn.brain.replies
+    parts = [replies.text("urgent_care", rotation)]
+    if turn.details.get("weekdays"):  # "on weekends": Saturday's hours, "closed" on Sunday
+        parts.append(answers.hours_text(turn, turn.details["weekdays"].split(","), rotation))
+    parts.append(replies.text("urgent_care_closed", rotation))
+    turn.outcome.intent = EMERGENCY
+    turn.open_topic(EMERGENCY)
+    offer(turn, "\n\n".join(parts))
+    log.info("patient=%s triage=urgent_care_question", turn.patient.id)
+
+
 def respond(turn: Turn, rotation: int) -> None:
     """An emergency hands over at once; an urgent problem gets advice and a same-day offer."""
     advised = turn.topic == EMERGENCY and turn.asked == AskedProblem(EMERGENCY)
     if not is_emergency(turn) and aftercare.asks_if_normal_after(turn.text):
         aftercare.answer(turn, rotation)  # "had a tooth pulled yesterday, still bleeding a bit"
+        return
+    if asks_about_urgent_care(turn):
+        urgent_care(turn, rotation)  # "do you take emergency patients?": how, not advice
         return
     turn.open_topic(EMERGENCY)
     if is_emergency(turn):
