@@ -315,3 +315,21 @@ async def test_a_patient_saying_it_is_not_getting_worse_gets_the_advice_not_a_pe
         PATIENT, "it's not getting worse, when can i eat normally again"
     )
     assert not [effect for effect in outcome.effects if isinstance(effect, HandoffOpened)]
+
+
+async def test_the_warranty_asked_by_name_during_a_treatment_gets_the_written_terms(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "do you do veneers")
+    asked = await front_desk.handle_text(PATIENT, "and do they come with a guarantee?")
+    assert asked.intent == "warranty"
+    assert "check-up" in said(asked)  # the conditions, not only "no one can promise years"
+
+
+async def test_a_question_about_the_warranty_just_explained_is_answered_from_its_terms(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "how long is your guarantee on fillings")
+    more = await front_desk.handle_text(PATIENT, "what would make it invalid?")
+    assert more.intent == "warranty"
+    assert "didn't get that" not in said(more)

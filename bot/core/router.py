@@ -94,6 +94,9 @@ SERVICES = "services"
 #: A message this short that names no service continues the topic, whatever the guess.
 SHORT_FOLLOW_UP = 7
 _LEAD_IN = re.compile(r"^\W*(?:and|also|plus|as for|what about|about)\b", re.I)
+#: The practical reply with the clinic's written warranty periods and conditions.
+WARRANTY_TERMS = "warranty"
+_WARRANTY_WORDS = re.compile(r"\b(?:warrant(?:y|ies|ee)|guarantee[ds]?)\b", re.I)
 #: The patient says who a treatment would be for ("better for a kid", "ok for my son").
 _FOR_SOMEONE = re.compile(
     r"\bfor (?:a |an |my |our |the |his |her )?(?:little |young |older )?(?:kid|child|children"
@@ -545,6 +548,8 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         return HandOver(EMERGENCY)  # "please, what do I do": no time for "I didn't get that"
     if topic == AFTERCARE and _still_aftercare(turn, match):
         return Answer(AFTERCARE)  # "can I smoke?" after "had a tooth out this morning"
+    if _names_the_warranty(turn, match):
+        return Answer(WARRANTY_TERMS)  # "and is there a warranty?" on veneers: the written terms
     facet = _facet_asked(turn, turn.text, match, topic)
     if facet is not None:
         return FollowUp(facet.intent, facet.facet or "")
@@ -919,6 +924,8 @@ def _practical_follow_up(turn: Turn, topic: str | None) -> Answer | None:
         return Answer(answers.HOURS)
     if topic == answers.HOURS and "weekdays" in turn.details and not is_question(turn.text):
         return Answer(BOOKING)  # "tues or wed would be ideal" after the hours: a visit wished
+    if topic == WARRANTY_TERMS and is_question(turn.text) and _REFERS_BACK.search(turn.text):
+        return Answer(WARRANTY_TERMS)  # "what would void it": the conditions are in the terms
     definition = turn.brain.knowledge.intents.get(topic or "")
     if definition is None or definition.kind != IntentKind.PRACTICAL:
         return None
@@ -1094,6 +1101,15 @@ def _about_anesthesia(turn: Turn, text: str, match: Match) -> bool:
     if named:
         return False
     return match.intent in COMFORT_TOPICS or bool(COMFORT_TOPICS & set(said))
+
+
+def _names_the_warranty(turn: Turn, match: Match) -> bool:
+    """Whether the message asks about the warranty by name (not how long a treatment lasts):
+    the written terms answer it, whichever treatment is the topic."""
+    if match.safety or not _WARRANTY_WORDS.search(turn.text):
+        return False
+    facet = turn.brain.facets.match(turn.text).facet
+    return facet in (None, "longevity") and WARRANTY_TERMS in turn.brain.knowledge.replies
 
 
 def _stays_on_topic(turn: Turn, text: str, named: str, topic: str) -> bool:
