@@ -472,6 +472,15 @@ _HOW_MANY_MORE = re.compile(
 )
 
 
+#: "what if i need 2", "and if we needed three?": the same service again, several of it.
+_IF_SEVERAL = re.compile(
+    r"^\W*(?:and|so|ok|but)?\s*(?:what|how much|how about)?\s*(?:if|when)\s+"
+    r"(?:i|we|he|she|they|you)\s+(?:need|needed|have|had|want|wanted|get|got)\s+"
+    r"(?P<count>\d{1,2})(?:\s+(?:of them|teeth|tooth|done|please|then|together|in total))?"
+    r"\W*$"
+)
+
+
 _NOT_A_COUNT_AFTER = (
     r"(?!\s*(?:[ap]\.?m\b|o'?clock|[:.,]?\d|%|\$|years?|yrs?|months?|weeks?|days?|hours?"
     r"|hrs?|min|minutes?|times?|visits?|sessions?|appointments?)\b)"
@@ -487,9 +496,10 @@ _PRICE_WORDS = re.compile(r"\b(?:how much|cost\w*|price\w*|total|pay|quote|charg
 
 
 def how_many_more(text: str) -> int | None:
-    """The count of a bare "and for 2?", "how much would 3 be?" (the service unsaid)."""
+    """The count of a bare "and for 2?", "how much would 3 be?", "what if i need 2" (the
+    service unsaid)."""
     numeric = _numbers_as_digits(text.lower().replace("\u2019", "'"))
-    found = _HOW_MANY_MORE.match(numeric)
+    found = _HOW_MANY_MORE.match(numeric) or _IF_SEVERAL.match(numeric)
     count = int(found["count"]) if found else None
     if count is None and _PRICE_WORDS.search(numeric) and not _quantities(numeric):
         count = _unnamed_count(numeric)

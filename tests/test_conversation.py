@@ -333,3 +333,12 @@ async def test_a_question_about_the_warranty_just_explained_is_answered_from_its
     more = await front_desk.handle_text(PATIENT, "what would make it invalid?")
     assert more.intent == "warranty"
     assert "didn't get that" not in said(more)
+
+
+async def test_what_if_i_need_three_after_a_price_prices_three_of_that_service(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "whats the price of a crown")
+    outcome = await front_desk.handle_text(PATIENT, "and what if i need three?")
+    assert "x 3" in said(outcome)
+    assert "dental clinic" not in said(outcome)
