@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.store import Database, Store
-from tests.fake_bot_api import DEFAULT_TOKEN, FakeBotApi
+from tests.fake_bot_api import DEFAULT_TOKEN, FakeBotApi, SentRecord
 
 STAFF = -1009999
 ADMIN = 4242
@@ -193,6 +193,24 @@ async def owed(database: Path | str) -> int:
     return inbox + await count(database, "SELECT COUNT(*) FROM outbox WHERE status = 'pending'")
 
 
+class SentTexts:
+    """What the bot sent, by chat, indexed as it arrives (a scan per check would be quadratic)."""
+
+    def __init__(self, api: FakeBotApi) -> None:
+        self.api = api
+        self.by_chat: dict[int, list[str]] = {}
+        self._seen = 0
+
+    def catch_up(self) -> list[SentRecord]:
+        """Index the fake server's new records (edits aside); returns them."""
+        sent = self.api.sent
+        new = [record for record in sent[self._seen :] if not record.is_edit]
+        self._seen = len(sent)
+        for record in new:
+            self.by_chat.setdefault(record.chat_id, []).append(record.text or "")
+        return new
+
+
 class Conversations:
     """The patients and administrators, writing to the fake server and waiting for answers."""
 
@@ -204,29 +222,19 @@ class Conversations:
         self.closes: set[int] = set()
         self.handed_over: set[int] = set()
         self.events: dict[int, list[int]] = {}
-        self._texts: dict[int, list[str]] = {}
+        self._sent = SentTexts(api)
         self._cards: dict[int, int] = {}
-        self._seen = 0
         self.timed_out: list[tuple[int, int]] = []
 
     def bot_messages(self, chat: int) -> list[str]:
         """What the bot sent to a chat so far (edits aside)."""
-        self._catch_up()
-        return self._texts.get(chat, [])
-
-    def _catch_up(self) -> None:
-        """Index the fake server's new records by chat (a scan per check would be quadratic)."""
-        sent = self.api.sent
-        for record in sent[self._seen :]:
-            if record.is_edit:
-                continue
+        for record in self._sent.catch_up():  # and the first case card of each patient
             text = record.text or ""
-            self._texts.setdefault(record.chat_id, []).append(text)
             if record.chat_id == STAFF and text.startswith("<b>Case #"):
                 patient = CARD_PATIENT.search(text)
                 if patient is not None:
                     self._cards.setdefault(int(patient.group(1)), record.message_id)
-        self._seen = len(sent)
+        return self._sent.by_chat.get(chat, [])
 
     async def ask(self, chat: int, text: str) -> None:
         """Write as the patient and wait for at least one answer (or give up waiting)."""

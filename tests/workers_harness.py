@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.store import Database, Store
-from tests.crash_harness import ADMIN, BotProcess, bot_environment, count
+from tests.crash_harness import ADMIN, BotProcess, SentTexts, bot_environment, count
 from tests.fake_bot_api import FakeBotApi
 from tests.fake_webhook import WebhookDelivery
 
@@ -197,30 +197,24 @@ class Patients:
         self.sent = 0
         self.first_sent = 0.0
         self.last_answer = 0.0
-        self._texts: dict[int, list[str]] = {}
+        self._sent = SentTexts(api)
         self._answered: dict[int, asyncio.Event] = {}
-        self._seen = 0
 
     def bot_messages(self, chat: int) -> list[str]:
         """What the bot sent to a chat so far (edits aside)."""
         self._catch_up()
-        return self._texts.get(chat, [])
+        return self._sent.by_chat.get(chat, [])
 
     def _catch_up(self) -> None:
-        """Index the fake server's new records by chat; wake patients with all their answers."""
-        sent = self.api.sent
-        for record in sent[self._seen :]:
-            if record.is_edit:
-                continue
-            self._texts.setdefault(record.chat_id, []).append(record.text or "")
+        """Index the fake server's new records; wake patients with all their answers."""
+        for record in self._sent.catch_up():
             waiting = self._answered.get(record.chat_id)
             if waiting is not None and self._answers(record.chat_id) == 3:
                 self.last_answer = time.monotonic()
                 waiting.set()
-        self._seen = len(sent)
 
     def _answers(self, chat: int) -> int:
-        texts = self._texts.get(chat, [])
+        texts = self._sent.by_chat.get(chat, [])
         markers = [QUESTIONS[question] for question in self.asked.get(chat, [])]
         return sum(any(marker in text for text in texts) for marker in markers)
 
