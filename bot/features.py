@@ -10,7 +10,9 @@ from __future__ import annotations
 import math
 import multiprocessing
 import os
+import queue
 import re
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -21,6 +23,7 @@ from itertools import chain
 
 import numpy as np
 from scipy.sparse import csr_matrix, hstack, vstack
+from scipy.sparse._sparsetools import csr_row_index  # what matrix[rows] runs, unchecked
 from sklearn.svm import LinearSVC
 from sklearn.svm._liblinear import (
     set_verbosity_wrap,
@@ -185,6 +188,8 @@ WORKING_SET_FROM = 8000
 HARD_NEGATIVES = 1000
 #: At most this many rounds of adding the texts a class's model still gets inside its margin.
 REPAIR_ROUNDS = 8
+#: Classes whose first working sets are found together, and checked together once fitted.
+CLASSES_PER_BATCH = 50
 #: liblinear's L2-regularised L2-loss SVM, dual: what LinearSVC runs on these problems.
 _DUAL_SQUARED_HINGE = 1
 #: The solver's tolerance; a text counts as inside a margin by more than half of it.
@@ -203,7 +208,7 @@ def fit_one_vs_rest(
     """Classes, weights (classes x features, float32) and intercepts of a one-vs-rest linear SVM.
 
     A small catalogue is one LinearSVC. A large one solves the same per-class problems on
-    working sets: a class's texts and the other texts most like them, then, round after round,
+    working sets: a class's texts and the other texts most like them, then, again and again,
     the texts the class's model still puts inside its margin (only those can change it), so the
     result is LinearSVC's up to the solver's tolerance, without a solver pass over every text
     for every class.
@@ -217,22 +222,141 @@ def fit_one_vs_rest(
             np.asarray(classifier.intercept_, dtype=np.float32),
         )
     names, label_of = np.unique(np.asarray(labels), return_inverse=True)
-    problem = _Problem(csr_matrix(features, dtype=np.float64), label_of)
-    compact = features.astype(np.float32)
-    working = _first_working_sets(compact, label_of, len(names))
-    weights = np.zeros((features.shape[1], len(names)), dtype=np.float32)  # features x classes
-    intercepts = np.zeros(len(names), dtype=np.float32)
-    pending = list(range(len(names)))
-    with _solvers(problem) as solve:
-        for _ in range(REPAIR_ROUNDS):
-            tasks = [(k, working[k]) for k in pending]
-            for k, columns, values, intercept in solve(tasks):
-                weights[columns, k] = values
-                intercepts[k] = intercept
-            pending = _repair(compact, label_of, weights, intercepts, working, pending)
-            if not pending:
-                break
-    return [str(name) for name in names], weights.T, intercepts
+    fit = _WorkingSetFit(features, label_of, len(names))
+    with _solvers(fit.problem) as solve:
+        fit.start()
+        try:
+            for result in solve(fit.tasks()):
+                fit.take(result)
+        finally:
+            fit.stop()
+    fit.finish()
+    return [str(name) for name in names], fit.weights.T, fit.intercepts
+
+
+Solved = tuple[int, np.ndarray, np.ndarray, float]
+
+
+class _WorkingSetFit:
+    """A large catalogue's classes fitted on working sets, each checked as soon as it is fitted.
+
+    A thread finds the first working sets batch by batch while the solver processes fit the
+    batches before; a class whose check finds texts inside its margin goes back to them at once.
+    """
+
+    def __init__(self, features: csr_matrix, label_of: np.ndarray, count: int) -> None:
+        self.problem = _Problem(csr_matrix(features, dtype=np.float64), label_of)
+        compact = features.astype(np.float32)
+        half = compact.shape[0] // 2
+        self._halves = (compact[:half], compact[half:])
+        self._label_of = label_of
+        self._nearest = _NearestTexts(compact, label_of, count)
+        self._working: list[np.ndarray] = [np.empty(0, dtype=np.int64)] * count
+        self._solves = np.zeros(count, dtype=np.int64)
+        self.weights = np.zeros((features.shape[1], count), dtype=np.float32)  # features-major
+        self.intercepts = np.zeros(count, dtype=np.float32)
+        self._tasks: queue.SimpleQueue[tuple[int, np.ndarray] | None] = queue.SimpleQueue()
+        self._finder = threading.Thread(target=self._find_first_sets, daemon=True)
+        self._failure: BaseException | None = None
+        self._asked = count
+        self._received = 0
+        self._unchecked: list[int] = []
+
+    def start(self) -> None:
+        """Start finding the first working sets."""
+        self._finder.start()
+
+    def tasks(self) -> Iterator[tuple[int, np.ndarray]]:
+        """Every class on its first working set, and the classes the checks send back."""
+        while (task := self._tasks.get()) is not None:
+            yield task
+
+    def _find_first_sets(self) -> None:
+        """Queue every class on its first working set, a batch at a time."""
+        count = len(self._working)
+        try:
+            for start in range(0, count, CLASSES_PER_BATCH):
+                batch = np.arange(start, min(count, start + CLASSES_PER_BATCH))
+                sets = self._nearest.working_sets(batch)
+                for k, chosen in zip(batch.tolist(), sets, strict=True):
+                    self._working[k] = chosen
+                    self._tasks.put((k, chosen))
+        except BaseException as failure:  # the fit raises it; here it would only be printed
+            self._failure = failure
+            self.stop()
+
+    def take(self, solved: Solved) -> None:
+        """Keep a class's weights; check each batch of fitted classes, and send back the failed."""
+        k, columns, values, intercept = solved
+        if self._solves[k]:
+            self.weights[:, k] = 0.0
+        self._solves[k] += 1
+        self.weights[columns, k] = values
+        self.intercepts[k] = intercept
+        self._received += 1
+        self._unchecked.append(k)
+        if len(self._unchecked) < CLASSES_PER_BATCH and self._received < self._asked:
+            return
+        again = [k for k in self._check(self._unchecked) if self._solves[k] < REPAIR_ROUNDS]
+        self._unchecked = []
+        self._asked += len(again)
+        for k in again:
+            self._tasks.put((k, self._working[k]))
+        if self._received == self._asked:
+            self.stop()
+
+    def solves(self, k: int) -> int:
+        """How many times class k has been fitted."""
+        return int(self._solves[k])
+
+    def working_set(self, k: int) -> np.ndarray:
+        """The texts class k was last fitted on."""
+        return self._working[k]
+
+    def stop(self) -> None:
+        """No more tasks: the last check passed (or the fit is being abandoned)."""
+        self._tasks.put(None)
+
+    def finish(self) -> None:
+        """Raise what went wrong finding the first working sets, if anything did."""
+        self._finder.join()
+        if self._failure is not None:
+            raise self._failure
+        if self._received < self._asked:
+            raise RuntimeError("the one-vs-rest fit stopped before every class was fitted")
+
+    def _check(self, fitted: list[int]) -> list[int]:
+        """Add to the fitted classes' sets the other texts inside their margins; those to refit."""
+        decisions = self._times(self.weights[:, fitted]) + self.intercepts[fitted]
+        outside = decisions > TOLERANCE / 2 - 1.0  # other classes' texts inside the margin
+        column_of = np.full(len(self._working), -1)
+        column_of[fitted] = np.arange(len(fitted))
+        own = np.flatnonzero(column_of[self._label_of] >= 0)
+        outside[own, column_of[self._label_of[own]]] = False
+        sizes = [len(self._working[k]) for k in fitted]
+        outside[
+            np.concatenate([self._working[k] for k in fitted]),
+            np.repeat(column_of[fitted], sizes),
+        ] = False
+        missed_rows, missed_columns = np.nonzero(outside)
+        depth = decisions[missed_rows, missed_columns]
+        order = np.lexsort((-depth, missed_columns))  # by class, deepest inside the margin first
+        missed_rows, missed_columns = missed_rows[order], missed_columns[order]
+        columns = np.unique(missed_columns)
+        starts = np.searchsorted(missed_columns, [*columns, len(fitted)])
+        failed = []
+        for index, column in enumerate(columns):
+            k = fitted[column]
+            limit = max(2 * HARD_NEGATIVES, len(self._working[k]))
+            missed = missed_rows[starts[index] : starts[index + 1]][:limit]
+            self._working[k] = np.union1d(self._working[k], missed)
+            failed.append(k)
+        return failed
+
+    def _times(self, dense: np.ndarray) -> np.ndarray:
+        """The texts' features @ dense, the row halves in two threads (scipy releases the GIL)."""
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            return np.vstack(list(pool.map(lambda half: np.asarray(half @ dense), self._halves)))
 
 
 @dataclass(frozen=True)
@@ -242,7 +366,7 @@ class _Problem:
     features: csr_matrix
     label_of: np.ndarray
 
-    def solve(self, task: tuple[int, np.ndarray]) -> tuple[int, np.ndarray, np.ndarray, float]:
+    def solve(self, task: tuple[int, np.ndarray]) -> Solved:
         """One class against the rest on its working set: its non-zero weights and intercept."""
         k, chosen = task
         weights, intercept = _binary_svm(
@@ -252,15 +376,14 @@ class _Problem:
         return k, columns, weights[columns].astype(np.float32), intercept
 
 
-Solve = Callable[
-    [list[tuple[int, np.ndarray]]], Iterable[tuple[int, np.ndarray, np.ndarray, float]]
-]
+#: Solves tasks as they come, one at a time: a refit is asked for only after earlier results.
+Solve = Callable[[Iterable[tuple[int, np.ndarray]]], Iterable[Solved]]
 
 #: The problem a forked solver process works on (inherited, never pickled).
 _forked_problem: _Problem | None = None
 
 
-def _solve_in_fork(task: tuple[int, np.ndarray]) -> tuple[int, np.ndarray, np.ndarray, float]:
+def _solve_in_fork(task: tuple[int, np.ndarray]) -> Solved:
     """Solve one class in a solver process, on the problem it inherited."""
     assert _forked_problem is not None
     return _forked_problem.solve(task)
@@ -283,7 +406,7 @@ def _solvers(problem: _Problem) -> Iterator[Solve]:
     try:
         with multiprocessing.get_context("fork").Pool(cores) as pool:
             _forked_problem = None
-            yield lambda tasks: pool.imap_unordered(_solve_in_fork, tasks, chunksize=8)
+            yield lambda tasks: pool.imap_unordered(_solve_in_fork, tasks)
     finally:
         _forked_problem = None
 
@@ -312,81 +435,54 @@ def _binary_svm(features: csr_matrix, positive: np.ndarray) -> tuple[np.ndarray,
 
 
 def _rows(matrix: csr_matrix, rows: np.ndarray) -> csr_matrix:
-    """The given rows of a CSR matrix, in order (what matrix[rows] gives, without its checks)."""
+    """The given rows of a CSR matrix, in order: what matrix[rows] gives, without its checks."""
     starts = matrix.indptr[rows]
-    lengths = matrix.indptr[rows + 1] - starts
-    indptr = np.zeros(len(rows) + 1, dtype=np.int32)
-    np.cumsum(lengths, out=indptr[1:])
-    cells = np.repeat(starts - indptr[:-1], lengths) + np.arange(indptr[-1])
-    return csr_matrix(
-        (matrix.data[cells], matrix.indices[cells], indptr), shape=(len(rows), matrix.shape[1])
+    indptr = np.zeros(len(rows) + 1, dtype=matrix.indptr.dtype)
+    np.cumsum(matrix.indptr[rows + 1] - starts, out=indptr[1:])
+    indices = np.empty(indptr[-1], dtype=matrix.indices.dtype)
+    data = np.empty(indptr[-1], dtype=matrix.data.dtype)
+    csr_row_index(
+        len(rows),
+        rows.astype(matrix.indptr.dtype, copy=False),
+        matrix.indptr,
+        matrix.indices,
+        matrix.data,
+        indices,
+        data,
     )
+    return csr_matrix((data, indices, indptr), shape=(len(rows), matrix.shape[1]))
 
 
-def _times(compact: csr_matrix, dense: np.ndarray) -> np.ndarray:
-    """compact @ dense, its row halves computed in two threads (scipy releases the GIL)."""
-    half = compact.shape[0] // 2
-    if half < 1000:
-        return np.asarray(compact @ dense)
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        parts = list(
-            pool.map(lambda part: np.asarray(part @ dense), [compact[:half], compact[half:]])
+class _NearestTexts:
+    """Each class's first working set: its texts and the others nearest its centroid."""
+
+    def __init__(self, compact: csr_matrix, label_of: np.ndarray, count: int) -> None:
+        rows = compact.shape[0]
+        self._compact = compact
+        self._label_of = label_of
+        self._membership = csr_matrix(
+            (np.ones(rows, dtype=np.float32), (label_of, np.arange(rows))), shape=(count, rows)
         )
-    return np.vstack(parts)
+        self._sizes = np.bincount(label_of, minlength=count).astype(np.float32)
+        self._mean = np.asarray(compact.mean(axis=0), dtype=np.float32)  # 1 x features
+        self._by_class = np.argsort(label_of, kind="stable")
+        self._bounds = np.concatenate([[0], np.cumsum(self._sizes.astype(np.int64))])
 
+    def working_sets(self, batch: np.ndarray) -> list[np.ndarray]:
+        """The batch's classes' texts, each with the HARD_NEGATIVES others nearest its centroid.
 
-def _first_working_sets(compact: csr_matrix, label_of: np.ndarray, count: int) -> list[np.ndarray]:
-    """Each class's texts and the HARD_NEGATIVES other texts nearest its centroid's own words."""
-    rows = compact.shape[0]
-    everyone = np.arange(rows)
-    membership = csr_matrix(
-        (np.ones(rows, dtype=np.float32), (label_of, everyone)), shape=(count, rows)
-    )
-    sizes = np.bincount(label_of, minlength=count).astype(np.float32)
-    centroids = (compact.T @ membership.T).tocsr().toarray()  # features x classes, row-major
-    centroids /= sizes
-    centroids -= np.asarray(compact.mean(axis=0), dtype=np.float32).T  # what sets a class apart
-    closeness = np.ascontiguousarray(_times(compact, centroids).T)
-    del centroids
-    closeness[label_of, everyone] = -np.inf
-    nearest = min(HARD_NEGATIVES, rows - 1)
-    hard = np.argpartition(closeness, rows - nearest, axis=1)[:, rows - nearest :]
-    by_class = np.argsort(label_of, kind="stable")
-    bounds = np.concatenate([[0], np.cumsum(sizes.astype(np.int64))])
-    return [np.union1d(by_class[bounds[k] : bounds[k + 1]], hard[k]) for k in range(count)]
-
-
-def _repair(
-    compact: csr_matrix,
-    label_of: np.ndarray,
-    weights: np.ndarray,
-    intercepts: np.ndarray,
-    working: list[np.ndarray],
-    refitted: list[int],
-) -> list[int]:
-    """Add to the refitted classes' sets the other texts inside their margins; those to refit."""
-    everything = len(refitted) == len(working)
-    decisions = _times(compact, weights if everything else weights[:, refitted])
-    decisions += intercepts if everything else intercepts[refitted]
-    outside = decisions > TOLERANCE / 2 - 1.0  # other classes' texts inside the margin
-    column_of = np.full(len(working), -1)
-    column_of[refitted] = np.arange(len(refitted))
-    own = np.flatnonzero(column_of[label_of] >= 0)
-    outside[own, column_of[label_of[own]]] = False
-    sizes = [len(working[k]) for k in refitted]
-    outside[
-        np.concatenate([working[k] for k in refitted]), np.repeat(column_of[refitted], sizes)
-    ] = False
-    missed_rows, missed_columns = np.nonzero(outside)
-    depth = decisions[missed_rows, missed_columns]
-    order = np.lexsort((-depth, missed_columns))  # by class, deepest inside the margin first
-    missed_rows, missed_columns = missed_rows[order], missed_columns[order]
-    columns = np.unique(missed_columns)
-    starts = np.searchsorted(missed_columns, [*columns, len(refitted)])
-    pending = []
-    for index, column in enumerate(columns):
-        k = refitted[column]
-        limit = max(2 * HARD_NEGATIVES, len(working[k]))
-        working[k] = np.union1d(working[k], missed_rows[starts[index] : starts[index + 1]][:limit])
-        pending.append(k)
-    return pending
+        Nearness is to the centroid less the mean of all texts: what sets the class apart.
+        """
+        rows = self._compact.shape[0]
+        centroids = (self._membership[batch] @ self._compact).toarray()  # classes x features
+        centroids /= self._sizes[batch, None]
+        centroids -= self._mean
+        closeness = np.ascontiguousarray((self._compact @ centroids.T).T)  # classes x texts
+        own = self._label_of == batch[:, None]
+        closeness[own] = -np.inf
+        nearest = min(HARD_NEGATIVES, rows - 1)
+        hard = np.argpartition(closeness, rows - nearest, axis=1)[:, rows - nearest :]
+        return [
+            np.union1d(self._by_class[self._bounds[k] : self._bounds[k + 1]], hard[row])
+            for row, k in enumerate(batch.tolist())
+        ]

@@ -5,9 +5,18 @@ from __future__ import annotations
 import random
 
 import numpy as np
+import pytest
 from scipy.sparse import csr_matrix
 
-from bot.features import WORKING_SET_FROM, _binary_svm, _svm, fit_features, fit_one_vs_rest
+import bot.features as features_module
+from bot.features import (
+    WORKING_SET_FROM,
+    _binary_svm,
+    _svm,
+    _WorkingSetFit,
+    fit_features,
+    fit_one_vs_rest,
+)
 
 
 def _catalogue(classes: int, per_class: int, seed: int = 5) -> tuple[list[str], list[str]]:
@@ -70,3 +79,27 @@ def test_a_large_catalogue_fit_tells_every_class_from_the_others() -> None:
     classes, weights, intercepts = fit_one_vs_rest(features, labels)
     predicted = np.asarray(classes)[np.argmax(features @ weights.T + intercepts, axis=1)]
     assert (predicted == np.asarray(labels)).mean() >= 0.99
+
+
+def test_a_class_fitted_again_keeps_no_weight_of_its_earlier_fit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(features_module, "HARD_NEGATIVES", 40)  # small first sets: refits
+    texts, labels = _catalogue(classes=WORKING_SET_FROM // 40 + 1, per_class=40)
+    _, _, features = fit_features(texts, (3, 4))
+    names, label_of = np.unique(np.asarray(labels), return_inverse=True)
+    fit = _WorkingSetFit(features, label_of, len(names))
+    fit.start()
+    for task in fit.tasks():
+        fit.take(fit.problem.solve(task))
+    fit.finish()
+    fitted_again = [k for k in range(len(names)) if fit.solves(k) > 1]
+    assert fitted_again
+    for k in fitted_again:
+        rows = fit.working_set(k)
+        expected, intercept = _binary_svm(
+            csr_matrix(features, dtype=np.float64)[rows],
+            (label_of[rows] == k).astype(np.float64),
+        )
+        assert np.array_equal(fit.weights[:, k], expected.astype(np.float32))
+        assert fit.intercepts[k] == np.float32(intercept)
