@@ -295,6 +295,13 @@ def is_question(text: str) -> bool:
         tokens = re.findall(r"[a-z']+", sentence)
         while tokens and tokens[0] in _LEAD_WORDS:
             tokens = tokens[1:]  # "and does it hurt", "ok so how long"
+        if (
+            tokens[:1]
+            and tokens[0] in _QUESTION_PREPOSITIONS
+            and tokens[1:2]
+            and tokens[1] in _WH_WORDS
+        ):
+            tokens = tokens[1:]  # "for how many days", "until when", "from what age"
         if tokens and tokens[0] in QUESTION_WORDS:
             return True
     return False
@@ -315,6 +322,11 @@ _AGE_FIRST = re.compile(
 _LEAD_WORDS = frozenset(
     {"and", "so", "ok", "okay", "also", "but", "then", "oh", "hi", "hey", "well"}
 )
+#: A question may open with a preposition before its question word: "for how long".
+_QUESTION_PREPOSITIONS = frozenset(
+    {"for", "until", "till", "by", "at", "from", "in", "with", "since", "after", "to"}
+)
+_WH_WORDS = frozenset({"how", "what", "when", "where", "which", "who", "whom", "why"})
 
 
 #: The details extract_details() may find, each only when the message says it, with examples.

@@ -342,3 +342,26 @@ async def test_what_if_i_need_three_after_a_price_prices_three_of_that_service(
     outcome = await front_desk.handle_text(PATIENT, "and what if i need three?")
     assert "x 3" in said(outcome)
     assert "dental clinic" not in said(outcome)
+
+
+async def test_a_loose_question_about_the_subject_at_hand_gets_that_subject(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "do you take delta dental insurance")
+    outcome = await front_desk.handle_text(
+        PATIENT, "do i pay first and claim back or do you bill them directly"
+    )
+    assert outcome.intent == "insurance"
+    assert "receipt" in said(outcome)
+    assert "didn't get that" not in said(outcome)
+
+
+async def test_a_question_opening_with_a_preposition_is_read_as_a_question(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(
+        PATIENT, "just had my whitening done, what am i not allowed to eat"
+    )
+    outcome = await front_desk.handle_text(PATIENT, "for how many days")
+    assert outcome.intent == "aftercare"
+    assert "dental clinic" not in said(outcome)

@@ -554,7 +554,7 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
     if facet is not None:
         return FollowUp(facet.intent, facet.facet or "")
     if match.intent is None or match.off_topic:
-        follow_up = _practical_follow_up(turn, topic)
+        follow_up = _practical_follow_up(turn, match, topic)
         if follow_up is not None:
             return follow_up
     if match.intent is not None and match.ambiguous:
@@ -915,7 +915,7 @@ def _suitability_asked(turn: Turn, facet: str) -> bool:
     return bool(rest) and facets.match(" ".join(rest)).facet == "suitability"
 
 
-def _practical_follow_up(turn: Turn, topic: str | None) -> Answer | None:
+def _practical_follow_up(turn: Turn, match: Match, topic: str | None) -> Answer | None:
     """ "sunday?" about the hours, "what about saturday then" about booking, "what about
     pensioners?" about discounts: a practical subject carried on in a few words."""
     if topic == BOOKING and ("day" in turn.details or "time" in turn.details):
@@ -929,7 +929,18 @@ def _practical_follow_up(turn: Turn, topic: str | None) -> Answer | None:
     definition = turn.brain.knowledge.intents.get(topic or "")
     if definition is None or definition.kind != IntentKind.PRACTICAL:
         return None
-    return Answer(definition.name) if _WHAT_ABOUT.match(turn.text) else None
+    if _WHAT_ABOUT.match(turn.text):
+        return Answer(definition.name)
+    leading = match.candidates[0] if match.candidates else None
+    if not match.off_topic and leading and leading.intent == topic and is_question(turn.text):
+        # "close to the metro?" after the address, "do you bill them directly" after the
+        # insurance: too loose to answer alone, but the likeliest reading is the subject at hand
+        return Answer(definition.name, leading.score) if leading.score >= _ON_TOPIC else None
+    return None
+
+
+#: How likely the subject at hand must be, as the best reading of a loose question about it.
+_ON_TOPIC = 0.15
 
 
 def _only_a_day(text: str, details: dict[str, str]) -> bool:
