@@ -193,7 +193,7 @@ _CHILD_WORDS = (
 #: Up to three words between "my" and who: "my elderly father", "my 45 year old husband".
 _ON_THE_WAY = rf"(?:(?!{_CHILD_WORDS}\b|and\b|or\b)[\w-]+\s+){{0,3}}?"
 _WHO = re.compile(
-    rf"\b(?P<child>{_CHILD_WORDS})\b"
+    rf"\b(?<!as a )(?<!was a )(?P<child>{_CHILD_WORDS})\b"  # not "had braces as a kid"
     rf"|\b(?:my|our|for)\s+{_ON_THE_WAY}(?P<parent>father|mother|dad|daddy|mom|mommy|mum"
     r"|mummy|mama|papa|parents?)\b"
     rf"|\b(?:my|our|for)\s+{_ON_THE_WAY}(?P<partner>wife|husband|partner|spouse|girlfriend"

@@ -365,3 +365,12 @@ async def test_a_question_opening_with_a_preposition_is_read_as_a_question(
     outcome = await front_desk.handle_text(PATIENT, "for how many days")
     assert outcome.intent == "aftercare"
     assert "dental clinic" not in said(outcome)
+
+
+async def test_a_visit_asked_for_a_day_during_a_treatment_starts_a_request(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "how long do aligners take")
+    outcome = await front_desk.handle_text(PATIENT, "ok. is a saturday consult possible")
+    assert outcome.intent == "booking"
+    assert "front desk" in said(outcome)

@@ -256,6 +256,11 @@ def test_an_adult_age_alone_says_nothing_about_who() -> None:
     assert "who" not in details("i'm 45")
 
 
+def test_a_patient_s_own_childhood_is_not_a_child_patient() -> None:
+    assert "who" not in details("im 34, had braces as a kid but didnt wear my retainer")
+    assert "who" not in details("when i was a child a dentist hurt me")
+
+
 # -- quantities ------------------------------------------------------------------------------
 
 

@@ -603,12 +603,12 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         return NotUnderstood()
     if topic is not None and brain.replies.has_facets(topic) and _denied(turn, match):
         return AnswerToQuestion(topic)  # "not before, and no fillings in front"
-    if topic is not None and _unnamed_other_service(turn, match, topic):
-        return Answer(topic)  # "what happens at the first visit" while talking of a child's
     if brain.replies.has_service(match.intent) and _wants_a_visit(turn):
         if asks_if_price(turn.text):
             return PriceAndVisit(match.intent, match.score)  # "how much, and can u do it today"
         return Answer(BOOKING, match.score)  # "I need a cleaning next week": a request
+    if topic is not None and _unnamed_other_service(turn, match, topic):
+        return Answer(topic)  # "what happens at the first visit" while talking of a child's
     if match.intent in AUDIENCE_TOPICS:
         named = _named_service(turn, turn.text)
         if named is not None and named != match.intent:
@@ -623,7 +623,8 @@ _PAST_REPORT = re.compile(
 _VISIT_ASKED = re.compile(
     r"\b(?:can|could|may)\s+(?:i|we|he|she|my\s+\w+)\s+(?:come|get|book|have|see)\b"
     r"|\b(?:any|a)\s+(?:slots?|space|room|availability|appointments?|openings?)\b"
-    r"|\b(?:can|could)\s+(?:you|u)\s+(?:do\s+it|see\s+(?:me|him|her|us)|fit\s+\w+\s+in)\b",
+    r"|\b(?:can|could)\s+(?:you|u)\s+(?:do\s+it|see\s+(?:me|him|her|us)|fit\s+\w+\s+in)\b"
+    r"|\bis\s+(?:it|that|there|a|an|the|\w+day)\b[^?.!]*\b(?:possible|available|doable)\b",
     re.I,
 )
 _BOOK_WORDS = re.compile(
