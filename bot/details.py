@@ -352,11 +352,13 @@ def extract_details(
     insurers: Sequence[str] = (),
     about_time: bool = False,
     symptoms: Mapping[str, Sequence[str]] | None = None,
+    about_insurance: bool = False,
 ) -> dict[str, str]:
     """The DETAIL_KEYS found in a message (dates from today, the real date if None).
 
     `about_time`: the bot has just asked when, so a bare "after 5" is an hour. `symptoms`:
     each symptom's words (`symptoms` in intents/vocabulary.yaml), `*` ending a word stem.
+    `about_insurance`: insurance is the subject, so "is on Guardian" names the insurer.
     """
     lowered = text.lower().replace("\u2019", "'").replace("`", "'")
     numeric = _numbers_as_digits(lowered)  # "my kid is six" -> "my kid is 6"
@@ -377,7 +379,7 @@ def extract_details(
     elif (unnamed := _unnamed_count(numeric)) is not None:
         found["quantity"] = str(unnamed)
     if insurers:
-        insurer = _insurer(lowered, tuple(insurers))
+        insurer = _insurer(lowered, tuple(insurers), about_insurance)
         if insurer:
             found["insurer"] = insurer
     if _TO_REMOVE.search(lowered):
@@ -931,11 +933,11 @@ def _insurer_aliases(insurers: tuple[str, ...]) -> _Insurers:
     return _Insurers(aliases, longest)
 
 
-def _insurer(lowered: str, insurers: tuple[str, ...]) -> str | None:
+def _insurer(lowered: str, insurers: tuple[str, ...], cue: bool = False) -> str | None:
     """The insurer a message names, by its canonical name; small typos are forgiven."""
     known = _insurer_aliases(insurers)
     tokens = re.findall(r"[a-z0-9]+", lowered)
-    cue = _INSURANCE_CUE.search(lowered) is not None
+    cue = cue or _INSURANCE_CUE.search(lowered) is not None
     typos = {token for token in tokens if len(token) >= 4 and _looks_misspelled(token)}
     for start in range(len(tokens)):
         held = start > 0 and tokens[start - 1] in _HOLDING

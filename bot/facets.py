@@ -89,6 +89,11 @@ class FacetMatcher:
         if found.intent is None or not found.intent.startswith(PREFIX) or found.ambiguous:
             if found.intent is None and HOW_MANY_UNITS.search(text):
                 return FacetMatch("duration", found.score)  # "how many months until ..."
+            unnamed = self.names_topic(text) is None  # "how much is a root canal": the script
+            if found.intent is None and unnamed and PRICE_ASKED.search(text):
+                return FacetMatch("price", found.score)  # "price per tooth?"
+            if found.intent is None and AGE_ASKED.search(text):
+                return FacetMatch("suitability", found.score)  # "is 12 a good age to start"
             return FacetMatch(None, found.score)
         return FacetMatch(found.intent.removeprefix(PREFIX), found.score)
 
@@ -124,6 +129,14 @@ class FacetMatcher:
 
 #: "how many months until I have a proper tooth", "how many visits": how long it takes, when the
 #: learned phrasings miss it ("how many years" is how long it lasts, and is left to them).
+#: The price named outright, when the learned phrasings are unsure ("price per tooth?").
+PRICE_ASKED = re.compile(r"\b(?:how\s+much|prices?|pricing|costs?)\b", re.IGNORECASE)
+#: Whether an age suits, when the learned phrasings are unsure ("is 12 a good age to start").
+AGE_ASKED = re.compile(
+    r"\b(?:good|right|best|ideal|minimum|min|youngest|oldest)\s+age\b"
+    r"|\btoo\s+(?:young|old|early|late)\b|\bage\s+(?:to\s+start|limit)\b",
+    re.IGNORECASE,
+)
 HOW_MANY_UNITS = re.compile(
     r"\bhow\s+many\s+(?:more\s+)?(?:days|weeks|months|visits|appointments|sessions)\b"
     r"(?!.*\blast)",

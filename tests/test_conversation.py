@@ -374,3 +374,54 @@ async def test_a_visit_asked_for_a_day_during_a_treatment_starts_a_request(
     outcome = await front_desk.handle_text(PATIENT, "ok. is a saturday consult possible")
     assert outcome.intent == "booking"
     assert "front desk" in said(outcome)
+
+
+async def test_an_insurer_named_while_insurance_is_the_subject_is_answered_for_it(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "do you take cigna insurance")
+    outcome = await front_desk.handle_text(
+        PATIENT, "and my wife is on Guardian, would that work too"
+    )
+    assert outcome.intent == "insurance"
+    assert "Guardian" in said(outcome)
+
+
+async def test_a_visit_wished_in_loose_words_starts_a_request(front_desk: FrontDesk) -> None:
+    outcome = await front_desk.handle_text(PATIENT, "can i schedule a cleaning for next week")
+    assert outcome.intent == "booking"
+    other = await front_desk.handle_text("patient-2", "need an appt for a checkup")
+    assert other.intent == "booking"
+
+
+async def test_the_price_or_an_age_asked_in_few_words_is_a_follow_up(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "do you do sealants")
+    priced = await front_desk.handle_text(PATIENT, "price per tooth?")
+    assert (priced.intent, priced.facet) == ("sealants", "price")
+    assert "$" in said(priced)
+    await front_desk.handle_text(PATIENT, "do u do braces")
+    aged = await front_desk.handle_text(PATIENT, "is 12 a good age to start or should we wait")
+    assert aged.facet == "suitability"
+    assert "dental clinic" not in said(aged)
+
+
+async def test_two_practical_subjects_in_one_question_get_both_answers(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "do you at least have any discounts or payment plans"
+    )
+    assert outcome.answered == ["discounts", "payment"]
+    assert len(outcome.messages) == 2
+
+
+async def test_a_day_s_hours_asked_with_urgent_care_are_given_and_counted(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "what time do you close on saturday and do you take walk-ins for emergencies"
+    )
+    assert outcome.answered == ["emergency", "hours"]
+    assert "Saturday" in said(outcome)

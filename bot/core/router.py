@@ -25,7 +25,7 @@ from bot.core.flows import (
     triage,
 )
 from bot.core.flows.aftercare import AFTERCARE
-from bot.core.flows.answers import HOURS
+from bot.core.flows.answers import HOURS, INSURANCE
 from bot.core.flows.booking import BOOKING
 from bot.core.flows.followups import PROBLEM_DETAILS, Question
 from bot.core.flows.handoff import (
@@ -488,6 +488,7 @@ def _route_text(turn: Turn) -> Route:
         brain.knowledge.vocabulary.insurers,
         about_time=turn.asked in (AskedDay(), AskedBooking("when")),
         symptoms=brain.knowledge.vocabulary.symptoms,
+        about_insurance=turn.topic == INSURANCE,
     )
     turn.note(turn.details)
     turn.outcome.details = dict(turn.details)
@@ -589,6 +590,8 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         and asks_if_we_do(turn.text)
     ):
         return Several((Question(named), Question(HOURS)))  # "cleanings on saturday?"
+    if match.intent is None and _wants_a_visit(turn) and _visit_is_likeliest(turn, match, named):
+        return Answer(BOOKING)  # "can i schedule a cleaning for next week"
     if match.intent is None and _urgent_symptom(turn):
         return Answer(EMERGENCY)  # "broke a bit of tooth on a fork, what do i do": triage
     if (
@@ -628,7 +631,9 @@ _VISIT_ASKED = re.compile(
     re.I,
 )
 _BOOK_WORDS = re.compile(
-    r"\b(?:book(?:ing)?|schedule|make\s+an\s+appointment|an\s+appointment\s+for)\b", re.I
+    r"\b(?:book(?:ing)?|schedule|make\s+an\s+appointment|an\s+appointment\s+for|appts?"
+    r"|(?:need|want|like|get)\s+(?:an?\s+)?appointment)\b",
+    re.I,
 )
 
 
@@ -648,14 +653,22 @@ def _about_our_care(turn: Turn, match: Match) -> bool:
 def _wants_a_visit(turn: Turn) -> bool:
     """Whether a message about a service asks for a visit ("i'd like to book a filling", "I
     need a cleaning next week", "can I get one tomorrow?") rather than about the service."""
-    if turn.brain.facets.match(turn.text).facet is not None:
-        return False  # "how long does a cleaning take on saturday?"
+    if turn.brain.facets.match(turn.text).facet not in (None, "price"):
+        return False  # "how long does a cleaning take on saturday?" ("how much": price, visit)
     if _BOOK_WORDS.search(turn.text):
         return True
     if not ("day" in turn.details or "time" in turn.details or "date" in turn.details):
         return False
     asks = is_question(turn.text.replace("?", ""))  # "teeth whitened, maybe thursday?" asks not
     return not asks or bool(_VISIT_ASKED.search(turn.text))
+
+
+def _visit_is_likeliest(turn: Turn, match: Match, named: str | None) -> bool:
+    """Whether a loose message wishing a visit is about one: a service named, or a booking
+    the classifier's likeliest reading."""
+    if named is not None and turn.brain.replies.has_service(named):
+        return True
+    return bool(match.candidates) and match.candidates[0].intent == BOOKING
 
 
 def _answers_booking(turn: Turn, match: Match, field: str) -> bool:
@@ -927,6 +940,8 @@ def _practical_follow_up(turn: Turn, match: Match, topic: str | None) -> Answer 
         return Answer(BOOKING)  # "tues or wed would be ideal" after the hours: a visit wished
     if topic == WARRANTY_TERMS and is_question(turn.text) and _REFERS_BACK.search(turn.text):
         return Answer(WARRANTY_TERMS)  # "what would void it": the conditions are in the terms
+    if "insurer" in turn.details and INSURANCE in turn.brain.knowledge.replies:
+        return Answer(INSURANCE)  # "and my wife is on Guardian, would that work too"
     definition = turn.brain.knowledge.intents.get(topic or "")
     if definition is None or definition.kind != IntentKind.PRACTICAL:
         return None
@@ -1164,7 +1179,7 @@ def _several_questions(turn: Turn, match: Match, topic: str | None) -> list[Ques
         return []  # the options weighed against each other: one question about the options
     clauses = split_questions(turn.text)
     if len(clauses) < 2:
-        return _services_asked_together(turn)
+        return _services_asked_together(turn) or _practical_pair(turn, match)
     asked: list[Question] = []
     for clause in clauses:
         found = brain.matcher.match(clause)
@@ -1203,6 +1218,30 @@ def _services_asked_together(turn: Turn) -> list[Question]:
     named = brain.facets.names_topics(turn.text, affirmed=True)
     services = [Question(name) for name in named if brain.replies.has_service(name)]
     return services[:3] if len(services) > 1 else []
+
+
+def _practical_pair(turn: Turn, match: Match) -> list[Question]:
+    """ "any discounts or payment plans": two practical subjects joined in one question."""
+    parts = _JOINED.split(turn.text, maxsplit=1)
+    if len(parts) != 2 or match.safety:
+        return []
+    first, second = (turn.brain.matcher.match(part) for part in parts)
+    plainly = _plainly_practical(turn, first) and _plainly_practical(turn, second)
+    if not plainly or first.intent == second.intent:
+        return []
+    return [Question(str(first.intent)), Question(str(second.intent))]
+
+
+def _plainly_practical(turn: Turn, match: Match) -> bool:
+    """Whether a reading is a practical subject, sure and not a request (a booking)."""
+    definition = turn.brain.knowledge.intents.get(match.intent or "")
+    if definition is None or definition.kind != IntentKind.PRACTICAL or match.ambiguous:
+        return False
+    return match.score >= SURE_OF_A_CLAUSE and match.intent not in (BOOKING, "reschedule")
+
+
+#: "or" and "and" joining two things asked about in one question.
+_JOINED = re.compile(r"\s+(?:or|and|&)\s+", re.I)
 
 
 def _fragment(clause: str) -> bool:

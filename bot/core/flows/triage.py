@@ -64,6 +64,7 @@ def urgent_care(turn: Turn, rotation: int) -> None:
     parts = [replies.text("urgent_care", rotation)]
     if turn.details.get("weekdays"):  # "on weekends": Saturday's hours, "closed" on Sunday
         parts.append(answers.hours_text(turn, turn.details["weekdays"].split(","), rotation))
+        turn.outcome.answered[:] = [EMERGENCY, answers.HOURS]  # "when do you close today, and"
     parts.append(replies.text("urgent_care_closed", rotation))
     turn.outcome.intent = EMERGENCY
     turn.open_topic(EMERGENCY)
