@@ -425,3 +425,31 @@ async def test_a_day_s_hours_asked_with_urgent_care_are_given_and_counted(
     )
     assert outcome.answered == ["emergency", "hours"]
     assert "Saturday" in said(outcome)
+
+
+async def test_an_insurer_whose_name_holds_a_service_word_stays_an_insurer(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "hi, do you take cigna insurance?")
+    outcome = await front_desk.handle_text(PATIENT, "and my husband is on guardian, same thing?")
+    assert outcome.intent == "insurance"
+    assert "night guard" not in said(outcome).lower()
+
+
+async def test_a_practical_question_after_the_bot_s_question_is_a_question(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "do you make night guards")
+    outcome = await front_desk.handle_text(PATIENT, "any discounts or payment plans")
+    assert outcome.answered == ["discounts", "payment"]
+    assert "noted" not in said(outcome).lower()
+
+
+async def test_going_back_to_a_treatment_with_a_question_answers_that_question(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "do you do teeth cleaning for kids too")
+    await front_desk.handle_text(PATIENT, "also do u know a good place to get glasses around here")
+    outcome = await front_desk.handle_text(PATIENT, "ok nvm, back to the cleaning, how much is it")
+    assert (outcome.intent, outcome.facet) == ("hygiene", "price")
+    assert "tender" not in said(outcome)  # not the recovery, read from "back to"

@@ -534,6 +534,8 @@ def _route_text(turn: Turn) -> Route:
 def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
     """What to do with a message that is not a button, a step or a booking answer."""
     brain = turn.brain
+    if "insurer" in turn.details and topic == INSURANCE and not match.safety:
+        return Answer(INSURANCE)  # "and my husband is on guardian?": no night guard
     if topic is not None and turn.asked is not None and _reads_as_answer(turn, match):
         return AnswerToQuestion(_narrowed(turn, topic))
     together = _priced_together(turn, match)
@@ -851,6 +853,10 @@ def _reads_as_answer(turn: Turn, match: Match) -> bool:
         return "day" in turn.details or "time" in turn.details
     if match.intent == BOOKING and not match.ambiguous:
         return False  # "book me for saturday then": a booking, with its day
+    definition = turn.brain.knowledge.intents.get(match.intent or "")
+    practical = definition is not None and definition.kind == IntentKind.PRACTICAL
+    if practical and not match.ambiguous and not PROBLEM_DETAILS & turn.details.keys():
+        return False  # "any discounts or payment plans" after the bot asked about the teeth
     if turn.brain.facets.match(turn.text).facet is not None and (
         not turn.details or is_question(turn.text)
     ):  # "and how many visits is that", "im 34 is it too late for me": a follow-up (the
@@ -910,7 +916,7 @@ def _facet_asked(turn: Turn, text: str, match: Match, topic: str | None) -> Ques
         return None  # "sealants for my kid": a first mention, answered with the whole script
     if named is not None:
         # A first "how much is a crown" or "can I get implants" gets the whole script.
-        first = named != topic and match.intent == named
+        first = named != topic and match.intent == named and not _SWITCHES_BACK.search(text)
         asks_for = facet == "price" or narrowed or answers.asks_for_service(turn, text)
         if has_facets(named) and not (first and asks_for and not _suitability_asked(turn, facet)):
             return Question(named, facet)
@@ -1188,6 +1194,10 @@ def _several_questions(turn: Turn, match: Match, topic: str | None) -> list[Ques
         telling = _STATEMENT.match(clause) is not None and not is_question(clause)
         if telling or _fragment(clause):
             continue  # "shes pretty worried about it", "and the anaesthetic": no question
+        named = _named_service(turn, clause)
+        if _SWITCHES_BACK.search(clause) and not is_question(clause) and named is not None:
+            topic = named if brain.replies.has_facets(named) else topic
+            continue  # "ok nvm, back to the cleaning, how much is it": the cleaning's price
         question = _facet_asked(turn, clause, found, topic)
         if question is None and _asks_on_its_own(turn, clause, found):
             question = Question(str(found.intent))
