@@ -180,6 +180,12 @@ _YEARS_OLD = re.compile(
     r"|\b(?P<months>\d{1,2})\s*(?:-\s*)?months?(?:\s*-\s*|\s+)old\b"
     r"|\b(?P<tooold>\d{1,3})\s+(?:is\s+)?too\s+(?:old|young)\b"
 )
+#: "braces at 28", "at the age of 12": an age after "at" (an hour is never 24 or more).
+_AT_AN_AGE = re.compile(
+    r"\bat\s+(?:the\s+age\s+of\s+(?P<any>\d{1,3})|(?P<grown>[2-9]\d)"
+    r"(?=\s*(?:$|[,;!?]|\.(?!\d)|\s+(?:is|do|does|will|would|can|could|should|and|or|but|too"
+    r"|still|already|it|they|with|without|if|am|i)\b)))"
+)
 _OLD = re.compile(r"\s*(?:-\s*)?(?:(?:years?|yrs?|yr)(?:\s*-\s*|\s+)old\b|yo\b|y/o)")
 #: "the filling is 10 years old" is the age of a filling, not of a patient.
 _THING_BEFORE = re.compile(
@@ -401,6 +407,12 @@ _DENIED_BEFORE = re.compile(
     r"\s+(?:\w+\s+){0,2}$"
 )
 _DENIED_AFTER = re.compile(r"[\s-]*(?:free|less)\b")  # "pain-free", "painless"
+#: A question about how a treatment feels, not a symptom felt: "does the injection hurt",
+#: "braces at 28, do they hurt", "is it painful" ("why does it hurt" stays a symptom).
+_ASKED_BEFORE = re.compile(
+    r"(?:^|[,.;:!?]\s*|\b(?:and|so|but|ok|okay|also|then|honestly|be honest)\s+)"
+    r"(?:does|do|will|would|can|could|is|are|might|may)\s+(?:[\w']+\s+){0,4}$"
+)
 
 
 def _symptom_patterns(
@@ -436,9 +448,10 @@ def _felt(pattern: re.Pattern[str], lowered: str) -> bool:
     """Whether a symptom is said and not denied ("no pain, only a check-up" is no pain)."""
     for match in pattern.finditer(lowered):
         before = lowered[max(0, match.start() - 30) : match.start()]
+        asked = _ASKED_BEFORE.search(lowered, 0, match.start())
         word = match.group().removesuffix("less").removesuffix("free")
         denied_after = word != match.group() or _DENIED_AFTER.match(lowered, match.end())
-        if _DENIED_BEFORE.search(before) or denied_after:
+        if _DENIED_BEFORE.search(before) or denied_after or asked:
             continue
         return True
     return False
@@ -846,6 +859,10 @@ def _ages(numeric: str) -> list[str]:
             number = int(match["years"] or match["yo"] or match["tooold"])
             if 1 <= number <= 120:
                 found.append((match.start(), 0, str(number)))
+    for match in _AT_AN_AGE.finditer(numeric):
+        number = int(match["any"] or match["grown"])
+        if 1 <= number <= 120:
+            found.append((match.start(), 0, str(number)))  # "braces at 28, do they hurt"
     ages: list[str] = []
     for _, _, age in sorted(found):
         if age not in ages:

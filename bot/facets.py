@@ -112,7 +112,10 @@ class FacetMatcher:
         named: list[str] = []
         tokens = words(text)
         for index, token in enumerate(tokens):
-            topic = self._topic_of.get(token) or self._topic_of.get(_plural(token))
+            topic = self._topic_word(token)
+            verb = tokens[index + 2 : index + 3] == ["on"]  # "check up on my order"
+            if topic is None and index + 1 < len(tokens) and not verb:  # "check up", "x ray"
+                topic = self._topic_word(token + tokens[index + 1])
             if topic is None or topic in named:
                 continue
             if affirmed and NEGATIONS & set(tokens[max(0, index - 3) : index]):
@@ -120,6 +123,14 @@ class FacetMatcher:
             named.append(topic)
         broader = {self._narrower[topic] for topic in named if topic in self._narrower}
         return [topic for topic in named if topic not in broader]  # "partial denture": one
+
+    def _topic_word(self, token: str) -> str | None:
+        """The topic a word names, plural or hyphenated ("check-ups") alike."""
+        for each in (token, token.replace("-", "")):
+            topic = self._topic_of.get(each) or self._topic_of.get(_plural(each))
+            if topic is not None:
+                return topic
+        return None
 
     def names_topic(self, text: str) -> str | None:
         """A topic the message names by one of its words ("crown", "implants"), if any."""

@@ -170,6 +170,7 @@ CONVERSATION_REPLIES = [
     "reminder_checkup",
     "answer_noted",
     "answer_insurance_named",
+    "answer_warranty_named",
     "answer_thanks",
     "answer_next_service",
     "answer_booking_day",

@@ -123,6 +123,35 @@ async def test_a_question_in_the_middle_is_answered_and_the_request_goes_on(
     assert "saturday morning" in said(answered).lower()
 
 
+async def test_a_thank_you_in_the_middle_is_no_reason_for_the_visit(
+    desk_open: FrontDesk, brain: Brain
+) -> None:
+    await talk(desk_open, "can i come tomorrow at 6pm")
+    thanked = await desk_open.handle_text(PATIENT, "thank you so much")
+    assert "thank you so much" not in said(thanked).lower()
+    assert said(thanked).splitlines()[-1] in brain.knowledge.replies["booking_ask_what"]
+    answered = await desk_open.handle_text(PATIENT, "a cleaning")
+    assert "a cleaning" in said(answered).lower()
+
+
+async def test_a_question_about_the_visit_mid_request_is_answered_not_a_new_request(
+    desk_open: FrontDesk, brain: Brain
+) -> None:
+    await talk(desk_open, "i want to book an appointment")
+    aside = await desk_open.handle_text(PATIENT, "how long is the appointment")
+    assert (aside.intent, aside.facet) == ("checkup", "duration")
+    assert "bothering you" not in said(aside)  # no second closing question
+    assert said(aside).splitlines()[-1] in brain.knowledge.replies["booking_ask_what"]
+
+
+async def test_a_check_up_written_in_two_words_is_what_the_visit_is_for(
+    desk_open: FrontDesk,
+) -> None:
+    (first,) = await talk(desk_open, "Hi, I'd like to book a check-up please")
+    assert "check-up" in said(first).lower().split("noted:")[1]
+    assert "what would you like to come in for" not in said(first).lower()
+
+
 async def test_an_answer_the_bot_cannot_read_twice_is_left_for_the_front_desk(
     desk_open: FrontDesk,
 ) -> None:

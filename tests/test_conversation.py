@@ -453,3 +453,50 @@ async def test_going_back_to_a_treatment_with_a_question_answers_that_question(
     outcome = await front_desk.handle_text(PATIENT, "ok nvm, back to the cleaning, how much is it")
     assert (outcome.intent, outcome.facet) == ("hygiene", "price")
     assert "tender" not in said(outcome)  # not the recovery, read from "back to"
+
+
+async def test_an_answer_that_denies_pain_is_an_answer_not_a_pain_question(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much for a panoramic xray")
+    outcome = await front_desk.handle_text(
+        PATIENT, "my orthodontist asked for one, no pain or anything"
+    )
+    assert outcome.route == "AnswerToQuestion"
+    assert "didn't get that" not in said(outcome)
+
+
+async def test_a_clause_naming_a_treatment_points_the_next_question_at_it(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much is a root canal on a molar")
+    outcome = await front_desk.handle_text(
+        PATIENT, "ok and for the crown after the root canal, how long?"
+    )
+    assert (outcome.intent, outcome.facet) == ("crowns", "duration")
+    again = await front_desk.handle_text(PATIENT, "ok and back to the extraction, does it hurt")
+    assert (again.intent, again.facet) == ("extraction", "pain")
+
+
+async def test_the_warranty_asked_for_one_treatment_gives_that_treatment_s_period(
+    front_desk: FrontDesk,
+) -> None:
+    crowns = await front_desk.handle_text(PATIENT, "do you give a guarantee on crowns")
+    assert "5 years" in said(crowns) and "Fillings" not in said(crowns)
+    years = await front_desk.handle_text(PATIENT, "how many years")
+    assert years.intent == "warranty" and "5 years" in said(years)
+    fillings = await front_desk.handle_text(PATIENT, "and for fillings?")
+    assert fillings.intent == "warranty" and "fillings: 2 years" in said(fillings)
+    voided = await front_desk.handle_text(PATIENT, "what would void it")
+    assert "trauma" in said(voided)  # the conditions, in full
+
+
+async def test_a_practical_question_about_a_treatment_keeps_the_treatment_for_its_price(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "do you have payment plans for implants")
+    months = await front_desk.handle_text(PATIENT, "over how many months")
+    assert months.intent != "implants"  # the plan's months, not the implant's
+    outcome = await front_desk.handle_text(PATIENT, "and the total would be roughly?")
+    assert (outcome.intent, outcome.facet) == ("implants", "price")
+    assert not outcome.effects  # no hand-over

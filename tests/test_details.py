@@ -552,3 +552,39 @@ def test_symptoms_come_from_the_vocabulary_managers_edit() -> None:
         extract_details("my filling just fell out", WEDNESDAY, symptoms=SYMPTOMS)["symptom"]
         == "a filling or crown came out"
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "does the numbing injection hurt? i have a filling booked next week",
+        "thinking about getting braces at 28, do they hurt",
+        "be honest, is it painful",
+    ],
+)
+def test_asking_whether_a_treatment_hurts_is_no_pain_felt(text: str) -> None:
+    assert "symptom" not in details(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["why does my tooth hurt when i bite", "my tooth is painful, can i come today"]
+)
+def test_a_pain_described_is_still_a_symptom(text: str) -> None:
+    assert details(text)["symptom"] == "pain"
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [
+        ("thinking about getting braces at 28, do they hurt", "28"),
+        ("is it too late for veneers at 60?", "60"),
+        ("at the age of 12 is it ok", "12"),
+    ],
+)
+def test_an_age_after_at_is_noted(text: str, age: str) -> None:
+    assert details(text)["age"] == age
+
+
+@pytest.mark.parametrize("text", ["can i come at 10", "i live at 25 main street", "at 30 min"])
+def test_an_hour_or_an_address_after_at_is_no_age(text: str) -> None:
+    assert "age" not in details(text)

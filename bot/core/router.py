@@ -25,7 +25,7 @@ from bot.core.flows import (
     triage,
 )
 from bot.core.flows.aftercare import AFTERCARE
-from bot.core.flows.answers import HOURS, INSURANCE
+from bot.core.flows.answers import HOURS, INSURANCE, WARRANTY_TERMS
 from bot.core.flows.booking import BOOKING
 from bot.core.flows.followups import PROBLEM_DETAILS, Question
 from bot.core.flows.handoff import (
@@ -57,7 +57,7 @@ from bot.core.pending import (
     VisitToday,
     unpack_choice,
 )
-from bot.core.turn import RecordIncoming, SubmitBooking, Turn
+from bot.core.turn import ASKED_ABOUT, RecordIncoming, SubmitBooking, Turn
 from bot.details import (
     WEEKDAYS,
     asks_if_price,
@@ -71,6 +71,7 @@ from bot.details import (
 from bot.language import foreign_language
 from bot.matcher import Match
 from bot.models import HANDOFF_INTENTS, IntentKind
+from bot.negation import BLANK, affirmed_words
 from bot.text import mostly_words, words
 
 #: What a message that also reads as a follow-up must still be taken as.
@@ -94,8 +95,6 @@ SERVICES = "services"
 #: A message this short that names no service continues the topic, whatever the guess.
 SHORT_FOLLOW_UP = 7
 _LEAD_IN = re.compile(r"^\W*(?:and|also|plus|as for|what about|about)\b", re.I)
-#: The practical reply with the clinic's written warranty periods and conditions.
-WARRANTY_TERMS = "warranty"
 _WARRANTY_WORDS = re.compile(r"\b(?:warrant(?:y|ies|ee)|guarantee[ds]?)\b", re.I)
 #: The patient says who a treatment would be for ("better for a kid", "ok for my son").
 _FOR_SOMEONE = re.compile(
@@ -161,6 +160,24 @@ _STATEMENT = re.compile(
 )
 #: Words that turn the conversation to what they name: "going back to the root canal".
 _SWITCHES_BACK = re.compile(r"\b(?:back to|going back|as for|regarding|now about)\b", re.I)
+#: Practical subjects whose terms differ by service: "and for fillings?" asks them again.
+TERMS_PER_SERVICE = frozenset({WARRANTY_TERMS, INSURANCE, "payment", "discounts"})
+#: "and for fillings?", "and on braces?", "what about veneers": the same, for another thing.
+_AND_FOR = re.compile(
+    r"^\W*(?:(?:ok|okay|so)\W+)?(?:and|also|(?:what|wat|how)\s+about)\s+(?:on|for|with|about)?\b",
+    re.I,
+)
+#: What a visit is when the patient hasn't said what for: a first check-up.
+FIRST_VISIT = "checkup"
+#: Where a message's sentences end.
+_SENTENCES = re.compile(r"(?<=[.!?])\s+")
+#: A clause that names what the next one asks about: "ok and for the crown after the root
+#: canal, how long?"
+_SETS_TOPIC = re.compile(
+    r"^\W*(?:(?:ok|okay|so|and|also|now|then)\W+)*(?:for|about|what about|as for|with)\s+"
+    r"(?:the|a|an|my|that|this)\b",
+    re.I,
+)
 #: Topics that say who the care is for rather than what it is: another service named wins.
 AUDIENCE_TOPICS = frozenset({"children"})
 START_WORDS = frozenset({"start", "/start", "resume", "subscribe", "unstop"})
@@ -479,6 +496,8 @@ def _route_text(turn: Turn) -> Route:
         rest = _THANKS_FIRST.sub("", turn.text, count=1)
         if rest != turn.text and is_question(rest):
             turn.text, match = rest, brain.matcher.match(rest)  # "ok thank you. can the ..."
+    if match.intent == "complaint" and not match.upset and brain.matcher.impatient(turn.text):
+        match = _the_question_again(turn, match)  # "i asked a simple question. how much..."
     turn.match = match
     if not turn.replaying:
         turn.writes.append(RecordIncoming(said, match.intent, match.score))
@@ -522,7 +541,9 @@ def _route_text(turn: Turn) -> Route:
             overriding = False  # "yes call me 415.555.0923" is the answer, not "a person"
         if not overriding and _answers_booking(turn, match, turn.asked.field):
             return BookingAnswer()
-        aside = _route_question(turn, match, topic)
+        aside = _visit_asked(turn, match) or _route_question(turn, match, topic)
+        if isinstance(aside, Answer) and aside.intent == BOOKING:
+            return BookingAnswer()  # "how long is the appointment": not a second request
         if not overriding and isinstance(aside, Answer | FollowUp | Several | PriceTogether):
             return AsideInBooking(aside)  # "do you work saturdays?" while asked which day
         if not overriding and isinstance(aside, NotUnderstood | OffTopic | DidYouMean):
@@ -538,6 +559,12 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         return Answer(INSURANCE)  # "and my husband is on guardian?": no night guard
     if topic is not None and turn.asked is not None and _reads_as_answer(turn, match):
         return AnswerToQuestion(_narrowed(turn, topic))
+    same_terms = _same_terms_for(turn, match, topic)
+    if same_terms is not None:
+        return same_terms
+    told_about = _told_about_the_service(turn, match, topic)
+    if told_about is not None:
+        return AnswerToQuestion(told_about)  # "I need 3, lower jaw" after plans for implants
     together = _priced_together(turn, match)
     if together:
         return PriceTogether(tuple(together))
@@ -553,7 +580,7 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         return Answer(AFTERCARE)  # "can I smoke?" after "had a tooth out this morning"
     if _names_the_warranty(turn, match):
         return Answer(WARRANTY_TERMS)  # "and is there a warranty?" on veneers: the written terms
-    facet = _facet_asked(turn, turn.text, match, topic)
+    facet = _asked_after_naming(turn, match) or _facet_asked(turn, turn.text, match, topic)
     if facet is not None:
         return FollowUp(facet.intent, facet.facet or "")
     if match.intent is None or match.off_topic:
@@ -639,6 +666,11 @@ _BOOK_WORDS = re.compile(
 )
 
 
+def _tells_of_teeth(turn: Turn) -> bool:
+    """Whether a statement names a treatment: "my orthodontist asked for one"."""
+    return not is_question(turn.text) and bool(turn.brain.facets.names_topics(turn.text))
+
+
 def _about_our_care(turn: Turn, match: Match) -> bool:
     """Whether a message may be about care at the clinic, not confidently another doctor's
     business ("can your doctor write me a prescription for my blood pressure pills")."""
@@ -678,6 +710,10 @@ def _answers_booking(turn: Turn, match: Match, field: str) -> bool:
     if booking.is_control(turn.text):
         return True  # "skip", "cancel"
     readable = booking.reads(turn, field)
+    small_talk = match.intent in SMALL_TALK and not match.ambiguous
+    named = field != "what" or turn.brain.facets.names_topic(turn.text) is not None
+    if small_talk and not (readable and named):
+        return False  # "thank you so much" when asked what the visit is for: no reason
     asks_a_facet = is_question(turn.text) and turn.brain.facets.match(turn.text).facet is not None
     if field == "what" and readable and turn.brain.facets.names_topic(turn.text):
         return not asks_a_facet  # "a cleaning?" answers; "how much is whitening" asks
@@ -847,7 +883,7 @@ def _reads_as_answer(turn: Turn, match: Match) -> bool:
         return True  # "yes once, with strips from amazon": an answer, whatever else it reads as
     if _WHAT_ABOUT.match(turn.text):
         return False  # "what about kids?": a question back
-    if match.intent is None and match.off_topic and not turn.details:
+    if match.intent is None and match.off_topic and not turn.details and not _tells_of_teeth(turn):
         return False  # a sales pitch or a question for someone else is nobody's answer
     if isinstance(asked, AskedDay):  # "wednesday morning" also reads as a greeting
         return "day" in turn.details or "time" in turn.details
@@ -857,7 +893,7 @@ def _reads_as_answer(turn: Turn, match: Match) -> bool:
     practical = definition is not None and definition.kind == IntentKind.PRACTICAL
     if practical and not match.ambiguous and not PROBLEM_DETAILS & turn.details.keys():
         return False  # "any discounts or payment plans" after the bot asked about the teeth
-    if turn.brain.facets.match(turn.text).facet is not None and (
+    if _facet_not_denied(turn) and (
         not turn.details or is_question(turn.text)
     ):  # "and how many visits is that", "im 34 is it too late for me": a follow-up (the
         return False  # age is noted all the same)
@@ -866,6 +902,87 @@ def _reads_as_answer(turn: Turn, match: Match) -> bool:
     ):
         return False
     return not is_question(turn.text) and mostly_words(turn.text)
+
+
+def _told_about_the_service(turn: Turn, match: Match, topic: str | None) -> str | None:
+    """The service a practical question was about, when the patient then tells what they
+    need of it ("do you have payment plans for implants" ... "I need 3, lower jaw")."""
+    about = turn.state.details.get(ASKED_ABOUT)
+    told = (PROBLEM_DETAILS | {"quantity"}) & turn.details.keys()
+    if about is None or topic not in TERMS_PER_SERVICE or not told or match.safety:
+        return None
+    unsure = match.intent is None or match.off_topic or match.ambiguous
+    return about if unsure and not is_question(turn.text) else None
+
+
+def _visit_asked(turn: Turn, match: Match) -> FollowUp | None:
+    """ "how long is the appointment", "do i need to bring anything" while a request is made:
+    about the visit booked, or the first check-up when the patient hasn't said what for."""
+    if match.safety or not is_question(turn.text) or _named_service(turn, turn.text):
+        return None
+    if match.intent is not None and match.intent != BOOKING and not match.ambiguous:
+        return None  # "do you work saturdays?": the hours
+    facet = turn.brain.facets.match(turn.text).facet
+    if facet is None:
+        return None
+    what = turn.state.booking.get("what", "")
+    service = what if turn.brain.replies.has_facets(what) else FIRST_VISIT
+    return FollowUp(service, facet) if turn.brain.replies.has_facets(service) else None
+
+
+def _the_question_again(turn: Turn, match: Match) -> Match:
+    """The reading of the question an impatient patient asks again, rather than of their
+    impatience: "i asked a simple question. how much is the crown" asks the crown's price."""
+    sentences = [part for part in _SENTENCES.split(turn.text) if is_question(part)]
+    if not sentences:
+        return match
+    again = turn.brain.matcher.match(sentences[-1])
+    if again.intent is None or again.off_topic or again.intent == match.intent:
+        return match
+    return again
+
+
+def _same_terms_for(turn: Turn, match: Match, topic: str | None) -> Answer | None:
+    """ "and for fillings?" after the warranty on crowns, "how many years" after it: the
+    practical subject again, now about that service."""
+    if topic not in TERMS_PER_SERVICE or match.safety:
+        return None
+    if topic == WARRANTY_TERMS and is_question(turn.text) and _REFERS_BACK.search(turn.text):
+        return Answer(WARRANTY_TERMS)  # "what would void it": the conditions are in the terms
+    short = len(words(turn.text)) <= 5
+    if short and _AND_FOR.match(turn.text) and _named_service(turn, turn.text):
+        return Answer(str(topic))
+    asks_years = turn.brain.facets.match(turn.text).facet == "longevity"
+    if topic == WARRANTY_TERMS and asks_years and not _named_service(turn, turn.text):
+        return Answer(WARRANTY_TERMS)  # "how many years" after the warranty: its periods
+    return None
+
+
+def _asked_after_naming(turn: Turn, match: Match) -> Question | None:
+    """ "ok and for the crown after the root canal, how long?": the named service's facet."""
+    clauses = split_questions(turn.text)
+    if len(clauses) != 2 or match.safety:
+        return None
+    lead, asked = clauses
+    named = _named_service(turn, lead)
+    turning = _SETS_TOPIC.match(lead) or _SWITCHES_BACK.search(lead)
+    if named is None or named in AUDIENCE_TOPICS or not turning or is_question(lead):
+        return None
+    facet = turn.brain.facets.match(asked).facet
+    if facet is None or _named_service(turn, asked) is not None:
+        return None
+    return Question(named, facet) if turn.brain.replies.has_facets(named) else None
+
+
+def _facet_not_denied(turn: Turn) -> bool:
+    """Whether a message asks a facet, not only denies one ("asked for one, no pain")."""
+    facets = turn.brain.facets
+    if facets.match(turn.text).facet is None:
+        return False
+    if is_question(turn.text):
+        return True
+    affirmed = " ".join(word for word in affirmed_words(turn.text) if word != BLANK)
+    return facets.match(affirmed).facet is not None
 
 
 def _facet_asked(turn: Turn, text: str, match: Match, topic: str | None) -> Question | None:
@@ -923,6 +1040,9 @@ def _facet_asked(turn: Turn, text: str, match: Match, topic: str | None) -> Ques
         return None
     if topic is not None and has_facets(topic):
         return Question(topic, facet)
+    about = turn.state.details.get(ASKED_ABOUT) if topic is not None else None
+    if about is not None and has_facets(about) and facet == "price":
+        return Question(about, facet)  # "and the total would be roughly?" after payment plans
     return None
 
 
@@ -1195,7 +1315,8 @@ def _several_questions(turn: Turn, match: Match, topic: str | None) -> list[Ques
         if telling or _fragment(clause):
             continue  # "shes pretty worried about it", "and the anaesthetic": no question
         named = _named_service(turn, clause)
-        if _SWITCHES_BACK.search(clause) and not is_question(clause) and named is not None:
+        turns_to = _SWITCHES_BACK.search(clause) or _SETS_TOPIC.match(clause)
+        if turns_to and not is_question(clause) and named is not None:
             topic = named if brain.replies.has_facets(named) else topic
             continue  # "ok nvm, back to the cleaning, how much is it": the cleaning's price
         question = _facet_asked(turn, clause, found, topic)

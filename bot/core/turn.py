@@ -19,6 +19,10 @@ from bot.core.pending import Asked, ChoiceValue, PendingStep, unpack_asked, unpa
 from bot.matcher import Match
 from bot.store import ConversationState, NewRequest, Patient
 
+#: The detail that says which service a practical subject is about ("payment plans for
+#: implants": implants); on the customer card as "asked_about".
+ASKED_ABOUT = "asked_about"
+
 
 @dataclass(frozen=True)
 class RecordIncoming:
@@ -206,9 +210,15 @@ class Turn:
         self.state.asked = asked.pack() if asked is not None else None
         self.state_changed = True
 
-    def open_topic(self, topic: str) -> None:
-        """The patient is now talking about this."""
+    def open_topic(self, topic: str, about: str | None = None) -> None:
+        """The patient is now talking about this (a practical subject `about` a service:
+        "payment plans for implants"; the service is kept only while the subject is)."""
+        same = topic == self.topic
         self.state.open_topic(topic, self.now)
+        if about is not None:
+            self.state.details[ASKED_ABOUT] = about
+        elif not same:
+            self.state.details.pop(ASKED_ABOUT, None)
         self.state_changed = True
 
     def note(self, details: dict[str, str]) -> None:

@@ -10,7 +10,7 @@ from bot.core.flows import aftercare, booking, consent, erasure, triage
 from bot.core.flows.handoff import EMERGENCY, hand_over, person_choice
 from bot.core.outcome import Choice, OfferShown
 from bot.core.pending import AskAbout, AskedDay, AskedProblem
-from bot.core.turn import MarkOffer, Turn, choice
+from bot.core.turn import ASKED_ABOUT, MarkOffer, Turn, choice
 from bot.details import (
     ALREADY_MISSING,
     asks_if_free,
@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 OFF_TOPIC = "off_topic"
 HOURS = "hours"
 INSURANCE = "insurance"
+#: The practical reply with the clinic's written warranty periods and conditions.
+WARRANTY_TERMS = "warranty"
 #: A service asked about again within this time gets a short answer, not the script again.
 REPEAT_WITHIN = dt.timedelta(hours=12)
 UPSET = "upset"
@@ -73,6 +75,13 @@ def answer_intent(turn: Turn, intent: str, score: float) -> None:
         noted = turn.details["insurer"]  # "do you take Cigna?": Cigna, named back
         turn.say(replies.text("answer_insurance_named", rotation, noted=noted))
         turn.open_topic(intent)
+    elif intent == WARRANTY_TERMS and (about := _warranty_service(turn)) is not None:
+        term = _warranty_term(turn, about)
+        if term is None:
+            turn.say(replies.text(intent, rotation))
+        else:
+            turn.say(replies.text("answer_warranty_named", rotation, noted=term))
+        turn.open_topic(intent, about)
     elif intent == HOURS and turn.details.get("weekdays"):
         hours_on_days(turn, turn.details["weekdays"].split(","), rotation)
         turn.open_topic(intent)
@@ -80,9 +89,38 @@ def answer_intent(turn: Turn, intent: str, score: float) -> None:
         turn.say(replies.text(intent, rotation))
         current = turn.topic
         if kind == IntentKind.PRACTICAL and not (current and replies.has_facets(current)):
-            turn.open_topic(intent)  # "what about pensioners?" right after the discounts
+            # "what about pensioners?" right after the discounts; "do you have payment plans
+            # for implants": implants kept for "and the total would be roughly?"
+            turn.open_topic(intent, _service_named(turn))
     else:
         turn.say(replies.text("not_understood", rotation), (person_choice(),))
+
+
+def _warranty_service(turn: Turn) -> str | None:
+    """The service a warranty question is about: named, or the one asked about just before
+    ("how many years" after "do you give a guarantee on crowns")."""
+    named = _service_named(turn)
+    asks_years = turn.brain.facets.match(turn.text).facet == "longevity"
+    if named is None and turn.topic == WARRANTY_TERMS and asks_years:
+        return turn.state.details.get(ASKED_ABOUT)
+    return named
+
+
+def _warranty_term(turn: Turn, service: str) -> str | None:
+    """ "crowns: 5 years": the clinic's written period for one service, if it lists one."""
+    facets = turn.brain.facets
+    terms = turn.brain.knowledge.clinic.warranty.terms
+    found = [term for term in terms if service in facets.names_topics(term.service)]
+    if len(found) != 1:
+        return None
+    said = found[0].service
+    return f"{said[:1].lower()}{said[1:]}: {found[0].period}"
+
+
+def _service_named(turn: Turn) -> str | None:
+    """The service a practical question is about, if it names one with facts to tell."""
+    named = turn.brain.facets.names_topics(turn.text, affirmed=True)
+    return next((name for name in named if turn.brain.replies.has_facets(name)), None)
 
 
 def service(turn: Turn, intent: str, rotation: int, with_offer: bool = True) -> None:

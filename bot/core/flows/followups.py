@@ -42,9 +42,10 @@ def answer_facet(turn: Turn, topic: str, facet: str) -> None:
     if note and facet == "suitability":
         text = f"{text}\n\n{note}"  # "my father is 78, is he too old for implants?"
     medical = replies.is_medical(topic, facet)
-    if new_topic and replies.has_service(topic):
+    if new_topic and replies.has_service(topic) and not turn.state.booking:
         # A first question about a service still ends, as its script does, with one
-        # question about the patient's real problem.
+        # question about the patient's real problem (not while a request is being made:
+        # the request's own question comes next).
         text = f"{text}\n\n{answers.closing_question(turn, topic, rotation)}"
     if medical:  # the doctor decides: the person button (typing its number works too)
         person = person_choice()
