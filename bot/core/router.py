@@ -964,14 +964,22 @@ def _asked_after_naming(turn: Turn, match: Match) -> Question | None:
     if len(clauses) != 2 or match.safety:
         return None
     lead, asked = clauses
-    named = _named_service(turn, lead)
-    turning = _SETS_TOPIC.match(lead) or _SWITCHES_BACK.search(lead)
-    if named is None or named in AUDIENCE_TOPICS or not turning or is_question(lead):
+    named = _turned_to(turn, lead)
+    if named is None or named in AUDIENCE_TOPICS:
         return None
     facet = turn.brain.facets.match(asked).facet
     if facet is None or _named_service(turn, asked) is not None:
         return None
     return Question(named, facet) if turn.brain.replies.has_facets(named) else None
+
+
+def _turned_to(turn: Turn, clause: str) -> str | None:
+    """The service a clause turns to without asking anything ("ok and for the crown after the
+    root canal", "ok nvm, back to the cleaning"), if it does."""
+    turning = _SETS_TOPIC.match(clause) or _SWITCHES_BACK.search(clause)
+    if not turning or is_question(clause):
+        return None
+    return _named_service(turn, clause)
 
 
 def _facet_not_denied(turn: Turn) -> bool:
@@ -1064,8 +1072,6 @@ def _practical_follow_up(turn: Turn, match: Match, topic: str | None) -> Answer 
         return Answer(answers.HOURS)
     if topic == answers.HOURS and "weekdays" in turn.details and not is_question(turn.text):
         return Answer(BOOKING)  # "tues or wed would be ideal" after the hours: a visit wished
-    if topic == WARRANTY_TERMS and is_question(turn.text) and _REFERS_BACK.search(turn.text):
-        return Answer(WARRANTY_TERMS)  # "what would void it": the conditions are in the terms
     if "insurer" in turn.details and INSURANCE in turn.brain.knowledge.replies:
         return Answer(INSURANCE)  # "and my wife is on Guardian, would that work too"
     definition = turn.brain.knowledge.intents.get(topic or "")
@@ -1314,9 +1320,8 @@ def _several_questions(turn: Turn, match: Match, topic: str | None) -> list[Ques
         telling = _STATEMENT.match(clause) is not None and not is_question(clause)
         if telling or _fragment(clause):
             continue  # "shes pretty worried about it", "and the anaesthetic": no question
-        named = _named_service(turn, clause)
-        turns_to = _SWITCHES_BACK.search(clause) or _SETS_TOPIC.match(clause)
-        if turns_to and not is_question(clause) and named is not None:
+        named = _turned_to(turn, clause)
+        if named is not None:
             topic = named if brain.replies.has_facets(named) else topic
             continue  # "ok nvm, back to the cleaning, how much is it": the cleaning's price
         question = _facet_asked(turn, clause, found, topic)
