@@ -231,6 +231,11 @@ _QUANTITY = re.compile(
     rf"(?P<mods>(?:{_MODIFIER}[\s-]+){{0,3}}){_COUNTED_NOUN}\b"
 )
 _FILLER_MODIFIERS = frozenset({"more", "extra"})
+#: One of a thing in a price question: "how much is an implant", "price per tooth".
+_ONE_PRICED = re.compile(
+    rf"\b(?:a|an|one|per|each)\s+(?:{_MODIFIER}[\s-]+){{0,2}}{_COUNTED_NOUN}\b"
+    r"(?<!people)(?<!persons)(?<!adults)(?<!kids)(?<!children)"
+)
 _AREA_BOTH = re.compile(
     r"\b(?P<v>upper|lower|top|bottom)[\s-]*(?P<h>left|right|front|back)\b"
     r"|\b(?P<h2>left|right)[\s-]*(?P<v2>upper|lower|top|bottom)\b"
@@ -240,7 +245,8 @@ _AREA_PART = re.compile(
     rf"\b(?P<fb>front|back)\s+(?:(?:upper|lower|top|bottom)\s+)?{_AREA_NOUN}\b"
     rf"|\b(?P<v>upper|lower|top|bottom)\s+(?:(?:left|right|front|back)\s+)?{_AREA_NOUN}\b"
     r"|\b(?P<h>left|right)(?:\s+|-)(?:hand\s+)?side\b"
-    r"|\b(?:on|in|at)\s+the\s+(?P<v2>top|bottom|upper|lower)\b"
+    r"|\b(?:(?:on|in|at)\s+the|on(?=\s+(?:top|bottom)\b(?!\s+of\b)))"  # "6 on top"
+    r"\s+(?P<v2>top|bottom|upper|lower)\b"
     r"|\b(?:on|in)\s+the\s+(?P<h2>left|right)\b"
     r"|\bback\s+of\s+(?:my|the|his|her)\s+(?P<fb2>mouth)\b"
     r"|\b(?P<fb3>front|back)[\s-]+(?P<v3>top|bottom|upper|lower)\b"
@@ -251,6 +257,7 @@ _AREA_PART = re.compile(
 _DENTAL_CONTEXT = re.compile(
     r"\b(?:tooth|teeth|molars?|wisdom|gums?|jaw|mouth|filling|crown|implant|cavity|bite|chew"
     r"|missing|pulled|extracted|smile)"
+    r"|\b\d{1,2}\s+on\s+(?:the\s+)?(?:top|bottom)\b"  # "6 on top": a count of teeth
 )
 _VERTICAL = {"upper": "upper", "top": "upper", "lower": "lower", "bottom": "lower"}
 _MISSING = re.compile(r"\b(?:missing|gone|lost|pulled|extracted|removed|fell out)\b")
@@ -384,6 +391,8 @@ def extract_details(
         found["quantity"] = f"{count} {noun}"
     elif (unnamed := _unnamed_count(numeric)) is not None:
         found["quantity"] = str(unnamed)
+    elif _PRICE_WORDS.search(numeric) and (one := _ONE_PRICED.search(numeric)) is not None:
+        found["quantity"] = f"1 {_singular(' '.join(one['noun'].split()))}"
     if insurers:
         insurer = _insurer(lowered, tuple(insurers), about_insurance)
         if insurer:
@@ -412,6 +421,16 @@ _DENIED_AFTER = re.compile(r"[\s-]*(?:free|less)\b")  # "pain-free", "painless"
 _ASKED_BEFORE = re.compile(
     r"(?:^|[,.;:!?]\s*|\b(?:and|so|but|ok|okay|also|then|honestly|be honest)\s+)"
     r"(?:does|do|will|would|can|could|is|are|might|may)\s+(?:[\w']+\s+){0,4}$"
+)
+
+#: Pain expected, not felt: "scared it'll hurt", "i've heard they're really sore", "sounds
+#: painful", "worried they'll make my gums sore".
+_FEARED_BEFORE = re.compile(
+    r"\b(?:scared|afraid|worried|nervous|terrified|anxious|fear|heard|sounds?|seems?|looks?)"
+    r"\b(?:\s+(?:that|of|about))?\s+(?:(?!but\b|now\b|still\b|because\b|since\b|cause\b|cuz\b)"
+    r"[\w']+\s+){0,6}$"
+    r"|(?:'ll|\b(?:it|they|you|i|we|she|he)ll|\bwill|\bgonna|\bgoing\s+to|\bmight|\bmay)"
+    r"\s+(?:\w+\s+){0,3}$"
 )
 
 
@@ -451,7 +470,8 @@ def _felt(pattern: re.Pattern[str], lowered: str) -> bool:
         asked = _ASKED_BEFORE.search(lowered, 0, match.start())
         word = match.group().removesuffix("less").removesuffix("free")
         denied_after = word != match.group() or _DENIED_AFTER.match(lowered, match.end())
-        if _DENIED_BEFORE.search(before) or denied_after or asked:
+        feared = _FEARED_BEFORE.search(lowered[max(0, match.start() - 50) : match.start()])
+        if _DENIED_BEFORE.search(before) or denied_after or asked or feared:
             continue
         return True
     return False
@@ -477,6 +497,10 @@ def said_back(details: dict[str, str]) -> str:
         if name == "age" and "," in value:
             *first, last = [age.strip() for age in value.split(",")]
             said.append(f"ages {', '.join(first)} and {last}")
+        elif name == "quantity" and value.isdigit():
+            said.append("one tooth" if value == "1" else f"{value} teeth")
+        elif name == "tooth" and details.get("quantity", "1") != "1":
+            said.append(value)  # "3 teeth, already missing", not "the tooth already missing"
         elif name in NOTED:
             said.append(NOTED[name].format(value))
     return ", ".join(said)
@@ -501,8 +525,9 @@ _HOW_MANY_MORE = re.compile(
 
 #: "what if i need 2", "and if we needed three?": the same service again, several of it.
 _IF_SEVERAL = re.compile(
-    r"^\W*(?:and|so|ok|but)?\s*(?:what|how much|how about)?\s*(?:if|when)\s+"
-    r"(?:i|we|he|she|they|you)\s+(?:need|needed|have|had|want|wanted|get|got)\s+"
+    r"^\W*(?:and|so|ok|okay|but)?\W*(?:and|so)?\s*(?:what|how much|how about)?\s*(?:if|when)\s+"
+    r"(?:(?:i|we|he|she|they|you)\s+(?:need|needed|have|had|want|wanted|get|got)"
+    r"|it\s+(?:was|were|is)|there\s+(?:was|were|are))\s+(?:just|only)?\s*"
     r"(?P<count>\d{1,2})(?:\s+(?:of them|teeth|tooth|done|please|then|together|in total))?"
     r"\W*$"
 )
@@ -518,6 +543,32 @@ _UNNAMED_COUNT = re.compile(
     r"|\b(?P<of>\d{1,2}|one|two)\s+of\s+(?P<whom>them|those|these|em|us|you)\b"
     rf"|\b(?:for|would)\s+(?:the\s+)?(?P<priced>\d{{1,2}}|one|two){_NOT_A_COUNT_AFTER}"
     r"(?!\s+of\b)"
+    # teeth counted where they are: "missing 3 on the bottom", "2 missing", "6 on top",
+    # "the top 4", "I need 3, lower jaw", "just one, pulled last year"
+    rf"|\bmissing\s+(?:about\s+|around\s+|like\s+)?(?P<missing>\d{{1,2}}|one|two)"
+    rf"{_NOT_A_COUNT_AFTER}"
+    r"|\b(?P<gone>\d{1,2}|two)\s+(?:(?:are|r)\s+)?(?:missing|gone)\b"
+    r"|(?<![:.$£€])\b(?P<placed>\d{1,2}|two)\s+(?:(?:on|at|in)\s+(?:the\s+)?)?"
+    r"(?:top|bottom|upper|lower)\b(?!\s+(?:floor|shelf))"
+    r"|\b(?:the\s+)?(?:top|bottom|upper|lower)\s+(?P<row>\d{1,2})(?![\d:.]|\s*[ap]\.?m\b)"
+    r"(?!\s+(?:years?|months?|weeks?|days?))"
+    r"|\b(?:i|we|he|she|they|would|will|probably|maybe)\s+(?:need|needs|want|wants)\s+"
+    r"(?P<need>\d{1,2}|two)(?=\s*(?:[,.!?;]|$|done\b|more\b|in total\b|of them\b))"
+    r"|\b(?:probably|prob|maybe)\s+(?P<guess>\d{1,2}|two)(?=\s*(?:[,.!?;]|$))"
+    r"|^\W*(?:just|only)\s+(?P<just>one|1)\b(?!\s+(?:question|thing|more|sec|second|minute))"
+)
+#: Which of the counts above was said: the group names, in the order tried.
+_COUNT_GROUPS = (
+    "all",
+    "of",
+    "priced",
+    "missing",
+    "gone",
+    "placed",
+    "row",
+    "need",
+    "guess",
+    "just",
 )
 _PRICE_WORDS = re.compile(r"\b(?:how much|cost\w*|price\w*|total|pay|quote|charge)\b")
 
@@ -536,7 +587,7 @@ def how_many_more(text: str) -> int | None:
 def _unnamed_count(numeric: str) -> int | None:
     """The count of "all 4", "the 3 of us", "4 of them"; "for 3" only in a price question."""
     for match in _UNNAMED_COUNT.finditer(numeric):
-        said = match["all"] or match["of"] or match["priced"]
+        said = next(match[name] for name in _COUNT_GROUPS if match[name])
         if match["priced"] and not _PRICE_WORDS.search(numeric):
             continue
         count = int(said) if said.isdigit() else _COUNT_WORDS[said]

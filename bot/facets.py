@@ -132,6 +132,10 @@ class FacetMatcher:
                 return topic
         return None
 
+    def broader(self, topic: str) -> str | None:
+        """The broader service a narrower one is a kind of (aligners: orthodontics), if any."""
+        return self._narrower.get(topic)
+
     def names_topic(self, text: str) -> str | None:
         """A topic the message names by one of its words ("crown", "implants"), if any."""
         named = set(self.names_topics(text))

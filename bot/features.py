@@ -231,7 +231,7 @@ def fit_one_vs_rest(
         finally:
             fit.stop()
     fit.finish()
-    return [str(name) for name in names], fit.weights.T, fit.intercepts
+    return [str(name) for name in names], fit.weights, fit.intercepts
 
 
 Solved = tuple[int, np.ndarray, np.ndarray, float]
@@ -253,7 +253,7 @@ class _WorkingSetFit:
         self._nearest = _NearestTexts(compact, label_of, count)
         self._working: list[np.ndarray] = [np.empty(0, dtype=np.int64)] * count
         self._solves = np.zeros(count, dtype=np.int64)
-        self.weights = np.zeros((features.shape[1], count), dtype=np.float32)  # features-major
+        self.weights = np.zeros((count, features.shape[1]), dtype=np.float32)  # a row a class
         self.intercepts = np.zeros(count, dtype=np.float32)
         self._tasks: queue.SimpleQueue[tuple[int, np.ndarray] | None] = queue.SimpleQueue()
         self._finder = threading.Thread(target=self._find_first_sets, daemon=True)
@@ -289,9 +289,9 @@ class _WorkingSetFit:
         """Keep a class's weights; check each batch of fitted classes, and send back the failed."""
         k, columns, values, intercept = solved
         if self._solves[k]:
-            self.weights[:, k] = 0.0
+            self.weights[k] = 0.0
         self._solves[k] += 1
-        self.weights[columns, k] = values
+        self.weights[k, columns] = values
         self.intercepts[k] = intercept
         self._received += 1
         self._unchecked.append(k)
@@ -327,7 +327,7 @@ class _WorkingSetFit:
 
     def _check(self, fitted: list[int]) -> list[int]:
         """Add to the fitted classes' sets the other texts inside their margins; those to refit."""
-        decisions = self._times(self.weights[:, fitted]) + self.intercepts[fitted]
+        decisions = self._times(self.weights[fitted].T) + self.intercepts[fitted]
         outside = decisions > TOLERANCE / 2 - 1.0  # other classes' texts inside the margin
         column_of = np.full(len(self._working), -1)
         column_of[fitted] = np.arange(len(fitted))

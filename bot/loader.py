@@ -171,6 +171,8 @@ CONVERSATION_REPLIES = [
     "answer_noted",
     "answer_insurance_named",
     "answer_warranty_named",
+    "answer_doctors_named",
+    "answer_insurance_covers",
     "answer_thanks",
     "answer_next_service",
     "answer_booking_day",

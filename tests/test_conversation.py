@@ -500,3 +500,66 @@ async def test_a_practical_question_about_a_treatment_keeps_the_treatment_for_it
     outcome = await front_desk.handle_text(PATIENT, "and the total would be roughly?")
     assert (outcome.intent, outcome.facet) == ("implants", "price")
     assert not outcome.effects  # no hand-over
+
+
+async def test_teeth_counted_in_an_answer_are_priced_when_the_price_is_asked(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "do you do implants")
+    noted = said(await front_desk.handle_text(PATIENT, "im missing 3 on the bottom"))
+    assert "3 teeth" in noted
+    priced = said(await front_desk.handle_text(PATIENT, "how much would that be"))
+    assert "Crown on the implant (by material) x 3: $3,600–$5,400" in priced
+    assert "is it already missing" not in priced  # told already: not asked again
+
+
+async def test_a_count_told_on_one_treatment_does_not_price_another(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "do you do veneers")
+    await front_desk.handle_text(PATIENT, "it'd be the top front ones, probably 6")
+    await front_desk.handle_text(PATIENT, "ok and do you do whitening too?")
+    priced = said(await front_desk.handle_text(PATIENT, "how much"))
+    assert " x 6" not in priced
+
+
+async def test_a_fear_that_it_will_hurt_is_answered_about_the_pain(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    await front_desk.handle_text(PATIENT, "do you make dentures?")
+    outcome = await front_desk.handle_text(PATIENT, "im worried theyll rub and make my gums sore")
+    assert (outcome.intent, outcome.facet) == ("dentures", "pain")
+    assert said(outcome) in brain.knowledge.facet_replies["dentures"]["pain"]
+    assert "noted" not in said(outcome)
+
+
+async def test_if_it_was_just_two_after_a_price_prices_two(front_desk: FrontDesk) -> None:
+    await front_desk.handle_text(PATIENT, "how much is an implant")
+    outcome = await front_desk.handle_text(PATIENT, "ok and if it was just 2?")
+    assert "x 2" in said(outcome)
+
+
+async def test_who_does_a_treatment_names_the_doctors_who_do_it(front_desk: FrontDesk) -> None:
+    await front_desk.handle_text(PATIENT, "do you do implants")
+    reply = said(await front_desk.handle_text(PATIENT, "who does the implants"))
+    assert "Dr. Daniel Okafor" in reply and "Dr. Samuel Brandt" in reply
+    assert "Dr. Laura Chen" not in reply  # the orthodontist does no implants
+
+
+async def test_after_who_would_do_it_a_follow_up_is_still_about_the_treatment(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much is a root canal")
+    who = said(await front_desk.handle_text(PATIENT, "who would do it"))
+    assert "Dr. Priya Raman" in who
+    outcome = await front_desk.handle_text(PATIENT, "how long does it take")
+    assert (outcome.intent, outcome.facet) == ("root_canal", "duration")
+
+
+async def test_does_it_cover_a_treatment_is_about_the_insurance_not_the_treatment(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "do you take insurance")
+    outcome = await front_desk.handle_text(PATIENT, "does it cover cleanings")
+    assert outcome.intent == "insurance"
+    assert "a cleaning" in said(outcome) and "$225" not in said(outcome)

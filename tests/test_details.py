@@ -588,3 +588,49 @@ def test_an_age_after_at_is_noted(text: str, age: str) -> None:
 @pytest.mark.parametrize("text", ["can i come at 10", "i live at 25 main street", "at 30 min"])
 def test_an_hour_or_an_address_after_at_is_no_age(text: str) -> None:
     assert "age" not in details(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i'm honestly scared it'll hurt",
+        "ive heard theyre really sore the first few days",
+        "the deep cleaning thing sounds painful lol",
+        "im worried theyll rub and make my gums sore",
+    ],
+)
+def test_pain_feared_is_no_pain_felt(text: str) -> None:
+    assert "symptom" not in details(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["i was worried about my tooth but now it hurts a lot", "im scared because my tooth hurts"],
+)
+def test_a_worried_patient_in_pain_is_still_in_pain(text: str) -> None:
+    assert details(text)["symptom"] == "pain"
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("im missing 4 on the bottom", "4"),
+        ("2 missing next to each other on the bottom", "2"),
+        ("I need 3, lower jaw", "3"),
+        ("id want the top 6 done", "6"),
+        ("it'd be the top front ones, probably 6", "6"),
+        ("just one, the tooth was pulled last year", "1"),
+        ("how much per tooth", "1 tooth"),
+        ("whats the price of an implant", "1 implant"),
+    ],
+)
+def test_teeth_counted_in_passing_are_the_quantity(text: str, count: str) -> None:
+    assert details(text)["quantity"] == count
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["missing since 2 years", "im on the top floor at 3", "just one question", "we need 2 weeks"],
+)
+def test_a_number_that_counts_no_teeth_is_no_quantity(text: str) -> None:
+    assert "quantity" not in details(text)

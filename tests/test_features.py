@@ -101,5 +101,5 @@ def test_a_class_fitted_again_keeps_no_weight_of_its_earlier_fit(
             csr_matrix(features, dtype=np.float64)[rows],
             (label_of[rows] == k).astype(np.float64),
         )
-        assert np.array_equal(fit.weights[:, k], expected.astype(np.float32))
+        assert np.array_equal(fit.weights[k], expected.astype(np.float32))
         assert fit.intercepts[k] == np.float32(intercept)

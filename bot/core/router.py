@@ -25,7 +25,7 @@ from bot.core.flows import (
     triage,
 )
 from bot.core.flows.aftercare import AFTERCARE
-from bot.core.flows.answers import HOURS, INSURANCE, WARRANTY_TERMS
+from bot.core.flows.answers import COVERS, DOCTORS, HOURS, INSURANCE, WARRANTY_TERMS
 from bot.core.flows.booking import BOOKING
 from bot.core.flows.followups import PROBLEM_DETAILS, Question
 from bot.core.flows.handoff import (
@@ -160,6 +160,24 @@ _STATEMENT = re.compile(
 )
 #: Words that turn the conversation to what they name: "going back to the root canal".
 _SWITCHES_BACK = re.compile(r"\b(?:back to|going back|as for|regarding|now about)\b", re.I)
+#: A worry that the treatment will hurt, said rather than asked: "i'm scared it'll hurt",
+#: "worried they'll make my gums sore", "sounds painful lol".
+_FEARS_PAIN = re.compile(
+    r"\b(?:scared|afraid|worried|nervous|terrified|anxious|heard|sounds?)\b"
+    r"(?:(?!\bbut\b|\bnow\b|\bbecause\b)[^.?!])*"
+    r"\b(?:hurts?|hurting|painful|pain|sore|ache|aching|uncomfortable|agony)\b",
+    re.I,
+)
+#: Who does a treatment: "who does the implants", "which doctor would do it", "does dr patel
+#: do implants too" (not "who do i call").
+_WHO_TREATS = re.compile(
+    r"\b(?:who|which\s+(?:doctor|dentist|specialist|surgeon))\s+(?:\w+\s+){0,2}?"
+    r"(?:does|do|doing|did|will|would|places?|performs?|handles?|treats?|sees?|fits?)\b"
+    r"(?!\s+(?:i|we|you|u|me|my)\b)"
+    r"|\b(?:does|do|is|can)\s+(?:dr|doctor)\.?\s+[a-z]+\s+(?:also\s+)?"
+    r"(?:do|does|place|handle|treat|see)\b",
+    re.I,
+)
 #: Practical subjects whose terms differ by service: "and for fillings?" asks them again.
 TERMS_PER_SERVICE = frozenset({WARRANTY_TERMS, INSURANCE, "payment", "discounts"})
 #: "and for fillings?", "and on braces?", "what about veneers": the same, for another thing.
@@ -557,6 +575,10 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
     brain = turn.brain
     if "insurer" in turn.details and topic == INSURANCE and not match.safety:
         return Answer(INSURANCE)  # "and my husband is on guardian?": no night guard
+    if _asks_who_treats(turn, match, topic):
+        return Answer(DOCTORS)  # "who does the implants": the doctors who do them
+    if topic is not None and _pain_feared(turn, match, topic):
+        return FollowUp(topic, "pain")  # "i'm honestly scared it'll hurt": how it feels
     if topic is not None and turn.asked is not None and _reads_as_answer(turn, match):
         return AnswerToQuestion(_narrowed(turn, topic))
     same_terms = _same_terms_for(turn, match, topic)
@@ -582,6 +604,9 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         return Answer(WARRANTY_TERMS)  # "and is there a warranty?" on veneers: the written terms
     facet = _asked_after_naming(turn, match) or _facet_asked(turn, turn.text, match, topic)
     if facet is not None:
+        told = turn.count_told(facet.intent) if facet.facet == "price" else None
+        if told is not None and told > 1 and not extract_quantities(turn.text):
+            return PriceTogether(((facet.intent, told),))  # "probably 6" ... "price for that?"
         return FollowUp(facet.intent, facet.facet or "")
     if match.intent is None or match.off_topic:
         follow_up = _practical_follow_up(turn, match, topic)
@@ -904,6 +929,27 @@ def _reads_as_answer(turn: Turn, match: Match) -> bool:
     return not is_question(turn.text) and mostly_words(turn.text)
 
 
+def _asks_who_treats(turn: Turn, match: Match, topic: str | None) -> bool:
+    """Whether the patient asks which doctor does a treatment, named or being talked about."""
+    if match.safety or DOCTORS not in turn.brain.knowledge.replies:
+        return False
+    if _WHO_TREATS.search(turn.text) is None:
+        return False
+    has_facets = turn.brain.replies.has_facets
+    return _named_service(turn, turn.text) is not None or (topic is not None and has_facets(topic))
+
+
+def _pain_feared(turn: Turn, match: Match, topic: str) -> bool:
+    """Whether the patient says they fear the treatment being talked about will hurt (no
+    symptom of their own, no other service named)."""
+    if match.safety or "symptom" in turn.details:
+        return False
+    if not turn.brain.replies.has_service(topic) or _FEARS_PAIN.search(turn.text) is None:
+        return False
+    named = _named_service(turn, turn.text)
+    return named is None or named == topic
+
+
 def _told_about_the_service(turn: Turn, match: Match, topic: str | None) -> str | None:
     """The service a practical question was about, when the patient then tells what they
     need of it ("do you have payment plans for implants" ... "I need 3, lower jaw")."""
@@ -952,6 +998,8 @@ def _same_terms_for(turn: Turn, match: Match, topic: str | None) -> Answer | Non
     short = len(words(turn.text)) <= 5
     if short and _AND_FOR.match(turn.text) and _named_service(turn, turn.text):
         return Answer(str(topic))
+    if topic == INSURANCE and COVERS.search(turn.text) and is_question(turn.text):
+        return Answer(INSURANCE)  # "does it cover cleanings": the insurance, not the cleaning
     asks_years = turn.brain.facets.match(turn.text).facet == "longevity"
     if topic == WARRANTY_TERMS and asks_years and not _named_service(turn, turn.text):
         return Answer(WARRANTY_TERMS)  # "how many years" after the warranty: its periods

@@ -22,6 +22,9 @@ from bot.store import ConversationState, NewRequest, Patient
 #: The detail that says which service a practical subject is about ("payment plans for
 #: implants": implants); on the customer card as "asked_about".
 ASKED_ABOUT = "asked_about"
+#: The service the patient's count of teeth is about ("probably 6" while on veneers); a price
+#: asked on that service later is for that many. On the customer card as "counted_for".
+COUNTED_FOR = "counted_for"
 
 
 @dataclass(frozen=True)
@@ -214,6 +217,8 @@ class Turn:
         """The patient is now talking about this (a practical subject `about` a service:
         "payment plans for implants"; the service is kept only while the subject is)."""
         same = topic == self.topic
+        if self.topic is None or self.state.details.get(COUNTED_FOR) != topic:
+            self.state.details.pop(COUNTED_FOR, None)  # a count is of the subject it was told on
         self.state.open_topic(topic, self.now)
         if about is not None:
             self.state.details[ASKED_ABOUT] = about
@@ -225,7 +230,29 @@ class Turn:
         """Keep details the patient gave."""
         if details:
             self.state.details.update(details)
+            if "quantity" in details:
+                self._count_told(details["quantity"])
             self.state_changed = True
+
+    def _count_told(self, quantity: str) -> None:
+        """Remember which service a count is of: the one its noun names ("2 implants"), else
+        the service being talked about ("I need 3")."""
+        has_service = self.brain.replies.has_service
+        noun = quantity.partition(" ")[2]
+        counted = self.brain.facets.names_topic(noun) if noun else self.topic
+        if counted is None and noun in {"", "tooth", "teeth"}:
+            counted = self.topic
+        if counted is not None and has_service(counted):
+            self.state.details[COUNTED_FOR] = counted
+        else:
+            self.state.details.pop(COUNTED_FOR, None)
+
+    def count_told(self, service: str) -> int | None:
+        """How many teeth the patient said the service is for, when they said it on it."""
+        if self.state.details.get(COUNTED_FOR) != service or service != self.topic:
+            return None
+        count = self.state.details.get("quantity", "").partition(" ")[0]
+        return int(count) if count.isdigit() else None
 
 
 def choice(label: str, value: ChoiceValue) -> Choice:

@@ -32,6 +32,10 @@ HOURS = "hours"
 INSURANCE = "insurance"
 #: The practical reply with the clinic's written warranty periods and conditions.
 WARRANTY_TERMS = "warranty"
+#: What a plan pays for: "does it cover cleanings", "will it cover a crown do you think".
+COVERS = re.compile(r"\b(?:covers?|covered|coverage|reimburse\w*|pay\s+(?:for|back))\b", re.I)
+#: The practical reply listing the clinic's doctors.
+DOCTORS = "doctors"
 #: A service asked about again within this time gets a short answer, not the script again.
 REPEAT_WITHIN = dt.timedelta(hours=12)
 UPSET = "upset"
@@ -71,6 +75,10 @@ def answer_intent(turn: Turn, intent: str, score: float) -> None:
         booking.start(turn, rotation)
     elif intent == booking.RESCHEDULE:
         booking.change(turn, rotation)
+    elif intent == INSURANCE and COVERS.search(turn.text) and (about := _service_named(turn)):
+        label = turn.brain.knowledge.services[about].label or about
+        turn.say(replies.text("answer_insurance_covers", rotation, noted=label))
+        turn.open_topic(intent, about)
     elif intent == INSURANCE and turn.details.get("insurer"):
         noted = turn.details["insurer"]  # "do you take Cigna?": Cigna, named back
         turn.say(replies.text("answer_insurance_named", rotation, noted=noted))
@@ -82,6 +90,13 @@ def answer_intent(turn: Turn, intent: str, score: float) -> None:
         else:
             turn.say(replies.text("answer_warranty_named", rotation, noted=term))
         turn.open_topic(intent, about)
+    elif (
+        intent == DOCTORS
+        and (about := _doctors_service(turn)) is not None
+        and (doctors := doctors_for(turn, about))
+    ):
+        turn.say(replies.text("answer_doctors_named", rotation, noted=doctors))
+        turn.open_topic(about)  # "who would do it?" ... "how long does it take": the treatment
     elif intent == HOURS and turn.details.get("weekdays"):
         hours_on_days(turn, turn.details["weekdays"].split(","), rotation)
         turn.open_topic(intent)
@@ -115,6 +130,32 @@ def _warranty_term(turn: Turn, service: str) -> str | None:
         return None
     said = found[0].service
     return f"{said[:1].lower()}{said[1:]}: {found[0].period}"
+
+
+def _doctors_service(turn: Turn) -> str | None:
+    """The treatment a question about the doctors is about: named ("who does the implants"),
+    or the one being talked about ("who would do it?" after the root canal)."""
+    named = _service_named(turn)
+    if named is None and turn.topic is not None and turn.brain.replies.has_facets(turn.topic):
+        return turn.topic
+    return named
+
+
+def doctors_for(turn: Turn, service: str) -> str:
+    """The doctors whose role in clinic.yaml names the treatment (or the broader one it is a
+    kind of: aligners, orthodontics), one line each; empty when no role names it."""
+    facets = turn.brain.facets
+    for wanted in (service, facets.broader(service)):
+        doctors = [
+            doctor
+            for doctor in turn.brain.knowledge.clinic.doctors
+            if wanted is not None and wanted in facets.names_topics(doctor.role)
+        ]
+        if doctors:
+            return "\n".join(
+                f"• {d.name}, {d.role}: {d.years} years in practice, {d.degree}" for d in doctors
+            )
+    return ""
 
 
 def _service_named(turn: Turn) -> str | None:
@@ -155,9 +196,10 @@ def price_together(turn: Turn, items: list[tuple[str, int]]) -> None:
     turn.outcome.facet = "price"
     turn.outcome.answered.extend(name for name, _ in items)
     last = items[-1][0]
-    already_asked = turn.topic == last and turn.asked == AskedProblem(last)
+    # "and for 2?" right after the question, or once it was answered: not asked again
+    already_asked = turn.topic == last and turn.asked in (AskedProblem(last), AskedDay())
     turn.open_topic(last)
-    if not already_asked:  # "and for 2?" right after the question: not asked again
+    if not already_asked:
         turn.say(closing_question(turn, last, rotation))
 
 
