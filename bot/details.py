@@ -186,6 +186,10 @@ _AT_AN_AGE = re.compile(
     r"(?=\s*(?:$|[,;!?]|\.(?!\d)|\s+(?:is|do|does|will|would|can|could|should|and|or|but|too"
     r"|still|already|it|they|with|without|if|am|i)\b)))"
 )
+#: "my son, 13 years": an age in years without "old" ("is 2 years late" is none).
+_IN_YEARS = re.compile(
+    r"\s*(?:years?|yrs?)\b(?!\s+(?:ago|since|later|before|after|of|into|now|late|early|back))"
+)
 _OLD = re.compile(r"\s*(?:-\s*)?(?:(?:years?|yrs?|yr)(?:\s*-\s*|\s+)old\b|yo\b|y/o)")
 #: "the filling is 10 years old" is the age of a filling, not of a patient.
 _THING_BEFORE = re.compile(
@@ -260,7 +264,10 @@ _DENTAL_CONTEXT = re.compile(
     r"|\b\d{1,2}\s+on\s+(?:the\s+)?(?:top|bottom)\b"  # "6 on top": a count of teeth
 )
 _VERTICAL = {"upper": "upper", "top": "upper", "lower": "lower", "bottom": "lower"}
-_MISSING = re.compile(r"\b(?:missing|gone|lost|pulled|extracted|removed|fell out)\b")
+_MISSING = re.compile(
+    r"\b(?:missing|gone|lost|pulled|extracted|removed|fell out)\b"
+    r"|\bno\s+(?:\w+\s+)?teeth\s+left\b"  # "I have no upper teeth left"
+)
 _TO_REMOVE = re.compile(
     r"\b(?:still there|still in there|needs? to (?:come|be) (?:out|removed)|to remove"
     r"|(?:has|have|needs?) to be (?:pulled|extracted|removed|taken out)|has to come out"
@@ -268,6 +275,9 @@ _TO_REMOVE = re.compile(
     r"|\b(?:it|they|tooth|teeth|ones?)\s+(?:(?:should|must|will|would|need\w*|ha(?:ve|s)) to"
     r"|should|must)\s+(?:go|come out|be (?:pulled|extracted|removed|taken out))\b"
     r"|\bneed\w*\s+(?:a|the|my|his|her|this|that|one|\d)\s+(?:\w+\s+)?(?:tooth|teeth) out\b"
+    r"|\b(?:can'?t|cannot|can not|couldn'?t|won'?t)\s+be\s+(?:saved|fixed|repaired|kept)\b"
+    r"|\bmust\s+(?:be\s+)?(?:(?:take|taken|pull|pulled|come)(?:\s+(?:it|them))?\s+out"
+    r"|removed?|extracted)\b"
 )
 #: A filling, crown or retainer lost is no tooth missing: "my filling fell out".
 _RESTORATION_LOST = re.compile(
@@ -892,7 +902,11 @@ def _ages(numeric: str) -> list[str]:
         last = ""
         if months is not None:
             last = f"{int(numbers.pop())} months"  # "she is 14 months"
-        elif unit is not None and _OLD.match(numeric, match.end()) is None:
+        elif (
+            unit is not None
+            and not _OLD.match(numeric, match.end())
+            and not _IN_YEARS.match(numeric, match.end())
+        ):
             numbers.pop()  # "they are 5 and 8, 2 fillings": the last is a count, not an age
         elif _AND_A_HALF.match(numeric, match.end()):
             last = f"{int(numbers.pop())}.5"  # "he's 2 and a half"

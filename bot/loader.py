@@ -173,6 +173,7 @@ CONVERSATION_REPLIES = [
     "answer_warranty_named",
     "answer_doctors_named",
     "answer_insurance_covers",
+    "patient_confused",
     "answer_thanks",
     "answer_next_service",
     "answer_booking_day",

@@ -272,6 +272,7 @@ class IntentMatcher:
         )
         self.detect_upset = PhraseFinder(vocabulary.upset_phrases)
         self._detect_impatience = PhraseFinder(vocabulary.impatience_phrases)
+        self._detect_confusion = PhraseFinder(vocabulary.confusion_phrases)
         self._detect_red_flag = PhraseFinder(vocabulary.red_flags)
         near = set(words(" ".join(vocabulary.near_the_mouth)))
         #: "My neck is swelling up": where a tooth's infection spreads, no dental word needed.
@@ -367,6 +368,10 @@ class IntentMatcher:
     def impatient(self, text: str) -> bool:
         """Whether the patient says they have been waiting for an answer ("i already asked")."""
         return self._detect_impatience(self.normalized(text))
+
+    def confused(self, text: str) -> bool:
+        """Whether the patient says they didn't follow ("i don't understand", "im confused")."""
+        return self._detect_confusion(self.normalized(text))
 
     def elsewhere(self, text: str) -> bool:
         """Whether the text is about another part of the body, not the mouth ("my knee")."""

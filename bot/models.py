@@ -129,6 +129,8 @@ class Vocabulary(Strict):
     upset_phrases: list[NonEmpty] = Field(default_factory=list)
     #: "I asked a simple question": a short apology and the answer, no offer.
     impatience_phrases: list[NonEmpty] = Field(default_factory=list)
+    #: "I don't understand": the bot's reply wasn't clear; said again simply, or a person.
+    confusion_phrases: list[NonEmpty] = Field(default_factory=list)
     insurers: list[NonEmpty] = Field(default_factory=list)
     #: Review requests and sales pressure no reply may contain, matched loosely by `check`.
     pressure_phrases: list[NonEmpty] = Field(default_factory=list)

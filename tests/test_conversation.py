@@ -563,3 +563,40 @@ async def test_does_it_cover_a_treatment_is_about_the_insurance_not_the_treatmen
     outcome = await front_desk.handle_text(PATIENT, "does it cover cleanings")
     assert outcome.intent == "insurance"
     assert "a cleaning" in said(outcome) and "$225" not in said(outcome)
+
+
+async def test_i_dont_get_it_is_an_apology_and_a_person_not_an_opt_out(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much is a crown")
+    outcome = await front_desk.handle_text(PATIENT, "i dont get it")
+    assert outcome.intent != "opt_out"
+    assert "sorry" in said(outcome).lower()
+    assert any("person" in choice.label.lower() for choice in outcome.messages[-1].choices)
+    assert "won't send you any more messages" not in said(outcome)
+
+
+async def test_a_question_beside_i_dont_understand_is_answered(front_desk: FrontDesk) -> None:
+    await front_desk.handle_text(PATIENT, "do you work saturdays")
+    outcome = await front_desk.handle_text(
+        PATIENT, "sorry i dont understand. saturday open or not? what time"
+    )
+    assert "09:00" in said(outcome)
+    assert "won't send you any more messages" not in said(outcome)
+
+
+async def test_a_plain_follow_up_half_read_as_a_complaint_is_answered(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much is whitening")
+    outcome = await front_desk.handle_text(PATIENT, "ok and the result stays how long")
+    assert (outcome.intent, outcome.facet) == ("whitening", "longevity")
+    assert not any(isinstance(effect, HandoffOpened) for effect in outcome.effects)
+
+
+async def test_a_dissatisfied_patient_is_still_handed_over(front_desk: FrontDesk) -> None:
+    await front_desk.handle_text(PATIENT, "how much is whitening")
+    outcome = await front_desk.handle_text(
+        PATIENT, "i had it done here and im not happy with the result, how long should it take"
+    )
+    assert any(isinstance(effect, HandoffOpened) for effect in outcome.effects)

@@ -634,3 +634,43 @@ def test_teeth_counted_in_passing_are_the_quantity(text: str, count: str) -> Non
 )
 def test_a_number_that_counts_no_teeth_is_no_quantity(text: str) -> None:
     assert "quantity" not in details(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "symptom"),
+    [
+        ("its a cavity in my upper left molar", "a cavity"),
+        ("Hi, I've got a small hole in one tooth, how much is a filling?", "a cavity"),
+        ("She's 11, her top teeth stick out quite a lot", "crooked teeth"),
+        ("last one was 3 years ago, lots of tartar behind the bottom teeth", "tartar"),
+        ("i grind my teeth at night, do you make mouth guards for that", "grinding"),
+        ("also my breath smells even after brushing", "bad breath"),
+    ],
+)
+def test_problems_that_are_not_urgent_are_noted_too(text: str, symptom: str) -> None:
+    assert details(text)["symptom"] == symptom
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "tooth is still in, but cracked down the middle, dentist said it can't be saved",
+        "my tooth is broken very bad, the doctor say it must take out",
+    ],
+)
+def test_a_tooth_that_cannot_be_saved_is_to_come_out(text: str) -> None:
+    assert details(text)["tooth"] == "still there, may need to come out"
+
+
+def test_must_take_without_out_is_no_tooth_to_remove() -> None:
+    assert "tooth" not in details("you must take a number at the desk")
+
+
+def test_no_teeth_left_is_teeth_missing() -> None:
+    assert details("only the top, I have no upper teeth left at all")["tooth"] == (
+        "already missing"
+    )
+
+
+def test_an_age_in_years_without_old_is_an_age() -> None:
+    assert details("My son, 13 years. Teeth very crooked")["age"] == "13"

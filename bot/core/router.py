@@ -178,6 +178,14 @@ _WHO_TREATS = re.compile(
     r"(?:do|does|place|handle|treat|see)\b",
     re.I,
 )
+#: A question asked at the end ("the result stays how long").
+_QUESTION_WORD = re.compile(r"\?|\b(?:how|what|when|which|why)\b", re.I)
+#: Words of a patient unhappy with what was done, which keep a complaint a complaint.
+_DISSATISFIED = re.compile(
+    r"\b(?:not\s+(?:happy|satisfied|pleased)|unhappy|disappoint\w*|terrible|awful|horrible"
+    r"|worst|rude|refund|money back|bad experience|botched|ruined|complain\w*|wrong)\b",
+    re.I,
+)
 #: Practical subjects whose terms differ by service: "and for fillings?" asks them again.
 TERMS_PER_SERVICE = frozenset({WARRANTY_TERMS, INSURANCE, "payment", "discounts"})
 #: "and for fillings?", "and on braces?", "what about veneers": the same, for another thing.
@@ -272,7 +280,9 @@ class DidYouMean:
 
 @dataclass(frozen=True)
 class NotUnderstood:
-    """Say so and offer a person."""
+    """Say so and offer a person (`confused`: the patient didn't follow us; sorry)."""
+
+    confused: bool = False
 
 
 @dataclass(frozen=True)
@@ -514,6 +524,10 @@ def _route_text(turn: Turn) -> Route:
         rest = _THANKS_FIRST.sub("", turn.text, count=1)
         if rest != turn.text and is_question(rest):
             turn.text, match = rest, brain.matcher.match(rest)  # "ok thank you. can the ..."
+    confused = brain.matcher.confused(turn.text) and not match.safety
+    if confused and (rest := _beside_the_confusion(turn)):
+        turn.text, match = rest, brain.matcher.match(rest)  # "i dont understand. open saturday?"
+        confused = False
     if match.intent == "complaint" and not match.upset and brain.matcher.impatient(turn.text):
         match = _the_question_again(turn, match)  # "i asked a simple question. how much..."
     turn.match = match
@@ -533,6 +547,8 @@ def _route_text(turn: Turn) -> Route:
         if match.intent == "human":
             return Answer("human")  # "you're ripping people off, I want the manager NOW"
         return Calm()
+    if confused and match.intent != "human":
+        return NotUnderstood(confused=True)  # "i dont get it": not a request to stop messages
     today = turn.details.get("date") == turn.today.isoformat()
     if VisitToday().pack() in patient.pending_choices and (
         words in YES_WORDS | {"yes please", "please"} or (match.intent == BOOKING and today)
@@ -801,8 +817,8 @@ def run(route: Route, turn: Turn) -> None:
             answers.off_topic(turn, score)
         case DidYouMean(match):
             answers.did_you_mean(turn, match)
-        case NotUnderstood():
-            not_understood(turn)
+        case NotUnderstood(confused):
+            not_understood(turn, confused)
         case HandOver(reason):
             hand_over(turn, reason)
         case Relay(case_id, then):
@@ -927,6 +943,28 @@ def _reads_as_answer(turn: Turn, match: Match) -> bool:
     ):
         return False
     return not is_question(turn.text) and mostly_words(turn.text)
+
+
+def _asks_not_complains(turn: Turn, text: str, match: Match, on_topic: bool) -> bool:
+    """Whether a message the classifier half-reads as a complaint plainly asks a follow-up
+    ("ok and the result stays how long" after whitening): no upset or dissatisfied word."""
+    if match.intent != "complaint" or match.upset or not on_topic or match.score >= 0.7:
+        return False
+    asks = is_question(text) or _QUESTION_WORD.search(text) is not None
+    if not asks or _DISSATISFIED.search(text):
+        return False
+    return turn.brain.facets.match(text).score >= 0.9
+
+
+def _beside_the_confusion(turn: Turn) -> str:
+    """The questions a patient asks beside saying they didn't follow ("sorry i dont
+    understand. saturday open or not? what time"), or nothing."""
+    clauses = split_questions(turn.text, most=5)
+    kept = [clause for clause in clauses if not turn.brain.matcher.confused(clause)]
+    if not kept or len(kept) == len(clauses):
+        return ""
+    rest = "? ".join(kept) + "?"
+    return rest if is_question(rest) else ""
 
 
 def _asks_who_treats(turn: Turn, match: Match, topic: str | None) -> bool:
@@ -1058,7 +1096,11 @@ def _facet_asked(turn: Turn, text: str, match: Match, topic: str | None) -> Ques
     guessed = expects or (
         match.intent == EMERGENCY and on_topic and bool(_REFERS_BACK.search(text))
     )
-    if match.intent in NEVER_A_FOLLOW_UP and not guessed:
+    if (
+        match.intent in NEVER_A_FOLLOW_UP
+        and not guessed
+        and not _asks_not_complains(turn, text, match, on_topic)
+    ):
         return None  # "will my face be swollen after?" is a question about recovery
     if match.intent in PATIENT_RIGHTS_INTENTS:
         return None
@@ -1365,6 +1407,8 @@ def _several_questions(turn: Turn, match: Match, topic: str | None) -> list[Ques
         found = brain.matcher.match(clause)
         if found.safety:
             return []  # safety overrides everything: the whole message is handled as one
+        if found.intent in PATIENT_RIGHTS_INTENTS:
+            continue  # stopping messages or erasing data is asked for on its own, never in passing
         telling = _STATEMENT.match(clause) is not None and not is_question(clause)
         if telling or _fragment(clause):
             continue  # "shes pretty worried about it", "and the anaesthetic": no question

@@ -74,8 +74,9 @@ def handoff_reply_key(reason: str, desk: DeskHours | None = None) -> str:
     return f"{key}_closed"
 
 
-def not_understood(turn: Turn) -> None:
-    """Say so and offer a person; the second time in a row, hand over."""
+def not_understood(turn: Turn, confused: bool = False) -> None:
+    """Say so (or, to a patient who didn't follow us, sorry) and offer a person; the second
+    time in a row, hand over."""
     streak = turn.patient.misunderstood_streak + 1
     if streak >= MISUNDERSTANDINGS_BEFORE_HANDOFF:
         turn.update_patient(misunderstood_streak=0)
@@ -83,7 +84,8 @@ def not_understood(turn: Turn) -> None:
         return
     person = person_choice()
     turn.update_patient(misunderstood_streak=streak, pending_choices=[person.value])
-    turn.say(turn.brain.replies.text("not_understood", streak), (person,))
+    said = "patient_confused" if confused else "not_understood"
+    turn.say(turn.brain.replies.text(said, streak), (person,))
 
 
 def relay(turn: Turn, case_id: int) -> None:
