@@ -270,6 +270,7 @@ _MISSING = re.compile(
 )
 _TO_REMOVE = re.compile(
     r"\b(?:still there|still in there|needs? to (?:come|be) (?:out|removed)|to remove"
+    r"|needs?\s+remov\w*"  # "broken, need remove first"
     r"|(?:has|have|needs?) to be (?:pulled|extracted|removed|taken out)|has to come out"
     r"|(?:should|must|will) (?:it|they) (?:be pulled|come out))\b"
     r"|\b(?:it|they|tooth|teeth|ones?)\s+(?:(?:should|must|will|would|need\w*|ha(?:ve|s)) to"

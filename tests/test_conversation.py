@@ -600,3 +600,29 @@ async def test_a_dissatisfied_patient_is_still_handed_over(front_desk: FrontDesk
         PATIENT, "i had it done here and im not happy with the result, how long should it take"
     )
     assert any(isinstance(effect, HandoffOpened) for effect in outcome.effects)
+
+
+async def test_total_for_both_after_two_treatments_prices_the_two_together(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much is a crown")
+    await front_desk.handle_text(PATIENT, "and a root canal?")
+    reply = said(await front_desk.handle_text(PATIENT, "and total for both?"))
+    assert reply.startswith("Altogether: $2,730–$3,930")
+
+
+async def test_what_the_two_cost_together_prices_both_named_services(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "Should I get a cleaning before whitening? And what do the two cost together?"
+    )
+    assert said(outcome).startswith("Altogether: $940")
+    assert set(outcome.answered) == {"hygiene", "whitening"}
+
+
+async def test_coming_together_without_a_price_is_no_combined_quote(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(PATIENT, "can my wife and i come together on friday")
+    assert "Altogether" not in said(outcome)

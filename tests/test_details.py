@@ -674,3 +674,8 @@ def test_no_teeth_left_is_teeth_missing() -> None:
 
 def test_an_age_in_years_without_old_is_an_age() -> None:
     assert details("My son, 13 years. Teeth very crooked")["age"] == "13"
+
+
+def test_need_remove_in_simple_english_is_a_tooth_to_come_out() -> None:
+    found = details("tooth still inside but broken, need remove first")
+    assert found["tooth"] == "still there, may need to come out"

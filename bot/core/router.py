@@ -57,7 +57,13 @@ from bot.core.pending import (
     VisitToday,
     unpack_choice,
 )
-from bot.core.turn import ASKED_ABOUT, RecordIncoming, SubmitBooking, Turn
+from bot.core.turn import (
+    ASKED_ABOUT,
+    TALKED_ABOUT_BEFORE,
+    RecordIncoming,
+    SubmitBooking,
+    Turn,
+)
 from bot.details import (
     WEEKDAYS,
     asks_if_price,
@@ -85,6 +91,11 @@ YES_WORDS = frozenset(
 )
 NO_WORDS = frozenset(["no", "n", "nope", "cancel", "keep", "stop", "dont"])
 _TOTAL_WORDS = re.compile(r"\b(?:total|altogether|all together|in all|combined)\b", re.I)
+#: Two things priced as one: "what do the two cost together", "and the price for both?".
+_BOTH_PRICED = re.compile(
+    r"^(?=.*\b(?:together|both|the two|the 2)\b)(?=.*\b(?:how much|cost\w*|price\w*|pay)\b)",
+    re.I | re.S,
+)
 #: Words that point back at what was being talked about: "will the crown go whiter too?"
 _REFERS_BACK = re.compile(
     r"\b(?:it|its|it's|that|this|them|they|those|these|too|also|as well|after|afterwards"
@@ -1221,7 +1232,8 @@ def _priced_together(turn: Turn, match: Match) -> list[tuple[str, int]]:
     if match.safety or match.intent in NEVER_A_FOLLOW_UP:
         return []
     brain = turn.brain
-    if brain.facets.match(turn.text).facet != "price" and not _TOTAL_WORDS.search(turn.text):
+    as_one = _TOTAL_WORDS.search(turn.text) or _BOTH_PRICED.search(turn.text)
+    if brain.facets.match(turn.text).facet != "price" and not as_one:
         return []
     has_service = brain.replies.has_service
     counts = {
@@ -1234,7 +1246,13 @@ def _priced_together(turn: Turn, match: Match) -> list[tuple[str, int]]:
         for topic in brain.facets.names_topics(turn.text)
         if has_service(topic)
     ]
-    if len(items) > 1 and not _TOTAL_WORDS.search(turn.text) and _asked_apart(turn):
+    before = turn.state.details.get(TALKED_ABOUT_BEFORE)
+    if as_one and len(items) < 2 and before and turn.topic and has_service(before):
+        # "and total for both?" after the crown, then the root canal: the two of them
+        latest = items[0][0] if items else turn.topic
+        if has_service(latest) and latest != before:
+            items = [(before, 1), (latest, counts.get(latest, 1))]
+    if len(items) > 1 and not as_one and _asked_apart(turn):
         return []  # "how much is cleaning? also do u do whitening": two questions
     if len(items) > 1 or (items and items[0][1] > 1):
         return items[:3]

@@ -25,6 +25,8 @@ ASKED_ABOUT = "asked_about"
 #: The service the patient's count of teeth is about ("probably 6" while on veneers); a price
 #: asked on that service later is for that many. On the customer card as "counted_for".
 COUNTED_FOR = "counted_for"
+#: The treatment talked about before the current one ("and total for both?" prices the two).
+TALKED_ABOUT_BEFORE = "talked_about_before"
 
 
 @dataclass(frozen=True)
@@ -217,6 +219,11 @@ class Turn:
         """The patient is now talking about this (a practical subject `about` a service:
         "payment plans for implants"; the service is kept only while the subject is)."""
         same = topic == self.topic
+        has_service = self.brain.replies.has_service
+        if not same and self.topic is not None and has_service(self.topic) and has_service(topic):
+            self.state.details[TALKED_ABOUT_BEFORE] = self.topic
+        elif not same:
+            self.state.details.pop(TALKED_ABOUT_BEFORE, None)
         if self.topic is None or self.state.details.get(COUNTED_FOR) != topic:
             self.state.details.pop(COUNTED_FOR, None)  # a count is of the subject it was told on
         self.state.open_topic(topic, self.now)
