@@ -626,3 +626,11 @@ async def test_coming_together_without_a_price_is_no_combined_quote(
 ) -> None:
     outcome = await front_desk.handle_text(PATIENT, "can my wife and i come together on friday")
     assert "Altogether" not in said(outcome)
+
+
+async def test_a_question_about_the_weather_mid_conversation_is_off_topic(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much is a cleaning, and do you treat kids?")
+    outcome = await front_desk.handle_text(PATIENT, "is it going to rain later?")
+    assert outcome.intent == "off_topic"

@@ -189,6 +189,13 @@ _WHO_TREATS = re.compile(
     r"(?:do|does|place|handle|treat|see)\b",
     re.I,
 )
+#: A patient weighing up the treatment talked about: "is it even worth it", "should i do it".
+_WEIGHS_IT = re.compile(
+    r"\b(?:worth|necessary|needed|need\s+(?:it|this|that|one)|should\s+(?:i|we|he|she)"
+    r"|must\s+(?:i|we)|(?:i|we)\s+must|have\s+to|(?:a\s+)?good\s+idea|recommend\w*|best|better|right\s+for|point"
+    r"|really|essential|urgent|avoid|skip|wait)\b",
+    re.I,
+)
 #: A question asked at the end ("the result stays how long").
 _QUESTION_WORD = re.compile(r"\?|\b(?:how|what|when|which|why)\b", re.I)
 #: Words of a patient unhappy with what was done, which keep a complaint a complaint.
@@ -1287,6 +1294,7 @@ def _points_at_topic(turn: Turn, topic: str) -> bool:
         and is_question(text)
         and _REFERS_BACK.search(text) is not None
         and not turn.brain.facets.names_topics(text)
+        and _WEIGHS_IT.search(text) is not None  # not "is it going to rain later?"
     )
 
 
