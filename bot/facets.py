@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from bot.loader import Knowledge
-from bot.matcher import IntentMatcher, Thresholds, topic_word_sets
+from bot.matcher import IntentMatcher, Thresholds, remembered, topic_word_sets
 from bot.models import Intent, IntentKind
 from bot.text import words
 
@@ -74,11 +74,18 @@ class FacetMatcher:
         self._topic_words = topic_word_sets(knowledge)
         self._narrower = dict(knowledge.narrower_topics)
         self._topic_of: dict[str, str] = {}
+        self._matched: dict[str, FacetMatch] = {}
+        self._named: dict[str, tuple[str, ...]] = {}
+        self._named_affirmed: dict[str, tuple[str, ...]] = {}
         for topic, names in self._topic_words.items():
             for name in names:
                 self._topic_of.setdefault(name, topic)
 
     def match(self, text: str) -> FacetMatch:
+        """The facet asked about, or None (the last few remembered: a turn asks it often)."""
+        return remembered(self._matched, text, self._match)
+
+    def _match(self, text: str) -> FacetMatch:
         """The facet asked about, or None."""
         if self._matcher is None:
             return FacetMatch(None, 0.0)
@@ -109,6 +116,16 @@ class FacetMatcher:
 
     def names_topics(self, text: str, affirmed: bool = False) -> list[str]:
         """Every topic the message names, in order; `affirmed`: not those denied ("no crowns")."""
+        memory = self._named_affirmed if affirmed else self._named
+
+        def find(said: str) -> tuple[str, ...]:
+            return self._names_topics(said, affirmed)
+
+        found: tuple[str, ...] = remembered(memory, text, find)
+        return list(found)
+
+    def _names_topics(self, text: str, affirmed: bool) -> tuple[str, ...]:
+        """Every topic the message names, in order (see names_topics)."""
         named: list[str] = []
         tokens = words(text)
         for index, token in enumerate(tokens):
@@ -122,7 +139,7 @@ class FacetMatcher:
                 continue
             named.append(topic)
         broader = {self._narrower[topic] for topic in named if topic in self._narrower}
-        return [topic for topic in named if topic not in broader]  # "partial denture": one
+        return tuple(topic for topic in named if topic not in broader)  # "partial denture": one
 
     def _topic_word(self, token: str) -> str | None:
         """The topic a word names, plural or hyphenated ("check-ups") alike."""

@@ -144,7 +144,7 @@ BACK_TEETH = re.compile(r"\bback\s+(?:one|ones|tooth|teeth|molar|molars)\b")
 T = TypeVar("T")
 
 
-def _remembered(memory: dict[str, T], text: str, compute: Callable[[str], T]) -> T:
+def remembered(memory: dict[str, T], text: str, compute: Callable[[str], T]) -> T:
     """`compute(text)`, kept for the last RECENT_MATCHES texts (the oldest forgotten first)."""
     known = memory.get(text)
     if known is None:
@@ -303,7 +303,7 @@ class IntentMatcher:
 
     def match(self, text: str) -> Match:
         """What the text most likely means, or no intent when unsure (the last few remembered)."""
-        return _remembered(self._recent, text, self.read)
+        return remembered(self._recent, text, self.read)
 
     def read(self, text: str) -> Match:
         """Classify the text afresh, without the memory of recent texts."""
@@ -343,7 +343,7 @@ class IntentMatcher:
 
     def normalized(self, text: str) -> str:
         """The normalised text, remembered for the last few texts (a turn asks several times)."""
-        return _remembered(self._normalized, text, self.normalize)
+        return remembered(self._normalized, text, self.normalize)
 
     def expects(self, text: str) -> bool:
         """Whether the text asks what to expect after a treatment ("will it swell after?")."""
@@ -379,7 +379,7 @@ class IntentMatcher:
 
     def affirmed(self, text: str) -> str:
         """The normalised text with each word the patient denies blanked ("no fever")."""
-        return _remembered(
+        return remembered(
             self._affirmed, text, lambda said: self.normalize.from_words(affirmed_words(said))
         )
 

@@ -60,6 +60,8 @@ def _services_list(knowledge: Knowledge) -> str:
 
 
 _ARTICLE = re.compile(r"^(?:a|an|the)\s+", re.I)
+#: The placeholders a service's quote fills; a wording without them needs no quote worked out.
+_PRICE_FIELDS = re.compile(r"\{(?:parts|total)\b")
 
 
 def _price_list(knowledge: Knowledge) -> str:
@@ -196,7 +198,9 @@ class ReplyBook:
     def question(self, intent: str, turn: int, age_known: bool = False) -> str:
         """The script's one question about the patient's real problem (no age asked twice)."""
         wordings = self.knowledge.services[intent].question
-        asked = pick(wordings, turn).format_map(self._priced(intent))
+        wording = pick(wordings, turn)
+        facts = self._priced(intent) if _PRICE_FIELDS.search(wording) else self.facts
+        asked = wording.format_map(facts)
         if age_known and re.search(r"\b(?:old|age)\b", asked):
             return self.text("question_age_known", turn)
         return asked
@@ -235,7 +239,10 @@ class ReplyBook:
         wordings = self.knowledge.facet_replies.get(service, {}).get(facet)
         if not wordings:
             return None
-        return pick_for(wordings, turn, asked).format_map(self._priced(service, age))
+        wording = pick_for(wordings, turn, asked)
+        if not _PRICE_FIELDS.search(wording):
+            return wording.format_map(self.facts)  # "does it hurt": no quote to work out
+        return wording.format_map(self._priced(service, age))
 
     def _priced(self, service: str, age: float | None = None) -> dict[str, str]:
         """The clinic facts plus the service's itemised parts and total, from clinic.yaml,

@@ -634,3 +634,42 @@ async def test_a_question_about_the_weather_mid_conversation_is_off_topic(
     await front_desk.handle_text(PATIENT, "how much is a cleaning, and do you treat kids?")
     outcome = await front_desk.handle_text(PATIENT, "is it going to rain later?")
     assert outcome.intent == "off_topic"
+
+
+async def test_shock_at_a_price_gets_an_apology_not_a_case_or_a_thank_you(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much is a crown")
+    outcome = await front_desk.handle_text(
+        PATIENT, "seriously?? thats insane for one tooth, im not made of money"
+    )
+    assert not any(isinstance(effect, HandoffOpened) for effect in outcome.effects)
+    assert "sorry" in said(outcome).lower()
+    assert "Thank you" not in said(outcome)
+
+
+async def test_too_pricey_with_a_question_about_another_option_answers_the_question(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much is an implant")
+    outcome = await front_desk.handle_text(
+        PATIENT, "ok too pricey, what about dentures then, how long do they take"
+    )
+    assert "sorry" not in said(outcome).lower()
+
+
+async def test_does_it_cover_right_after_the_insurance_answer_is_about_the_plan(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "do you do veneers?")
+    await front_desk.handle_text(PATIENT, "do you take insurance")
+    outcome = await front_desk.handle_text(PATIENT, "does it cover cleanings")
+    assert outcome.intent == "insurance"
+    assert "$225" not in said(outcome)
+
+
+async def test_does_the_price_cover_a_part_is_not_an_insurance_question(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(PATIENT, "does the price cover the crown too?")
+    assert outcome.intent != "insurance"

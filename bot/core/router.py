@@ -7,6 +7,7 @@ exactly what a patient gets.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from collections.abc import Iterator
@@ -193,9 +194,15 @@ _WHO_TREATS = re.compile(
 _WEIGHS_IT = re.compile(
     r"\b(?:worth|necessary|needed|need\s+(?:it|this|that|one)|should\s+(?:i|we|he|she)"
     r"|must\s+(?:i|we)|(?:i|we)\s+must|have\s+to|(?:a\s+)?good\s+idea|recommend\w*|best|better|right\s+for|point"
-    r"|really|essential|urgent|avoid|skip|wait)\b",
+    r"|really|essential|urgent|avoid|skip|wait|old|young|age)\b",
     re.I,
 )
+#: The insurance named: "will my insurance cover it", "does my plan pay for a crown".
+_INSURANCE_WORDS = re.compile(
+    r"\b(?:insurances?|insurers?|insured|(?:my|our|his|her|dental)\s+(?:plan|policy))\b", re.I
+)
+#: How long after the insurance answer "does it cover ..." is still about the insurance.
+INSURANCE_LATELY = dt.timedelta(minutes=30)
 #: A question asked at the end ("the result stays how long").
 _QUESTION_WORD = re.compile(r"\?|\b(?:how|what|when|which|why)\b", re.I)
 #: Words of a patient unhappy with what was done, which keep a complaint a complaint.
@@ -615,6 +622,8 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         return FollowUp(topic, "pain")  # "i'm honestly scared it'll hurt": how it feels
     if topic is not None and turn.asked is not None and _reads_as_answer(turn, match):
         return AnswerToQuestion(_narrowed(turn, topic))
+    if _asks_what_the_plan_covers(turn, match, topic):
+        return Answer(INSURANCE)  # "does it cover cleanings": the insurance, not the cleaning
     same_terms = _same_terms_for(turn, match, topic)
     if same_terms is not None:
         return same_terms
@@ -985,6 +994,17 @@ def _beside_the_confusion(turn: Turn) -> str:
     return rest if is_question(rest) else ""
 
 
+def _asks_what_the_plan_covers(turn: Turn, match: Match, topic: str | None) -> bool:
+    """Whether the patient asks what their insurance pays for, while it is the subject or
+    just after it was answered ("do you take insurance" ... "does it cover cleanings")."""
+    if match.safety or not COVERS.search(turn.text) or not is_question(turn.text):
+        return False
+    if len(split_questions(turn.text)) > 1:
+        return False  # "how much is a night guard, and would my insurance cover it?": both
+    lately = turn.asked_before(INSURANCE, INSURANCE_LATELY)
+    return topic == INSURANCE or lately or _INSURANCE_WORDS.search(turn.text) is not None
+
+
 def _asks_who_treats(turn: Turn, match: Match, topic: str | None) -> bool:
     """Whether the patient asks which doctor does a treatment, named or being talked about."""
     if match.safety or DOCTORS not in turn.brain.knowledge.replies:
@@ -1054,8 +1074,6 @@ def _same_terms_for(turn: Turn, match: Match, topic: str | None) -> Answer | Non
     short = len(words(turn.text)) <= 5
     if short and _AND_FOR.match(turn.text) and _named_service(turn, turn.text):
         return Answer(str(topic))
-    if topic == INSURANCE and COVERS.search(turn.text) and is_question(turn.text):
-        return Answer(INSURANCE)  # "does it cover cleanings": the insurance, not the cleaning
     asks_years = turn.brain.facets.match(turn.text).facet == "longevity"
     if topic == WARRANTY_TERMS and asks_years and not _named_service(turn, turn.text):
         return Answer(WARRANTY_TERMS)  # "how many years" after the warranty: its periods
@@ -1294,7 +1312,15 @@ def _points_at_topic(turn: Turn, topic: str) -> bool:
         and is_question(text)
         and _REFERS_BACK.search(text) is not None
         and not turn.brain.facets.names_topics(text)
-        and _WEIGHS_IT.search(text) is not None  # not "is it going to rain later?"
+        and _about_the_treatment(turn, text)  # not "is it going to rain later?"
+    )
+
+
+def _about_the_treatment(turn: Turn, text: str) -> bool:
+    """Whether a short question weighs the treatment up or speaks of the mouth."""
+    matcher = turn.brain.matcher
+    return _WEIGHS_IT.search(text) is not None or matcher.detect_emergency.about_mouth(
+        matcher.normalized(text)
     )
 
 
