@@ -434,10 +434,12 @@ _ASKED_BEFORE = re.compile(
     r"(?:does|do|will|would|can|could|is|are|might|may)\s+(?:[\w']+\s+){0,4}$"
 )
 
+#: Words of a pain expected, not felt ("scared it'll hurt"); the router reads them too.
+FEAR_WORDS = r"scared|afraid|worried|nervous|terrified|anxious|heard|sounds?"
 #: Pain expected, not felt: "scared it'll hurt", "i've heard they're really sore", "sounds
 #: painful", "worried they'll make my gums sore".
 _FEARED_BEFORE = re.compile(
-    r"\b(?:scared|afraid|worried|nervous|terrified|anxious|fear|heard|sounds?|seems?|looks?)"
+    rf"\b(?:{FEAR_WORDS}|fear|seems?|looks?)"
     r"\b(?:\s+(?:that|of|about))?\s+(?:(?!but\b|now\b|still\b|because\b|since\b|cause\b|cuz\b)"
     r"[\w']+\s+){0,6}$"
     r"|(?:'ll|\b(?:it|they|you|i|we|she|he)ll|\bwill|\bgonna|\bgoing\s+to|\bmight|\bmay)"

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.loader import Knowledge
-from bot.models import SCRIPT_PARTS, Clinic, Offer
+from bot.models import SCRIPT_PARTS, Clinic, Doctor, Offer
 from bot.pricing import (
     BundleQuote,
     PriceRange,
@@ -34,10 +34,7 @@ def clinic_facts(knowledge: Knowledge) -> dict[str, str]:
             f"• {s.who}: {s.days}, {s.open}–{s.close}" for s in clinic.specialist_hours
         )
         or "All our doctors keep the clinic's regular hours.",
-        "doctors": "\n".join(
-            f"• {d.name}, {d.role}: {d.years} years in practice, {d.degree}"
-            for d in clinic.doctors
-        ),
+        "doctors": doctor_lines(clinic.doctors),
         "warranty_terms": "\n".join(f"• {t.service}: {t.period}" for t in clinic.warranty.terms),
         "warranty_conditions": "\n".join(f"• {c}" for c in clinic.warranty.conditions),
         "payment_methods": ", ".join(clinic.payment_methods),
@@ -47,6 +44,13 @@ def clinic_facts(knowledge: Knowledge) -> dict[str, str]:
         "services_list": _services_list(knowledge),
         "price_list": _price_list(knowledge),
     }
+
+
+def doctor_lines(doctors: Iterable[Doctor]) -> str:
+    """The doctors a line each: "• Dr. Priya Raman, endodontist: 12 years in practice, DDS"."""
+    return "\n".join(
+        f"• {d.name}, {d.role}: {d.years} years in practice, {d.degree}" for d in doctors
+    )
 
 
 def _services_list(knowledge: Knowledge) -> str:
@@ -198,9 +202,7 @@ class ReplyBook:
     def question(self, intent: str, turn: int, age_known: bool = False) -> str:
         """The script's one question about the patient's real problem (no age asked twice)."""
         wordings = self.knowledge.services[intent].question
-        wording = pick(wordings, turn)
-        facts = self._priced(intent) if _PRICE_FIELDS.search(wording) else self.facts
-        asked = wording.format_map(facts)
+        asked = self._filled(pick(wordings, turn), intent)
         if age_known and re.search(r"\b(?:old|age)\b", asked):
             return self.text("question_age_known", turn)
         return asked
@@ -239,9 +241,13 @@ class ReplyBook:
         wordings = self.knowledge.facet_replies.get(service, {}).get(facet)
         if not wordings:
             return None
-        wording = pick_for(wordings, turn, asked)
+        return self._filled(pick_for(wordings, turn, asked), service, age)
+
+    def _filled(self, wording: str, service: str, age: float | None = None) -> str:
+        """A service's wording with its placeholders filled; the quote is worked out only for
+        a wording that shows it ("does it hurt" needs none)."""
         if not _PRICE_FIELDS.search(wording):
-            return wording.format_map(self.facts)  # "does it hurt": no quote to work out
+            return wording.format_map(self.facts)
         return wording.format_map(self._priced(service, age))
 
     def _priced(self, service: str, age: float | None = None) -> dict[str, str]:

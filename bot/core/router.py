@@ -66,6 +66,7 @@ from bot.core.turn import (
     Turn,
 )
 from bot.details import (
+    FEAR_WORDS,
     WEEKDAYS,
     asks_if_price,
     asks_if_we_do,
@@ -175,7 +176,7 @@ _SWITCHES_BACK = re.compile(r"\b(?:back to|going back|as for|regarding|now about
 #: A worry that the treatment will hurt, said rather than asked: "i'm scared it'll hurt",
 #: "worried they'll make my gums sore", "sounds painful lol".
 _FEARS_PAIN = re.compile(
-    r"\b(?:scared|afraid|worried|nervous|terrified|anxious|heard|sounds?)\b"
+    rf"\b(?:{FEAR_WORDS})\b"
     r"(?:(?!\bbut\b|\bnow\b|\bbecause\b)[^.?!])*"
     r"\b(?:hurts?|hurting|painful|pain|sore|ache|aching|uncomfortable|agony)\b",
     re.I,
@@ -193,7 +194,8 @@ _WHO_TREATS = re.compile(
 #: A patient weighing up the treatment talked about: "is it even worth it", "should i do it".
 _WEIGHS_IT = re.compile(
     r"\b(?:worth|necessary|needed|need\s+(?:it|this|that|one)|should\s+(?:i|we|he|she)"
-    r"|must\s+(?:i|we)|(?:i|we)\s+must|have\s+to|(?:a\s+)?good\s+idea|recommend\w*|best|better|right\s+for|point"
+    r"|must\s+(?:i|we)|(?:i|we)\s+must|have\s+to|(?:a\s+)?good\s+idea|recommend\w*|best|better"
+    r"|right\s+for|point"
     r"|really|essential|urgent|avoid|skip|wait|old|young|age)\b",
     re.I,
 )

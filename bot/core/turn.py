@@ -246,9 +246,8 @@ class Turn:
         the service being talked about ("I need 3")."""
         has_service = self.brain.replies.has_service
         noun = quantity.partition(" ")[2]
-        counted = self.brain.facets.names_topic(noun) if noun else self.topic
-        if counted is None and noun in {"", "tooth", "teeth"}:
-            counted = self.topic
+        unnamed = noun in {"", "tooth", "teeth"}
+        counted = self.topic if unnamed else self.brain.facets.names_topic(noun)
         if counted is not None and has_service(counted):
             self.state.details[COUNTED_FOR] = counted
         else:

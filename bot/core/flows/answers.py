@@ -24,6 +24,7 @@ from bot.hours import hours_on, specialists_on
 from bot.matcher import Match
 from bot.models import IntentKind
 from bot.pricing import format_together, quote_together
+from bot.replies import doctor_lines
 
 log = logging.getLogger(__name__)
 
@@ -152,9 +153,7 @@ def doctors_for(turn: Turn, service: str) -> str:
             if wanted is not None and wanted in facets.names_topics(doctor.role)
         ]
         if doctors:
-            return "\n".join(
-                f"• {d.name}, {d.role}: {d.years} years in practice, {d.degree}" for d in doctors
-            )
+            return doctor_lines(doctors)
     return ""
 
 
