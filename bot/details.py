@@ -316,7 +316,7 @@ def is_question(text: str) -> bool:
     if "?" in lowered:
         return True
     for sentence in _SENTENCE_BREAK.split(lowered):  # "ok that's for later. how long ..."
-        tokens = re.findall(r"[a-z']+", sentence)
+        tokens = re.findall(r"[a-z0-9':]+", sentence)  # "1:15 is fine" tells
         while tokens and tokens[0] in _LEAD_WORDS:
             tokens = tokens[1:]  # "and does it hurt", "ok so how long"
         if (

@@ -102,7 +102,10 @@ class FacetMatcher:
             if found.intent is None and AGE_ASKED.search(text):
                 return FacetMatch("suitability", found.score)  # "is 12 a good age to start"
             return FacetMatch(None, found.score)
-        return FacetMatch(found.intent.removeprefix(PREFIX), found.score)
+        facet = found.intent.removeprefix(PREFIX)
+        if facet == "longevity" and MONEY_ASKED.search(text):
+            return FacetMatch("price", found.score)  # "how much to redo it": what it costs
+        return FacetMatch(facet, found.score)
 
     def _without_topic_words(self, text: str) -> str:
         """The message with every word naming a service replaced by "it"."""
@@ -163,6 +166,13 @@ class FacetMatcher:
 #: learned phrasings miss it ("how many years" is how long it lasts, and is left to them).
 #: The price named outright, when the learned phrasings are unsure ("price per tooth?").
 PRICE_ASKED = re.compile(r"\b(?:how\s+much|prices?|pricing|costs?)\b", re.IGNORECASE)
+#: What something costs, said so plainly that no other facet is meant ("how much to redo it",
+#: not "how much longer does it last").
+MONEY_ASKED = re.compile(
+    r"\bhow\s+much\b(?!\s+(?:longer|time|more\s+time)\b)(?!.*\b(?:last|lasts|years?)\b)"
+    r"|\b(?:prices?|costs?|\$)",
+    re.IGNORECASE,
+)
 #: Whether an age suits, when the learned phrasings are unsure ("is 12 a good age to start").
 AGE_ASKED = re.compile(
     r"\b(?:good|right|best|ideal|minimum|min|youngest|oldest)\s+age\b"

@@ -428,3 +428,26 @@ async def test_a_request_naming_a_service_is_for_that_service_whatever_the_topic
     outcome = await front_desk.handle_text(patient, "i'd like to book a cleaning next tuesday")
     reply = outcome.messages[0].text
     assert "a cleaning" in reply and "whitening" not in reply
+
+
+async def test_a_visit_asked_after_telling_of_a_problem_is_for_that_problem(
+    desk_open: FrontDesk, store: Store
+) -> None:
+    await talk(desk_open, "my tooth broke in half while eating, doesnt hurt tho", "top front one")
+    outcome = await desk_open.handle_text(PATIENT, "can you fix it tomorrow morning")
+    assert "broken, upper front" in said(outcome)
+    assert "What would you like to come in for" not in said(outcome)
+    last = await talk(desk_open, "first time", "Anna Kowalska", "no")
+    request = await store.bookings.get(requested(last[-1])[0].request_id)
+    assert request is not None
+    assert request.service == "a problem with a tooth (broken, upper front)"
+
+
+async def test_a_new_time_and_a_name_given_while_asked_something_else_are_taken(
+    desk_open: FrontDesk,
+) -> None:
+    await talk(desk_open, "how much is a filling", "can i come thursday around 1?")
+    outcome = await desk_open.handle_text(PATIENT, "1:15 is fine. name's Tom Baker")
+    assert outcome.intent == "booking"
+    assert "thursday, 13:15, Tom Baker" in said(outcome)
+    assert "Dr." not in said(outcome)

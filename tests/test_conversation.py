@@ -673,3 +673,85 @@ async def test_does_the_price_cover_a_part_is_not_an_insurance_question(
 ) -> None:
     outcome = await front_desk.handle_text(PATIENT, "does the price cover the crown too?")
     assert outcome.intent != "insurance"
+
+
+async def test_a_treatment_asked_for_on_a_day_gets_the_treatment_and_that_day(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(PATIENT, "fine. do u do checkups on saturdays")
+    assert outcome.answered == ["checkup", "hours"]
+    assert "09:00–14:00" in said(outcome) and "dental clinic" not in said(outcome)
+
+
+async def test_a_day_and_time_proposed_after_a_treatment_starts_a_request_for_it(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much are veneers")
+    outcome = await front_desk.handle_text(PATIENT, "can we do thurs 4:30")
+    assert outcome.intent == "booking"
+    assert "veneers" in said(outcome) and "16:30" in said(outcome)
+
+
+async def test_a_treatment_left_out_is_not_what_the_visit_is_for(front_desk: FrontDesk) -> None:
+    await front_desk.handle_text(PATIENT, "how much is a checkup and xray")
+    outcome = await front_desk.handle_text(PATIENT, "ok ill skip the xray for now. can i come wed")
+    assert outcome.intent == "booking"
+    noted = said(outcome).split("Noted")[-1]
+    assert "check-up" in noted and "X-ray" not in noted
+
+
+async def test_a_question_on_the_treatment_after_the_insurance_is_about_the_treatment(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "cleaning how much and does insurance cover it")
+    await front_desk.handle_text(PATIENT, "i have cigna")
+    outcome = await front_desk.handle_text(PATIENT, "how long is the appt")
+    assert (outcome.intent, outcome.facet) == ("hygiene", "duration")
+
+
+async def test_a_broken_tooth_told_after_asking_about_urgent_care_is_advice_not_a_case(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "do u do emergency appts on sundays?")
+    outcome = await front_desk.handle_text(
+        PATIENT, "chipped tooth, doesnt really hurt just a sharp edge cutting my tongue"
+    )
+    assert not any(isinstance(effect, HandoffOpened) for effect in outcome.effects)
+    assert "painkiller" in said(outcome)
+
+
+async def test_the_warranty_and_how_long_it_lasts_asked_together_get_both(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "do u give a warranty on crowns? and how long do they normally last"
+    )
+    assert outcome.answered == ["warranty", "crowns"]
+
+
+async def test_a_treatment_named_in_one_clause_is_what_it_means_in_the_next(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "lost a filling 😩 r u open today and how much to redo it"
+    )
+    assert outcome.answered == ["hours", "filling"]
+    assert "$335–$505" in said(outcome)
+
+
+async def test_a_question_naming_a_treatment_is_answered_beside_a_visit_asked_for(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "is the first checkup really free? can i book sat"
+    )
+    assert outcome.answered[:1] == ["free_checkup"]
+
+
+async def test_ok_with_a_thumbs_up_is_an_acknowledgement_not_off_topic(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much is a crown")
+    outcome = await front_desk.handle_text(PATIENT, "ok 👍")
+    assert "dental clinic" not in said(outcome)
+    assert outcome.route == "Acknowledge"

@@ -384,3 +384,12 @@ async def test_asking_how_emergencies_are_handled_is_answered_but_one_reported_g
         "console:someone-else", "i have an emergency, my crown came off and it hurts"
     )
     assert "painkiller" in said(reported)
+
+
+async def test_a_day_asked_beside_a_toothache_gets_its_hours_before_the_question(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(PATIENT, "my tooth is killing me, are you open sunday?")
+    reply = said(outcome)
+    assert "closed on Sunday" in reply and "911" in reply
+    assert reply.rstrip().endswith("?") and reply.index("closed on Sunday") < reply.rindex("\n")

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from bot import booking_text
 from bot.branches import branch_named, change_asked, names_a_branch_word, read_branch, several
 from bot.core.flows import (
     aftercare,
@@ -60,6 +61,7 @@ from bot.core.pending import (
 )
 from bot.core.turn import (
     ASKED_ABOUT,
+    HANDED_OVER,
     TALKED_ABOUT_BEFORE,
     RecordIncoming,
     SubmitBooking,
@@ -166,9 +168,13 @@ _YES_OR_NO = re.compile(
 )
 #: A clause that names no service is still a question about one the classifier is this sure of.
 SURE_OF_A_CLAUSE = 0.9
+#: A question naming one treatment is about the classifier's other reading this sure of it.
+SURE_OF_KIN = 0.5
 #: A clause that tells rather than asks: "i think my teeth are already moving".
 _STATEMENT = re.compile(
-    r"^\W*(?:i|im|i'm|ive|i've|my|it|its|it's|he|hes|he's|she|shes|she's|they|we|there's)\b",
+    r"^\W*(?:(?:ok|okay|so|alright|fine|right|yeah|hmm)\W+)*"
+    r"(?:i|im|i'm|ive|i've|ill|i'll|i'd|my|it|its|it's|he|hes|he's|she|shes|she's|they|we"
+    r"|we'll|there's)\b",
     re.I,
 )
 #: Words that turn the conversation to what they name: "going back to the root canal".
@@ -641,7 +647,8 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
     several = _several_questions(turn, match, topic)
     if len(several) > 1:
         return Several(tuple(several))
-    if topic == EMERGENCY and turn.asked is None and _still_emergency(turn, match):
+    handed_over = turn.state.details.get(HANDED_OVER) == EMERGENCY
+    if topic == EMERGENCY and handed_over and turn.asked is None and _still_emergency(turn, match):
         return HandOver(EMERGENCY)  # "please, what do I do": no time for "I didn't get that"
     if topic == AFTERCARE and _still_aftercare(turn, match):
         return Answer(AFTERCARE)  # "can I smoke?" after "had a tooth out this morning"
@@ -657,6 +664,8 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         follow_up = _practical_follow_up(turn, match, topic)
         if follow_up is not None:
             return follow_up
+    if _proposes_a_visit(turn, match, topic):
+        return Answer(BOOKING)  # "can we do thurs 4:30" after the child's visit
     if match.intent is not None and match.ambiguous:
         named = _named_service(turn, turn.text)
         if named in {match.intent, *(other.intent for other in match.alternatives[:1])}:
@@ -679,8 +688,6 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         return FollowUp(only.intent, only.facet) if only.facet else Answer(only.intent)
     if match.intent is None and topic is not None and _points_at_topic(turn, topic):
         return Answer(topic)  # "is it even worth it" during a root canal: about the root canal
-    if match.intent is None and match.off_topic and mostly_words(turn.text) and not dental:
-        return OffTopic(match.score)
     named = _named_service(turn, turn.text)
     if (
         match.intent is None
@@ -689,6 +696,8 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         and asks_if_we_do(turn.text)
     ):
         return Several((Question(named), Question(HOURS)))  # "cleanings on saturday?"
+    if match.intent is None and match.off_topic and mostly_words(turn.text) and not dental:
+        return OffTopic(match.score)
     if match.intent is None and _wants_a_visit(turn) and _visit_is_likeliest(turn, match, named):
         return Answer(BOOKING)  # "can i schedule a cleaning for next week"
     if match.intent is None and _urgent_symptom(turn):
@@ -729,6 +738,16 @@ _VISIT_ASKED = re.compile(
     r"|\bis\s+(?:it|that|there|a|an|the|\w+day)\b[^?.!]*\b(?:possible|available|doable)\b",
     re.I,
 )
+#: Subjects a patient asks about while weighing a treatment up: a question about how the
+#: treatment goes, asked on them, is about it ("i have cigna" ... "how long is the appt": the
+#: cleaning's). Not payment: "over how many months" is about the plan.
+_ABOUT_MONEY = frozenset({INSURANCE, "discounts"})
+#: A day or time proposed for a visit: "can we do thurs 4:30", "could i come fri".
+_PROPOSES = re.compile(
+    r"\b(?:can|could|shall)\s+(?:i|we|he|she|you|u)\s+(?:do|come|make\s+it|get\s+in|book)\b"
+    r"|\b(?:does|would|is)\s+[^?.!]{0,20}\b(?:work|ok|okay|good|free|possible)\b",
+    re.I,
+)
 _BOOK_WORDS = re.compile(
     r"\b(?:book(?:ing)?|schedule|make\s+an\s+appointment|an\s+appointment\s+for|appts?"
     r"|(?:need|want|like|get)\s+(?:an?\s+)?appointment)\b",
@@ -767,6 +786,25 @@ def _wants_a_visit(turn: Turn) -> bool:
     return not asks or bool(_VISIT_ASKED.search(turn.text))
 
 
+def _proposes_a_visit(turn: Turn, match: Match, topic: str | None) -> bool:
+    """Whether a message the classifier can't place (or places between two readings, one a
+    booking) proposes a day or time for a visit while something is being talked about: "can
+    we do thurs 4:30", "ok can i come for a consult fri afternoon"."""
+    if not {"day", "time", "date"} & turn.details.keys() or not _PROPOSES.search(turn.text):
+        return False
+    if turn.brain.facets.match(turn.text).facet not in (None, "price"):
+        return False  # "how fast can u do it, i have a wedding sat": how long it takes
+    readings = {match.intent, *(other.intent for other in match.alternatives[:1])}
+    if match.intent is not None and not (match.ambiguous and BOOKING in readings):
+        return False
+    return (
+        topic is not None
+        or BOOKING in readings
+        or bool(match.candidates[:1])
+        and (match.candidates[0].intent == BOOKING)
+    )
+
+
 def _visit_is_likeliest(turn: Turn, match: Match, named: str | None) -> bool:
     """Whether a loose message wishing a visit is about one: a service named, or a booking
     the classifier's likeliest reading."""
@@ -780,6 +818,8 @@ def _answers_booking(turn: Turn, match: Match, field: str) -> bool:
     if booking.is_control(turn.text):
         return True  # "skip", "cancel"
     readable = booking.reads(turn, field)
+    if not readable and not is_question(turn.text) and _gives_booking_details(turn, field):
+        return True  # "1:15 is fine. name's Tom Baker" when asked new or returning
     small_talk = match.intent in SMALL_TALK and not match.ambiguous
     named = field != "what" or turn.brain.facets.names_topic(turn.text) is not None
     if small_talk and not (readable and named):
@@ -796,6 +836,14 @@ def _answers_booking(turn: Turn, match: Match, field: str) -> bool:
         or asks_a_facet
     )
     return not asks_else
+
+
+def _gives_booking_details(turn: Turn, field: str) -> bool:
+    """Whether a statement gives another answer of the request than the one asked: a new time
+    or the name."""
+    if field != "when" and {"day", "time", "date"} & turn.details.keys():
+        return True
+    return field != "name" and booking_text.name_said(turn.text) is not None
 
 
 def route_choice(turn: Turn, value: str) -> Route:
@@ -1177,7 +1225,7 @@ def _facet_asked(turn: Turn, text: str, match: Match, topic: str | None) -> Ques
     if topic is not None and has_facets(topic):
         return Question(topic, facet)
     about = turn.state.details.get(ASKED_ABOUT) if topic is not None else None
-    if about is not None and has_facets(about) and facet == "price":
+    if about is not None and has_facets(about) and (facet == "price" or topic in _ABOUT_MONEY):
         return Question(about, facet)  # "and the total would be roughly?" after payment plans
     return None
 
@@ -1471,6 +1519,8 @@ def _several_questions(turn: Turn, match: Match, topic: str | None) -> list[Ques
             topic = named if brain.replies.has_facets(named) else topic
             continue  # "ok nvm, back to the cleaning, how much is it": the cleaning's price
         question = _facet_asked(turn, clause, found, topic)
+        if question is not None and _WARRANTY_WORDS.search(clause) and not found.safety:
+            question = Question(WARRANTY_TERMS)  # "warranty on crowns? and how long do they last"
         if question is None and _asks_on_its_own(turn, clause, found):
             question = Question(str(found.intent))
         if question is None and _only_a_day(clause, extract_details(clause, turn.today)):
@@ -1483,8 +1533,10 @@ def _several_questions(turn: Turn, match: Match, topic: str | None) -> list[Ques
             continue  # the service's whole answer already names every part and the total
         if question not in asked:
             asked.append(question)
-            if brain.replies.has_service(question.intent):
-                topic = question.intent
+        if brain.replies.has_service(question.intent):
+            topic = question.intent
+        elif (named := _named_service(turn, clause)) and brain.replies.has_facets(named):
+            topic = named  # "lost a filling, r u open today and how much to redo it"
     if len(asked) > 1 and any(brain.replies.has_service(each.intent) for each in asked):
         asked = [each for each in asked if each.intent != SERVICES]  # "...what can you do"
     return asked
@@ -1544,8 +1596,12 @@ def _asks_on_its_own(turn: Turn, clause: str, found: Match) -> bool:
     if not is_question(clause) and _PAST_REPORT.search(clause):
         return False  # "tooth was pulled last month": what happened, no question about pulling
     if turn.brain.replies.has_service(intent):
-        named = intent in turn.brain.facets.names_topics(clause)
-        return named or asks_if_we_do(clause) or found.score >= SURE_OF_A_CLAUSE
+        named = turn.brain.facets.names_topics(clause)
+        if intent in named or asks_if_we_do(clause) or found.score >= SURE_OF_A_CLAUSE:
+            return True
+        # "is the first checkup really free": a question naming a treatment, read as its kin
+        kin = any(turn.brain.replies.has_service(name) for name in named)
+        return kin and is_question(clause) and found.score >= SURE_OF_KIN
     return True
 
 
@@ -1553,4 +1609,6 @@ def _is_acknowledgement(turn: Turn, text: str) -> bool:
     """ "ok", "sure", a thumbs-up: not a question, so neither a misunderstanding."""
     known = turn.brain.knowledge.vocabulary.acknowledgements
     stripped = text.strip().lower().strip(".!?")
-    return stripped in known or (bool(stripped) and not any(c.isalnum() for c in stripped))
+    if bool(stripped) and not any(c.isalnum() for c in stripped):
+        return True  # a thumbs-up alone
+    return stripped in known or " ".join(words(stripped)) in known  # "ok 👍"

@@ -27,6 +27,11 @@ ASKED_ABOUT = "asked_about"
 COUNTED_FOR = "counted_for"
 #: The treatment talked about before the current one ("and total for both?" prices the two).
 TALKED_ABOUT_BEFORE = "talked_about_before"
+#: An emergency was just handed to a person: a plea that follows ("please what do i do") goes
+#: to a person again.
+HANDED_OVER = "handed_over"
+#: What the bot keeps for itself among the details: not shown on a case card.
+BOOKKEEPING = frozenset({TALKED_ABOUT_BEFORE, HANDED_OVER})
 
 
 @dataclass(frozen=True)
@@ -220,6 +225,9 @@ class Turn:
         "payment plans for implants"; the service is kept only while the subject is)."""
         same = topic == self.topic
         has_service = self.brain.replies.has_service
+        kept = self.topic if self.topic and has_service(self.topic) else None
+        if about is None and not same and not has_service(topic):
+            about = kept  # "i have cigna" after the cleaning: still about the cleaning
         if not same and self.topic is not None and has_service(self.topic) and has_service(topic):
             self.state.details[TALKED_ABOUT_BEFORE] = self.topic
         elif not same:

@@ -9,6 +9,7 @@ import re
 
 from telegram import Message
 
+from bot.core.turn import BOOKKEEPING
 from bot.store import HandoffCase, Patient
 from bot.telegram.branch_chats import branch_name, chat_for_case, chat_for_patient
 from bot.telegram.delivery import RenderedCard
@@ -57,7 +58,8 @@ async def card_text(runtime: Runtime, case: HandoffCase, patient: Patient | None
     else:
         lines.append("Status: waiting for an administrator")
     if patient is not None:
-        details = (await runtime.store.state.load(patient.id)).details
+        stored = (await runtime.store.state.load(patient.id)).details
+        details = {name: value for name, value in stored.items() if name not in BOOKKEEPING}
         if details:
             told = ", ".join(f"{name}: {value}" for name, value in sorted(details.items()))
             lines.append(f"The patient told us: {html.escape(told)}")

@@ -197,7 +197,8 @@ def price_together(turn: Turn, items: list[tuple[str, int]]) -> None:
     last = items[-1][0]
     # "and for 2?" right after the question, or once it was answered: not asked again
     already_asked = turn.topic == last and turn.asked in (AskedProblem(last), AskedDay())
-    turn.open_topic(last)
+    for name, _ in items:  # the one before the last is kept: "ok skip the xray, can i come wed"
+        turn.open_topic(name)
     if not already_asked:
         turn.say(closing_question(turn, last, rotation))
 

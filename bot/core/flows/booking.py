@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, fields, replace
 
 from bot import booking_text
 from bot.core.pending import AskedBooking
-from bot.core.turn import AnswerProposal, SubmitBooking, Turn
+from bot.core.turn import TALKED_ABOUT_BEFORE, AnswerProposal, SubmitBooking, Turn
 from bot.details import extract_details, is_question, said_back
 from bot.opening import desk_hours
 from bot.store import NewRequest
@@ -29,6 +29,16 @@ SKIPPED = "skipped"
 NO_CALL = "no call"
 #: How the new-or-returning answer is said back.
 _RETURNING_SAID = {"new": "first visit", "returning": "been to us before"}
+#: A treatment the patient leaves out of the visit: "skip the xray", "without the whitening".
+_LEFT_OUT = re.compile(
+    r"\b(?:skip(?:ping)?|without|leave out|leaving out|instead of|no need for|not)\s+"
+    r"(?:the\s+|a\s+|an\s+|any\s+)?[\w-]+(?:\s+for\s+now)?",
+    re.I,
+)
+#: What the visit is for when the patient told of a problem rather than named a service.
+PROBLEM = "a problem with a tooth"
+#: Subjects on which the problem told is the reason for a visit.
+_PROBLEM_TOPICS = frozenset({"emergency", "aftercare", "complaint"})
 #: Asked again at most this often before the question is left for the front desk.
 _TRIES = 2
 
@@ -128,6 +138,8 @@ def answer(turn: Turn) -> None:
     original = draft
     passing = _read_everything(turn, draft)  # "after 5 if possible" asked what for: a when
     changed_when = _when(turn) if field != "when" and draft.when else None
+    if changed_when and not {"day", "date"} & turn.details.keys() and ", " in draft.when:
+        changed_when = f"{draft.when.rpartition(', ')[0]}, {changed_when}"  # "1:15 is fine"
     if changed_when and changed_when != draft.when:  # "wed afternoon, not before 2" instead
         passing = replace(
             passing,
@@ -299,17 +311,30 @@ def _topic_service(turn: Turn) -> str:
     """What the visit is for: a service this message names ("book a cleaning", even right
     after talking of whitening), else the one the patient is talking about, if any."""
     has_service = turn.brain.replies.has_service
-    named = turn.brain.facets.names_topics(turn.text, affirmed=True)
+    kept = _LEFT_OUT.sub(" ", turn.text)  # "ill skip the xray for now. can i come wed"
+    named = turn.brain.facets.names_topics(kept, affirmed=True)
     service = next((each for each in named if has_service(each)), None)
     if service is not None:
         return service
     topic = turn.topic
+    if kept != turn.text and topic in turn.brain.facets.names_topics(turn.text):
+        topic = turn.state.details.get(TALKED_ABOUT_BEFORE)  # the X-ray left out: the check-up
     if topic is not None and has_service(topic):
         return topic
     match = turn.match
     if match is not None and match.intent and turn.brain.replies.has_service(match.intent):
         return match.intent
-    return ""
+    return _problem_told(turn)
+
+
+def _problem_told(turn: Turn) -> str:
+    """The problem the patient told about while it is the subject ("my tooth broke" and then
+    "can you fix it tomorrow"): "a problem with a tooth (broken, upper front)"."""
+    if turn.topic not in _PROBLEM_TOPICS:
+        return ""
+    told = [turn.state.details.get(key, "") for key in ("symptom", "area", "tooth")]
+    said = ", ".join(dict.fromkeys(part for part in told if part))
+    return f"{PROBLEM} ({said})" if said else ""
 
 
 def _read_everything(turn: Turn, draft: BookingDraft) -> BookingDraft:

@@ -17,8 +17,8 @@ from bot.core.flows import aftercare, answers, booking
 from bot.core.flows.handoff import EMERGENCY, URGENT, hand_over, person_choice
 from bot.core.outcome import Choice
 from bot.core.pending import AskedProblem, VisitToday
-from bot.core.turn import Turn, choice
-from bot.details import asks_if_price, said_back
+from bot.core.turn import HANDED_OVER, Turn, choice
+from bot.details import asks_if_price, said_back, split_questions
 from bot.loader import URGENT_BUNDLE, URGENT_PRICE
 from bot.opening import desk_hours
 
@@ -68,8 +68,24 @@ def urgent_care(turn: Turn, rotation: int) -> None:
     parts.append(replies.text("urgent_care_closed", rotation))
     turn.outcome.intent = EMERGENCY
     turn.open_topic(EMERGENCY)
+    turn.state.details.pop(HANDED_OVER, None)
     offer(turn, "\n\n".join(parts))
     log.info("patient=%s triage=urgent_care_question", turn.patient.id)
+
+
+def _with_days_asked(turn: Turn, advice: str) -> str:
+    """The advice with the hours of the days the patient asked about beside the problem ("are
+    you open on sunday? my gum is bleeding") before its closing question."""
+    weekdays = turn.details.get("weekdays")
+    readings = [turn.brain.matcher.match(part).intent for part in split_questions(turn.text)]
+    if not weekdays or answers.HOURS not in readings:
+        return advice
+    turn.outcome.answered[:] = [EMERGENCY, answers.HOURS]
+    body, _, question = advice.rpartition("\n")
+    hours = answers.hours_text(turn, weekdays.split(","), 0)
+    if body and question.endswith("?"):
+        return f"{body}\n{hours}\n\n{question}"
+    return f"{advice}\n\n{hours}"
 
 
 def respond(turn: Turn, rotation: int) -> None:
@@ -84,8 +100,10 @@ def respond(turn: Turn, rotation: int) -> None:
     turn.open_topic(EMERGENCY)
     if is_emergency(turn):
         turn.ask(None)
+        turn.state.details[HANDED_OVER] = EMERGENCY
         hand_over(turn, EMERGENCY)
         return
+    turn.state.details.pop(HANDED_OVER, None)
     if asks_if_price(turn.text):  # "how much is an emergency visit?"
         matcher = turn.brain.matcher
         if "symptom" in turn.details or matcher.detect_emergency(matcher.normalized(turn.text)):
@@ -95,7 +113,7 @@ def respond(turn: Turn, rotation: int) -> None:
     elif advised and turn.details:  # "lower left, since last night": noted, the offer again
         answered(turn, said_back(turn.details), rotation)
     else:
-        offer(turn, turn.brain.replies.text(URGENT, rotation))
+        offer(turn, _with_days_asked(turn, turn.brain.replies.text(URGENT, rotation)))
     turn.ask(AskedProblem(EMERGENCY))
     log.info("patient=%s triage=urgent", turn.patient.id)
 
