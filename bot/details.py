@@ -344,7 +344,8 @@ _AGE_FIRST = re.compile(
 
 #: Words a question may start with before its question word.
 _LEAD_WORDS = frozenset(
-    {"and", "so", "ok", "okay", "also", "but", "then", "oh", "hi", "hey", "well"}
+    {"and", "so", "ok", "okay", "also", "but", "then", "oh", "hi", "hey", "well", "btw", "plus"}
+    | {"hmm", "right", "alright", "sorry", "wait", "thanks", "thx", "great", "cool", "fine"}
 )
 #: A question may open with a preposition before its question word: "for how long".
 _QUESTION_PREPOSITIONS = frozenset(

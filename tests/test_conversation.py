@@ -755,3 +755,55 @@ async def test_ok_with_a_thumbs_up_is_an_acknowledgement_not_off_topic(
     outcome = await front_desk.handle_text(PATIENT, "ok 👍")
     assert "dental clinic" not in said(outcome)
     assert outcome.route == "Acknowledge"
+
+
+async def test_the_first_option_is_the_treatment_weighed_before(front_desk: FrontDesk) -> None:
+    await front_desk.handle_text(PATIENT, "how much is an implant")
+    await front_desk.handle_text(PATIENT, "what warranty do you give?")
+    await front_desk.handle_text(PATIENT, "and a bridge, how long does that last?")
+    outcome = await front_desk.handle_text(PATIENT, "hmm ok. and the first option, does it hurt?")
+    assert (outcome.intent, outcome.facet) == ("implants", "pain")
+    other = await front_desk.handle_text(PATIENT, "and the other one, how much is it?")
+    assert (other.intent, other.facet) == ("bridges", "price")
+
+
+async def test_how_many_visits_in_total_is_how_long_not_a_price(front_desk: FrontDesk) -> None:
+    await front_desk.handle_text(PATIENT, "how much is a bridge")
+    await front_desk.handle_text(PATIENT, "and an implant?")
+    outcome = await front_desk.handle_text(PATIENT, "how many visits in total?")
+    assert outcome.facet == "duration" and "Altogether" not in said(outcome)
+
+
+async def test_the_hours_of_a_day_asked_when_asked_which_day_suits_are_no_request(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "my gums bleed every time i brush, do you treat that")
+    await front_desk.handle_text(PATIENT, "and how much")
+    outcome = await front_desk.handle_text(PATIENT, "btw what are your hours on sunday")
+    assert outcome.intent == "hours" and "closed on Sunday" in said(outcome)
+    after = await front_desk.handle_text(PATIENT, "ok and how many sessions would i need")
+    assert (after.intent, after.facet) == ("gum_treatment", "duration")
+
+
+async def test_a_practical_question_named_on_a_treatment_is_answered_as_asked(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much to remove a wisdom tooth")
+    outcome = await front_desk.handle_text(
+        PATIENT, "which insurance companies do you work with? i'm with Allianz"
+    )
+    assert outcome.intent == "insurance"
+
+
+async def test_another_treatment_named_with_a_follow_up_is_asked_about(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "how long does an implant last?")
+    bridge = await front_desk.handle_text(
+        PATIENT, "OK. How about a bridge, how long does that last?"
+    )
+    assert (bridge.intent, bridge.facet) == ("bridges", "longevity")
+    dentures = await front_desk.handle_text(
+        PATIENT, "OK. And the dentures, what are they made of?"
+    )
+    assert (dentures.intent, dentures.facet) == ("dentures", "materials")

@@ -563,6 +563,10 @@ def _route_text(turn: Turn) -> Route:
         confused = False
     if match.intent == "complaint" and not match.upset and brain.matcher.impatient(turn.text):
         match = _the_question_again(turn, match)  # "i asked a simple question. how much..."
+    if _EARLIER_OPTION.search(turn.text) and not brain.facets.names_topics(turn.text):
+        turn.back_to_the_other_option()  # "ok and the first option, how long does it last"
+        turn.text = _BACK_TO.sub("", _EARLIER_OPTION.sub("it", turn.text))
+        match = brain.matcher.match(turn.text)
     turn.match = match
     if not turn.replaying:
         turn.writes.append(RecordIncoming(said, match.intent, match.score))
@@ -654,6 +658,9 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         return Answer(AFTERCARE)  # "can I smoke?" after "had a tooth out this morning"
     if _names_the_warranty(turn, match):
         return Answer(WARRANTY_TERMS)  # "and is there a warranty?" on veneers: the written terms
+    if len(several) == 1 and _named_elsewhere(turn, several[0], topic, match):
+        only = several[0]  # "which insurance do you take? i'm with Allianz" on a wisdom tooth
+        return FollowUp(only.intent, only.facet) if only.facet else Answer(only.intent)
     facet = _asked_after_naming(turn, match) or _facet_asked(turn, turn.text, match, topic)
     if facet is not None:
         told = turn.count_told(facet.intent) if facet.facet == "price" else None
@@ -738,10 +745,19 @@ _VISIT_ASKED = re.compile(
     r"|\bis\s+(?:it|that|there|a|an|the|\w+day)\b[^?.!]*\b(?:possible|available|doable)\b",
     re.I,
 )
-#: Subjects a patient asks about while weighing a treatment up: a question about how the
-#: treatment goes, asked on them, is about it ("i have cigna" ... "how long is the appt": the
-#: cleaning's). Not payment: "over how many months" is about the plan.
-_ABOUT_MONEY = frozenset({INSURANCE, "discounts"})
+#: The treatment weighed before the one just talked about: "the first option", "the other one".
+_EARLIER_OPTION = re.compile(
+    r"\b(?:the|that)\s+(?:first|former|other|1st|earlier|previous)\s+(?:option|one|choice)\b"
+    r"|\boption\s+(?:one|1|a)\b|\bthe\s+former\b",
+    re.I,
+)
+#: "back to it" once "the first one" is read as it: no question of its own.
+_BACK_TO = re.compile(r"\b(?:(?:go(?:ing)?|getting|coming)\s+)?back\s+to\s+it\b,?", re.I)
+#: Subjects a patient asks about in passing while weighing a treatment up: a question about
+#: how the treatment goes, asked on them, is about it ("i have cigna" ... "how long is the
+#: appt": the cleaning's). Not payment ("over how many months" is about the plan) nor the
+#: location ("how long does it take to get there").
+_ASIDES = frozenset({INSURANCE, "discounts", HOURS})
 #: A day or time proposed for a visit: "can we do thurs 4:30", "could i come fri".
 _PROPOSES = re.compile(
     r"\b(?:can|could|shall)\s+(?:i|we|he|she|you|u)\s+(?:do|come|make\s+it|get\s+in|book)\b"
@@ -1003,6 +1019,8 @@ def _reads_as_answer(turn: Turn, match: Match) -> bool:
         return False  # "what about kids?": a question back
     if match.intent is None and match.off_topic and not turn.details and not _tells_of_teeth(turn):
         return False  # a sales pitch or a question for someone else is nobody's answer
+    if isinstance(asked, AskedDay) and match.intent == HOURS and not match.ambiguous:
+        return not is_question(turn.text)  # "what time do you open on monday": the hours
     if isinstance(asked, AskedDay):  # "wednesday morning" also reads as a greeting
         return "day" in turn.details or "time" in turn.details
     if match.intent == BOOKING and not match.ambiguous:
@@ -1225,7 +1243,7 @@ def _facet_asked(turn: Turn, text: str, match: Match, topic: str | None) -> Ques
     if topic is not None and has_facets(topic):
         return Question(topic, facet)
     about = turn.state.details.get(ASKED_ABOUT) if topic is not None else None
-    if about is not None and has_facets(about) and (facet == "price" or topic in _ABOUT_MONEY):
+    if about is not None and has_facets(about) and (facet == "price" or topic in _ASIDES):
         return Question(about, facet)  # "and the total would be roughly?" after payment plans
     return None
 
@@ -1308,8 +1326,10 @@ def _priced_together(turn: Turn, match: Match) -> list[tuple[str, int]]:
         return []
     brain = turn.brain
     as_one = _TOTAL_WORDS.search(turn.text) or _BOTH_PRICED.search(turn.text)
-    if brain.facets.match(turn.text).facet != "price" and not as_one:
-        return []
+    facet = brain.facets.match(turn.text).facet
+    priced_as_one = _BOTH_PRICED.search(turn.text) or (as_one and facet is None)
+    if facet != "price" and not priced_as_one:
+        return []  # "how many visits in total?": how long, not a price
     has_service = brain.replies.has_service
     counts = {
         topic: count
@@ -1512,6 +1532,10 @@ def _several_questions(turn: Turn, match: Match, topic: str | None) -> list[Ques
         if found.intent in PATIENT_RIGHTS_INTENTS:
             continue  # stopping messages or erasing data is asked for on its own, never in passing
         telling = _STATEMENT.match(clause) is not None and not is_question(clause)
+        if _fragment(clause) and (named := _named_service(turn, clause)) and not telling:
+            kept = topic is not None and _stays_on_topic(turn, clause, named, topic)
+            topic = named if brain.replies.has_facets(named) and not kept else topic
+            continue  # "OK. And the dentures, what are they made of?": the dentures' materials
         if telling or _fragment(clause):
             continue  # "shes pretty worried about it", "and the anaesthetic": no question
         named = _turned_to(turn, clause)
@@ -1540,6 +1564,21 @@ def _several_questions(turn: Turn, match: Match, topic: str | None) -> list[Ques
     if len(asked) > 1 and any(brain.replies.has_service(each.intent) for each in asked):
         asked = [each for each in asked if each.intent != SERVICES]  # "...what can you do"
     return asked
+
+
+def _named_elsewhere(turn: Turn, question: Question, topic: str | None, match: Match) -> bool:
+    """Whether the one question a message asks is about a subject it names, not the topic:
+    "how about a bridge, how long does that last?" while on implants, "which insurance do you
+    take? i'm with Allianz" while on a wisdom tooth."""
+    if topic is None or question.intent == topic or _is_part_of(turn, question.intent, topic):
+        return False  # "and the first consultation, how much is that" during braces: theirs
+    if question.intent in turn.brain.facets.names_topics(turn.text, affirmed=True):
+        return True
+    return (
+        question.facet is None
+        and match.intent == question.intent
+        and _plainly_practical(turn, match)
+    )
 
 
 def _services_asked_together(turn: Turn) -> list[Question]:

@@ -228,9 +228,13 @@ class Turn:
         kept = self.topic if self.topic and has_service(self.topic) else None
         if about is None and not same and not has_service(topic):
             about = kept  # "i have cigna" after the cleaning: still about the cleaning
-        if not same and self.topic is not None and has_service(self.topic) and has_service(topic):
-            self.state.details[TALKED_ABOUT_BEFORE] = self.topic
-        elif not same:
+        # The treatment weighed before this one, kept through a practical question in between
+        # ("how long does an implant last", "your warranty?", "how about a bridge"): "the first
+        # option" and "total for both" mean it.
+        previous = kept or (self.state.details.get(ASKED_ABOUT) if self.topic else None)
+        if not same and has_service(topic) and previous and previous != topic:
+            self.state.details[TALKED_ABOUT_BEFORE] = previous
+        elif not same and has_service(topic) and previous is None:
             self.state.details.pop(TALKED_ABOUT_BEFORE, None)
         if self.topic is None or self.state.details.get(COUNTED_FOR) != topic:
             self.state.details.pop(COUNTED_FOR, None)  # a count is of the subject it was told on
@@ -240,6 +244,13 @@ class Turn:
         elif not same:
             self.state.details.pop(ASKED_ABOUT, None)
         self.state_changed = True
+
+    def back_to_the_other_option(self) -> None:
+        """ "And the first option, does it hurt?": the treatment weighed before is the topic
+        again (and the current one becomes the one before)."""
+        before = self.state.details.get(TALKED_ABOUT_BEFORE)
+        if before and self.topic and before != self.topic:
+            self.open_topic(before)
 
     def note(self, details: dict[str, str]) -> None:
         """Keep details the patient gave."""
