@@ -332,7 +332,7 @@ def is_question(text: str) -> bool:
 
 
 _SENTENCE_BREAK = re.compile(
-    r"[.!;]+\s+|,\s+(?=(?:and\s+|so\s+)?(?:how|what|when|where|why|which|is|are|can|could"
+    r"[.!;:]+\s+|,\s+(?=(?:and\s+|so\s+)?(?:how|what|when|where|why|which|is|are|can|could"
     r"|will|would|should)\b)"
 )
 #: Whose age a message starts with, before its question: "im 34", "she's 7 years old".

@@ -807,3 +807,61 @@ async def test_another_treatment_named_with_a_follow_up_is_asked_about(
         PATIENT, "OK. And the dentures, what are they made of?"
     )
     assert (dentures.intent, dentures.facet) == ("dentures", "materials")
+
+
+async def test_the_sedation_on_offer_asked_during_a_treatment_gets_the_sedation(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much to remove a wisdom tooth")
+    outcome = await front_desk.handle_text(
+        PATIENT, "what sedation do you have? i literally panic at the dentist"
+    )
+    assert outcome.intent == "sedation"
+    back = await front_desk.handle_text(
+        PATIENT, "ok and back to the tooth, how long is the recovery"
+    )
+    assert (back.intent, back.facet) == ("wisdom_teeth", "recovery")
+
+
+async def test_an_anxious_question_about_the_pain_of_a_treatment_is_answered_not_handed_over(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "I need a root canal and I'm really anxious about it. How bad is the pain?"
+    )
+    assert (outcome.intent, outcome.facet) == ("root_canal", "pain")
+    assert not any(isinstance(effect, HandoffOpened) for effect in outcome.effects)
+
+
+async def test_a_remark_beside_a_question_is_no_question_of_its_own(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much is a root canal")
+    outcome = await front_desk.handle_text(
+        PATIENT, "What if the anaesthetic doesn't work on me? That has happened to me before."
+    )
+    assert "reminders" not in outcome.answered and "reminder" not in said(outcome).lower()
+
+
+async def test_can_you_do_both_gets_each_treatment_named_before_it(front_desk: FrontDesk) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "Hi, two things: I need a crown, and my son needs sealants. Can you do both?"
+    )
+    assert outcome.answered == ["crowns", "sealants"]
+
+
+async def test_a_treatment_asked_for_by_name_leaves_the_topic(front_desk: FrontDesk) -> None:
+    await front_desk.handle_text(PATIENT, "how much is a crown")
+    outcome = await front_desk.handle_text(
+        PATIENT, "And for him, he's 9, is that too late for sealants?"
+    )
+    assert (outcome.intent, outcome.facet) == ("sealants", "suitability")
+
+
+async def test_a_statement_before_the_question_is_not_asked_about(front_desk: FrontDesk) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT,
+        "hello, i'm missing a molar on the lower right and trying to decide between an implant "
+        "and a bridge. how much is an implant?",
+    )
+    assert outcome.intent == "implants" and "bridges" not in outcome.answered

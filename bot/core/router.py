@@ -172,9 +172,9 @@ SURE_OF_A_CLAUSE = 0.9
 SURE_OF_KIN = 0.5
 #: A clause that tells rather than asks: "i think my teeth are already moving".
 _STATEMENT = re.compile(
-    r"^\W*(?:(?:ok|okay|so|alright|fine|right|yeah|hmm)\W+)*"
+    r"^\W*(?:(?:ok|okay|so|alright|fine|right|yeah|hmm|hello|hi|hey|good\s+\w+)\W+)*"
     r"(?:i|im|i'm|ive|i've|ill|i'll|i'd|my|it|its|it's|he|hes|he's|she|shes|she's|they|we"
-    r"|we'll|there's)\b",
+    r"|we'll|there's|that|thats|that's|this)\b",
     re.I,
 )
 #: Words that turn the conversation to what they name: "going back to the root canal".
@@ -567,6 +567,8 @@ def _route_text(turn: Turn) -> Route:
         turn.back_to_the_other_option()  # "ok and the first option, how long does it last"
         turn.text = _BACK_TO.sub("", _EARLIER_OPTION.sub("it", turn.text))
         match = brain.matcher.match(turn.text)
+    elif _back_from_the_comfort(turn):
+        turn.back_to_the_other_option()  # "ok and back to the tooth, how long is the recovery"
     turn.match = match
     if not turn.replaying:
         turn.writes.append(RecordIncoming(said, match.intent, match.score))
@@ -750,6 +752,24 @@ _EARLIER_OPTION = re.compile(
     r"\b(?:the|that)\s+(?:first|former|other|1st|earlier|previous)\s+(?:option|one|choice)\b"
     r"|\boption\s+(?:one|1|a)\b|\bthe\s+former\b",
     re.I,
+)
+#: What the clinic has or offers, asked as such: "what sedation do you have", "what can you
+#: offer for nervous people", "what kinds of numbing are there".
+_OPTIONS_ASKED = re.compile(
+    r"\bwhat\b[^.?!]*\b(?:do|can|could|would)\s+(?:you|u|ya)\s+(?:guys\s+)?"
+    r"(?:have|offer|do|use|give|suggest|recommend)\b"
+    r"|\bwhat\s+(?:kinds?|types?|options?|sorts?)\b",
+    re.I,
+)
+#: Eating, or the tooth being out: how the treatment heals, not the sedation.
+_EATING = re.compile(r"\b(?:eat|eating|food|chew\w*|once it'?s out|after it'?s out)\b", re.I)
+#: Several things asked about as one: "can you do both?", "all of them".
+_BOTH_ASKED = re.compile(
+    r"\b(?:both|all\s+(?:of\s+)?(?:them|these|three|3)|the\s+two|the\s+2)\b", re.I
+)
+#: What a treatment is sought for: "for sealants", "about the implant", "getting braces".
+_FOR_WHAT = re.compile(
+    r"\b(?:for|about|getting|get|having)\s+(?:a\s+|an\s+|the\s+|some\s+)?(?P<what>[\w-]+)", re.I
 )
 #: "back to it" once "the first one" is read as it: no question of its own.
 _BACK_TO = re.compile(r"\b(?:(?:go(?:ing)?|getting|coming)\s+)?back\s+to\s+it\b,?", re.I)
@@ -1200,10 +1220,11 @@ def _facet_asked(turn: Turn, text: str, match: Match, topic: str | None) -> Ques
     guessed = expects or (
         match.intent == EMERGENCY and on_topic and bool(_REFERS_BACK.search(text))
     )
+    names_a_treatment = any(brain.replies.has_facets(n) for n in brain.facets.names_topics(text))
     if (
         match.intent in NEVER_A_FOLLOW_UP
         and not guessed
-        and not _asks_not_complains(turn, text, match, on_topic)
+        and not _asks_not_complains(turn, text, match, on_topic or names_a_treatment)
     ):
         return None  # "will my face be swollen after?" is a question about recovery
     if match.intent in PATIENT_RIGHTS_INTENTS:
@@ -1218,6 +1239,8 @@ def _facet_asked(turn: Turn, text: str, match: Match, topic: str | None) -> Ques
     if facet is None and on_topic and for_someone and pointing:
         facet = "suitability"  # "can my daughter do it too? she's 15"
     comfort = on_topic and topic not in COMFORT_TOPICS and _about_anesthesia(turn, text, match)
+    if comfort and match.intent in COMFORT_TOPICS and _OPTIONS_ASKED.search(text):
+        return None  # "what sedation do you have? i panic": our ways of calming, not the topic's
     if comfort and not (asks_if_we_do(text) and not _REFERS_BACK.search(text)):
         facet = facet if facet in ANESTHESIA_FACETS else "pain"  # "will I be asleep for it?"
         return Question(str(topic), facet)  # ("do you do sedation?" asks about sedation)
@@ -1500,7 +1523,18 @@ def _stays_on_topic(turn: Turn, text: str, named: str, topic: str) -> bool:
         return True  # "metal or clear, which is better for a kid" during braces: braces
     if not _REFERS_BACK.search(text) or _SWITCHES_BACK.search(text):
         return False  # "going back to the root canal - can it be done in one visit?"
+    if _sought(turn, text, named):
+        return False  # "and for him, he's 9, is that too late for sealants?": the sealants
     return named in AUDIENCE_TOPICS or not asks_if_we_do(text)  # "can my daughter do it too?"
+
+
+def _sought(turn: Turn, text: str, named: str) -> bool:
+    """Whether the service is named as the one asked for ("too late for sealants", "about
+    implants"), not as something the topic's treatment acts on ("will the crown go whiter")."""
+    for found in _FOR_WHAT.finditer(text):
+        if turn.brain.facets.names_topic(found["what"]) == named:
+            return True
+    return False
 
 
 def _is_part_of(turn: Turn, named: str, topic: str) -> bool:
@@ -1524,6 +1558,8 @@ def _several_questions(turn: Turn, match: Match, topic: str | None) -> list[Ques
     clauses = split_questions(turn.text)
     if len(clauses) < 2:
         return _services_asked_together(turn) or _practical_pair(turn, match)
+    if _BOTH_ASKED.search(turn.text) and (both := _both_services(turn, clauses)):
+        return both  # "two things: I need a crown, and my son needs sealants. can you do both?"
     asked: list[Question] = []
     for clause in clauses:
         found = brain.matcher.match(clause)
@@ -1566,6 +1602,21 @@ def _several_questions(turn: Turn, match: Match, topic: str | None) -> list[Ques
     return asked
 
 
+def _back_from_the_comfort(turn: Turn) -> bool:
+    """Whether a message after the sedation or numbing options, asked during a treatment, is
+    about the treatment again: it goes back to it or speaks of the tooth or eating ("what
+    should she eat afterwards, once it's out?"), naming nothing else."""
+    if turn.topic not in COMFORT_TOPICS or turn.brain.facets.names_topics(turn.text):
+        return False
+    before = turn.state.details.get(TALKED_ABOUT_BEFORE)
+    if not before or before in COMFORT_TOPICS or not turn.brain.replies.has_facets(before):
+        return False
+    matcher = turn.brain.matcher
+    text = turn.text
+    mouth = matcher.detect_emergency.about_mouth(matcher.normalized(text))
+    return bool(_SWITCHES_BACK.search(text) or _EATING.search(text)) or mouth
+
+
 def _named_elsewhere(turn: Turn, question: Question, topic: str | None, match: Match) -> bool:
     """Whether the one question a message asks is about a subject it names, not the topic:
     "how about a bridge, how long does that last?" while on implants, "which insurance do you
@@ -1579,6 +1630,24 @@ def _named_elsewhere(turn: Turn, question: Question, topic: str | None, match: M
         and match.intent == question.intent
         and _plainly_practical(turn, match)
     )
+
+
+def _both_services(turn: Turn, clauses: list[str]) -> list[Question]:
+    """The services a "can you do both?" asks about, named in the clauses before it, when no
+    clause asks about a side of one (for whom they are is no service of its own then)."""
+    brain = turn.brain
+    if not asks_if_we_do(turn.text) or _BOOK_WORDS.search(turn.text):
+        return []
+    if any(is_question(clause) and brain.facets.match(clause).facet for clause in clauses):
+        return []  # "can you do both, and how long do they take"
+    named = [
+        n
+        for n in brain.facets.names_topics(turn.text, affirmed=True)
+        if brain.replies.has_service(n)
+    ]
+    treatments = [n for n in named if n not in AUDIENCE_TOPICS]
+    chosen = treatments if len(treatments) > 1 else named
+    return [Question(name) for name in chosen[:3]] if len(chosen) > 1 else []
 
 
 def _services_asked_together(turn: Turn) -> list[Question]:
