@@ -39,6 +39,9 @@ _NO_CALL = re.compile(
     r"|(?:just\s+)?(?:reply|write|answer)(?:\s+(?:me|to me))?\s+here)\b",
     re.IGNORECASE,
 )
+_BARE_YES_OR_NO = re.compile(
+    r"^\W*(?:yes|yeah|yep|yup|sure|ok|okay|no|nope|nah|not really|no thanks|yes please)\W*$", re.I
+)
 _YES = re.compile(r"^\W*(?:yes|yeah|yep|sure|ok|okay|please|yes please|call me)\b", re.I)
 _NEW = re.compile(
     r"\b(?:first\s+(?:time|visit)|new\s+patient|never\s+been|not\s+been|haven'?t\s+been"
@@ -127,6 +130,11 @@ def phone_said(text: str) -> str | None:
 def wants_no_call(text: str) -> bool:
     """Whether the patient says no call is needed ("no", "here is fine")."""
     return bool(_NO_CALL.search(text))
+
+
+def yes_or_no(text: str) -> bool:
+    """A bare yes or no, nothing else ("no", "yes please", "nope"): no answer to "what for?"."""
+    return bool(_BARE_YES_OR_NO.match(text))
 
 
 def says_yes(text: str) -> bool:

@@ -451,3 +451,18 @@ async def test_a_new_time_and_a_name_given_while_asked_something_else_are_taken(
     assert outcome.intent == "booking"
     assert "thursday, 13:15, Tom Baker" in said(outcome)
     assert "Dr." not in said(outcome)
+
+
+async def test_a_visit_asked_after_a_practical_question_is_for_the_treatment_before(
+    desk_open: FrontDesk,
+) -> None:
+    await talk(desk_open, "how much is an implant", "btw what are your hours on sunday")
+    outcome = await desk_open.handle_text(PATIENT, "can we do monday 4:30")
+    assert "an implant, monday, 16:30" in said(outcome)
+
+
+async def test_a_bare_no_is_no_reason_for_the_visit(desk_open: FrontDesk) -> None:
+    first = await desk_open.handle_text(PATIENT, "can i come monday at 10?")
+    assert "come in for" in said(first)
+    outcome = await desk_open.handle_text(PATIENT, "no")
+    assert "Noted: no" not in said(outcome)

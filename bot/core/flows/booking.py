@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, fields, replace
 
 from bot import booking_text
 from bot.core.pending import AskedBooking
-from bot.core.turn import TALKED_ABOUT_BEFORE, AnswerProposal, SubmitBooking, Turn
+from bot.core.turn import ASKED_ABOUT, TALKED_ABOUT_BEFORE, AnswerProposal, SubmitBooking, Turn
 from bot.details import extract_details, is_question, said_back
 from bot.opening import desk_hours
 from bot.store import NewRequest
@@ -174,6 +174,8 @@ def answer(turn: Turn) -> None:
     if field == "when":
         draft = replace(draft, when_said=turn.text.strip()[:200], wished_at=_wished_at(turn))
     said = [_noted_for(turn, field, value)]
+    if draft.when != original.when and field != "when":
+        said.insert(0, draft.when)  # "1:45 is better. name is Ann Lee"
     if draft.name != original.name and field != "name":
         said.append(draft.name)  # "first time, Derek Nguyen"
     noted = turn.brain.replies.text("booking_noted", rotation, noted=", ".join(said))
@@ -321,6 +323,9 @@ def _topic_service(turn: Turn) -> str:
         topic = turn.state.details.get(TALKED_ABOUT_BEFORE)  # the X-ray left out: the check-up
     if topic is not None and has_service(topic):
         return topic
+    about = turn.state.details.get(ASKED_ABOUT) if topic is not None else None
+    if about is not None and has_service(about):
+        return about  # "can we do monday 4:30" after the implant, then the sunday hours
     match = turn.match
     if match is not None and match.intent and turn.brain.replies.has_service(match.intent):
         return match.intent
@@ -383,6 +388,8 @@ def _read(turn: Turn, field: str) -> str | None:
             return service
         if {"day", "time", "date"} & turn.details.keys() or is_question(text):
             return None  # a day is no reason for the visit, nor is a question
+        if booking_text.yes_or_no(text):
+            return None  # "no" is no reason for the visit
         words = text.strip()
         return words[:120] if words and len(words.split()) <= 15 else None
     if field == "when":
