@@ -865,3 +865,19 @@ async def test_a_statement_before_the_question_is_not_asked_about(front_desk: Fr
         "and a bridge. how much is an implant?",
     )
     assert outcome.intent == "implants" and "bridges" not in outcome.answered
+
+
+async def test_asking_to_speak_with_the_doctor_goes_to_a_person(front_desk: FrontDesk) -> None:
+    await front_desk.handle_text(PATIENT, "how long do bridges last")
+    outcome = await front_desk.handle_text(
+        PATIENT, "Can I please speak with the doctor who did it?"
+    )
+    assert any(isinstance(effect, HandoffOpened) for effect in outcome.effects)
+
+
+async def test_a_sales_pitch_asking_whom_to_talk_to_is_no_case(front_desk: FrontDesk) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT,
+        "Hello, we offer SEO services for dental clinics. Who can I speak to about your marketing?",
+    )
+    assert not any(isinstance(effect, HandoffOpened) for effect in outcome.effects)

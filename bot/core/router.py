@@ -628,6 +628,13 @@ def _route_text(turn: Turn) -> Route:
 def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
     """What to do with a message that is not a button, a step or a booking answer."""
     brain = turn.brain
+    if (
+        _ASKS_TO_SPEAK.search(turn.text)
+        and not match.safety
+        and not (match.off_topic and topic is None)  # a sales pitch: "who can I talk to?"
+        and "human" in brain.knowledge.intents
+    ):
+        return Answer("human")  # "can i please speak with the doctor who did it?": a person
     if "insurer" in turn.details and topic == INSURANCE and not match.safety:
         return Answer(INSURANCE)  # "and my husband is on guardian?": no night guard
     if _asks_who_treats(turn, match, topic):
@@ -770,6 +777,15 @@ _BOTH_ASKED = re.compile(
 #: What a treatment is sought for: "for sealants", "about the implant", "getting braces".
 _FOR_WHAT = re.compile(
     r"\b(?:for|about|getting|get|having)\s+(?:a\s+|an\s+|the\s+|some\s+)?(?P<what>[\w-]+)", re.I
+)
+#: The patient asks to speak with someone: "can I please speak with the doctor who did it?",
+#: "who do i talk to about it", "i'd like to talk to a person".
+_ASKS_TO_SPEAK = re.compile(
+    r"\b(?:can|could|may)\s+i\s+(?:please\s+)?(?:speak|talk)\s+(?:to|with)\b(?![^.?!]*\b(?:before|at\s+the|during)\b)"
+    r"|\bi(?:'d|\s+would)?\s+(?:want|like|need)\s+to\s+(?:speak|talk)\s+(?:to|with)\b"
+    r"|\bwho\s+(?:do|can|should)\s+i\s+(?:speak|talk)\s+(?:to|with)\b"
+    r"|\blet\s+me\s+(?:speak|talk)\s+(?:to|with)\b",
+    re.I,
 )
 #: "back to it" once "the first one" is read as it: no question of its own.
 _BACK_TO = re.compile(r"\b(?:(?:go(?:ing)?|getting|coming)\s+)?back\s+to\s+it\b,?", re.I)
