@@ -94,7 +94,7 @@ class FacetMatcher:
             # The examples never name a treatment: "do implants hurt" is read as "do it hurt".
             found = self._matcher.match(self._without_topic_words(text))
         if found.intent is None or not found.intent.startswith(PREFIX) or found.ambiguous:
-            if found.intent is None and HOW_MANY_UNITS.search(text):
+            if found.intent is None and (HOW_MANY_UNITS.search(text) or DONE_WITHIN.search(text)):
                 return FacetMatch("duration", found.score)  # "how many months until ..."
             unnamed = self.names_topic(text) is None  # "how much is a root canal": the script
             if found.intent is None and unnamed and PRICE_ASKED.search(text):
@@ -166,6 +166,14 @@ class FacetMatcher:
 #: learned phrasings miss it ("how many years" is how long it lasts, and is left to them).
 #: The price named outright, when the learned phrasings are unsure ("price per tooth?").
 PRICE_ASKED = re.compile(r"\b(?:how\s+much|prices?|pricing|costs?)\b", re.IGNORECASE)
+#: Whether it can be done within a time: "is possible to do all in 3 weeks?", "can they be
+#: ready within a month".
+DONE_WITHIN = re.compile(
+    r"\b(?:do|done|finish\w*|ready|complete\w*|made|fitted|over\s+with)\b[^.?!]*"
+    r"\b(?:in|within|under|before|by)\s+(?:\d+|a|an|one|two|three|four|five|six|a\s+few"
+    r"|a\s+couple\s+of)\s+(?:days?|weeks?|months?)\b",
+    re.IGNORECASE,
+)
 #: What something costs, said so plainly that no other facet is meant ("how much to redo it",
 #: not "how much longer does it last").
 MONEY_ASKED = re.compile(

@@ -130,6 +130,12 @@ HEARSAY = PhraseFinder(
 
 #: A question about what to expect after a treatment ("will my face be swollen after?", "is
 #: there bleeding afterwards") reports nothing happening now: no emergency phrase counts in it.
+#: Asking to be asleep for a treatment, not a knocked-out tooth: "can i be knocked out for
+#: it?", "knock me out please".
+ASLEEP_WISHED = re.compile(
+    r"\b(?:can|could|will|would)\s+(?:i|you|he|she|they|we)\s+(?:be|get)\s+knocked\s+out\b"
+    r"|\bknock\s+(?:me|him|her|them)\s+out\b|\bknocked\s+out\s+for\s+(?:it|the|this|that)\b"
+)
 EXPECTATION = re.compile(
     r"^(?:\w+\s+){0,2}?(?:will|would|is\s+there\s+going\s+to|am\s+i\s+going\s+to|does\s+it"
     r"|is\s+there|do\s+people|can\s+there\s+be)\b.*\bafter(?:wards?|\s+(?:it|that|the|a|an))?\b"
@@ -204,7 +210,7 @@ class EmergencyDetector:
 
     def __call__(self, normalized_text: str) -> bool:
         """Whether the text mentions a dental emergency, whatever the classifier thinks."""
-        if EXPECTATION.search(normalized_text):
+        if EXPECTATION.search(normalized_text) or ASLEEP_WISHED.search(normalized_text):
             return False
         if self._alone(normalized_text):
             return not self.other_body_part(normalized_text)
@@ -223,6 +229,7 @@ class EmergencyDetector:
             and not self.other_body_part(normalized_text)
             and not HEARSAY(normalized_text)
             and not EXPECTATION.search(normalized_text)
+            and not ASLEEP_WISHED.search(normalized_text)
         )
 
 

@@ -881,3 +881,53 @@ async def test_a_sales_pitch_asking_whom_to_talk_to_is_no_case(front_desk: Front
         "Hello, we offer SEO services for dental clinics. Who can I speak to about your marketing?",
     )
     assert not any(isinstance(effect, HandoffOpened) for effect in outcome.effects)
+
+
+async def test_a_lost_crown_with_what_do_i_do_now_gets_the_urgent_advice(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "my crown just came off eating toffee, what do i do now"
+    )
+    assert outcome.intent == "emergency" and "keep it and bring it" in said(outcome)
+
+
+async def test_asking_to_be_knocked_out_for_a_treatment_is_no_emergency(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "i need all 4 wisdom teeth out")
+    outcome = await front_desk.handle_text(
+        PATIENT, "can i be knocked out for it? i really dont want to be awake"
+    )
+    assert not any(isinstance(effect, HandoffOpened) for effect in outcome.effects)
+    assert outcome.intent != "emergency"
+
+
+async def test_a_cheek_starting_to_swell_after_a_filling_goes_to_a_person(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "I had a filling done yesterday and it's sensitive")
+    outcome = await front_desk.handle_text(
+        PATIENT, "actually now my cheek is starting to swell up"
+    )
+    assert any(isinstance(effect, HandoffOpened) for effect in outcome.effects)
+
+
+async def test_money_asked_back_goes_to_a_person(front_desk: FrontDesk) -> None:
+    outcome = await front_desk.handle_text(PATIENT, "i want the money back, this is ridiculous")
+    assert any(isinstance(effect, HandoffOpened) for effect in outcome.effects)
+
+
+async def test_needing_a_treatment_and_asking_to_book_is_one_request(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "need my wisdom tooth out, my dentist referred me. can i book"
+    )
+    assert outcome.intent == "booking" and "wisdom" in said(outcome).lower()
+
+
+async def test_done_within_a_time_is_how_long_it_takes(front_desk: FrontDesk) -> None:
+    await front_desk.handle_text(PATIENT, "how much is an implant")
+    outcome = await front_desk.handle_text(PATIENT, "Is possible to do all in 3 weeks?")
+    assert (outcome.intent, outcome.facet) == ("implants", "duration")

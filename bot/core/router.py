@@ -585,6 +585,8 @@ def _route_text(turn: Turn) -> Route:
     if match.upset and not match.safety and match.intent not in PATIENT_RIGHTS_INTENTS:
         if match.intent == "human":
             return Answer("human")  # "you're ripping people off, I want the manager NOW"
+        if _REFUND.search(turn.text) and "complaint" in brain.knowledge.intents:
+            return Answer("complaint")  # "i want the money back, this is ridiculous": a person
         return Calm()
     if confused and match.intent != "human":
         return NotUnderstood(confused=True)  # "i dont get it": not a request to stop messages
@@ -697,6 +699,13 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
     dental = bool(PROBLEM_DETAILS & turn.details.keys()) and not brain.matcher.elsewhere(
         turn.text
     )  # "i lost a tooth, what now?", not "my feet swell up on long flights"
+    urgent = set(brain.knowledge.vocabulary.urgent_symptoms)
+    problems = set(turn.details.get("symptom", "").split(", ")) & urgent
+    what_now = match.intent == SERVICES or (
+        match.intent is None and several == [Question(SERVICES)]
+    )
+    if what_now and problems and not _ASKS_US.search(turn.text):
+        return Answer(EMERGENCY)  # "my crown just came off eating toffee, what do i do now"
     if match.intent is None and len(several) == 1:
         # "i asked a simple question. how much is the crown", "where are you exactly? near the
         # shopping centre?": the one clear question of a message not understood as a whole
@@ -785,6 +794,14 @@ _ASKS_TO_SPEAK = re.compile(
     r"|\bi(?:'d|\s+would)?\s+(?:want|like|need)\s+to\s+(?:speak|talk)\s+(?:to|with)\b"
     r"|\bwho\s+(?:do|can|should)\s+i\s+(?:speak|talk)\s+(?:to|with)\b"
     r"|\blet\s+me\s+(?:speak|talk)\s+(?:to|with)\b",
+    re.I,
+)
+#: A question about what the clinic does: "do you", "can u", "what services".
+_ASKS_US = re.compile(r"\b(?:do|can|could|does)\s+(?:you|u|ya|the\s+clinic)\b|\bservices\b", re.I)
+#: Money asked back: only a person can settle that.
+_REFUND = re.compile(
+    r"\b(?:money\s+back|refund\w*|reimburse\s+me|pay\s+me\s+back|charged\s+(?:me\s+)?twice"
+    r"|double\s+charged)\b",
     re.I,
 )
 #: "back to it" once "the first one" is read as it: no question of its own.
@@ -1577,6 +1594,9 @@ def _several_questions(turn: Turn, match: Match, topic: str | None) -> list[Ques
     if _BOTH_ASKED.search(turn.text) and (both := _both_services(turn, clauses)):
         return both  # "two things: I need a crown, and my son needs sealants. can you do both?"
     asked: list[Question] = []
+    needed: list[
+        Question
+    ] = []  # services told as needed, not asked about: "need my wisdom tooth out"
     for clause in clauses:
         found = brain.matcher.match(clause)
         if found.safety:
@@ -1609,12 +1629,17 @@ def _several_questions(turn: Turn, match: Match, topic: str | None) -> list[Ques
             continue  # the service's whole answer already names every part and the total
         if question not in asked:
             asked.append(question)
+            if question.facet is None and not is_question(clause):
+                needed.append(question)
         if brain.replies.has_service(question.intent):
             topic = question.intent
         elif (named := _named_service(turn, clause)) and brain.replies.has_facets(named):
             topic = named  # "lost a filling, r u open today and how much to redo it"
     if len(asked) > 1 and any(brain.replies.has_service(each.intent) for each in asked):
         asked = [each for each in asked if each.intent != SERVICES]  # "...what can you do"
+    booking_asked = Question(BOOKING) in asked and Question(BOOKING) not in needed
+    if booking_asked and all(q in needed or q.intent == BOOKING for q in asked):
+        return []  # "need my wisdom tooth out, my dentist referred me. can i book": a request
     return asked
 
 
