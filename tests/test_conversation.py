@@ -878,7 +878,8 @@ async def test_asking_to_speak_with_the_doctor_goes_to_a_person(front_desk: Fron
 async def test_a_sales_pitch_asking_whom_to_talk_to_is_no_case(front_desk: FrontDesk) -> None:
     outcome = await front_desk.handle_text(
         PATIENT,
-        "Hello, we offer SEO services for dental clinics. Who can I speak to about your marketing?",
+        "Hello, we offer SEO services for dental clinics. "
+        "Who can I speak to about your marketing?",
     )
     assert not any(isinstance(effect, HandoffOpened) for effect in outcome.effects)
 

@@ -1594,9 +1594,8 @@ def _several_questions(turn: Turn, match: Match, topic: str | None) -> list[Ques
     if _BOTH_ASKED.search(turn.text) and (both := _both_services(turn, clauses)):
         return both  # "two things: I need a crown, and my son needs sealants. can you do both?"
     asked: list[Question] = []
-    needed: list[
-        Question
-    ] = []  # services told as needed, not asked about: "need my wisdom tooth out"
+    # Services told as needed rather than asked about: "need my wisdom tooth out".
+    needed: list[Question] = []
     for clause in clauses:
         found = brain.matcher.match(clause)
         if found.safety:
