@@ -1095,8 +1095,15 @@ def _reads_as_answer(turn: Turn, match: Match) -> bool:
 
 def _asks_not_complains(turn: Turn, text: str, match: Match, on_topic: bool) -> bool:
     """Whether a message the classifier half-reads as a complaint plainly asks a follow-up
-    ("ok and the result stays how long" after whitening): no upset or dissatisfied word."""
-    if match.intent != "complaint" or match.upset or not on_topic or match.score >= 0.7:
+    ("ok and the result stays how long" after whitening, "I need a root canal and I'm really
+    anxious. How bad is the pain?"): on the topic or naming a treatment, no upset or
+    dissatisfied word."""
+    if match.intent != "complaint" or match.upset or match.score >= 0.7:
+        return False
+    brain = turn.brain
+    if not on_topic and not any(
+        brain.replies.has_facets(n) for n in brain.facets.names_topics(text)
+    ):
         return False
     asks = is_question(text) or _QUESTION_WORD.search(text) is not None
     if not asks or _DISSATISFIED.search(text):
@@ -1253,11 +1260,10 @@ def _facet_asked(turn: Turn, text: str, match: Match, topic: str | None) -> Ques
     guessed = expects or (
         match.intent == EMERGENCY and on_topic and bool(_REFERS_BACK.search(text))
     )
-    names_a_treatment = any(brain.replies.has_facets(n) for n in brain.facets.names_topics(text))
     if (
         match.intent in NEVER_A_FOLLOW_UP
         and not guessed
-        and not _asks_not_complains(turn, text, match, on_topic or names_a_treatment)
+        and not _asks_not_complains(turn, text, match, on_topic)
     ):
         return None  # "will my face be swollen after?" is a question about recovery
     if match.intent in PATIENT_RIGHTS_INTENTS:
