@@ -1113,8 +1113,28 @@ _CLAUSE_BREAK = re.compile(
 )
 
 
+#: A line that only addresses, thanks or announces: "Dear Bright Smile team,", "Thank you in
+#: advance.", "I would like to ask two things." (a letter's frame, no question of its own).
+_COURTESY_LINE = re.compile(
+    r"^\s*(?:dear\b[^?\n]*|(?:hi|hello|hey|good\s+(?:morning|afternoon|evening))\b[^?\n]*"
+    r"|(?:many\s+)?thanks?\b[^?\n]*|thank\s+you\b[^?\n]*|(?:best|kind)?\s*regards\b[^?\n]*"
+    r"|i\s+(?:would\s+like|want|wanted|have)\s+(?:to\s+ask\s+)?(?:a\s+few|two|three|some"
+    r"|several|\d)\s+(?:things|questions)\b[^?\n]*)$",
+    re.IGNORECASE | re.MULTILINE,
+)
+#: A list's mark at the start of a line: "1)", "2.", "-", "•".
+_LIST_MARK = re.compile(r"^\s*(?:\(?\d{1,2}[.)]|[-•*])\s*", re.MULTILINE)
+
+
 def split_questions(text: str, most: int = 3) -> list[str]:
-    """The questions in one message ("how much is whitening and do you work saturdays")."""
+    """The questions in one message ("how much is whitening and do you work saturdays").
+
+    Written as a letter, each line is a part of its own, and its frame is dropped: "Dear
+    team, / 1) What is the price of an implant? / 2) Is it done asleep? / Thank you".
+    """
+    if "\n" in text.strip():
+        text = _LIST_MARK.sub("", _COURTESY_LINE.sub("", text)).strip()
+        text = re.sub(r"\s*\n\s*", "; ", text)
     clauses = [part.strip(" ,.!") for part in _CLAUSE_BREAK.split(text)]
     return [clause for clause in clauses if len(clause) > 2][:most]
 

@@ -96,6 +96,8 @@ class FacetMatcher:
         if found.intent is None or not found.intent.startswith(PREFIX) or found.ambiguous:
             if found.intent is None and (HOW_MANY_UNITS.search(text) or DONE_WITHIN.search(text)):
                 return FacetMatch("duration", found.score)  # "how many months until ..."
+            if found.intent is None and (facet := _facet_by_its_words(text)) is not None:
+                return FacetMatch(facet, found.score)
             unnamed = self.names_topic(text) is None  # "how much is a root canal": the script
             if found.intent is None and unnamed and PRICE_ASKED.search(text):
                 return FacetMatch("price", found.score)  # "price per tooth?"
@@ -187,6 +189,49 @@ AGE_ASKED = re.compile(
     r"|\btoo\s+(?:young|old|early|late)\b|\bage\s+(?:to\s+start|limit)\b",
     re.IGNORECASE,
 )
+#: The teeth shaped before the work: "do u have to shave my real teeth down for them",
+#: "do they have to grind down the teeth either side" (grinding one's teeth is bruxism).
+TEETH_SHAPED = re.compile(
+    r"\bshav\w*|\b(?:grind|ground|fil(?:e|ed|ing)|drill|sand|trim|cut)\w*\b[^.?!]{0,30}"
+    r"\b(?:down|off|away)\b",
+    re.IGNORECASE,
+)
+#: Discomfort asked about, when the learned phrasings are unsure: "are they sore at first?",
+#: "how uncomfortable is it to wear?"; with "after" it is what to expect afterwards.
+DISCOMFORT = re.compile(
+    r"\b(?:sore|uncomfortable|discomfort|painful|hurts?|hurting|aches?|aching)\b", re.IGNORECASE
+)
+ASKS = re.compile(
+    r"\W*(?:(?:and|so|but|ok|okay)\W+)?(?:are|is|will|would|does|do|how|can|could)\b", re.I
+)
+AFTERWARDS = re.compile(r"\b(?:after|afterwards|next\s+day|days?\s+later)\b", re.IGNORECASE)
+#: Leaving it untreated: "and if i do nothing?", "what happens if i leave it".
+LEFT_UNTREATED = re.compile(
+    r"\bif\s+(?:i|we|he|she|you)\s+(?:just\s+)?(?:do(?:n'?t|\s+not)?\s+nothing|don'?t\s+"
+    r"(?:do|treat|fix)\s+(?:it|anything)|leave\s+it|ignore\s+it|never\s+(?:do|treat|fix)\s+it"
+    r"|put\s+it\s+off)\b",
+    re.IGNORECASE,
+)
+
+
+def _facet_by_its_words(text: str) -> str | None:
+    """A facet its plain words name in a question, when the learned phrasings are unsure.
+
+    Only asked sentences count: "id rather not file my teeth down. how much is it" asks the
+    price, not how the teeth are prepared.
+    """
+    for sentence in re.split(r"(?<=[.!?])\s+", text):
+        if "?" not in sentence and not ASKS.match(sentence):
+            continue
+        if TEETH_SHAPED.search(sentence):
+            return "preparation"
+        if LEFT_UNTREATED.search(sentence):
+            return "safety"
+        if DISCOMFORT.search(sentence):
+            return "recovery" if AFTERWARDS.search(sentence) else "pain"
+    return None
+
+
 HOW_MANY_UNITS = re.compile(
     r"\bhow\s+many\s+(?:more\s+)?(?:days|weeks|months|visits|appointments|sessions)\b"
     r"(?!.*\blast)",

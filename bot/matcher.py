@@ -129,7 +129,8 @@ HEARSAY = PhraseFinder(
 
 
 #: A question about what to expect after a treatment ("will my face be swollen after?", "is
-#: there bleeding afterwards") reports nothing happening now: no emergency phrase counts in it.
+#: there bleeding afterwards", "how many days of swelling after") reports nothing happening
+#: now: no emergency phrase counts in it.
 #: Asking to be asleep for a treatment, not a knocked-out tooth: "can i be knocked out for
 #: it?", "knock me out please".
 ASLEEP_WISHED = re.compile(
@@ -141,6 +142,7 @@ EXPECTATION = re.compile(
     r"|is\s+there|do\s+people|can\s+there\s+be)\b.*\bafter(?:wards?|\s+(?:it|that|the|a|an))?\b"
     r"|^(?:\w+\s+){0,2}?how\s+(?:long|many\s+days)\s+(?:does|will|do|would)\s+(?:the\s+)?"
     r"(?:\w+\s+){1,2}(?:last|go\s+on|take\s+to\s+go(?:\s+down|\s+away)?)\b(?!.*\bnow\b)"
+    r"|^(?:\w+\s+){0,2}?how\s+many\s+(?:days|hours|weeks)\s+of\s+\w+\b(?!.*\bnow\b)"
 )
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 from bot.core import Brain, FrontDesk, Outcome, preview
 from bot.core.outcome import HandoffOpened
+from bot.details import split_questions
 from bot.hours import days_named, hours_on
 from bot.store import Store
 
@@ -931,4 +932,85 @@ async def test_needing_a_treatment_and_asking_to_book_is_one_request(
 async def test_done_within_a_time_is_how_long_it_takes(front_desk: FrontDesk) -> None:
     await front_desk.handle_text(PATIENT, "how much is an implant")
     outcome = await front_desk.handle_text(PATIENT, "Is possible to do all in 3 weeks?")
+    assert (outcome.intent, outcome.facet) == ("implants", "duration")
+
+
+async def test_a_question_written_as_a_numbered_letter_gets_each_answer(
+    front_desk: FrontDesk,
+) -> None:
+    letter = (
+        "Dear Bright Smile team,\nI would like to ask two things.\n"
+        "1) What is the price of one implant including the crown?\n"
+        "2) Is general anaesthesia needed for the implant surgery?\nThank you in advance."
+    )
+    outcome = await front_desk.handle_text(PATIENT, letter)
+    assert outcome.route == "Several" and outcome.answered[0] == "implants"
+    assert len(outcome.answered) == 2 and "$" in said(outcome)
+
+
+def test_a_letter_s_greeting_and_thanks_are_no_questions() -> None:
+    letter = "Hello,\n- how much is a crown?\n- are you open on saturday?\nKind regards, Ann"
+    assert split_questions(letter) == ["how much is a crown", "are you open on saturday"]
+
+
+async def test_where_to_leave_the_car_is_the_way_to_us(front_desk: FrontDesk) -> None:
+    await front_desk.handle_text(PATIENT, "where are you located?")
+    outcome = await front_desk.handle_text(PATIENT, "where can i leave the car")
+    assert outcome.intent == "location" and "parking" in said(outcome).lower()
+
+
+async def test_teeth_shaved_down_asks_how_they_are_prepared(front_desk: FrontDesk) -> None:
+    await front_desk.handle_text(PATIENT, "how much are veneers")
+    outcome = await front_desk.handle_text(
+        PATIENT, "do u have to shave my real teeth down for them"
+    )
+    assert (outcome.intent, outcome.facet) == ("veneers", "preparation")
+
+
+async def test_teeth_filed_down_said_before_a_price_question_is_the_price(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much are veneers")
+    outcome = await front_desk.handle_text(
+        PATIENT, "hmm id rather not file my teeth down. how much is it then"
+    )
+    assert outcome.facet == "price"
+
+
+async def test_sore_at_first_is_whether_it_hurts(front_desk: FrontDesk) -> None:
+    await front_desk.handle_text(PATIENT, "do you make dentures?")
+    outcome = await front_desk.handle_text(PATIENT, "are they sore at first?")
+    assert (outcome.intent, outcome.facet) == ("dentures", "pain")
+
+
+async def test_a_sore_tooth_told_is_no_follow_up_about_pain(front_desk: FrontDesk) -> None:
+    await front_desk.handle_text(PATIENT, "do you make dentures?")
+    outcome = await front_desk.handle_text(PATIENT, "my tooth hurts")
+    assert outcome.facet != "pain"
+
+
+async def test_doing_nothing_asks_the_risk_of_leaving_it(front_desk: FrontDesk) -> None:
+    await front_desk.handle_text(PATIENT, "how much is a root canal")
+    outcome = await front_desk.handle_text(PATIENT, "and if i do nothing?")
+    assert (outcome.intent, outcome.facet) == ("root_canal", "safety")
+
+
+async def test_days_of_swelling_after_a_removal_is_what_to_expect(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much to remove a wisdom tooth")
+    outcome = await front_desk.handle_text(PATIENT, "how many days of swelling after")
+    assert (outcome.intent, outcome.facet) == ("wisdom_teeth", "recovery")
+    assert not any(isinstance(effect, HandoffOpened) for effect in outcome.effects)
+
+
+async def test_a_treatment_asked_with_its_sedation_stays_the_topic(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(
+        PATIENT,
+        "What is the price of one implant including the crown?\n"
+        "Is general anaesthesia needed for the implant surgery?",
+    )
+    outcome = await front_desk.handle_text(PATIENT, "Also, how many visits in total?")
     assert (outcome.intent, outcome.facet) == ("implants", "duration")

@@ -61,6 +61,7 @@ from bot.core.pending import (
 )
 from bot.core.turn import (
     ASKED_ABOUT,
+    COMFORT_TOPICS,
     HANDED_OVER,
     TALKED_ABOUT_BEFORE,
     RecordIncoming,
@@ -125,9 +126,6 @@ _COMPARES = re.compile(
     r"|cheaper|stronger|nicer|more)|which (?:one )?(?:do you|would you) recommend)",
     re.I,
 )
-ANESTHESIA = "anesthesia"
-#: Numbing and sedation: asked about during a treatment, they are that treatment's pain facet.
-COMFORT_TOPICS = frozenset({ANESTHESIA, "sedation"})
 #: What the anesthesia of a treatment may be asked about as such; anything else is its "pain".
 ANESTHESIA_FACETS = frozenset({"pain", "safety", "suitability", "recovery"})
 #: The words of a bare request for a service ("hi, can I get some veneers done please?").

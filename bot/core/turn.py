@@ -32,6 +32,8 @@ TALKED_ABOUT_BEFORE = "talked_about_before"
 HANDED_OVER = "handed_over"
 #: What the bot keeps for itself among the details: not shown on a case card.
 BOOKKEEPING = frozenset({TALKED_ABOUT_BEFORE, HANDED_OVER})
+#: Numbing and sedation: asked about during a treatment, they are that treatment's pain facet.
+COMFORT_TOPICS = frozenset({"anesthesia", "sedation"})
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from bot.core.flows import answers, booking, triage
 from bot.core.flows.handoff import EMERGENCY, not_understood, person_choice
 from bot.core.pending import AskedDay, AskedProblem
-from bot.core.turn import Turn
+from bot.core.turn import COMFORT_TOPICS, Turn
 from bot.details import first_age, said_back
 
 #: Details that describe the patient's problem rather than when they can come.
@@ -91,6 +91,12 @@ def answer_several(turn: Turn, questions: list[Question]) -> None:
             turn.ask(AskedProblem(intent))
         elif not (turn.topic and replies.has_facets(turn.topic)):
             turn.open_topic(intent)  # "student discount?" asked with another: "what about 65+?"
+    treatments = [q.intent for q in questions if replies.has_service(q.intent)]
+    treatments = [name for name in treatments if name not in COMFORT_TOPICS]
+    if turn.topic in COMFORT_TOPICS and treatments:
+        # "the implant's price? is it done asleep?": the implant stays what is talked about
+        turn.open_topic(treatments[-1])
+        turn.ask(AskedProblem(treatments[-1]))
     outcome.intent = outcome.answered[0] if outcome.answered else None
     understood(turn)
     log.info("patient=%s several questions=%s", turn.patient.id, outcome.answered)
