@@ -1105,9 +1105,11 @@ _QUESTION_START = (
     r"(?:how|what|whats|what's|when|where|which|who|do|does|can|could|is|are|will|would"
     r"|should|any|r(?=\s+(?:u|ya|you|they|we)\b))\b"  # "r u open": chat for "are you"
 )
+#: Emoji and pictographs, which end a thought as a full stop does: "cracked in half 😩 can you".
+_EMOJI = "[\U0001f300-\U0001faff\u2600-\u27bf]+"
 _CLAUSE_BREAK = re.compile(
     r"\?+\s*|;\s*|,?\s+(?:and|also|plus|but)\s+(?:also\s+)?(?=" + _QUESTION_START + r")"
-    r"|,\s*(?=" + _QUESTION_START + r")"
+    r"|(?:,|\s*" + _EMOJI + r")\s*(?=" + _QUESTION_START + r")"
     r"|(?<=[a-z])\.\s+(?=[a-z])",
     re.IGNORECASE,
 )
@@ -1126,7 +1128,7 @@ _COURTESY_LINE = re.compile(
 _LIST_MARK = re.compile(r"^\s*(?:\(?\d{1,2}[.)]|[-•*])\s*", re.MULTILINE)
 
 
-def split_questions(text: str, most: int = 3) -> list[str]:
+def split_questions(text: str, most: int = 4) -> list[str]:
     """The questions in one message ("how much is whitening and do you work saturdays").
 
     Written as a letter, each line is a part of its own, and its frame is dropped: "Dear

@@ -1014,3 +1014,18 @@ async def test_a_treatment_asked_with_its_sedation_stays_the_topic(
     )
     outcome = await front_desk.handle_text(PATIENT, "Also, how many visits in total?")
     assert (outcome.intent, outcome.facet) == ("implants", "duration")
+
+
+async def test_a_broken_denture_told_before_two_questions_gets_them_all(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT,
+        "my denture cracked in half 😩 can you fix it and how fast, also are you open tomorrow",
+    )
+    assert outcome.route == "Several"
+    assert outcome.answered == ["dentures", "dentures", "hours"]
+
+
+def test_an_emoji_ends_a_clause_before_a_question() -> None:
+    assert split_questions("it broke 😩 can you fix it") == ["it broke", "can you fix it"]

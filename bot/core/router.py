@@ -1606,11 +1606,15 @@ def _several_questions(turn: Turn, match: Match, topic: str | None) -> list[Ques
             return []  # safety overrides everything: the whole message is handled as one
         if found.intent in PATIENT_RIGHTS_INTENTS:
             continue  # stopping messages or erasing data is asked for on its own, never in passing
-        telling = _STATEMENT.match(clause) is not None and not is_question(clause)
+        told = _STATEMENT.match(clause) or _DAMAGED.search(clause)  # "lost a filling 😩"
+        telling = told is not None and not is_question(clause)
         if _fragment(clause) and (named := _named_service(turn, clause)) and not telling:
             kept = topic is not None and _stays_on_topic(turn, clause, named, topic)
             topic = named if brain.replies.has_facets(named) and not kept else topic
             continue  # "OK. And the dentures, what are they made of?": the dentures' materials
+        if telling and _DAMAGED.search(clause) and (named := _named_service(turn, clause)):
+            topic = named if brain.replies.has_facets(named) else topic
+            continue  # "my denture cracked in half 😩 can you fix it ... how fast": the denture
         if telling or _fragment(clause):
             continue  # "shes pretty worried about it", "and the anaesthetic": no question
         named = _turned_to(turn, clause)
@@ -1624,6 +1628,8 @@ def _several_questions(turn: Turn, match: Match, topic: str | None) -> list[Ques
             question = Question(str(found.intent))
         if question is None and _only_a_day(clause, extract_details(clause, turn.today)):
             question = Question(answers.HOURS)  # "... and do you do it on saturdays"
+        if question is None and topic is not None and _asks_to_do_it(turn, clause, topic):
+            question = Question(topic)  # "my denture cracked in half, can you fix it"
         if question is None:
             named = _named_service(turn, clause)  # "I lost my retainer, ...": the topic
             topic = named if named is not None and brain.replies.has_service(named) else topic
@@ -1640,10 +1646,34 @@ def _several_questions(turn: Turn, match: Match, topic: str | None) -> list[Ques
             topic = named  # "lost a filling, r u open today and how much to redo it"
     if len(asked) > 1 and any(brain.replies.has_service(each.intent) for each in asked):
         asked = [each for each in asked if each.intent != SERVICES]  # "...what can you do"
+    asked = asked[:MOST_QUESTIONS]
     booking_asked = Question(BOOKING) in asked and Question(BOOKING) not in needed
     if booking_asked and all(q in needed or q.intent == BOOKING for q in asked):
         return []  # "need my wisdom tooth out, my dentist referred me. can i book": a request
     return asked
+
+
+#: Something of the patient's damaged: "my denture cracked in half", "the crown came off".
+_DAMAGED = re.compile(
+    r"\b(?:crack|broke|broken|chipped|snapped|split|fell\s+out|fell\s+off|came\s+(?:off|out)"
+    r"|loose|lost)\w*\b",
+    re.I,
+)
+#: The questions one reply answers at most.
+MOST_QUESTIONS = 3
+#: "can you fix it", "could you do that": whether the clinic does the thing talked about.
+_DO_IT = re.compile(
+    r"^\W*(?:and\s+|so\s+)?(?:can|could|will|would|do)\s+(?:you|u|ya)\s+(?:fix|do|repair|treat"
+    r"|make|sort)\s+(?:it|that|this|them|those)\b",
+    re.I,
+)
+
+
+def _asks_to_do_it(turn: Turn, clause: str, topic: str) -> bool:
+    """Whether a clause asks if we do the service just named, naming nothing else."""
+    if not turn.brain.replies.has_service(topic) or not _DO_IT.match(clause):
+        return False
+    return not turn.brain.facets.names_topics(clause)
 
 
 def _back_from_the_comfort(turn: Turn) -> bool:
