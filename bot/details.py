@@ -331,9 +331,11 @@ def is_question(text: str) -> bool:
     return False
 
 
+#: Emoji and pictographs, which end a thought as a full stop does: "cracked in half 😩 can you".
+_EMOJI = "[\U0001f300-\U0001faff\u2600-\u27bf]+"
 _SENTENCE_BREAK = re.compile(
-    r"[.!;:]+\s+|,\s+(?=(?:and\s+|so\s+)?(?:how|what|when|where|why|which|is|are|can|could"
-    r"|will|would|should)\b)"
+    r"[.!;:]+\s+|(?:,|\s*" + _EMOJI + r")\s+(?=(?:and\s+|so\s+|also\s+)?(?:how|what|when|where"
+    r"|why|which|is|are|can|could|will|would|should)\b)"
 )
 #: Whose age a message starts with, before its question: "im 34", "she's 7 years old".
 _AGE_FIRST = re.compile(
@@ -1105,8 +1107,6 @@ _QUESTION_START = (
     r"(?:how|what|whats|what's|when|where|which|who|do|does|can|could|is|are|will|would"
     r"|should|any|r(?=\s+(?:u|ya|you|they|we)\b))\b"  # "r u open": chat for "are you"
 )
-#: Emoji and pictographs, which end a thought as a full stop does: "cracked in half 😩 can you".
-_EMOJI = "[\U0001f300-\U0001faff\u2600-\u27bf]+"
 _CLAUSE_BREAK = re.compile(
     r"\?+\s*|;\s*|,?\s+(?:and|also|plus|but)\s+(?:also\s+)?(?=" + _QUESTION_START + r")"
     r"|(?:,|\s*" + _EMOJI + r")\s*(?=" + _QUESTION_START + r")"

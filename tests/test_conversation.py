@@ -1029,3 +1029,14 @@ async def test_a_broken_denture_told_before_two_questions_gets_them_all(
 
 def test_an_emoji_ends_a_clause_before_a_question() -> None:
     assert split_questions("it broke 😩 can you fix it") == ["it broke", "can you fix it"]
+
+
+async def test_a_told_problem_with_questions_after_the_bot_s_question_is_no_answer(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much are veneers")
+    outcome = await front_desk.handle_text(
+        PATIENT,
+        "my denture cracked in half 😩 can you fix it and how fast, also are you open tomorrow",
+    )
+    assert outcome.route == "Several" and "hours" in outcome.answered
