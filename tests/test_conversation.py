@@ -1040,3 +1040,34 @@ async def test_a_told_problem_with_questions_after_the_bot_s_question_is_no_answ
         "my denture cracked in half 😩 can you fix it and how fast, also are you open tomorrow",
     )
     assert outcome.route == "Several" and "hours" in outcome.answered
+
+
+async def test_a_first_time_patient_s_questions_are_about_the_first_check_up(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT,
+        "first time patient here. what do i need to bring and how long is the first appointment",
+    )
+    assert outcome.answered == ["checkup", "checkup"]
+    assert "bring" in said(outcome).lower() and "minutes" in said(outcome)
+
+
+async def test_payment_plans_asked_beside_a_total_are_answered_too(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT,
+        "was told i need a root canal + crown on the same tooth. whats the total, "
+        "and do you have payment plans?",
+    )
+    assert outcome.answered == ["root_canal", "crowns", "payment"]
+    assert "Altogether" in said(outcome) and "installments" in said(outcome)
+
+
+async def test_which_of_two_treatments_is_cheaper_gets_both_prices(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(PATIENT, "which is cheaper, a bridge or an implant?")
+    assert outcome.answered == ["bridges", "implants"]
+    assert said(outcome).count("$") > 4

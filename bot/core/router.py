@@ -226,6 +226,12 @@ _AND_FOR = re.compile(
 )
 #: What a visit is when the patient hasn't said what for: a first check-up.
 FIRST_VISIT = "checkup"
+#: A first visit spoken of: "first time patient here", "how long is the first appointment".
+_FIRST_TIME = re.compile(
+    r"\b(?:first|1st)\s+(?:visit|appointment|appt|consultation|consult|exam|time\s+patient)\b"
+    r"|\bnew\s+patient\b|\bfirst\s+time\s+(?:here|with\s+you|at\s+(?:a|the|your)\b)",
+    re.I,
+)
 #: Where a message's sentences end.
 _SENTENCES = re.compile(r"(?<=[.!?])\s+")
 #: A clause that names what the next one asks about: "ok and for the crown after the root
@@ -283,6 +289,9 @@ class PriceTogether:
     """The price of several services, or several of one, with one total."""
 
     items: tuple[tuple[str, int], ...]
+    #: Practical subjects asked beside the price: "... whats the total, and do you have
+    #: payment plans?"
+    besides: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -651,9 +660,12 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
     told_about = _told_about_the_service(turn, match, topic)
     if told_about is not None:
         return AnswerToQuestion(told_about)  # "I need 3, lower jaw" after plans for implants
+    compared = [] if match.safety else _prices_compared(turn, turn.text)
+    if len(compared) > 1 and len(split_questions(turn.text)) < 2:
+        return Several(tuple(compared))  # "which is cheaper, a bridge or an implant?": both
     together = _priced_together(turn, match)
     if together:
-        return PriceTogether(tuple(together))
+        return PriceTogether(tuple(together), _asked_besides_the_price(turn))
     more = how_many_more(turn.text)
     if more is not None and topic is not None and brain.replies.has_service(topic):
         return PriceTogether(((topic, more),))  # "and for 2?" after the implant's price
@@ -951,8 +963,8 @@ def run(route: Route, turn: Turn) -> None:
             followups.price_before_booking(turn, service)
             answers.answer_intent(turn, BOOKING, score)
             turn.outcome.answered.insert(0, service)
-        case PriceTogether(items):
-            answers.price_together(turn, list(items))
+        case PriceTogether(items, besides):
+            answers.price_together(turn, list(items), list(besides))
         case Calm():
             answers.calm(turn)
         case Acknowledge():
@@ -1302,6 +1314,8 @@ def _facet_asked(turn: Turn, text: str, match: Match, topic: str | None) -> Ques
         return None
     if topic is not None and has_facets(topic):
         return Question(topic, facet)
+    if topic is None and _FIRST_TIME.search(text) and has_facets(FIRST_VISIT):
+        return Question(FIRST_VISIT, facet)  # "what do i bring to the first appointment"
     about = turn.state.details.get(ASKED_ABOUT) if topic is not None else None
     if about is not None and has_facets(about) and (facet == "price" or topic in _ASIDES):
         return Question(about, facet)  # "and the total would be roughly?" after payment plans
@@ -1412,6 +1426,36 @@ def _priced_together(turn: Turn, match: Match) -> list[tuple[str, int]]:
     if len(items) > 1 or (items and items[0][1] > 1):
         return items[:3]
     return []
+
+
+#: Two prices weighed: "which is cheaper", "the price difference between".
+_PRICE_COMPARED = re.compile(
+    r"\b(?:cheaper|pricier|more\s+expensive|less\s+expensive|(?:price|cost)\s+difference"
+    r"|difference\s+in\s+(?:the\s+)?(?:price|cost)|costs?\s+(?:more|less))\b",
+    re.I,
+)
+
+
+def _prices_compared(turn: Turn, text: str) -> list[Question]:
+    """Each service's price, when the text weighs the prices of two or three it names."""
+    if not _PRICE_COMPARED.search(text):
+        return []
+    has_facets = turn.brain.replies.has_facets
+    named = [n for n in turn.brain.facets.names_topics(text, affirmed=True) if has_facets(n)]
+    named = [n for n in named if n not in AUDIENCE_TOPICS]
+    return [Question(name, "price") for name in named[:MOST_QUESTIONS]] if len(named) > 1 else []
+
+
+def _asked_besides_the_price(turn: Turn) -> tuple[str, ...]:
+    """The practical subjects the other clauses of a price question ask about plainly."""
+    besides: list[str] = []
+    for clause in split_questions(turn.text):
+        if turn.brain.facets.names_topics(clause) or not is_question(clause):
+            continue
+        found = turn.brain.matcher.match(clause)
+        if _plainly_practical(turn, found) and str(found.intent) not in besides:
+            besides.append(str(found.intent))
+    return tuple(besides[: MOST_QUESTIONS - 1])
 
 
 def _asked_apart(turn: Turn) -> bool:
@@ -1615,12 +1659,19 @@ def _several_questions(turn: Turn, match: Match, topic: str | None) -> list[Ques
         if telling and _DAMAGED.search(clause) and (named := _named_service(turn, clause)):
             topic = named if brain.replies.has_facets(named) else topic
             continue  # "my denture cracked in half 😩 can you fix it ... how fast": the denture
+        if topic is None and _FIRST_TIME.search(clause) and brain.replies.has_facets(FIRST_VISIT):
+            topic = FIRST_VISIT  # "first time patient here. what do i need to bring": its own
         if telling or _fragment(clause):
             continue  # "shes pretty worried about it", "and the anaesthetic": no question
         named = _turned_to(turn, clause)
         if named is not None:
             topic = named if brain.replies.has_facets(named) else topic
             continue  # "ok nvm, back to the cleaning, how much is it": the cleaning's price
+        compared = _prices_compared(turn, clause)
+        if len(compared) > 1:
+            asked.extend(each for each in compared if each not in asked)
+            topic = compared[-1].intent
+            continue  # "... Also what is the price difference between braces and aligners"
         question = _facet_asked(turn, clause, found, topic)
         if question is not None and _WARRANTY_WORDS.search(clause) and not found.safety:
             question = Question(WARRANTY_TERMS)  # "warranty on crowns? and how long do they last"

@@ -182,8 +182,11 @@ def service(turn: Turn, intent: str, rotation: int, with_offer: bool = True) -> 
         offer_news(turn, intent)
 
 
-def price_together(turn: Turn, items: list[tuple[str, int]]) -> None:
-    """One total for several services or several teeth; a shared visit part counted once."""
+def price_together(
+    turn: Turn, items: list[tuple[str, int]], besides: list[str] | None = None
+) -> None:
+    """One total for several services or several teeth; a shared visit part counted once;
+    then the practical subjects asked beside it ("and do you have payment plans?")."""
     knowledge = turn.brain.knowledge
     bundles = [
         (knowledge.bundles[knowledge.services[name].bundle], count) for name, count in items
@@ -199,6 +202,10 @@ def price_together(turn: Turn, items: list[tuple[str, int]]) -> None:
     already_asked = turn.topic == last and turn.asked in (AskedProblem(last), AskedDay())
     for name, _ in items:  # the one before the last is kept: "ok skip the xray, can i come wed"
         turn.open_topic(name)
+    for intent in besides or []:
+        if intent in knowledge.replies:
+            turn.say(turn.brain.replies.text(intent, rotation))
+            turn.outcome.answered.append(intent)
     if not already_asked:
         turn.say(closing_question(turn, last, rotation))
 
