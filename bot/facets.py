@@ -201,10 +201,19 @@ TEETH_SHAPED = re.compile(
 DISCOMFORT = re.compile(
     r"\b(?:sore|uncomfortable|discomfort|painful|hurts?|hurting|aches?|aching)\b", re.IGNORECASE
 )
+#: A sentence that asks: "are they sore at first", "and which of those lasts longer".
 ASKS = re.compile(
-    r"\W*(?:(?:and|so|but|ok|okay)\W+)?(?:are|is|will|would|does|do|how|can|could)\b", re.I
+    r"\W*(?:(?:and|so|but|ok|okay)\W+)?"
+    r"(?:are|is|will|would|does|do|how|can|could|which|what|should)\b",
+    re.I,
 )
 AFTERWARDS = re.compile(r"\b(?:after|afterwards|next\s+day|days?\s+later)\b", re.IGNORECASE)
+#: Which lasts longer: "which of those lasts longer", "which one holds up longer?".
+LASTS_LONGER = re.compile(
+    r"\b(?:lasts?|holds?\s+up|wears?\s+better|survives?)\s+(?:the\s+)?long(?:er|est)\b"
+    r"|\bmore\s+durable\b|\bmost\s+durable\b",
+    re.IGNORECASE,
+)
 #: Leaving it untreated: "and if i do nothing?", "what happens if i leave it".
 LEFT_UNTREATED = re.compile(
     r"\bif\s+(?:i|we|he|she|you)\s+(?:just\s+)?(?:do(?:n'?t|\s+not)?\s+nothing|don'?t\s+"
@@ -225,6 +234,8 @@ def _facet_by_its_words(text: str) -> str | None:
             continue
         if TEETH_SHAPED.search(sentence):
             return "preparation"
+        if LASTS_LONGER.search(sentence):
+            return "longevity"
         if LEFT_UNTREATED.search(sentence):
             return "safety"
         if DISCOMFORT.search(sentence):

@@ -1071,3 +1071,12 @@ async def test_which_of_two_treatments_is_cheaper_gets_both_prices(
     outcome = await front_desk.handle_text(PATIENT, "which is cheaper, a bridge or an implant?")
     assert outcome.answered == ["bridges", "implants"]
     assert said(outcome).count("$") > 4
+
+
+async def test_which_of_the_options_lasts_longer_is_how_long_they_last(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much is a partial denture")
+    await front_desk.handle_text(PATIENT, "whats the diff between the metal one and the plastic")
+    outcome = await front_desk.handle_text(PATIENT, "which of those lasts longer")
+    assert (outcome.intent, outcome.facet) == ("partial_denture", "longevity")
