@@ -1080,3 +1080,14 @@ async def test_which_of_the_options_lasts_longer_is_how_long_they_last(
     await front_desk.handle_text(PATIENT, "whats the diff between the metal one and the plastic")
     outcome = await front_desk.handle_text(PATIENT, "which of those lasts longer")
     assert (outcome.intent, outcome.facet) == ("partial_denture", "longevity")
+
+
+async def test_removable_plates_for_missing_teeth_are_partial_dentures(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "do u do those removable plates for a couple of missing teeth"
+    )
+    assert outcome.intent == "partial_denture"
+    follow_up = await front_desk.handle_text(PATIENT, "how long till u get used to wearing one")
+    assert (follow_up.intent, follow_up.facet) == ("partial_denture", "recovery")
