@@ -373,6 +373,10 @@ DETAIL_KEYS = {
 }
 
 
+#: A greeting naming a part of the day, which is no time wished for a visit.
+_GREETING_TIME = re.compile(r"\bgood\s+(?:morning|afternoon|evening|day)\b")
+
+
 def extract_details(
     text: str,
     today: dt.date | None = None,
@@ -389,7 +393,8 @@ def extract_details(
     """
     lowered = text.lower().replace("\u2019", "'").replace("`", "'")
     numeric = _numbers_as_digits(lowered)  # "my kid is six" -> "my kid is 6"
-    found = _when(lowered, numeric, today or dt.date.today(), about_time)
+    unhailed = _GREETING_TIME.sub("", lowered)  # "Good afternoon. I'd like ...": no time
+    found = _when(unhailed, _GREETING_TIME.sub("", numeric), today or dt.date.today(), about_time)
     ages = _ages(numeric)
     if ages:
         found["age"] = ", ".join(ages)

@@ -1091,3 +1091,23 @@ async def test_removable_plates_for_missing_teeth_are_partial_dentures(
     assert outcome.intent == "partial_denture"
     follow_up = await front_desk.handle_text(PATIENT, "how long till u get used to wearing one")
     assert (follow_up.intent, follow_up.facet) == ("partial_denture", "recovery")
+
+
+async def test_good_afternoon_is_a_greeting_not_a_time_for_a_visit(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT,
+        "Good afternoon. I would like some information on bridges please, I have two missing "
+        "teeth next to each other on the upper left side.",
+    )
+    assert outcome.intent == "bridges" and "time" not in outcome.details
+
+
+async def test_whether_a_named_treatment_would_fix_it_is_about_that_treatment(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "my husband broke a tooth, can that be fixed with a crown?"
+    )
+    assert outcome.intent == "crowns"

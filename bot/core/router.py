@@ -745,6 +745,8 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         and not (topic and brain.replies.has_facets(topic))
     ):
         return Answer(named)  # "it would be for a regular cleaning": about that service
+    if match.intent is None and named and _treated_with(turn, match, named):
+        return Answer(named)  # "my husband broke a tooth, can that be fixed with a crown?"
     if match.intent is None:
         return NotUnderstood()
     if topic is not None and brain.replies.has_facets(topic) and _denied(turn, match):
@@ -850,6 +852,25 @@ def _about_our_care(turn: Turn, match: Match) -> bool:
         or bool(turn.brain.facets.names_topics(turn.text))
         or matcher.detect_emergency.about_mouth(matcher.normalized(turn.text))
     )
+
+
+#: Whether a named treatment would do: "can that be fixed with a crown?", "do i need a
+#: crown", "would a simple filling be enough instead?".
+_WOULD_IT_DO = re.compile(
+    r"\b(?:fixed|treated|done|sorted|repaired|saved|replaced|closed)\s+(?:with|by)\b"
+    r"|\b(?:do|would|will|does)\s+(?:i|he|she|we|they|it)\s+need\s+(?:a|an|some)\b"
+    r"|\b(?:be\s+)?enough\b",
+    re.I,
+)
+
+
+def _treated_with(turn: Turn, match: Match, named: str) -> bool:
+    """Whether a question the classifier half-reads asks if the treatment it names would do,
+    the treatment among the classifier's likeliest readings."""
+    if not turn.brain.replies.has_service(named) or not is_question(turn.text):
+        return False
+    likeliest = [alt.intent for alt in match.candidates[:2]]
+    return named in likeliest and _WOULD_IT_DO.search(turn.text) is not None
 
 
 def _wants_a_visit(turn: Turn) -> bool:
