@@ -1111,3 +1111,12 @@ async def test_whether_a_named_treatment_would_fix_it_is_about_that_treatment(
         PATIENT, "my husband broke a tooth, can that be fixed with a crown?"
     )
     assert outcome.intent == "crowns"
+
+
+async def test_a_treatment_for_kids_asked_about_stays_that_treatment(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(PATIENT, "do you do sealants on kids teeth")
+    assert outcome.answered in ([], ["sealants"]) and outcome.intent == "sealants"
+    follow_up = await front_desk.handle_text(PATIENT, "does it hurt? he hates the dentist")
+    assert (follow_up.intent, follow_up.facet) == ("sealants", "pain")

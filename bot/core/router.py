@@ -1804,8 +1804,11 @@ def _services_asked_together(turn: Turn) -> list[Question]:
     if _BOOK_WORDS.search(turn.text):
         return []  # "can i book checkups for me and my 2 kids": one request, for both
     named = brain.facets.names_topics(turn.text, affirmed=True)
-    services = [Question(name) for name in named if brain.replies.has_service(name)]
-    return services[:3] if len(services) > 1 else []
+    services = [name for name in named if brain.replies.has_service(name)]
+    treatments = [name for name in services if name not in AUDIENCE_TOPICS]
+    if len(treatments) == 1:
+        return []  # "do you do sealants on kids teeth": the sealants, for a child
+    return [Question(name) for name in services[:3]] if len(services) > 1 else []
 
 
 def _practical_pair(turn: Turn, match: Match) -> list[Question]:
