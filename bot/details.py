@@ -249,7 +249,7 @@ _AREA_PART = re.compile(
     rf"\b(?P<fb>front|back)\s+(?:(?:upper|lower|top|bottom)\s+)?{_AREA_NOUN}\b"
     rf"|\b(?P<v>upper|lower|top|bottom)\s+(?:(?:left|right|front|back)\s+)?{_AREA_NOUN}\b"
     r"|\b(?P<h>left|right)(?:\s+|-)(?:hand\s+)?side\b"
-    r"|\b(?:(?:on|in|at)\s+the|on(?=\s+(?:top|bottom)\b(?!\s+of\b)))"  # "6 on top"
+    r"|\b(?:(?:on|in|at)\s+the|(?:on|in)(?=\s+(?:top|bottom)\b(?!\s+of\b)))"  # "6 on top"
     r"\s+(?P<v2>top|bottom|upper|lower)\b"
     r"|\b(?:on|in)\s+the\s+(?P<h2>left|right)\b"
     r"|\bback\s+of\s+(?:my|the|his|her)\s+(?P<fb2>mouth)\b"
@@ -260,7 +260,7 @@ _AREA_PART = re.compile(
 )
 _DENTAL_CONTEXT = re.compile(
     r"\b(?:tooth|teeth|molars?|wisdom|gums?|jaw|mouth|filling|crown|implant|cavity|bite|chew"
-    r"|missing|pulled|extracted|smile)"
+    r"|missing|pulled|extracted|smile|dentures?|partials?|bridge|veneers?|gap)"
     r"|\b\d{1,2}\s+on\s+(?:the\s+)?(?:top|bottom)\b"  # "6 on top": a count of teeth
 )
 _VERTICAL = {"upper": "upper", "top": "upper", "lower": "lower", "bottom": "lower"}

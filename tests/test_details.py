@@ -679,3 +679,9 @@ def test_an_age_in_years_without_old_is_an_age() -> None:
 def test_need_remove_in_simple_english_is_a_tooth_to_come_out() -> None:
     found = details("tooth still inside but broken, need remove first")
     assert found["tooth"] == "still there, may need to come out"
+
+
+def test_on_top_beside_dentures_and_in_bottom_without_the_name_the_jaw() -> None:
+    assert extract_details("my dentist said I need full dentures on top")["area"] == "upper"
+    assert extract_details("I have 2 teeth missing in bottom")["area"] == "lower"
+    assert "area" not in extract_details("on top of that, is it safe")
