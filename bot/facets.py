@@ -105,6 +105,8 @@ class FacetMatcher:
                 return FacetMatch("suitability", found.score)  # "is 12 a good age to start"
             return FacetMatch(None, found.score)
         facet = found.intent.removeprefix(PREFIX)
+        if RESTORATION_WHITENED.search(text):
+            return FacetMatch("suitability", found.score)  # "will my crowns get whiter too?"
         if facet == "longevity" and MONEY_ASKED.search(text):
             return FacetMatch("price", found.score)  # "how much to redo it": what it costs
         return FacetMatch(facet, found.score)
@@ -208,6 +210,13 @@ ASKS = re.compile(
     re.I,
 )
 AFTERWARDS = re.compile(r"\b(?:after|afterwards|next\s+day|days?\s+later)\b", re.IGNORECASE)
+#: Whether crowns, fillings or veneers whiten too: whom whitening suits, with what in the mouth.
+RESTORATION_WHITENED = re.compile(
+    r"\b(?:crowns?|fillings?|veneers?|bonding|caps?)\b[^.?!]*"
+    r"\b(?:(?:get|go|turn|become|be)\s+(?:whiter|whitened|lighter|bleached)|change\s+colou?r"
+    r"|whiten(?:ed)?\s+too)",
+    re.IGNORECASE,
+)
 #: Which lasts longer: "which of those lasts longer", "which one holds up longer?".
 LASTS_LONGER = re.compile(
     r"\b(?:lasts?|holds?\s+up|wears?\s+better|survives?)\s+(?:the\s+)?long(?:er|est)\b"

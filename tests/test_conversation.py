@@ -1120,3 +1120,10 @@ async def test_a_treatment_for_kids_asked_about_stays_that_treatment(
     assert outcome.answered in ([], ["sealants"]) and outcome.intent == "sealants"
     follow_up = await front_desk.handle_text(PATIENT, "does it hurt? he hates the dentist")
     assert (follow_up.intent, follow_up.facet) == ("sealants", "pain")
+
+
+async def test_whether_crowns_whiten_too_is_whom_whitening_suits(front_desk: FrontDesk) -> None:
+    await front_desk.handle_text(PATIENT, "how much is teeth whitening")
+    outcome = await front_desk.handle_text(PATIENT, "will my fillings change colour too?")
+    assert (outcome.intent, outcome.facet) == ("whitening", "suitability")
+    assert "fillings" in said(outcome).lower() or "crowns" in said(outcome).lower()
