@@ -1127,3 +1127,21 @@ async def test_whether_crowns_whiten_too_is_whom_whitening_suits(front_desk: Fro
     outcome = await front_desk.handle_text(PATIENT, "will my fillings change colour too?")
     assert (outcome.intent, outcome.facet) == ("whitening", "suitability")
     assert "fillings" in said(outcome).lower() or "crowns" in said(outcome).lower()
+
+
+async def test_a_reason_told_after_follow_ups_is_noted_with_the_next_step(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "thinking about getting my teeth whitened")
+    await front_desk.handle_text(PATIENT, "never done it before, and no crowns at the front")
+    outcome = await front_desk.handle_text(
+        PATIENT, "it's for my wedding in 2 months so i want them as white as possible"
+    )
+    assert outcome.route == "AnswerToQuestion" and outcome.intent == "whitening"
+
+
+async def test_a_question_announced_is_not_taken_as_an_answer(front_desk: FrontDesk) -> None:
+    await front_desk.handle_text(PATIENT, "how much is teeth whitening")
+    outcome = await front_desk.handle_text(PATIENT, "i have a question")
+    assert outcome.route == "Acknowledge"
+    assert "noted" not in said(outcome).lower() and "consultation" not in said(outcome).lower()

@@ -650,6 +650,8 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         return Answer(DOCTORS)  # "who does the implants": the doctors who do them
     if topic is not None and _pain_feared(turn, match, topic):
         return FollowUp(topic, "pain")  # "i'm honestly scared it'll hurt": how it feels
+    if _ANNOUNCES_A_QUESTION.match(turn.text) and not match.safety:
+        return Acknowledge()  # "i have a question": no answer to ours, and nothing asked yet
     if topic is not None and turn.asked is not None and _reads_as_answer(turn, match):
         return AnswerToQuestion(_narrowed(turn, topic))
     if _asks_what_the_plan_covers(turn, match, topic):
@@ -745,6 +747,8 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         and not (topic and brain.replies.has_facets(topic))
     ):
         return Answer(named)  # "it would be for a regular cleaning": about that service
+    if match.intent is None and topic is not None and _tells_about_it(turn, topic):
+        return AnswerToQuestion(_narrowed(turn, topic))  # "been like 6 months now, and ..."
     if match.intent is None and named and _treated_with(turn, match, named):
         return Answer(named)  # "my husband broke a tooth, can that be fixed with a crown?"
     if match.intent is None:
@@ -862,6 +866,35 @@ _WOULD_IT_DO = re.compile(
     r"|\b(?:be\s+)?enough\b",
     re.I,
 )
+
+
+#: Telling of one's own case: "been like 6 months now", "it's for my wedding in 2 months".
+_TELLS = re.compile(
+    r"^\W*(?:(?:ok|okay|well|so|and|yeah|yes|no)\W+)?(?:it'?s|its|it\s+(?:is|was)|been"
+    r"|i'?ve\s+(?:been|had)|i\s+(?:have|had)|since|for\s+(?:about\s+|like\s+)?\d|they'?re"
+    r"|theyre|my)\b",
+    re.I,
+)
+#: A question announced, not yet asked: "i have a question", "can i ask something?".
+_ANNOUNCES_A_QUESTION = re.compile(
+    r"^\W*(?:(?:ok|okay|so|and|also|hi|hello|hey|sorry)\W+)*(?:(?:i\s+have|i'?ve\s+got|got)\s+"
+    r"(?:a|one\s+more|another|a\s+few|some|two|2)\s+(?:quick\s+|more\s+)?questions?"
+    r"|(?:one\s+more|another|a\s+quick)\s+question"
+    r"|(?:can|could|may)\s+i\s+ask\s+(?:you\s+)?(?:something|a\s+question|one\s+more\s+thing))"
+    r"\W*$",
+    re.I,
+)
+#: Telling that one has something to ask or doesn't know, which is no case told.
+_NOT_A_CASE = re.compile(r"\b(?:question|ask|wonder\w*|not\s+sure|don'?t\s+know|dunno)\b", re.I)
+
+
+def _tells_about_it(turn: Turn, topic: str) -> bool:
+    """Whether a message nobody could classify tells about the patient's own case while a
+    treatment is talked about: what they tell is noted, and the next step offered."""
+    text = turn.text
+    if not turn.brain.replies.has_service(topic) or is_question(text):
+        return False
+    return bool(_TELLS.match(text)) and not _NOT_A_CASE.search(text) and mostly_words(text)
 
 
 def _treated_with(turn: Turn, match: Match, named: str) -> bool:
