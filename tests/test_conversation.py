@@ -1145,3 +1145,12 @@ async def test_a_question_announced_is_not_taken_as_an_answer(front_desk: FrontD
     outcome = await front_desk.handle_text(PATIENT, "i have a question")
     assert outcome.route == "Acknowledge"
     assert "noted" not in said(outcome).lower() and "consultation" not in said(outcome).lower()
+
+
+async def test_whether_a_simpler_treatment_would_be_enough_is_about_that_treatment(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much is a crown")
+    outcome = await front_desk.handle_text(PATIENT, "would a simple filling be enough?")
+    assert outcome.intent == "filling" and outcome.facet != "suitability"
+    assert "pregnan" not in said(outcome).lower()

@@ -868,6 +868,8 @@ _WOULD_IT_DO = re.compile(
 )
 
 
+#: Another treatment weighed as enough: "would a simple filling be enough?".
+_INSTEAD = re.compile(r"\b(?:be\s+)?enough\b", re.I)
 #: Telling of one's own case: "been like 6 months now", "it's for my wedding in 2 months".
 _TELLS = re.compile(
     r"^\W*(?:(?:ok|okay|well|so|and|yeah|yes|no)\W+)?(?:it'?s|its|it\s+(?:is|was)|been"
@@ -1359,6 +1361,8 @@ def _facet_asked(turn: Turn, text: str, match: Match, topic: str | None) -> Ques
         named = topic  # "will the crown go whiter too?" during whitening: whitening's
     if named is not None and named != topic and not is_question(text):
         return None  # "sealants for my kid": a first mention, answered with the whole script
+    if named is not None and named != topic and facet == "suitability" and _INSTEAD.search(text):
+        return None  # "would a simple filling be enough?" on a crown: the filling, not who may
     if named is not None:
         # A first "how much is a crown" or "can I get implants" gets the whole script.
         first = named != topic and match.intent == named and not _SWITCHES_BACK.search(text)
