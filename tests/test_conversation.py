@@ -1154,3 +1154,33 @@ async def test_whether_a_simpler_treatment_would_be_enough_is_about_that_treatme
     outcome = await front_desk.handle_text(PATIENT, "would a simple filling be enough?")
     assert outcome.intent == "filling" and outcome.facet != "suitability"
     assert "pregnan" not in said(outcome).lower()
+
+
+async def test_asking_if_we_do_another_treatment_is_no_answer_to_our_question(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "first time here, what should i bring?")
+    outcome = await front_desk.handle_text(
+        PATIENT, "my kids are 5 and 9, do you do sealants on kids teeth"
+    )
+    assert outcome.intent == "sealants" and outcome.route != "AnswerToQuestion"
+
+
+async def test_a_child_s_fear_told_beside_a_question_is_no_second_question(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "do you do sealants on kids teeth")
+    outcome = await front_desk.handle_text(
+        PATIENT, "does it hurt? the little one hates the dentist"
+    )
+    assert (outcome.intent, outcome.facet) == ("sealants", "pain")
+    assert outcome.route == "FollowUp"
+
+
+async def test_both_of_them_after_two_children_s_ages_are_no_two_treatments(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "first time here, what should i bring?")
+    await front_desk.handle_text(PATIENT, "my kids are 5 and 9, do you do sealants on kids teeth")
+    outcome = await front_desk.handle_text(PATIENT, "how much for both of them")
+    assert "check-up" not in said(outcome).lower()

@@ -101,6 +101,8 @@ _BOTH_PRICED = re.compile(
     r"^(?=.*\b(?:together|both|the two|the 2)\b)(?=.*\b(?:how much|cost\w*|price\w*|pay)\b)",
     re.I | re.S,
 )
+#: "both", "the two of them": two things or two people.
+_BOTH = re.compile(r"\b(?:both|the\s+(?:two|2)\s+of\s+them)\b", re.I)
 #: Words that point back at what was being talked about: "will the crown go whiter too?"
 _REFERS_BACK = re.compile(
     r"\b(?:it|its|it's|that|this|them|they|those|these|too|also|as well|after|afterwards"
@@ -1112,6 +1114,8 @@ def _reads_as_answer(turn: Turn, match: Match) -> bool:
     other = isinstance(asked, AskedProblem) and named not in (None, asked.service)
     if other and just_a_name and match.intent == named:
         return False  # "night guard" right after the veneers question: a new question
+    if other and asks_if_we_do(turn.text) and match.intent == named:
+        return False  # "my kids are 5 and 9, do you do sealants on kids teeth": a new question
     dental_problem = match.safety or match.intent == EMERGENCY
     if dental_problem and about_a_service and not turn.brain.matcher.red_flag(turn.text):
         return not is_question(turn.text)  # "half out, keeps getting infected": an answer
@@ -1474,6 +1478,8 @@ def _priced_together(turn: Turn, match: Match) -> list[tuple[str, int]]:
         if has_service(topic)
     ]
     before = turn.state.details.get(TALKED_ABOUT_BEFORE)
+    if not items and "," in turn.state.details.get("age", "") and _BOTH.search(turn.text):
+        return []  # "how much for both of them" after "my kids are 5 and 9": the two children
     if as_one and len(items) < 2 and before and turn.topic and has_service(before):
         # "and total for both?" after the crown, then the root canal: the two of them
         latest = items[0][0] if items else turn.topic
@@ -1891,6 +1897,8 @@ def _asks_on_its_own(turn: Turn, clause: str, found: Match) -> bool:
         return False  # "tooth was pulled last month": what happened, no question about pulling
     if turn.brain.replies.has_service(intent):
         named = turn.brain.facets.names_topics(clause)
+        if intent in AUDIENCE_TOPICS and intent not in named and not is_question(clause):
+            return False  # "does it hurt? the little one hates the dentist": who, not what
         if intent in named or asks_if_we_do(clause) or found.score >= SURE_OF_A_CLAUSE:
             return True
         # "is the first checkup really free": a question naming a treatment, read as its kin
