@@ -134,6 +134,7 @@ class FacetMatcher:
     def _names_topics(self, text: str, affirmed: bool) -> tuple[str, ...]:
         """Every topic the message names, in order (see names_topics)."""
         named: list[str] = []
+        where: dict[str, int] = {}
         tokens = words(text)
         for index, token in enumerate(tokens):
             topic = self._topic_word(token)
@@ -145,8 +146,22 @@ class FacetMatcher:
             if affirmed and NEGATIONS & set(tokens[max(0, index - 3) : index]):
                 continue
             named.append(topic)
-        broader = {self._narrower[topic] for topic in named if topic in self._narrower}
+            where[topic] = index
+        broader = {
+            self._narrower[topic]
+            for topic in named
+            if topic in self._narrower
+            and not self._set_apart(tokens, where[topic], where.get(self._narrower[topic]))
+        }
         return tuple(topic for topic in named if topic not in broader)  # "partial denture": one
+
+    @staticmethod
+    def _set_apart(tokens: list[str], one: int, other: int | None) -> bool:
+        """Whether two named topics are weighed as two things: "braces vs invisalign"."""
+        if other is None:
+            return False
+        between = tokens[min(one, other) + 1 : max(one, other)]
+        return bool(WEIGHED_APART & set(between))
 
     def _topic_word(self, token: str) -> str | None:
         """The topic a word names, plural or hyphenated ("check-ups") alike."""
@@ -258,6 +273,8 @@ HOW_MANY_UNITS = re.compile(
     re.IGNORECASE,
 )
 
+#: Words between two named treatments that make them two: "braces or aligners".
+WEIGHED_APART = frozenset({"vs", "versus", "or", "than", "compared"})
 #: Words that deny what follows: "no crowns", "never had a filling", "without braces".
 NEGATIONS = frozenset(
     {"no", "not", "never", "without", "dont", "don't", "nothing", "neither", "nor"}

@@ -1184,3 +1184,17 @@ async def test_both_of_them_after_two_children_s_ages_are_no_two_treatments(
     await front_desk.handle_text(PATIENT, "my kids are 5 and 9, do you do sealants on kids teeth")
     outcome = await front_desk.handle_text(PATIENT, "how much for both of them")
     assert "check-up" not in said(outcome).lower()
+
+
+async def test_a_lost_filling_to_fix_today_is_a_request_for_today(front_desk: FrontDesk) -> None:
+    outcome = await front_desk.handle_text(PATIENT, "my filling fell out, can u fix it today")
+    assert outcome.intent == "booking"
+    assert "filling" in said(outcome).lower() and "$" not in said(outcome)
+
+
+async def test_two_treatments_set_against_each_other_get_each_price_not_a_sum(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(PATIENT, "how much r braces vs invisalign")
+    assert outcome.answered == ["orthodontics", "aligners"]
+    assert "Altogether" not in said(outcome)

@@ -777,7 +777,8 @@ _PAST_REPORT = re.compile(
 _VISIT_ASKED = re.compile(
     r"\b(?:can|could|may)\s+(?:i|we|he|she|my\s+\w+)\s+(?:come|get|book|have|see)\b"
     r"|\b(?:any|a)\s+(?:slots?|space|room|availability|appointments?|openings?)\b"
-    r"|\b(?:can|could)\s+(?:you|u)\s+(?:do\s+it|see\s+(?:me|him|her|us)|fit\s+\w+\s+in)\b"
+    r"|\b(?:can|could)\s+(?:you|u)\s+(?:do\s+it|fix\s+(?:it|that|this)|see\s+(?:me|him|her|us)"
+    r"|fit\s+\w+\s+in)\b"
     r"|\bis\s+(?:it|that|there|a|an|the|\w+day)\b[^?.!]*\b(?:possible|available|doable)\b",
     re.I,
 )
@@ -1500,9 +1501,14 @@ _PRICE_COMPARED = re.compile(
 )
 
 
+#: Two things set against each other: "braces vs invisalign", "a crown or a filling".
+_WEIGHED = re.compile(r"\b(?:vs|versus|or|compared\s+(?:to|with))\b", re.I)
+
+
 def _prices_compared(turn: Turn, text: str) -> list[Question]:
     """Each service's price, when the text weighs the prices of two or three it names."""
-    if not _PRICE_COMPARED.search(text):
+    weighed = asks_if_price(text) and _WEIGHED.search(text) is not None  # "braces vs invisalign"
+    if not _PRICE_COMPARED.search(text) and not weighed:
         return []
     has_facets = turn.brain.replies.has_facets
     named = [n for n in turn.brain.facets.names_topics(text, affirmed=True) if has_facets(n)]
