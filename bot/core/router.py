@@ -79,6 +79,7 @@ from bot.details import (
     is_question,
     split_questions,
 )
+from bot.facets import WEIGHED_APART
 from bot.language import foreign_language
 from bot.matcher import Match
 from bot.models import HANDOFF_INTENTS, IntentKind
@@ -1501,13 +1502,9 @@ _PRICE_COMPARED = re.compile(
 )
 
 
-#: Two things set against each other: "braces vs invisalign", "a crown or a filling".
-_WEIGHED = re.compile(r"\b(?:vs|versus|or|compared\s+(?:to|with))\b", re.I)
-
-
 def _prices_compared(turn: Turn, text: str) -> list[Question]:
     """Each service's price, when the text weighs the prices of two or three it names."""
-    weighed = asks_if_price(text) and _WEIGHED.search(text) is not None  # "braces vs invisalign"
+    weighed = asks_if_price(text) and bool(WEIGHED_APART & set(words(text)))  # "braces vs ..."
     if not _PRICE_COMPARED.search(text) and not weighed:
         return []
     has_facets = turn.brain.replies.has_facets
