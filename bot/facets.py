@@ -224,6 +224,7 @@ ASKS = re.compile(
     r"(?:are|is|will|would|does|do|how|can|could|which|what|should)\b",
     re.I,
 )
+#: Discomfort asked about afterwards is what to expect then: "will it be sore after".
 AFTERWARDS = re.compile(r"\b(?:after|afterwards|next\s+day|days?\s+later)\b", re.IGNORECASE)
 #: Whether crowns, fillings or veneers whiten too: whom whitening suits, with what in the mouth.
 RESTORATION_WHITENED = re.compile(

@@ -862,18 +862,15 @@ def _about_our_care(turn: Turn, match: Match) -> bool:
     )
 
 
+#: Another treatment weighed as enough: "would a simple filling be enough?".
+_ENOUGH = re.compile(r"\b(?:be\s+)?enough\b", re.I)
 #: Whether a named treatment would do: "can that be fixed with a crown?", "do i need a
-#: crown", "would a simple filling be enough instead?".
+#: crown", or it is weighed as enough (_ENOUGH).
 _WOULD_IT_DO = re.compile(
     r"\b(?:fixed|treated|done|sorted|repaired|saved|replaced|closed)\s+(?:with|by)\b"
-    r"|\b(?:do|would|will|does)\s+(?:i|he|she|we|they|it)\s+need\s+(?:a|an|some)\b"
-    r"|\b(?:be\s+)?enough\b",
+    r"|\b(?:do|would|will|does)\s+(?:i|he|she|we|they|it)\s+need\s+(?:a|an|some)\b",
     re.I,
 )
-
-
-#: Another treatment weighed as enough: "would a simple filling be enough?".
-_INSTEAD = re.compile(r"\b(?:be\s+)?enough\b", re.I)
 #: Telling of one's own case: "been like 6 months now", "it's for my wedding in 2 months".
 _TELLS = re.compile(
     r"^\W*(?:(?:ok|okay|well|so|and|yeah|yes|no)\W+)?(?:it'?s|its|it\s+(?:is|was)|been"
@@ -909,7 +906,8 @@ def _treated_with(turn: Turn, match: Match, named: str) -> bool:
     if not turn.brain.replies.has_service(named) or not is_question(turn.text):
         return False
     likeliest = [alt.intent for alt in match.candidates[:2]]
-    return named in likeliest and _WOULD_IT_DO.search(turn.text) is not None
+    would_do = _WOULD_IT_DO.search(turn.text) or _ENOUGH.search(turn.text)
+    return named in likeliest and would_do is not None
 
 
 def _wants_a_visit(turn: Turn) -> bool:
@@ -1367,7 +1365,7 @@ def _facet_asked(turn: Turn, text: str, match: Match, topic: str | None) -> Ques
         named = topic  # "will the crown go whiter too?" during whitening: whitening's
     if named is not None and named != topic and not is_question(text):
         return None  # "sealants for my kid": a first mention, answered with the whole script
-    if named is not None and named != topic and facet == "suitability" and _INSTEAD.search(text):
+    if named is not None and named != topic and facet == "suitability" and _ENOUGH.search(text):
         return None  # "would a simple filling be enough?" on a crown: the filling, not who may
     if named is not None:
         # A first "how much is a crown" or "can I get implants" gets the whole script.
