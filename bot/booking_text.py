@@ -193,3 +193,18 @@ def running_late(text: str) -> bool:
 def calls_off(text: str) -> bool:
     """Whether the patient cancels an appointment without asking to move it."""
     return bool(_CALL_OFF.search(text)) and not _MOVE.search(text)
+
+
+_WALK_IN = re.compile(
+    r"\bwalk[\s-]?ins?\b|\bwalk\s+in\s+without\b|\bdrop[\s-]?ins?\b"
+    r"|\b(?:just|simply)\s+(?:(?:come|pop|drop|walk)\s+(?:in|by|along)|turn\s+up|show\s+up)\b"
+    r"|\bwithout\s+(?:an?\s+)?(?:appointment|appt|booking)\b"
+    r"|\b(?:do|would|will)\s+(?:i|we|you)\s+(?:need|have)\s+to\s+(?:book|make\s+an\s+app\w*)\b",
+    re.I,
+)
+
+
+def asks_about_walk_ins(text: str) -> bool:
+    """Whether the patient asks to come without an appointment ("do you take walk-ins?", "do I
+    need to book or can i just come in")."""
+    return bool(_WALK_IN.search(text))

@@ -134,34 +134,39 @@ class FacetMatcher:
     def _names_topics(self, text: str, affirmed: bool) -> tuple[str, ...]:
         """Every topic the message names, in order (see names_topics)."""
         named: list[str] = []
-        where: dict[str, int] = {}
+        where: dict[str, list[int]] = {}  # every place a named topic is named
         tokens = words(text)
+        second = -1  # the second word of a name of two ("root filling") names nothing itself
         for index, token in enumerate(tokens):
-            topic = self._topic_word(token)
+            topic = self._topic_word(token) if index != second else None
             verb = tokens[index + 2 : index + 3] == ["on"]  # "check up on my order"
             if topic is None and index + 1 < len(tokens) and not verb:  # "check up", "x ray"
                 topic = self._topic_word(token + tokens[index + 1])
-            if topic is None or topic in named:
+                second = index + 1 if topic is not None else second
+            if topic is None:
                 continue
             if affirmed and NEGATIONS & set(tokens[max(0, index - 3) : index]):
                 continue
-            named.append(topic)
-            where[topic] = index
+            if topic not in named:
+                named.append(topic)
+            where.setdefault(topic, []).append(index)
         broader = {
             self._narrower[topic]
             for topic in named
             if topic in self._narrower
-            and not self._set_apart(tokens, where[topic], where.get(self._narrower[topic]))
+            and not self._set_apart(tokens, where[topic], where.get(self._narrower[topic], []))
         }
         return tuple(topic for topic in named if topic not in broader)  # "partial denture": one
 
     @staticmethod
-    def _set_apart(tokens: list[str], one: int, other: int | None) -> bool:
-        """Whether two named topics are weighed as two things: "braces vs invisalign"."""
-        if other is None:
-            return False
-        between = tokens[min(one, other) + 1 : max(one, other)]
-        return bool(WEIGHED_APART & set(between))
+    def _set_apart(tokens: list[str], narrower: list[int], broader: list[int]) -> bool:
+        """Whether two named topics are weighed as two things: "braces vs invisalign", "a deep
+        cleaning or a regular cleaning" (the second "cleaning" is the broader one)."""
+        return any(
+            WEIGHED_APART & set(tokens[min(one, other) + 1 : max(one, other)])
+            for one in narrower
+            for other in broader
+        )
 
     def _topic_word(self, token: str) -> str | None:
         """The topic a word names, plural or hyphenated ("check-ups") alike."""

@@ -85,6 +85,7 @@ LANGUAGE_NOTES = tuple(f"language_{code}" for code in CODES)
 #: The replies of a booking request (bot.core.flows.booking) and of the front desk's answers.
 BOOKING_REPLIES = (
     "booking_noted",
+    "booking_walk_in",
     "booking_ask_what",
     "booking_ask_when",
     "booking_ask_returning",
@@ -109,7 +110,7 @@ BOOKING_REPLIES = (
     "booking_appointment_cancelled",
 )
 #: Booking replies that say nothing back, so they may not use {noted}.
-SAID_WITHOUT_NOTED = frozenset({"booking_move", "booking_cancel_sent"})
+SAID_WITHOUT_NOTED = frozenset({"booking_move", "booking_cancel_sent", "booking_walk_in"})
 #: The reply to "how much is an emergency visit", and the bundle it quotes.
 URGENT_PRICE = "urgent_price"
 URGENT_BUNDLE = "urgent_visit"

@@ -99,6 +99,24 @@ async def test_a_request_starts_however_the_patient_asks(
     assert "?" in said(outcome)  # the first question of the request
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["do you take walk ins?", "do I need to book or can i just come in", "is it a walk in clinic"],
+)
+async def test_asking_to_walk_in_gets_by_appointment_and_a_request_begins(
+    desk_open: FrontDesk, question: str
+) -> None:
+    outcome = await desk_open.handle_text(PATIENT, question)
+    assert outcome.intent == "booking"
+    assert "by appointment" in said(outcome) and "same day" in said(outcome)
+    assert said(outcome).rstrip().endswith("?")  # the request's first question
+
+
+async def test_a_day_to_come_is_not_asked_as_a_walk_in(desk_open: FrontDesk) -> None:
+    outcome = await desk_open.handle_text(PATIENT, "i'd like to book a filling")
+    assert outcome.intent == "booking" and "by appointment" not in said(outcome)
+
+
 async def test_skip_leaves_a_question_out_and_cancel_sends_nothing(
     desk_open: FrontDesk, store: Store
 ) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from bot.core import Brain, FrontDesk, Outcome, preview
 from bot.core.outcome import HandoffOpened
 from bot.details import split_questions
@@ -1071,6 +1073,23 @@ async def test_which_of_two_treatments_is_cheaper_gets_both_prices(
     outcome = await front_desk.handle_text(PATIENT, "which is cheaper, a bridge or an implant?")
     assert outcome.answered == ["bridges", "implants"]
     assert said(outcome).count("$") > 4
+
+
+@pytest.mark.parametrize(
+    ("text", "services"),
+    [
+        ("bridge or implant, which is cheaper?", ["bridges", "implants"]),
+        ("partial denture or full denture, which is cheaper", ["partial_denture", "dentures"]),
+        ("how much is a crown? is it cheaper than a veneer?", ["crowns", "veneers"]),
+        ("how much is a deep cleaning or a regular cleaning?", ["gum_treatment", "hygiene"]),
+    ],
+)
+async def test_prices_weighed_in_any_wording_give_each_price_not_their_sum(
+    front_desk: FrontDesk, text: str, services: list[str]
+) -> None:
+    outcome = await front_desk.handle_text(PATIENT, text)
+    assert outcome.answered == services
+    assert "Altogether" not in said(outcome).split("\n")[0]
 
 
 async def test_which_of_the_options_lasts_longer_is_how_long_they_last(

@@ -393,3 +393,36 @@ async def test_a_day_asked_beside_a_toothache_gets_its_hours_before_the_question
     reply = said(outcome)
     assert "closed on Sunday" in reply and "911" in reply
     assert reply.rstrip().endswith("?") and reply.index("closed on Sunday") < reply.rindex("\n")
+
+
+async def test_a_question_on_the_treatment_after_the_advice_is_about_that_treatment(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "what kind of crowns do you make?")
+    advice = await front_desk.handle_text(PATIENT, "is for front tooth, it broke when I eat nuts")
+    assert "painkiller" in said(advice)
+    outcome = await front_desk.handle_text(PATIENT, "and how many visits would it be?")
+    assert (outcome.intent, outcome.facet) == ("crowns", "duration")
+    assert "painkiller" not in said(outcome)
+
+
+async def test_the_treatment_named_beside_a_toothache_is_what_its_follow_ups_ask_about(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(
+        PATIENT,
+        "my tooth started throbbing on saturday. a friend said i might need a root filling",
+    )
+    outcome = await front_desk.handle_text(PATIENT, "And how many visits would it usually be?")
+    assert (outcome.intent, outcome.facet) == ("root_canal", "duration")
+
+
+async def test_more_told_after_the_advice_is_thanked_not_advised_again(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "my tooth is throbbing since the weekend")
+    outcome = await front_desk.handle_text(
+        PATIENT, "It isn't throbbing now, just a little tender when I bite."
+    )
+    assert "painkiller" not in said(outcome)
+    assert VISIT_BUTTONS & set(buttons(outcome))

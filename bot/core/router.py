@@ -647,6 +647,8 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         and "human" in brain.knowledge.intents
     ):
         return Answer("human")  # "can i please speak with the doctor who did it?": a person
+    if _asks_only_about_walk_ins(turn, match):
+        return Answer(BOOKING)  # "do you take walk-ins?": by appointment, and a request
     if "insurer" in turn.details and topic == INSURANCE and not match.safety:
         return Answer(INSURANCE)  # "and my husband is on guardian?": no night guard
     if _asks_who_treats(turn, match, topic):
@@ -666,7 +668,7 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
     if told_about is not None:
         return AnswerToQuestion(told_about)  # "I need 3, lower jaw" after plans for implants
     compared = [] if match.safety else _prices_compared(turn, turn.text)
-    if len(compared) > 1 and len(split_questions(turn.text)) < 2:
+    if len(compared) > 1 and _asks_only_to_compare(turn.text):
         return Several(tuple(compared))  # "which is cheaper, a bridge or an implant?": both
     together = _priced_together(turn, match)
     if together:
@@ -701,7 +703,10 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         return Answer(BOOKING)  # "can we do thurs 4:30" after the child's visit
     if match.intent is not None and match.ambiguous:
         named = _named_service(turn, turn.text)
-        if named in {match.intent, *(other.intent for other in match.alternatives[:1])}:
+        readings = {match.intent, *(other.intent for other in match.alternatives[:1])}
+        if readings == {BOOKING, named} and _wants_a_visit(turn):
+            return Answer(BOOKING)  # "i'd like to book a filling": a visit for it
+        if named in readings:
             return Answer(named, match.score)  # the patient named one of the two readings
         return DidYouMean(match)
     if match.intent is None and _is_acknowledgement(turn, turn.text):
@@ -1381,6 +1386,8 @@ def _facet_asked(turn: Turn, text: str, match: Match, topic: str | None) -> Ques
     about = turn.state.details.get(ASKED_ABOUT) if topic is not None else None
     if about is not None and has_facets(about) and (facet == "price" or topic in _ASIDES):
         return Question(about, facet)  # "and the total would be roughly?" after payment plans
+    if about is not None and has_facets(about) and topic == EMERGENCY and is_question(text):
+        return Question(about, facet)  # "how many visits?" after a broken tooth's advice
     return None
 
 
@@ -1509,6 +1516,26 @@ def _prices_compared(turn: Turn, text: str) -> list[Question]:
     named = [n for n in turn.brain.facets.names_topics(text, affirmed=True) if has_facets(n)]
     named = [n for n in named if n not in AUDIENCE_TOPICS]
     return [Question(name, "price") for name in named[:MOST_QUESTIONS]] if len(named) > 1 else []
+
+
+def _asks_only_about_walk_ins(turn: Turn, match: Match) -> bool:
+    """Whether the message asks to come without an appointment, and nothing else."""
+    return (
+        booking_text.asks_about_walk_ins(turn.text)
+        and not match.safety
+        and not _urgent_symptom(turn)
+        and len(split_questions(turn.text)) < 2
+    )
+
+
+def _asks_only_to_compare(text: str) -> bool:
+    """Whether no clause asks anything but prices ("bridge or implant, which is cheaper?", "how
+    much is a crown? is it cheaper than a veneer?"), unlike "... and do you work saturdays"."""
+    clauses = split_questions(text)
+    return len(clauses) < 2 or not any(
+        is_question(clause) and not _PRICE_COMPARED.search(clause) and not asks_if_price(clause)
+        for clause in clauses
+    )
 
 
 def _asked_besides_the_price(turn: Turn) -> tuple[str, ...]:
@@ -1737,7 +1764,8 @@ def _several_questions(turn: Turn, match: Match, topic: str | None) -> list[Ques
             asked.extend(each for each in compared if each not in asked)
             topic = compared[-1].intent
             continue  # "... Also what is the price difference between braces and aligners"
-        question = _facet_asked(turn, clause, found, topic)
+        walk_in = booking_text.asks_about_walk_ins(clause)  # "... and do u take walk ins"
+        question = Question(BOOKING) if walk_in else _facet_asked(turn, clause, found, topic)
         if question is not None and _WARRANTY_WORDS.search(clause) and not found.safety:
             question = Question(WARRANTY_TERMS)  # "warranty on crowns? and how long do they last"
         if question is None and _asks_on_its_own(turn, clause, found):
@@ -1764,7 +1792,8 @@ def _several_questions(turn: Turn, match: Match, topic: str | None) -> list[Ques
         asked = [each for each in asked if each.intent != SERVICES]  # "...what can you do"
     asked = asked[:MOST_QUESTIONS]
     booking_asked = Question(BOOKING) in asked and Question(BOOKING) not in needed
-    if booking_asked and all(q in needed or q.intent == BOOKING for q in asked):
+    wanted = [q for q in needed if brain.replies.has_service(q.intent)]  # not "r u open dec 24"
+    if booking_asked and all(q in wanted or q.intent == BOOKING for q in asked):
         return []  # "need my wisdom tooth out, my dentist referred me. can i book": a request
     return asked
 

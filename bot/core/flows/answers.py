@@ -76,7 +76,7 @@ def answer_intent(turn: Turn, intent: str, score: float) -> None:
         booking.start(turn, rotation)
     elif intent == booking.RESCHEDULE:
         booking.change(turn, rotation)
-    elif intent == INSURANCE and COVERS.search(turn.text) and (about := _service_named(turn)):
+    elif intent == INSURANCE and COVERS.search(turn.text) and (about := service_named(turn)):
         label = turn.brain.knowledge.services[about].label or about
         turn.say(replies.text("answer_insurance_covers", rotation, noted=label))
         turn.open_topic(intent, about)
@@ -107,7 +107,7 @@ def answer_intent(turn: Turn, intent: str, score: float) -> None:
         if kind == IntentKind.PRACTICAL and not (current and replies.has_facets(current)):
             # "what about pensioners?" right after the discounts; "do you have payment plans
             # for implants": implants kept for "and the total would be roughly?"
-            turn.open_topic(intent, _service_named(turn))
+            turn.open_topic(intent, service_named(turn))
     else:
         turn.say(replies.text("not_understood", rotation), (person_choice(),))
 
@@ -115,7 +115,7 @@ def answer_intent(turn: Turn, intent: str, score: float) -> None:
 def _warranty_service(turn: Turn) -> str | None:
     """The service a warranty question is about: named, or the one asked about just before
     ("how many years" after "do you give a guarantee on crowns")."""
-    named = _service_named(turn)
+    named = service_named(turn)
     asks_years = turn.brain.facets.match(turn.text).facet == "longevity"
     if named is None and turn.topic == WARRANTY_TERMS and asks_years:
         return turn.state.details.get(ASKED_ABOUT)
@@ -136,7 +136,7 @@ def _warranty_term(turn: Turn, service: str) -> str | None:
 def _doctors_service(turn: Turn) -> str | None:
     """The treatment a question about the doctors is about: named ("who does the implants"),
     or the one being talked about ("who would do it?" after the root canal)."""
-    named = _service_named(turn)
+    named = service_named(turn)
     if named is None and turn.topic is not None and turn.brain.replies.has_facets(turn.topic):
         return turn.topic
     return named
@@ -157,7 +157,7 @@ def doctors_for(turn: Turn, service: str) -> str:
     return ""
 
 
-def _service_named(turn: Turn) -> str | None:
+def service_named(turn: Turn) -> str | None:
     """The service a practical question is about, if it names one with facts to tell."""
     named = turn.brain.facets.names_topics(turn.text, affirmed=True)
     return next((name for name in named if turn.brain.replies.has_facets(name)), None)

@@ -84,7 +84,8 @@ def start(turn: Turn, rotation: int, when: str = "") -> None:
     _open_topic(turn, draft)
     turn.outcome.intent = BOOKING
     noted = _said_back(turn, draft)
-    intro = turn.brain.replies.text(BOOKING, rotation)
+    walk_in = booking_text.asks_about_walk_ins(turn.text)  # "can i just come in?": no
+    intro = turn.brain.replies.text("booking_walk_in" if walk_in else BOOKING, rotation)
     lead = f"{intro} {turn.brain.replies.text('booking_noted', rotation, noted=noted)}"
     _carry_on(turn, draft, lead if noted else intro, rotation)
     log.info("patient=%s booking started", turn.patient.id)

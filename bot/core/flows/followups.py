@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from bot import booking_text
 from bot.core.flows import answers, booking, triage
 from bot.core.flows.handoff import EMERGENCY, not_understood, person_choice
 from bot.core.pending import AskedDay, AskedProblem
@@ -74,6 +75,8 @@ def answer_several(turn: Turn, questions: list[Question]) -> None:
         rotation = turn.record(f"{intent}.{facet}" if facet else intent)
         if facet is not None:
             text = replies.facet(intent, facet, rotation, age=first_age(turn.state.details))
+        elif intent == booking.BOOKING and booking_text.asks_about_walk_ins(turn.text):
+            text = replies.text("booking_walk_in", rotation)  # "..., and do u take walk ins"
         elif intent == answers.HOURS and turn.details.get("weekdays"):
             text = answers.hours_text(turn, turn.details["weekdays"].split(","), rotation)
         elif replies.has_service(intent):

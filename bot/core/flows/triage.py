@@ -18,7 +18,7 @@ from bot.core.flows.handoff import EMERGENCY, URGENT, hand_over, person_choice
 from bot.core.outcome import Choice
 from bot.core.pending import AskedProblem, VisitToday
 from bot.core.turn import HANDED_OVER, Turn, choice
-from bot.details import asks_if_price, said_back, split_questions
+from bot.details import asks_if_price, is_question, said_back, split_questions
 from bot.loader import URGENT_BUNDLE, URGENT_PRICE
 from bot.opening import desk_hours
 
@@ -97,7 +97,9 @@ def respond(turn: Turn, rotation: int) -> None:
     if asks_about_urgent_care(turn):
         urgent_care(turn, rotation)  # "do you take emergency patients?": how, not advice
         return
-    turn.open_topic(EMERGENCY)
+    # The treatment named beside the problem ("a friend suggested it might need a root
+    # filling") is what "how many visits would it be?" asks about afterwards.
+    turn.open_topic(EMERGENCY, answers.service_named(turn))
     if is_emergency(turn):
         turn.ask(None)
         turn.state.details[HANDED_OVER] = EMERGENCY
@@ -110,8 +112,10 @@ def respond(turn: Turn, rotation: int) -> None:
             # "my tooth is killing me, how much to be seen today?": the advice first
             turn.say(turn.brain.replies.text(URGENT, rotation))
         offer(turn, urgent_price(turn, rotation))
-    elif advised and turn.details:  # "lower left, since last night": noted, the offer again
-        answered(turn, said_back(turn.details), rotation)
+    elif advised and (turn.details or not is_question(turn.text)):
+        # "lower left, since last night": noted, the offer again; "it isn't throbbing now,
+        # just a little tender": thanks, not the whole advice again
+        answered(turn, said_back(turn.details) if turn.details else "", rotation)
     else:
         offer(turn, _with_days_asked(turn, turn.brain.replies.text(URGENT, rotation)))
     turn.ask(AskedProblem(EMERGENCY))
