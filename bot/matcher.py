@@ -146,6 +146,9 @@ EXPECTATION = re.compile(
 )
 
 
+#: Where a sentence ends: the phrases of one thing said do not run across it.
+_SENTENCE_END = re.compile(r"[.!?;\n]+")
+
 #: "a back one", "the back teeth": teeth, although "back" is also another part of the body.
 BACK_TEETH = re.compile(r"\bback\s+(?:one|ones|tooth|teeth|molar|molars)\b")
 
@@ -366,9 +369,12 @@ class IntentMatcher:
         )
 
     def our_work_failed(self, text: str) -> bool:
-        """Whether the text reports a problem with the clinic's own earlier work."""
-        normalized = self.normalized(text)
-        return self._detect_our_work(normalized) and self._detect_problem(normalized)
+        """Whether the text reports a problem with the clinic's own earlier work (that work
+        named within one sentence: not "... pleased with it. Could you tell me ...")."""
+        if not self._detect_problem(self.normalized(text)):
+            return False
+        sentences = _SENTENCE_END.split(text)
+        return any(self._detect_our_work(self.normalized(sentence)) for sentence in sentences)
 
     def medical(self, text: str) -> bool:
         """Whether the text names a medicine, an allergy or a serious condition."""

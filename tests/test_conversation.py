@@ -1092,6 +1092,14 @@ async def test_prices_weighed_in_any_wording_give_each_price_not_their_sum(
     assert "Altogether" not in said(outcome).split("\n")[0]
 
 
+async def test_how_many_days_after_asking_about_pain_afterwards_is_one_question(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "i need a tooth out")
+    outcome = await front_desk.handle_text(PATIENT, "After it will be pain? How many days?")
+    assert (outcome.intent, outcome.facet) == ("extraction", "recovery")
+
+
 async def test_which_of_the_options_lasts_longer_is_how_long_they_last(
     front_desk: FrontDesk,
 ) -> None:

@@ -426,3 +426,24 @@ async def test_more_told_after_the_advice_is_thanked_not_advised_again(
     )
     assert "painkiller" not in said(outcome)
     assert VISIT_BUTTONS & set(buttons(outcome))
+
+
+async def test_a_word_of_praise_before_a_question_is_no_complaint_about_our_work(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT,
+        "My old bridge is loose. My sister had a new one made and is very pleased with it. "
+        "Could you tell me how much one costs?",
+    )
+    assert cases_opened(outcome) == []
+    assert outcome.intent == "bridges"
+
+
+async def test_a_problem_with_our_work_told_over_two_sentences_goes_to_a_person(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "the crown you made for me last month. It fell off today"
+    )
+    assert cases_opened(outcome) == ["warranty_claim"]

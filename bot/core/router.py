@@ -1780,6 +1780,8 @@ def _several_questions(turn: Turn, match: Match, topic: str | None) -> list[Ques
             continue
         if question.facet == "price" and Question(question.intent) in asked:
             continue  # the service's whole answer already names every part and the total
+        if asked and _goes_on_asking(asked[-1], question, clause):
+            continue  # "After it will be pain? How many days?": how many days of it
         if question not in asked:
             asked.append(question)
             if question.facet is None and not is_question(clause):
@@ -1796,6 +1798,23 @@ def _several_questions(turn: Turn, match: Match, topic: str | None) -> list[Ques
     if booking_asked and all(q in wanted or q.intent == BOOKING for q in asked):
         return []  # "need my wisdom tooth out, my dentist referred me. can i book": a request
     return asked
+
+
+#: The facets a bare "how many days?" after them goes on asking about.
+_LASTING_FACETS = frozenset({"recovery", "pain", "longevity"})
+#: At most this many words in a clause that only goes on asking the one before it.
+_GOING_ON = 4
+
+
+def _goes_on_asking(before: Question, question: Question, clause: str) -> bool:
+    """Whether a short "how long?" clause asks how long the thing asked just before lasts
+    ("will it be sore after? for how many days?"), not a question of its own."""
+    return (
+        question.intent == before.intent
+        and question.facet == "duration"
+        and before.facet in _LASTING_FACETS
+        and len(words(clause)) <= _GOING_ON
+    )
 
 
 #: Something of the patient's damaged: "my denture cracked in half", "the crown came off".
