@@ -326,9 +326,18 @@ def is_question(text: str) -> bool:
             and tokens[1] in _WH_WORDS
         ):
             tokens = tokens[1:]  # "for how many days", "until when", "from what age"
+        if tokens[:2] and tokens[0] in _IS_WAS and tokens[1] in _TOLD_STATE:
+            continue  # "is missing since two years", "was broken already": "it" left out
         if tokens and tokens[0] in QUESTION_WORDS:
             return True
     return False
+
+
+_IS_WAS = frozenset({"is", "was", "are", "were"})
+#: What follows "is" in a statement whose "it" was left out, never the subject of a question.
+_TOLD_STATE = frozenset(
+    {"missing", "gone", "broken", "cracked", "chipped", "loose", "already", "still", "since"}
+)
 
 
 #: Emoji and pictographs, which end a thought as a full stop does: "cracked in half 😩 can you".

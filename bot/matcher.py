@@ -149,6 +149,21 @@ EXPECTATION = re.compile(
 #: Where a sentence ends: the phrases of one thing said do not run across it.
 _SENTENCE_END = re.compile(r"[.!?;\n]+")
 
+#: Something that happened years ago ("knocked out years ago", "an abscess a few years back",
+#: "as a kid"): history, not an emergency, unless the message also says what is happening now.
+LONG_AGO = re.compile(
+    r"\b(?:years?|yrs?|decades?)\s+(?:ago|back|before)\b|\blast\s+year\b"
+    r"|\bas\s+a\s+(?:kid|child|teen|teenager|boy|girl)\b"
+    r"|\bwhen\s+i\s+was\s+(?:a\s+)?(?:kid|child|teen|teenager|young|little|small|\d+)\b"
+)
+HAPPENING_NOW = re.compile(
+    r"\b(?:now|today|tonight|again|still|currently|anymore|yesterday|since|started|starting"
+    r"|this\s+(?:morning|afternoon|evening|week)|last\s+night|at\s+the\s+moment"
+    r"|hurts?|hurting|pain\w*|ache|aches|aching|sore|swollen|swell\w*|bleed\w*|throbb\w*"
+    r"|fever|infected|pus|killing)\b"
+)
+
+
 #: "a back one", "the back teeth": teeth, although "back" is also another part of the body.
 BACK_TEETH = re.compile(r"\bback\s+(?:one|ones|tooth|teeth|molar|molars)\b")
 
@@ -217,6 +232,8 @@ class EmergencyDetector:
         """Whether the text mentions a dental emergency, whatever the classifier thinks."""
         if EXPECTATION.search(normalized_text) or ASLEEP_WISHED.search(normalized_text):
             return False
+        if LONG_AGO.search(normalized_text) and not HAPPENING_NOW.search(normalized_text):
+            return False  # "my front tooth was knocked out years ago, can i get an implant?"
         if self._alone(normalized_text):
             return not self.other_body_part(normalized_text)
         if not self._in_context(normalized_text):

@@ -1100,6 +1100,13 @@ async def test_how_many_days_after_asking_about_pain_afterwards_is_one_question(
     assert (outcome.intent, outcome.facet) == ("extraction", "recovery")
 
 
+async def test_an_answer_without_its_it_is_taken_as_the_answer(front_desk: FrontDesk) -> None:
+    await front_desk.handle_text(PATIENT, "how much cost the implant for one tooth?")
+    outcome = await front_desk.handle_text(PATIENT, "is missing since two years")
+    assert outcome.intent == "implants" and outcome.details.get("tooth") == "already missing"
+    assert "didn't get that" not in said(outcome)
+
+
 async def test_which_of_the_options_lasts_longer_is_how_long_they_last(
     front_desk: FrontDesk,
 ) -> None:

@@ -420,6 +420,12 @@ def test_questions_are_still_told_from_statements() -> None:
     ]
 
 
+def test_a_statement_whose_it_is_left_out_is_no_question() -> None:
+    assert not is_question("is missing since two years")
+    assert not is_question("was broken already when i bought the house")
+    assert is_question("is it missing") and is_question("is that ok")
+
+
 def test_a_lost_filling_is_no_missing_tooth() -> None:
     found = extract_details(
         "my filling fell out yesterday while eating toffee", WEDNESDAY, symptoms=SYMPTOMS

@@ -447,3 +447,22 @@ async def test_a_problem_with_our_work_told_over_two_sentences_goes_to_a_person(
         PATIENT, "the crown you made for me last month. It fell off today"
     )
     assert cases_opened(outcome) == ["warranty_claim"]
+
+
+async def test_a_tooth_knocked_out_years_ago_is_a_question_about_replacing_it(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "my front tooth was knocked out years ago, can i get an implant?"
+    )
+    assert cases_opened(outcome) == []
+    assert outcome.intent == "implants"
+
+
+async def test_an_old_abscess_with_a_face_swelling_now_is_still_an_emergency(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "I had an abscess years ago and now my face is swelling again"
+    )
+    assert cases_opened(outcome) == ["emergency"]
