@@ -1107,6 +1107,23 @@ async def test_an_answer_without_its_it_is_taken_as_the_answer(front_desk: Front
     assert "didn't get that" not in said(outcome)
 
 
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        ("my gums bleed when i brush, what treatment do you do for that", "about 2 months now"),
+        ("do you do fillings", "I have 2 that need doing"),
+        ("do you do veneers? my son chipped his front tooth", "it happened at football last week"),
+    ],
+)
+async def test_how_long_or_how_many_told_in_reply_is_an_answer_not_off_topic(
+    front_desk: FrontDesk, question: str, answer: str
+) -> None:
+    asked = await front_desk.handle_text(PATIENT, question)
+    outcome = await front_desk.handle_text(PATIENT, answer)
+    assert outcome.intent == asked.intent
+    assert "dental clinic" not in said(outcome) and "didn't get that" not in said(outcome)
+
+
 async def test_which_of_the_options_lasts_longer_is_how_long_they_last(
     front_desk: FrontDesk,
 ) -> None:

@@ -854,6 +854,31 @@ def _tells_of_teeth(turn: Turn) -> bool:
     return not is_question(turn.text) and bool(turn.brain.facets.names_topics(turn.text))
 
 
+#: How long, how it feels, how many: "about 2 months now, no pain", "I have 2 that need doing".
+_CASE_TOLD = re.compile(
+    r"\b\d+\s*(?:days?|weeks?|months?|years?|yrs?)\b|\b(?:last|this)\s+(?:week|month|year)\b"
+    r"|\bsince\b|\bago\b|\b(?:pain|painful|hurts?|hurting|sore|aches?|aching)\b"
+    r"|\b(?:i|we|he|she)\s+(?:have|has|need)\s+(?:\d+|two|three|four|five|a\s+few)\b",
+    re.I,
+)
+#: At most this many words in a case told in reply to the bot's question.
+_CASE_WORDS = 12
+
+
+def _tells_of_the_case(turn: Turn) -> bool:
+    """Whether a short statement tells how long, how it feels or how many, as an answer to
+    the bot's question about the problem does."""
+    text = turn.text
+    return (
+        isinstance(turn.asked, AskedProblem | AskedDay)
+        and turn.topic is not None
+        and not is_question(text)
+        and len(words(text)) <= _CASE_WORDS
+        and bool(_CASE_TOLD.search(text))
+        and not turn.brain.matcher.elsewhere(text)
+    )
+
+
 def _about_our_care(turn: Turn, match: Match) -> bool:
     """Whether a message may be about care at the clinic, not confidently another doctor's
     business ("can your doctor write me a prescription for my blood pressure pills")."""
@@ -1145,6 +1170,8 @@ def _reads_as_answer(turn: Turn, match: Match) -> bool:
         return True  # "yes once, with strips from amazon": an answer, whatever else it reads as
     if _WHAT_ABOUT.match(turn.text):
         return False  # "what about kids?": a question back
+    if match.intent is None and _tells_of_the_case(turn):
+        return True  # "about 2 months now, no pain", "I have 2 that need doing"
     if match.intent is None and match.off_topic and not turn.details and not _tells_of_teeth(turn):
         return False  # a sales pitch or a question for someone else is nobody's answer
     if isinstance(asked, AskedDay) and match.intent == HOURS and not match.ambiguous:
