@@ -1124,6 +1124,16 @@ async def test_how_long_or_how_many_told_in_reply_is_an_answer_not_off_topic(
     assert "dental clinic" not in said(outcome) and "didn't get that" not in said(outcome)
 
 
+async def test_the_treatment_a_consultation_is_for_becomes_the_subject(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much is a consultation?")
+    answer = await front_desk.handle_text(PATIENT, "it would be about implants, two are missing")
+    assert answer.intent == "implants"
+    outcome = await front_desk.handle_text(PATIENT, "and how much for two then")
+    assert outcome.intent == "implants" and "x 2" in said(outcome)
+
+
 async def test_which_of_the_options_lasts_longer_is_how_long_they_last(
     front_desk: FrontDesk,
 ) -> None:

@@ -1625,9 +1625,14 @@ def _names(turn: Turn, service: str, text: str) -> bool:
 
 def _narrowed(turn: Turn, topic: str) -> str:
     """The narrower kind of the topic an answer names ("wisdom tooth, bottom left" during an
-    extraction: wisdom teeth from now on), or the topic itself."""
+    extraction: wisdom teeth from now on), the treatment a consultation is for ("it's about
+    implants, I'm missing two teeth"), or the topic itself."""
     narrower = turn.brain.knowledge.narrower_topics
     named = turn.brain.facets.names_topics(turn.text, affirmed=True)
+    if topic == FIRST_VISIT:
+        treatments = [n for n in named if n not in AUDIENCE_TOPICS and n != topic]
+        if treatments and turn.brain.replies.has_facets(treatments[0]):
+            return treatments[0]
     return next((each for each in named if narrower.get(each) == topic), topic)
 
 
