@@ -1134,6 +1134,17 @@ async def test_the_treatment_a_consultation_is_for_becomes_the_subject(
     assert outcome.intent == "implants" and "x 2" in said(outcome)
 
 
+async def test_which_teeth_told_when_asked_for_a_day_are_noted_for_the_treatment(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(
+        PATIENT, "I have two discoloured and chipped front teeth, would veneers suit me at 74?"
+    )
+    outcome = await front_desk.handle_text(PATIENT, "Just the two at the top, in the middle.")
+    assert outcome.intent == "veneers" and outcome.details.get("quantity") == "2"
+    assert "didn't get that" not in said(outcome)
+
+
 async def test_which_of_the_options_lasts_longer_is_how_long_they_last(
     front_desk: FrontDesk,
 ) -> None:

@@ -927,7 +927,13 @@ def _tells_about_it(turn: Turn, topic: str) -> bool:
     text = turn.text
     if not turn.brain.replies.has_service(topic) or is_question(text):
         return False
+    if _WHICH_TEETH & turn.details.keys() and len(words(text)) <= _CASE_WORDS:
+        return True  # "Just the two at the top, in the middle."
     return bool(_TELLS.match(text)) and not _NOT_A_CASE.search(text) and mostly_words(text)
+
+
+#: Details that say which teeth: told on their own, they are about the treatment talked of.
+_WHICH_TEETH = frozenset({"area", "quantity", "tooth"})
 
 
 def _treated_with(turn: Turn, match: Match, named: str) -> bool:
