@@ -193,6 +193,18 @@ async def test_an_upset_patient_gets_an_apology_and_a_person_never_a_sales_scrip
     assert not outcome.effects  # a person is offered; the patient decides
 
 
+async def test_payment_plans_asked_beside_a_price_complaint_are_answered_after_the_apology(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "that's probably too expensive. do you have payment plans or senior discounts?"
+    )
+    assert outcome.intent == "upset" and outcome.answered == ["payment", "discounts"]
+    assert "sorry" in outcome.messages[0].text.lower()
+    assert "installments" in said(outcome) and "Seniors" in said(outcome)
+    assert [c.label for m in outcome.messages for c in m.choices] == ["Talk to a person"]
+
+
 async def test_another_service_named_in_passing_keeps_the_topic(front_desk: FrontDesk) -> None:
     await front_desk.handle_text(PATIENT, "how much is teeth whitening?")
     outcome = await front_desk.handle_text(PATIENT, "will my crown go whiter too?")

@@ -299,7 +299,10 @@ class PriceTogether:
 
 @dataclass(frozen=True)
 class Calm:
-    """The patient is upset: apologise and offer a person."""
+    """The patient is upset: apologise and offer a person, then answer the practical subjects
+    asked beside it ("too expensive. do you have payment plans or senior discounts?")."""
+
+    besides: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -597,7 +600,7 @@ def _route_text(turn: Turn) -> Route:
             return Answer("human")  # "you're ripping people off, I want the manager NOW"
         if _REFUND.search(turn.text) and "complaint" in brain.knowledge.intents:
             return Answer("complaint")  # "i want the money back, this is ridiculous": a person
-        return Calm()
+        return Calm(_practical_asked_besides(turn))
     if confused and match.intent != "human":
         return NotUnderstood(confused=True)  # "i dont get it": not a request to stop messages
     today = turn.details.get("date") == turn.today.isoformat()
@@ -672,7 +675,7 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         return Several(tuple(compared))  # "which is cheaper, a bridge or an implant?": both
     together = _priced_together(turn, match)
     if together:
-        return PriceTogether(tuple(together), _asked_besides_the_price(turn))
+        return PriceTogether(tuple(together), _practical_asked_besides(turn))
     more = how_many_more(turn.text)
     if more is not None and topic is not None and brain.replies.has_service(topic):
         return PriceTogether(((topic, more),))  # "and for 2?" after the implant's price
@@ -1059,8 +1062,8 @@ def run(route: Route, turn: Turn) -> None:
             turn.outcome.answered.insert(0, service)
         case PriceTogether(items, besides):
             answers.price_together(turn, list(items), list(besides))
-        case Calm():
-            answers.calm(turn)
+        case Calm(besides):
+            answers.calm(turn, list(besides))
         case Acknowledge():
             answers.acknowledge(turn)
         case OffTopic(score):
@@ -1571,15 +1574,18 @@ def _asks_only_to_compare(text: str) -> bool:
     )
 
 
-def _asked_besides_the_price(turn: Turn) -> tuple[str, ...]:
-    """The practical subjects the other clauses of a price question ask about plainly."""
+def _practical_asked_besides(turn: Turn) -> tuple[str, ...]:
+    """The practical subjects the clauses that name no service ask about plainly (beside a
+    price question, or a complaint about the price)."""
     besides: list[str] = []
     for clause in split_questions(turn.text):
         if turn.brain.facets.names_topics(clause) or not is_question(clause):
             continue
         found = turn.brain.matcher.match(clause)
-        if _plainly_practical(turn, found) and str(found.intent) not in besides:
-            besides.append(str(found.intent))
+        asked = (
+            [found] if _plainly_practical(turn, found) else _practical_pair(turn, clause, found)
+        )
+        besides.extend(str(q.intent) for q in asked if str(q.intent) not in besides)
     return tuple(besides[: MOST_QUESTIONS - 1])
 
 
@@ -1768,7 +1774,7 @@ def _several_questions(turn: Turn, match: Match, topic: str | None) -> list[Ques
         return []  # the options weighed against each other: one question about the options
     clauses = split_questions(turn.text)
     if len(clauses) < 2:
-        return _services_asked_together(turn) or _practical_pair(turn, match)
+        return _services_asked_together(turn) or _practical_pair(turn, turn.text, match)
     if _BOTH_ASKED.search(turn.text) and (both := _both_services(turn, clauses)):
         return both  # "two things: I need a crown, and my son needs sealants. can you do both?"
     asked: list[Question] = []
@@ -1941,9 +1947,9 @@ def _services_asked_together(turn: Turn) -> list[Question]:
     return [Question(name) for name in services[:3]] if len(services) > 1 else []
 
 
-def _practical_pair(turn: Turn, match: Match) -> list[Question]:
+def _practical_pair(turn: Turn, text: str, match: Match) -> list[Question]:
     """ "any discounts or payment plans": two practical subjects joined in one question."""
-    parts = _JOINED.split(turn.text, maxsplit=1)
+    parts = _JOINED.split(text, maxsplit=1)
     if len(parts) != 2 or match.safety:
         return []
     first, second = (turn.brain.matcher.match(part) for part in parts)

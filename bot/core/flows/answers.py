@@ -290,13 +290,18 @@ def offer_news(turn: Turn, intent: str) -> None:
         return
 
 
-def calm(turn: Turn) -> None:
-    """An upset patient: an apology and the offer of a person; no script, no offer."""
+def calm(turn: Turn, besides: list[str] | None = None) -> None:
+    """An upset patient: an apology and the offer of a person; no script, no offer; then
+    the practical subjects asked beside it ("do you have payment plans?")."""
     rotation = turn.record(UPSET)
     person = person_choice()
     turn.update_patient(pending_choices=[person.value])
     turn.outcome.intent = UPSET
     turn.say(turn.brain.replies.text(UPSET, rotation), (person,))
+    for intent in besides or []:
+        if intent in turn.brain.knowledge.replies:
+            turn.say(turn.brain.replies.text(intent, rotation))
+            turn.outcome.answered.append(intent)
     log.info("patient=%s upset: apology and a person offered", turn.patient.id)
 
 
