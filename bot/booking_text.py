@@ -208,3 +208,11 @@ def asks_about_walk_ins(text: str) -> bool:
     """Whether the patient asks to come without an appointment ("do you take walk-ins?", "do I
     need to book or can i just come in")."""
     return bool(_WALK_IN.search(text))
+
+
+_BOOKING_NAMED = re.compile(r"\b(?:book|booking|schedule|appointment|appt)s?\b", re.I)
+
+
+def names_booking(text: str) -> bool:
+    """Whether the message speaks of booking in so many words ("can i book it for friday")."""
+    return bool(_BOOKING_NAMED.search(text))

@@ -178,13 +178,16 @@ class ReplyBook:
         else:
             first = ""
         note = self.age_note(intent, age)
+        closing = (
+            question if question is not None else self.question(intent, turn, age is not None)
+        )
         return "\n\n".join(
             [
                 f"{first} {part['offer']}".strip(),
                 *([note] if note else []),
                 part["cost"],
                 f"{part['why_total']} {part['honesty']}",
-                question if question is not None else self.question(intent, turn, age is not None),
+                *([closing] if closing else []),  # none when a booking's question ends the reply
             ]
         )
 

@@ -112,6 +112,20 @@ async def test_asking_to_walk_in_gets_by_appointment_and_a_request_begins(
     assert said(outcome).rstrip().endswith("?")  # the request's first question
 
 
+async def test_asking_to_book_beside_a_price_starts_the_request_after_the_price(
+    desk_open: FrontDesk, brain: Brain
+) -> None:
+    outcome = await desk_open.handle_text(
+        PATIENT, "how much is whitening, can i book it for friday"
+    )
+    assert outcome.answered == ["whitening", "booking"]
+    assert "$" in outcome.messages[0].text
+    assert said(outcome).count("?") == 1  # the request's question alone ends the reply
+    assert said(outcome).rstrip().endswith("?")
+    answered = await desk_open.handle_text(PATIENT, "first time")
+    assert answered.intent == "booking"
+
+
 async def test_a_day_to_come_is_not_asked_as_a_walk_in(desk_open: FrontDesk) -> None:
     outcome = await desk_open.handle_text(PATIENT, "i'd like to book a filling")
     assert outcome.intent == "booking" and "by appointment" not in said(outcome)

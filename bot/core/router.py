@@ -281,10 +281,12 @@ class Several:
 
 @dataclass(frozen=True)
 class PriceAndVisit:
-    """A service's price, then a booking request for it ("how much, and can you do it today")."""
+    """A service's price (or another of its facts), then a booking request for it ("how much,
+    and can you do it today", "i want to book a cleaning, how long does it take?")."""
 
     service: str
     score: float
+    facet: str = "price"
 
 
 @dataclass(frozen=True)
@@ -697,6 +699,12 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         told = turn.count_told(facet.intent) if facet.facet == "price" else None
         if told is not None and told > 1 and not extract_quantities(turn.text):
             return PriceTogether(((facet.intent, told),))  # "probably 6" ... "price for that?"
+        if (
+            facet.facet
+            and _WANTS_TO_BOOK.search(turn.text)
+            and brain.replies.has_service(facet.intent)
+        ):  # "ok. i want to book a cleaning, how long does it take?": both
+            return PriceAndVisit(facet.intent, match.score, facet.facet)
         return FollowUp(facet.intent, facet.facet or "")
     if match.intent is None or match.off_topic:
         follow_up = _practical_follow_up(turn, match, topic)
@@ -843,6 +851,13 @@ _ASIDES = frozenset({INSURANCE, "discounts", HOURS})
 _PROPOSES = re.compile(
     r"\b(?:can|could|shall)\s+(?:i|we|he|she|you|u)\s+(?:do|come|make\s+it|get\s+in|book)\b"
     r"|\b(?:does|would|is)\s+[^?.!]{0,20}\b(?:work|ok|okay|good|free|possible)\b",
+    re.I,
+)
+#: Asking to book in so many words: "i want to book", "can i schedule", "id like to make an
+#: appointment" (not "how long is the appt").
+_WANTS_TO_BOOK = re.compile(
+    r"\b(?:i'?d\s+like|i\s+would\s+like|i\s+want|i\s+wanna|i\s+need|can\s+i|could\s+i"
+    r"|let\s+me|please)\s+(?:to\s+)?(?:book|schedule|make\s+an\s+appointment)\b",
     re.I,
 )
 _BOOK_WORDS = re.compile(
@@ -1056,8 +1071,8 @@ def run(route: Route, turn: Turn) -> None:
             followups.answer_to_question(turn, topic)
         case Several(questions):
             followups.answer_several(turn, list(questions))
-        case PriceAndVisit(service, score):
-            followups.price_before_booking(turn, service)
+        case PriceAndVisit(service, score, facet):
+            followups.price_before_booking(turn, service, facet)
             answers.answer_intent(turn, BOOKING, score)
             turn.outcome.answered.insert(0, service)
         case PriceTogether(items, besides):

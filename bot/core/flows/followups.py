@@ -57,31 +57,48 @@ def answer_facet(turn: Turn, topic: str, facet: str) -> None:
     log.info("patient=%s follow-up topic=%s facet=%s", turn.patient.id, topic, facet)
 
 
-def price_before_booking(turn: Turn, service: str) -> None:
-    """The service's price, said before the booking questions that follow in the same reply."""
-    rotation = turn.record(f"{service}.price")
-    text = turn.brain.replies.facet(service, "price", rotation, turn.text)
+def price_before_booking(turn: Turn, service: str, facet: str = "price") -> None:
+    """The service's price (or another fact asked), said before the booking questions that
+    follow in the same reply."""
+    rotation = turn.record(f"{service}.{facet}")
+    text = turn.brain.replies.facet(service, facet, rotation, turn.text)
     if text:
         turn.say(text)
     turn.open_topic(service)
+
+
+def _asks_to_book(turn: Turn) -> bool:
+    """Whether the message asks to book in so many words ("can i book it for friday"), not
+    only whether one may walk in."""
+    text = turn.text
+    return booking_text.names_booking(text) and not booking_text.asks_about_walk_ins(text)
 
 
 def answer_several(turn: Turn, questions: list[Question]) -> None:
     """Answer every question, in the order asked; no offer in a reply this full."""
     replies = turn.brain.replies
     outcome = turn.outcome
+    # "how much is whitening, can i book it for friday": the price, then the request for it,
+    # whose first question ends the reply; a question about coming in with no word of booking
+    # ("any chance of getting in today?", "do u take walk ins") is answered in its place
+    books = Question(booking.BOOKING) in questions and _asks_to_book(turn)
     for question in questions:
         intent, facet = question.intent, question.facet
         rotation = turn.record(f"{intent}.{facet}" if facet else intent)
-        if facet is not None:
-            text = replies.facet(intent, facet, rotation, age=first_age(turn.state.details))
-        elif intent == booking.BOOKING and booking_text.asks_about_walk_ins(turn.text):
+        if intent == booking.BOOKING and books:
+            continue
+        text: str | None
+        if intent == booking.BOOKING and booking_text.asks_about_walk_ins(turn.text):
             text = replies.text("booking_walk_in", rotation)  # "..., and do u take walk ins"
+        elif facet is not None:
+            text = replies.facet(intent, facet, rotation, age=first_age(turn.state.details))
         elif intent == answers.HOURS and turn.details.get("weekdays"):
             text = answers.hours_text(turn, turn.details["weekdays"].split(","), rotation)
         elif replies.has_service(intent):
             opening = answers.opening(turn) if not outcome.answered else ""
-            text = replies.service(intent, rotation, opening, first_age(turn.state.details))
+            closing = "" if books else None
+            age = first_age(turn.state.details)
+            text = replies.service(intent, rotation, opening, age, closing)
         elif intent in turn.brain.knowledge.replies:
             text = replies.text(intent, rotation)
         else:
@@ -100,6 +117,9 @@ def answer_several(turn: Turn, questions: list[Question]) -> None:
         # "the implant's price? is it done asleep?": the implant stays what is talked about
         turn.open_topic(treatments[-1])
         turn.ask(AskedProblem(treatments[-1]))
+    if books:
+        booking.start(turn, turn.record(booking.BOOKING))
+        outcome.answered.append(booking.BOOKING)
     outcome.intent = outcome.answered[0] if outcome.answered else None
     understood(turn)
     log.info("patient=%s several questions=%s", turn.patient.id, outcome.answered)
