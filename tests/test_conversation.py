@@ -1145,6 +1145,18 @@ async def test_which_teeth_told_when_asked_for_a_day_are_noted_for_the_treatment
     assert "didn't get that" not in said(outcome)
 
 
+async def test_a_treatment_asked_for_a_child_during_the_childs_visit_is_that_treatment(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "do you see little kids?")
+    outcome = await front_desk.handle_text(
+        PATIENT, "its for my son, 7. a friend told me about sealants on back teeth, you do this?"
+    )
+    assert outcome.intent == "sealants"
+    price = await front_desk.handle_text(PATIENT, "how much is it")
+    assert (price.intent, price.facet) == ("sealants", "price")
+
+
 async def test_which_of_the_options_lasts_longer_is_how_long_they_last(
     front_desk: FrontDesk,
 ) -> None:

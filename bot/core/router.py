@@ -1747,8 +1747,9 @@ def _stays_on_topic(turn: Turn, text: str, named: str, topic: str) -> bool:
     """
     if named == topic or not turn.brain.replies.has_facets(topic):
         return named == topic
-    if _is_part_of(turn, named, topic) or topic in turn.brain.facets.names_topics(text):
-        return True
+    names_topic_too = topic in turn.brain.facets.names_topics(text)
+    if _is_part_of(turn, named, topic) or (names_topic_too and topic not in AUDIENCE_TOPICS):
+        return True  # (not "its for my son ... sealants, you do this?" during a child's visit)
     if named in AUDIENCE_TOPICS and _WHAT_ABOUT.match(text):
         return True  # "what about kids?" during whitening: whitening, for a child
     if named in AUDIENCE_TOPICS and _FOR_SOMEONE.search(text) and not asks_if_we_do(text):
