@@ -179,6 +179,9 @@ _YEARS_OLD = re.compile(
     r"|\b(?P<yo>\d{1,3})\s*(?:yo|y/o|y\.o\.)(?!\w)"
     r"|\b(?P<months>\d{1,2})\s*(?:-\s*)?months?(?:\s*-\s*|\s+)old\b"
     r"|\b(?P<tooold>\d{1,3})\s+(?:is\s+)?too\s+(?:old|young)\b"
+    # "I have 27 years", "he has 7 years": the age as other languages say it
+    r"|\b(?:i|s?he)\s+(?:have|has)\s+(?P<have>\d{1,3})\s*(?:years?|yrs?)\b"
+    r"(?!\s+(?:ago|of|left|since|with|to|now|for|in|on|at|back|before|after|already|more))"
 )
 #: "braces at 28", "at the age of 12": an age after "at" (an hour is never 24 or more).
 _AT_AN_AGE = re.compile(
@@ -941,7 +944,7 @@ def _ages(numeric: str) -> list[str]:
         if match["months"]:
             found.append((match.start(), 0, f"{int(match['months'])} months"))
         else:
-            number = int(match["years"] or match["yo"] or match["tooold"])
+            number = int(match["years"] or match["yo"] or match["tooold"] or match["have"])
             if 1 <= number <= 120:
                 found.append((match.start(), 0, str(number)))
     for match in _AT_AN_AGE.finditer(numeric):

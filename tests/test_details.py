@@ -426,6 +426,12 @@ def test_a_statement_whose_it_is_left_out_is_no_question() -> None:
     assert is_question("is it missing") and is_question("is that ok")
 
 
+def test_an_age_said_as_having_years_is_an_age() -> None:
+    assert details("For me. I have 27 years")["age"] == "27"
+    assert details("she has 5 years and is scared of dentists")["age"] == "5"
+    assert "age" not in details("i have 2 years left on my braces")
+
+
 def test_a_lost_filling_is_no_missing_tooth() -> None:
     found = extract_details(
         "my filling fell out yesterday while eating toffee", WEDNESDAY, symptoms=SYMPTOMS
