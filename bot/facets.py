@@ -241,7 +241,10 @@ RESTORATION_WHITENED = re.compile(
 #: Which lasts longer: "which of those lasts longer", "which one holds up longer?".
 LASTS_LONGER = re.compile(
     r"\b(?:lasts?|holds?\s+up|wears?\s+better|survives?)\s+(?:the\s+)?long(?:er|est)\b"
-    r"|\bmore\s+durable\b|\bmost\s+durable\b",
+    r"|\bmore\s+durable\b|\bmost\s+durable\b"
+    # "teeth stay straight forever or can move back?": whether the result lasts
+    r"|\b(?:stay|remain|keep)\s+(?:\w+\s+)?(?:forever|for\s+good|for\s+life|permanently)\b"
+    r"|\b(?:move|shift|go|come|drift|relapse)\s+back\b",
     re.IGNORECASE,
 )
 #: Leaving it untreated: "and if i do nothing?", "what happens if i leave it".

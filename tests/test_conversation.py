@@ -1157,6 +1157,14 @@ async def test_a_treatment_asked_for_a_child_during_the_childs_visit_is_that_tre
     assert (price.intent, price.facet) == ("sealants", "price")
 
 
+async def test_whether_straightened_teeth_move_back_is_how_long_the_result_lasts(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much are clear aligners")
+    outcome = await front_desk.handle_text(PATIENT, "once finished, can my teeth shift back?")
+    assert (outcome.intent, outcome.facet) == ("aligners", "longevity")
+
+
 async def test_which_of_the_options_lasts_longer_is_how_long_they_last(
     front_desk: FrontDesk,
 ) -> None:
