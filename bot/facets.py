@@ -244,7 +244,7 @@ LASTS_LONGER = re.compile(
     r"|\bmore\s+durable\b|\bmost\s+durable\b"
     # "teeth stay straight forever or can move back?": whether the result lasts
     r"|\b(?:stay|remain|keep)\s+(?:\w+\s+)?(?:forever|for\s+good|for\s+life|permanently)\b"
-    r"|\b(?:move|shift|go|come|drift|relapse)\s+back\b",
+    r"|\b(?:move|moving|shift|shifting|drift|relapse)\s+back\b",  # not "come back after"
     re.IGNORECASE,
 )
 #: Leaving it untreated: "and if i do nothing?", "what happens if i leave it".

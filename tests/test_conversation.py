@@ -1165,6 +1165,17 @@ async def test_whether_straightened_teeth_move_back_is_how_long_the_result_lasts
     assert (outcome.intent, outcome.facet) == ("aligners", "longevity")
 
 
+async def test_a_question_going_on_about_payment_plans_is_not_the_treatments_time(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much are full dentures?")
+    await front_desk.handle_text(PATIENT, "do you do payment plans?")
+    outcome = await front_desk.handle_text(PATIENT, "over how many months can it be split?")
+    assert outcome.intent == "payment" and "six months" in said(outcome)
+    price = await front_desk.handle_text(PATIENT, "and how much would they be in total?")
+    assert (price.intent, price.facet) == ("dentures", "price")
+
+
 async def test_which_of_the_options_lasts_longer_is_how_long_they_last(
     front_desk: FrontDesk,
 ) -> None:

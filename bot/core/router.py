@@ -1392,7 +1392,7 @@ def _facet_asked(turn: Turn, text: str, match: Match, topic: str | None) -> Ques
         and not _asks_not_complains(turn, text, match, on_topic)
     ):
         return None  # "will my face be swollen after?" is a question about recovery
-    if match.intent in PATIENT_RIGHTS_INTENTS:
+    if match.intent in PATIENT_RIGHTS_INTENTS or _carries_on_the_aside(turn, text, match):
         return None
     facet = _facet_of(turn, text)
     if facet is None and expects:
@@ -1440,6 +1440,20 @@ def _facet_asked(turn: Turn, text: str, match: Match, topic: str | None) -> Ques
     if about is not None and has_facets(about) and topic == EMERGENCY and is_question(text):
         return Question(about, facet)  # "how many visits?" after a broken tooth's advice
     return None
+
+
+def _carries_on_the_aside(turn: Turn, text: str, match: Match) -> bool:
+    """Whether a question goes on about the practical subject just answered, read so by the
+    classifier, though a treatment is still talked about ("do you do payment plans?" then "how
+    many months can it be split over?": the payment plan's months, not the dentures' time)."""
+    definition = turn.brain.knowledge.intents.get(match.intent or "")
+    if definition is None or definition.kind != IntentKind.PRACTICAL or match.ambiguous:
+        return False
+    asked = turn.history.last_asked
+    latest = str(match.intent) in asked and asked[str(match.intent)] == max(asked.values())
+    if not latest or turn.brain.facets.names_topics(text):
+        return False
+    return turn.brain.facets.match(text).facet != "price"  # "how much with my insurance?"
 
 
 def _suitability_asked(turn: Turn, facet: str) -> bool:
