@@ -196,6 +196,7 @@ async def test_an_upset_patient_gets_an_apology_and_a_person_never_a_sales_scrip
 async def test_payment_plans_asked_beside_a_price_complaint_are_answered_after_the_apology(
     front_desk: FrontDesk, brain: Brain
 ) -> None:
+    await front_desk.handle_text(PATIENT, "how much are full dentures?")
     outcome = await front_desk.handle_text(
         PATIENT, "that's probably too expensive. do you have payment plans or senior discounts?"
     )
@@ -203,6 +204,8 @@ async def test_payment_plans_asked_beside_a_price_complaint_are_answered_after_t
     assert "sorry" in outcome.messages[0].text.lower()
     assert "installments" in said(outcome) and "Seniors" in said(outcome)
     assert [c.label for m in outcome.messages for c in m.choices] == ["Talk to a person"]
+    months = await front_desk.handle_text(PATIENT, "over how many months can it be split?")
+    assert months.intent == "payment"
 
 
 async def test_another_service_named_in_passing_keeps_the_topic(front_desk: FrontDesk) -> None:

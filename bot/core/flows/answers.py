@@ -204,7 +204,7 @@ def price_together(
         turn.open_topic(name)
     for intent in besides or []:
         if intent in knowledge.replies:
-            turn.say(turn.brain.replies.text(intent, rotation))
+            turn.say(turn.brain.replies.text(intent, turn.record(intent)))
             turn.outcome.answered.append(intent)
     if not already_asked:
         turn.say(closing_question(turn, last, rotation))
@@ -299,8 +299,8 @@ def calm(turn: Turn, besides: list[str] | None = None) -> None:
     turn.outcome.intent = UPSET
     turn.say(turn.brain.replies.text(UPSET, rotation), (person,))
     for intent in besides or []:
-        if intent in turn.brain.knowledge.replies:
-            turn.say(turn.brain.replies.text(intent, rotation))
+        if intent in turn.brain.knowledge.replies:  # recorded: "how many months?" goes on
+            turn.say(turn.brain.replies.text(intent, turn.record(intent)))
             turn.outcome.answered.append(intent)
     log.info("patient=%s upset: apology and a person offered", turn.patient.id)
 
