@@ -202,12 +202,18 @@ def price_together(
     already_asked = turn.topic == last and turn.asked in (AskedProblem(last), AskedDay())
     for name, _ in items:  # the one before the last is kept: "ok skip the xray, can i come wed"
         turn.open_topic(name)
-    for intent in besides or []:
-        if intent in knowledge.replies:
-            turn.say(turn.brain.replies.text(intent, turn.record(intent)))
-            turn.outcome.answered.append(intent)
+    _say_besides(turn, besides or [])
     if not already_asked:
         turn.say(closing_question(turn, last, rotation))
+
+
+def _say_besides(turn: Turn, besides: list[str]) -> None:
+    """The practical subjects asked beside a price or a complaint ("and do you have payment
+    plans?"), each recorded as asked, so "how many months?" next goes on about it."""
+    for intent in besides:
+        if intent in turn.brain.knowledge.replies:
+            turn.say(turn.brain.replies.text(intent, turn.record(intent)))
+            turn.outcome.answered.append(intent)
 
 
 def closing_question(turn: Turn, intent: str, rotation: int) -> str:
@@ -298,10 +304,7 @@ def calm(turn: Turn, besides: list[str] | None = None) -> None:
     turn.update_patient(pending_choices=[person.value])
     turn.outcome.intent = UPSET
     turn.say(turn.brain.replies.text(UPSET, rotation), (person,))
-    for intent in besides or []:
-        if intent in turn.brain.knowledge.replies:  # recorded: "how many months?" goes on
-            turn.say(turn.brain.replies.text(intent, turn.record(intent)))
-            turn.outcome.answered.append(intent)
+    _say_besides(turn, besides or [])
     log.info("patient=%s upset: apology and a person offered", turn.patient.id)
 
 
