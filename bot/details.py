@@ -212,6 +212,7 @@ _WHO = re.compile(
     rf"|\b(?:my|our|for)\s+{_ON_THE_WAY}(?P<partner>wife|husband|partner|spouse|girlfriend"
     r"|boyfriend|fianc[eé]e?)\b"
     r"|\b(?P<self>for\s+(?:me|myself)|just\s+me|only\s+me)\b"
+    r"|^\W*(?:(?:it'?s|its)\s+)?(?P<alone>me|myself)\W*$"  # "me", in reply to who it is for
     r"|\b(?:my|our|a|an)\s+(?P<young>\d{1,2})\s*-?\s*(?:years?|yrs?|yr|y/?o)(?:\s*-?\s*old)?\b"
 )
 _ADULT_AGE = 18
@@ -279,6 +280,8 @@ _TO_REMOVE = re.compile(
     r"|\b(?:it|they|tooth|teeth|ones?)\s+(?:(?:should|must|will|would|need\w*|ha(?:ve|s)) to"
     r"|should|must)\s+(?:go|come out|be (?:pulled|extracted|removed|taken out))\b"
     r"|\bneed\w*\s+(?:a|the|my|his|her|this|that|one|\d)\s+(?:\w+\s+)?(?:tooth|teeth) out\b"
+    r"|\b(?:needs?|wants?|get|getting|to\s+have)\s+(?:(?:a|the|my|his|her|this|that|one|two"
+    r"|three|\d)\s+)?(?:\w+\s+)?(?:tooth|teeth|it|them)\s+(?:pulled|extracted|removed|taken out)\b"
     r"|\b(?:can'?t|cannot|can not|couldn'?t|won'?t)\s+be\s+(?:saved|fixed|repaired|kept)\b"
     r"|\bmust\s+(?:be\s+)?(?:(?:take|taken|pull|pulled|come)(?:\s+(?:it|them))?\s+out"
     r"|removed?|extracted)\b"
@@ -534,6 +537,8 @@ def said_back(details: dict[str, str]) -> str:
             said.append("one tooth" if value == "1" else f"{value} teeth")
         elif name == "tooth" and details.get("quantity", "1") != "1":
             said.append(value)  # "3 teeth, already missing", not "the tooth already missing"
+        elif name == "who" and value == "self":
+            said.append("for you")  # not "for your self"
         elif name in NOTED:
             said.append(NOTED[name].format(value))
     return ", ".join(said)
@@ -965,7 +970,8 @@ def _who(numeric: str) -> str | None:
             if int(match["young"]) < _ADULT_AGE:
                 return "child"
             continue
-        return next(name for name, value in match.groupdict().items() if value)
+        found = next(name for name, value in match.groupdict().items() if value)
+        return "self" if found == "alone" else found
     return None
 
 

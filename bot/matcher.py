@@ -417,10 +417,11 @@ class IntentMatcher:
 
     def red_flag(self, text: str) -> bool:
         """Whether the text has a red flag (spreading swelling, fever, bleeding that won't stop)
-        that the patient does not deny: "no swelling or fever" has none."""
-        return self._detect_red_flag(self.normalized(text)) and self._detect_red_flag(
-            self.affirmed(text)
-        )
+        that the patient does not deny ("no swelling or fever" has none), happening now."""
+        normalized = self.normalized(text)
+        if LONG_AGO.search(normalized) and not HAPPENING_NOW.search(normalized):
+            return False  # "lost it in a car accident last year": history, not now
+        return self._detect_red_flag(normalized) and self._detect_red_flag(self.affirmed(text))
 
     def red_flag_near_mouth(self, text: str) -> bool:
         """Whether the text has a red flag that names the neck or throat (`near_the_mouth`), not

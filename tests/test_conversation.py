@@ -1301,3 +1301,38 @@ async def test_two_treatments_set_against_each_other_get_each_price_not_a_sum(
     outcome = await front_desk.handle_text(PATIENT, "how much r braces vs invisalign")
     assert outcome.answered == ["orthodontics", "aligners"]
     assert "Altogether" not in said(outcome)
+
+
+async def test_numbing_asked_about_for_a_filling_stays_the_subject_of_what_follows(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    first = await front_desk.handle_text(
+        PATIENT, "will you numb me before the filling? i hate needles"
+    )
+    assert (first.intent, first.facet) == ("anesthesia", "pain")
+    questions = [brain.replies.question("filling", turn, False) for turn in range(3)]
+    assert any(question in said(first) for question in questions)  # the filling's problem
+    lasts = await front_desk.handle_text(PATIENT, "how long does the numb feeling last after")
+    assert (lasts.intent, lasts.facet) == ("anesthesia", "duration")
+    assert "hours" in said(lasts)
+    drive = await front_desk.handle_text(PATIENT, "can i drive home after")
+    assert (drive.intent, drive.facet) == ("anesthesia", "recovery")
+    assert "drive" in said(drive)
+
+
+async def test_is_it_safe_when_pregnant_is_whom_it_suits_and_a_person_is_offered(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "do you do teeth whitening?")
+    outcome = await front_desk.handle_text(PATIENT, "is it safe when pregnant?")
+    assert (outcome.intent, outcome.facet) == ("whitening", "suitability")
+    assert outcome.messages[-1].choices  # the person button
+
+
+async def test_me_in_reply_is_who_it_is_for_not_a_request_for_a_person(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "do you do whitening")
+    outcome = await front_desk.handle_text(PATIENT, "me")
+    assert outcome.route == "AnswerToQuestion"
+    assert "for you" in said(outcome) and "for your self" not in said(outcome)

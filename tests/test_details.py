@@ -510,6 +510,8 @@ def test_a_symptom_beside_a_denied_one_is_kept() -> None:
         "they have to come out first",
         "i need a tooth out",
         "the dentist said it should be pulled",
+        "my son needs 2 teeth pulled but he's very anxious",
+        "i want to get it pulled",
     ],
 )
 def test_a_tooth_that_has_to_come_out_is_noted(text: str) -> None:
@@ -697,3 +699,14 @@ def test_on_top_beside_dentures_and_in_bottom_without_the_name_the_jaw() -> None
     assert extract_details("my dentist said I need full dentures on top")["area"] == "upper"
     assert extract_details("I have 2 teeth missing in bottom")["area"] == "lower"
     assert "area" not in extract_details("on top of that, is it safe")
+
+
+def test_a_tooth_pulled_in_the_past_is_already_missing() -> None:
+    assert (
+        extract_details("i had a tooth pulled last year", WEDNESDAY)["tooth"] == "already missing"
+    )
+
+
+@pytest.mark.parametrize("text", ["me", "its me", "myself!"])
+def test_me_alone_says_the_visit_is_for_the_patient(text: str) -> None:
+    assert details(text)["who"] == "self"

@@ -466,3 +466,35 @@ async def test_an_old_abscess_with_a_face_swelling_now_is_still_an_emergency(
         PATIENT, "I had an abscess years ago and now my face is swelling again"
     )
     assert cases_opened(outcome) == ["emergency"]
+
+
+async def test_a_child_who_fell_and_broke_a_tooth_with_a_lot_of_blood_goes_to_a_person(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "my daughter fell and broke her front tooth, theres a lot of blood"
+    )
+    assert cases_opened(outcome) == ["emergency"]
+
+
+async def test_a_spreading_swelling_with_a_hot_child_is_handed_over_mid_conversation(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "Hi, do you treat kids? my son is 8")
+    await front_desk.handle_text(PATIENT, "how much is a filling for a kid")
+    outcome = await front_desk.handle_text(
+        PATIENT,
+        "oh and now his cheek is getting puffy and spreading and he feels hot, is that bad?",
+    )
+    assert cases_opened(outcome) == ["emergency"]
+
+
+async def test_an_accident_years_ago_told_about_a_missing_tooth_is_no_emergency(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "how long does a dental implant last?")
+    outcome = await front_desk.handle_text(
+        PATIENT, "upper front, lost it in a car accident last year"
+    )
+    assert cases_opened(outcome) == []
+    assert outcome.route == "AnswerToQuestion"

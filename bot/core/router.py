@@ -111,6 +111,7 @@ _REFERS_BACK = re.compile(
     re.I,
 )
 SERVICES = "services"
+ANESTHESIA = "anesthesia"
 #: A message this short that names no service continues the topic, whatever the guess.
 SHORT_FOLLOW_UP = 7
 _LEAD_IN = re.compile(r"^\W*(?:and|also|plus|as for|what about|about)\b", re.I)
@@ -912,6 +913,15 @@ def _about_our_care(turn: Turn, match: Match) -> bool:
 
 #: Another treatment weighed as enough: "would a simple filling be enough?".
 _ENOUGH = re.compile(r"\b(?:be\s+)?enough\b", re.I)
+#: The numbing or sedation named as such ("numb", "injection", "needles", "asleep").
+_NUMBING_NAMED = re.compile(
+    r"\b(?:numb\w*|inject\w*|needles?|an(?:a)?esth\w*|local|sedat\w*|asleep|put\s+under"
+    r"|knock(?:ed)?\s+(?:me\s+)?out|(?:laughing|happy)\s+gas)\b",
+    re.I,
+)
+#: How long the numbness lasts ("how long does the numb feeling last after", "how many hours
+#: will my lip stay numb"): on the numbing itself, its time, not what to do afterwards.
+_HOW_LONG_NUMB = re.compile(r"^(?=.*\bhow\s+(?:long|many\s+hours)\b).*\bnumb", re.I)
 #: Whether a named treatment would do: "can that be fixed with a crown?", "do i need a
 #: crown", or it is weighed as enough (_ENOUGH).
 _WOULD_IT_DO = re.compile(
@@ -1181,6 +1191,10 @@ def _reads_as_answer(turn: Turn, match: Match) -> bool:
     )
     if unsure_complaint and not is_question(turn.text):
         return True  # "nobody told me yet, but it's the upper left and hurts when I chew"
+    if not match.safety and set(turn.details) == {"who"} and len(bare) <= 3:
+        return not is_question(turn.text) and not _WHAT_ABOUT.match(
+            turn.text
+        )  # "me", "my son": who, though "me" reads as "a person"
     if match.safety or match.intent in NEVER_A_FOLLOW_UP:
         return False
     if match.intent in PATIENT_RIGHTS_INTENTS:
@@ -1384,7 +1398,10 @@ def _facet_asked(turn: Turn, text: str, match: Match, topic: str | None) -> Ques
     on_topic = topic is not None and brain.replies.has_facets(topic)
     expects = match.intent == EMERGENCY and brain.matcher.expects(text)
     guessed = expects or (
-        match.intent == EMERGENCY and on_topic and bool(_REFERS_BACK.search(text))
+        match.intent == EMERGENCY
+        and on_topic
+        and bool(_REFERS_BACK.search(text))
+        and not brain.matcher.red_flag(text)  # "...spreading and he feels hot, is that bad?"
     )
     if (
         match.intent in NEVER_A_FOLLOW_UP
@@ -1397,12 +1414,16 @@ def _facet_asked(turn: Turn, text: str, match: Match, topic: str | None) -> Ques
     facet = _facet_of(turn, text)
     if facet is None and expects:
         facet = "recovery"  # "will my face be swollen after?"
+    if topic == ANESTHESIA and facet == "recovery" and _HOW_LONG_NUMB.search(text):
+        facet = "duration"  # "how long does the numb feeling last after": two to four hours
     for_someone = match.intent in AUDIENCE_TOPICS or bool(
         AUDIENCE_TOPICS & set(brain.facets.names_topics(text))
     )
     pointing = _REFERS_BACK.search(text) or _WHAT_ABOUT.match(text)
     if facet is None and on_topic and for_someone and pointing:
         facet = "suitability"  # "can my daughter do it too? she's 15"
+    if not on_topic and facet in ANESTHESIA_FACETS and _numbing_for_a_treatment(turn, text, match):
+        return Question(str(match.intent), facet)  # "does the numbing hurt? a filling next week"
     comfort = on_topic and topic not in COMFORT_TOPICS and _about_anesthesia(turn, text, match)
     if comfort and match.intent in COMFORT_TOPICS and _OPTIONS_ASKED.search(text):
         return None  # "what sedation do you have? i panic": our ways of calming, not the topic's
@@ -1741,6 +1762,22 @@ def _about_anesthesia(turn: Turn, text: str, match: Match) -> bool:
     if named:
         return False
     return match.intent in COMFORT_TOPICS or bool(COMFORT_TOPICS & set(said))
+
+
+def _numbing_for_a_treatment(turn: Turn, text: str, match: Match) -> bool:
+    """Whether a first question is about the numbing or sedation for a treatment it names, as
+    the classifier is sure ("will you numb me before the filling? i hate needles"): the
+    numbing is the subject, and what comes next ("how long does the numb feeling last after")
+    is about it, not about the filling."""
+    brain = turn.brain
+    if match.intent not in COMFORT_TOPICS or match.score < brain.matcher.thresholds.accept:
+        return False
+    if not _NUMBING_NAMED.search(text):
+        return False  # "i need a root canal but im so scared. will i feel anything?": its pain
+    named = brain.facets.names_topics(text)
+    return brain.replies.has_facets(match.intent) and any(
+        name not in COMFORT_TOPICS for name in named
+    )
 
 
 def _names_the_warranty(turn: Turn, match: Match) -> bool:

@@ -43,11 +43,17 @@ def answer_facet(turn: Turn, topic: str, facet: str) -> None:
     if note and facet == "suitability":
         text = f"{text}\n\n{note}"  # "my father is 78, is he too old for implants?"
     medical = replies.is_medical(topic, facet)
+    # "will you numb me before the filling?": the question is about the filling coming up
+    named = turn.brain.facets.names_topics(turn.text)
+    treatments = [
+        name for name in named if name not in COMFORT_TOPICS and replies.has_service(name)
+    ]
+    asked_about = treatments[0] if topic in COMFORT_TOPICS and treatments else topic
     if new_topic and replies.has_service(topic) and not turn.state.booking:
         # A first question about a service still ends, as its script does, with one
         # question about the patient's real problem (not while a request is being made:
         # the request's own question comes next).
-        text = f"{text}\n\n{answers.closing_question(turn, topic, rotation)}"
+        text = f"{text}\n\n{answers.closing_question(turn, asked_about, rotation)}"
     if medical:  # the doctor decides: the person button (typing its number works too)
         person = person_choice()
         turn.update_patient(pending_choices=[person.value])
