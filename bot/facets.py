@@ -96,7 +96,8 @@ class FacetMatcher:
         if found.intent is None or not found.intent.startswith(PREFIX) or found.ambiguous:
             if found.intent is None and (HOW_MANY_UNITS.search(text) or DONE_WITHIN.search(text)):
                 return FacetMatch("duration", found.score)  # "how many months until ..."
-            if found.intent is None and (facet := _facet_by_its_words(text)) is not None:
+            unsure = found.intent is None or found.ambiguous
+            if unsure and (facet := _facet_by_its_words(text)) is not None:
                 return FacetMatch(facet, found.score)
             unnamed = self.names_topic(text) is None  # "how much is a root canal": the script
             if found.intent is None and unnamed and PRICE_ASKED.search(text):
@@ -247,6 +248,15 @@ LASTS_LONGER = re.compile(
     r"|\b(?:move|moving|shift|shifting|drift|relapse)\s+back\b",  # not "come back after"
     re.IGNORECASE,
 )
+#: How long a treatment's result lasts: "How long would a custom one last compared to those?",
+#: not how long a visit, the swelling or the numbness lasts.
+HOW_LONG_IT_LASTS = re.compile(
+    r"^(?!.*\b(?:procedure|appointment|visit|treatment|surgery|operation|session|swell\w*"
+    r"|pain|numb\w*|sore\w*|bleed\w*|discomfort|recovery|heal\w*|sedation|effect)\b)"
+    r".*\bhow\s+long\s+(?:would|will|does|do|did|can|could|should|is|are|might)\b[^.?!]*"
+    r"\b(?:last|lasts|hold\s+up|holds\s+up)\b",
+    re.IGNORECASE,
+)
 #: Leaving it untreated: "and if i do nothing?", "what happens if i leave it".
 LEFT_UNTREATED = re.compile(
     r"\bif\s+(?:i|we|he|she|you)\s+(?:just\s+)?(?:do(?:n'?t|\s+not)?\s+nothing|don'?t\s+"
@@ -254,6 +264,28 @@ LEFT_UNTREATED = re.compile(
     r"|put\s+it\s+off)\b",
     re.IGNORECASE,
 )
+
+
+#: Asking what waiting or not treating it would mean: "what happens if I just wait a few
+#: months?", "What if she waits until spring?", "what happens if i dont replace it", "can it
+#: wait?". Not "do i have to wait" (how long before eating) nor "should we wait" (whom it suits).
+WAITING_ASKED = re.compile(
+    r"\b(?:what\s+(?:happens?|would\s+happen|will\s+happen|if)|and\s+if|happens?\s+if)\b"
+    r"[^.?!]*\b(?:wait\w*|leave\s+(?:it|them|this)|do(?:n'?t|\s+not)?\s+nothing|put\s+(?:it\s+)?off"
+    r"|(?:don'?t|do\s+not|never)\s+(?:do|treat|fix|remove|replace|get|have|pull)\b|delay\w*"
+    r"|postpone\w*|hold\s+off|ignore\s+it|skip\s+it)"
+    r"|\bis\s+anything\s+lost\s+by\b|\bcan\s+(?:it|this|that)\s+wait\b",
+    re.IGNORECASE,
+)
+
+
+def asks_about_waiting(text: str) -> bool:
+    """Whether an asked sentence asks what waiting, or leaving it untreated, would mean."""
+    return any(
+        WAITING_ASKED.search(sentence)
+        for sentence in re.split(r"(?<=[.!?])\s+", text)
+        if "?" in sentence or ASKS.match(sentence) or WAITING_ASKED.match(sentence)
+    )
 
 
 def _facet_by_its_words(text: str) -> str | None:
@@ -267,7 +299,7 @@ def _facet_by_its_words(text: str) -> str | None:
             continue
         if TEETH_SHAPED.search(sentence):
             return "preparation"
-        if LASTS_LONGER.search(sentence):
+        if LASTS_LONGER.search(sentence) or HOW_LONG_IT_LASTS.search(sentence):
             return "longevity"
         if LEFT_UNTREATED.search(sentence):
             return "safety"

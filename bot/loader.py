@@ -178,6 +178,7 @@ CONVERSATION_REPLIES = [
     "answer_thanks",
     "answer_next_service",
     "answer_booking_day",
+    "if_waiting",
     "off_topic",
     "upset",
     "sorry_for_the_wait",

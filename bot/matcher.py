@@ -157,7 +157,7 @@ LONG_AGO = re.compile(
     r"|\bwhen\s+i\s+was\s+(?:a\s+)?(?:kid|child|teen|teenager|young|little|small|\d+)\b"
 )
 HAPPENING_NOW = re.compile(
-    r"\b(?:now|today|tonight|again|still|currently|anymore|yesterday|since|started|starting"
+    r"\b(?:now(?!\s+that\b)|today|tonight|again|still|currently|anymore|yesterday|since|started|starting"
     r"|this\s+(?:morning|afternoon|evening|week)|last\s+night|at\s+the\s+moment"
     r"|hurts?|hurting|pain\w*|ache|aches|aching|sore|swollen|swell\w*|bleed\w*|throbb\w*"
     r"|fever|infected|pus|killing)\b"

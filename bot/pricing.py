@@ -180,27 +180,28 @@ def format_parts(quote: BundleQuote, currency: Currency) -> str:
         for part in quote.parts
     ]
     for line in quote.discounts:
-        on = _listed([_in_a_sentence(name) for name in line.parts])
+        on = listed([in_a_sentence(name) for name in line.parts])
         percent = f"{line.percent.normalize():f}"
         lines.append(f"• {line.who}: {percent}% off {on}: −{format_range(line.amount, currency)}")
     return "\n".join(lines)
 
 
-def _in_a_sentence(name: str) -> str:
+def in_a_sentence(name: str) -> str:
     """A name as it reads mid-sentence: "Ceramic crown" -> "ceramic crown", "CBCT" kept."""
     if len(name) > 1 and name[1].isupper():
         return name
     return name[:1].lower() + name[1:]
 
 
-def _listed(names: Sequence[str]) -> str:
+def listed(names: Sequence[str]) -> str:
+    """ "A", "A and B", "A, B and C"."""
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def format_together(combined: CombinedQuote, currency: Currency) -> str:
     """The combined answer for a phone: total first, each service's parts, what counts once."""
-    services = [_in_a_sentence(_times(q.name, q.quantity)) for q in combined.quotes]
-    blocks = [f"Altogether: {format_range(combined.total, currency)} for {_listed(services)}"]
+    services = [in_a_sentence(_times(q.name, q.quantity)) for q in combined.quotes]
+    blocks = [f"Altogether: {format_range(combined.total, currency)} for {listed(services)}"]
     if len(combined.quotes) == 1:
         blocks.append(format_parts(combined.quotes[0], currency))
     else:

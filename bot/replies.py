@@ -268,6 +268,13 @@ class ReplyBook:
             "total": format_range(quote.total, currency),
         }
 
+    def shared_parts(self, bundle: str, service: str) -> list[str]:
+        """The parts a bundle of clinic.yaml and a service's bundle both hold (paid once)."""
+        knowledge = self.knowledge
+        theirs = set(knowledge.bundles[bundle].parts)
+        ours = knowledge.bundles[knowledge.services[service].bundle].parts
+        return [knowledge.components[part].name for part in ours if part in theirs]
+
     def bundle_text(self, key: str, bundle: str, turn: int = 0) -> str:
         """A conversation reply quoting a bundle of clinic.yaml ("how much is an urgent visit")."""
         quote = quote_bundle(self.knowledge.bundles[bundle], self.knowledge.components)

@@ -991,10 +991,11 @@ async def test_a_sore_tooth_told_is_no_follow_up_about_pain(front_desk: FrontDes
     assert outcome.facet != "pain"
 
 
-async def test_doing_nothing_asks_the_risk_of_leaving_it(front_desk: FrontDesk) -> None:
+async def test_doing_nothing_asks_what_leaving_it_would_mean(front_desk: FrontDesk) -> None:
     await front_desk.handle_text(PATIENT, "how much is a root canal")
     outcome = await front_desk.handle_text(PATIENT, "and if i do nothing?")
-    assert (outcome.intent, outcome.facet) == ("root_canal", "safety")
+    assert (outcome.intent, outcome.route) == ("root_canal", "IfWaiting")
+    assert "depends" in said(outcome)
 
 
 async def test_days_of_swelling_after_a_removal_is_what_to_expect(
@@ -1336,3 +1337,24 @@ async def test_me_in_reply_is_who_it_is_for_not_a_request_for_a_person(
     outcome = await front_desk.handle_text(PATIENT, "me")
     assert outcome.route == "AnswerToQuestion"
     assert "for you" in said(outcome) and "for your self" not in said(outcome)
+
+
+async def test_root_canal_or_pull_it_weighs_both_prices(front_desk: FrontDesk) -> None:
+    outcome = await front_desk.handle_text(PATIENT, "root canal or just pull it, whats cheaper")
+    assert outcome.answered == ["root_canal", "extraction"]
+
+
+async def test_a_letter_about_an_old_gap_asks_the_bridge_of_its_question(
+    front_desk: FrontDesk,
+) -> None:
+    letter = (
+        "Good morning. My late wife always said I should get the gap in my teeth seen to, and"
+        " now that I've retired I finally have the time. I lost a tooth on the upper right some"
+        " years back after an abscess, and the teeth on either side of the gap have crowns"
+        " already. A friend at the bowls club had a bridge done and is very pleased with it."
+        " Could you tell me roughly how much a bridge would cost for one missing tooth, and how"
+        " many visits it would take? I am in no great hurry."
+    )
+    outcome = await front_desk.handle_text(PATIENT, letter)
+    assert outcome.intent == "bridges"
+    assert not [e for e in outcome.effects if isinstance(e, HandoffOpened)]

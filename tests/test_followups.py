@@ -475,3 +475,47 @@ async def test_how_many_months_until_it_is_done_is_a_question_of_how_long_it_tak
         PATIENT, "how many months until i have a proper tooth there"
     )
     assert (outcome.intent, outcome.facet) == ("implants", "duration")
+
+
+async def test_what_happens_if_i_wait_gets_an_honest_it_depends_on_the_service(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    await front_desk.handle_text(PATIENT, "my dentist said i need a root canal")
+    outcome = await front_desk.handle_text(
+        PATIENT, "what happens if I just wait a few months? money is tight right now"
+    )
+    assert (outcome.intent, outcome.route) == ("root_canal", "IfWaiting")
+    wordings = [brain.replies.text("if_waiting", turn) for turn in range(2)]
+    assert said(outcome) in wordings
+    after = await front_desk.handle_text(PATIENT, "can i eat right after or do i have to wait")
+    assert (after.intent, after.facet) == ("root_canal", "recovery")
+
+
+async def test_how_long_a_custom_one_would_last_is_how_long_it_lasts(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(
+        PATIENT, "Is a night guard made by a dentist really better than the pharmacy ones?"
+    )
+    outcome = await front_desk.handle_text(
+        PATIENT, "How long would a custom one last compared to those?"
+    )
+    assert (outcome.intent, outcome.facet) == ("night_guard", "longevity")
+
+
+async def test_a_bare_number_after_a_child_s_treatment_is_the_child_s_age(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "braces for my daughter")
+    outcome = await front_desk.handle_text(PATIENT, "13")
+    assert outcome.details.get("age") == "13"
+    assert "age 13" in said(outcome)
+
+
+async def test_a_bare_number_after_a_price_is_how_many_not_off_topic(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much is a filling")
+    outcome = await front_desk.handle_text(PATIENT, "2")
+    assert outcome.route == "AnswerToQuestion"
+    assert "2 teeth" in said(outcome) and "dental clinic" not in said(outcome)

@@ -498,3 +498,18 @@ async def test_an_accident_years_ago_told_about_a_missing_tooth_is_no_emergency(
     )
     assert cases_opened(outcome) == []
     assert outcome.route == "AnswerToQuestion"
+
+
+async def test_a_broken_tooth_with_a_treatment_s_price_asked_gets_both_prices_once(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "broke half my tooth on a nut 😭 do i need a crown? how much"
+    )
+    knowledge = brain.knowledge
+    crown = quote_bundle(
+        knowledge.bundles[knowledge.services["crowns"].bundle], knowledge.components
+    )
+    assert format_range(crown.total, knowledge.clinic.currency) in said(outcome)
+    assert "paid once" in said(outcome)
+    assert outcome.answered == ["emergency", "crowns"]

@@ -79,7 +79,7 @@ from bot.details import (
     is_question,
     split_questions,
 )
-from bot.facets import WEIGHED_APART
+from bot.facets import WEIGHED_APART, asks_about_waiting
 from bot.language import foreign_language
 from bot.matcher import Match
 from bot.models import HANDOFF_INTENTS, IntentKind
@@ -111,6 +111,7 @@ _REFERS_BACK = re.compile(
     re.I,
 )
 SERVICES = "services"
+IF_WAITING = "if_waiting"
 ANESTHESIA = "anesthesia"
 #: A message this short that names no service continues the topic, whatever the guess.
 SHORT_FOLLOW_UP = 7
@@ -267,6 +268,14 @@ class FollowUp:
 
 
 @dataclass(frozen=True)
+class IfWaiting:
+    """What waiting, or leaving it untreated, would mean for a service ("what happens if I
+    just wait a few months?")."""
+
+    service: str
+
+
+@dataclass(frozen=True)
 class AnswerToQuestion:
     """The patient answered what the bot asked about a topic."""
 
@@ -411,6 +420,7 @@ Route = (
     | AsideInBooking
     | Answer
     | FollowUp
+    | IfWaiting
     | AnswerToQuestion
     | Several
     | PriceAndVisit
@@ -596,6 +606,10 @@ def _route_text(turn: Turn) -> Route:
         symptoms=brain.knowledge.vocabulary.symptoms,
         about_insurance=turn.topic == INSURANCE,
     )
+    if (age := _bare_age(turn)) is not None:
+        turn.details["age"] = age  # "13" after "braces for my daughter": her age
+    elif (count := _bare_count(turn)) is not None:
+        turn.details["quantity"] = count  # "2" after a filling's price: how many
     turn.note(turn.details)
     turn.outcome.details = dict(turn.details)
     if match.upset and not match.safety and match.intent not in PATIENT_RIGHTS_INTENTS:
@@ -665,6 +679,9 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         return Acknowledge()  # "i have a question": no answer to ours, and nothing asked yet
     if topic is not None and turn.asked is not None and _reads_as_answer(turn, match):
         return AnswerToQuestion(_narrowed(turn, topic))
+    waited = _waiting_asked(turn, match, topic)
+    if waited is not None:
+        return IfWaiting(waited)  # "what happens if we wait until she's older?"
     if _asks_what_the_plan_covers(turn, match, topic):
         return Answer(INSURANCE)  # "does it cover cleanings": the insurance, not the cleaning
     same_terms = _same_terms_for(turn, match, topic)
@@ -1077,6 +1094,8 @@ def run(route: Route, turn: Turn) -> None:
             answers.answer_intent(turn, intent, score)
         case FollowUp(topic, facet):
             followups.answer_facet(turn, topic, facet)
+        case IfWaiting(service):
+            followups.answer_waiting(turn, service)
         case AnswerToQuestion(topic):
             followups.answer_to_question(turn, topic)
         case Several(questions):
@@ -1727,6 +1746,12 @@ def _named_service(turn: Turn, text: str) -> str | None:
     A denied one ("no fillings in front") is no service asked about.
     """
     named = turn.brain.facets.names_topics(text, affirmed=True)
+    asked = _ASKED_SENTENCE.findall(text)
+    if len(asked) == 1 and asked[0].strip() != text.strip():
+        # a letter: the asked sentence's service ("... the teeth either side have crowns
+        # already ... Could you tell me how much a bridge would cost?": the bridge)
+        in_question = turn.brain.facets.names_topics(asked[0], affirmed=True)
+        named = in_question + [topic for topic in named if topic not in in_question]
     treatments = [topic for topic in named if topic not in AUDIENCE_TOPICS]
     chosen = treatments or named
     return chosen[0] if chosen else None
@@ -1762,6 +1787,53 @@ def _about_anesthesia(turn: Turn, text: str, match: Match) -> bool:
     if named:
         return False
     return match.intent in COMFORT_TOPICS or bool(COMFORT_TOPICS & set(said))
+
+
+#: One asked sentence of a longer message.
+_ASKED_SENTENCE = re.compile(r"[^.!?\n]*\?")
+#: A message that is only a number: "13", "4!".
+_BARE_NUMBER = re.compile(r"^\W*(\d{1,2})\W*$")
+_CHILD_AGE_BELOW = 18
+_MOST_TEETH = 32
+
+
+def _bare_age(turn: Turn) -> str | None:
+    """A bare number in reply to the bot's question about a child's problem, their age not yet
+    given: the child's age ("braces for my daughter" ... "13")."""
+    said = _BARE_NUMBER.match(turn.text)
+    known = turn.state.details
+    if said is None or known.get("who") != "child" or "age" in known:
+        return None
+    if not isinstance(turn.asked, AskedProblem) or not 0 < int(said[1]) < _CHILD_AGE_BELOW:
+        return None
+    return said[1]
+
+
+def _bare_count(turn: Turn) -> str | None:
+    """A bare number in reply to the bot's question about a treatment's problem: how many
+    teeth ("how much is a filling" ... "2"), never "we're a dental clinic"."""
+    said = _BARE_NUMBER.match(turn.text)
+    if said is None or not isinstance(turn.asked, AskedProblem):
+        return None
+    service = turn.asked.service
+    if not turn.brain.replies.has_service(service) or not 0 < int(said[1]) <= _MOST_TEETH:
+        return None
+    return said[1]
+
+
+def _waiting_asked(turn: Turn, match: Match, topic: str | None) -> str | None:
+    """The service whose waiting or leaving untreated the patient asks about: the one the
+    message names, or the one talked about; none in an emergency or a complaint."""
+    if match.safety or match.intent in NEVER_A_FOLLOW_UP | PATIENT_RIGHTS_INTENTS:
+        return None
+    if not asks_about_waiting(turn.text) or IF_WAITING not in turn.brain.knowledge.replies:
+        return None
+    has_service = turn.brain.replies.has_service
+    named = turn.brain.facets.names_topics(turn.text)  # denied too: "if i don't treat a cavity"
+    for service in (*named, topic):
+        if service is not None and has_service(service) and service not in COMFORT_TOPICS:
+            return service
+    return None
 
 
 def _numbing_for_a_treatment(turn: Turn, text: str, match: Match) -> bool:

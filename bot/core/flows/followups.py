@@ -63,6 +63,17 @@ def answer_facet(turn: Turn, topic: str, facet: str) -> None:
     log.info("patient=%s follow-up topic=%s facet=%s", turn.patient.id, topic, facet)
 
 
+def answer_waiting(turn: Turn, service: str) -> None:
+    """What waiting, or leaving it untreated, would mean: honestly, it depends, and the doctor
+    says how urgent it is; the service stays the subject."""
+    rotation = turn.record(f"{service}.waiting")
+    turn.say(turn.brain.replies.text("if_waiting", rotation))
+    turn.outcome.intent = service
+    turn.open_topic(service)
+    understood(turn)
+    log.info("patient=%s if waiting topic=%s", turn.patient.id, service)
+
+
 def price_before_booking(turn: Turn, service: str, facet: str = "price") -> None:
     """The service's price (or another fact asked), said before the booking questions that
     follow in the same reply."""

@@ -21,6 +21,7 @@ from bot.core.turn import HANDED_OVER, Turn, choice
 from bot.details import asks_if_price, is_question, said_back, split_questions
 from bot.loader import URGENT_BUNDLE, URGENT_PRICE
 from bot.opening import desk_hours
+from bot.pricing import in_a_sentence, listed
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +112,7 @@ def respond(turn: Turn, rotation: int) -> None:
         if "symptom" in turn.details or matcher.detect_emergency(matcher.normalized(turn.text)):
             # "my tooth is killing me, how much to be seen today?": the advice first
             turn.say(turn.brain.replies.text(URGENT, rotation))
-        offer(turn, urgent_price(turn, rotation))
+        offer(turn, _with_treatment_priced(turn, urgent_price(turn, rotation), rotation))
     elif advised and (turn.details or not is_question(turn.text)):
         # "lower left, since last night": noted, the offer again; "it isn't throbbing now,
         # just a little tender": thanks, not the whole advice again
@@ -126,6 +127,25 @@ def urgent_price(turn: Turn, rotation: int) -> str:
     """What an urgent visit costs, part by part, before any treatment."""
     turn.outcome.facet = "price"
     return turn.brain.replies.bundle_text(URGENT_PRICE, URGENT_BUNDLE, rotation)
+
+
+def _with_treatment_priced(turn: Turn, text: str, rotation: int) -> str:
+    """The urgent visit's price, then the full price of the treatment the patient names ("broke
+    half my tooth on a nut, do i need a crown? how much": the crown's too, every part)."""
+    named = answers.service_named(turn)
+    replies = turn.brain.replies
+    if named is None or not replies.has_service(named):
+        return text
+    priced = replies.facet(named, "price", rotation)
+    if not priced:
+        return text
+    turn.outcome.answered.extend([EMERGENCY, named])
+    shared = [in_a_sentence(name) for name in replies.shared_parts(URGENT_BUNDLE, named)]
+    if shared:  # the exam of the urgent visit is the one in the crown's price: paid once
+        priced = (
+            f"{priced}\nThe urgent visit's {listed(shared)} are part of that total: paid once."
+        )
+    return f"{text}\n\n{priced}"
 
 
 def answered(turn: Turn, noted: str, rotation: int) -> None:
