@@ -38,7 +38,8 @@ async def test_a_follow_up_without_the_service_name_is_answered_about_the_topic(
     how_long = await front_desk.handle_text(PATIENT, "how long does it take to make them?")
     assert said(how_long) in answers(brain, "dentures", "duration")
     price = await front_desk.handle_text(PATIENT, "and how much?")
-    assert said(price) in answers(brain, "dentures", "price")
+    # the script listed every part two messages up: the total again, pointing to that list
+    assert said(price) in [brain.replies.repeated("dentures", turn) for turn in range(2)]
     knowledge = brain.knowledge
     bundle = knowledge.bundles[knowledge.services["dentures"].bundle]
     total = format_range(
@@ -519,3 +520,13 @@ async def test_a_bare_number_after_a_price_is_how_many_not_off_topic(
     outcome = await front_desk.handle_text(PATIENT, "2")
     assert outcome.route == "AnswerToQuestion"
     assert "2 teeth" in said(outcome) and "dental clinic" not in said(outcome)
+
+
+async def test_the_price_asked_right_after_the_whole_script_is_short_and_points_back(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    await front_desk.handle_text(PATIENT, "my dentist said i need a root canal")
+    outcome = await front_desk.handle_text(PATIENT, "how much is it")
+    assert (outcome.intent, outcome.facet) == ("root_canal", "price")
+    assert said(outcome) in [brain.replies.repeated("root_canal", turn) for turn in range(2)]
+    assert "•" not in said(outcome)

@@ -31,6 +31,11 @@ def answer_facet(turn: Turn, topic: str, facet: str) -> None:
     rotation = turn.record(f"{topic}.{facet}")
     replies = turn.brain.replies
     text = replies.facet(topic, facet, rotation, turn.text, first_age(turn.state.details))
+    shown = facet == "price" and turn.asked_before(topic, answers.REPEAT_WITHIN)
+    if shown and replies.has_service(topic) and not first_age(turn.state.details):
+        # "how much is it" right after the script that listed every part: the total again,
+        # pointing to that list, not the same list twice
+        text = replies.repeated(topic, rotation)
     if text is None:
         not_understood(turn)
         return
