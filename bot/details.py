@@ -215,8 +215,8 @@ _WHO = re.compile(
     r"|^\W*(?:(?:it'?s|its)\s+)?(?P<alone>me|myself)\W*$"  # "me", in reply to who it is for
     r"|\b(?:my|our|a|an)\s+(?P<young>\d{1,2})\s*-?\s*(?:years?|yrs?|yr|y/?o)(?:\s*-?\s*old)?\b"
 )
-_ADULT_AGE = 18
-_MOST_TEETH = 32
+ADULT_AGE = 18
+MOST_TEETH = 32
 #: How many: a number 1-32, or words that mean one or two ("both front teeth").
 _COUNT = (
     r"(?P<count>(?<![\d$£€.:/,-])\d{1,2}(?![\d.,:/%-])|one|two|single|a\s+single"
@@ -415,7 +415,7 @@ def extract_details(
         found["age"] = ", ".join(ages)
     who = _who(numeric)
     young = _PRONOUN_AGE.search(numeric)
-    if who is None and young is not None and int(young[1]) < _ADULT_AGE:
+    if who is None and young is not None and int(young[1]) < ADULT_AGE:
         who = "child"
     if who:
         found["who"] = who
@@ -619,7 +619,7 @@ def how_many_more(text: str) -> int | None:
     count = int(found["count"]) if found else None
     if count is None and _PRICE_WORDS.search(numeric) and not _quantities(numeric):
         count = _unnamed_count(numeric)
-    return count if count is not None and 1 < count <= _MOST_TEETH else None
+    return count if count is not None and 1 < count <= MOST_TEETH else None
 
 
 def _unnamed_count(numeric: str) -> int | None:
@@ -629,7 +629,7 @@ def _unnamed_count(numeric: str) -> int | None:
         if match["priced"] and not _PRICE_WORDS.search(numeric):
             continue
         count = int(said) if said.isdigit() else _COUNT_WORDS[said]
-        if 1 <= count <= _MOST_TEETH:
+        if 1 <= count <= MOST_TEETH:
             return count
     return None
 
@@ -967,7 +967,7 @@ def _who(numeric: str) -> str | None:
     """Who the visit is for, first mentioned: child, parent, partner or self."""
     for match in _WHO.finditer(numeric):
         if match["young"] is not None:
-            if int(match["young"]) < _ADULT_AGE:
+            if int(match["young"]) < ADULT_AGE:
                 return "child"
             continue
         found = next(name for name, value in match.groupdict().items() if value)
@@ -984,7 +984,7 @@ def _quantities(numeric: str) -> list[tuple[int, str]]:
             count = int(said[0])
         else:
             count = next(_COUNT_WORDS[word] for word in said if word in _COUNT_WORDS)
-        if not 1 <= count <= _MOST_TEETH:
+        if not 1 <= count <= MOST_TEETH:
             continue
         modifiers = [
             word

@@ -279,12 +279,21 @@ WAITING_ASKED = re.compile(
 )
 
 
+#: Where one sentence of a message ends and the next begins.
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
+
+
+def _asked(sentence: str) -> bool:
+    """Whether a sentence asks something: a question mark, or a question's first word."""
+    return "?" in sentence or ASKS.match(sentence) is not None
+
+
 def asks_about_waiting(text: str) -> bool:
     """Whether an asked sentence asks what waiting, or leaving it untreated, would mean."""
     return any(
         WAITING_ASKED.search(sentence)
-        for sentence in re.split(r"(?<=[.!?])\s+", text)
-        if "?" in sentence or ASKS.match(sentence) or WAITING_ASKED.match(sentence)
+        for sentence in _SENTENCE_BREAK.split(text)
+        if _asked(sentence) or WAITING_ASKED.match(sentence)
     )
 
 
@@ -294,8 +303,8 @@ def _facet_by_its_words(text: str) -> str | None:
     Only asked sentences count: "id rather not file my teeth down. how much is it" asks the
     price, not how the teeth are prepared.
     """
-    for sentence in re.split(r"(?<=[.!?])\s+", text):
-        if "?" not in sentence and not ASKS.match(sentence):
+    for sentence in _SENTENCE_BREAK.split(text):
+        if not _asked(sentence):
             continue
         if TEETH_SHAPED.search(sentence):
             return "preparation"

@@ -111,6 +111,8 @@ BOOKING_REPLIES = (
 )
 #: Booking replies that say nothing back, so they may not use {noted}.
 SAID_WITHOUT_NOTED = frozenset({"booking_move", "booking_cancel_sent", "booking_walk_in"})
+#: The reply to "what happens if I wait?" about a treatment.
+IF_WAITING = "if_waiting"
 #: The reply to "how much is an emergency visit", and the bundle it quotes.
 URGENT_PRICE = "urgent_price"
 URGENT_BUNDLE = "urgent_visit"
@@ -178,7 +180,7 @@ CONVERSATION_REPLIES = [
     "answer_thanks",
     "answer_next_service",
     "answer_booking_day",
-    "if_waiting",
+    IF_WAITING,
     "off_topic",
     "upset",
     "sorry_for_the_wait",

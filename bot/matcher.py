@@ -164,6 +164,11 @@ HAPPENING_NOW = re.compile(
 )
 
 
+def told_as_history(normalized_text: str) -> bool:
+    """Whether the text tells of something years ago and of nothing happening now."""
+    return bool(LONG_AGO.search(normalized_text)) and not HAPPENING_NOW.search(normalized_text)
+
+
 #: "a back one", "the back teeth": teeth, although "back" is also another part of the body.
 BACK_TEETH = re.compile(r"\bback\s+(?:one|ones|tooth|teeth|molar|molars)\b")
 
@@ -232,7 +237,7 @@ class EmergencyDetector:
         """Whether the text mentions a dental emergency, whatever the classifier thinks."""
         if EXPECTATION.search(normalized_text) or ASLEEP_WISHED.search(normalized_text):
             return False
-        if LONG_AGO.search(normalized_text) and not HAPPENING_NOW.search(normalized_text):
+        if told_as_history(normalized_text):
             return False  # "my front tooth was knocked out years ago, can i get an implant?"
         if self._alone(normalized_text):
             return not self.other_body_part(normalized_text)
@@ -419,7 +424,7 @@ class IntentMatcher:
         """Whether the text has a red flag (spreading swelling, fever, bleeding that won't stop)
         that the patient does not deny ("no swelling or fever" has none), happening now."""
         normalized = self.normalized(text)
-        if LONG_AGO.search(normalized) and not HAPPENING_NOW.search(normalized):
+        if told_as_history(normalized):
             return False  # "lost it in a car accident last year": history, not now
         return self._detect_red_flag(normalized) and self._detect_red_flag(self.affirmed(text))
 

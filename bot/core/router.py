@@ -69,7 +69,9 @@ from bot.core.turn import (
     Turn,
 )
 from bot.details import (
+    ADULT_AGE,
     FEAR_WORDS,
+    MOST_TEETH,
     WEEKDAYS,
     asks_if_price,
     asks_if_we_do,
@@ -111,7 +113,6 @@ _REFERS_BACK = re.compile(
     re.I,
 )
 SERVICES = "services"
-IF_WAITING = "if_waiting"
 ANESTHESIA = "anesthesia"
 #: A message this short that names no service continues the topic, whatever the guess.
 SHORT_FOLLOW_UP = 7
@@ -606,10 +607,9 @@ def _route_text(turn: Turn) -> Route:
         symptoms=brain.knowledge.vocabulary.symptoms,
         about_insurance=turn.topic == INSURANCE,
     )
-    if (age := _bare_age(turn)) is not None:
-        turn.details["age"] = age  # "13" after "braces for my daughter": her age
-    elif (count := _bare_count(turn)) is not None:
-        turn.details["quantity"] = count  # "2" after a filling's price: how many
+    if (bare := _bare_number(turn)) is not None:
+        name, number = bare  # "13" after "braces for my daughter"; "2" after a filling's price
+        turn.details[name] = number
     turn.note(turn.details)
     turn.outcome.details = dict(turn.details)
     if match.upset and not match.safety and match.intent not in PATIENT_RIGHTS_INTENTS:
@@ -1211,9 +1211,8 @@ def _reads_as_answer(turn: Turn, match: Match) -> bool:
     if unsure_complaint and not is_question(turn.text):
         return True  # "nobody told me yet, but it's the upper left and hurts when I chew"
     if not match.safety and set(turn.details) == {"who"} and len(bare) <= 3:
-        return not is_question(turn.text) and not _WHAT_ABOUT.match(
-            turn.text
-        )  # "me", "my son": who, though "me" reads as "a person"
+        # "me", "my son": who it is for, though "me" half-reads as asking for a person
+        return not is_question(turn.text) and not _WHAT_ABOUT.match(turn.text)
     if match.safety or match.intent in NEVER_A_FOLLOW_UP:
         return False
     if match.intent in PATIENT_RIGHTS_INTENTS:
@@ -1793,32 +1792,21 @@ def _about_anesthesia(turn: Turn, text: str, match: Match) -> bool:
 _ASKED_SENTENCE = re.compile(r"[^.!?\n]*\?")
 #: A message that is only a number: "13", "4!".
 _BARE_NUMBER = re.compile(r"^\W*(\d{1,2})\W*$")
-_CHILD_AGE_BELOW = 18
-_MOST_TEETH = 32
 
 
-def _bare_age(turn: Turn) -> str | None:
-    """A bare number in reply to the bot's question about a child's problem, their age not yet
-    given: the child's age ("braces for my daughter" ... "13")."""
-    said = _BARE_NUMBER.match(turn.text)
-    known = turn.state.details
-    if said is None or known.get("who") != "child" or "age" in known:
-        return None
-    if not isinstance(turn.asked, AskedProblem) or not 0 < int(said[1]) < _CHILD_AGE_BELOW:
-        return None
-    return said[1]
-
-
-def _bare_count(turn: Turn) -> str | None:
-    """A bare number in reply to the bot's question about a treatment's problem: how many
-    teeth ("how much is a filling" ... "2"), never "we're a dental clinic"."""
+def _bare_number(turn: Turn) -> tuple[str, str] | None:
+    """A bare number in reply to the bot's question about a treatment's problem: the child's
+    age, not yet given ("braces for my daughter" ... "13"), or else how many teeth ("how much
+    is a filling" ... "2"), never "we're a dental clinic"."""
     said = _BARE_NUMBER.match(turn.text)
     if said is None or not isinstance(turn.asked, AskedProblem):
         return None
-    service = turn.asked.service
-    if not turn.brain.replies.has_service(service) or not 0 < int(said[1]) <= _MOST_TEETH:
-        return None
-    return said[1]
+    number, known = int(said[1]), turn.state.details
+    if known.get("who") == "child" and "age" not in known and 0 < number < ADULT_AGE:
+        return "age", said[1]
+    if turn.brain.replies.has_service(turn.asked.service) and 0 < number <= MOST_TEETH:
+        return "quantity", said[1]
+    return None
 
 
 def _waiting_asked(turn: Turn, match: Match, topic: str | None) -> str | None:
@@ -1826,7 +1814,7 @@ def _waiting_asked(turn: Turn, match: Match, topic: str | None) -> str | None:
     message names, or the one talked about; none in an emergency or a complaint."""
     if match.safety or match.intent in NEVER_A_FOLLOW_UP | PATIENT_RIGHTS_INTENTS:
         return None
-    if not asks_about_waiting(turn.text) or IF_WAITING not in turn.brain.knowledge.replies:
+    if not asks_about_waiting(turn.text):
         return None
     has_service = turn.brain.replies.has_service
     named = turn.brain.facets.names_topics(turn.text)  # denied too: "if i don't treat a cavity"

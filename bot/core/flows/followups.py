@@ -11,6 +11,7 @@ from bot.core.flows.handoff import EMERGENCY, not_understood, person_choice
 from bot.core.pending import AskedDay, AskedProblem
 from bot.core.turn import COMFORT_TOPICS, Turn
 from bot.details import first_age, said_back
+from bot.loader import IF_WAITING
 
 #: Details that describe the patient's problem rather than when they can come.
 PROBLEM_DETAILS = frozenset({"tooth", "area", "symptom", "age"})
@@ -30,12 +31,14 @@ def answer_facet(turn: Turn, topic: str, facet: str) -> None:
     """Answer one facet of the topic the patient is talking about."""
     rotation = turn.record(f"{topic}.{facet}")
     replies = turn.brain.replies
-    text = replies.facet(topic, facet, rotation, turn.text, first_age(turn.state.details))
-    shown = facet == "price" and turn.asked_before(topic, answers.REPEAT_WITHIN)
-    if shown and replies.has_service(topic) and not first_age(turn.state.details):
-        # "how much is it" right after the script that listed every part: the total again,
-        # pointing to that list, not the same list twice
-        text = replies.repeated(topic, rotation)
+    age = first_age(turn.state.details)
+    # "how much is it" right after the script that listed every part: the total again,
+    # pointing to that list, not the same list twice
+    shown = facet == "price" and not age and replies.has_service(topic)
+    if shown and turn.asked_before(topic, answers.REPEAT_WITHIN):
+        text: str | None = replies.repeated(topic, rotation)
+    else:
+        text = replies.facet(topic, facet, rotation, turn.text, age)
     if text is None:
         not_understood(turn)
         return
@@ -48,17 +51,12 @@ def answer_facet(turn: Turn, topic: str, facet: str) -> None:
     if note and facet == "suitability":
         text = f"{text}\n\n{note}"  # "my father is 78, is he too old for implants?"
     medical = replies.is_medical(topic, facet)
-    # "will you numb me before the filling?": the question is about the filling coming up
-    named = turn.brain.facets.names_topics(turn.text)
-    treatments = [
-        name for name in named if name not in COMFORT_TOPICS and replies.has_service(name)
-    ]
-    asked_about = treatments[0] if topic in COMFORT_TOPICS and treatments else topic
     if new_topic and replies.has_service(topic) and not turn.state.booking:
         # A first question about a service still ends, as its script does, with one
         # question about the patient's real problem (not while a request is being made:
         # the request's own question comes next).
-        text = f"{text}\n\n{answers.closing_question(turn, asked_about, rotation)}"
+        asked_about = _treatment_numbed(turn) if topic in COMFORT_TOPICS else None
+        text = f"{text}\n\n{answers.closing_question(turn, asked_about or topic, rotation)}"
     if medical:  # the doctor decides: the person button (typing its number works too)
         person = person_choice()
         turn.update_patient(pending_choices=[person.value])
@@ -68,11 +66,22 @@ def answer_facet(turn: Turn, topic: str, facet: str) -> None:
     log.info("patient=%s follow-up topic=%s facet=%s", turn.patient.id, topic, facet)
 
 
+def _treatment_numbed(turn: Turn) -> str | None:
+    """The treatment a question about the numbing names ("will you numb me before the
+    filling?"): the problem question is about it."""
+    replies = turn.brain.replies
+    named = turn.brain.facets.names_topics(turn.text)
+    return next(
+        (name for name in named if name not in COMFORT_TOPICS and replies.has_service(name)),
+        None,
+    )
+
+
 def answer_waiting(turn: Turn, service: str) -> None:
     """What waiting, or leaving it untreated, would mean: honestly, it depends, and the doctor
     says how urgent it is; the service stays the subject."""
     rotation = turn.record(f"{service}.waiting")
-    turn.say(turn.brain.replies.text("if_waiting", rotation))
+    turn.say(turn.brain.replies.text(IF_WAITING, rotation))
     turn.outcome.intent = service
     turn.open_topic(service)
     understood(turn)
