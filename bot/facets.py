@@ -157,13 +157,22 @@ class FacetMatcher:
             if topic in self._narrower
             and not self._set_apart(tokens, where[topic], where.get(self._narrower[topic], []))
         }
-        return tuple(topic for topic in named if topic not in broader)  # "partial denture": one
+        kept: list[str] = []
+        for topic in named:
+            if topic in broader:
+                continue  # "partial denture": one
+            plain = self._narrower.get(topic)
+            if plain in named and plain not in kept and _plain_kind_before(tokens, where[topic]):
+                kept.append(plain)  # "full and partial dentures": the full ones first
+            if topic not in kept:
+                kept.append(topic)
+        return tuple(kept)
 
     @staticmethod
     def _set_apart(tokens: list[str], narrower: list[int], broader: list[int]) -> bool:
         """Whether two named topics are weighed as two things: "braces vs invisalign", "a deep
         cleaning or a regular cleaning" (the second "cleaning" is the broader one)."""
-        return any(
+        return _plain_kind_before(tokens, narrower) or any(
             WEIGHED_APART & set(tokens[min(one, other) + 1 : max(one, other)])
             for one in narrower
             for other in broader
@@ -322,6 +331,22 @@ HOW_MANY_UNITS = re.compile(
     r"(?!.*\blast)",
     re.IGNORECASE,
 )
+
+#: Words for the ordinary kind of a service set beside a narrower kind: "full and partial
+#: dentures", "regular or deep cleaning" name both.
+PLAIN_KINDS = frozenset(
+    {"full", "complete", "regular", "normal", "standard", "traditional", "usual"}
+)
+
+
+def _plain_kind_before(tokens: list[str], narrower: list[int]) -> bool:
+    """Whether the ordinary kind is named just before a narrower kind ("full and partial")."""
+    return any(
+        tokens[max(0, one - 2) : one] in ([kind, "and"], [kind, "or"], [kind, "vs"])
+        for one in narrower
+        for kind in PLAIN_KINDS
+    )
+
 
 #: Words between two named treatments that make them two: "braces or aligners".
 WEIGHED_APART = frozenset({"vs", "versus", "or", "than", "compared"})

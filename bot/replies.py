@@ -191,6 +191,17 @@ class ReplyBook:
             ]
         )
 
+    def option(self, intent: str, turn: int, age: float | None = None) -> str:
+        """A service as one option weighed against another: what we can do, fairly, and its
+        full price."""
+        script = self.knowledge.services[intent]
+        priced = self._priced(intent, age)
+        offer = pick(script.offer, turn).format_map(priced)
+        named_total = f"{self._quote(intent).name}: {priced['total']}"  # "Veneer: $820-$1,970"
+        total = self.text("weigh_total", turn, noted=named_total)
+        label = self.label(intent)
+        return f"{label[:1].upper()}{label[1:]}:\n{offer} {total}"
+
     def age_note(self, intent: str, age: float | None) -> str | None:
         """What the doctor's view is for a patient of this age, if the clinic wrote one."""
         script = self.knowledge.services.get(intent)

@@ -25,9 +25,17 @@ from bot.core.flows import (
     erasure,
     followups,
     triage,
+    weighing,
 )
 from bot.core.flows.aftercare import AFTERCARE
-from bot.core.flows.answers import COVERS, DOCTORS, HOURS, INSURANCE, WARRANTY_TERMS
+from bot.core.flows.answers import (
+    AUDIENCE_TOPICS,
+    COVERS,
+    DOCTORS,
+    HOURS,
+    INSURANCE,
+    WARRANTY_TERMS,
+)
 from bot.core.flows.booking import BOOKING
 from bot.core.flows.followups import PROBLEM_DETAILS, Question
 from bot.core.flows.handoff import (
@@ -247,8 +255,6 @@ _SETS_TOPIC = re.compile(
     r"(?:the|a|an|my|that|this)\b",
     re.I,
 )
-#: Topics that say who the care is for rather than what it is: another service named wins.
-AUDIENCE_TOPICS = frozenset({"children"})
 START_WORDS = frozenset({"start", "/start", "resume", "subscribe", "unstop"})
 
 
@@ -288,6 +294,14 @@ class Several:
     """Answer each question of the message, in order."""
 
     questions: tuple[Question, ...]
+
+
+@dataclass(frozen=True)
+class Weighed:
+    """Options weighed against each other as a whole ("whats better, a bridge or an
+    implant?"): each fairly, with its full price."""
+
+    services: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -423,6 +437,7 @@ Route = (
     | FollowUp
     | IfWaiting
     | AnswerToQuestion
+    | Weighed
     | Several
     | PriceAndVisit
     | PriceTogether
@@ -497,6 +512,7 @@ _MAY_DEPEND = (
     FollowUp,
     AnswerToQuestion,
     Several,
+    Weighed,
     PriceAndVisit,
     PriceTogether,
     BookingAnswer,
@@ -693,6 +709,12 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
     compared = [] if match.safety else _prices_compared(turn, turn.text)
     if len(compared) > 1 and _asks_only_to_compare(turn.text):
         return Several(tuple(compared))  # "which is cheaper, a bridge or an implant?": both
+    weighed = weighing.options_weighed(turn, match)
+    if weighed is not None:
+        options, compared_fact = weighed
+        if compared_fact is None:
+            return Weighed(tuple(options))
+        return Several(weighing.each_fact(options, compared_fact))  # "which one hurts more"
     together = _priced_together(turn, match)
     if together:
         return PriceTogether(tuple(together), _practical_asked_besides(turn))
@@ -1100,6 +1122,8 @@ def run(route: Route, turn: Turn) -> None:
             followups.answer_to_question(turn, topic)
         case Several(questions):
             followups.answer_several(turn, list(questions))
+        case Weighed(services):
+            weighing.weigh(turn, list(services))
         case PriceAndVisit(service, score, facet):
             followups.price_before_booking(turn, service, facet)
             answers.answer_intent(turn, BOOKING, score)

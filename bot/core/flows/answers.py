@@ -40,6 +40,8 @@ DOCTORS = "doctors"
 #: A service asked about again within this time gets a short answer, not the script again.
 REPEAT_WITHIN = dt.timedelta(hours=12)
 UPSET = "upset"
+#: Topics that say who the care is for rather than what it is: another service named wins.
+AUDIENCE_TOPICS = frozenset({"children"})
 #: Details that tell the patient's real problem, so the script need not ask it.
 PROBLEM_TOLD = ("tooth", "symptom")
 

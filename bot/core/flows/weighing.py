@@ -1,0 +1,167 @@
+"""Options weighed against each other: "whats better, a bridge or an implant?"."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from bot.core.flows.answers import AUDIENCE_TOPICS, closing_question
+from bot.core.flows.followups import Question
+from bot.core.turn import TALKED_ABOUT_BEFORE, Turn
+from bot.details import first_age, is_question, split_questions
+from bot.matcher import Match
+
+log = logging.getLogger(__name__)
+
+#: Two or three options, never more, are weighed in one reply.
+MOST_OPTIONS = 3
+#: Words that weigh options up: "which is better", "should i", "what's the difference".
+_WEIGHS = re.compile(
+    r"\b(?:better|best|worse|prefer\w*|recommend\w*|advis\w*|suggest\w*|decid\w*|choos\w*"
+    r"|choice|options?|difference|diff|compared?|vs\.?|versus"
+    r"|should\s+(?:i|we|he|she|they|my\s+\w+))\b",
+    re.I,
+)
+#: "which" weighs named options up ("a crown or a filling, which?"), not unnamed ones.
+_WHICH = re.compile(r"\bwhich\b", re.I)
+#: Words set between the options: "a bridge or an implant", "better than", "between".
+_BETWEEN = re.compile(r"\b(?:or|vs\.?|versus|than|compared|between)\b", re.I)
+#: "which one", "which of them": the two options just talked about, unnamed.
+_WHICH_OF_THE_TWO = re.compile(
+    r"\bwhich\s+(?:one|1|of\s+(?:them|those|these|the\s+two|the\s+2|both))\b"
+    r"|\bwhich\s+(?:is|would\s+be|will|do\s+you|would\s+you)\b",
+    re.I,
+)
+#: A comparative that asks about one fact of each option ("which hurts more": the pain of each).
+_COMPARATIVES = (
+    (
+        "duration",
+        re.compile(
+            r"\b(?:faster|quicker|shorter|sooner|takes?\s+(?:less|more|longer)|less\s+time"
+            r"|more\s+time|(?:fewer|less|more)\s+(?:visits|appointments|sessions))\b",
+            re.I,
+        ),
+    ),
+    (
+        "pain",
+        re.compile(
+            r"\b(?:hurts?\s+(?:more|less|the\s+most|the\s+least)|(?:more|less|least|most)\s+"
+            r"(?:pain\w*|sore)|painful)\b",
+            re.I,
+        ),
+    ),
+    (
+        "longevity",
+        re.compile(
+            r"\b(?:lasts?\s+(?:longer|the\s+longest|more)|longer[-\s]lasting"
+            r"|(?:more|most)\s+durable)\b",
+            re.I,
+        ),
+    ),
+    (
+        "recovery",
+        re.compile(
+            r"\b(?:heals?\s+(?:faster|quicker|better)|(?:easier|quicker|faster|shorter)\s+"
+            r"(?:recovery|healing)|recover\w*\s+(?:faster|quicker))\b",
+            re.I,
+        ),
+    ),
+    (
+        "price",
+        re.compile(
+            r"\b(?:cheaper|pricier|(?:more|less)\s+expensive|costs?\s+(?:more|less))\b", re.I
+        ),
+    ),
+)
+#: Facts a comparison may ask of each option as such; any other reading weighs them whole.
+_FACETS_OF_EACH = frozenset({"pain", "duration", "longevity", "recovery", "safety", "price"})
+#: Below this the facet matcher's reading of a comparison is no reading.
+_SURE = 0.6
+
+
+def options_weighed(turn: Turn, match: Match) -> tuple[list[str], str | None] | None:
+    """The services a message weighs against each other and the fact it compares (None: the
+    options as a whole), or None if it weighs nothing up."""
+    if match.safety:
+        return None
+    named = _named_options(turn)
+    if len(named) > 1:
+        facet = _compared_facet(turn)
+        medical = any(turn.brain.replies.is_medical(name, str(facet)) for name in named)
+        return None if medical else (named, facet)
+    unnamed = _the_two_talked_about(turn)
+    if unnamed is None:
+        return None
+    facet = _compared_facet(turn)
+    if facet is None and not _WEIGHS.search(turn.text):
+        return None  # "which one is the closest metro?": nothing weighed
+    return unnamed, facet
+
+
+def _named_options(turn: Turn) -> list[str]:
+    """The services a message names as options and weighs ("should I do veneers or just
+    whitening?", "root canal or extraction, which hurts more?"), unless another clause asks
+    something else ("is it too late for braces? ...")."""
+    text, facets, replies = turn.text, turn.brain.facets, turn.brain.replies
+    named = [n for n in facets.names_topics(text, affirmed=True) if replies.has_facets(n)]
+    named = [name for name in named if name not in AUDIENCE_TOPICS]
+    weighs = _WEIGHS.search(text) or _WHICH.search(text)
+    if len(named) < 2 or not weighs or not _BETWEEN.search(text):
+        return []
+    for clause in split_questions(text):
+        if is_question(clause) and not _weighs_up(clause):
+            return []
+    return named[:MOST_OPTIONS]
+
+
+def _weighs_up(clause: str) -> bool:
+    """Whether a clause weighs options or sets them side by side."""
+    searches = (_WEIGHS, _WHICH, _BETWEEN, *(said for _, said in _COMPARATIVES))
+    return any(said.search(clause) for said in searches)
+
+
+def _the_two_talked_about(turn: Turn) -> list[str] | None:
+    """ "which one lasts longer", right after two treatments: the one before and this one."""
+    topic, before = turn.topic, turn.state.details.get(TALKED_ABOUT_BEFORE)
+    replies = turn.brain.replies
+    if topic is None or before is None or before == topic or len(turn.text.split()) > 12:
+        return None
+    if not (replies.has_facets(topic) and replies.has_facets(before)):
+        return None
+    if not _WHICH_OF_THE_TWO.search(turn.text) or turn.brain.facets.names_topics(turn.text):
+        return None
+    return [before, topic]
+
+
+def _compared_facet(turn: Turn) -> str | None:
+    """The fact compared: a comparative's ("hurts more") or the facet matcher's sure reading."""
+    for facet, said in _COMPARATIVES:
+        if said.search(turn.text):
+            return facet
+    found = turn.brain.facets.match(turn.text)
+    return found.facet if found.facet in _FACETS_OF_EACH and found.score >= _SURE else None
+
+
+def each_fact(services: list[str], facet: str) -> tuple[Question, ...]:
+    """The same fact asked of each option."""
+    return tuple(Question(name, facet) for name in services)
+
+
+def weigh(turn: Turn, services: list[str]) -> None:
+    """Each option fairly, each with its full price; the doctor picks what suits, not what
+    costs more; then one question about the patient's real problem."""
+    replies = turn.brain.replies
+    rotation = turn.record("weighed:" + "+".join(services))
+    age = first_age(turn.state.details)
+    options = [replies.option(name, rotation, age) for name in services]
+    for name in services:
+        turn.open_topic(name)  # the one before the last is kept: "which one lasts longer"
+    opening, closing = (
+        replies.text("weigh_opening", rotation),
+        replies.text("weigh_closing", rotation),
+    )
+    question = closing_question(turn, services[-1], rotation)
+    turn.say("\n\n".join([opening, *options, f"{closing} {question}"]))
+    turn.outcome.intent = services[0]
+    turn.outcome.answered.extend(services)
+    log.info("patient=%s weighed=%s", turn.patient.id, services)

@@ -1,0 +1,95 @@
+"""Options weighed against each other: each fairly, with its full price, and no push."""
+
+from __future__ import annotations
+
+from bot.core import Brain, FrontDesk, OfferShown, Outcome
+from bot.pricing import format_range, quote_bundle
+from bot.replies import pick
+
+PATIENT = "console:ines"
+
+
+def said(outcome: Outcome) -> str:
+    """Everything the bot said in one turn."""
+    return "\n".join(message.text for message in outcome.messages)
+
+
+def total(brain: Brain, service: str) -> str:
+    """The service's full bundled price, as the clinic's data works it out."""
+    knowledge = brain.knowledge
+    bundle = knowledge.bundles[knowledge.services[service].bundle]
+    quote = quote_bundle(bundle, knowledge.components)
+    return format_range(quote.total, knowledge.clinic.currency)
+
+
+def facet_wordings(brain: Brain, service: str, facet: str) -> list[str]:
+    """Every wording of a service's facet, as a patient reads it."""
+    wordings = brain.knowledge.facet_replies[service][facet]
+    return [brain.replies.facet(service, facet, turn) or "" for turn in range(len(wordings))]
+
+
+def opens_a_weighing(brain: Brain, text: str) -> bool:
+    """Whether the reply opens the way a weighing of options does."""
+    return any(
+        text.startswith(pick(brain.knowledge.replies["weigh_opening"], turn))
+        for turn in range(len(brain.knowledge.replies["weigh_opening"]))
+    )
+
+
+async def test_which_is_better_gives_each_option_with_its_full_price(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    outcome = await front_desk.handle_text(PATIENT, "whats better, a bridge or an implant?")
+    reply = said(outcome)
+    assert opens_a_weighing(brain, reply)
+    assert total(brain, "bridges") in reply and total(brain, "implants") in reply
+    for service in ("bridges", "implants"):
+        assert any(offer[:60] in reply for offer in brain.knowledge.services[service].offer)
+    assert reply.rstrip().endswith("?")  # one question about the patient's real problem
+    assert not any(isinstance(effect, OfferShown) for effect in outcome.effects)
+    assert outcome.answered == ["bridges", "implants"]
+
+
+async def test_a_comparative_asks_the_same_fact_of_each_option(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    outcome = await front_desk.handle_text(PATIENT, "root canal or extraction, which hurts more?")
+    reply = said(outcome)
+    assert any(text in reply for text in facet_wordings(brain, "root_canal", "pain"))
+    assert any(text in reply for text in facet_wordings(brain, "extraction", "pain"))
+
+
+async def test_which_one_after_weighing_means_both_options(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    await front_desk.handle_text(PATIENT, "should I do veneers or just whitening?")
+    outcome = await front_desk.handle_text(PATIENT, "which one lasts longer")
+    reply = said(outcome)
+    assert any(text in reply for text in facet_wordings(brain, "veneers", "longevity"))
+    assert any(text in reply for text in facet_wordings(brain, "whitening", "longevity"))
+
+
+async def test_full_and_partial_dentures_are_two_options(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "what's the difference between full and partial dentures?"
+    )
+    reply = said(outcome)
+    assert total(brain, "dentures") in reply and total(brain, "partial_denture") in reply
+    assert outcome.answered == ["dentures", "partial_denture"]
+
+
+async def test_asking_whether_we_do_either_is_no_weighing(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    outcome = await front_desk.handle_text(PATIENT, "do you do implants or bridges?")
+    assert not opens_a_weighing(brain, said(outcome))
+
+
+async def test_which_one_with_nothing_weighed_before_is_no_weighing(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much is a crown?")
+    outcome = await front_desk.handle_text(PATIENT, "which one is better?")
+    assert not opens_a_weighing(brain, said(outcome))
