@@ -120,6 +120,37 @@ async def test_a_problem_with_the_clinic_s_own_work_is_a_warranty_case(
     assert "sorry" in said(outcome).lower()
 
 
+async def handed_back(front_desk: FrontDesk, store: Store, text: str) -> Outcome:
+    """The patient's message opens a case, and the administrator hands the patient back."""
+    outcome = await front_desk.handle_text(PATIENT, text)
+    for case_id in [e.case_id for e in outcome.effects if isinstance(e, HandoffOpened)]:
+        async with store.unit_of_work():
+            await store.cases.close(case_id, None)
+    return outcome
+
+
+async def test_more_told_of_a_problem_with_our_work_goes_to_the_same_person(
+    front_desk: FrontDesk, store: Store
+) -> None:
+    await handed_back(front_desk, store, "the filling you did last week just fell out")
+    more = await handed_back(front_desk, store, "no pain, just a hole there now")
+    assert cases_opened(more) == ["warranty_claim"]  # not the filling's sales script
+    assert "administrator" in said(more) and "$" not in said(more)  # passed on, no price list
+    paying = await handed_back(front_desk, store, "will i have to pay again to get it fixed?")
+    assert cases_opened(paying) == [] and paying.intent == "warranty"
+    assert "fillings" in said(paying).lower()  # the warranty on the treatment the claim named
+
+
+async def test_something_new_after_a_problem_handed_back_is_answered(
+    front_desk: FrontDesk, store: Store
+) -> None:
+    await handed_back(front_desk, store, "the crown you made me in march came off")
+    outcome = await handed_back(front_desk, store, "my husband also needs a cleaning")
+    assert cases_opened(outcome) == [] and outcome.intent == "hygiene"
+    thanks = await handed_back(front_desk, store, "ok thank you")
+    assert cases_opened(thanks) == []
+
+
 async def test_yes_after_the_noted_answer_still_asks_for_the_visit(
     front_desk: FrontDesk,
 ) -> None:

@@ -39,6 +39,7 @@ from bot.core.flows.answers import (
 from bot.core.flows.booking import BOOKING
 from bot.core.flows.followups import PROBLEM_DETAILS, Question
 from bot.core.flows.handoff import (
+    ABOUT_A_PROBLEM,
     EMERGENCY,
     MEDICAL,
     WARRANTY,
@@ -628,6 +629,10 @@ def _route_text(turn: Turn) -> Route:
         turn.details[name] = number
     turn.note(turn.details)
     turn.outcome.details = dict(turn.details)
+    if turn.topic in ABOUT_A_PROBLEM and is_question(turn.text) and _PAYS.search(turn.text):
+        return Answer(WARRANTY_TERMS)  # "will i have to pay again to get it fixed?"
+    if turn.topic in ABOUT_A_PROBLEM and _more_of_the_problem(turn, match):
+        return HandOver(turn.topic)  # "no pain, just a hole there now": to the same person
     if match.upset and not match.safety and match.intent not in PATIENT_RIGHTS_INTENTS:
         if match.intent == "human":
             return Answer("human")  # "you're ripping people off, I want the manager NOW"
@@ -1374,17 +1379,26 @@ def _the_question_again(turn: Turn, match: Match) -> Match:
     return again
 
 
+#: Facts a question asks of the treatment itself, not of its warranty ("will it hurt when you
+#: redo it?").
+_OF_THE_TREATMENT = frozenset({"pain", "duration", "recovery"})
+
+
 def _same_terms_for(turn: Turn, match: Match, topic: str | None) -> Answer | None:
     """ "and for fillings?" after the warranty on crowns, "how many years" after it: the
     practical subject again, now about that service."""
     if topic not in TERMS_PER_SERVICE or match.safety:
         return None
-    if topic == WARRANTY_TERMS and is_question(turn.text) and _REFERS_BACK.search(turn.text):
+    refers_back = is_question(turn.text) and _REFERS_BACK.search(turn.text) is not None
+    of_the_treatment = turn.brain.facets.match(turn.text).facet in _OF_THE_TREATMENT
+    of_the_treatment = of_the_treatment or _VISIT_ASKED.search(turn.text) is not None
+    if topic == WARRANTY_TERMS and refers_back and not of_the_treatment:
         return Answer(WARRANTY_TERMS)  # "what would void it": the conditions are in the terms
     short = len(words(turn.text)) <= 5
     if short and _AND_FOR.match(turn.text) and _named_service(turn, turn.text):
         return Answer(str(topic))
     asks_years = turn.brain.facets.match(turn.text).facet == "longevity"
+    asks_years = asks_years and not _VISIT_ASKED.search(turn.text)  # not "when can you see me"
     if topic == WARRANTY_TERMS and asks_years and not _named_service(turn, turn.text):
         return Answer(WARRANTY_TERMS)  # "how many years" after the warranty: its periods
     return None
@@ -1562,6 +1576,37 @@ def _only_a_day(text: str, details: dict[str, str]) -> bool:
         return False
     rest = [word for word in words(text) if word not in _DAY_AND_FILLER]
     return not rest
+
+
+#: Paying asked about: "will i have to pay again to get it fixed?", "is that covered?".
+_PAYS = re.compile(r"\b(?:pay\w*|charge\w*|cost\w*|free|covered|cover|refund\w*)\b", re.I)
+
+
+#: A question this short after a problem was handed over asks about the problem itself.
+_SHORT_QUESTION = 4
+
+
+def _more_of_the_problem(turn: Turn, match: Match) -> bool:
+    """Whether a message just after a problem was handed over tells more of it ("i have it,
+    it didnt break", "Is that normal?", "i paid a lot for that ... ridiculous"), rather than
+    asking something the bot answers (the warranty's terms, a visit, a treatment's facts)."""
+    if match.safety or match.upset:
+        return match.intent not in PATIENT_RIGHTS_INTENTS
+    if match.intent in SMALL_TALK or match.intent in PATIENT_RIGHTS_INTENTS:
+        return False
+    if _is_acknowledgement(turn, turn.text) or match.intent in (BOOKING, WARRANTY_TERMS):
+        return False
+    if match.intent == AFTERCARE:  # "Is that normal?": the doctor answers, with the rest of it;
+        return len(words(turn.text)) <= _SHORT_QUESTION  # "can i brush near it?": the advice
+    about = turn.state.details.get(ASKED_ABOUT)
+    if any(name != about for name in turn.brain.facets.names_topics(turn.text, affirmed=True)):
+        return False  # "my husband also needs a cleaning": something new
+    definition = turn.brain.knowledge.intents.get(match.intent or "")
+    practical = definition is not None and definition.kind == IntentKind.PRACTICAL
+    if is_question(turn.text):
+        asks_a_fact = turn.brain.facets.names_topics(turn.text) or practical
+        return not asks_a_fact and turn.brain.facets.match(turn.text).facet is None
+    return not practical
 
 
 def _still_emergency(turn: Turn, match: Match) -> bool:

@@ -7,7 +7,7 @@ import logging
 import re
 
 from bot.core.flows import aftercare, booking, consent, erasure, triage
-from bot.core.flows.handoff import EMERGENCY, hand_over, person_choice
+from bot.core.flows.handoff import ABOUT_A_PROBLEM, EMERGENCY, hand_over, person_choice
 from bot.core.outcome import Choice, OfferShown
 from bot.core.pending import AskAbout, AskedDay, AskedProblem
 from bot.core.turn import ASKED_ABOUT, MarkOffer, Turn, choice
@@ -121,6 +121,8 @@ def _warranty_service(turn: Turn) -> str | None:
     asks_years = turn.brain.facets.match(turn.text).facet == "longevity"
     if named is None and turn.topic == WARRANTY_TERMS and asks_years:
         return turn.state.details.get(ASKED_ABOUT)
+    if named is None and turn.topic in ABOUT_A_PROBLEM:
+        return turn.state.details.get(ASKED_ABOUT)  # "will i have to pay again?" after a claim
     return named
 
 

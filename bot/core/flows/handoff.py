@@ -21,6 +21,9 @@ MEDICAL = "medical"
 WARRANTY = "warranty_claim"
 #: Worse, not better, after a treatment: the doctor should hear of it.
 WORSE_AFTER_TREATMENT = "aftercare"
+#: Hand-overs about a problem a patient may go on telling once the case is handed back ("the
+#: filling you did fell out" ... "no pain, just a hole there now"): the same person's case.
+ABOUT_A_PROBLEM = frozenset({WARRANTY, "complaint"})
 MISUNDERSTANDINGS_BEFORE_HANDOFF = 2
 #: Said after a closed-hours hand-over when the clinic has an after-hours phone.
 AFTER_HOURS_PHONE = "handoff_after_hours_phone"
@@ -36,28 +39,38 @@ def hand_over(turn: Turn, reason: str) -> None:
     turn.update_patient(pending_choices=None, pending_step=None, misunderstood_streak=0)
     turn.writes.append(OpenCase(reason))
     turn.outcome.intent = turn.outcome.intent or reason
+    again = reason in ABOUT_A_PROBLEM and turn.topic == reason
+    if reason in ABOUT_A_PROBLEM:
+        turn.ask(None)
+        # What the patient tells next is more of it, for a person; "will I have to pay
+        # again?" is about the warranty on the treatment named.
+        facets, replies = turn.brain.facets, turn.brain.replies
+        named = [n for n in facets.names_topics(turn.text, affirmed=True) if replies.has_facets(n)]
+        turn.open_topic(reason, named[0] if named else None)
     rotation = turn.history.counts.get(reason, 0)
-    reply = handoff_reply(turn, reason, rotation)
+    reply = handoff_reply(turn, reason, rotation, again)
     if reason == LANGUAGE:
         reply = "\n\n".join(filter(None, [reply, language.note(turn)]))
     turn.say(reply)
     log.info("patient=%s handoff reason=%s", turn.patient.id, reason)
 
 
-def handoff_reply(turn: Turn, reason: str, rotation: int = 0) -> str:
-    """What the patient is told: a person shortly while the desk is open, else when it opens."""
+def handoff_reply(turn: Turn, reason: str, rotation: int = 0, again: bool = False) -> str:
+    """What the patient is told: a person shortly while the desk is open, else when it opens;
+    `again`: more of a problem just handed over, passed on with it."""
     clinic = turn.brain.knowledge.clinic
     desk = desk_hours(clinic, turn.now)
     replies = turn.brain.replies
-    reply = replies.text(handoff_reply_key(reason, desk), rotation, opens=desk.opens or "")
+    reply = replies.text(handoff_reply_key(reason, desk, again), rotation, opens=desk.opens or "")
     if not desk.is_open and clinic.after_hours_phone:
         phone = clinic.after_hours_phone
         reply += " " + replies.text(AFTER_HOURS_PHONE, rotation, after_hours_phone=phone)
     return reply
 
 
-def handoff_reply_key(reason: str, desk: DeskHours | None = None) -> str:
-    """The reply for a hand-over's reason; its closed-hours wording when the desk is closed."""
+def handoff_reply_key(reason: str, desk: DeskHours | None = None, again: bool = False) -> str:
+    """The reply for a hand-over's reason (`again`: the message passed on to the same
+    person); its closed-hours wording when the desk is closed."""
     special = {
         EMERGENCY: "handoff_emergency",
         URGENT: "handoff_urgent",
@@ -66,7 +79,7 @@ def handoff_reply_key(reason: str, desk: DeskHours | None = None) -> str:
         WORSE_AFTER_TREATMENT: "handoff_aftercare",
         LANGUAGE: "handoff_language",
     }
-    key = special.get(reason, "handoff")
+    key = "handoff_waiting" if again else special.get(reason, "handoff")
     if desk is None or desk.is_open:
         return key
     if desk.opens is None:  # hours that never open: only that the message is passed on
