@@ -4,7 +4,8 @@
 `FrontDesk` on a temporary SQLite file and counts, separately for the part never tuned on:
 follow-ups resolved to the right topic and facet, new questions to the right topic, answers to
 the bot's own questions that it failed ("didn't get that" or a hand-over), multi-question
-messages with every question answered, details captured, and hand-overs nobody needed.
+messages with every question answered, details captured, and hand-overs nobody needed. A
+question or follow-up labelled as needing a person is scored by the hand-over alone.
 """
 
 from __future__ import annotations
@@ -158,7 +159,7 @@ def _score(
     kind = expect.get("kind")
     needed = bool(expect.get("handoff"))
     got = f"{outcome.intent}.{outcome.facet}"
-    if kind == "followup":
+    if kind == "followup" and not needed:  # a turn for a person is scored by the hand-over
         wanted = f"{expect.get('topic')}.{expect.get('facet')}"
         scores.followups.add(got == wanted, f"{text!r}: wanted {wanted}, got {got}")
     elif kind == "question" and expect.get("topic") and not needed:

@@ -115,6 +115,23 @@ def test_eval_plays_a_conversation_set_and_reports_the_untuned_part_apart(
     assert "new questions to the right topic: 1/1 (100.0%)" in lines[2]
 
 
+def test_eval_scores_a_turn_for_a_person_by_the_hand_over_alone(tmp_path: Path) -> None:
+    conversations = tmp_path / "conversations.yaml"
+    conversations.write_text(
+        "conversations:\n"
+        "  - id: warfarin-1\n"
+        "    turns:\n"
+        "      - patient: do you do extractions?\n"
+        "        expect: {kind: question, topic: extraction}\n"
+        "      - patient: i'm on warfarin, do i have to stop it before?\n"
+        "        expect: {kind: followup, topic: extraction, facet: preparation, handoff: true}\n"
+    )
+    lines = frontdesk("eval", str(conversations)).stdout.splitlines()
+    tuned = lines[lines.index("tuned: 1 conversations") :]
+    assert any("follow-ups resolved to the right topic and facet: 0/0" in line for line in tuned)
+    assert any("hand-overs where a person is needed: 1/1 (100.0%)" in line for line in tuned)
+
+
 def test_run_without_a_token_says_so_in_one_line() -> None:
     result = frontdesk("run", env={"TELEGRAM_BOT_TOKEN": ""})
     assert result.returncode == 2
