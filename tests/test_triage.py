@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from bot.core import BookingRequested, Brain, FrontDesk, HandoffOpened, Outcome
 from bot.pricing import format_range, quote_bundle
 from bot.store import Store
@@ -101,6 +103,22 @@ async def test_aftercare_is_answered_from_the_treatment_with_the_warning_signs(
     assert follow_up.intent == "aftercare" and cases_opened(follow_up) == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i had a stent put in last year and take clopidogrel, is that ok for me?",
+        "I take Eliquis for my heart rhythm, is that a problem for the surgery?",
+        "my blood sugar has been all over the place lately, is it safe to have it out now?",
+    ],
+)
+async def test_a_heart_medicine_or_blood_sugar_named_goes_to_a_person(
+    front_desk: FrontDesk, text: str
+) -> None:
+    await front_desk.handle_text(PATIENT, "do you do extractions")
+    outcome = await front_desk.handle_text(PATIENT, text)
+    assert cases_opened(outcome) == ["medical"]
+
+
 async def test_a_medicine_named_goes_to_a_person_who_asks_the_doctor(
     front_desk: FrontDesk,
 ) -> None:
@@ -110,12 +128,17 @@ async def test_a_medicine_named_goes_to_a_person_who_asks_the_doctor(
     assert "doctor" in said(outcome)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the crown you made me last year just fell off, is that covered?",
+        "the bridge fitted at your practice two months ago is causing a constant ache under it",
+    ],
+)
 async def test_a_problem_with_the_clinic_s_own_work_is_a_warranty_case(
-    front_desk: FrontDesk,
+    front_desk: FrontDesk, text: str
 ) -> None:
-    outcome = await front_desk.handle_text(
-        PATIENT, "the crown you made me last year just fell off, is that covered?"
-    )
+    outcome = await front_desk.handle_text(PATIENT, text)
     assert cases_opened(outcome) == ["warranty_claim"]
     assert "sorry" in said(outcome).lower()
 

@@ -93,3 +93,24 @@ async def test_which_one_with_nothing_weighed_before_is_no_weighing(
     await front_desk.handle_text(PATIENT, "how much is a crown?")
     outcome = await front_desk.handle_text(PATIENT, "which one is better?")
     assert not opens_a_weighing(brain, said(outcome))
+
+
+async def test_the_same_fact_of_the_two_just_weighed_is_asked_of_each(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    await front_desk.handle_text(PATIENT, "should i get a crown or a filling on that molar?")
+    longer = await front_desk.handle_text(PATIENT, "which lasts longer")
+    assert any(text in said(longer) for text in facet_wordings(brain, "crowns", "longevity"))
+    assert any(text in said(longer) for text in facet_wordings(brain, "filling", "longevity"))
+    prices = await front_desk.handle_text(PATIENT, "whats the price difference between the two")
+    assert total(brain, "crowns") in said(prices) and total(brain, "filling") in said(prices)
+
+
+async def test_numbing_and_sedation_weighed_by_their_british_names(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "Local anaesthetic vs IV sedation, which costs more?"
+    )
+    assert outcome.answered == ["anesthesia", "sedation"]
+    assert total(brain, "sedation") in said(outcome)

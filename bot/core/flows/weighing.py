@@ -15,21 +15,25 @@ log = logging.getLogger(__name__)
 
 #: Two or three options, never more, are weighed in one reply.
 MOST_OPTIONS = 3
-#: Words that weigh options up: "which is better", "should i", "what's the difference".
+#: Words that weigh options up: "which is better", "should i", "what's the difference", "less
+#: noticeable".
 _WEIGHS = re.compile(
     r"\b(?:better|best|worse|prefer\w*|recommend\w*|advis\w*|suggest\w*|decid\w*|choos\w*"
-    r"|choice|options?|difference|diff|compared?|vs\.?|versus"
-    r"|should\s+(?:i|we|he|she|they|my\s+\w+))\b",
+    r"|choice|options?|difference|diff|compared?|vs\.?|versus|pros\s+and\s+cons"
+    r"|should\s+(?:i|we|he|she|they|my\s+\w+)"
+    r"|(?:more|less|most|least)\s+(?:noticeable|visible|obvious|comfortable|natural|discreet"
+    r"|reliable|effective|invasive)|easier|nicer|gentler|safer|stronger)\b",
     re.I,
 )
 #: "which" weighs named options up ("a crown or a filling, which?"), not unnamed ones.
 _WHICH = re.compile(r"\bwhich\b", re.I)
 #: Words set between the options: "a bridge or an implant", "better than", "between".
 _BETWEEN = re.compile(r"\b(?:or|vs\.?|versus|than|compared|between)\b", re.I)
-#: "which one", "which of them": the two options just talked about, unnamed.
+#: "which one", "which lasts longer", "between the two": the two options just talked about.
 _WHICH_OF_THE_TWO = re.compile(
-    r"\bwhich\s+(?:one|1|of\s+(?:them|those|these|the\s+two|the\s+2|both))\b"
-    r"|\bwhich\s+(?:is|would\s+be|will|do\s+you|would\s+you)\b",
+    r"\bwhich\b|\bboth\s+options\b|\bbetween\s+them\b"
+    r"|\b(?:the|those|these)\s+(?:two|2)(?:\s+(?:options?|choices?|of\s+them|treatments))?"
+    r"\s*(?:[?.!,]|$)",
     re.I,
 )
 #: A comparative that asks about one fact of each option ("which hurts more": the pain of each).
