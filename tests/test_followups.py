@@ -530,3 +530,27 @@ async def test_the_price_asked_right_after_the_whole_script_is_short_and_points_
     assert (outcome.intent, outcome.facet) == ("root_canal", "price")
     assert said(outcome) in [brain.replies.repeated("root_canal", turn) for turn in range(2)]
     assert "•" not in said(outcome)
+
+
+async def test_the_sedation_s_own_price_asked_during_a_treatment_is_its_price(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    await front_desk.handle_text(PATIENT, "my son is 17 and needs his wisdom teeth out")
+    price = await front_desk.handle_text(PATIENT, "and what does the sedation add on top")
+    assert (price.intent, price.facet) == ("sedation", "price")
+    knowledge = brain.knowledge
+    bundle = knowledge.bundles[knowledge.services["sedation"].bundle]
+    total = format_range(
+        quote_bundle(bundle, knowledge.components).total, knowledge.clinic.currency
+    )
+    assert total in said(price)
+    off_work = await front_desk.handle_text(PATIENT, "and how long will he be off school after")
+    assert (off_work.intent, off_work.facet) == ("wisdom_teeth", "recovery")
+
+
+async def test_general_anaesthetic_is_the_sedation(front_desk: FrontDesk) -> None:
+    await front_desk.handle_text(PATIENT, "how much is a wisdom tooth removal")
+    outcome = await front_desk.handle_text(
+        PATIENT, "do you do general anaesthetic? what does that cost"
+    )
+    assert outcome.intent == "sedation"

@@ -192,6 +192,13 @@ _STATEMENT = re.compile(
 )
 #: Words that turn the conversation to what they name: "going back to the root canal".
 _SWITCHES_BACK = re.compile(r"\b(?:back to|going back|as for|regarding|now about)\b", re.I)
+#: The treatment itself and how it heals, asked after its numbing or sedation: "how long does
+#: the procedure itself take?", "how sore will I be?", "how long will i be off work after".
+_THE_TREATMENT_ITSELF = re.compile(
+    r"\b(?:procedure|treatment|surgery|operation|sore|swell\w*|heal\w*|stitch\w*"
+    r"|(?:off|back\s+to)\s+(?:work|school))\b",
+    re.I,
+)
 #: A worry that the treatment will hurt, said rather than asked: "i'm scared it'll hurt",
 #: "worried they'll make my gums sore", "sounds painful lol".
 _FEARS_PAIN = re.compile(
@@ -1439,6 +1446,11 @@ def _facet_not_denied(turn: Turn) -> bool:
     return facets.match(affirmed).facet is not None
 
 
+#: What the numbing or sedation, named during a treatment, is asked about as itself: its own
+#: price and safety ("how much does sedation add?", "is sedation safe at his age").
+_OWN_FACTS_OF_COMFORT = frozenset({"price", "safety"})
+
+
 def _facet_asked(turn: Turn, text: str, match: Match, topic: str | None) -> Question | None:
     """The service and facet a message asks about, named or current.
 
@@ -1483,6 +1495,9 @@ def _facet_asked(turn: Turn, text: str, match: Match, topic: str | None) -> Ques
     comfort = on_topic and topic not in COMFORT_TOPICS and _about_anesthesia(turn, text, match)
     if comfort and match.intent in COMFORT_TOPICS and _OPTIONS_ASKED.search(text):
         return None  # "what sedation do you have? i panic": our ways of calming, not the topic's
+    named_comfort = [n for n in brain.facets.names_topics(text) if n in COMFORT_TOPICS]
+    if comfort and named_comfort and facet in _OWN_FACTS_OF_COMFORT:
+        return Question(named_comfort[0], facet)  # "How much does sedation add?": its price
     if comfort and not (asks_if_we_do(text) and not _REFERS_BACK.search(text)):
         facet = facet if facet in ANESTHESIA_FACETS else "pain"  # "will I be asleep for it?"
         return Question(str(topic), facet)  # ("do you do sedation?" asks about sedation)
@@ -2092,7 +2107,8 @@ def _back_from_the_comfort(turn: Turn) -> bool:
     matcher = turn.brain.matcher
     text = turn.text
     mouth = matcher.detect_emergency.about_mouth(matcher.normalized(text))
-    return bool(_SWITCHES_BACK.search(text) or _EATING.search(text)) or mouth
+    treatment = _THE_TREATMENT_ITSELF.search(text) is not None
+    return bool(_SWITCHES_BACK.search(text) or _EATING.search(text)) or mouth or treatment
 
 
 def _named_elsewhere(turn: Turn, question: Question, topic: str | None, match: Match) -> bool:
