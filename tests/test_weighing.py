@@ -114,3 +114,22 @@ async def test_numbing_and_sedation_weighed_by_their_british_names(
     )
     assert outcome.answered == ["anesthesia", "sedation"]
     assert total(brain, "sedation") in said(outcome)
+
+
+async def test_the_first_option_named_is_the_subject_after_weighing(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    await front_desk.handle_text(
+        PATIENT, "the dentist suggested sealants for my son. is that better than fillings later?"
+    )
+    outcome = await front_desk.handle_text(PATIENT, "does it hurt?")
+    assert said(outcome) in facet_wordings(brain, "sealants", "pain")
+
+
+async def test_the_other_option_s_price_after_weighing_is_its_price_not_its_script_again(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    await front_desk.handle_text(PATIENT, "braces or aligners, which do you recommend?")
+    outcome = await front_desk.handle_text(PATIENT, "ok how much are aligners")
+    assert (outcome.intent, outcome.facet) == ("aligners", "price")
+    assert total(brain, "aligners") in said(outcome)

@@ -1518,6 +1518,8 @@ def _facet_asked(turn: Turn, text: str, match: Match, topic: str | None) -> Ques
     if named is not None:
         # A first "how much is a crown" or "can I get implants" gets the whole script.
         first = named != topic and match.intent == named and not _SWITCHES_BACK.search(text)
+        weighed_before = named == turn.state.details.get(TALKED_ABOUT_BEFORE)
+        first = first and not weighed_before  # "ok how much are aligners" after braces or them
         asks_for = facet == "price" or narrowed or answers.asks_for_service(turn, text)
         if has_facets(named) and not (first and asks_for and not _suitability_asked(turn, facet)):
             return Question(named, facet)

@@ -158,13 +158,13 @@ def weigh(turn: Turn, services: list[str]) -> None:
     rotation = turn.record("weighed:" + "+".join(services))
     age = first_age(turn.state.details)
     options = [replies.option(name, rotation, age) for name in services]
-    for name in services:
-        turn.open_topic(name)  # the one before the last is kept: "which one lasts longer"
+    for name in reversed(services):  # the first named is the subject, the other kept
+        turn.open_topic(name)  # as the one before: "which one lasts longer"
     opening, closing = (
         replies.text("weigh_opening", rotation),
         replies.text("weigh_closing", rotation),
     )
-    question = closing_question(turn, services[-1], rotation)
+    question = closing_question(turn, services[0], rotation)
     turn.say("\n\n".join([opening, *options, f"{closing} {question}"]))
     turn.outcome.intent = services[0]
     turn.outcome.answered.extend(services)
