@@ -83,6 +83,19 @@ async def test_a_plea_right_after_an_emergency_goes_to_a_person_again(
     assert cases_opened(outcome) == ["emergency"]
 
 
+async def test_the_address_asked_on_the_way_after_an_emergency_is_answered(
+    front_desk: FrontDesk, store: Store, brain: Brain
+) -> None:
+    await handed_back(front_desk, store, "my face is swollen and i have a fever")
+    where = await handed_back(front_desk, store, "ok on our way whats the address")
+    assert cases_opened(where) == [] and where.intent == "location"
+    assert brain.knowledge.clinic.address in said(where)
+    plea = await handed_back(front_desk, store, "please hurry what do we do")
+    assert cases_opened(plea) == ["emergency"]  # still the emergency, for a person
+    seen = await handed_back(front_desk, store, "can someone see him today?")
+    assert cases_opened(seen) == ["emergency"]
+
+
 async def test_what_to_expect_after_a_treatment_is_no_emergency(front_desk: FrontDesk) -> None:
     await front_desk.handle_text(PATIENT, "do you do implants?")
     outcome = await front_desk.handle_text(PATIENT, "will my face be swollen after?")

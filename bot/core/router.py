@@ -739,6 +739,8 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
     handed_over = turn.state.details.get(HANDED_OVER) == EMERGENCY
     if topic == EMERGENCY and handed_over and turn.asked is None and _still_emergency(turn, match):
         return HandOver(EMERGENCY)  # "please, what do I do": no time for "I didn't get that"
+    if topic == EMERGENCY and handed_over and (practical := _practical_guess(turn, match)):
+        return Answer(practical)  # "ok on our way whats the address": where we are
     if topic == AFTERCARE and _still_aftercare(turn, match):
         return Answer(AFTERCARE)  # "can I smoke?" after "had a tooth out this morning"
     if _names_the_warranty(turn, match):
@@ -1626,6 +1628,13 @@ def _more_of_the_problem(turn: Turn, match: Match) -> bool:
     return not practical
 
 
+#: A practical subject the classifier only leans to, asked just after an emergency hand-over,
+#: is still taken as asked ("ok on our way whats the address": where we are).
+_PRACTICAL_GUESS = 0.3
+#: A question word anywhere: "ok on our way whats the address".
+_WH_WORD = re.compile(r"\b(?:what'?s|whats|where'?s|where|when|which|who|how)\b", re.I)
+
+
 def _still_emergency(turn: Turn, match: Match) -> bool:
     """Whether a message just after an emergency hand-over is more of it, for a person."""
     if match.intent in SMALL_TALK or match.intent in PATIENT_RIGHTS_INTENTS:
@@ -1634,8 +1643,23 @@ def _still_emergency(turn: Turn, match: Match) -> bool:
         return False
     if match.intent == "services":
         return True  # "please, what do I do" is no question about the services list
+    if _practical_guess(turn, match) is not None:
+        return False
     definition = turn.brain.knowledge.intents.get(match.intent or "")
     return definition is None or definition.kind != IntentKind.PRACTICAL
+
+
+def _practical_guess(turn: Turn, match: Match) -> str | None:
+    """The practical subject a question asks, even when the classifier only leans to it."""
+    guess = match.intent or (match.alternatives[0].intent if match.alternatives else None)
+    if guess is None or (match.intent is None and match.score < _PRACTICAL_GUESS):
+        return None
+    if match.intent is None and guess == BOOKING:
+        return None  # "can someone see him today?" after the emergency: for the person
+    if match.intent is None and not (is_question(turn.text) or _WH_WORD.search(turn.text)):
+        return None
+    definition = turn.brain.knowledge.intents.get(guess)
+    return guess if definition is not None and definition.kind == IntentKind.PRACTICAL else None
 
 
 def _still_aftercare(turn: Turn, match: Match) -> bool:

@@ -10,7 +10,7 @@ from bot.core.flows import aftercare, booking, consent, erasure, triage
 from bot.core.flows.handoff import ABOUT_A_PROBLEM, EMERGENCY, hand_over, person_choice
 from bot.core.outcome import Choice, OfferShown
 from bot.core.pending import AskAbout, AskedDay, AskedProblem
-from bot.core.turn import ASKED_ABOUT, MarkOffer, Turn, choice
+from bot.core.turn import ASKED_ABOUT, HANDED_OVER, MarkOffer, Turn, choice
 from bot.details import (
     ALREADY_MISSING,
     asks_if_free,
@@ -106,7 +106,11 @@ def answer_intent(turn: Turn, intent: str, score: float) -> None:
     elif intent in turn.brain.knowledge.replies:
         turn.say(replies.text(intent, rotation))
         current = turn.topic
-        if kind == IntentKind.PRACTICAL and not (current and replies.has_facets(current)):
+        # "ok on our way whats the address" after an emergency went to a person: the
+        # emergency stays what is talked about ("please hurry what do we do" goes to them)
+        in_emergency = current == EMERGENCY and turn.state.details.get(HANDED_OVER) == EMERGENCY
+        on_a_service = current is not None and replies.has_facets(current)
+        if kind == IntentKind.PRACTICAL and not on_a_service and not in_emergency:
             # "what about pensioners?" right after the discounts; "do you have payment plans
             # for implants": implants kept for "and the total would be roughly?"
             turn.open_topic(intent, service_named(turn))
