@@ -172,10 +172,14 @@ class FacetMatcher:
     def _set_apart(tokens: list[str], narrower: list[int], broader: list[int]) -> bool:
         """Whether two named topics are weighed as two things: "braces vs invisalign", "a deep
         cleaning or a regular cleaning" (the second "cleaning" is the broader one)."""
+        def apart(one: int, other: int) -> bool:
+            between = set(tokens[min(one, other) + 1 : max(one, other)])
+            # "between traditional braces and clear aligners": "and" sets them apart too
+            chosen = "between" in tokens[max(0, min(one, other) - 3) : min(one, other)]
+            return bool(WEIGHED_APART & between) or (chosen and "and" in between)
+
         return _plain_kind_before(tokens, narrower) or any(
-            WEIGHED_APART & set(tokens[min(one, other) + 1 : max(one, other)])
-            for one in narrower
-            for other in broader
+            apart(one, other) for one in narrower for other in broader
         )
 
     def _topic_word(self, token: str) -> str | None:

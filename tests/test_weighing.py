@@ -133,3 +133,14 @@ async def test_the_other_option_s_price_after_weighing_is_its_price_not_its_scri
     outcome = await front_desk.handle_text(PATIENT, "ok how much are aligners")
     assert (outcome.intent, outcome.facet) == ("aligners", "price")
     assert total(brain, "aligners") in said(outcome)
+
+
+async def test_deciding_between_a_kind_and_its_narrower_kind_weighs_both(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT,
+        "We are trying to decide between traditional braces and clear aligners. "
+        "Which would you suggest for a teenager?",
+    )
+    assert outcome.answered == ["orthodontics", "aligners"]
