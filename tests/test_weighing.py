@@ -144,3 +144,18 @@ async def test_deciding_between_a_kind_and_its_narrower_kind_weighs_both(
         "Which would you suggest for a teenager?",
     )
     assert outcome.answered == ["orthodontics", "aligners"]
+
+
+async def test_an_option_chosen_before_a_question_is_what_the_question_is_about(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    await front_desk.handle_text(PATIENT, "should I do veneers or just whitening?")
+    outcome = await front_desk.handle_text(
+        PATIENT, "ok whitening then. does it make ur teeth sensitive"
+    )
+    assert (outcome.intent, outcome.facet) == ("whitening", "safety")
+    await front_desk.handle_text(PATIENT, "bridge or implant, whats better")
+    price = await front_desk.handle_text(
+        PATIENT, "ok leaning to implant. how much for the one tooth"
+    )
+    assert (price.intent, price.facet) == ("implants", "price")

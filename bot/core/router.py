@@ -1428,10 +1428,21 @@ def _asked_after_naming(turn: Turn, match: Match) -> Question | None:
     return Question(named, facet) if turn.brain.replies.has_facets(named) else None
 
 
+#: An option chosen, said before a question about it: "ok whitening then", "the bridge sounds
+#: better", "leaning to implant", "let's go with the crown".
+_CHOSEN = re.compile(
+    r"\b(?:then|sounds?\s+(?:better|good|best|right)|it\s+is)\s*\W*$"
+    r"|\b(?:leaning\s+(?:to|towards)|go(?:ing)?\s+(?:with|for)|i'?ll\s+(?:take|choose)"
+    r"|i\s+prefer|i\s+think\s+i'?ll)\b",
+    re.I,
+)
+
+
 def _turned_to(turn: Turn, clause: str) -> str | None:
     """The service a clause turns to without asking anything ("ok and for the crown after the
     root canal", "ok nvm, back to the cleaning"), if it does."""
     turning = _SETS_TOPIC.match(clause) or _SWITCHES_BACK.search(clause)
+    turning = turning or _CHOSEN.search(clause)  # "ok whitening then", "leaning to implant"
     if not turning or is_question(clause):
         return None
     return _named_service(turn, clause)
