@@ -159,3 +159,11 @@ async def test_an_option_chosen_before_a_question_is_what_the_question_is_about(
         PATIENT, "ok leaning to implant. how much for the one tooth"
     )
     assert (price.intent, price.facet) == ("implants", "price")
+
+
+async def test_a_bare_choice_between_two_treatments_is_weighed(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    outcome = await front_desk.handle_text(PATIENT, "bridge or partial denture?")
+    assert opens_a_weighing(brain, said(outcome))
+    assert outcome.answered == ["bridges", "partial_denture"]

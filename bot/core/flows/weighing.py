@@ -8,7 +8,7 @@ import re
 from bot.core.flows.answers import AUDIENCE_TOPICS, closing_question
 from bot.core.flows.followups import Question
 from bot.core.turn import TALKED_ABOUT_BEFORE, Turn
-from bot.details import first_age, is_question, split_questions
+from bot.details import asks_if_we_do, first_age, is_question, split_questions
 from bot.matcher import Match
 
 log = logging.getLogger(__name__)
@@ -27,6 +27,9 @@ _WEIGHS = re.compile(
 )
 #: "which" weighs named options up ("a crown or a filling, which?"), not unnamed ones.
 _WHICH = re.compile(r"\bwhich\b", re.I)
+#: A question this short with "or" in it only sets the options side by side.
+_BARE_CHOICE_WORDS = 6
+_OR = re.compile(r"\bor\b", re.I)
 #: Words set between the options: "a bridge or an implant", "better than", "between".
 _BETWEEN = re.compile(r"\b(?:or|vs\.?|versus|than|compared|between)\b", re.I)
 #: "which one", "which lasts longer", "between the two": the two options just talked about.
@@ -80,7 +83,7 @@ _COMPARATIVES = (
 #: Facts a comparison may ask of each option as such; any other reading weighs them whole.
 _FACETS_OF_EACH = frozenset({"pain", "duration", "longevity", "recovery", "safety", "price"})
 #: Below this the facet matcher's reading of a comparison is no reading.
-_SURE = 0.6
+_SURE = 0.8
 
 
 def options_weighed(turn: Turn, match: Match) -> tuple[list[str], str | None] | None:
@@ -109,13 +112,24 @@ def _named_options(turn: Turn) -> list[str]:
     text, facets, replies = turn.text, turn.brain.facets, turn.brain.replies
     named = [n for n in facets.names_topics(text, affirmed=True) if replies.has_facets(n)]
     named = [name for name in named if name not in AUDIENCE_TOPICS]
-    weighs = _WEIGHS.search(text) or _WHICH.search(text)
+    weighs = _WEIGHS.search(text) or _WHICH.search(text) or _bare_choice(text)
     if len(named) < 2 or not weighs or not _BETWEEN.search(text):
         return []
     for clause in split_questions(text):
         if is_question(clause) and not _weighs_up(clause):
             return []
     return named[:MOST_OPTIONS]
+
+
+def _bare_choice(text: str) -> bool:
+    """Whether a short question only sets options side by side: "bridge or partial denture?",
+    not "do you do implants or bridges?"."""
+    return (
+        len(text.split()) <= _BARE_CHOICE_WORDS
+        and text.rstrip().endswith("?")
+        and _OR.search(text) is not None
+        and not asks_if_we_do(text)
+    )
 
 
 def _weighs_up(clause: str) -> bool:
