@@ -100,8 +100,9 @@ async def test_the_same_fact_of_the_two_just_weighed_is_asked_of_each(
 ) -> None:
     await front_desk.handle_text(PATIENT, "should i get a crown or a filling on that molar?")
     longer = await front_desk.handle_text(PATIENT, "which lasts longer")
-    assert any(text in said(longer) for text in facet_wordings(brain, "crowns", "longevity"))
-    assert any(text in said(longer) for text in facet_wordings(brain, "filling", "longevity"))
+    for service in ("crowns", "filling"):  # each one's own words (the warranty list is shared)
+        wordings = facet_wordings(brain, service, "longevity")
+        assert any(text.split(". ")[0] in said(longer) for text in wordings)
     prices = await front_desk.handle_text(PATIENT, "whats the price difference between the two")
     assert total(brain, "crowns") in said(prices) and total(brain, "filling") in said(prices)
 
@@ -167,3 +168,16 @@ async def test_a_bare_choice_between_two_treatments_is_weighed(
     outcome = await front_desk.handle_text(PATIENT, "bridge or partial denture?")
     assert opens_a_weighing(brain, said(outcome))
     assert outcome.answered == ["bridges", "partial_denture"]
+
+
+async def test_the_warranty_periods_are_listed_once_when_two_treatments_are_compared(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    await front_desk.handle_text(PATIENT, "should i get a crown or a filling?")
+    outcome = await front_desk.handle_text(PATIENT, "which one lasts longer")
+    reply = said(outcome)
+    for term in brain.knowledge.clinic.warranty.terms:
+        assert reply.count(f"• {term.service}: {term.period}") == 1
+    lines = reply.splitlines()
+    for line, following in zip(lines, [*lines[1:], ""], strict=True):
+        assert not line.endswith(":") or following.startswith("•"), line  # no empty heading

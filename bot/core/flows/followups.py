@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 
 from bot import booking_text
@@ -113,6 +114,7 @@ def answer_several(turn: Turn, questions: list[Question]) -> None:
     # whose first question ends the reply; a question about coming in with no word of booking
     # ("any chance of getting in today?", "do u take walk ins") is answered in its place
     books = Question(booking.BOOKING) in questions and _asks_to_book(turn)
+    listed: set[str] = set()  # the list items already said in this reply
     for question in questions:
         intent, facet = question.intent, question.facet
         rotation = turn.record(f"{intent}.{facet}" if facet else intent)
@@ -135,7 +137,12 @@ def answer_several(turn: Turn, questions: list[Question]) -> None:
         else:
             continue
         if text:
-            turn.say(text)
+            # A price lists every part of each bundle, shared parts too; the warranty periods
+            # in the facts of two treatments are said once
+            repeats = facet is not None and facet != "price"
+            turn.say(_without_repeats(text, listed) if repeats else text)
+            if repeats:
+                listed.update(line for line in text.splitlines() if line.startswith(_BULLET))
             outcome.answered.append(intent)
         if replies.has_service(intent):
             turn.open_topic(intent)
@@ -154,6 +161,29 @@ def answer_several(turn: Turn, questions: list[Question]) -> None:
     outcome.intent = outcome.answered[0] if outcome.answered else None
     understood(turn)
     log.info("patient=%s several questions=%s", turn.patient.id, outcome.answered)
+
+
+#: How a list item starts in a reply (the warranty periods, the parts of a price).
+_BULLET = "• "
+#: A last sentence that only announces a list ("... Our warranty periods:").
+_ANNOUNCES_A_LIST = re.compile(r"(?:^|(?<=[.!?]))\s*[^.!?]*:\s*$")
+
+
+def _without_repeats(text: str, listed: set[str]) -> str:
+    """The text without the list items this reply already gave (the warranty periods in
+    "which lasts longer" of two treatments), and without a heading left with nothing under it."""
+    lines = text.splitlines()
+    kept = [line for line in lines if line not in listed]
+    if len(kept) == len(lines):
+        return text
+    tidy: list[str] = []
+    for index, line in enumerate(kept):
+        following = kept[index + 1] if index + 1 < len(kept) else ""
+        if line.endswith(":") and not following.startswith(_BULLET):
+            line = _ANNOUNCES_A_LIST.sub("", line).rstrip()
+        if line:
+            tidy.append(line)
+    return "\n".join(tidy)
 
 
 def answer_to_question(turn: Turn, topic: str) -> None:
