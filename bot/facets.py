@@ -172,6 +172,7 @@ class FacetMatcher:
     def _set_apart(tokens: list[str], narrower: list[int], broader: list[int]) -> bool:
         """Whether two named topics are weighed as two things: "braces vs invisalign", "a deep
         cleaning or a regular cleaning" (the second "cleaning" is the broader one)."""
+
         def apart(one: int, other: int) -> bool:
             between = set(tokens[min(one, other) + 1 : max(one, other)])
             # "between traditional braces and clear aligners": "and" sets them apart too

@@ -181,3 +181,16 @@ async def test_the_warranty_periods_are_listed_once_when_two_treatments_are_comp
     lines = reply.splitlines()
     for line, following in zip(lines, [*lines[1:], ""], strict=True):
         assert not line.endswith(":") or following.startswith("•"), line  # no empty heading
+
+
+async def test_numbing_or_sleep_for_a_treatment_weighs_the_two_and_keeps_the_treatment(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT,
+        "my 6 yr old needs a baby tooth pulled, would you just numb it or put him to sleep?",
+    )
+    assert outcome.answered == ["anesthesia", "sedation"]
+    assert total(brain, "sedation") in said(outcome)
+    how_long = await front_desk.handle_text(PATIENT, "how long does it take")
+    assert (how_long.intent, how_long.facet) == ("extraction", "duration")

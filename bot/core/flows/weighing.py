@@ -30,6 +30,14 @@ _WHICH = re.compile(r"\bwhich\b", re.I)
 #: A question this short with "or" in it only sets the options side by side.
 _BARE_CHOICE_WORDS = 6
 _OR = re.compile(r"\bor\b", re.I)
+#: The two ways to make a treatment comfortable, weighed against each other.
+NUMBING, SEDATION = "anesthesia", "sedation"
+_NUMBING_WORDS = re.compile(r"\b(?:numb\w*|local|injection)\b", re.I)
+_SLEEP_WORDS = re.compile(
+    r"\b(?:asleep|to\s+sleep|put\s+\w+\s+under|knock\w*\s+(?:\w+\s+)?out|sedat\w*"
+    r"|(?:laughing|happy)\s+gas|general\s+an\w*)\b",
+    re.I,
+)
 #: Words set between the options: "a bridge or an implant", "better than", "between".
 _BETWEEN = re.compile(r"\b(?:or|vs\.?|versus|than|compared|between)\b", re.I)
 #: "which one", "which lasts longer", "between the two": the two options just talked about.
@@ -91,6 +99,9 @@ def options_weighed(turn: Turn, match: Match) -> tuple[list[str], str | None] | 
     options as a whole), or None if it weighs nothing up."""
     if match.safety:
         return None
+    comfort = _numbing_or_sleep(turn)
+    if comfort:  # "would you just numb it or put him to sleep?": the two ways, whole
+        return comfort, _comparative(turn.text)
     named = _named_options(turn)
     if len(named) > 1:
         facet = _compared_facet(turn)
@@ -151,11 +162,36 @@ def _the_two_talked_about(turn: Turn) -> list[str] | None:
     return [before, topic]
 
 
+def _numbing_or_sleep(turn: Turn) -> list[str]:
+    """The numbing and the sedation, when a message sets one against the other ("is it done
+    with local anaesthetic or can I be sedated?")."""
+    text, has_facets = turn.text, turn.brain.replies.has_facets
+    if not (has_facets(NUMBING) and has_facets(SEDATION)) or not _OR.search(text):
+        return []
+    numbing = _NUMBING_WORDS.search(text) or NUMBING in turn.brain.facets.names_topics(text)
+    return [NUMBING, SEDATION] if numbing and _SLEEP_WORDS.search(text) else []
+
+
+def _numbed_treatment(turn: Turn, services: list[str]) -> str | None:
+    """The treatment the numbing and the sedation are weighed for: named in the message, or
+    the one talked about."""
+    if services != [NUMBING, SEDATION]:
+        return None
+    has_service = turn.brain.replies.has_service
+    named = turn.brain.facets.names_topics(turn.text, affirmed=True)
+    treatments = [name for name in [*named, turn.topic] if name and name not in services]
+    return next((name for name in treatments if has_service(name)), None)
+
+
+def _comparative(text: str) -> str | None:
+    """The fact a comparative asks of each option: "hurts more", "lasts longer"."""
+    return next((facet for facet, said in _COMPARATIVES if said.search(text)), None)
+
+
 def _compared_facet(turn: Turn) -> str | None:
     """The fact compared: a comparative's ("hurts more") or the facet matcher's sure reading."""
-    for facet, said in _COMPARATIVES:
-        if said.search(turn.text):
-            return facet
+    if (facet := _comparative(turn.text)) is not None:
+        return facet
     found = turn.brain.facets.match(turn.text)
     return found.facet if found.facet in _FACETS_OF_EACH and found.score >= _SURE else None
 
@@ -172,13 +208,16 @@ def weigh(turn: Turn, services: list[str]) -> None:
     rotation = turn.record("weighed:" + "+".join(services))
     age = first_age(turn.state.details)
     options = [replies.option(name, rotation, age) for name in services]
+    treatment = _numbed_treatment(turn, services)
     for name in reversed(services):  # the first named is the subject, the other kept
         turn.open_topic(name)  # as the one before: "which one lasts longer"
+    if treatment is not None:
+        turn.open_topic(treatment)  # "a baby tooth pulled: just numb it or put him to sleep?"
     opening, closing = (
         replies.text("weigh_opening", rotation),
         replies.text("weigh_closing", rotation),
     )
-    question = closing_question(turn, services[0], rotation)
+    question = closing_question(turn, treatment or services[0], rotation)
     turn.say("\n\n".join([opening, *options, f"{closing} {question}"]))
     turn.outcome.intent = services[0]
     turn.outcome.answered.extend(services)
