@@ -197,6 +197,17 @@ async def test_yes_after_the_noted_answer_still_asks_for_the_visit(
     assert [request.urgency for request in requests] == ["urgent"]
 
 
+async def test_a_treatment_had_years_ago_is_no_aftercare(front_desk: FrontDesk) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT,
+        "i had a filling done somewhere else like 6 yrs ago and now it feels rough on my "
+        "tongue. can you smooth it or do i need a new one",
+    )
+    assert outcome.intent == "filling" and cases_opened(outcome) == []
+    price = await front_desk.handle_text(PATIENT, "how much if it has to be replaced")
+    assert (price.intent, price.facet) == ("filling", "price")
+
+
 async def test_is_it_normal_after_a_treatment_just_had_is_aftercare(
     front_desk: FrontDesk,
 ) -> None:

@@ -743,6 +743,13 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         return Answer(practical)  # "ok on our way whats the address": where we are
     if topic == AFTERCARE and _still_aftercare(turn, match):
         return Answer(AFTERCARE)  # "can I smoke?" after "had a tooth out this morning"
+    long_ago = match.intent == AFTERCARE and _YEARS_AGO.search(turn.text) is not None
+    if (
+        long_ago
+        and (named := _named_service(turn, turn.text))
+        and brain.replies.has_service(named)
+    ):
+        return Answer(named)  # "a filling done elsewhere 6 yrs ago feels rough": no aftercare
     if _names_the_warranty(turn, match):
         return Answer(WARRANTY_TERMS)  # "and is there a warranty?" on veneers: the written terms
     if len(several) == 1 and _named_elsewhere(turn, several[0], topic, match):
@@ -1639,6 +1646,12 @@ def _more_of_the_problem(turn: Turn, match: Match) -> bool:
     return not practical
 
 
+#: A treatment had years ago: what is wrong with it now is no aftercare of a recent one.
+_YEARS_AGO = re.compile(
+    r"\b(?:\d+|a|few|several|many|couple\s+of|two|three|four|five|ten)\s+(?:yrs?|years?)"
+    r"\s+ago\b|\byears\s+ago\b|\byears\s+back\b",
+    re.I,
+)
 #: A practical subject the classifier only leans to, asked just after an emergency hand-over,
 #: is still taken as asked ("ok on our way whats the address": where we are).
 _PRACTICAL_GUESS = 0.3
