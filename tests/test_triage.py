@@ -122,6 +122,7 @@ async def test_aftercare_is_answered_from_the_treatment_with_the_warning_signs(
         "i had a stent put in last year and take clopidogrel, is that ok for me?",
         "I take Eliquis for my heart rhythm, is that a problem for the surgery?",
         "my blood sugar has been all over the place lately, is it safe to have it out now?",
+        "my diabetes is well controlled, my last a1c was 6.5, is that ok for it?",
     ],
 )
 async def test_a_heart_medicine_or_blood_sugar_named_goes_to_a_person(

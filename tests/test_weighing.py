@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core import Brain, FrontDesk, OfferShown, Outcome
+from bot.core import Brain, FrontDesk, HandoffOpened, OfferShown, Outcome
 from bot.pricing import format_range, quote_bundle
 from bot.replies import pick
 
@@ -194,3 +194,14 @@ async def test_numbing_or_sleep_for_a_treatment_weighs_the_two_and_keeps_the_tre
     assert total(brain, "sedation") in said(outcome)
     how_long = await front_desk.handle_text(PATIENT, "how long does it take")
     assert (how_long.intent, how_long.facet) == ("extraction", "duration")
+
+
+async def test_when_the_tooth_came_out_told_after_weighing_is_an_answer_not_a_complaint(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(
+        PATIENT, "bridge vs implant for a missing premolar, pros and cons?"
+    )
+    outcome = await front_desk.handle_text(PATIENT, "it was pulled 3 weeks ago")
+    assert outcome.route == "AnswerToQuestion"
+    assert not any(isinstance(effect, HandoffOpened) for effect in outcome.effects)

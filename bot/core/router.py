@@ -1230,6 +1230,11 @@ def _answer_again(turn: Turn, waiting: ChoosingBranch) -> None:
         run(route, turn)
 
 
+#: A complaint read this unsurely, told in reply to the bot's question, is the answer ("it was
+#: pulled 3 weeks ago"), not a case for a person.
+_UNSURE_COMPLAINT = 0.5
+
+
 def _reads_as_answer(turn: Turn, match: Match) -> bool:
     """Whether a message answers what the bot asked, rather than asking something new."""
     asked = turn.asked
@@ -1247,10 +1252,11 @@ def _reads_as_answer(turn: Turn, match: Match) -> bool:
     dental_problem = match.safety or match.intent == EMERGENCY
     if dental_problem and about_a_service and not turn.brain.matcher.red_flag(turn.text):
         return not is_question(turn.text)  # "half out, keeps getting infected": an answer
+    told = bool(turn.details) or _PAST_REPORT.search(turn.text) is not None  # "it was pulled"
     unsure_complaint = (
         match.intent == "complaint"
-        and match.score < turn.brain.matcher.thresholds.accept
-        and bool(turn.details)
+        and match.score < max(turn.brain.matcher.thresholds.accept, _UNSURE_COMPLAINT)
+        and told
         and not match.upset
     )
     if unsure_complaint and not is_question(turn.text):
