@@ -554,3 +554,14 @@ async def test_general_anaesthetic_is_the_sedation(front_desk: FrontDesk) -> Non
         PATIENT, "do you do general anaesthetic? what does that cost"
     )
     assert outcome.intent == "sedation"
+
+
+async def test_needing_someone_to_drive_home_is_about_the_recovery_not_a_person(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "can i be sedated for my wisdom tooth removal?")
+    outcome = await front_desk.handle_text(
+        PATIENT, "And will I need someone to drive me home afterwards?"
+    )
+    assert outcome.facet == "recovery"
+    assert not any(isinstance(effect, HandoffOpened) for effect in outcome.effects)

@@ -1307,8 +1307,9 @@ def _asks_not_complains(turn: Turn, text: str, match: Match, on_topic: bool) -> 
     ("ok and the result stays how long" after whitening, "I need a root canal and I'm really
     anxious. How bad is the pain?"): on the topic or naming a treatment, no upset or
     dissatisfied word."""
-    if match.intent != "complaint" or match.upset or match.score >= 0.7:
-        return False
+    unsure_person = match.intent == "human" and match.score < _UNSURE_COMPLAINT
+    if (match.intent != "complaint" and not unsure_person) or match.upset or match.score >= 0.7:
+        return False  # ("will I need someone to drive me home afterwards?" is no person asked)
     brain = turn.brain
     if not on_topic and not any(
         brain.replies.has_facets(n) for n in brain.facets.names_topics(text)
