@@ -140,7 +140,7 @@ class FacetMatcher:
         second = -1  # the second word of a name of two ("root filling") names nothing itself
         for index, token in enumerate(tokens):
             topic = self._topic_word(token) if index != second else None
-            verb = tokens[index + 2 : index + 3] == ["on"]  # "check up on my order"
+            verb = tokens[index + 1 : index + 3] == ["up", "on"]  # "check up on my order"
             if topic is None and index + 1 < len(tokens) and not verb:  # "check up", "x ray"
                 topic = self._topic_word(token + tokens[index + 1])
                 second = index + 1 if topic is not None else second

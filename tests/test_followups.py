@@ -565,3 +565,17 @@ async def test_needing_someone_to_drive_home_is_about_the_recovery_not_a_person(
     )
     assert outcome.facet == "recovery"
     assert not any(isinstance(effect, HandoffOpened) for effect in outcome.effects)
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("getting a molar out on thursday, scared of dry socket", ["extraction"]),
+        ("can you do an x ray on my tooth", ["xray"]),
+        ("can you check up on my order", []),
+    ],
+)
+def test_a_tooth_out_names_the_extraction_and_on_after_a_name_keeps_it(
+    brain: Brain, text: str, named: list[str]
+) -> None:
+    assert brain.facets.names_topics(text) == named
