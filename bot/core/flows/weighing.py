@@ -9,7 +9,9 @@ from bot.core.flows.answers import AUDIENCE_TOPICS, closing_question
 from bot.core.flows.followups import Question
 from bot.core.turn import TALKED_ABOUT_BEFORE, Turn
 from bot.details import asks_if_we_do, first_age, is_question, split_questions
+from bot.facets import WEIGHED_APART
 from bot.matcher import Match
+from bot.text import words
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +31,6 @@ _WEIGHS = re.compile(
 _WHICH = re.compile(r"\bwhich\b", re.I)
 #: A question this short with "or" in it only sets the options side by side.
 _BARE_CHOICE_WORDS = 6
-_OR = re.compile(r"\bor\b", re.I)
 #: The two ways to make a treatment comfortable, weighed against each other.
 NUMBING, SEDATION = "anesthesia", "sedation"
 _NUMBING_WORDS = re.compile(r"\b(?:numb\w*|local|injection)\b", re.I)
@@ -39,7 +40,7 @@ _SLEEP_WORDS = re.compile(
     re.I,
 )
 #: Words set between the options: "a bridge or an implant", "better than", "between".
-_BETWEEN = re.compile(r"\b(?:or|vs\.?|versus|than|compared|between)\b", re.I)
+_BETWEEN = WEIGHED_APART | {"between"}
 #: "which one", "which lasts longer", "between the two": the two options just talked about.
 _WHICH_OF_THE_TWO = re.compile(
     r"\bwhich\b|\bboth\s+options\b|\bbetween\s+them\b"
@@ -124,7 +125,7 @@ def _named_options(turn: Turn) -> list[str]:
     named = [n for n in facets.names_topics(text, affirmed=True) if replies.has_facets(n)]
     named = [name for name in named if name not in AUDIENCE_TOPICS]
     weighs = _WEIGHS.search(text) or _WHICH.search(text) or _bare_choice(text)
-    if len(named) < 2 or not weighs or not _BETWEEN.search(text):
+    if len(named) < 2 or not weighs or not _side_by_side(text):
         return []
     for clause in split_questions(text):
         if is_question(clause) and not _weighs_up(clause):
@@ -138,15 +139,20 @@ def _bare_choice(text: str) -> bool:
     return (
         len(text.split()) <= _BARE_CHOICE_WORDS
         and text.rstrip().endswith("?")
-        and _OR.search(text) is not None
+        and "or" in words(text)
         and not asks_if_we_do(text)
     )
 
 
 def _weighs_up(clause: str) -> bool:
     """Whether a clause weighs options or sets them side by side."""
-    searches = (_WEIGHS, _WHICH, _BETWEEN, *(said for _, said in _COMPARATIVES))
-    return any(said.search(clause) for said in searches)
+    searches = (_WEIGHS, _WHICH, *(said for _, said in _COMPARATIVES))
+    return _side_by_side(clause) or any(said.search(clause) for said in searches)
+
+
+def _side_by_side(text: str) -> bool:
+    """Whether a word sets options side by side: "or", "vs", "than", "between"."""
+    return bool(_BETWEEN & set(words(text)))
 
 
 def _the_two_talked_about(turn: Turn) -> list[str] | None:
@@ -166,7 +172,7 @@ def _numbing_or_sleep(turn: Turn) -> list[str]:
     """The numbing and the sedation, when a message sets one against the other ("is it done
     with local anaesthetic or can I be sedated?")."""
     text, has_facets = turn.text, turn.brain.replies.has_facets
-    if not (has_facets(NUMBING) and has_facets(SEDATION)) or not _OR.search(text):
+    if not (has_facets(NUMBING) and has_facets(SEDATION)) or "or" not in words(text):
         return []
     numbing = _NUMBING_WORDS.search(text) or NUMBING in turn.brain.facets.names_topics(text)
     return [NUMBING, SEDATION] if numbing and _SLEEP_WORDS.search(text) else []
