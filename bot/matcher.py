@@ -317,6 +317,7 @@ class IntentMatcher:
         self._detect_our_work = PhraseFinder(vocabulary.our_work)
         self._detect_worse = PhraseFinder(vocabulary.getting_worse)
         self._detect_no_better = PhraseFinder(vocabulary.not_getting_better)
+        self._detect_failure = PhraseFinder(vocabulary.problem_with_our_work)
         self._detect_problem = PhraseFinder(
             [*vocabulary.problem_with_our_work, *vocabulary.emergency_phrases]
         )
@@ -397,6 +398,11 @@ class IntentMatcher:
             return False
         sentences = _SENTENCE_END.split(text)
         return any(self._detect_our_work(self.normalized(sentence)) for sentence in sentences)
+
+    def work_failed(self, text: str) -> bool:
+        """Whether the text tells that a piece of work failed ("fell out", "loose", "still
+        hurts"), not only a symptom that healing brings ("a bit of swelling")."""
+        return self._detect_failure(self.normalized(text))
 
     def medical(self, text: str) -> bool:
         """Whether the text names a medicine, an allergy or a serious condition."""

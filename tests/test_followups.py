@@ -579,3 +579,14 @@ def test_a_tooth_out_names_the_extraction_and_on_after_a_name_keeps_it(
     brain: Brain, text: str, named: list[str]
 ) -> None:
     assert brain.facets.names_topics(text) == named
+
+
+async def test_a_tooth_crowned_before_is_told_not_complained_of(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much is a root canal")
+    outcome = await front_desk.handle_text(
+        PATIENT, "My last one was crowned afterwards, would this one need the same?"
+    )
+    assert not [effect for effect in outcome.effects if isinstance(effect, HandoffOpened)]
+    assert "front desk" not in said(outcome) and "sorry" not in said(outcome).lower()

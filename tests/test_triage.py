@@ -158,6 +158,37 @@ async def test_a_problem_with_the_clinic_s_own_work_is_a_warranty_case(
     assert "sorry" in said(outcome).lower()
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "had a filling at your clinic yesterday, a bit of swelling today, is that normal",
+        "I had an implant put in at your clinic on Thursday and it went far better than I"
+        " feared. It is a little sore today, which I expect is normal, and the swelling has"
+        " mostly gone down. When can I go back to eating normally?",
+    ],
+)
+async def test_normal_healing_after_our_treatment_is_aftercare_not_a_claim(
+    front_desk: FrontDesk, text: str
+) -> None:
+    outcome = await front_desk.handle_text(PATIENT, text)
+    assert cases_opened(outcome) == []
+    assert outcome.intent == "aftercare" and "sorry" not in said(outcome).lower()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "had a filling at your clinic yesterday, the swelling is getting worse, is that normal",
+        "the crown you made me last month is loose, is that normal",
+    ],
+)
+async def test_worse_or_failed_work_asked_about_as_normal_still_goes_to_a_person(
+    front_desk: FrontDesk, text: str
+) -> None:
+    outcome = await front_desk.handle_text(PATIENT, text)
+    assert cases_opened(outcome) != []
+
+
 async def handed_back(front_desk: FrontDesk, store: Store, text: str) -> Outcome:
     """The patient's message opens a case, and the administrator hands the patient back."""
     outcome = await front_desk.handle_text(PATIENT, text)

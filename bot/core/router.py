@@ -654,9 +654,11 @@ def _route_text(turn: Turn) -> Route:
     ):
         return Pick(VisitToday())  # "can someone see me today?" after the urgent advice
     topic = turn.topic
-    if brain.matcher.our_work_failed(turn.text) and not brain.matcher.red_flag(turn.text):
-        return HandOver(WARRANTY)  # "the filling I got from you last week fell out"
     no_red_flag = not brain.matcher.red_flag(turn.text)
+    if brain.matcher.our_work_failed(turn.text) and no_red_flag:
+        if not _healing_asked_about(turn):
+            return HandOver(WARRANTY)  # "the filling I got from you last week fell out"
+        return Answer(AFTERCARE)  # "had it done at yours on thursday, some swelling, normal?"
     if topic == AFTERCARE and no_red_flag and brain.matcher.getting_worse(turn.text):
         return HandOver(WORSE_AFTER_TREATMENT)  # "it's getting worse, not better": the doctor
     if match.intent != EMERGENCY and no_red_flag and aftercare.asks_if_normal_after(turn.text):
@@ -1780,6 +1782,17 @@ def _asks_only_to_compare(text: str) -> bool:
     return len(clauses) < 2 or not any(
         is_question(clause) and not _PRICE_COMPARED.search(clause) and not asks_if_price(clause)
         for clause in clauses
+    )
+
+
+def _healing_asked_about(turn: Turn) -> bool:
+    """Whether the patient asks if what they feel days after our treatment is the normal
+    healing, with nothing failed and nothing getting worse."""
+    matcher = turn.brain.matcher
+    return (
+        aftercare.asks_if_normal_after(turn.text)
+        and not matcher.work_failed(turn.text)
+        and not matcher.getting_worse(turn.text)
     )
 
 

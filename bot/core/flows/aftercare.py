@@ -22,7 +22,7 @@ TREATMENT = "treatment"
 
 #: "is that normal?", "is aching normal", "is a bit of bleeding normal?": what to expect.
 _IS_IT_NORMAL = re.compile(
-    r"\b(?:is (?:it|that|this) normal|normal to|is that ok|expected"
+    r"\b(?:is (?:it|that|this) normal|normal to|is that ok|expected|expect (?:it |that )?is normal"
     r"|(?:is|are)(?: [\w']+){1,5} normal)\b",
     re.I,
 )
