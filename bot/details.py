@@ -594,6 +594,8 @@ _UNNAMED_COUNT = re.compile(
     r"(?P<need>\d{1,2}|two)(?=\s*(?:[,.!?;]|$|done\b|more\b|in total\b|of them\b))"
     r"|\b(?:probably|prob|maybe)\s+(?P<guess>\d{1,2}|two)(?=\s*(?:[,.!?;]|$))"
     r"|^\W*(?:just|only)\s+(?P<just>one|1)\b(?!\s+(?:question|thing|more|sec|second|minute))"
+    # "the zirconia ones x3", "3x": a count only in a price question
+    r"|(?<![\w$£€])x\s?(?P<times>\d{1,2})\b|\b(?P<timed>\d{1,2})\s?x(?![\w-])"
 )
 #: Which of the counts above was said: the group names, in the order tried.
 _COUNT_GROUPS = (
@@ -607,6 +609,8 @@ _COUNT_GROUPS = (
     "need",
     "guess",
     "just",
+    "times",
+    "timed",
 )
 _PRICE_WORDS = re.compile(r"\b(?:how much|cost\w*|price\w*|total|pay|quote|charge)\b")
 
@@ -626,7 +630,8 @@ def _unnamed_count(numeric: str) -> int | None:
     """The count of "all 4", "the 3 of us", "4 of them"; "for 3" only in a price question."""
     for match in _UNNAMED_COUNT.finditer(numeric):
         said = next(match[name] for name in _COUNT_GROUPS if match[name])
-        if match["priced"] and not _PRICE_WORDS.search(numeric):
+        priced = match["priced"] or match["times"] or match["timed"]
+        if priced and not _PRICE_WORDS.search(numeric):
             continue
         count = int(said) if said.isdigit() else _COUNT_WORDS[said]
         if 1 <= count <= MOST_TEETH:

@@ -150,9 +150,11 @@ EXPECTATION = re.compile(
 _SENTENCE_END = re.compile(r"[.!?;\n]+")
 
 #: Something that happened years ago ("knocked out years ago", "an abscess a few years back",
-#: "as a kid"): history, not an emergency, unless the message also says what is happening now.
+#: "as a kid", "broken in an old accident"): history, not an emergency, unless the message
+#: also says what is happening now.
 LONG_AGO = re.compile(
     r"\b(?:years?|yrs?|decades?)\s+(?:ago|back|before)\b|\blast\s+year\b"
+    r"|\blong\s+(?:time\s+)?ago\b|\bold\s+(?:accident|injury|injuries|fall|trauma)\b"
     r"|\bas\s+a\s+(?:kid|child|teen|teenager|boy|girl)\b"
     r"|\bwhen\s+i\s+was\s+(?:a\s+)?(?:kid|child|teen|teenager|young|little|small|\d+)\b"
 )

@@ -11,10 +11,13 @@ from bot.loader import Knowledge
 from bot.models import SCRIPT_PARTS, Clinic, Doctor, Offer
 from bot.pricing import (
     BundleQuote,
+    CombinedQuote,
     PriceRange,
     format_parts,
     format_range,
+    format_together,
     quote_bundle,
+    quote_together,
     with_discounts,
 )
 
@@ -155,24 +158,29 @@ class ReplyBook:
         opening: str = "yes",
         age: float | None = None,
         question: str | None = None,
+        teeth: int = 1,
     ) -> str:
-        """The scripted service reply, the answer and total first, the itemised parts after.
+        """The scripted service reply, the answer and total first, the itemised parts after,
+        priced for `teeth` ("I need 3 crowns": per-tooth parts x 3, per-visit parts once).
 
         `opening` is "yes" for a "do you do X" question, "total" for a price question,
         "free" for "is it free?", and "" for anything else (no fixed "Yes, ...").
         `question` replaces the script's closing question (the problem is already told).
         """
         script = self.knowledge.services[intent]
-        values = self._priced(intent, age)
+        values = self._priced(intent, age, teeth)
         part = {
             name: pick(getattr(script, name), turn).format_map(values)
             for name in SCRIPT_PARTS
             if name != "question"
         }
+        if teeth > 1:  # the wordings speak of one tooth: the count's own list instead
+            part["cost"] = self._counted_cost(intent, age, teeth)
         if opening == "yes":
             first = part["yes"]
         elif opening == "total":
-            first = self.text("total_first", turn, noted=self._total_phrase(intent, age))
+            noted = self._total_phrase(intent, age, teeth)
+            first = self.text("total_first", turn, noted=noted)
         elif opening == "free":
             first = self._free_answer(intent, turn)
         else:
@@ -221,19 +229,29 @@ class ReplyBook:
             return self.text("question_age_known", turn)
         return asked
 
-    def _quote(self, service: str) -> BundleQuote:
-        """The service's bundle, every part priced from clinic.yaml."""
+    def _quote(self, service: str, teeth: int = 1) -> BundleQuote:
+        """The service's bundle for `teeth` teeth, every part priced from clinic.yaml."""
         script = self.knowledge.services[service]
-        return quote_bundle(self.knowledge.bundles[script.bundle], self.knowledge.components)
+        bundle = self.knowledge.bundles[script.bundle]
+        return quote_bundle(bundle, self.knowledge.components, teeth)
 
-    def _total_phrase(self, intent: str, age: float | None = None) -> str:
+    def _counted_cost(self, intent: str, age: float | None, teeth: int) -> str:
+        """The total for several teeth first, then every part with its count ("x 3")."""
+        knowledge, clinic = self.knowledge, self.knowledge.clinic
+        bundle = knowledge.bundles[knowledge.services[intent].bundle]
+        shared = quote_together([(bundle, teeth)], knowledge.components).shared
+        quote = with_discounts(self._quote(intent, teeth), clinic.discounts, age)
+        return format_together(CombinedQuote((quote,), shared, quote.total), clinic.currency)
+
+    def _total_phrase(self, intent: str, age: float | None = None, teeth: int = 1) -> str:
         clinic = self.knowledge.clinic
-        quote = with_discounts(self._quote(intent), clinic.discounts, age)
+        quote = with_discounts(self._quote(intent, teeth), clinic.discounts, age)
         if quote.total.high == 0:
             return f"{quote.name.lower()} is free"
         total = format_range(quote.total, clinic.currency)
         discounted = " and the discount taken off" if quote.discounts else ""
-        return f"{quote.name.lower()} comes to {total}, every part included{discounted}"
+        name = quote.name.lower() if teeth == 1 else f"{quote.name.lower()} x {teeth}"
+        return f"{name} comes to {total}, every part included{discounted}"
 
     def _free_answer(self, intent: str, turn: int) -> str:
         if self._quote(intent).total.high == 0:
@@ -264,11 +282,12 @@ class ReplyBook:
             return wording.format_map(self.facts)
         return wording.format_map(self._priced(service, age))
 
-    def _priced(self, service: str, age: float | None = None) -> dict[str, str]:
+    def _priced(self, service: str, age: float | None = None, teeth: int = 1) -> dict[str, str]:
         """The clinic facts plus the service's itemised parts and total, from clinic.yaml,
         with the discounts the clinic set for a patient of this age taken off."""
         clinic = self.knowledge.clinic
-        return self._with_prices(with_discounts(self._quote(service), clinic.discounts, age))
+        quote = with_discounts(self._quote(service, teeth), clinic.discounts, age)
+        return self._with_prices(quote)
 
     def _with_prices(self, quote: BundleQuote) -> dict[str, str]:
         """The clinic facts plus a quote's itemised parts and total, as a patient reads them."""

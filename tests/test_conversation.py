@@ -107,6 +107,25 @@ async def test_two_implants_are_priced_per_tooth_with_the_scan_once(
     assert "• CBCT 3D scan: $350" in reply
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["i need 3 crowns on my upper front teeth, do you do them?", "do you do crowns? i need three"],
+)
+async def test_the_script_for_several_teeth_is_priced_for_all_of_them(
+    front_desk: FrontDesk, text: str
+) -> None:
+    reply = said(await front_desk.handle_text(PATIENT, text))
+    assert "Altogether: $4,670–$6,170 for ceramic crown x 3" in reply
+    assert "• Temporary crown x 3: $360" in reply
+    assert "Counted once" in reply and "• Comprehensive exam and consultation: $95" in reply
+
+
+async def test_times_three_after_a_crown_prices_three(front_desk: FrontDesk) -> None:
+    await front_desk.handle_text(PATIENT, "what do crowns cost")
+    outcome = await front_desk.handle_text(PATIENT, "price for the zirconia ones x3")
+    assert "ceramic crown x 3" in said(outcome)
+
+
 async def test_a_repeated_question_gets_a_short_answer_not_the_script_again(
     front_desk: FrontDesk,
 ) -> None:

@@ -189,6 +189,14 @@ async def test_worse_or_failed_work_asked_about_as_normal_still_goes_to_a_person
     assert cases_opened(outcome) != []
 
 
+async def test_teeth_broken_in_an_old_accident_are_no_emergency(front_desk: FrontDesk) -> None:
+    await front_desk.handle_text(PATIENT, "need 3 crowns on my upper front teeth")
+    outcome = await front_desk.handle_text(
+        PATIENT, "theyre broken from an old accident, root canals already done somewhere else"
+    )
+    assert cases_opened(outcome) == [] and "911" not in said(outcome)
+
+
 async def handed_back(front_desk: FrontDesk, store: Store, text: str) -> Outcome:
     """The patient's message opens a case, and the administrator hands the patient back."""
     outcome = await front_desk.handle_text(PATIENT, text)

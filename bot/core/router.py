@@ -1251,6 +1251,8 @@ def _reads_as_answer(turn: Turn, match: Match) -> bool:
         return False  # "night guard" right after the veneers question: a new question
     if other and asks_if_we_do(turn.text) and match.intent == named:
         return False  # "my kids are 5 and 9, do you do sealants on kids teeth": a new question
+    if how_many_more(turn.text) is not None and not match.safety:
+        return False  # "price for the zirconia ones x3": the price of three, not an answer
     dental_problem = match.safety or match.intent == EMERGENCY
     if dental_problem and about_a_service and not turn.brain.matcher.red_flag(turn.text):
         return not is_question(turn.text)  # "half out, keeps getting infected": an answer

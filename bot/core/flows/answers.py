@@ -13,9 +13,11 @@ from bot.core.pending import AskAbout, AskedDay, AskedProblem
 from bot.core.turn import ASKED_ABOUT, HANDED_OVER, MarkOffer, Turn, choice
 from bot.details import (
     ALREADY_MISSING,
+    MOST_TEETH,
     asks_if_free,
     asks_if_price,
     asks_if_we_do,
+    extract_quantities,
     first_age,
     said_back,
     split_questions,
@@ -184,10 +186,23 @@ def service(turn: Turn, intent: str, rotation: int, with_offer: bool = True) -> 
     if repeated:
         turn.say(f"{sorry}{replies.repeated(intent, rotation)}\n\n{question}")
     else:
-        turn.say(sorry + replies.service(intent, rotation, opening(turn), age, question))
+        teeth = teeth_counted(turn, intent)
+        turn.say(sorry + replies.service(intent, rotation, opening(turn), age, question, teeth))
     turn.open_topic(intent)
     if with_offer:
         offer_news(turn, intent)
+
+
+def teeth_counted(turn: Turn, intent: str) -> int:
+    """How many teeth the patient says the service is for ("need 3 crowns"), else one."""
+    names = turn.brain.facets.names_topic
+    for count, noun in extract_quantities(turn.text):
+        if names(noun) == intent and 1 < count <= MOST_TEETH:
+            return count
+    unnamed = turn.details.get("quantity", "")  # "do you do fillings? i need three"
+    if unnamed.isdigit() and intent in turn.brain.facets.names_topics(turn.text):
+        return max(1, min(int(unnamed), MOST_TEETH))
+    return turn.count_told(intent) or 1
 
 
 def price_together(

@@ -131,7 +131,8 @@ def answer_several(turn: Turn, questions: list[Question]) -> None:
             opening = answers.opening(turn) if not outcome.answered else ""
             closing = "" if books else None
             age = first_age(turn.state.details)
-            text = replies.service(intent, rotation, opening, age, closing)
+            teeth = answers.teeth_counted(turn, intent)
+            text = replies.service(intent, rotation, opening, age, closing, teeth)
         elif intent in turn.brain.knowledge.replies:
             text = replies.text(intent, rotation)
         else:
