@@ -29,6 +29,7 @@ RECENT_MATCHES = 64
 CHAR_NGRAMS = (3, 4)
 EMERGENCY = "emergency"
 AFTERCARE = "aftercare"
+COMPLAINT = "complaint"
 
 
 @dataclass(frozen=True)
@@ -347,13 +348,7 @@ class IntentMatcher:
         normalized = self.normalize(text)
         if not normalized.strip():
             return Match(None, 0.0)
-        probabilities = self.model.probabilities(normalized)
-        none_score = float(probabilities[self._none_index]) if self._none_index >= 0 else 0.0
-        ranked = [
-            Alternative(self.classes[i], float(probabilities[i]))
-            for i in np.argsort(probabilities)[::-1]
-            if i != self._none_index
-        ]
+        probabilities, none_score, ranked = self._ranked(normalized)
         candidates = tuple(ranked[:5])
         if (
             self.detect_emergency(normalized)
@@ -367,6 +362,8 @@ class IntentMatcher:
             others = tuple(alt for alt in candidates if alt.intent != EMERGENCY)[:3]
             return Match(EMERGENCY, 1.0, others, safety=True, candidates=candidates)
         found = self._decide(ranked, none_score, candidates)
+        if found.intent == COMPLAINT:
+            found = self._complaint_denied(text, normalized) or found
         if found.intent in self.dental_intents and self.detect_emergency.other_body_part(
             normalized
         ):
@@ -377,6 +374,27 @@ class IntentMatcher:
         if self.detect_upset(normalized):
             return dataclasses.replace(found, upset=True)
         return found
+
+    def _complaint_denied(self, text: str, normalized: str) -> Match | None:
+        """The reading without the words the patient denies, when that is no complaint
+        ("its been like that 3 weeks, she doesnt complain"), else None."""
+        affirmed = self.affirmed(text)
+        if affirmed == normalized:
+            return None
+        _, none_score, ranked = self._ranked(affirmed)
+        found = self._decide(ranked, none_score, tuple(ranked[:5]))
+        return None if found.intent == COMPLAINT else found
+
+    def _ranked(self, normalized: str) -> tuple[np.ndarray, float, list[Alternative]]:
+        """The classifier's probabilities, the none class's score and the intents ranked."""
+        probabilities = self.model.probabilities(normalized)
+        none_score = float(probabilities[self._none_index]) if self._none_index >= 0 else 0.0
+        ranked = [
+            Alternative(self.classes[i], float(probabilities[i]))
+            for i in np.argsort(probabilities)[::-1]
+            if i != self._none_index
+        ]
+        return probabilities, none_score, ranked
 
     def normalized(self, text: str) -> str:
         """The normalised text, remembered for the last few texts (a turn asks several times)."""

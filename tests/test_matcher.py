@@ -370,3 +370,18 @@ def test_a_large_catalogue_still_answers_its_new_and_old_intents(knowledge: Know
     assert result.false_accept_rate <= 0.10
     assert result.wrong_among_answered <= 0.04
     assert result.critical_missed == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["its been like that about 3 weeks, she doesnt complain", "he never complains about it"],
+)
+def test_a_denied_complaint_is_no_complaint(brain: Brain, text: str) -> None:
+    assert brain.matcher.match(text).intent != "complaint"
+
+
+@pytest.mark.parametrize(
+    "text", ["I'm not happy with the service", "i dont want to complain but the crown is loose"]
+)
+def test_a_complaint_with_a_denied_word_is_still_a_complaint(brain: Brain, text: str) -> None:
+    assert brain.matcher.match(text).intent == "complaint"

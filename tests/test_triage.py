@@ -148,6 +148,7 @@ async def test_a_medicine_named_goes_to_a_person_who_asks_the_doctor(
         "the crown you made me last year just fell off, is that covered?",
         "the bridge fitted at your practice two months ago is causing a constant ache under it",
         "the crown i got at your clinic last year has already come off twice",
+        "got my new denture from you 2 weeks ago and it keeps rubbing and giving me sores",
     ],
 )
 async def test_a_problem_with_the_clinic_s_own_work_is_a_warranty_case(
