@@ -173,7 +173,7 @@ def _score(
             every = every and hit
             scores.multi.add(hit, f"{text!r}: wanted {wanted}, got {outcome.answered or got}")
         scores.multi_messages.add(every, f"{text!r}: got {outcome.answered or got}")
-    elif kind == "answer":
+    elif kind == "answer" and not needed:  # (a turn for a person: by the hand-over alone)
         failed = handed_over or outcome.intent in (None, "off_topic") or outcome.route in FAILED
         scores.answers_not_failed.add(not failed, f"{text!r}: got {got}")
     for key, wanted_detail in (expect.get("details") or {}).items():

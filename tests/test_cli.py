@@ -125,11 +125,18 @@ def test_eval_scores_a_turn_for_a_person_by_the_hand_over_alone(tmp_path: Path) 
         "        expect: {kind: question, topic: extraction}\n"
         "      - patient: i'm on warfarin, do i have to stop it before?\n"
         "        expect: {kind: followup, topic: extraction, facet: preparation, handoff: true}\n"
+        "  - id: warfarin-answer-1\n"
+        "    turns:\n"
+        "      - patient: do you do extractions?\n"
+        "        expect: {kind: question, topic: extraction}\n"
+        "      - patient: it's the lower left one, and i take warfarin\n"
+        "        expect: {kind: answer, topic: extraction, handoff: true}\n"
     )
     lines = frontdesk("eval", str(conversations)).stdout.splitlines()
-    tuned = lines[lines.index("tuned: 1 conversations") :]
+    tuned = lines[lines.index("tuned: 2 conversations") :]
     assert any("follow-ups resolved to the right topic and facet: 0/0" in line for line in tuned)
-    assert any("hand-overs where a person is needed: 1/1 (100.0%)" in line for line in tuned)
+    assert any("answers to the bot's questions not failed: 0/0" in line for line in tuned)
+    assert any("hand-overs where a person is needed: 2/2 (100.0%)" in line for line in tuned)
 
 
 def test_run_without_a_token_says_so_in_one_line() -> None:
