@@ -590,3 +590,14 @@ async def test_a_tooth_crowned_before_is_told_not_complained_of(
     )
     assert not [effect for effect in outcome.effects if isinstance(effect, HandoffOpened)]
     assert "front desk" not in said(outcome) and "sorry" not in said(outcome).lower()
+
+
+async def test_a_crown_still_needed_after_a_root_canal_is_the_crown_s_question(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much is a root canal")
+    outcome = await front_desk.handle_text(
+        PATIENT, "and after that i need a crown right? how much is the crown"
+    )
+    assert outcome.intent == "crowns" and "root_canal" not in outcome.answered
+    assert "ceramic crown comes to $1,620–$2,120" in said(outcome)

@@ -886,6 +886,8 @@ _BOTH_ASKED = re.compile(
 _FOR_WHAT = re.compile(
     r"\b(?:for|about|getting|get|having)\s+(?:a\s+|an\s+|the\s+|some\s+)?(?P<what>[\w-]+)", re.I
 )
+#: A treatment still to have: "i need a crown right?" (not "need the crown replaced").
+_NEEDS_A = re.compile(r"\bneed(?:s|ing)?\s+(?:a|an)\s+(?P<what>[\w-]+)", re.I)
 #: The patient asks to speak with someone: "can I please speak with the doctor who did it?",
 #: "who do i talk to about it", "i'd like to talk to a person".
 _ASKS_TO_SPEAK = re.compile(
@@ -2031,10 +2033,12 @@ def _stays_on_topic(turn: Turn, text: str, named: str, topic: str) -> bool:
 def _sought(turn: Turn, text: str, named: str) -> bool:
     """Whether the service is named as the one asked for ("too late for sealants", "about
     implants"), not as something the topic's treatment acts on ("will the crown go whiter")."""
-    for found in _FOR_WHAT.finditer(text):
-        if turn.brain.facets.names_topic(found["what"]) == named:
-            return True
-    return False
+    names = turn.brain.facets.names_topic
+    if any(names(found["what"]) == named for found in _FOR_WHAT.finditer(text)):
+        return True
+    if turn.brain.facets.names_topics(turn.text) != [named]:
+        return False  # "back to the root canal, will i need a crown after it": the root canal
+    return any(names(found["what"]) == named for found in _NEEDS_A.finditer(text))
 
 
 def _is_part_of(turn: Turn, named: str, topic: str) -> bool:
