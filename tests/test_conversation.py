@@ -1377,3 +1377,13 @@ async def test_a_letter_about_an_old_gap_asks_the_bridge_of_its_question(
     outcome = await front_desk.handle_text(PATIENT, letter)
     assert outcome.intent == "bridges"
     assert not [e for e in outcome.effects if isinstance(e, HandoffOpened)]
+
+
+async def test_a_question_joined_by_and_whether_is_still_answered(front_desk: FrontDesk) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT,
+        "Good afternoon. Could you tell me your opening hours on Fridays, and whether you are"
+        " near the post office on Main Street?",
+    )
+    assert "Friday" in said(outcome) and "08:00" in said(outcome)
+    assert "we're a dental clinic" not in said(outcome)
