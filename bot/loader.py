@@ -113,6 +113,8 @@ BOOKING_REPLIES = (
 SAID_WITHOUT_NOTED = frozenset({"booking_move", "booking_cancel_sent", "booking_walk_in"})
 #: The reply to "what happens if I wait?" about a treatment.
 IF_WAITING = "if_waiting"
+#: Said before the dental answers when a message also asks for something we don't do.
+OFF_TOPIC_ASIDE = "off_topic_aside"
 #: The reply to "how much is an emergency visit", and the bundle it quotes.
 URGENT_PRICE = "urgent_price"
 URGENT_BUNDLE = "urgent_visit"
@@ -185,6 +187,7 @@ CONVERSATION_REPLIES = [
     "weigh_total",
     "weigh_closing",
     "off_topic",
+    OFF_TOPIC_ASIDE,
     "upset",
     "sorry_for_the_wait",
     "handoff_language",

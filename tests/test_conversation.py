@@ -1387,3 +1387,15 @@ async def test_a_question_joined_by_and_whether_is_still_answered(front_desk: Fr
     )
     assert "Friday" in said(outcome) and "08:00" in said(outcome)
     assert "we're a dental clinic" not in said(outcome)
+
+
+async def test_a_dental_question_beside_one_we_dont_do_is_answered_without_a_false_yes(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "hi do u do botox and lip fillers? also teeth whitening price"
+    )
+    reply = said(outcome)
+    assert outcome.answered == ["whitening"] and "$715" in reply
+    assert "dental clinic" in reply.split("\n")[0]  # said no to the botox first
+    assert "Yes" not in reply

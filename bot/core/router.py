@@ -92,6 +92,7 @@ from bot.details import (
 )
 from bot.facets import WEIGHED_APART, asks_about_waiting
 from bot.language import foreign_language
+from bot.loader import OFF_TOPIC_ASIDE
 from bot.matcher import Match
 from bot.models import HANDOFF_INTENTS, IntentKind
 from bot.negation import BLANK, affirmed_words
@@ -2067,15 +2068,17 @@ def _several_questions(turn: Turn, match: Match, topic: str | None) -> list[Ques
     asked: list[Question] = []
     # Services told as needed rather than asked about: "need my wisdom tooth out".
     needed: list[Question] = []
-    for clause in clauses:
+    for index, clause in enumerate(clauses):
         found = brain.matcher.match(clause)
+        # a lead-in sets up the clause after it; the last one asks ("... also whitening price")
+        fragment = _fragment(clause) and index < len(clauses) - 1
         if found.safety:
             return []  # safety overrides everything: the whole message is handled as one
         if found.intent in PATIENT_RIGHTS_INTENTS:
             continue  # stopping messages or erasing data is asked for on its own, never in passing
         told = _STATEMENT.match(clause) or _DAMAGED.search(clause)  # "lost a filling 😩"
         telling = told is not None and not is_question(clause)
-        if _fragment(clause) and (named := _named_service(turn, clause)) and not telling:
+        if fragment and (named := _named_service(turn, clause)) and not telling:
             kept = topic is not None and _stays_on_topic(turn, clause, named, topic)
             topic = named if brain.replies.has_facets(named) and not kept else topic
             continue  # "OK. And the dentures, what are they made of?": the dentures' materials
@@ -2084,7 +2087,11 @@ def _several_questions(turn: Turn, match: Match, topic: str | None) -> list[Ques
             continue  # "my denture cracked in half 😩 can you fix it ... how fast": the denture
         if topic is None and _FIRST_TIME.search(clause) and brain.replies.has_facets(FIRST_VISIT):
             topic = FIRST_VISIT  # "first time patient here. what do i need to bring": its own
-        if telling or _fragment(clause):
+        if _asks_for_what_we_dont_do(turn, clause, found):
+            if Question(OFF_TOPIC_ASIDE) not in asked:
+                asked.append(Question(OFF_TOPIC_ASIDE))  # "do u do botox and lip fillers?"
+            continue
+        if telling or fragment:
             continue  # "shes pretty worried about it", "and the anaesthetic": no question
         named = _turned_to(turn, clause)
         if named is not None:
@@ -2123,6 +2130,9 @@ def _several_questions(turn: Turn, match: Match, topic: str | None) -> list[Ques
             topic = named  # "lost a filling, r u open today and how much to redo it"
     if len(asked) > 1 and any(brain.replies.has_service(each.intent) for each in asked):
         asked = [each for each in asked if each.intent != SERVICES]  # "...what can you do"
+    if Question(OFF_TOPIC_ASIDE) in asked:  # said first, and only before a dental answer
+        asked.remove(Question(OFF_TOPIC_ASIDE))
+        asked = [Question(OFF_TOPIC_ASIDE), *asked] if asked else []
     asked = asked[:MOST_QUESTIONS]
     booking_asked = Question(BOOKING) in asked and Question(BOOKING) not in needed
     wanted = [q for q in needed if brain.replies.has_service(q.intent)]  # not "r u open dec 24"
@@ -2257,6 +2267,16 @@ def _plainly_practical(turn: Turn, match: Match) -> bool:
 
 #: "or" and "and" joining two things asked about in one question.
 _JOINED = re.compile(r"\s+(?:or|and|&)\s+", re.I)
+
+
+def _asks_for_what_we_dont_do(turn: Turn, clause: str, found: Match) -> bool:
+    """Whether a clause asks if we do something no dentist does ("do u do botox"), naming it:
+    not "do you do it on saturdays" or a treatment of ours."""
+    if found.intent is not None or not found.off_topic or not asks_if_we_do(clause):
+        return False
+    if _REFERS_BACK.search(clause) or extract_details(clause, turn.today):
+        return False
+    return _named_service(turn, clause) is None
 
 
 def _fragment(clause: str) -> bool:

@@ -11,8 +11,8 @@ from bot.core.flows import answers, booking, triage
 from bot.core.flows.handoff import EMERGENCY, not_understood, person_choice
 from bot.core.pending import AskedDay, AskedProblem
 from bot.core.turn import COMFORT_TOPICS, Turn
-from bot.details import first_age, said_back
-from bot.loader import IF_WAITING
+from bot.details import asks_if_price, first_age, said_back
+from bot.loader import IF_WAITING, OFF_TOPIC_ASIDE
 
 #: Details that describe the patient's problem rather than when they can come.
 PROBLEM_DETAILS = frozenset({"tooth", "area", "symptom", "age"})
@@ -115,9 +115,14 @@ def answer_several(turn: Turn, questions: list[Question]) -> None:
     # ("any chance of getting in today?", "do u take walk ins") is answered in its place
     books = Question(booking.BOOKING) in questions and _asks_to_book(turn)
     listed: set[str] = set()  # the list items already said in this reply
+    aside = False  # "do u do botox?" said no to first: no "Yes, we do ..." after it
     for question in questions:
         intent, facet = question.intent, question.facet
         rotation = turn.record(f"{intent}.{facet}" if facet else intent)
+        if intent == OFF_TOPIC_ASIDE:
+            turn.say(replies.text(intent, rotation))
+            aside = True
+            continue
         if intent == booking.BOOKING and books:
             continue
         text: str | None
@@ -129,6 +134,8 @@ def answer_several(turn: Turn, questions: list[Question]) -> None:
             text = answers.hours_text(turn, turn.details["weekdays"].split(","), rotation)
         elif replies.has_service(intent):
             opening = answers.opening(turn) if not outcome.answered else ""
+            if aside and opening == "yes":  # the "do you" was the treatment we don't do
+                opening = "total" if asks_if_price(turn.text) else ""
             closing = "" if books else None
             age = first_age(turn.state.details)
             teeth = answers.teeth_counted(turn, intent)
