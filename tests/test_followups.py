@@ -601,3 +601,24 @@ async def test_a_crown_still_needed_after_a_root_canal_is_the_crown_s_question(
     )
     assert outcome.intent == "crowns" and "root_canal" not in outcome.answered
     assert "ceramic crown comes to $1,620–$2,120" in said(outcome)
+
+
+async def test_a_treatment_told_as_needed_is_what_the_questions_after_it_ask_about(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "my dentist says i need a root canal. does it hurt and can i pay in parts"
+    )
+    assert outcome.answered == ["root_canal", "payment"]
+    price = await front_desk.handle_text(PATIENT, "how much is it")
+    assert (price.intent, price.facet) == ("root_canal", "price")
+
+
+async def test_work_the_patient_already_has_does_not_become_the_subject(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "do you do whitening")
+    outcome = await front_desk.handle_text(
+        PATIENT, "i have two crowns at the front, will they get whiter too?"
+    )
+    assert outcome.intent == "whitening"

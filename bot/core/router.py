@@ -2091,6 +2091,8 @@ def _several_questions(turn: Turn, match: Match, topic: str | None) -> list[Ques
             if Question(OFF_TOPIC_ASIDE) not in asked:
                 asked.append(Question(OFF_TOPIC_ASIDE))  # "do u do botox and lip fillers?"
             continue
+        if telling and _tells_of_a_treatment_needed(turn, clause, found):
+            topic = found.intent  # "my dentist says i need a root canal. does it hurt": its pain
         if telling or fragment:
             continue  # "shes pretty worried about it", "and the anaesthetic": no question
         named = _turned_to(turn, clause)
@@ -2277,6 +2279,25 @@ def _asks_for_what_we_dont_do(turn: Turn, clause: str, found: Match) -> bool:
     if _REFERS_BACK.search(clause) or extract_details(clause, turn.today):
         return False
     return _named_service(turn, clause) is None
+
+
+def _tells_of_a_treatment_needed(turn: Turn, clause: str, found: Match) -> bool:
+    """Whether a told clause says which treatment is to come ("my dentist says i need a root
+    canal"), as the classifier reads it too; not one had before ("had a crown last year")."""
+    if found.intent is None or not turn.brain.replies.has_facets(found.intent):
+        return False
+    if _PAST_REPORT.search(clause) or not _NEEDED.search(clause):
+        return False  # "i have two crowns at the front": no treatment to come
+    if "weekdays" in turn.details or _BOOK_WORDS.search(turn.text):
+        return False  # "i need a tooth out. how much and can you do it tomorrow": a request
+    return _named_service(turn, clause) == found.intent
+
+
+#: A treatment still to come: "i need", "my dentist says he needs", "was recommended".
+_NEEDED = re.compile(
+    r"\b(?:need|needs|needed|needing|recommend\w*|suggest\w*|ha(?:ve|s)\s+to\s+(?:get|have))\b",
+    re.I,
+)
 
 
 def _fragment(clause: str) -> bool:
