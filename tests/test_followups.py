@@ -622,3 +622,12 @@ async def test_work_the_patient_already_has_does_not_become_the_subject(
         PATIENT, "i have two crowns at the front, will they get whiter too?"
     )
     assert outcome.intent == "whitening"
+
+
+async def test_how_many_visits_and_which_doctor_are_both_answered(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    await front_desk.handle_text(PATIENT, "do you do veneers")
+    outcome = await front_desk.handle_text(PATIENT, "how many visits and which doctor does them")
+    assert outcome.answered == ["veneers", "doctors"]
+    assert said(outcome).startswith(tuple(answers(brain, "veneers", "duration")))

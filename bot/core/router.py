@@ -703,7 +703,12 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
     if "insurer" in turn.details and topic == INSURANCE and not match.safety:
         return Answer(INSURANCE)  # "and my husband is on guardian?": no night guard
     if _asks_who_treats(turn, match, topic):
-        return Answer(DOCTORS)  # "who does the implants": the doctors who do them
+        several = _several_questions(turn, match, topic)
+        others = [each for each in several if each.intent != DOCTORS]
+        # ("who would do it", "is it a specialist" half-read as whom it suits or what it is)
+        if Question(DOCTORS) in several and any(each.facet in _PLAIN_FACTS for each in others):
+            return Several(tuple(several))  # "how many visits and which doctor does them"
+        return Answer(DOCTORS)  # "who does the implants", "who would do it, which doctor?"
     if topic is not None and _pain_feared(turn, match, topic):
         return FollowUp(topic, "pain")  # "i'm honestly scared it'll hurt": how it feels
     if _ANNOUNCES_A_QUESTION.match(turn.text) and not match.safety:
@@ -1348,6 +1353,10 @@ def _asks_what_the_plan_covers(turn: Turn, match: Match, topic: str | None) -> b
         return False  # "how much is a night guard, and would my insurance cover it?": both
     lately = turn.asked_before(INSURANCE, INSURANCE_LATELY)
     return topic == INSURANCE or lately or _INSURANCE_WORDS.search(turn.text) is not None
+
+
+#: Facts asked beside who does a treatment that are questions of their own.
+_PLAIN_FACTS = frozenset({"price", "duration", "pain", "recovery", "longevity"})
 
 
 def _asks_who_treats(turn: Turn, match: Match, topic: str | None) -> bool:

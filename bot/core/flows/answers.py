@@ -95,12 +95,9 @@ def answer_intent(turn: Turn, intent: str, score: float) -> None:
         else:
             turn.say(replies.text("answer_warranty_named", rotation, noted=term))
         turn.open_topic(intent, about)
-    elif (
-        intent == DOCTORS
-        and (about := _doctors_service(turn)) is not None
-        and (doctors := doctors_for(turn, about))
-    ):
-        turn.say(replies.text("answer_doctors_named", rotation, noted=doctors))
+    elif intent == DOCTORS and (named := doctors_named(turn, rotation)) is not None:
+        text, about = named
+        turn.say(text)
         turn.open_topic(about)  # "who would do it?" ... "how long does it take": the treatment
     elif intent == HOURS and turn.details.get("weekdays"):
         hours_on_days(turn, turn.details["weekdays"].split(","), rotation)
@@ -118,6 +115,15 @@ def answer_intent(turn: Turn, intent: str, score: float) -> None:
             turn.open_topic(intent, service_named(turn))
     else:
         turn.say(replies.text("not_understood", rotation), (person_choice(),))
+
+
+def doctors_named(turn: Turn, rotation: int) -> tuple[str, str] | None:
+    """The doctors who do the treatment asked about, and that treatment, if any do."""
+    about = _doctors_service(turn)
+    doctors = doctors_for(turn, about) if about is not None else None
+    if about is None or not doctors:
+        return None
+    return turn.brain.replies.text("answer_doctors_named", rotation, noted=doctors), about
 
 
 def _warranty_service(turn: Turn) -> str | None:

@@ -140,6 +140,8 @@ def answer_several(turn: Turn, questions: list[Question]) -> None:
             age = first_age(turn.state.details)
             teeth = answers.teeth_counted(turn, intent)
             text = replies.service(intent, rotation, opening, age, closing, teeth)
+        elif intent == answers.DOCTORS and (named := answers.doctors_named(turn, rotation)):
+            text = named[0]  # "how many visits and which doctor does them": those doctors
         elif intent in turn.brain.knowledge.replies:
             text = replies.text(intent, rotation)
         else:
