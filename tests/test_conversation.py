@@ -1399,3 +1399,15 @@ async def test_a_dental_question_beside_one_we_dont_do_is_answered_without_a_fal
     assert outcome.answered == ["whitening"] and "$715" in reply
     assert "dental clinic" in reply.split("\n")[0]  # said no to the botox first
     assert "Yes" not in reply
+
+
+async def test_an_implant_with_its_crown_is_priced_once_not_with_a_second_crown(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "hey how much is an implant incl the crown on top"
+    )
+    assert "implant with crown comes to $3,840–$5,540" in said(outcome)
+    assert "Ceramic crown" not in said(outcome)
+    pain = await front_desk.handle_text(PATIENT, "does it hurt much")
+    assert (pain.intent, pain.facet) == ("implants", "pain")

@@ -1745,6 +1745,13 @@ def _priced_together(turn: Turn, match: Match) -> list[tuple[str, int]]:
         for topic in brain.facets.names_topics(turn.text)
         if has_service(topic)
     ]
+    if len(items) > 1 and _INCLUDED.search(turn.text):
+        # "an implant incl the crown on top": the implant's own crown, priced in it once
+        items = [
+            (name, count)
+            for name, count in items
+            if not any(_comes_with(turn, name, other) for other, _ in items)
+        ]
     before = turn.state.details.get(TALKED_ABOUT_BEFORE)
     if not items and "," in turn.state.details.get("age", "") and _BOTH.search(turn.text):
         return []  # "how much for both of them" after "my kids are 5 and 9": the two children
@@ -1760,6 +1767,8 @@ def _priced_together(turn: Turn, match: Match) -> list[tuple[str, int]]:
     return []
 
 
+#: A part said to come with a treatment: "incl the crown", "with the crown on top".
+_INCLUDED = re.compile(r"\b(?:incl\w*|with\s+(?:the|a|its)\b|on\s+top|on\s+it|and\s+its)", re.I)
 #: Two prices weighed: "which is cheaper", "the price difference between".
 _PRICE_COMPARED = re.compile(
     r"\b(?:cheaper|pricier|more\s+expensive|less\s+expensive|(?:price|cost)\s+difference"
@@ -2060,6 +2069,18 @@ def _is_part_of(turn: Turn, named: str, topic: str) -> bool:
     parts = knowledge.bundles[script.bundle].parts
     names = turn.brain.facets.names_topic
     return any(names(knowledge.components[part].name) == named for part in parts)
+
+
+def _comes_with(turn: Turn, named: str, service: str) -> bool:
+    """Whether the service's bundle holds the named one as a part of its own ("Crown on the
+    implant": the implant's crown), so "an implant incl the crown" prices it once."""
+    knowledge = turn.brain.knowledge
+    script = knowledge.services.get(service)
+    if script is None or named == service or knowledge.narrower_topics.get(service) == named:
+        return False
+    names = turn.brain.facets.names_topics
+    parts = knowledge.bundles[script.bundle].parts
+    return any(names(knowledge.components[part].name)[:1] == [named] for part in parts)
 
 
 def _several_questions(turn: Turn, match: Match, topic: str | None) -> list[Question]:
