@@ -1411,3 +1411,12 @@ async def test_an_implant_with_its_crown_is_priced_once_not_with_a_second_crown(
     assert "Ceramic crown" not in said(outcome)
     pain = await front_desk.handle_text(PATIENT, "does it hurt much")
     assert (pain.intent, pain.facet) == ("implants", "pain")
+
+
+async def test_taking_an_insurer_for_a_treatment_is_an_insurance_question(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much are 2 implants")
+    outcome = await front_desk.handle_text(PATIENT, "do you take cigna for implants")
+    assert outcome.intent == "insurance" and "Cigna" in said(outcome)
+    assert "we place implants" not in said(outcome)

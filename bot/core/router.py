@@ -702,6 +702,8 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         return Answer(BOOKING)  # "do you take walk-ins?": by appointment, and a request
     if "insurer" in turn.details and topic == INSURANCE and not match.safety:
         return Answer(INSURANCE)  # "and my husband is on guardian?": no night guard
+    if _asks_if_we_take_the_insurer(turn, match):
+        return Answer(INSURANCE)  # "do you take cigna for implants": the plan, not the implant
     if _asks_who_treats(turn, match, topic):
         several = _several_questions(turn, match, topic)
         others = [each for each in several if each.intent != DOCTORS]
@@ -1357,6 +1359,19 @@ def _asks_what_the_plan_covers(turn: Turn, match: Match, topic: str | None) -> b
 
 #: Facts asked beside who does a treatment that are questions of their own.
 _PLAIN_FACTS = frozenset({"price", "duration", "pain", "recovery", "longevity"})
+
+
+#: "do you take / accept / work with" an insurer.
+_TAKE_AN_INSURER = re.compile(
+    r"\b(?:take|takes|accept|accepts|work\s+with|bill|in[-\s]network\s+with)\b", re.I
+)
+
+
+def _asks_if_we_take_the_insurer(turn: Turn, match: Match) -> bool:
+    """Whether one question asks if we take the insurer it names, whatever it is for."""
+    if match.safety or "insurer" not in turn.details or len(split_questions(turn.text)) > 1:
+        return False
+    return _TAKE_AN_INSURER.search(turn.text) is not None and is_question(turn.text)
 
 
 def _asks_who_treats(turn: Turn, match: Match, topic: str | None) -> bool:
