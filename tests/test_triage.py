@@ -633,3 +633,13 @@ async def test_a_broken_tooth_with_a_treatment_s_price_asked_gets_both_prices_on
     assert format_range(crown.total, knowledge.clinic.currency) in said(outcome)
     assert "paid once" in said(outcome)
     assert outcome.answered == ["emergency", "crowns"]
+
+
+async def test_which_tooth_told_after_aftercare_advice_is_noted(front_desk: FrontDesk) -> None:
+    await front_desk.handle_text(
+        PATIENT,
+        "i had my implant placed at your clinic 2 months ago, when do i get the crown on it",
+    )
+    outcome = await front_desk.handle_text(PATIENT, "its the upper right premolar")
+    assert "upper right" in said(outcome) and "didn't get" not in said(outcome)
+    assert cases_opened(outcome) == []

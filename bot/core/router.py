@@ -717,6 +717,8 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         return Acknowledge()  # "i have a question": no answer to ours, and nothing asked yet
     if topic is not None and turn.asked is not None and _reads_as_answer(turn, match):
         return AnswerToQuestion(_narrowed(turn, topic))
+    if topic is not None and _only_says_which_tooth(turn, match, topic):
+        return AnswerToQuestion(topic)  # "its the upper right premolar" after the aftercare
     waited = _waiting_asked(turn, match, topic)
     if waited is not None:
         return IfWaiting(waited)  # "what happens if we wait until she's older?"
@@ -938,6 +940,24 @@ _BOOK_WORDS = re.compile(
     r"|(?:need|want|like|get)\s+(?:an?\s+)?appointment)\b",
     re.I,
 )
+
+
+#: At most this many words in a message that only says which tooth.
+_WHICH_TOOTH_WORDS = 8
+
+
+def _only_says_which_tooth(turn: Turn, match: Match, topic: str) -> bool:
+    """Whether a short statement only says which tooth, on a dental subject ("its the upper
+    right premolar"): noted, not a guess at a treatment or "I didn't get that"."""
+    brain = turn.brain
+    dental = brain.replies.has_facets(topic) or topic in (AFTERCARE, EMERGENCY)
+    if turn.state.details.get(HANDED_OVER) == EMERGENCY:
+        return False  # "top front one" after a blow to the face: for the person taking it
+    if not dental or match.safety or is_question(turn.text) or "area" not in turn.details:
+        return False
+    if len(words(turn.text)) > _WHICH_TOOTH_WORDS or brain.matcher.red_flag(turn.text):
+        return False
+    return not brain.facets.names_topics(turn.text)
 
 
 def _tells_of_teeth(turn: Turn) -> bool:
