@@ -1420,3 +1420,14 @@ async def test_taking_an_insurer_for_a_treatment_is_an_insurance_question(
     outcome = await front_desk.handle_text(PATIENT, "do you take cigna for implants")
     assert outcome.intent == "insurance" and "Cigna" in said(outcome)
     assert "we place implants" not in said(outcome)
+
+
+async def test_what_time_on_a_day_asked_with_another_question_gets_that_day_s_hours(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much is a cleaning")
+    outcome = await front_desk.handle_text(
+        PATIENT, "ok what time on saturday and do i need to book ahead"
+    )
+    assert outcome.answered[:1] == ["hours"] and "Saturday" in said(outcome)
+    assert "dental clinic" not in said(outcome)

@@ -175,6 +175,8 @@ _DAY_AND_FILLER = frozenset(
         *("are", "too", "also", "or", "a", "do", "morning", "afternoon", "evening"),
         *(f"{day}s" for day in WEEKDAYS),
         *("it", "work", "working", "does", "can", "i", "come", "in", "any", "at", "all"),
+        *("time", "times", "hours", "hrs", "when", "till", "until", "opening", "opens"),
+        *("close", "closes", "closing"),
     ]
 )
 _YES_OR_NO = re.compile(
