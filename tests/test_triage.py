@@ -196,6 +196,10 @@ async def test_teeth_broken_in_an_old_accident_are_no_emergency(front_desk: Fron
         PATIENT, "theyre broken from an old accident, root canals already done somewhere else"
     )
     assert cases_opened(outcome) == [] and "911" not in said(outcome)
+    again = await front_desk.handle_text("console:other", "need 3 crowns on my upper front teeth")
+    assert again.messages
+    told = await front_desk.handle_text("console:other", "theyre broken from an old accident")
+    assert not VISIT_BUTTONS & set(buttons(told))  # no visit today for an old break
 
 
 async def handed_back(front_desk: FrontDesk, store: Store, text: str) -> Outcome:

@@ -13,6 +13,7 @@ from bot.core.pending import AskedDay, AskedProblem
 from bot.core.turn import COMFORT_TOPICS, Turn
 from bot.details import asks_if_price, first_age, said_back
 from bot.loader import IF_WAITING, OFF_TOPIC_ASIDE
+from bot.matcher import told_as_history
 
 #: Details that describe the patient's problem rather than when they can come.
 PROBLEM_DETAILS = frozenset({"tooth", "area", "symptom", "age"})
@@ -225,9 +226,12 @@ def answer_to_question(turn: Turn, topic: str) -> None:
 
 
 def _a_dental_problem(turn: Turn) -> bool:
-    """Whether the message reports pain, a broken tooth or the like (no red flag)."""
+    """Whether the message reports pain, a broken tooth or the like (no red flag), now: not
+    "theyre broken from an old accident", which needs no visit today."""
     match = turn.match
-    return match is not None and (match.safety or match.intent == EMERGENCY)
+    if match is None or not (match.safety or match.intent == EMERGENCY):
+        return False
+    return not told_as_history(turn.brain.matcher.normalized(turn.text))
 
 
 def understood(turn: Turn) -> None:
