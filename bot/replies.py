@@ -159,13 +159,16 @@ class ReplyBook:
         age: float | None = None,
         question: str | None = None,
         teeth: int = 1,
+        offer: str | None = None,
     ) -> str:
         """The scripted service reply, the answer and total first, the itemised parts after,
         priced for `teeth` ("I need 3 crowns": per-tooth parts x 3, per-visit parts once).
 
         `opening` is "yes" for a "do you do X" question, "total" for a price question,
         "free" for "is it free?", and "" for anything else (no fixed "Yes, ...").
-        `question` replaces the script's closing question (the problem is already told).
+        `question` replaces the script's closing question (the problem is already told);
+        `offer` replaces what we can do with the answer to what was asked of it ("what material
+        looks most natural": the materials answer, not the same options said twice).
         """
         script = self.knowledge.services[intent]
         values = self._priced(intent, age, teeth)
@@ -174,6 +177,8 @@ class ReplyBook:
             for name in SCRIPT_PARTS
             if name != "question"
         }
+        if offer is not None:
+            part["offer"] = offer
         if teeth > 1:  # the wordings speak of one tooth: the count's own list instead
             part["cost"] = self._counted_cost(intent, age, teeth)
         if opening == "yes":

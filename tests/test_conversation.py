@@ -1431,3 +1431,14 @@ async def test_what_time_on_a_day_asked_with_another_question_gets_that_day_s_ho
     )
     assert outcome.answered[:1] == ["hours"] and "Saturday" in said(outcome)
     assert "dental clinic" not in said(outcome)
+
+
+async def test_a_treatment_and_its_materials_asked_together_say_the_materials_once(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "need 3 crowns on my upper front teeth, what material looks most natural"
+    )
+    reply = said(outcome)
+    assert reply.count("porcelain fused to metal") == 1
+    assert "most natural" in reply and "ceramic crown x 3" in reply

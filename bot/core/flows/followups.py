@@ -117,8 +117,17 @@ def answer_several(turn: Turn, questions: list[Question]) -> None:
     books = Question(booking.BOOKING) in questions and _asks_to_book(turn)
     listed: set[str] = set()  # the list items already said in this reply
     aside = False  # "do u do botox?" said no to first: no "Yes, we do ..." after it
+    # "need 3 crowns, what material looks most natural": the materials answer takes the place
+    # of the script's own options, not said twice
+    in_script = {
+        each.intent: each
+        for each in questions
+        if each.facet == "materials" and Question(each.intent) in questions
+    }
     for question in questions:
         intent, facet = question.intent, question.facet
+        if in_script.get(intent) == question:
+            continue
         rotation = turn.record(f"{intent}.{facet}" if facet else intent)
         if intent == OFF_TOPIC_ASIDE:
             turn.say(replies.text(intent, rotation))
@@ -140,7 +149,9 @@ def answer_several(turn: Turn, questions: list[Question]) -> None:
             closing = "" if books else None
             age = first_age(turn.state.details)
             teeth = answers.teeth_counted(turn, intent)
-            text = replies.service(intent, rotation, opening, age, closing, teeth)
+            asked = in_script.get(intent)
+            offer = replies.facet(intent, "materials", rotation) if asked else None
+            text = replies.service(intent, rotation, opening, age, closing, teeth, offer)
         elif intent == answers.DOCTORS and (named := answers.doctors_named(turn, rotation)):
             text = named[0]  # "how many visits and which doctor does them": those doctors
         elif intent in turn.brain.knowledge.replies:
