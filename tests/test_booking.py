@@ -498,3 +498,16 @@ async def test_a_bare_no_is_no_reason_for_the_visit(desk_open: FrontDesk) -> Non
     assert "come in for" in said(first)
     outcome = await desk_open.handle_text(PATIENT, "no")
     assert "Noted: no" not in said(outcome)
+
+
+async def test_a_treatment_chosen_with_a_day_asked_is_a_request_not_its_script_again(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(
+        "console:ria", "is it better to save the tooth with a root canal or just pull it?"
+    )
+    outcome = await front_desk.handle_text(
+        "console:ria", "ok lets do the root canal, any chance next week?"
+    )
+    assert outcome.intent == "booking" and "root canal" in said(outcome)
+    assert "endodontist" not in said(outcome)  # not the root canal's whole answer again

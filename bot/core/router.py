@@ -2191,7 +2191,8 @@ def _several_questions(turn: Turn, match: Match, topic: str | None) -> list[Ques
             continue  # "After it will be pain? How many days?": how many days of it
         if question not in asked:
             asked.append(question)
-            if question.facet is None and not is_question(clause):
+            asks = is_question(clause) or f"{clause}?" in turn.text  # (the split drops "?")
+            if question.facet is None and not asks:
                 needed.append(question)
         if brain.replies.has_service(question.intent):
             topic = question.intent
@@ -2204,7 +2205,8 @@ def _several_questions(turn: Turn, match: Match, topic: str | None) -> list[Ques
         asked = [Question(OFF_TOPIC_ASIDE), *asked] if asked else []
     asked = asked[:MOST_QUESTIONS]
     booking_asked = Question(BOOKING) in asked and Question(BOOKING) not in needed
-    wanted = [q for q in needed if brain.replies.has_service(q.intent)]  # not "r u open dec 24"
+    said = brain.facets.names_topics(turn.text)  # (not "just want someone to have a look")
+    wanted = [q for q in needed if brain.replies.has_service(q.intent) and q.intent in said]
     if booking_asked and all(q in wanted or q.intent == BOOKING for q in asked):
         return []  # "need my wisdom tooth out, my dentist referred me. can i book": a request
     return asked
