@@ -897,6 +897,20 @@ async def test_asking_to_speak_with_the_doctor_goes_to_a_person(front_desk: Fron
     assert any(isinstance(effect, HandoffOpened) for effect in outcome.effects)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ok pls ask the doctor to message me",
+        "Would the doctor be able to telephone me?",
+        "who is in charge there? i want a callback today",
+    ],
+)
+async def test_asking_to_be_called_back_goes_to_a_person(front_desk: FrontDesk, text: str) -> None:
+    await front_desk.handle_text(PATIENT, "how much is an implant")
+    outcome = await front_desk.handle_text(PATIENT, text)
+    assert any(isinstance(effect, HandoffOpened) for effect in outcome.effects)
+
+
 async def test_a_sales_pitch_asking_whom_to_talk_to_is_no_case(front_desk: FrontDesk) -> None:
     outcome = await front_desk.handle_text(
         PATIENT,

@@ -906,7 +906,11 @@ _ASKS_TO_SPEAK = re.compile(
     r"\b(?:can|could|may)\s+i\s+(?:please\s+)?(?:speak|talk)\s+(?:to|with)\b(?![^.?!]*\b(?:before|at\s+the|during)\b)"
     r"|\bi(?:'d|\s+would)?\s+(?:want|like|need)\s+to\s+(?:speak|talk)\s+(?:to|with)\b"
     r"|\bwho\s+(?:do|can|should)\s+i\s+(?:speak|talk)\s+(?:to|with)\b"
-    r"|\blet\s+me\s+(?:speak|talk)\s+(?:to|with)\b",
+    r"|\blet\s+me\s+(?:speak|talk)\s+(?:to|with)\b"
+    # a person asked to call: "i want a callback today", "ask the doctor to message me"
+    r"|\bcall\s*-?backs?\b|\b(?:call|phone|ring|message|text)\s+me\s+back\b"
+    r"|\b(?:doctor|dentist|manager|someone|somebody|person)\s+(?:to\s+|be\s+able\s+to\s+"
+    r"|could\s+|can\s+)?(?:call|phone|ring|telephone|message|contact)\s+me\b",
     re.I,
 )
 #: A question about what the clinic does: "do you", "can u", "what services".
