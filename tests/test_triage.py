@@ -647,3 +647,19 @@ async def test_which_tooth_told_after_aftercare_advice_is_noted(front_desk: Fron
     outcome = await front_desk.handle_text(PATIENT, "its the upper right premolar")
     assert "upper right" in said(outcome) and "didn't get" not in said(outcome)
     assert cases_opened(outcome) == []
+
+
+async def test_another_question_beside_is_it_normal_after_a_treatment_is_answered_too(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT,
+        "had a filling done yesterday and its still a bit sensitive to cold, is that normal?"
+        " also how much is a cleaning",
+    )
+    assert outcome.answered == ["aftercare", "hygiene"]
+    assert "sensitive to cold" in said(outcome) and "$225" in said(outcome)
+    assert "Talk to a person" in buttons(outcome)
+    (person,) = [c for m in outcome.messages for c in m.choices if c.label == "Talk to a person"]
+    pressed = await front_desk.handle_choice(PATIENT, person.value)
+    assert cases_opened(pressed)  # the button still works after the second answer

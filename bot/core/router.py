@@ -665,6 +665,9 @@ def _route_text(turn: Turn) -> Route:
     if topic == AFTERCARE and no_red_flag and brain.matcher.getting_worse(turn.text):
         return HandOver(WORSE_AFTER_TREATMENT)  # "it's getting worse, not better": the doctor
     if match.intent != EMERGENCY and no_red_flag and aftercare.asks_if_normal_after(turn.text):
+        besides = _asked_besides_the_aftercare(turn, match, topic)
+        if besides:  # "... is that normal? also how much is a cleaning": the cleaning too
+            return Several((Question(AFTERCARE), *besides))
         return Answer(AFTERCARE)  # "got a wisdom tooth out on friday, is aching normal"
     if triage.asks_about_urgent_care(turn):
         return Answer(EMERGENCY)  # "do you see emergencies on weekends?": how we do it
@@ -1849,6 +1852,19 @@ def _asks_only_to_compare(text: str) -> bool:
     )
 
 
+def _asked_besides_the_aftercare(turn: Turn, match: Match, topic: str | None) -> list[Question]:
+    """The questions of a message about something else than the treatment just had, asked
+    beside whether what the patient feels is normal."""
+    had = aftercare.treatment_named(turn)
+    return [
+        question
+        for question in _several_questions(turn, match, topic)
+        if question.intent not in (AFTERCARE, EMERGENCY, had)
+        and turn.brain.facets.names_topic(question.intent) != had
+        and question.intent in turn.brain.facets.names_topics(turn.text)
+    ]
+
+
 def _healing_asked_about(turn: Turn) -> bool:
     """Whether the patient asks if what they feel days after our treatment is the normal
     healing, with nothing failed and nothing getting worse."""
@@ -2083,11 +2099,15 @@ def _stays_on_topic(turn: Turn, text: str, named: str, topic: str) -> bool:
         return True  # "what about kids?" during whitening: whitening, for a child
     if named in AUDIENCE_TOPICS and _FOR_SOMEONE.search(text) and not asks_if_we_do(text):
         return True  # "metal or clear, which is better for a kid" during braces: braces
-    if not _REFERS_BACK.search(text) or _SWITCHES_BACK.search(text):
+    if not _REFERS_BACK.search(_LEADING_ALSO.sub("", text)) or _SWITCHES_BACK.search(text):
         return False  # "going back to the root canal - can it be done in one visit?"
     if _sought(turn, text, named):
         return False  # "and for him, he's 9, is that too late for sealants?": the sealants
     return named in AUDIENCE_TOPICS or not asks_if_we_do(text)  # "can my daughter do it too?"
+
+
+#: "also" opening a clause asks something new: "also how much is a cleaning".
+_LEADING_ALSO = re.compile(r"^\W*(?:and\s+|plus\s+)?also\b", re.I)
 
 
 def _sought(turn: Turn, text: str, named: str) -> bool:

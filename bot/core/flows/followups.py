@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from bot import booking_text
-from bot.core.flows import answers, booking, triage
+from bot.core.flows import aftercare, answers, booking, triage
 from bot.core.flows.handoff import EMERGENCY, not_understood, person_choice
 from bot.core.pending import AskedDay, AskedProblem
 from bot.core.turn import COMFORT_TOPICS, Turn
@@ -115,6 +115,7 @@ def answer_several(turn: Turn, questions: list[Question]) -> None:
     # whose first question ends the reply; a question about coming in with no word of booking
     # ("any chance of getting in today?", "do u take walk ins") is answered in its place
     books = Question(booking.BOOKING) in questions and _asks_to_book(turn)
+    understood(turn)  # before any new choices are offered (the aftercare's person button)
     listed: set[str] = set()  # the list items already said in this reply
     aside = False  # "do u do botox?" said no to first: no "Yes, we do ..." after it
     # "need 3 crowns, what material looks most natural": the materials answer takes the place
@@ -132,6 +133,10 @@ def answer_several(turn: Turn, questions: list[Question]) -> None:
         if intent == OFF_TOPIC_ASIDE:
             turn.say(replies.text(intent, rotation))
             aside = True
+            continue
+        if intent == aftercare.AFTERCARE:  # "... is that normal? also how much is a cleaning"
+            aftercare.answer(turn, rotation)
+            outcome.answered.append(intent)
             continue
         if intent == booking.BOOKING and books:
             continue
@@ -181,7 +186,6 @@ def answer_several(turn: Turn, questions: list[Question]) -> None:
         booking.start(turn, turn.record(booking.BOOKING))
         outcome.answered.append(booking.BOOKING)
     outcome.intent = outcome.answered[0] if outcome.answered else None
-    understood(turn)
     log.info("patient=%s several questions=%s", turn.patient.id, outcome.answered)
 
 
