@@ -1860,7 +1860,6 @@ def _asked_besides_the_aftercare(turn: Turn, match: Match, topic: str | None) ->
         question
         for question in _several_questions(turn, match, topic)
         if question.intent not in (AFTERCARE, EMERGENCY, had)
-        and turn.brain.facets.names_topic(question.intent) != had
         and question.intent in turn.brain.facets.names_topics(turn.text)
     ]
 
