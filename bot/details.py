@@ -968,6 +968,17 @@ def _ages(numeric: str) -> list[str]:
     return ages
 
 
+#: Someone who only witnessed the patient's problem: "my wife hears it", "my husband says i
+#: snore and grind", "my mum noticed i'm clenching".
+_BYSTANDER = re.compile(
+    r"\s+(?:(?:can|could)\s+)?(?:hears?|heard|notice[sd]?|sees|saw)\s+(?:it|this|that|the\s+noise"
+    r"|the\s+grinding|me|my|i)\b"
+    r"|\s+(?:says?|said|thinks|told\s+me|tells\s+me|complains?|complained)\s+(?:that\s+)?"
+    r"(?:i|i'?m|me|my)\b",
+    re.I,
+)
+
+
 def _who(numeric: str) -> str | None:
     """Who the visit is for, first mentioned: child, parent, partner or self."""
     for match in _WHO.finditer(numeric):
@@ -975,6 +986,8 @@ def _who(numeric: str) -> str | None:
             if int(match["young"]) < ADULT_AGE:
                 return "child"
             continue
+        if _BYSTANDER.match(numeric, match.end()):
+            continue  # "i grind at night, my wife hears it": the patient's own
         found = next(name for name, value in match.groupdict().items() if value)
         return "self" if found == "alone" else found
     return None

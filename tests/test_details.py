@@ -251,6 +251,26 @@ def test_who_the_visit_is_for_is_the_first_person_mentioned(text: str, who: str)
     assert details(text)["who"] == who
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i grind at night, my wife hears it",
+        "my husband says i grind my teeth",
+        "my mum noticed that my gums bleed",
+    ],
+)
+def test_someone_who_only_noticed_the_patient_s_problem_is_not_who_it_is_for(text: str) -> None:
+    assert "who" not in details(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "who"),
+    [("my son says his tooth hurts", "child"), ("my mum noticed a hole in her tooth", "parent")],
+)
+def test_someone_telling_of_their_own_problem_is_who_it_is_for(text: str, who: str) -> None:
+    assert details(text)["who"] == who
+
+
 def test_an_adult_age_alone_says_nothing_about_who() -> None:
     assert "who" not in details("a 45 year old man")
     assert "who" not in details("i'm 45")

@@ -631,3 +631,11 @@ async def test_how_many_visits_and_which_doctor_are_both_answered(
     outcome = await front_desk.handle_text(PATIENT, "how many visits and which doctor does them")
     assert outcome.answered == ["veneers", "doctors"]
     assert said(outcome).startswith(tuple(answers(brain, "veneers", "duration")))
+
+
+async def test_what_about_another_service_moves_on_to_it_whatever_else_is_asked(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "do you do night guards?")
+    outcome = await front_desk.handle_text(PATIENT, "ok and what about whitening, same time?")
+    assert outcome.intent == "whitening"

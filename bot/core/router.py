@@ -844,6 +844,14 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         and not (topic and brain.replies.has_facets(topic))
     ):
         return Answer(named)  # "it would be for a regular cleaning": about that service
+    if (
+        match.intent is None
+        and named
+        and named != topic
+        and brain.replies.has_service(named)
+        and _AND_FOR.match(turn.text)
+    ):
+        return Answer(named)  # "ok and what about whitening, same time?": on to whitening
     if match.intent is None and topic is not None and _tells_about_it(turn, topic):
         return AnswerToQuestion(_narrowed(turn, topic))  # "been like 6 months now, and ..."
     if match.intent is None and named and _treated_with(turn, match, named):
