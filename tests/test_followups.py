@@ -639,3 +639,38 @@ async def test_what_about_another_service_moves_on_to_it_whatever_else_is_asked(
     await front_desk.handle_text(PATIENT, "do you do night guards?")
     outcome = await front_desk.handle_text(PATIENT, "ok and what about whitening, same time?")
     assert outcome.intent == "whitening"
+
+
+async def test_a_treatment_priced_for_a_child_is_that_treatment_alone(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    quoted = await front_desk.handle_text(PATIENT, "how much braces for my son")
+    assert "first visit" not in said(quoted).lower()
+    await front_desk.handle_text(PATIENT, "12")
+    how_long = await front_desk.handle_text(PATIENT, "how long")
+    assert said(how_long) in answers(brain, "orthodontics", "duration")
+
+
+async def test_the_numbing_asked_about_during_a_treatment_is_the_numbing(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "do fillings hurt")
+    outcome = await front_desk.handle_text(PATIENT, "numbing cost extra?")
+    assert (outcome.intent, outcome.facet) == ("anesthesia", "price")
+
+
+async def test_how_many_visits_after_the_numbing_goes_back_to_the_treatment(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much is a root canal")
+    await front_desk.handle_text(PATIENT, "is the anesthesia safe")
+    outcome = await front_desk.handle_text(PATIENT, "ok and how many visits?")
+    assert (outcome.intent, outcome.facet) == ("root_canal", "duration")
+
+
+async def test_a_treatment_asked_for_while_pregnant_answers_who_may_have_it(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(PATIENT, "can i get a root canal while pregnant")
+    assert (outcome.intent, outcome.facet) == ("root_canal", "suitability")
+    assert "pregnan" in said(outcome)

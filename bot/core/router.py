@@ -198,7 +198,7 @@ _SWITCHES_BACK = re.compile(r"\b(?:back to|going back|as for|regarding|now about
 #: The treatment itself and how it heals, asked after its numbing or sedation: "how long does
 #: the procedure itself take?", "how sore will I be?", "how long will i be off work after".
 _THE_TREATMENT_ITSELF = re.compile(
-    r"\b(?:procedure|treatment|surgery|operation|sore|swell\w*|heal\w*|stitch\w*"
+    r"\b(?:procedure|treatment|surgery|operation|sore|swell\w*|heal\w*|stitch\w*|visits"
     r"|(?:off|back\s+to)\s+(?:work|school))\b",
     re.I,
 )
@@ -1645,12 +1645,20 @@ def _carries_on_the_aside(turn: Turn, text: str, match: Match) -> bool:
     return turn.brain.facets.match(text).facet != "price"  # "how much with my insurance?"
 
 
+#: Words that are part of a service's name but name nothing alone: the "root" of "root canal".
+_NAME_PARTS = frozenset({"root"})
+
+
 def _suitability_asked(turn: Turn, facet: str) -> bool:
     """Whether "can I get X" says for whom: "if I'm pregnant", "at my age", "as an adult"."""
     if facet != "suitability":
         return False
     facets = turn.brain.facets
-    rest = [w for w in words(turn.text) if w not in _ASKING_WORDS and not facets.names_topics(w)]
+    rest = [
+        w
+        for w in words(turn.text)
+        if w not in _ASKING_WORDS and w not in _NAME_PARTS and not facets.names_topics(w)
+    ]
     return bool(rest) and facets.match(" ".join(rest)).facet == "suitability"
 
 
@@ -1797,6 +1805,9 @@ def _priced_together(turn: Turn, match: Match) -> list[tuple[str, int]]:
         for topic in brain.facets.names_topics(turn.text)
         if has_service(topic)
     ]
+    if any(name not in AUDIENCE_TOPICS for name, _ in items):
+        items = [(name, count) for name, count in items if name not in AUDIENCE_TOPICS]
+        # "how much braces for my son": braces for a child, not braces and a child's visit
     if len(items) > 1 and _INCLUDED.search(turn.text):
         # "an implant incl the crown on top": the implant's own crown, priced in it once
         items = [
