@@ -194,10 +194,10 @@ _IN_YEARS = re.compile(
     r"\s*(?:years?|yrs?)\b(?!\s+(?:ago|since|later|before|after|of|into|now|late|early|back))"
 )
 _OLD = re.compile(r"\s*(?:-\s*)?(?:(?:years?|yrs?|yr)(?:\s*-\s*|\s+)old\b|yo\b|y/o)")
-#: "the filling is 10 years old" is the age of a filling, not of a patient.
+#: "the filling is 10 years old", "a bridge thats 15 yrs old": the age of a thing, not a patient.
 _THING_BEFORE = re.compile(
-    r"\b(?:filling|crown|implant|tooth|teeth|bridge|dentures?|veneers?|braces|it|this|that)s?"
-    r"\s*(?:'s|is|are|was|were)\s*(?:about|around|almost|over|like)?\s*$"
+    r"(?:\b(?:filling|crown|implant|tooth|teeth|bridge|dentures?|veneers?|braces|it|this|that)s?"
+    r"\s*(?:'s|is|are|was|were)|\b(?:thats|its))\s*(?:about|around|almost|over|like)?\s*$"
 )
 _CHILD_WORDS = (
     r"(?:sons?|daughters?|kids?|child|children|boys?|girls?|twins|baby|toddler"
@@ -336,7 +336,15 @@ def is_question(text: str) -> bool:
             continue  # "is missing since two years", "was broken already": "it" left out
         if tokens and tokens[0] in QUESTION_WORDS:
             return True
+        if tokens[:1] == ["if"] and _ASKED_AFTER_IF.search(" ".join(tokens[2:])):
+            return True  # "if it cant be used again how much is a new crown"
     return False
+
+
+#: The question after a condition with no comma between them: "if ... how much is a new one".
+_ASKED_AFTER_IF = re.compile(
+    r"\bhow (?:much|long|many|soon|often)\b|\b(?:what|which) (?:is|are)\b"
+)
 
 
 _IS_WAS = frozenset({"is", "was", "are", "were"})

@@ -90,9 +90,12 @@ class FacetMatcher:
         if self._matcher is None:
             return FacetMatch(None, 0.0)
         found = self._matcher.match(text)
-        if found.intent is None and self.names_topic(text) is not None:
-            # The examples never name a treatment: "do implants hurt" is read as "do it hurt".
-            found = self._matcher.match(self._without_topic_words(text))
+        if (found.intent is None or found.ambiguous) and self.names_topic(text) is not None:
+            # The examples never name a treatment: "do implants hurt" is read as "do it hurt",
+            # and "how much does sedation add" as "how much does it add", not as its pain.
+            as_it = self._matcher.match(self._without_topic_words(text))
+            if found.intent is None or (as_it.intent is not None and not as_it.ambiguous):
+                found = as_it
         if found.intent is None or not found.intent.startswith(PREFIX) or found.ambiguous:
             if found.intent is None and (HOW_MANY_UNITS.search(text) or DONE_WITHIN.search(text)):
                 return FacetMatch("duration", found.score)  # "how many months until ..."

@@ -730,3 +730,15 @@ def test_a_tooth_pulled_in_the_past_is_already_missing() -> None:
 @pytest.mark.parametrize("text", ["me", "its me", "myself!"])
 def test_me_alone_says_the_visit_is_for_the_patient(text: str) -> None:
     assert details(text)["who"] == "self"
+
+
+def test_the_age_of_a_bridge_is_not_the_patients() -> None:
+    found = details("i have an old bridge on the lower right thats 15 yrs old and it hurts now")
+    assert "age" not in found
+    assert details("my son is 15 years old")["age"] == "15"
+
+
+def test_a_question_after_a_condition_without_a_comma_is_a_question() -> None:
+    assert is_question("if it cant be used again how much is a new crown")
+    assert is_question("if all four are done together how long is the operation")
+    assert not is_question("if you could call me back that would be great")

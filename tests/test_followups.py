@@ -674,3 +674,42 @@ async def test_a_treatment_asked_for_while_pregnant_answers_who_may_have_it(
     outcome = await front_desk.handle_text(PATIENT, "can i get a root canal while pregnant")
     assert (outcome.intent, outcome.facet) == ("root_canal", "suitability")
     assert "pregnan" in said(outcome)
+
+
+async def test_the_price_of_the_sedation_named_after_a_treatment_is_its_price(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(
+        PATIENT, "For an implant, is it done with local anaesthetic or can I be sedated?"
+    )
+    await front_desk.handle_text(PATIENT, "It's just one implant, lower left.")
+    outcome = await front_desk.handle_text(PATIENT, "How much does sedation add?")
+    assert (outcome.intent, outcome.facet) == ("sedation", "price")
+
+
+async def test_a_crown_that_came_off_is_seen_soon_and_a_new_one_priced(
+    front_desk: FrontDesk,
+) -> None:
+    came_off = await front_desk.handle_text(
+        PATIENT, "my wife's crown came off while eating. she kept it. can you glue it back on?"
+    )
+    assert came_off.intent == "emergency"
+    new_one = await front_desk.handle_text(
+        PATIENT, "if it cant be used again how much is a new crown"
+    )
+    assert (new_one.intent, new_one.facet) == ("crowns", "price")
+
+
+async def test_the_size_of_a_bridge_told_after_it_is_noted(front_desk: FrontDesk) -> None:
+    await front_desk.handle_text(
+        PATIENT, "i have an old bridge on the lower right and the tooth under it hurts now"
+    )
+    outcome = await front_desk.handle_text(PATIENT, "its a 3 unit one, made at another clinic")
+    assert outcome.route == "AnswerToQuestion"
+    assert "I didn't get that" not in said(outcome)
+
+
+async def test_an_apology_before_a_question_asks_the_question(front_desk: FrontDesk) -> None:
+    outcome = await front_desk.handle_text(PATIENT, "sorry, do you take walk ins?")
+    assert outcome.intent == "booking"
+    assert "dental clinic" not in said(outcome)

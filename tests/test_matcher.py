@@ -385,3 +385,17 @@ def test_a_denied_complaint_is_no_complaint(brain: Brain, text: str) -> None:
 )
 def test_a_complaint_with_a_denied_word_is_still_a_complaint(brain: Brain, text: str) -> None:
     assert brain.matcher.match(text).intent == "complaint"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("any evening appointments? i work late", "hours"),
+        ("how late can i come in", "hours"),
+        ("we're 10 minutes away, where exactly are you", "location"),
+    ],
+)
+def test_evening_times_and_the_way_there_are_practical(
+    brain: Brain, text: str, intent: str
+) -> None:
+    assert brain.matcher.match(text).intent == intent

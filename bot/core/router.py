@@ -158,6 +158,12 @@ _THANKS_FIRST = re.compile(
     r"(?:thanks?(?:\s+you)?(?:\s+(?:so|very)\s+much)?|thx|ty|cheers)\b[\s,!.]*",
     re.I,
 )
+#: An apology a question opens with, which asks nothing itself: "sorry, what time saturday?".
+_SORRY_FIRST = re.compile(
+    r"^\W*(?:(?:so\s+)?sorry|apologies|excuse\s+me|pardon)"
+    r"(?:\s+(?:to\s+bother(?:\s+you)?|again|for\s+(?:the\s+)?(?:bother|asking)))?[\s,!.]+",
+    re.I,
+)
 #: Words around a bare service name that ask nothing of their own ("ok and a cleaning").
 _LEAD_WORDS = frozenset({"ok", "okay", "and", "so", "also", "plus", "then", "a", "an", "the"})
 _WHAT_ABOUT = re.compile(
@@ -611,6 +617,10 @@ def _route_text(turn: Turn) -> Route:
         rest = _THANKS_FIRST.sub("", turn.text, count=1)
         if rest != turn.text and is_question(rest):
             turn.text, match = rest, brain.matcher.match(rest)  # "ok thank you. can the ..."
+    if match.intent is None and not match.safety:
+        rest = _SORRY_FIRST.sub("", turn.text, count=1)
+        if rest != turn.text and is_question(rest):
+            turn.text, match = rest, brain.matcher.match(rest)  # "sorry, what time saturday?"
     confused = brain.matcher.confused(turn.text) and not match.safety
     if confused and (rest := _beside_the_confusion(turn)):
         turn.text, match = rest, brain.matcher.match(rest)  # "i dont understand. open saturday?"
@@ -986,6 +996,7 @@ def _tells_of_teeth(turn: Turn) -> bool:
 _CASE_TOLD = re.compile(
     r"\b\d+\s*(?:days?|weeks?|months?|years?|yrs?)\b|\b(?:last|this)\s+(?:week|month|year)\b"
     r"|\bsince\b|\bago\b|\b(?:pain|painful|hurts?|hurting|sore|aches?|aching)\b"
+    r"|\b\d+[\s-]*units?\b"  # "its a 3 unit one": a bridge over three teeth
     r"|\b(?:i|we|he|she)\s+(?:have|has|need)\s+(?:\d+|two|three|four|five|a\s+few)\b",
     re.I,
 )
@@ -1984,11 +1995,17 @@ def _urgent_symptom(turn: Turn) -> bool:
     soon (`urgent_symptoms` in intents/vocabulary.yaml: pain, a broken tooth...)."""
     said = set(turn.details.get("symptom", "").split(", "))
     urgent = set(turn.brain.knowledge.vocabulary.urgent_symptoms)
+    # "my crown came off, can you glue it back on?": the crown named is what fell out
+    fell_out = said & urgent == {CAME_OUT}
     return (
         bool(said & urgent)
-        and _named_service(turn, turn.text) is None
+        and (fell_out or _named_service(turn, turn.text) is None)
         and not turn.brain.matcher.elsewhere(turn.text)
     )
+
+
+#: The symptom of a filling or crown that fell out (intents/vocabulary.yaml).
+CAME_OUT = "a filling or crown came out"
 
 
 def _named_service(turn: Turn, text: str) -> str | None:
