@@ -261,6 +261,7 @@ _AREA_PART = re.compile(
     r"|\b(?:at|in)\s+the\s+(?P<fb4>front|back)\b"
     r"(?!\s+(?:desk|door|entrance|of the|top|bottom|upper|lower))"
     r"|\b(?P<wisdom>wisdom)\b"
+    r"|^\W*(?:the\s+)?(?P<v4>top|bottom|upper|lower)(?:\s+ones?)?\s*(?:$|[,.!;])"  # "top, both"
 )
 _DENTAL_CONTEXT = re.compile(
     r"\b(?:tooth|teeth|molars?|wisdom|gums?|jaw|mouth|filling|crown|implant|cavity|bite|chew"
@@ -1131,8 +1132,8 @@ def _area(lowered: str) -> str | None:
             vertical = vertical or _VERTICAL[match["v3"]]
         elif dental and match["fb4"]:
             side = side or match["fb4"]
-        elif match["v"]:
-            vertical = vertical or _VERTICAL[match["v"]]
+        elif match["v"] or match["v4"]:
+            vertical = vertical or _VERTICAL[match["v"] or match["v4"]]
         elif dental and match["v2"]:
             vertical = vertical or _VERTICAL[match["v2"]]
         elif dental and (match["h"] or match["h2"]):

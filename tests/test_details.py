@@ -742,3 +742,11 @@ def test_a_question_after_a_condition_without_a_comma_is_a_question() -> None:
     assert is_question("if it cant be used again how much is a new crown")
     assert is_question("if all four are done together how long is the operation")
     assert not is_question("if you could call me back that would be great")
+
+
+@pytest.mark.parametrize(
+    ("text", "area"), [("top, both sides", "upper"), ("the bottom one", "lower")]
+)
+def test_a_reply_opening_with_the_jaw_says_where(text: str, area: str) -> None:
+    assert details(text)["area"] == area
+    assert "area" not in details("top of the morning to you")

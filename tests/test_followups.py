@@ -713,3 +713,19 @@ async def test_an_apology_before_a_question_asks_the_question(front_desk: FrontD
     outcome = await front_desk.handle_text(PATIENT, "sorry, do you take walk ins?")
     assert outcome.intent == "booking"
     assert "dental clinic" not in said(outcome)
+
+
+async def test_which_doctor_there_is_for_little_kids_names_the_doctor(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    outcome = await front_desk.handle_text(PATIENT, "which doctor do you have for little kids")
+    assert outcome.intent == "doctors"
+    pediatric = [d.name for d in brain.knowledge.clinic.doctors if "pediatric" in d.role.lower()]
+    assert pediatric and pediatric[0] in said(outcome)
+
+
+async def test_which_teeth_told_after_the_wisdom_tooth_is_noted(front_desk: FrontDesk) -> None:
+    await front_desk.handle_text(PATIENT, "my wisdom tooth hurts")
+    outcome = await front_desk.handle_text(PATIENT, "top, both sides")
+    assert outcome.route == "AnswerToQuestion"
+    assert "upper" in said(outcome)

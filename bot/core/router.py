@@ -223,7 +223,9 @@ _WHO_TREATS = re.compile(
     r"(?:does|do|doing|did|will|would|places?|performs?|handles?|treats?|sees?|fits?)\b"
     r"(?!\s+(?:i|we|you|u|me|my)\b)"
     r"|\b(?:does|do|is|can)\s+(?:dr|doctor)\.?\s+[a-z]+\s+(?:also\s+)?"
-    r"(?:do|does|place|handle|treat|see)\b",
+    r"(?:do|does|place|handle|treat|see)\b"
+    r"|\bwhich\s+(?:doctors?|dentists?|specialists?)\s+(?:do\s+you\s+have|have\s+you\s+got"
+    r"|is\s+there|are\s+there)\s+for\b",  # "which doctor do you have for little kids"
     re.I,
 )
 #: A patient weighing up the treatment talked about: "is it even worth it", "should i do it".
