@@ -97,7 +97,8 @@ class FacetMatcher:
             if found.intent is None or (as_it.intent is not None and not as_it.ambiguous):
                 found = as_it
         if found.intent is None or not found.intent.startswith(PREFIX) or found.ambiguous:
-            if found.intent is None and (HOW_MANY_UNITS.search(text) or DONE_WITHIN.search(text)):
+            within = HOW_MANY_UNITS.search(text) or DONE_WITHIN.search(text)
+            if found.intent is None and (within or SAME_VISIT.match(text)):
                 return FacetMatch("duration", found.score)  # "how many months until ..."
             unsure = found.intent is None or found.ambiguous
             if unsure and (facet := _facet_by_its_words(text)) is not None:
@@ -214,6 +215,13 @@ DONE_WITHIN = re.compile(
     r"\b(?:do|done|finish\w*|ready|complete\w*|made|fitted|over\s+with)\b[^.?!]*"
     r"\b(?:in|within|under|before|by)\s+(?:\d+|a|an|one|two|three|four|five|six|a\s+few"
     r"|a\s+couple\s+of)\s+(?:days?|weeks?|months?)\b",
+    re.IGNORECASE,
+)
+#: Only "same day?": whether it is all done at one visit ("can we all come on the same day"
+#: asks for a visit).
+SAME_VISIT = re.compile(
+    r"^\W*(?:(?:and|so|ok|is\s+it|all|done|can\s+it\s+be\s+done)\s+)*(?:on\s+|in\s+)?"
+    r"(?:the\s+)?same\s+(?:day|visit|appointment)\W*$",
     re.IGNORECASE,
 )
 #: What something costs, said so plainly that no other facet is meant ("how much to redo it",

@@ -729,3 +729,11 @@ async def test_which_teeth_told_after_the_wisdom_tooth_is_noted(front_desk: Fron
     outcome = await front_desk.handle_text(PATIENT, "top, both sides")
     assert outcome.route == "AnswerToQuestion"
     assert "upper" in said(outcome)
+
+
+async def test_same_day_alone_asks_whether_it_is_done_at_one_visit(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much is an implant")
+    outcome = await front_desk.handle_text(PATIENT, "same day?")
+    assert (outcome.intent, outcome.facet) == ("implants", "duration")
