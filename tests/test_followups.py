@@ -737,3 +737,13 @@ async def test_same_day_alone_asks_whether_it_is_done_at_one_visit(
     await front_desk.handle_text(PATIENT, "how much is an implant")
     outcome = await front_desk.handle_text(PATIENT, "same day?")
     assert (outcome.intent, outcome.facet) == ("implants", "duration")
+
+
+async def test_the_treatment_named_to_come_after_becomes_the_topic(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much to pull a molar")
+    priced = await front_desk.handle_text(PATIENT, "and implant after, how much")
+    assert (priced.intent, priced.facet) == ("implants", "price")
+    hurts = await front_desk.handle_text(PATIENT, "hurts?")
+    assert (hurts.intent, hurts.facet) == ("implants", "pain")

@@ -923,6 +923,12 @@ _FOR_WHAT = re.compile(
 )
 #: A treatment still to have: "i need a crown right?" (not "need the crown replaced").
 _NEEDS_A = re.compile(r"\bneed(?:s|ing)?\s+(?:a|an)\s+(?P<what>[\w-]+)", re.I)
+#: A message opening with the treatment that comes next: "and implant after, how much".
+_NEXT_ONE = re.compile(
+    r"^\W*(?:(?:and|then|plus|ok|so)\s+)*(?:(?:the|an?)\s+)?(?P<what>[\w-]+(?:\s+[\w-]+)?)"
+    r"\s+(?:after|afterwards|later|next)\b",
+    re.I,
+)
 #: The patient asks to speak with someone: "can I please speak with the doctor who did it?",
 #: "who do i talk to about it", "i'd like to talk to a person".
 _ASKS_TO_SPEAK = re.compile(
@@ -2153,6 +2159,8 @@ def _sought(turn: Turn, text: str, named: str) -> bool:
     names = turn.brain.facets.names_topic
     if any(names(found["what"]) == named for found in _FOR_WHAT.finditer(text)):
         return True
+    if (next_one := _NEXT_ONE.match(text)) and names(next_one["what"]) == named:
+        return True  # "and implant after, how much" after the extraction: the implant's price
     if turn.brain.facets.names_topics(turn.text) != [named]:
         return False  # "back to the root canal, will i need a crown after it": the root canal
     return any(names(found["what"]) == named for found in _NEEDS_A.finditer(text))
