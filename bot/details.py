@@ -335,6 +335,8 @@ def is_question(text: str) -> bool:
             tokens = tokens[1:]  # "for how many days", "until when", "from what age"
         if tokens[:2] and tokens[0] in _IS_WAS and tokens[1] in _TOLD_STATE:
             continue  # "is missing since two years", "was broken already": "it" left out
+        if tokens[:3] and tokens[0] in _IS_WAS and tokens[1] == "for" and tokens[2] in _WHOSE:
+            continue  # "Is for me, I am 34": whom it is for, "it" left out
         if tokens and tokens[0] in QUESTION_WORDS:
             return True
         if tokens[:1] == ["if"] and _ASKED_AFTER_IF.search(" ".join(tokens[2:])):
@@ -353,6 +355,8 @@ _IS_WAS = frozenset({"is", "was", "are", "were"})
 _TOLD_STATE = frozenset(
     {"missing", "gone", "broken", "cracked", "chipped", "loose", "already", "still", "since"}
 )
+#: Whom a statement with "it" left out says it is for: "is for my daughter".
+_WHOSE = frozenset({"me", "myself", "my", "him", "her", "us", "our", "them", "their"})
 
 
 #: Emoji and pictographs, which end a thought as a full stop does: "cracked in half 😩 can you".

@@ -119,7 +119,13 @@ class FacetMatcher:
     def _without_topic_words(self, text: str) -> str:
         """The message with every word naming a service replaced by "it"."""
         out: list[str] = []
-        for token in words(text):
+        tokens = words(text)
+        for index, token in enumerate(tokens):
+            following = tokens[index + 1] if index + 1 < len(tokens) else ""
+            if token in VARIANT_WORDS and (
+                following in self._topic_of or _plural(following) in self._topic_of
+            ):
+                continue  # "normal braces": the braces, not "back to normal"
             named = token in self._topic_of or _plural(token) in self._topic_of
             word = "it" if named else token
             if not (word == "it" and out and out[-1] == "it"):
@@ -217,6 +223,8 @@ DONE_WITHIN = re.compile(
     r"|a\s+couple\s+of)\s+(?:days?|weeks?|months?)\b",
     re.IGNORECASE,
 )
+#: Words naming a kind of a treatment, not a facet: "normal braces", "regular cleaning".
+VARIANT_WORDS = frozenset({"normal", "regular", "traditional", "standard", "usual", "classic"})
 #: Only "same day?": whether it is all done at one visit ("can we all come on the same day"
 #: asks for a visit).
 SAME_VISIT = re.compile(

@@ -747,3 +747,29 @@ async def test_the_treatment_named_to_come_after_becomes_the_topic(
     assert (priced.intent, priced.facet) == ("implants", "price")
     hurts = await front_desk.handle_text(PATIENT, "hurts?")
     assert (hurts.intent, hurts.facet) == ("implants", "pain")
+
+
+async def test_whose_it_is_told_in_broken_english_keeps_the_topic(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "Hi. Aligners you have? The invisible braces I mean.")
+    told = await front_desk.handle_text(PATIENT, "Is for me, I am 34. Front teeth bit crooked.")
+    assert (told.route, told.intent) == ("AnswerToQuestion", "aligners")
+    outcome = await front_desk.handle_text(PATIENT, "How many month I need to wear?")
+    assert (outcome.intent, outcome.facet) == ("aligners", "duration")
+
+
+async def test_normal_braces_after_aligners_are_the_braces_not_recovery(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much are invisalign type aligners")
+    outcome = await front_desk.handle_text(PATIENT, "and normal braces?")
+    assert (outcome.intent, outcome.facet) == ("orthodontics", None)
+
+
+async def test_a_regular_cleaning_during_whitening_is_the_cleaning(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much is whitening")
+    outcome = await front_desk.handle_text(PATIENT, "and for me, how much is a regular cleaning?")
+    assert outcome.intent == "hygiene"

@@ -90,7 +90,7 @@ from bot.details import (
     is_question,
     split_questions,
 )
-from bot.facets import WEIGHED_APART, asks_about_waiting
+from bot.facets import VARIANT_WORDS, WEIGHED_APART, asks_about_waiting
 from bot.language import foreign_language
 from bot.loader import OFF_TOPIC_ASIDE
 from bot.matcher import Match
@@ -2136,7 +2136,8 @@ def _stays_on_topic(turn: Turn, text: str, named: str, topic: str) -> bool:
     if named == topic or not turn.brain.replies.has_facets(topic):
         return named == topic
     names_topic_too = topic in turn.brain.facets.names_topics(text)
-    if _is_part_of(turn, named, topic) or (names_topic_too and topic not in AUDIENCE_TOPICS):
+    part_of = _is_part_of(turn, named, topic) and not _a_kind_of(turn, text, named)
+    if part_of or (names_topic_too and topic not in AUDIENCE_TOPICS):
         return True  # (not "its for my son ... sealants, you do this?" during a child's visit)
     if named in AUDIENCE_TOPICS and _WHAT_ABOUT.match(text):
         return True  # "what about kids?" during whitening: whitening, for a child
@@ -2147,6 +2148,17 @@ def _stays_on_topic(turn: Turn, text: str, named: str, topic: str) -> bool:
     if _sought(turn, text, named):
         return False  # "and for him, he's 9, is that too late for sealants?": the sealants
     return named in AUDIENCE_TOPICS or not asks_if_we_do(text)  # "can my daughter do it too?"
+
+
+def _a_kind_of(turn: Turn, text: str, named: str) -> bool:
+    """Whether the service is named as a kind of its own ("a regular cleaning" during
+    whitening): the treatment on its own, not the part of the topic's bundle."""
+    tokens = words(text)
+    names = turn.brain.facets.names_topic
+    return any(
+        word in VARIANT_WORDS and names(" ".join(tokens[index + 1 : index + 3])) == named
+        for index, word in enumerate(tokens)
+    )
 
 
 #: "also" opening a clause asks something new: "also how much is a cleaning".
