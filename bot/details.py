@@ -134,7 +134,7 @@ _NOT_AN_HOUR_OR_AGE = re.compile(
     r"\s*(?:[%$/]|[.,:]\d|(?:minutes?|mins?|hours?|hrs?|h|days?|weeks?|wks?|months?|mos?"
     r"|years?|yrs?|miles?|mi|km|blocks?|times|dollars?|bucks|usd|k|percent|ft|feet|inches"
     r"|foot|lbs?|pounds?|kg|implants?|teeth|tooth|fillings?|crowns?|veneers?|visits?|people"
-    r"|kids|children|of)\b)"
+    r"|kids|children|of|cavity|cavities|holes?|molars?|extractions?|sealants?|caps?)\b)"
 )
 _PREPOSITIONS = {
     "after": "after",
@@ -167,7 +167,8 @@ _AGES = r"(?P<ages>\d{1,3}(?:\s*(?:,|and|&|or)\s*\d{1,3})*)(?!\d)"
 #: "I'm 45", "she's 15", "my kids are 5 and 8", "my father who is 78", "aged 6", "turned 7".
 _AGE_SAID = re.compile(
     r"(?:\b(?:i'?m|i\s+am|(?:s?he|they)(?:'s|'re|\s+is|\s+are)|s?hes|who(?:'s|\s+is|\s+are))"
-    rf"|\b{_PERSON}(?:'s|'re|\s+is|\s+are|,)|\b(?:aged?|turned|turning|turns))"
+    rf"|\b{_PERSON}(?:'s|'re|\s+is|\s+are|,)|\b(?:aged?|turned|turning|turns)"
+    rf"|\bmy\s+{_PERSON}(?=\s+\d)|\bfor\s+(?:me|myself)\s*,)"  # "my son 7", "for me, 28"
     rf"\s+(?:about|almost|nearly|just|only|now)?\s*{_AGES}"
 )
 _MONTHS_OLD = re.compile(
@@ -250,7 +251,7 @@ _AREA_BOTH = re.compile(
 )
 _AREA_NOUN = r"(?:tooth|teeth|molars?|ones?|side|gums?|jaw|row)"
 _AREA_PART = re.compile(
-    rf"\b(?P<fb>front|back)\s+(?:(?:upper|lower|top|bottom)\s+)?{_AREA_NOUN}\b"
+    rf"\b(?P<fb>front|back)\s+(?:(?P<v5>upper|lower|top|bottom)\s+)?{_AREA_NOUN}\b"
     rf"|\b(?P<v>upper|lower|top|bottom)\s+(?:(?:left|right|front|back)\s+)?{_AREA_NOUN}\b"
     r"|\b(?P<h>left|right)(?:\s+|-)(?:hand\s+)?side\b"
     r"|\b(?:(?:on|in|at)\s+the|(?:on|in)(?=\s+(?:top|bottom)\b(?!\s+of\b)))"  # "6 on top"
@@ -270,7 +271,7 @@ _DENTAL_CONTEXT = re.compile(
 )
 _VERTICAL = {"upper": "upper", "top": "upper", "lower": "lower", "bottom": "lower"}
 _MISSING = re.compile(
-    r"\b(?:missing|gone|lost|pulled|extracted|removed|fell out)\b"
+    r"\b(?:missing|gone|lost|pulled|extracted|removed|fell out|knocked out)\b"
     r"|\bno\s+(?:\w+\s+)?teeth\s+left\b"  # "I have no upper teeth left"
 )
 _TO_REMOVE = re.compile(
@@ -457,10 +458,11 @@ def extract_details(
     return found
 
 
-#: "not", "no", "doesn't", "never", "without" just before a symptom: "they aren't hurting".
+#: "not", "no", "doesn't", "never", "without" just before a symptom: "they aren't hurting"
+#: ("no fever just pain": the pain is felt).
 _DENIED_BEFORE = re.compile(
     r"(?:\b(?:not|no|never|without|nor|(?:does|do|is|are|was|were|did|has|have|wo)nt)|n't)"
-    r"\s+(?:\w+\s+){0,2}$"
+    r"\s+(?:(?!just\b|only\b|but\b)\w+\s+){0,2}$"
 )
 _DENIED_AFTER = re.compile(r"[\s-]*(?:free|less)\b")  # "pain-free", "painless"
 #: A question about how a treatment feels, not a symptom felt: "does the injection hurt",
@@ -1131,6 +1133,8 @@ def _area(lowered: str) -> str | None:
             wisdom = True
         elif match["fb"] or match["fb2"]:
             side = side or ("front" if match["fb"] == "front" else "back")
+            if match["v5"]:  # "front top tooth"
+                vertical = vertical or _VERTICAL[match["v5"]]
         elif match["fb3"]:
             side = side or match["fb3"]
             vertical = vertical or _VERTICAL[match["v3"]]

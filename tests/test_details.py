@@ -750,3 +750,39 @@ def test_a_question_after_a_condition_without_a_comma_is_a_question() -> None:
 def test_a_reply_opening_with_the_jaw_says_where(text: str, area: str) -> None:
     assert details(text)["area"] == area
     assert "area" not in details("top of the morning to you")
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [("for me, 28, top teeth are crooked", "28"), ("my son 7, dentist wants an xray", "7")],
+)
+def test_an_age_right_after_whom_it_is_for_is_an_age(text: str, age: str) -> None:
+    assert details(text)["age"] == age
+
+
+def test_a_count_after_whom_it_is_for_is_no_age() -> None:
+    found = details("my daughter 3 cavities")
+    assert "age" not in found and found["quantity"] == "3 cavities"
+
+
+def test_a_symptom_after_another_denied_is_felt() -> None:
+    assert details("lower right back, no fever just pain")["symptom"] == "pain"
+    assert "symptom" not in details("no pain, just a check-up")
+
+
+def test_a_tooth_knocked_out_years_ago_is_missing_in_the_upper_front() -> None:
+    found = details("front top tooth, got knocked out years ago")
+    assert found["tooth"] == "already missing" and found["area"] == "upper front"
+
+
+@pytest.mark.parametrize(
+    ("text", "symptom"),
+    [
+        ("my son is 9, bottom teeth are crowded", "crooked teeth"),
+        ("it went grey after a knock", "stains"),
+        ("hole is lower left, food keeps getting stuck", "food gets stuck"),
+        ("her front tooth came out completely", "a knocked-out tooth"),
+    ],
+)
+def test_the_shipped_symptom_words_name_what_patients_describe(text: str, symptom: str) -> None:
+    assert symptom in details(text)["symptom"]
