@@ -393,9 +393,10 @@ def test_a_complaint_with_a_denied_word_is_still_a_complaint(brain: Brain, text:
         ("any evening appointments? i work late", "hours"),
         ("how late can i come in", "hours"),
         ("we're 10 minutes away, where exactly are you", "location"),
+        ("cash is ok?", "payment"),
     ],
 )
-def test_evening_times_and_the_way_there_are_practical(
+def test_evening_times_the_way_there_and_a_way_to_pay_are_practical(
     brain: Brain, text: str, intent: str
 ) -> None:
     assert brain.matcher.match(text).intent == intent
