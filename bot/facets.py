@@ -301,13 +301,17 @@ LEFT_UNTREATED = re.compile(
 
 #: Asking what waiting or not treating it would mean: "what happens if I just wait a few
 #: months?", "What if she waits until spring?", "what happens if i dont replace it", "can it
-#: wait?". Not "do i have to wait" (how long before eating) nor "should we wait" (whom it suits).
+#: wait?", "if i wait?". Not "do i have to wait" (how long before eating) nor "should we
+#: wait" (whom it suits).
 WAITING_ASKED = re.compile(
     r"\b(?:what\s+(?:happens?|would\s+happen|will\s+happen|if)|and\s+if|happens?\s+if)\b"
     r"[^.?!]*\b(?:wait\w*|leave\s+(?:it|them|this)|do(?:n'?t|\s+not)?\s+nothing|put\s+(?:it\s+)?off"
     r"|(?:don'?t|do\s+not|never)\s+(?:do|treat|fix|remove|replace|get|have|pull)\b|delay\w*"
     r"|postpone\w*|hold\s+off|ignore\s+it|skip\s+it)"
-    r"|\bis\s+anything\s+lost\s+by\b|\bcan\s+(?:it|this|that)\s+wait\b",
+    r"|\bis\s+anything\s+lost\s+by\b|\bcan\s+(?:it|this|that)\s+wait\b"
+    # "if i wait?", "if we just leave it?": the condition alone, asked
+    r"|^\W*(?:and\s+|so\s+)?if\s+(?:i|we|he|she|they)\s+(?:just\s+)?(?:wait|leave\s+(?:it|them))"
+    r"(?:\s+(?:a\s+(?:bit|while)|longer|for\s+now))?\W*$",
     re.IGNORECASE,
 )
 

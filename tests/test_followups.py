@@ -773,3 +773,9 @@ async def test_a_regular_cleaning_during_whitening_is_the_cleaning(
     await front_desk.handle_text(PATIENT, "how much is whitening")
     outcome = await front_desk.handle_text(PATIENT, "and for me, how much is a regular cleaning?")
     assert outcome.intent == "hygiene"
+
+
+async def test_if_i_wait_alone_asks_what_waiting_would_mean(front_desk: FrontDesk) -> None:
+    await front_desk.handle_text(PATIENT, "how much is a root canal")
+    outcome = await front_desk.handle_text(PATIENT, "if we just leave it?")
+    assert outcome.route == "IfWaiting"
