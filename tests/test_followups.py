@@ -779,3 +779,12 @@ async def test_if_i_wait_alone_asks_what_waiting_would_mean(front_desk: FrontDes
     await front_desk.handle_text(PATIENT, "how much is a root canal")
     outcome = await front_desk.handle_text(PATIENT, "if we just leave it?")
     assert outcome.route == "IfWaiting"
+
+
+async def test_a_part_asked_if_we_do_it_beside_the_visit_is_answered_itself(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "how much is a check-up, and can you do x-rays as well?"
+    )
+    assert outcome.answered == ["checkup", "xray"]

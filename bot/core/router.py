@@ -2137,6 +2137,7 @@ def _stays_on_topic(turn: Turn, text: str, named: str, topic: str) -> bool:
         return named == topic
     names_topic_too = topic in turn.brain.facets.names_topics(text)
     part_of = _is_part_of(turn, named, topic) and not _a_kind_of(turn, text, named)
+    part_of = part_of and not asks_if_we_do(text)  # "do you do xrays there too": the x-ray
     if part_of or (names_topic_too and topic not in AUDIENCE_TOPICS):
         return True  # (not "its for my son ... sealants, you do this?" during a child's visit)
     if named in AUDIENCE_TOPICS and _WHAT_ABOUT.match(text):
