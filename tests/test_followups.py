@@ -788,3 +788,12 @@ async def test_a_part_asked_if_we_do_it_beside_the_visit_is_answered_itself(
         PATIENT, "how much is a check-up, and can you do x-rays as well?"
     )
     assert outcome.answered == ["checkup", "xray"]
+
+
+async def test_another_treatment_of_two_words_asked_for_too_is_that_treatment(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much for 3 crowns")
+    outcome = await front_desk.handle_text(PATIENT, "should i get a night guard too? how much")
+    assert "night_guard" in [outcome.intent, *outcome.answered]
+    assert "crowns" not in outcome.answered

@@ -919,7 +919,9 @@ _BOTH_ASKED = re.compile(
 )
 #: What a treatment is sought for: "for sealants", "about the implant", "getting braces".
 _FOR_WHAT = re.compile(
-    r"\b(?:for|about|getting|get|having)\s+(?:a\s+|an\s+|the\s+|some\s+)?(?P<what>[\w-]+)", re.I
+    r"\b(?:for|about|getting|get|having)\s+(?:a\s+|an\s+|the\s+|some\s+)?"
+    r"(?P<what>[\w-]+(?:\s+[\w-]+)?)",  # two words: "get a night guard too"
+    re.I,
 )
 #: A treatment still to have: "i need a crown right?" (not "need the crown replaced").
 _NEEDS_A = re.compile(r"\bneed(?:s|ing)?\s+(?:a|an)\s+(?P<what>[\w-]+)", re.I)
