@@ -205,3 +205,13 @@ async def test_when_the_tooth_came_out_told_after_weighing_is_an_answer_not_a_co
     outcome = await front_desk.handle_text(PATIENT, "it was pulled 3 weeks ago")
     assert outcome.route == "AnswerToQuestion"
     assert not any(isinstance(effect, HandoffOpened) for effect in outcome.effects)
+
+
+async def test_will_one_help_or_do_i_need_the_other_weighs_the_two(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "my teeth are yellow from coffee. will a cleaning help or do i need whitening"
+    )
+    assert outcome.route == "Weighed"
+    assert outcome.answered == ["hygiene", "whitening"]

@@ -24,7 +24,9 @@ _WEIGHS = re.compile(
     r"|choice|options?|difference|diff|compared?|vs\.?|versus|pros\s+and\s+cons"
     r"|should\s+(?:i|we|he|she|they|my\s+\w+)"
     r"|(?:more|less|most|least)\s+(?:noticeable|visible|obvious|comfortable|natural|discreet"
-    r"|reliable|effective|invasive)|easier|nicer|gentler|safer|stronger)\b",
+    r"|reliable|effective|invasive)|easier|nicer|gentler|safer|stronger"
+    # "will a cleaning help or do i need whitening", "or does it need a crown"
+    r"|or\s+(?:do|does|would|will|should)\s+(?:i|we|he|she|they|it)\s+(?:need|have\s+to))\b",
     re.I,
 )
 #: "which" weighs named options up ("a crown or a filling, which?"), not unnamed ones.
