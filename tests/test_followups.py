@@ -797,3 +797,15 @@ async def test_another_treatment_of_two_words_asked_for_too_is_that_treatment(
     outcome = await front_desk.handle_text(PATIENT, "should i get a night guard too? how much")
     assert "night_guard" in [outcome.intent, *outcome.answered]
     assert "crowns" not in outcome.answered
+
+
+async def test_two_questions_naming_a_day_after_which_day_suits_are_questions(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much is a cleaning")
+    await front_desk.handle_text(PATIENT, "its been 2 years, my gums bleed a little")
+    outcome = await front_desk.handle_text(
+        PATIENT, "ok what time on saturday and do i need to book ahead"
+    )
+    assert outcome.answered == ["hours", "booking"]
+    assert "14:00" in said(outcome)

@@ -1355,6 +1355,8 @@ def _reads_as_answer(turn: Turn, match: Match) -> bool:
         return False  # a sales pitch or a question for someone else is nobody's answer
     if isinstance(asked, AskedDay) and match.intent == HOURS and not match.ambiguous:
         return not is_question(turn.text)  # "what time do you open on monday": the hours
+    if isinstance(asked, AskedDay) and _asks_besides_the_day(turn):
+        return False  # "ok what time on saturday and do i need to book ahead": two questions
     if isinstance(asked, AskedDay):  # "wednesday morning" also reads as a greeting
         return "day" in turn.details or "time" in turn.details
     if match.intent == BOOKING and not match.ambiguous:
@@ -1372,6 +1374,13 @@ def _reads_as_answer(turn: Turn, match: Match) -> bool:
     ):
         return False
     return not is_question(turn.text) and mostly_words(turn.text)
+
+
+def _asks_besides_the_day(turn: Turn) -> bool:
+    """Whether a message naming a day asks two things or more, not only the day ("saturday?
+    or sunday?" is the day)."""
+    asked = [clause for clause in split_questions(turn.text) if is_question(clause)]
+    return len(asked) > 1 and not all(_only_a_day(clause, turn.details) for clause in asked)
 
 
 def _asks_not_complains(turn: Turn, text: str, match: Match, on_topic: bool) -> bool:
