@@ -663,3 +663,12 @@ async def test_another_question_beside_is_it_normal_after_a_treatment_is_answere
     (person,) = [c for m in outcome.messages for c in m.choices if c.label == "Talk to a person"]
     pressed = await front_desk.handle_choice(PATIENT, person.value)
     assert cases_opened(pressed)  # the button still works after the second answer
+
+
+async def test_the_price_asked_after_an_emergency_hand_over_is_answered(
+    front_desk: FrontDesk, store: Store, brain: Brain
+) -> None:
+    await handed_back(front_desk, store, "my face is swollen and i have a fever")
+    priced = await handed_back(front_desk, store, "how much does an urgent visit cost")
+    assert cases_opened(priced) == [] and priced.intent == "emergency"
+    assert "$" in said(priced)

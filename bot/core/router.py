@@ -1778,6 +1778,8 @@ def _still_emergency(turn: Turn, match: Match) -> bool:
         return False
     if _named_service(turn, turn.text) is not None or _is_acknowledgement(turn, turn.text):
         return False
+    if asks_if_price(turn.text) and not turn.brain.matcher.red_flag(turn.text):
+        return False  # "how much is an emergency visit": the price, not the same note again
     if match.intent == "services":
         return True  # "please, what do I do" is no question about the services list
     if _practical_guess(turn, match) is not None:
