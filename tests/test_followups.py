@@ -215,15 +215,38 @@ async def test_another_service_named_in_passing_keeps_the_topic(front_desk: Fron
     assert outcome.intent == "whitening"
 
 
-async def test_asleep_or_awake_during_a_treatment_is_its_pain_facet(
-    front_desk: FrontDesk, brain: Brain
+async def test_asleep_or_awake_during_a_treatment_is_answered_by_the_sedation(
+    front_desk: FrontDesk,
 ) -> None:
     await front_desk.handle_text(PATIENT, "do you take out wisdom teeth?")
     outcome = await front_desk.handle_text(PATIENT, "will i be asleep for it or awake")
-    assert (outcome.intent, outcome.facet) == ("wisdom_teeth", "pain")
-    assert said(outcome) in answers(brain, "wisdom_teeth", "pain") or said(outcome).startswith(
-        tuple(answers(brain, "wisdom_teeth", "pain"))
-    )
+    assert outcome.intent == "sedation"
+    assert "awake" in said(outcome)
+
+
+@pytest.mark.parametrize(
+    ("first", "asked"),
+    [
+        ("how much is a root canal", "can u sedate me for it im honestly terrified"),
+        ("is my father too old for implants? he's 78", "would he need to be put to sleep for it"),
+    ],
+)
+async def test_sedation_asked_for_during_a_treatment_is_the_sedation(
+    front_desk: FrontDesk, first: str, asked: str
+) -> None:
+    await front_desk.handle_text(PATIENT, first)
+    outcome = await front_desk.handle_text(PATIENT, asked)
+    assert outcome.intent == "sedation"
+    assert "$95" in said(outcome)
+
+
+async def test_the_first_visit_after_the_laughing_gas_is_the_child_s(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "my son is 7 and terrified, how do you deal with kids")
+    await front_desk.handle_text(PATIENT, "is there laughing gas?")
+    outcome = await front_desk.handle_text(PATIENT, "how much for the first visit")
+    assert (outcome.intent, outcome.facet) == ("children", "price")
 
 
 async def test_a_day_alone_after_the_hours_gets_that_day(front_desk: FrontDesk) -> None:
@@ -328,14 +351,14 @@ async def test_two_close_readings_one_of_them_named_needs_no_did_you_mean(
     assert outcome.intent == "implants"
 
 
-async def test_sedation_asked_during_a_treatment_is_that_treatment_s_pain_facet(
+async def test_how_long_it_takes_after_the_sedation_aside_is_the_treatment_s_time(
     front_desk: FrontDesk,
 ) -> None:
     await front_desk.handle_text(PATIENT, "how much is a root canal")
     outcome = await front_desk.handle_text(PATIENT, "could you put me to sleep for it")
-    assert (outcome.intent, outcome.facet) == ("root_canal", "pain")
+    assert outcome.intent == "sedation"
     after = await front_desk.handle_text(PATIENT, "and how long does it take")
-    assert after.intent == "root_canal"
+    assert (after.intent, after.facet) == ("root_canal", "duration")
 
 
 async def test_asking_whether_we_do_sedation_during_a_treatment_asks_about_sedation(

@@ -205,7 +205,8 @@ _SWITCHES_BACK = re.compile(r"\b(?:back to|going back|as for|regarding|now about
 #: the procedure itself take?", "how sore will I be?", "how long will i be off work after".
 _THE_TREATMENT_ITSELF = re.compile(
     r"\b(?:procedure|treatment|surgery|operation|sore|swell\w*|heal\w*|stitch\w*|visits"
-    r"|(?:off|back\s+to)\s+(?:work|school))\b",
+    r"|(?:off|back\s+to)\s+(?:work|school))\b"
+    r"|\bhow\s+long\s+(?:does|will|would)\s+it\s+take\W*$",  # the treatment's time
     re.I,
 )
 #: A worry that the treatment will hurt, said rather than asked: "i'm scared it'll hurt",
@@ -1623,8 +1624,10 @@ def _facet_asked(turn: Turn, text: str, match: Match, topic: str | None) -> Ques
     named_comfort = [n for n in brain.facets.names_topics(text) if n in COMFORT_TOPICS]
     if comfort and named_comfort and facet in _OWN_FACTS_OF_COMFORT:
         return Question(named_comfort[0], facet)  # "How much does sedation add?": its price
+    if comfort and match.intent == weighing.SEDATION and facet in (None, "pain"):
+        return None  # "can u sedate me for it", "can i be knocked out for it?": the sedation
     if comfort and not (asks_if_we_do(text) and not _REFERS_BACK.search(text)):
-        facet = facet if facet in ANESTHESIA_FACETS else "pain"  # "will I be asleep for it?"
+        facet = facet if facet in ANESTHESIA_FACETS else "pain"  # "does the numbing hurt?"
         return Question(str(topic), facet)  # ("do you do sedation?" asks about sedation)
     if facet is None:
         return None
@@ -1649,6 +1652,9 @@ def _facet_asked(turn: Turn, text: str, match: Match, topic: str | None) -> Ques
         if has_facets(named) and not (first and asks_for and not _suitability_asked(turn, facet)):
             return Question(named, facet)
         return None
+    before = turn.state.details.get(TALKED_ABOUT_BEFORE)
+    if topic in COMFORT_TOPICS and _FIRST_TIME.search(text) and before and has_facets(before):
+        return Question(before, facet)  # "how much for the first visit" after the laughing gas
     if topic is not None and has_facets(topic):
         return Question(topic, facet)
     if topic is None and _FIRST_TIME.search(text) and has_facets(FIRST_VISIT):
@@ -1955,6 +1961,8 @@ def _unnamed_other_service(turn: Turn, match: Match, topic: str) -> bool:
         return False
     if not replies.has_service(intent) or _names(turn, intent, turn.text):
         return False
+    if intent == weighing.SEDATION and weighing.SLEEP_WORDS.search(turn.text):
+        return False  # "would he need to be put to sleep for it": the sedation, in words
     short = len(words(turn.text)) <= SHORT_FOLLOW_UP
     return (short or bool(_REFERS_BACK.search(turn.text))) and not asks_if_we_do(turn.text)
 

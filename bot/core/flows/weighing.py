@@ -36,7 +36,7 @@ _BARE_CHOICE_WORDS = 6
 #: The two ways to make a treatment comfortable, weighed against each other.
 NUMBING, SEDATION = "anesthesia", "sedation"
 _NUMBING_WORDS = re.compile(r"\b(?:numb\w*|local|injection)\b", re.I)
-_SLEEP_WORDS = re.compile(
+SLEEP_WORDS = re.compile(
     r"\b(?:asleep|to\s+sleep|put\s+\w+\s+under|knock\w*\s+(?:\w+\s+)?out|sedat\w*"
     r"|(?:laughing|happy)\s+gas|general\s+an\w*)\b",
     re.I,
@@ -177,7 +177,7 @@ def _numbing_or_sleep(turn: Turn) -> list[str]:
     if not (has_facets(NUMBING) and has_facets(SEDATION)) or "or" not in words(text):
         return []
     numbing = _NUMBING_WORDS.search(text) or NUMBING in turn.brain.facets.names_topics(text)
-    return [NUMBING, SEDATION] if numbing and _SLEEP_WORDS.search(text) else []
+    return [NUMBING, SEDATION] if numbing and SLEEP_WORDS.search(text) else []
 
 
 def _numbed_treatment(turn: Turn, services: list[str]) -> str | None:
