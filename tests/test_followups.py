@@ -832,3 +832,14 @@ async def test_two_questions_naming_a_day_after_which_day_suits_are_questions(
     )
     assert outcome.answered == ["hours", "booking"]
     assert "14:00" in said(outcome)
+
+
+async def test_the_price_of_a_check_up_asked_during_a_root_canal_is_the_check_up_s(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much is a root canal")
+    outcome = await front_desk.handle_text(PATIENT, "and how much is a checkup")
+    assert outcome.intent == "checkup"
+    await front_desk.handle_text(PATIENT, "how much is a root canal")
+    included = await front_desk.handle_text(PATIENT, "is the xray included?")
+    assert included.intent == "root_canal"

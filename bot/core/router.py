@@ -2159,6 +2159,9 @@ def _stays_on_topic(turn: Turn, text: str, named: str, topic: str) -> bool:
     names_topic_too = topic in turn.brain.facets.names_topics(text)
     part_of = _is_part_of(turn, named, topic) and not _a_kind_of(turn, text, named)
     part_of = part_of and not asks_if_we_do(text)  # "do you do xrays there too": the x-ray
+    priced_alone = asks_if_price(text) and not _WITHIN_THE_PRICE.search(text)
+    if part_of and priced_alone and _one_of(turn, text, named):
+        part_of = False  # "how much is a checkup" during a root canal: the check-up's price
     if part_of or (names_topic_too and topic not in AUDIENCE_TOPICS):
         return True  # (not "its for my son ... sealants, you do this?" during a child's visit)
     if named in AUDIENCE_TOPICS and _WHAT_ABOUT.match(text):
@@ -2183,6 +2186,20 @@ def _a_kind_of(turn: Turn, text: str, named: str) -> bool:
     )
 
 
+def _one_of(turn: Turn, text: str, named: str) -> bool:
+    """Whether the service is named as one of its kind ("a checkup"), not as the topic's own
+    part ("the consultation")."""
+    names = turn.brain.facets.names_topic
+    return any(names(found["what"]) == named for found in _ONE_OF.finditer(text))
+
+
+#: A service named with "a": "how much is a checkup".
+_ONE_OF = re.compile(r"\b(?:a|an)\s+(?P<what>[\w-]+(?:\s+[\w-]+)?)", re.I)
+#: A part asked about as within the treatment's price: "is the x-ray included?", "extra?".
+_WITHIN_THE_PRICE = re.compile(
+    r"\b(?:includ\w*|incl|extra|on\s+top|separate\w*|additional|add\w*|part\s+of|with\s+it)\b",
+    re.I,
+)
 #: "also" opening a clause asks something new: "also how much is a cleaning".
 _LEADING_ALSO = re.compile(r"^\W*(?:and\s+|plus\s+)?also\b", re.I)
 
