@@ -122,15 +122,16 @@ class FacetMatcher:
         tokens = words(text)
         for index, token in enumerate(tokens):
             following = tokens[index + 1] if index + 1 < len(tokens) else ""
-            if token in VARIANT_WORDS and (
-                following in self._topic_of or _plural(following) in self._topic_of
-            ):
+            if token in VARIANT_WORDS and self._names_a_topic(following):
                 continue  # "normal braces": the braces, not "back to normal"
-            named = token in self._topic_of or _plural(token) in self._topic_of
-            word = "it" if named else token
+            word = "it" if self._names_a_topic(token) else token
             if not (word == "it" and out and out[-1] == "it"):
                 out.append(word)
         return " ".join(out)
+
+    def _names_a_topic(self, token: str) -> bool:
+        """Whether a word, or its singular, names a service."""
+        return token in self._topic_of or _plural(token) in self._topic_of
 
     def names_topics(self, text: str, affirmed: bool = False) -> list[str]:
         """Every topic the message names, in order; `affirmed`: not those denied ("no crowns")."""

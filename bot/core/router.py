@@ -2157,10 +2157,10 @@ def _stays_on_topic(turn: Turn, text: str, named: str, topic: str) -> bool:
     if named == topic or not turn.brain.replies.has_facets(topic):
         return named == topic
     names_topic_too = topic in turn.brain.facets.names_topics(text)
-    part_of = _is_part_of(turn, named, topic) and not _a_kind_of(turn, text, named)
+    part_of = _is_part_of(turn, named, topic) and not _named_as(turn, _A_KIND_OF, text, named)
     part_of = part_of and not asks_if_we_do(text)  # "do you do xrays there too": the x-ray
     priced_alone = asks_if_price(text) and not _WITHIN_THE_PRICE.search(text)
-    if part_of and priced_alone and _one_of(turn, text, named):
+    if part_of and priced_alone and _named_as(turn, _ONE_OF, text, named):
         part_of = False  # "how much is a checkup" during a root canal: the check-up's price
     if part_of or (names_topic_too and topic not in AUDIENCE_TOPICS):
         return True  # (not "its for my son ... sealants, you do this?" during a child's visit)
@@ -2175,25 +2175,19 @@ def _stays_on_topic(turn: Turn, text: str, named: str, topic: str) -> bool:
     return named in AUDIENCE_TOPICS or not asks_if_we_do(text)  # "can my daughter do it too?"
 
 
-def _a_kind_of(turn: Turn, text: str, named: str) -> bool:
-    """Whether the service is named as a kind of its own ("a regular cleaning" during
-    whitening): the treatment on its own, not the part of the topic's bundle."""
-    tokens = words(text)
+def _named_as(turn: Turn, pattern: re.Pattern[str], text: str, named: str) -> bool:
+    """Whether the pattern's `what` names the service somewhere in the text."""
     names = turn.brain.facets.names_topic
-    return any(
-        word in VARIANT_WORDS and names(" ".join(tokens[index + 1 : index + 3])) == named
-        for index, word in enumerate(tokens)
-    )
+    return any(names(found["what"]) == named for found in pattern.finditer(text))
 
 
-def _one_of(turn: Turn, text: str, named: str) -> bool:
-    """Whether the service is named as one of its kind ("a checkup"), not as the topic's own
-    part ("the consultation")."""
-    names = turn.brain.facets.names_topic
-    return any(names(found["what"]) == named for found in _ONE_OF.finditer(text))
-
-
-#: A service named with "a": "how much is a checkup".
+#: A service named as a kind of its own ("a regular cleaning" during whitening): the treatment
+#: on its own, not the part of the topic's bundle.
+_A_KIND_OF = re.compile(
+    rf"\b(?:{'|'.join(sorted(VARIANT_WORDS))})\s+(?P<what>[\w-]+(?:\s+[\w-]+)?)", re.I
+)
+#: A service named as one of its kind ("how much is a checkup"), not as the topic's own part
+#: ("the consultation").
 _ONE_OF = re.compile(r"\b(?:a|an)\s+(?P<what>[\w-]+(?:\s+[\w-]+)?)", re.I)
 #: A part asked about as within the treatment's price: "is the x-ray included?", "extra?".
 _WITHIN_THE_PRICE = re.compile(
@@ -2208,13 +2202,13 @@ def _sought(turn: Turn, text: str, named: str) -> bool:
     """Whether the service is named as the one asked for ("too late for sealants", "about
     implants"), not as something the topic's treatment acts on ("will the crown go whiter")."""
     names = turn.brain.facets.names_topic
-    if any(names(found["what"]) == named for found in _FOR_WHAT.finditer(text)):
+    if _named_as(turn, _FOR_WHAT, text, named):
         return True
     if (next_one := _NEXT_ONE.match(text)) and names(next_one["what"]) == named:
         return True  # "and implant after, how much" after the extraction: the implant's price
     if turn.brain.facets.names_topics(turn.text) != [named]:
         return False  # "back to the root canal, will i need a crown after it": the root canal
-    return any(names(found["what"]) == named for found in _NEEDS_A.finditer(text))
+    return _named_as(turn, _NEEDS_A, text, named)
 
 
 def _is_part_of(turn: Turn, named: str, topic: str) -> bool:
