@@ -325,8 +325,8 @@ def is_question(text: str) -> bool:
         return True
     for sentence in _SENTENCE_BREAK.split(lowered):  # "ok that's for later. how long ..."
         tokens = re.findall(r"[a-z0-9':]+", sentence)  # "1:15 is fine" tells
-        while tokens and tokens[0] in _LEAD_WORDS:
-            tokens = tokens[1:]  # "and does it hurt", "ok so how long"
+        while tokens and (tokens[0] in _LEAD_WORDS or tuple(tokens[:2]) in _GREETING_PAIRS):
+            tokens = tokens[2:] if tuple(tokens[:2]) in _GREETING_PAIRS else tokens[1:]
         if (
             tokens[:1]
             and tokens[0] in _QUESTION_PREPOSITIONS
@@ -377,7 +377,10 @@ _AGE_FIRST = re.compile(
 _LEAD_WORDS = frozenset(
     {"and", "so", "ok", "okay", "also", "but", "then", "oh", "hi", "hey", "well", "btw", "plus"}
     | {"hmm", "right", "alright", "sorry", "wait", "thanks", "thx", "great", "cool", "fine"}
+    | {"hello", "hiya", "hallo", "um", "umm", "uh", "anyway", "anyways"}
 )
+#: A greeting of two words before a question: "good morning, do you do braces".
+_GREETING_PAIRS = frozenset({("good", "morning"), ("good", "afternoon"), ("good", "evening")})
 #: A question may open with a preposition before its question word: "for how long".
 _QUESTION_PREPOSITIONS = frozenset(
     {"for", "until", "till", "by", "at", "from", "in", "with", "since", "after", "to"}

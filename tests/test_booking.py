@@ -394,6 +394,21 @@ async def test_a_question_that_answers_nothing_in_the_request_is_answered_as_a_q
     assert "$" in said(aside)
 
 
+async def test_a_service_asked_mid_request_after_a_greeting_is_answered_with_one_question(
+    desk_open: FrontDesk, brain: Brain
+) -> None:
+    await desk_open.handle_text(PATIENT, "i need a filling, can i come next tuesday after 5")
+    aside, follow_up = await talk(
+        desk_open, "hello do you do braces for teenagers", "how long would she wear them"
+    )
+    assert (aside.route, aside.intent) == ("AsideInBooking", "orthodontics")
+    assert "$" in said(aside)
+    assert said(aside).count("?") == 1  # the request's question, not the braces' one too
+    assert said(aside).splitlines()[-1] in brain.knowledge.replies["booking_ask_returning"]
+    assert (follow_up.intent, follow_up.facet) == ("orthodontics", "duration")
+    assert "month" in said(follow_up)
+
+
 async def test_a_date_and_exact_time_named_is_kept_for_a_one_tap_proposal(
     desk_open: FrontDesk, store: Store
 ) -> None:

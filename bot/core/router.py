@@ -1474,6 +1474,10 @@ def _told_about_the_service(turn: Turn, match: Match, topic: str | None) -> str 
     return about if unsure and not is_question(turn.text) else None
 
 
+#: Words that ask about the visit being booked, not the treatment talked about last.
+_THE_VISIT = re.compile(r"\b(?:the|my|this|that|our)\s+(?:appointment|appt|visit)\b|\bbring\b")
+
+
 def _visit_asked(turn: Turn, match: Match) -> FollowUp | None:
     """ "how long is the appointment", "do i need to bring anything" while a request is made:
     about the visit booked, or the first check-up when the patient hasn't said what for."""
@@ -1485,6 +1489,9 @@ def _visit_asked(turn: Turn, match: Match) -> FollowUp | None:
     if facet is None:
         return None
     what = turn.state.booking.get("what", "")
+    aside = turn.topic not in (None, what) and turn.brain.replies.has_facets(turn.topic or "")
+    if aside and not _THE_VISIT.search(turn.text):
+        return None  # "how long would she wear them" right after braces were asked about
     service = what if turn.brain.replies.has_facets(what) else FIRST_VISIT
     return FollowUp(service, facet) if turn.brain.replies.has_facets(service) else None
 

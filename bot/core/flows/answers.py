@@ -9,7 +9,7 @@ import re
 from bot.core.flows import aftercare, booking, consent, erasure, triage
 from bot.core.flows.handoff import ABOUT_A_PROBLEM, EMERGENCY, hand_over, person_choice
 from bot.core.outcome import Choice, OfferShown
-from bot.core.pending import AskAbout, AskedDay, AskedProblem
+from bot.core.pending import AskAbout, AskedBooking, AskedDay, AskedProblem
 from bot.core.turn import ASKED_ABOUT, HANDED_OVER, MarkOffer, Turn, choice
 from bot.details import (
     ALREADY_MISSING,
@@ -184,13 +184,15 @@ def service(turn: Turn, intent: str, rotation: int, with_offer: bool = True) -> 
     replies = turn.brain.replies
     age = first_age(turn.state.details)
     repeated = turn.asked_before(intent, REPEAT_WITHIN)
-    question = closing_question(turn, intent, rotation)
+    # Asked while a request is being made: the request's own question ends the reply.
+    in_request = isinstance(turn.asked, AskedBooking) and bool(turn.state.booking)
+    question = "" if in_request else closing_question(turn, intent, rotation)
     sorry = ""
     if turn.brain.matcher.impatient(turn.text):  # "i asked a simple question. how much..."
         sorry = replies.text("sorry_for_the_wait", rotation) + " "
         with_offer = False
     if repeated:
-        turn.say(f"{sorry}{replies.repeated(intent, rotation)}\n\n{question}")
+        turn.say(f"{sorry}{replies.repeated(intent, rotation)}\n\n{question}".strip())
     else:
         teeth = teeth_counted(turn, intent)
         turn.say(sorry + replies.service(intent, rotation, opening(turn), age, question, teeth))
