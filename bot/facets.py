@@ -112,6 +112,8 @@ class FacetMatcher:
         facet = found.intent.removeprefix(PREFIX)
         if RESTORATION_WHITENED.search(text):
             return FacetMatch("suitability", found.score)  # "will my crowns get whiter too?"
+        if facet == "preparation" and LIVING_WITH_IT.search(text):
+            return FacetMatch("recovery", found.score)  # "can i drink coffee with them in"
         if facet == "longevity" and MONEY_ASKED.search(text):
             return FacetMatch("price", found.score)  # "how much to redo it": what it costs
         return FacetMatch(facet, found.score)
@@ -291,6 +293,15 @@ HOW_LONG_IT_LASTS = re.compile(
     r"\b(?:last|lasts|hold\s+up|holds\s+up)\b",
     re.IGNORECASE,
 )
+#: Everyday life while wearing it: "can she play trumpet with them?", "can i drink coffee with
+#: them in": what to expect living with it.
+LIVING_WITH_IT = re.compile(
+    r"\b(?:can|could|will|would)\s+(?:i|he|she|we|they|you|my\s+\w+)\s+(?:still\s+)?"
+    r"(?:play|eat|drink|chew|sing|swim|run|kiss|smoke|work|exercise|train|box|dive|fly"
+    r"|do\s+(?:sports?|\w+ing)|go\s+(?:to\s+)?(?:work|school|the\s+gym|swimming|running))\b"
+    r"[^.?!]*\b(?:with|wearing)\s+(?:them|it|those|these|my|his|her|the|braces|aligners)\b",
+    re.IGNORECASE,
+)
 #: Leaving it untreated: "and if i do nothing?", "what happens if i leave it".
 LEFT_UNTREATED = re.compile(
     r"\bif\s+(?:i|we|he|she|you)\s+(?:just\s+)?(?:do(?:n'?t|\s+not)?\s+nothing|don'?t\s+"
@@ -350,6 +361,8 @@ def _facet_by_its_words(text: str) -> str | None:
             return "longevity"
         if LEFT_UNTREATED.search(sentence):
             return "safety"
+        if LIVING_WITH_IT.search(sentence):
+            return "recovery"
         if DISCOMFORT.search(sentence):
             return "recovery" if AFTERWARDS.search(sentence) else "pain"
     return None

@@ -1101,6 +1101,16 @@ async def test_payment_plans_asked_beside_a_total_are_answered_too(
     assert "Altogether" in said(outcome) and "installments" in said(outcome)
 
 
+async def test_the_price_asked_in_passing_before_payment_plans_is_answered_too(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "do you do braces for teenagers")
+    await front_desk.handle_text(PATIENT, "shes 14, teeth are crooked on top")
+    outcome = await front_desk.handle_text(PATIENT, "and the price, do you do payment plans")
+    assert outcome.answered == ["orthodontics", "payment"]
+    assert "$5,620" in said(outcome) and "installments" in said(outcome)
+
+
 async def test_which_of_two_treatments_is_cheaper_gets_both_prices(
     front_desk: FrontDesk,
 ) -> None:

@@ -843,3 +843,18 @@ async def test_the_price_of_a_check_up_asked_during_a_root_canal_is_the_check_up
     await front_desk.handle_text(PATIENT, "how much is a root canal")
     included = await front_desk.handle_text(PATIENT, "is the xray included?")
     assert included.intent == "root_canal"
+
+
+@pytest.mark.parametrize(
+    ("opening", "living_with_it", "service"),
+    [
+        ("do you do braces for teenagers", "can she play trumpet with them?", "orthodontics"),
+        ("how much are clear aligners", "can i drink coffee with them in", "aligners"),
+    ],
+)
+async def test_everyday_life_while_wearing_it_is_what_to_expect(
+    front_desk: FrontDesk, brain: Brain, opening: str, living_with_it: str, service: str
+) -> None:
+    await front_desk.handle_text(PATIENT, opening)
+    outcome = await front_desk.handle_text(PATIENT, living_with_it)
+    assert said(outcome) in answers(brain, service, "recovery")

@@ -2281,6 +2281,10 @@ def _several_questions(turn: Turn, match: Match, topic: str | None) -> list[Ques
             continue
         if telling and _tells_of_a_treatment_needed(turn, clause, found):
             topic = found.intent  # "my dentist says i need a root canal. does it hurt": its pain
+        if fragment and _price_fragment(turn, clause, topic):
+            if Question(str(topic), "price") not in asked:  # "and the price, any plans?"
+                asked.append(Question(str(topic), "price"))
+            continue
         if telling or fragment:
             continue  # "shes pretty worried about it", "and the anaesthetic": no question
         named = _turned_to(turn, clause)
@@ -2488,6 +2492,13 @@ _NEEDED = re.compile(
     r"\b(?:need|needs|needed|needing|recommend\w*|suggest\w*|ha(?:ve|s)\s+to\s+(?:get|have))\b",
     re.I,
 )
+
+
+def _price_fragment(turn: Turn, clause: str, topic: str | None) -> bool:
+    """ "and the price" before another question: the topic's price, asked in passing."""
+    if topic is None or not turn.brain.replies.has_facets(topic):
+        return False
+    return turn.brain.facets.match(clause).facet == "price" and not _named_service(turn, clause)
 
 
 def _fragment(clause: str) -> bool:
