@@ -302,6 +302,19 @@ LIVING_WITH_IT = re.compile(
     r"[^.?!]*\b(?:with|wearing)\s+(?:them|it|those|these|my|his|her|the|braces|aligners)\b",
     re.IGNORECASE,
 )
+#: Whether a price is counted per unit: "is that per tooth", "per quadrant?", "each or both?".
+PER_UNIT = re.compile(
+    r"\bper\s+(?:tooth|teeth|quadrant|arch|jaw|side|implant|crown|veneer|filling|unit|tray"
+    r"|set|session|visit|child|kid|person)\b|\bfor\s+(?:each|both|one\s+or\s+both)\b",
+    re.IGNORECASE,
+)
+#: A health matter asked about, whom the treatment suits: "even with diabetes?", "and if im
+#: trying to get pregnant?", "ok for a smoker?".
+HEALTH_ASKED = re.compile(
+    r"\b(?:diabet\w*|pregnan\w*|breast\s*feed\w*|nursing|smok\w*|vap(?:e|ing)|asthma"
+    r"|allerg\w*|osteoporosis|arthritis|blood\s+pressure|my\s+sugars?|health\s+problems?)\b",
+    re.IGNORECASE,
+)
 #: Leaving it untreated: "and if i do nothing?", "what happens if i leave it".
 LEFT_UNTREATED = re.compile(
     r"\bif\s+(?:i|we|he|she|you)\s+(?:just\s+)?(?:do(?:n'?t|\s+not)?\s+nothing|don'?t\s+"
@@ -361,8 +374,12 @@ def _facet_by_its_words(text: str) -> str | None:
             return "longevity"
         if LEFT_UNTREATED.search(sentence):
             return "safety"
+        if PER_UNIT.search(sentence):
+            return "price"
         if LIVING_WITH_IT.search(sentence):
             return "recovery"
+        if HEALTH_ASKED.search(sentence):
+            return "suitability"
         if DISCOMFORT.search(sentence):
             return "recovery" if AFTERWARDS.search(sentence) else "pain"
     return None

@@ -158,6 +158,9 @@ LONG_AGO = re.compile(
     r"|\blong\s+(?:time\s+)?ago\b|\bold\s+(?:accident|injury|injuries|fall|trauma)\b"
     r"|\bas\s+a\s+(?:kid|child|teen|teenager|boy|girl)\b"
     r"|\bwhen\s+i\s+was\s+(?:a\s+)?(?:kid|child|teen|teenager|young|little|small|\d+)\b"
+    # "one went darker after an accident": a tooth darkens over months, long after the blow
+    r"|\b(?:went|turned|gone|got|has\s+become|became)\s+(?:darker|dark|grey|gray|greyish"
+    r"|grayish|black|brown|yellow)\b"
 )
 HAPPENING_NOW = re.compile(
     r"\b(?:now(?!\s+that\b)|today|tonight|again|still|currently|anymore|yesterday|since|started|starting"

@@ -858,3 +858,42 @@ async def test_everyday_life_while_wearing_it_is_what_to_expect(
     await front_desk.handle_text(PATIENT, opening)
     outcome = await front_desk.handle_text(PATIENT, living_with_it)
     assert said(outcome) in answers(brain, service, "recovery")
+
+
+async def test_a_health_matter_asked_in_passing_gets_whom_it_suits_and_a_person_offered(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much is deep cleaning for gums")
+    await front_desk.handle_text(PATIENT, "does it hurt, you numb it?")
+    outcome = await front_desk.handle_text(PATIENT, "even with diabetes? my sugars not great")
+    assert said(outcome) in answers(brain, "gum_treatment", "suitability")
+    assert [choice.label for message in outcome.messages for choice in message.choices] == [
+        "Talk to a person"
+    ]
+
+
+@pytest.mark.parametrize(
+    "condition", ["he has asthma, still ok?", "she has parkinsons too, can she manage them"]
+)
+async def test_a_serious_condition_named_on_a_treatment_goes_to_a_person(
+    front_desk: FrontDesk, condition: str
+) -> None:
+    await front_desk.handle_text(PATIENT, "do you have laughing gas for children")
+    outcome = await front_desk.handle_text(PATIENT, condition)
+    assert [e.reason for e in outcome.effects if isinstance(e, HandoffOpened)] == ["medical"]
+
+
+@pytest.mark.parametrize(
+    ("opening", "per_unit", "service"),
+    [
+        ("do you do crowns", "is that per tooth", "crowns"),
+        ("how much is deep cleaning for gums", "is that per quadrant?", "gum_treatment"),
+    ],
+)
+async def test_whether_the_price_is_per_tooth_is_the_price(
+    front_desk: FrontDesk, opening: str, per_unit: str, service: str
+) -> None:
+    await front_desk.handle_text(PATIENT, opening)
+    outcome = await front_desk.handle_text(PATIENT, per_unit)
+    assert (outcome.intent, outcome.facet) == (service, "price")
+    assert "$" in said(outcome)
