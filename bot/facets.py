@@ -112,7 +112,7 @@ class FacetMatcher:
         facet = found.intent.removeprefix(PREFIX)
         if RESTORATION_WHITENED.search(text):
             return FacetMatch("suitability", found.score)  # "will my crowns get whiter too?"
-        if facet == "preparation" and LIVING_WITH_IT.search(text):
+        if facet in ("preparation", "materials") and LIVING_WITH_IT.search(text):
             return FacetMatch("recovery", found.score)  # "can i drink coffee with them in"
         if facet == "longevity" and MONEY_ASKED.search(text):
             return FacetMatch("price", found.score)  # "how much to redo it": what it costs
@@ -271,7 +271,7 @@ AFTERWARDS = re.compile(r"\b(?:after|afterwards|next\s+day|days?\s+later)\b", re
 #: Whether crowns, fillings or veneers whiten too: whom whitening suits, with what in the mouth.
 RESTORATION_WHITENED = re.compile(
     r"\b(?:crowns?|fillings?|veneers?|bonding|caps?)\b[^.?!]*"
-    r"\b(?:(?:get|go|turn|become|be)\s+(?:whiter|whitened|lighter|bleached)|change\s+colou?r"
+    r"\b(?:(?:get|go|turn|become|be)\s+(?:whiter|white|whitened|lighter|bleached)|change\s+colou?r"
     r"|whiten(?:ed)?\s+too)",
     re.IGNORECASE,
 )
@@ -297,9 +297,28 @@ HOW_LONG_IT_LASTS = re.compile(
 #: them in": what to expect living with it.
 LIVING_WITH_IT = re.compile(
     r"\b(?:can|could|will|would)\s+(?:i|he|she|we|they|you|my\s+\w+)\s+(?:still\s+)?"
-    r"(?:play|eat|drink|chew|sing|swim|run|kiss|smoke|work|exercise|train|box|dive|fly"
+    r"(?:play|eat|drink|chew|bite|sing|swim|run|kiss|smoke|work|exercise|train|box|dive|fly"
     r"|do\s+(?:sports?|\w+ing)|go\s+(?:to\s+)?(?:work|school|the\s+gym|swimming|running))\b"
-    r"[^.?!]*\b(?:with|wearing)\s+(?:them|it|those|these|my|his|her|the|braces|aligners)\b",
+    r"[^.?!]*\b(?:with|wearing)\s+(?:them|it|those|these|my|his|her|the|braces|aligners)\b"
+    # "and rugby with them on, ok?", "what he cant eat with them", "how do i clean under it"
+    r"|\b(?:rugby|football|soccer|hockey|boxing|basketball|sports?|gym|trumpet|flute|sax\w*"
+    r"|clarinet|instruments?)\b[^.?!]*\bwith\s+(?:them|it|those|braces|aligners)\b"
+    r"|\bwhat\s+(?:(?:can'?t|cannot|can|should(?:n'?t)?)\s+(?:i|he|she|we|they)"
+    r"|(?:i|he|she|we|they)\s+(?:can'?t|cannot|can|should(?:n'?t)?))\s+(?:eat|drink)\b"
+    r"|\bhow\s+(?:do|should|would|can|to)\s+(?:i\s+|you\s+|we\s+|he\s+|she\s+)?"
+    r"(?:clean|brush|floss|care\s+for|look\s+after)\b",
+    re.IGNORECASE,
+)
+#: Harm to the teeth asked about: "its not bad for the teeth right", "does it damage enamel".
+HARM_ASKED = re.compile(
+    r"\bbad\s+for\s+(?:my\s+|the\s+|your\s+|his\s+|her\s+)?(?:teeth|tooth|enamel|gums)\b"
+    r"|\b(?:damag|weaken|ruin|harm)\w*\s+(?:my\s+|the\s+)?(?:teeth|tooth|enamel|gums)\b",
+    re.IGNORECASE,
+)
+#: How long until it must be made again: "and how many yrs before new ones".
+RENEWED_AFTER = re.compile(
+    r"\bhow\s+many\s+(?:years|yrs)\s+(?:before|until|till|til)\b"
+    r"|\bbefore\s+(?:i|he|she|we|they)\s+need\s+(?:a\s+)?new\s+(?:ones?|set|pair)\b",
     re.IGNORECASE,
 )
 #: Whether a price is counted per unit: "is that per tooth", "per quadrant?", "each or both?".
@@ -345,9 +364,17 @@ WAITING_ASKED = re.compile(
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
 
 
+#: A statement turned into a question at its end: "its not bad for the teeth right".
+TAG_ASKED = re.compile(r"\b(?:right|isn'?t\s+it|is\s+it|correct|yeah)\W*$", re.IGNORECASE)
+
+
 def _asked(sentence: str) -> bool:
     """Whether a sentence asks something: a question mark, or a question's first word."""
-    return "?" in sentence or ASKS.match(sentence) is not None
+    return (
+        "?" in sentence
+        or ASKS.match(sentence) is not None
+        or TAG_ASKED.search(sentence) is not None
+    )
 
 
 def asks_about_waiting(text: str) -> bool:
@@ -376,6 +403,10 @@ def _facet_by_its_words(text: str) -> str | None:
             return "safety"
         if PER_UNIT.search(sentence):
             return "price"
+        if HARM_ASKED.search(sentence):
+            return "safety"
+        if RENEWED_AFTER.search(sentence):
+            return "longevity"
         if LIVING_WITH_IT.search(sentence):
             return "recovery"
         if HEALTH_ASKED.search(sentence):
@@ -387,7 +418,8 @@ def _facet_by_its_words(text: str) -> str | None:
 
 HOW_MANY_UNITS = re.compile(
     r"\bhow\s+many\s+(?:more\s+)?(?:days|weeks|months|visits|appointments|sessions)\b"
-    r"(?!.*\blast)",
+    r"(?!.*\blast)|\bhow\s+many\s+hours\s+(?:a|per|each)\s+day\b"
+    r"|\bhow\s+often\b[^.?!]*\b(?:tighten\w*|adjust\w*)",
     re.IGNORECASE,
 )
 

@@ -897,3 +897,38 @@ async def test_whether_the_price_is_per_tooth_is_the_price(
     outcome = await front_desk.handle_text(PATIENT, per_unit)
     assert (outcome.intent, outcome.facet) == (service, "price")
     assert "$" in said(outcome)
+
+
+@pytest.mark.parametrize(
+    ("opening", "follow_up", "service", "facet"),
+    [
+        (
+            "do you do braces for teenagers",
+            "and football with them on, ok?",
+            "orthodontics",
+            "recovery",
+        ),
+        ("how much are clear aligners", "how many hours a day then", "aligners", "duration"),
+        (
+            "do you do braces",
+            "how often does he come in for tightening",
+            "orthodontics",
+            "duration",
+        ),
+        (
+            "how much for a full set of dentures",
+            "how many yrs until new ones",
+            "dentures",
+            "longevity",
+        ),
+        ("how much is a bridge", "how do i clean under it", "bridges", "recovery"),
+        ("do you do whitening", "its not bad for my enamel right", "whitening", "safety"),
+        ("do you do veneers", "can i bite into apples with them", "veneers", "recovery"),
+    ],
+)
+async def test_a_short_follow_up_in_everyday_words_gets_its_facet(
+    front_desk: FrontDesk, brain: Brain, opening: str, follow_up: str, service: str, facet: str
+) -> None:
+    await front_desk.handle_text(PATIENT, opening)
+    outcome = await front_desk.handle_text(PATIENT, follow_up)
+    assert said(outcome) in answers(brain, service, facet)
