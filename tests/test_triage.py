@@ -72,6 +72,21 @@ async def test_a_swollen_face_with_fever_is_an_emergency_with_the_numbers(
     assert brain.knowledge.clinic.emergency_number in said(outcome)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "woke up with my face swollen on the left, tooth been hurting for days. can you see me today",
+        "my cheek all swollen since the morning and the tooth throbs",
+    ],
+)
+async def test_a_swollen_face_in_any_word_order_is_an_emergency_with_the_numbers(
+    front_desk: FrontDesk, brain: Brain, text: str
+) -> None:
+    outcome = await front_desk.handle_text(PATIENT, text)
+    assert cases_opened(outcome) == ["emergency"]
+    assert brain.knowledge.clinic.emergency_number in said(outcome)
+
+
 async def test_a_plea_right_after_an_emergency_goes_to_a_person_again(
     front_desk: FrontDesk, store: Store
 ) -> None:
