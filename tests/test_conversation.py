@@ -1111,6 +1111,27 @@ async def test_the_price_asked_in_passing_before_payment_plans_is_answered_too(
     assert "$5,620" in said(outcome) and "installments" in said(outcome)
 
 
+async def test_whether_a_visit_fits_after_work_is_answered_by_the_opening_hours(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "how long does a crown take and can i come after 6? i work till 5.30"
+    )
+    assert outcome.answered == ["crowns", "hours"]
+    assert "19:00" in said(outcome)
+
+
+async def test_a_medicine_taken_as_a_child_that_stained_the_teeth_is_no_case_for_the_doctor(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT,
+        "is whitening enough for grey teeth from antibiotics as a kid, or do i need veneers?",
+    )
+    assert not [effect for effect in outcome.effects if isinstance(effect, HandoffOpened)]
+    assert "veneers" in outcome.answered
+
+
 async def test_which_of_two_treatments_is_cheaper_gets_both_prices(
     front_desk: FrontDesk,
 ) -> None:

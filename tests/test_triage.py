@@ -75,7 +75,7 @@ async def test_a_swollen_face_with_fever_is_an_emergency_with_the_numbers(
 @pytest.mark.parametrize(
     "text",
     [
-        "woke up with my face swollen on the left, tooth been hurting for days. can you see me today",
+        "woke up with my face swollen on the left, tooth been hurting for days. see me today?",
         "my cheek all swollen since the morning and the tooth throbs",
     ],
 )

@@ -684,7 +684,8 @@ def _route_text(turn: Turn) -> Route:
         return Answer(AFTERCARE)  # "got a wisdom tooth out on friday, is aching normal"
     if triage.asks_about_urgent_care(turn):
         return Answer(EMERGENCY)  # "do you see emergencies on weekends?": how we do it
-    if not match.safety and brain.matcher.medical(turn.text) and _about_our_care(turn, match):
+    medical = brain.matcher.medical(turn.text) and not _CHILDHOOD_MEDICINE.search(turn.text)
+    if not match.safety and medical and _about_our_care(turn, match):
         return HandOver(MEDICAL)  # "I'm on warfarin, is that a problem?": the doctor decides
     if topic == EMERGENCY and not match.safety and brain.matcher.red_flag(turn.text):
         return Answer(EMERGENCY)  # "I'm starting to feel dizzy", just after a swollen face
@@ -1027,6 +1028,15 @@ def _tells_of_the_case(turn: Turn) -> bool:
         and bool(_CASE_TOLD.search(text))
         and not turn.brain.matcher.elsewhere(text)
     )
+
+
+#: A medicine taken as a child, told as the cause of stained teeth ("grey teeth from
+#: antibiotics as a kid"): history, not a medicine the doctor must weigh now.
+_CHILDHOOD_MEDICINE = re.compile(
+    r"\b(?:antibiotic\w*|tetracycline|medicines?|medications?|pills)\s+(?:as|when)\s+(?:a\s+)?"
+    r"(?:kid|child|baby|toddler|teen|teenager|i\s+was\s+(?:a\s+)?(?:kid|child|little|small|young))\b",
+    re.I,
+)
 
 
 def _about_our_care(turn: Turn, match: Match) -> bool:
@@ -1733,6 +1743,15 @@ def _practical_follow_up(turn: Turn, match: Match, topic: str | None) -> Answer 
 _ON_TOPIC = 0.15
 
 
+def _time_of_day_asked(turn: Turn, clause: str) -> bool:
+    """Whether a clause asks if a visit fits a time of day ("can i come after 6?"), which the
+    opening hours answer, rather than asking a fact of the treatment."""
+    if not _VISIT_ASKED.search(clause) or _named_service(turn, clause):
+        return False
+    told = extract_details(clause, turn.today, about_time=True)
+    return "time" in told and not {"day", "weekdays", "date"} & told.keys()  # a day: a visit
+
+
 def _only_a_day(text: str, details: dict[str, str]) -> bool:
     """Whether the message says nothing but a day ("sunday?", "what about saturday then")."""
     if "weekdays" not in details and "day" not in details:
@@ -2297,7 +2316,11 @@ def _several_questions(turn: Turn, match: Match, topic: str | None) -> list[Ques
             topic = compared[-1].intent
             continue  # "... Also what is the price difference between braces and aligners"
         walk_in = booking_text.asks_about_walk_ins(clause)  # "... and do u take walk ins"
-        question = Question(BOOKING) if walk_in else _facet_asked(turn, clause, found, topic)
+        question = Question(BOOKING) if walk_in else None
+        if question is None and _time_of_day_asked(turn, clause):
+            question = Question(answers.HOURS)  # "... and can i come after 6?"
+        if question is None:
+            question = _facet_asked(turn, clause, found, topic)
         if question is not None and _WARRANTY_WORDS.search(clause) and not found.safety:
             question = Question(WARRANTY_TERMS)  # "warranty on crowns? and how long do they last"
         if question is None and _asks_on_its_own(turn, clause, found):
