@@ -687,3 +687,16 @@ async def test_the_price_asked_after_an_emergency_hand_over_is_answered(
     priced = await handed_back(front_desk, store, "how much does an urgent visit cost")
     assert cases_opened(priced) == [] and priced.intent == "emergency"
     assert "$" in said(priced)
+
+
+async def test_a_broken_tooth_said_to_look_awful_is_the_answer_not_a_complaint(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "broke half my front tooth on a fork. can you fix it")
+    outcome = await front_desk.handle_text(
+        PATIENT, "upper front, doesnt hurt, just sharp and looks awful"
+    )
+    assert cases_opened(outcome) == []
+    assert "upper front" in said(outcome)
+    ours = await front_desk.handle_text(PATIENT, "and the filling you did last week looks awful")
+    assert cases_opened(ours) != []

@@ -1344,6 +1344,8 @@ def _reads_as_answer(turn: Turn, match: Match) -> bool:
     )
     if unsure_complaint and not is_question(turn.text):
         return True  # "nobody told me yet, but it's the upper left and hurts when I chew"
+    if _tooth_described_as_bad(turn, match):
+        return True  # "upper front, doesnt hurt, just sharp and looks awful": the tooth, not us
     if not match.safety and set(turn.details) == {"who"} and len(bare) <= 3:
         # "me", "my son": who it is for, though "me" half-reads as asking for a person
         return not is_question(turn.text) and not _WHAT_ABOUT.match(turn.text)
@@ -1385,6 +1387,23 @@ def _reads_as_answer(turn: Turn, match: Match) -> bool:
     ):
         return False
     return not is_question(turn.text) and mostly_words(turn.text)
+
+
+#: Words that make a complaint about the clinic rather than about how a tooth looks or feels.
+_ABOUT_US = re.compile(
+    r"\b(?:you|your|u|ur|staff|reception\w*|doctor|dentist|clinic|service|rude|wait\w*"
+    r"|charged?|bill\w*|refund|money)\b",
+    re.I,
+)
+
+
+def _tooth_described_as_bad(turn: Turn, match: Match) -> bool:
+    """Whether a reply to the bot's question about the problem only says how bad the tooth is
+    ("just sharp and looks awful"), which the classifier reads as a complaint about us."""
+    if not isinstance(turn.asked, AskedProblem) or match.intent != "complaint" or match.upset:
+        return False
+    told = {"tooth", "area", "symptom"} & turn.details.keys()
+    return bool(told) and not is_question(turn.text) and not _ABOUT_US.search(turn.text)
 
 
 def _asks_besides_the_day(turn: Turn) -> bool:
