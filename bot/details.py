@@ -1173,7 +1173,8 @@ _CLAUSE_BREAK = re.compile(
     + _QUESTION_START
     + r"|(?:whether|if)\s+(?:you|u|your|the\s+clinic)\b)"
     r"|(?:,|\s*" + _EMOJI + r")\s*(?=" + _QUESTION_START + r")"
-    r"|(?<=[a-z])\.\s+(?=[a-z])",
+    r"|(?<=[a-z])\.\s+(?=[a-z])"
+    r"|!+\s*(?=" + _QUESTION_START + r")",  # "just got my braces off!! can i whiten now"
     re.IGNORECASE,
 )
 

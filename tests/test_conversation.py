@@ -1132,6 +1132,16 @@ async def test_a_medicine_taken_as_a_child_that_stained_the_teeth_is_no_case_for
     assert "veneers" in outcome.answered
 
 
+async def test_a_question_after_an_exclamation_is_a_question_of_its_own(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "just got my braces off!! can i whiten now and how long does it take"
+    )
+    assert outcome.answered[0] == "whitening"
+    assert "orthodontics" not in outcome.answered
+
+
 async def test_which_of_two_treatments_is_cheaper_gets_both_prices(
     front_desk: FrontDesk,
 ) -> None:
