@@ -279,6 +279,16 @@ async def test_is_it_normal_after_a_treatment_just_had_is_aftercare(
     assert "Talk to a person" in buttons(outcome)
 
 
+async def test_is_it_normal_after_a_treatment_last_week_is_aftercare(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "got my bridge done with you last week. gum around it a bit sore, is that normal?"
+    )
+    assert outcome.intent == "aftercare" and cases_opened(outcome) == []
+    assert "Talk to a person" in buttons(outcome)
+
+
 async def test_can_i_smoke_after_an_extraction_gets_the_wording_about_smoking(
     front_desk: FrontDesk, brain: Brain
 ) -> None:

@@ -29,7 +29,8 @@ _IS_IT_NORMAL = re.compile(
 #: A treatment just had: "had a tooth out yesterday", "got a filling on monday".
 _JUST_HAD = re.compile(
     r"\b(?:had|got|since|after)\b.*\b(?:yesterday|today|this morning|last night|ago"
-    r"|on (?:mon|tues|wednes|thurs|fri|satur|sun)day)\b",
+    r"|last week|this week|the other day"
+    r"|(?:on|last) (?:mon|tues|wednes|thurs|fri|satur|sun)day)\b",
     re.I,
 )
 
