@@ -1121,6 +1121,17 @@ async def test_whether_a_visit_fits_after_work_is_answered_by_the_opening_hours(
     assert "19:00" in said(outcome)
 
 
+async def test_whether_we_open_early_is_the_opening_hours_alone_or_beside_a_treatment(
+    front_desk: FrontDesk,
+) -> None:
+    alone = await front_desk.handle_text(PATIENT, "do you start early like 8am")
+    assert alone.intent == "hours" and "08:00" in said(alone)
+    beside = await front_desk.handle_text(
+        PATIENT, "night shift here. how long is a root canal and do you open early, 7am?"
+    )
+    assert beside.answered == ["root_canal", "hours"]
+
+
 async def test_a_medicine_taken_as_a_child_that_stained_the_teeth_is_no_case_for_the_doctor(
     front_desk: FrontDesk,
 ) -> None:

@@ -870,6 +870,8 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         return AnswerToQuestion(_narrowed(turn, topic))  # "been like 6 months now, and ..."
     if match.intent is None and named and _treated_with(turn, match, named):
         return Answer(named)  # "my husband broke a tooth, can that be fixed with a crown?"
+    if match.intent is None and _OPENING_ASKED.search(turn.text) and is_question(turn.text):
+        return Answer(HOURS)  # "do you start early like 8am"
     if match.intent is None:
         return NotUnderstood()
     if topic is not None and brain.replies.has_facets(topic) and _denied(turn, match):
@@ -1762,9 +1764,21 @@ def _practical_follow_up(turn: Turn, match: Match, topic: str | None) -> Answer 
 _ON_TOPIC = 0.15
 
 
+#: When the clinic opens or closes asked with a time: "do you start early like 8am", "are you
+#: open late", "do u close before 6".
+_OPENING_ASKED = re.compile(
+    r"\b(?:do|are|r)\s+(?:you|u|ya)\s+(?:guys\s+)?(?:start|open|begin|close|finish|work"
+    r"|stay\s+open|still\s+open)\w*\b[^.?!]*\b(?:early|late|\d{1,2}(?::\d{2})?\s*(?:am|pm)?"
+    r"|morning|evening|night|lunch)\b",
+    re.I,
+)
+
+
 def _time_of_day_asked(turn: Turn, clause: str) -> bool:
-    """Whether a clause asks if a visit fits a time of day ("can i come after 6?"), which the
-    opening hours answer, rather than asking a fact of the treatment."""
+    """Whether a clause asks if a visit fits a time of day ("can i come after 6?"), or when we
+    open or close, which the opening hours answer, rather than a fact of the treatment."""
+    if _OPENING_ASKED.search(clause) and not _named_service(turn, clause):
+        return not {"day", "weekdays", "date"} & extract_details(clause, turn.today).keys()
     if not _VISIT_ASKED.search(clause) or _named_service(turn, clause):
         return False
     told = extract_details(clause, turn.today, about_time=True)
