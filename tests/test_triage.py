@@ -710,3 +710,17 @@ async def test_a_broken_tooth_said_to_look_awful_is_the_answer_not_a_complaint(
     assert "upper front" in said(outcome)
     ours = await front_desk.handle_text(PATIENT, "and the filling you did last week looks awful")
     assert cases_opened(ours) != []
+
+
+async def test_a_crown_to_glue_back_priced_is_the_urgent_visit_not_a_new_crown(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "my crown came off eating a sandwich. can you glue it back and what does it cost"
+    )
+    knowledge = brain.knowledge
+    crown = quote_bundle(
+        knowledge.bundles[knowledge.services["crowns"].bundle], knowledge.components
+    )
+    assert outcome.intent == "emergency" and "$125" in said(outcome)
+    assert format_range(crown.total, knowledge.clinic.currency) not in said(outcome)

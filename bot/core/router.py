@@ -734,6 +734,8 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         return FollowUp(topic, "pain")  # "i'm honestly scared it'll hurt": how it feels
     if _ANNOUNCES_A_QUESTION.match(turn.text) and not match.safety:
         return Acknowledge()  # "i have a question": no answer to ours, and nothing asked yet
+    if triage.put_back_asked(turn) and asks_if_price(turn.text):
+        return Answer(EMERGENCY)  # "crown came off, can you glue it back and what does it cost"
     if topic is not None and turn.asked is not None and _reads_as_answer(turn, match):
         return AnswerToQuestion(_narrowed(turn, topic))
     if topic is not None and _only_says_which_tooth(turn, match, topic):
@@ -2084,16 +2086,12 @@ def _urgent_symptom(turn: Turn) -> bool:
     said = set(turn.details.get("symptom", "").split(", "))
     urgent = set(turn.brain.knowledge.vocabulary.urgent_symptoms)
     # "my crown came off, can you glue it back on?": the crown named is what fell out
-    fell_out = said & urgent == {CAME_OUT}
+    fell_out = said & urgent == {triage.CAME_OUT}
     return (
         bool(said & urgent)
         and (fell_out or _named_service(turn, turn.text) is None)
         and not turn.brain.matcher.elsewhere(turn.text)
     )
-
-
-#: The symptom of a filling or crown that fell out (intents/vocabulary.yaml).
-CAME_OUT = "a filling or crown came out"
 
 
 def _named_service(turn: Turn, text: str) -> str | None:

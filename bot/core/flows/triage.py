@@ -129,12 +129,28 @@ def urgent_price(turn: Turn, rotation: int) -> str:
     return turn.brain.replies.bundle_text(URGENT_PRICE, URGENT_BUNDLE, rotation)
 
 
+#: The symptom of a filling or crown that fell out (intents/vocabulary.yaml).
+CAME_OUT = "a filling or crown came out"
+#: Asking for what came out to be fixed back on: "can you glue it back", "recement it".
+_PUT_BACK = re.compile(
+    r"\b(?:glue|re-?cement|cement|stick|put|fix|reattach|re-?attach|fit)\w*\s+(?:it|that|this"
+    r"|them|the\s+\w+)?\s*(?:back|on\s+again)\b|\bre-?cement\w*|\breattach\w*",
+    re.I,
+)
+
+
+def put_back_asked(turn: Turn) -> bool:
+    """Whether the patient tells of a crown or filling that came out and asks to have it put
+    back ("my crown came off, can you glue it back on?"), which is no new crown."""
+    return CAME_OUT in turn.details.get("symptom", "") and bool(_PUT_BACK.search(turn.text))
+
+
 def _with_treatment_priced(turn: Turn, text: str, rotation: int) -> str:
     """The urgent visit's price, then the full price of the treatment the patient names ("broke
     half my tooth on a nut, do i need a crown? how much": the crown's too, every part)."""
     named = answers.service_named(turn)
     replies = turn.brain.replies
-    if named is None or not replies.has_service(named):
+    if named is None or not replies.has_service(named) or put_back_asked(turn):
         return text
     priced = replies.facet(named, "price", rotation)
     if not priced:
