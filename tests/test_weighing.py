@@ -215,3 +215,14 @@ async def test_will_one_help_or_do_i_need_the_other_weighs_the_two(
     )
     assert outcome.route == "Weighed"
     assert outcome.answered == ["hygiene", "whitening"]
+
+
+async def test_the_price_of_the_other_option_asked_by_its_name_is_its_price(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    await front_desk.handle_text(PATIENT, "partial denture or bridge for 1 missing tooth?")
+    await front_desk.handle_text(PATIENT, "lower left back")
+    await front_desk.handle_text(PATIENT, "bridge price")
+    outcome = await front_desk.handle_text(PATIENT, "partial price")
+    assert (outcome.intent, outcome.facet) == ("partial_denture", "price")
+    assert total(brain, "partial_denture") in said(outcome)

@@ -1679,14 +1679,15 @@ def _facet_asked(turn: Turn, text: str, match: Match, topic: str | None) -> Ques
         named = match.intent  # "can i whiten at home": the take-home kind the classifier saw
     if named is not None and topic is not None and _stays_on_topic(turn, text, named, topic):
         named = topic  # "will the crown go whiter too?" during whitening: whitening's
-    if named is not None and named != topic and not is_question(text):
+    weighed_before = named is not None and named == turn.state.details.get(TALKED_ABOUT_BEFORE)
+    priced_again = facet == "price" and weighed_before  # "bridge price" after bridge or partial
+    if named is not None and named != topic and not is_question(text) and not priced_again:
         return None  # "sealants for my kid": a first mention, answered with the whole script
     if named is not None and named != topic and facet == "suitability" and _ENOUGH.search(text):
         return None  # "would a simple filling be enough?" on a crown: the filling, not who may
     if named is not None:
         # A first "how much is a crown" or "can I get implants" gets the whole script.
         first = named != topic and match.intent == named and not _SWITCHES_BACK.search(text)
-        weighed_before = named == turn.state.details.get(TALKED_ABOUT_BEFORE)
         first = first and not weighed_before  # "ok how much are aligners" after braces or them
         asks_for = facet == "price" or narrowed or answers.asks_for_service(turn, text)
         if has_facets(named) and not (first and asks_for and not _suitability_asked(turn, facet)):
