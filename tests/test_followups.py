@@ -932,3 +932,12 @@ async def test_a_short_follow_up_in_everyday_words_gets_its_facet(
     await front_desk.handle_text(PATIENT, opening)
     outcome = await front_desk.handle_text(PATIENT, follow_up)
     assert said(outcome) in answers(brain, service, facet)
+
+
+async def test_whether_a_crown_is_needed_after_a_root_canal_says_when_one_is(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much for a root canal on a molar")
+    outcome = await front_desk.handle_text(PATIENT, "will i need a crown after")
+    assert (outcome.intent, outcome.facet) == ("crowns", "suitability")
+    assert "root canal" in said(outcome).split("\n\n")[0]

@@ -1683,6 +1683,8 @@ def _facet_asked(turn: Turn, text: str, match: Match, topic: str | None) -> Ques
     priced_again = facet == "price" and weighed_before  # "bridge price" after bridge or partial
     if named is not None and named != topic and not is_question(text) and not priced_again:
         return None  # "sealants for my kid": a first mention, answered with the whole script
+    if named is not None and named != topic and _NEEDED_AFTER.search(text):
+        facet = "suitability"  # "will i need a crown after" a root canal: when one is needed
     if named is not None and named != topic and facet == "suitability" and _ENOUGH.search(text):
         return None  # "would a simple filling be enough?" on a crown: the filling, not who may
     if named is not None:
@@ -2203,6 +2205,15 @@ def _names_the_warranty(turn: Turn, match: Match) -> bool:
         return False
     facet = turn.brain.facets.match(turn.text).facet
     return facet in (None, "longevity") and WARRANTY_TERMS in turn.brain.knowledge.replies
+
+
+#: Another treatment needed after the one talked about: "will i need a crown after",
+#: "and do i need a crown on it after".
+_NEEDED_AFTER = re.compile(
+    r"\b(?:need|needs|have\s+to\s+(?:have|get)|get)\b[^.?!]*"
+    r"\b(?:after(?:wards)?|on\s+(?:it|top)(?:\s+after(?:wards)?)?)\W*$",
+    re.I,
+)
 
 
 def _stays_on_topic(turn: Turn, text: str, named: str, topic: str) -> bool:
