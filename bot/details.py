@@ -551,6 +551,8 @@ def said_back(details: dict[str, str]) -> str:
         if name == "age" and "," in value:
             *first, last = [age.strip() for age in value.split(",")]
             said.append(f"ages {', '.join(first)} and {last}")
+        elif name == "quantity" and value == "1" and "tooth" in details:
+            continue  # "the tooth already missing" says it is one
         elif name == "quantity" and value.isdigit():
             said.append("one tooth" if value == "1" else f"{value} teeth")
         elif name == "tooth" and details.get("quantity", "1") != "1":
@@ -603,10 +605,14 @@ _UNNAMED_COUNT = re.compile(
     # "the top 4", "I need 3, lower jaw", "just one, pulled last year"
     rf"|\bmissing\s+(?:about\s+|around\s+|like\s+)?(?P<missing>\d{{1,2}}|one|two)"
     rf"{_NOT_A_COUNT_AFTER}"
-    r"|\b(?P<gone>\d{1,2}|two)\s+(?:(?:are|r)\s+)?(?:missing|gone)\b"
+    r"|\b(?P<gone>\d{1,2}|one|two)\s+(?:(?:are|r|is)\s+)?(?:missing|gone)\b"
+    # "just 2 front ones", "3 in a row gone"
+    r"|\b(?P<ones>\d{1,2}|two)\s+(?:(?:front|back|top|bottom|upper|lower|side)\s+)?ones\b"
+    r"|\b(?P<inarow>\d{1,2}|two)\s+in\s+a\s+row\b"
     r"|(?<![:.$£€])\b(?P<placed>\d{1,2}|two)\s+(?:(?:on|at|in)\s+(?:the\s+)?)?"
     r"(?:top|bottom|upper|lower)\b(?!\s+(?:floor|shelf))"
-    r"|\b(?:the\s+)?(?:top|bottom|upper|lower)\s+(?P<row>\d{1,2})(?![\d:.]|\s*[ap]\.?m\b)"
+    r"|\b(?:the\s+)?(?:top|bottom|upper|lower)(?:\s+front)?\s+(?P<row>\d{1,2})"
+    r"(?![\d:.]|\s*[ap]\.?m\b)"
     r"(?!\s+(?:years?|months?|weeks?|days?))"
     r"|\b(?:i|we|he|she|they|would|will|probably|maybe)\s+(?:need|needs|want|wants)\s+"
     r"(?P<need>\d{1,2}|two)(?=\s*(?:[,.!?;]|$|done\b|more\b|in total\b|of them\b))"
@@ -622,6 +628,8 @@ _COUNT_GROUPS = (
     "priced",
     "missing",
     "gone",
+    "ones",
+    "inarow",
     "placed",
     "row",
     "need",

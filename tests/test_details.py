@@ -656,6 +656,10 @@ def test_a_worried_patient_in_pain_is_still_in_pain(text: str) -> None:
         ("just one, the tooth was pulled last year", "1"),
         ("how much per tooth", "1 tooth"),
         ("whats the price of an implant", "1 implant"),
+        ("just 2 front ones, one went darker", "2"),
+        ("only the bottom front 4 went crooked", "4"),
+        ("lower right, 3 in a row gone", "3"),
+        ("one missing at the bottom left", "1"),
     ],
 )
 def test_teeth_counted_in_passing_are_the_quantity(text: str, count: str) -> None:
@@ -664,7 +668,14 @@ def test_teeth_counted_in_passing_are_the_quantity(text: str, count: str) -> Non
 
 @pytest.mark.parametrize(
     "text",
-    ["missing since 2 years", "im on the top floor at 3", "just one question", "we need 2 weeks"],
+    [
+        "missing since 2 years",
+        "im on the top floor at 3",
+        "just one question",
+        "we need 2 weeks",
+        "are the white ones better",
+        "can i come 2 days in a row",
+    ],
 )
 def test_a_number_that_counts_no_teeth_is_no_quantity(text: str) -> None:
     assert "quantity" not in details(text)
