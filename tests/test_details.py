@@ -690,6 +690,11 @@ def test_a_number_that_counts_no_teeth_is_no_quantity(text: str) -> None:
         ("last one was 3 years ago, lots of tartar behind the bottom teeth", "tartar"),
         ("i grind my teeth at night, do you make mouth guards for that", "grinding"),
         ("also my breath smells even after brushing", "bad breath"),
+        ("doesnt hurt, its just sharp on my tongue", "a sharp edge"),
+        ("lower right, its sideways, my dentist said impacted", "an impacted tooth"),
+        ("theres some white spots where the brackets were", "white spots"),
+        ("and my jaw clicks in the morning", "a stiff or clicking jaw"),
+        ("one went darker after an accident years ago", "stains"),
     ],
 )
 def test_problems_that_are_not_urgent_are_noted_too(text: str, symptom: str) -> None:
