@@ -144,6 +144,8 @@ EXPECTATION = re.compile(
     r"|^(?:\w+\s+){0,2}?how\s+(?:long|many\s+days)\s+(?:does|will|do|would)\s+(?:the\s+)?"
     r"(?:\w+\s+){1,2}(?:last|go\s+on|take\s+to\s+go(?:\s+down|\s+away)?)\b(?!.*\bnow\b)"
     r"|^(?:\w+\s+){0,2}?how\s+many\s+(?:days|hours|weeks)\s+of\s+\w+\b(?!.*\bnow\b)"
+    # "swelling after, how many days", "painful after? how long": the symptom, then how long
+    r"|^(?:and\s+)?(?:\w+\s+){0,2}after(?:wards?)?\W+(?:\w+\s+){0,2}how\s+(?:long|many\s+days)\b"
 )
 
 

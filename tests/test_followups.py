@@ -941,3 +941,13 @@ async def test_whether_a_crown_is_needed_after_a_root_canal_says_when_one_is(
     outcome = await front_desk.handle_text(PATIENT, "will i need a crown after")
     assert (outcome.intent, outcome.facet) == ("crowns", "suitability")
     assert "root canal" in said(outcome).split("\n\n")[0]
+
+
+@pytest.mark.parametrize("question", ["swelling after, how many days", "bruising after? how long"])
+async def test_a_symptom_after_and_how_long_is_what_to_expect_not_an_emergency(
+    front_desk: FrontDesk, brain: Brain, question: str
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much to take out a wisdom tooth")
+    outcome = await front_desk.handle_text(PATIENT, question)
+    assert not [e for e in outcome.effects if isinstance(e, HandoffOpened)]
+    assert said(outcome) in answers(brain, "wisdom_teeth", "recovery")
