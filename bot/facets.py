@@ -327,6 +327,13 @@ PER_UNIT = re.compile(
     r"|set|session|visit|child|kid|person)\b|\bfor\s+(?:each|both|one\s+or\s+both)\b",
     re.IGNORECASE,
 )
+#: Whether it is all done at one visit: "do i leave with teeth the same day", "can it be
+#: finished the same day".
+DONE_SAME_DAY = re.compile(
+    r"\b(?:leave|walk\s+out|go\s+home|done|finished|ready|fitted|made)\b[^.?!]*"
+    r"\b(?:same|one)\s+(?:day|visit|appointment)\b",
+    re.IGNORECASE,
+)
 #: A health matter asked about, whom the treatment suits: "even with diabetes?", "and if im
 #: trying to get pregnant?", "ok for a smoker?".
 HEALTH_ASKED = re.compile(
@@ -403,6 +410,8 @@ def _facet_by_its_words(text: str) -> str | None:
             return "safety"
         if PER_UNIT.search(sentence):
             return "price"
+        if DONE_SAME_DAY.search(sentence):
+            return "duration"
         if HARM_ASKED.search(sentence):
             return "safety"
         if RENEWED_AFTER.search(sentence):

@@ -951,3 +951,11 @@ async def test_a_symptom_after_and_how_long_is_what_to_expect_not_an_emergency(
     outcome = await front_desk.handle_text(PATIENT, question)
     assert not [e for e in outcome.effects if isinstance(e, HandoffOpened)]
     assert said(outcome) in answers(brain, "wisdom_teeth", "recovery")
+
+
+async def test_leaving_with_teeth_the_same_day_asks_how_long_it_takes(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much are implants")
+    outcome = await front_desk.handle_text(PATIENT, "do i leave with teeth the same day")
+    assert said(outcome) in answers(brain, "implants", "duration")
