@@ -1126,8 +1126,17 @@ def _closest_alias(window: str, known: _Insurers) -> str | None:
     return None
 
 
+#: Both jaws named together: "top and bottom", "upper & lower", "both jaws".
+_BOTH_JAWS = re.compile(
+    r"\b(?:top|upper)\s+(?:and|&|n|\+)\s+(?:bottom|lower)\b"
+    r"|\b(?:bottom|lower)\s+(?:and|&|n|\+)\s+(?:top|upper)\b|\bboth\s+jaws\b"
+)
+
+
 def _area(lowered: str) -> str | None:
     """Where in the mouth: "upper left", "lower front", "back", "wisdom tooth"."""
+    if _BOTH_JAWS.search(lowered):
+        return "upper and lower"  # "top and bottom, shes 79"
     both: list[str] = []
     for match in _AREA_BOTH.finditer(lowered):
         area = f"{_VERTICAL[match['v'] or match['v2']]} {match['h'] or match['h2']}"

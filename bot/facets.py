@@ -327,6 +327,14 @@ PER_UNIT = re.compile(
     r"|set|session|visit|child|kid|person)\b|\bfor\s+(?:each|both|one\s+or\s+both)\b",
     re.IGNORECASE,
 )
+#: Something that stays in place asked for: "is there anything that doesnt move", "without
+#: the glue": the kinds on offer (a denture held by implants).
+STAYS_IN_PLACE = re.compile(
+    r"\b(?:doesn'?t|does\s+not|won'?t|wouldn'?t|dont|don'?t)\s+(?:move|slip|wobble)\b"
+    r"|\bstays?\s+(?:put|in\s+place|in)\b|\bmore\s+(?:stable|secure)\b"
+    r"|\b(?:without|no\s+more)\s+(?:the\s+)?(?:glue|adhesive|paste|fixodent)\b",
+    re.IGNORECASE,
+)
 #: Whether it is all done at one visit: "do i leave with teeth the same day", "can it be
 #: finished the same day".
 DONE_SAME_DAY = re.compile(
@@ -412,6 +420,8 @@ def _facet_by_its_words(text: str) -> str | None:
             return "price"
         if DONE_SAME_DAY.search(sentence):
             return "duration"
+        if STAYS_IN_PLACE.search(sentence):
+            return "materials"
         if HARM_ASKED.search(sentence):
             return "safety"
         if RENEWED_AFTER.search(sentence):

@@ -682,6 +682,13 @@ def test_a_number_that_counts_no_teeth_is_no_quantity(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "text", ["top and bottom, shes 79", "dentures, upper and lower", "both jaws"]
+)
+def test_both_jaws_told_together_are_noted_as_upper_and_lower(text: str) -> None:
+    assert details(text)["area"] == "upper and lower"
+
+
+@pytest.mark.parametrize(
     ("text", "symptom"),
     [
         ("its a cavity in my upper left molar", "a cavity"),

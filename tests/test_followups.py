@@ -959,3 +959,24 @@ async def test_leaving_with_teeth_the_same_day_asks_how_long_it_takes(
     await front_desk.handle_text(PATIENT, "how much are implants")
     outcome = await front_desk.handle_text(PATIENT, "do i leave with teeth the same day")
     assert said(outcome) in answers(brain, "implants", "duration")
+
+
+async def test_a_denture_that_stays_put_asks_the_kinds_on_offer(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    await front_desk.handle_text(PATIENT, "my mum needs new dentures, how much")
+    outcome = await front_desk.handle_text(
+        PATIENT, "is there anything that doesnt move, she hates the glue"
+    )
+    assert said(outcome) in answers(brain, "dentures", "materials")
+    assert "implants" in said(outcome)
+
+
+async def test_the_price_for_both_jaws_is_the_price_with_the_jaws_noted(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "how long is deep cleaning")
+    await front_desk.handle_text(PATIENT, "gums swollen, bleed, bad breath")
+    outcome = await front_desk.handle_text(PATIENT, "price both jaws")
+    assert (outcome.intent, outcome.facet) == ("gum_treatment", "price")
+    assert outcome.details["area"] == "upper and lower"

@@ -998,6 +998,8 @@ def _only_says_which_tooth(turn: Turn, match: Match, topic: str) -> bool:
         return False  # "top front one" after a blow to the face: for the person taking it
     if not dental or match.safety or is_question(turn.text) or "area" not in turn.details:
         return False
+    if asks_if_price(turn.text):
+        return False  # "price both jaws": the price asked, the jaws noted
     if len(words(turn.text)) > _WHICH_TOOTH_WORDS or brain.matcher.red_flag(turn.text):
         return False
     return not brain.facets.names_topics(turn.text)
@@ -1382,6 +1384,8 @@ def _reads_as_answer(turn: Turn, match: Match) -> bool:
     practical = definition is not None and definition.kind == IntentKind.PRACTICAL
     if practical and not match.ambiguous and not PROBLEM_DETAILS & turn.details.keys():
         return False  # "any discounts or payment plans" after the bot asked about the teeth
+    if asks_if_price(turn.text) and turn.brain.facets.match(turn.text).facet == "price":
+        return False  # "price both jaws": the price, for both (the jaws are noted all the same)
     if _facet_not_denied(turn) and (
         not turn.details or is_question(turn.text)
     ):  # "and how many visits is that", "im 34 is it too late for me": a follow-up (the
