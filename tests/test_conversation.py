@@ -1153,6 +1153,21 @@ async def test_a_question_after_an_exclamation_is_a_question_of_its_own(
     assert "orthodontics" not in outcome.answered
 
 
+async def test_an_age_told_alone_after_a_hand_over_is_noted_not_misunderstood(
+    front_desk: FrontDesk, store: Store
+) -> None:
+    first = await front_desk.handle_text(
+        PATIENT, "Do you treat children with special needs? My son is autistic"
+    )
+    for effect in first.effects:
+        if isinstance(effect, HandoffOpened):
+            async with store.unit_of_work():
+                await store.cases.close(effect.case_id, None)
+    outcome = await front_desk.handle_text(PATIENT, "he's 7")
+    assert outcome.route == "Acknowledge"
+    assert "age 7" in said(outcome)
+
+
 async def test_which_of_two_treatments_is_cheaper_gets_both_prices(
     front_desk: FrontDesk,
 ) -> None:

@@ -874,6 +874,8 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         return Answer(named)  # "my husband broke a tooth, can that be fixed with a crown?"
     if match.intent is None and _OPENING_ASKED.search(turn.text) and is_question(turn.text):
         return Answer(HOURS)  # "do you start early like 8am"
+    if match.intent is None and _only_tells_details(turn):
+        return Acknowledge()  # "he's 7" after the case went back to the bot: noted
     if match.intent is None:
         return NotUnderstood()
     if topic is not None and brain.replies.has_facets(topic) and _denied(turn, match):
@@ -987,6 +989,21 @@ _BOOK_WORDS = re.compile(
 
 #: At most this many words in a message that only says which tooth.
 _WHICH_TOOTH_WORDS = 8
+
+
+#: Details a short statement may tell with nothing else: who, how old, which teeth.
+_TOLD_ALONE = frozenset({"age", "who", "area", "tooth", "quantity"})
+#: At most this many words in a message that only tells such details.
+_DETAILS_ONLY_WORDS = 4
+
+
+def _only_tells_details(turn: Turn) -> bool:
+    """Whether a short statement only tells who, how old or which teeth ("he's 7"), with no
+    question pending about them: noted, not "I didn't get that"."""
+    told = set(turn.details)
+    if not told or not told <= _TOLD_ALONE or is_question(turn.text):
+        return False
+    return len(words(turn.text)) <= _DETAILS_ONLY_WORDS
 
 
 def _only_says_which_tooth(turn: Turn, match: Match, topic: str) -> bool:

@@ -340,8 +340,14 @@ def calm(turn: Turn, besides: list[str] | None = None) -> None:
 
 
 def acknowledge(turn: Turn) -> None:
-    """ "ok", a thumbs-up: a one-line acknowledgement, never a misunderstanding."""
-    turn.say(turn.brain.replies.text("acknowledged", int(turn.now.timestamp())))
+    """ "ok", a thumbs-up: a one-line acknowledgement, never a misunderstanding; details told
+    alone ("he's 7") are said back first."""
+    rotation = int(turn.now.timestamp())
+    replies = turn.brain.replies
+    text = replies.text("acknowledged", rotation)
+    if turn.details:
+        text = f"{replies.text('answer_noted', rotation, noted=said_back(turn.details))} {text}"
+    turn.say(text)
 
 
 def off_topic(turn: Turn, score: float) -> None:
