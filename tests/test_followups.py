@@ -980,3 +980,17 @@ async def test_the_price_for_both_jaws_is_the_price_with_the_jaws_noted(
     outcome = await front_desk.handle_text(PATIENT, "price both jaws")
     assert (outcome.intent, outcome.facet) == ("gum_treatment", "price")
     assert outcome.details["area"] == "upper and lower"
+
+
+@pytest.mark.parametrize(
+    ("question", "service"),
+    [
+        ("do i need an xray before wisdom tooth removal", "wisdom_teeth"),
+        ("should I get a cleaning before whitening?", "whitening"),
+    ],
+)
+async def test_a_step_before_a_treatment_is_that_treatment_s_preparation(
+    front_desk: FrontDesk, brain: Brain, question: str, service: str
+) -> None:
+    outcome = await front_desk.handle_text(PATIENT, question)
+    assert said(outcome).startswith(tuple(answers(brain, service, "preparation")))

@@ -1700,6 +1700,10 @@ def _facet_asked(turn: Turn, text: str, match: Match, topic: str | None) -> Ques
         named = match.intent  # "can i whiten at home": the take-home kind the classifier saw
     if named is not None and topic is not None and _stays_on_topic(turn, text, named, topic):
         named = topic  # "will the crown go whiter too?" during whitening: whitening's
+    ahead = _BEFORE_IT.search(text) if named is not None and facet == "preparation" else None
+    later = brain.facets.names_topic(ahead["what"]) if ahead is not None else None
+    if later is not None and later != named and has_facets(later):
+        return Question(later, facet)  # "do i need an xray before wisdom tooth removal"
     weighed_before = named is not None and named == turn.state.details.get(TALKED_ABOUT_BEFORE)
     priced_again = facet == "price" and weighed_before  # "bridge price" after bridge or partial
     if named is not None and named != topic and not is_question(text) and not priced_again:
@@ -1729,6 +1733,10 @@ def _facet_asked(turn: Turn, text: str, match: Match, topic: str | None) -> Ques
     if about is not None and has_facets(about) and topic == EMERGENCY and is_question(text):
         return Question(about, facet)  # "how many visits?" after a broken tooth's advice
     return None
+
+
+#: What a step comes before: "an xray before wisdom tooth removal".
+_BEFORE_IT = re.compile(r"\bbefore\s+(?P<what>[^.?!,]{2,40})", re.I)
 
 
 def _carries_on_the_aside(turn: Turn, text: str, match: Match) -> bool:
