@@ -309,6 +309,14 @@ LIVING_WITH_IT = re.compile(
     r"(?:clean|brush|floss|care\s+for|look\s+after)\b",
     re.IGNORECASE,
 )
+#: How it is worn day to day: "do i have to wear them at night too", "can i take them out for
+#: a wedding": what living with it means, not how long the treatment takes.
+WORN_DAILY = re.compile(
+    r"\b(?:have\s+to|need\s+to|must|should|do\s+i|does\s+(?:he|she))\s+wear\s+(?:them|it|those)"
+    r"\s+(?:at\s+night|all\s+day|every\s+day|all\s+the\s+time|while|when|during|to\s+sleep)\b"
+    r"|\btake\s+(?:them|it|those)\s+out\s+(?:for|to|when|during|at|while|before)\b",
+    re.IGNORECASE,
+)
 #: Harm to the teeth asked about: "its not bad for the teeth right", "does it damage enamel".
 HARM_ASKED = re.compile(
     r"\bbad\s+for\s+(?:my\s+|the\s+|your\s+|his\s+|her\s+)?(?:teeth|tooth|enamel|gums)\b"
@@ -426,7 +434,7 @@ def _facet_by_its_words(text: str) -> str | None:
             return "safety"
         if RENEWED_AFTER.search(sentence):
             return "longevity"
-        if LIVING_WITH_IT.search(sentence):
+        if LIVING_WITH_IT.search(sentence) or WORN_DAILY.search(sentence):
             return "recovery"
         if HEALTH_ASKED.search(sentence):
             return "suitability"

@@ -994,3 +994,16 @@ async def test_a_step_before_a_treatment_is_that_treatment_s_preparation(
 ) -> None:
     outcome = await front_desk.handle_text(PATIENT, question)
     assert said(outcome).startswith(tuple(answers(brain, service, "preparation")))
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["do i have to wear them at night too", "can i take them out for a wedding in june"],
+)
+async def test_how_aligners_are_worn_day_to_day_is_what_living_with_them_means(
+    front_desk: FrontDesk, brain: Brain, question: str
+) -> None:
+    await front_desk.handle_text(PATIENT, "do you do invisalign or those clear braces")
+    outcome = await front_desk.handle_text(PATIENT, question)
+    assert said(outcome) in answers(brain, "aligners", "recovery")
+    assert "hours a day" in said(outcome)
