@@ -1168,6 +1168,21 @@ async def test_an_age_told_alone_after_a_hand_over_is_noted_not_misunderstood(
     assert "age 7" in said(outcome)
 
 
+async def test_waiting_for_the_call_after_a_complaint_is_no_second_complaint(
+    front_desk: FrontDesk, store: Store
+) -> None:
+    first = await front_desk.handle_text(
+        PATIENT, "the bridge u made me in march is already loose. not happy"
+    )
+    for effect in first.effects:
+        if isinstance(effect, HandoffOpened):
+            async with store.unit_of_work():
+                await store.cases.close(effect.case_id, None)
+    outcome = await front_desk.handle_text(PATIENT, "ok waiting for call")
+    assert outcome.route == "Acknowledge"
+    assert not [effect for effect in outcome.effects if isinstance(effect, HandoffOpened)]
+
+
 async def test_which_of_two_treatments_is_cheaper_gets_both_prices(
     front_desk: FrontDesk,
 ) -> None:

@@ -719,6 +719,8 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         return Answer("human")  # "can i please speak with the doctor who did it?": a person
     if _asks_only_about_walk_ins(turn, match):
         return Answer(BOOKING)  # "do you take walk-ins?": by appointment, and a request
+    if match.intent == "complaint" and not match.upset and _is_acknowledgement(turn, turn.text):
+        return Acknowledge()  # "ok waiting for call" after a complaint went to a person
     if "insurer" in turn.details and topic == INSURANCE and not match.safety:
         return Answer(INSURANCE)  # "and my husband is on guardian?": no night guard
     if _asks_if_we_take_the_insurer(turn, match):
