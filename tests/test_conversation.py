@@ -1183,6 +1183,21 @@ async def test_waiting_for_the_call_after_a_complaint_is_no_second_complaint(
     assert not [effect for effect in outcome.effects if isinstance(effect, HandoffOpened)]
 
 
+@pytest.mark.parametrize(
+    "text", ["whats ur hours on wed", "whats the latest appointment on weekdays"]
+)
+async def test_our_hours_asked_with_a_day_in_chat_words_are_the_hours(
+    front_desk: FrontDesk, text: str
+) -> None:
+    outcome = await front_desk.handle_text(PATIENT, text)
+    assert outcome.intent == "hours" and "19:00" in said(outcome)
+
+
+async def test_another_place_s_hours_are_not_ours(front_desk: FrontDesk) -> None:
+    outcome = await front_desk.handle_text(PATIENT, "is the post office open on saturday")
+    assert outcome.intent != "hours"
+
+
 async def test_which_of_two_treatments_is_cheaper_gets_both_prices(
     front_desk: FrontDesk,
 ) -> None:

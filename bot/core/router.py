@@ -848,6 +848,12 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         and asks_if_we_do(turn.text)
     ):
         return Several((Question(named), Question(HOURS)))  # "cleanings on saturday?"
+    if (
+        match.intent is None
+        and turn.details.get("weekdays")
+        and _OUR_HOURS_ASKED.search(turn.text)
+    ):
+        return Answer(HOURS)  # "whats ur hours on wed", "the latest appointment on weekdays"
     if match.intent is None and match.off_topic and mostly_words(turn.text) and not dental:
         return OffTopic(match.score)
     if match.intent is None and _wants_a_visit(turn) and _visit_is_likeliest(turn, match, named):
@@ -1530,6 +1536,13 @@ def _told_about_the_service(turn: Turn, match: Match, topic: str | None) -> str 
     return about if unsure and not is_question(turn.text) else None
 
 
+#: Our hours asked, with a day named: "whats ur hours on wed", "the latest appointment on
+#: weekdays" (not "when does the pharmacy open on sunday").
+_OUR_HOURS_ASKED = re.compile(
+    r"^(?=.*\b(?:hours|hrs|open|opens|opening|close|closes|closing|latest|earliest)\b)"
+    r"(?=.*\b(?:you|your|ur|u|ya|yall|appointments?|appt|dentists?)\b)",
+    re.I,
+)
 #: Words that ask about the visit being booked, not the treatment talked about last.
 _THE_VISIT = re.compile(r"\b(?:the|my|this|that|our)\s+(?:appointment|appt|visit)\b|\bbring\b")
 
