@@ -409,6 +409,19 @@ async def test_a_service_asked_mid_request_after_a_greeting_is_answered_with_one
     assert "month" in said(follow_up)
 
 
+@pytest.mark.parametrize("text", ["What's the earliest day you have?", "next available slot?"])
+async def test_asking_for_the_earliest_slot_starts_a_request(
+    desk_open: FrontDesk, text: str
+) -> None:
+    outcome = await desk_open.handle_text(PATIENT, text)
+    assert outcome.intent == "booking"
+
+
+async def test_a_first_visit_said_beside_a_service_is_no_slot_asked(desk_open: FrontDesk) -> None:
+    outcome = await desk_open.handle_text(PATIENT, "i want a checkup, first time at ur clinic")
+    assert outcome.intent == "checkup"
+
+
 async def test_a_date_and_exact_time_named_is_kept_for_a_one_tap_proposal(
     desk_open: FrontDesk, store: Store
 ) -> None:

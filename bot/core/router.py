@@ -990,7 +990,10 @@ _WANTS_TO_BOOK = re.compile(
 )
 _BOOK_WORDS = re.compile(
     r"\b(?:book(?:ing)?|schedule|make\s+an\s+appointment|an\s+appointment\s+for|appts?"
-    r"|(?:need|want|like|get)\s+(?:an?\s+)?appointment)\b",
+    r"|(?:need|want|like|get)\s+(?:an?\s+)?appointment"
+    # "What's the earliest day you have?", "next available slot?"
+    r"|(?:earliest|soonest|next|first)\s+(?:available\s+)?(?:day|date|slot|appointment"
+    r"|opening|availability)|(?:earliest|soonest|next\s+available)\s+time)\b",
     re.I,
 )
 
