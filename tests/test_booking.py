@@ -417,6 +417,17 @@ async def test_asking_for_the_earliest_slot_starts_a_request(
     assert outcome.intent == "booking"
 
 
+async def test_the_earliest_day_asked_after_a_treatment_is_a_request_a_flight_is_not(
+    desk_open: FrontDesk,
+) -> None:
+    await desk_open.handle_text(PATIENT, "do you do clear aligners? for me, im 30")
+    await desk_open.handle_text(PATIENT, "my bottom front teeth are crowded")
+    outcome = await desk_open.handle_text(PATIENT, "ok whats the earliest day you have")
+    assert outcome.intent == "booking"
+    flight = await desk_open.handle_text("console:other", "whats the earliest flight you have")
+    assert flight.intent != "booking"
+
+
 async def test_a_first_visit_said_beside_a_service_is_no_slot_asked(desk_open: FrontDesk) -> None:
     outcome = await desk_open.handle_text(PATIENT, "i want a checkup, first time at ur clinic")
     assert outcome.intent == "checkup"

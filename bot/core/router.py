@@ -854,6 +854,12 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         and _OUR_HOURS_ASKED.search(turn.text)
     ):
         return Answer(HOURS)  # "whats ur hours on wed", "the latest appointment on weekdays"
+    if (
+        match.intent is None
+        and _EARLIEST_ASKED.search(turn.text)
+        and _visit_is_likeliest(turn, match, named)
+    ):
+        return Answer(BOOKING)  # "ok whats the earliest day you have"
     if match.intent is None and match.off_topic and mostly_words(turn.text) and not dental:
         return OffTopic(match.score)
     if match.intent is None and _wants_a_visit(turn) and _visit_is_likeliest(turn, match, named):
@@ -1539,6 +1545,12 @@ def _told_about_the_service(turn: Turn, match: Match, topic: str | None) -> str 
     return about if unsure and not is_question(turn.text) else None
 
 
+#: The first free slot asked of us: "ok whats the earliest day you have".
+_EARLIEST_ASKED = re.compile(
+    r"^(?=.*\b(?:earliest|soonest|next\s+available|first\s+available)\b)"
+    r"(?=.*\b(?:you|u|ya|yall)\b)",
+    re.I,
+)
 #: Our hours asked, with a day named: "whats ur hours on wed", "the latest appointment on
 #: weekdays" (not "when does the pharmacy open on sunday").
 _OUR_HOURS_ASKED = re.compile(
