@@ -1838,15 +1838,19 @@ _OPENING_ASKED = re.compile(
 )
 
 
+#: The details that name a day.
+_DAY_DETAILS = frozenset({"day", "weekdays", "date"})
+
+
 def _time_of_day_asked(turn: Turn, clause: str) -> bool:
     """Whether a clause asks if a visit fits a time of day ("can i come after 6?"), or when we
     open or close, which the opening hours answer, rather than a fact of the treatment."""
     if _OPENING_ASKED.search(clause) and not _named_service(turn, clause):
-        return not {"day", "weekdays", "date"} & extract_details(clause, turn.today).keys()
+        return not _DAY_DETAILS & extract_details(clause, turn.today).keys()
     if not _VISIT_ASKED.search(clause) or _named_service(turn, clause):
         return False
     told = extract_details(clause, turn.today, about_time=True)
-    return "time" in told and not {"day", "weekdays", "date"} & told.keys()  # a day: a visit
+    return "time" in told and not _DAY_DETAILS & told.keys()  # with a day: a visit wished
 
 
 def _only_a_day(text: str, details: dict[str, str]) -> bool:
