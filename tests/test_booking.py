@@ -550,3 +550,20 @@ async def test_a_treatment_chosen_with_a_day_asked_is_a_request_not_its_script_a
     )
     assert outcome.intent == "booking" and "root canal" in said(outcome)
     assert "endodontist" not in said(outcome)  # not the root canal's whole answer again
+
+
+async def test_a_question_while_moving_a_treatment_s_visit_is_about_that_treatment(
+    desk_open: FrontDesk, brain: Brain
+) -> None:
+    _, how_long = await talk(
+        desk_open,
+        "i need to move my whitening appointment, something came up",
+        "how long should i plan for it",
+    )
+    assert (how_long.intent, how_long.facet) == ("whitening", "duration")
+    wordings = brain.knowledge.facet_replies["whitening"]["duration"]
+    answer, _, question_again = said(how_long).rpartition("\n")
+    assert answer in [
+        brain.replies.facet("whitening", "duration", turn) for turn in range(len(wordings))
+    ]
+    assert "Which days" in question_again  # the new time is still asked for

@@ -1576,8 +1576,11 @@ def _visit_asked(turn: Turn, match: Match) -> FollowUp | None:
     aside = turn.topic not in (None, what) and turn.brain.replies.has_facets(turn.topic or "")
     if aside and not _THE_VISIT.search(turn.text):
         return None  # "how long would she wear them" right after braces were asked about
-    service = what if turn.brain.replies.has_facets(what) else FIRST_VISIT
-    return FollowUp(service, facet) if turn.brain.replies.has_facets(service) else None
+    moved = turn.state.details.get(ASKED_ABOUT, "") if turn.topic == BOOKING else ""
+    has_facets = turn.brain.replies.has_facets
+    # the service asked for, or the one whose visit is moved ("move my whitening appointment")
+    service = what if has_facets(what) else moved if has_facets(moved) else FIRST_VISIT
+    return FollowUp(service, facet) if has_facets(service) else None
 
 
 def _the_question_again(turn: Turn, match: Match) -> Match:
@@ -1762,6 +1765,9 @@ def _facet_asked(turn: Turn, text: str, match: Match, topic: str | None) -> Ques
         return Question(about, facet)  # "and the total would be roughly?" after payment plans
     if about is not None and has_facets(about) and topic == EMERGENCY and is_question(text):
         return Question(about, facet)  # "how many visits?" after a broken tooth's advice
+    moved = topic == BOOKING and "symptom" not in turn.details  # ("the temp feels loose")
+    if about is not None and has_facets(about) and moved and is_question(text):
+        return Question(about, facet)  # "how long should i plan for it" after moving a whitening
     return None
 
 

@@ -104,7 +104,7 @@ def change(turn: Turn, rotation: int) -> None:
         _submit(turn, _settled(draft), rotation)
         return
     draft = _read_everything(turn, _settled(BookingDraft(what=MOVE, kind=RESCHEDULE)))
-    turn.open_topic(BOOKING)
+    turn.open_topic(BOOKING, _service_named(turn))  # "move my whitening": how long it takes
     _carry_on(turn, draft, replies.text("booking_move", rotation), rotation)
 
 
@@ -306,6 +306,12 @@ def _open_topic(turn: Turn, draft: BookingDraft) -> None:
     turn.open_topic(draft.what if service else BOOKING)
 
 
+def _service_named(turn: Turn) -> str | None:
+    """A service this message names with facts to tell ("move my whitening appointment")."""
+    named = turn.brain.facets.names_topics(turn.text, affirmed=True)
+    return next((name for name in named if turn.brain.replies.has_facets(name)), None)
+
+
 def _kept(value: str) -> str:
     return "" if value == SKIPPED else value
 
@@ -324,7 +330,7 @@ def _topic_service(turn: Turn) -> str:
         topic = turn.state.details.get(TALKED_ABOUT_BEFORE)  # the X-ray left out: the check-up
     if topic is not None and has_service(topic):
         return topic
-    about = turn.state.details.get(ASKED_ABOUT) if topic is not None else None
+    about = turn.state.details.get(ASKED_ABOUT) if topic not in (None, BOOKING) else None
     if about is not None and has_service(about):
         return about  # "can we do monday 4:30" after the implant, then the sunday hours
     match = turn.match
