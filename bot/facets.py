@@ -231,8 +231,11 @@ VARIANT_WORDS = frozenset({"normal", "regular", "traditional", "standard", "usua
 #: Only "same day?": whether it is all done at one visit ("can we all come on the same day"
 #: asks for a visit).
 SAME_VISIT = re.compile(
-    r"^\W*(?:(?:and|so|ok|is\s+it|all|done|can\s+it\s+be\s+done)\s+)*(?:on\s+|in\s+)?"
-    r"(?:the\s+)?same\s+(?:day|visit|appointment)\W*$",
+    r"^\W*(?:(?:and|so|ok|is\s+it|all|done|can\s+it\s+be\s+done"
+    r"|(?:and\s+)?the\s+other\s+(?:side|ones?)\s+too)\W+)*(?:on\s+|in\s+)?(?:the\s+)?"
+    # "same day possible?", "both at once?", "in one go?"
+    r"(?:same\s+(?:day|visit|appointment)|one\s+(?:go|sitting)|(?:both|all)\s+at\s+once)"
+    r"(?:\W+(?:possible|ok|okay|too|as\s+well))?\W*$",
     re.IGNORECASE,
 )
 #: What something costs, said so plainly that no other facet is meant ("how much to redo it",
@@ -245,7 +248,10 @@ MONEY_ASKED = re.compile(
 #: Whether an age suits, when the learned phrasings are unsure ("is 12 a good age to start").
 AGE_ASKED = re.compile(
     r"\b(?:good|right|best|ideal|minimum|min|youngest|oldest)\s+age\b"
-    r"|\btoo\s+(?:young|old|early|late)\b|\bage\s+(?:to\s+start|limit)\b",
+    r"|\btoo\s+(?:young|old|early|late)\b|\bage\s+(?:to\s+start|limit)\b"
+    # "she is 78 is ok?", "hes 12, is that fine"
+    r"|\b(?:is|im|i'?m|hes|he'?s|shes|she'?s|they'?re|theyre)\s+(?:only\s+|already\s+)?\d{1,2}\b"
+    r"[^.?!]*\b(?:ok|okay|fine|alright|possible|allowed)\b",
     re.IGNORECASE,
 )
 #: The teeth shaped before the work: "do u have to shave my real teeth down for them",
@@ -332,7 +338,9 @@ RENEWED_AFTER = re.compile(
 #: Whether a price is counted per unit: "is that per tooth", "per quadrant?", "each or both?".
 PER_UNIT = re.compile(
     r"\bper\s+(?:tooth|teeth|quadrant|arch|jaw|side|implant|crown|veneer|filling|unit|tray"
-    r"|set|session|visit|child|kid|person)\b|\bfor\s+(?:each|both|one\s+or\s+both)\b",
+    r"|set|session|visit|child|kid|person)\b|\bfor\s+(?:each|both|one\s+or\s+both)\b"
+    # "so for the 4 its just 4 times that?"
+    r"|\b(?:\d+|two|three|four|five|six)\s+times\s+(?:that|the\s+price|it)\b",
     re.IGNORECASE,
 )
 #: Something that stays in place asked for: "is there anything that doesnt move", "without
@@ -444,7 +452,13 @@ def _facet_by_its_words(text: str) -> str | None:
 
 
 HOW_MANY_UNITS = re.compile(
-    r"\bhow\s+many\s+(?:more\s+)?(?:days|weeks|months|visits|appointments|sessions)\b"
+    # "so 2 visits total?": the count of visits said back to be sure
+    r"^\W*(?:so|ok|and)?\W*(?:\d+|one|two|three|four|five)\s+(?:visits|appointments|sessions)"
+    r"(?:\s+(?:total|in\s+total|altogether|then|only))?\W*$"
+    # "how long till i see a difference": how long until the result shows
+    r"|\bhow\s+(?:long|soon|quickly)\b[^.?!]*\b(?:see|notice)\s+(?:a\s+|any\s+|the\s+)?"
+    r"(?:difference|results?|change|improvement)\b"
+    r"|\bhow\s+many\s+(?:more\s+)?(?:days|weeks|months|visits|appointments|sessions)\b"
     r"(?!.*\blast)|\bhow\s+many\s+hours\s+(?:a|per|each)\s+day\b"
     r"|\bhow\s+often\b[^.?!]*\b(?:tighten\w*|adjust\w*)",
     re.IGNORECASE,

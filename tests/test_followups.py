@@ -1007,3 +1007,34 @@ async def test_how_aligners_are_worn_day_to_day_is_what_living_with_them_means(
     outcome = await front_desk.handle_text(PATIENT, question)
     assert said(outcome) in answers(brain, "aligners", "recovery")
     assert "hours a day" in said(outcome)
+
+
+@pytest.mark.parametrize(
+    ("service_question", "service", "follow_up", "facet"),
+    [
+        ("i need a filling on a back tooth", "filling", "same day possible?", "duration"),
+        ("how are wisdom teeth taken out", "wisdom_teeth", "both at once?", "duration"),
+        ("what does a crown involve", "crowns", "so 2 visits total?", "duration"),
+        ("do you make full dentures", "dentures", "she is 78 is ok?", "suitability"),
+        ("do you do veneers", "veneers", "so for the 4 its just 4 times that?", "price"),
+        (
+            "tell me about the take home whitening kit",
+            "take_home_whitening",
+            "how long till i see a difference",
+            "duration",
+        ),
+    ],
+)
+async def test_a_short_check_of_what_was_said_is_a_facet_of_the_topic(
+    front_desk: FrontDesk,
+    brain: Brain,
+    service_question: str,
+    service: str,
+    follow_up: str,
+    facet: str,
+) -> None:
+    first = await front_desk.handle_text(PATIENT, service_question)
+    assert first.intent == service
+    answer = await front_desk.handle_text(PATIENT, follow_up)
+    assert (answer.route, answer.intent, answer.facet) == ("FollowUp", service, facet)
+    assert brain.replies.text("not_understood", 0) not in said(answer)
