@@ -724,3 +724,26 @@ async def test_a_crown_to_glue_back_priced_is_the_urgent_visit_not_a_new_crown(
     )
     assert outcome.intent == "emergency" and "$125" in said(outcome)
     assert format_range(crown.total, knowledge.clinic.currency) not in said(outcome)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "HELP my daughter got hit with a ball and her front tooth came out completely!!",
+        "my son's adult tooth came out when he fell at football, we have it",
+        "was hit in a game and a whole tooth came out",
+    ],
+)
+async def test_a_tooth_knocked_out_whole_is_an_emergency_for_a_person(
+    front_desk: FrontDesk, brain: Brain, text: str
+) -> None:
+    outcome = await front_desk.handle_text(PATIENT, text)
+    assert cases_opened(outcome) == ["emergency"]
+    assert brain.knowledge.clinic.emergency_number in said(outcome)
+
+
+async def test_a_baby_tooth_that_came_out_is_no_emergency(front_desk: FrontDesk) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "my 6 year old's wobbly baby tooth came out last night, is that ok"
+    )
+    assert cases_opened(outcome) == []
