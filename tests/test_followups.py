@@ -1038,3 +1038,19 @@ async def test_a_short_check_of_what_was_said_is_a_facet_of_the_topic(
     answer = await front_desk.handle_text(PATIENT, follow_up)
     assert (answer.route, answer.intent, answer.facet) == ("FollowUp", service, facet)
     assert brain.replies.text("not_understood", 0) not in said(answer)
+
+
+@pytest.mark.parametrize(
+    ("service_question", "service", "follow_up"),
+    [
+        ("how much is a root canal", "root_canal", "do i need someone to drive me home after"),
+        ("do you do sedation", "sedation", "so i need someone to drive me home?"),
+    ],
+)
+async def test_someone_to_drive_the_patient_home_is_the_recovery_not_a_person(
+    front_desk: FrontDesk, service_question: str, service: str, follow_up: str
+) -> None:
+    await front_desk.handle_text(PATIENT, service_question)
+    answer = await front_desk.handle_text(PATIENT, follow_up)
+    assert not [effect for effect in answer.effects if isinstance(effect, HandoffOpened)]
+    assert (answer.intent, answer.facet) == (service, "recovery")

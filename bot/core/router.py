@@ -1455,14 +1455,29 @@ def _asks_besides_the_day(turn: Turn) -> bool:
     return len(asked) > 1 and not all(_only_a_day(clause, turn.details) for clause in asked)
 
 
+#: Someone of the patient's own to come along, not a person of ours: "do i need someone to
+#: drive me home after", "should somebody come with him".
+_COMPANION = re.compile(
+    r"\b(?:someone|somebody|anyone|a\s+friend|an?\s+adult|a\s+family\s+member)\s+"
+    r"(?:to\s+)?(?:(?:take|walk)\s+(?:me|him|her|them|us)\s+(?:home|back)"
+    r"|pick\s+(?:me|him|her|them|us)\s+up"
+    r"|(?:drive|collect|come\s+with|accompany|be\s+with|stay\s+with|with)"
+    r"\s+(?:me|him|her|them|us))\b",
+    re.I,
+)
+
+
 def _asks_not_complains(turn: Turn, text: str, match: Match, on_topic: bool) -> bool:
     """Whether a message the classifier half-reads as a complaint plainly asks a follow-up
     ("ok and the result stays how long" after whitening, "I need a root canal and I'm really
     anxious. How bad is the pain?"): on the topic or naming a treatment, no upset or
     dissatisfied word."""
+    companion = match.intent == "human" and _COMPANION.search(text) is not None
+    if companion and not match.upset:
+        return on_topic and turn.brain.facets.match(text).facet is not None
     unsure_person = match.intent == "human" and match.score < _UNSURE_COMPLAINT
     if (match.intent != "complaint" and not unsure_person) or match.upset or match.score >= 0.7:
-        return False  # ("will I need someone to drive me home afterwards?" is no person asked)
+        return False
     brain = turn.brain
     if not on_topic and not any(
         brain.replies.has_facets(n) for n in brain.facets.names_topics(text)
