@@ -747,3 +747,15 @@ async def test_a_baby_tooth_that_came_out_is_no_emergency(front_desk: FrontDesk)
         PATIENT, "my 6 year old's wobbly baby tooth came out last night, is that ok"
     )
     assert cases_opened(outcome) == []
+
+
+@pytest.mark.parametrize(
+    "asked", ["can he be seen today??", "do you have anything today", "how fast can u see her"]
+)
+async def test_a_visit_asked_for_right_after_an_emergency_goes_to_the_person(
+    front_desk: FrontDesk, store: Store, asked: str
+) -> None:
+    await handed_back(front_desk, store, "his cheek is swollen up badly and he has a fever")
+    seen = await handed_back(front_desk, store, asked)
+    assert cases_opened(seen) == ["emergency"]
+    assert "been to our clinic before" not in said(seen)  # no booking form in an emergency

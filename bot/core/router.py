@@ -687,6 +687,9 @@ def _route_text(turn: Turn) -> Route:
     medical = brain.matcher.medical(turn.text) and not _CHILDHOOD_MEDICINE.search(turn.text)
     if not match.safety and medical and _about_our_care(turn, match):
         return HandOver(MEDICAL)  # "I'm on warfarin, is that a problem?": the doctor decides
+    in_emergency = topic == EMERGENCY and turn.state.details.get(HANDED_OVER) == EMERGENCY
+    if in_emergency and (today or _HOW_SOON.search(turn.text)) and _SEEN.search(turn.text):
+        return HandOver(EMERGENCY)  # "can he be seen today??" after a swollen face: a person
     if topic == EMERGENCY and not match.safety and brain.matcher.red_flag(turn.text):
         return Answer(EMERGENCY)  # "I'm starting to feel dizzy", just after a swollen face
     if isinstance(turn.asked, AskedBooking) and turn.state.booking and not match.safety:
@@ -1446,6 +1449,20 @@ def _tooth_described_as_bad(turn: Turn, match: Match) -> bool:
         return False
     told = {"tooth", "area", "symptom"} & turn.details.keys()
     return bool(told) and not is_question(turn.text) and not _ABOUT_US.search(turn.text)
+
+
+#: How soon, asked: "how fast can u see her", "can someone see me now".
+_HOW_SOON = re.compile(
+    r"\bhow\s+(?:fast|soon|quickly)\b|\b(?:right\s+)?now\b|\basap\b|\bright\s+away\b"
+    r"|\bstraight\s+away\b|\bimmediately\b",
+    re.I,
+)
+#: To be seen by us: "can he be seen", "see me", "come in", "anything today", "a slot".
+_SEEN = re.compile(
+    r"\b(?:seen|see\s+(?:me|him|her|us|them|my\s+\w+)|come\s+in|coming\s+in|fit\s+\w+\s+in"
+    r"|anything|slots?|appointments?|appt|openings?)\b",
+    re.I,
+)
 
 
 def _asks_besides_the_day(turn: Turn) -> bool:
