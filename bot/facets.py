@@ -358,6 +358,21 @@ DONE_SAME_DAY = re.compile(
     r"\b(?:same|one)\s+(?:day|visit|appointment)\b",
     re.IGNORECASE,
 )
+#: Being without a tooth until the work is done: "will i be walking around without a tooth
+#: while the new one gets made?", "can i have a temporary tooth while it heals?", "how long
+#: until i get a tooth on it": the stages and what fills the gap meanwhile.
+GAP_MEANWHILE = re.compile(
+    r"\b(?:without|no)\s+(?:a\s+)?(?:tooth|teeth)\b[^.?!]*\b(?:while|meantime|meanwhile"
+    r"|between|until|till|gets?\s+made|heals?)\b"
+    r"|\b(?:while|meantime|meanwhile|between\s+(?:the\s+)?visits|in\s+between)\b[^.?!]*"
+    r"\b(?:without|no)\s+(?:a\s+)?(?:tooth|teeth)\b"
+    r"|\btemporary\s+(?:tooth|teeth|one|crown|bridge)\b"
+    r"|\bhow\s+long\s+(?:will|would)\s+(?:i|he|she|we)\s+be\s+without\b"
+    r"|\bhow\s+long\s+(?:until|till|til|before)\s+(?:i|he|she|we)\s+(?:get|have)\s+"
+    r"(?:a\s+|the\s+|my\s+|real\s+|proper\s+)*(?:tooth|teeth)\b"
+    r"|\bhow\s+long\b[^.?!]*\bfrom\s+(?:the\s+)?start\s+to\b",
+    re.IGNORECASE,
+)
 #: A health matter asked about, whom the treatment suits: "even with diabetes?", "and if im
 #: trying to get pregnant?", "ok for a smoker?".
 HEALTH_ASKED = re.compile(
@@ -434,7 +449,7 @@ def _facet_by_its_words(text: str) -> str | None:
             return "safety"
         if PER_UNIT.search(sentence):
             return "price"
-        if DONE_SAME_DAY.search(sentence):
+        if DONE_SAME_DAY.search(sentence) or GAP_MEANWHILE.search(sentence):
             return "duration"
         if STAYS_IN_PLACE.search(sentence):
             return "materials"

@@ -1054,3 +1054,24 @@ async def test_someone_to_drive_the_patient_home_is_the_recovery_not_a_person(
     answer = await front_desk.handle_text(PATIENT, follow_up)
     assert not [effect for effect in answer.effects if isinstance(effect, HandoffOpened)]
     assert (answer.intent, answer.facet) == (service, "recovery")
+
+
+@pytest.mark.parametrize(
+    ("service_question", "service", "follow_up"),
+    [
+        (
+            "how much is a crown",
+            "crowns",
+            "will i be walking around without a tooth while the new one gets made?",
+        ),
+        ("can i get an implant", "implants", "how long will i be without a tooth"),
+        ("can i get an implant", "implants", "how long from start to actually having teeth"),
+    ],
+)
+async def test_being_without_a_tooth_meanwhile_gets_the_stages_and_the_temporary_one(
+    front_desk: FrontDesk, brain: Brain, service_question: str, service: str, follow_up: str
+) -> None:
+    await front_desk.handle_text(PATIENT, service_question)
+    answer = await front_desk.handle_text(PATIENT, follow_up)
+    assert said(answer) in answers(brain, service, "duration")
+    assert "temporary" in said(answer)
