@@ -373,6 +373,20 @@ GAP_MEANWHILE = re.compile(
     r"|\bhow\s+long\b[^.?!]*\bfrom\s+(?:the\s+)?start\s+to\b",
     re.IGNORECASE,
 )
+#: Life in the days after: "work next day?", "will he miss much school", "how long until the
+#: hole closes up", "every night he wears it?".
+DAYS_AFTER = re.compile(
+    r"\bmiss\w*\s+(?:much\s+|any\s+|a\s+lot\s+of\s+)?(?:school|work|class\w*|training)\b"
+    r"|\bwork\s+(?:the\s+)?next\s+day\b|\b(?:days?|time)\s+off\s+(?:work|school)\b"
+    r"|\b(?:hole|gap|socket|wound)\b[^.?!]*\b(?:close|closes|closed|heal|heals|healed|fill\s+in)\b"
+    r"|\b(?:every|each)\s+(?:night|day)\b[^.?!]*\bwears?\b"
+    r"|\bwears?\s+(?:it|them)\s+(?:every|each)\s+(?:night|day)\b",
+    re.IGNORECASE,
+)
+#: Only "last?" or "lasts how long": how long it lasts.
+LASTS_ALONE = re.compile(r"^\W*(?:and\s+|so\s+)?(?:it\s+|they\s+)?lasts?\W*$", re.IGNORECASE)
+#: Whether the bone allows it: "will i need bone graft?", "do i have enough bone".
+BONE_ASKED = re.compile(r"\bbone\s+graft\w*|\benough\s+bone\b", re.IGNORECASE)
 #: A health matter asked about, whom the treatment suits: "even with diabetes?", "and if im
 #: trying to get pregnant?", "ok for a smoker?".
 HEALTH_ASKED = re.compile(
@@ -459,6 +473,12 @@ def _facet_by_its_words(text: str) -> str | None:
             return "longevity"
         if LIVING_WITH_IT.search(sentence) or WORN_DAILY.search(sentence):
             return "recovery"
+        if DAYS_AFTER.search(sentence):
+            return "recovery"
+        if LASTS_ALONE.match(sentence):
+            return "longevity"
+        if BONE_ASKED.search(sentence):
+            return "suitability"
         if HEALTH_ASKED.search(sentence):
             return "suitability"
         if DISCOMFORT.search(sentence):

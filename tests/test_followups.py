@@ -1075,3 +1075,26 @@ async def test_being_without_a_tooth_meanwhile_gets_the_stages_and_the_temporary
     answer = await front_desk.handle_text(PATIENT, follow_up)
     assert said(answer) in answers(brain, service, "duration")
     assert "temporary" in said(answer)
+
+
+@pytest.mark.parametrize(
+    ("service_question", "service", "follow_up", "facet"),
+    [
+        ("do you make night guards", "night_guard", "last?", "longevity"),
+        ("i need a wisdom tooth out", "wisdom_teeth", "work next day?", "recovery"),
+        ("how much to pull a tooth", "extraction", "how long until the hole closes up", "recovery"),
+        ("do you make night guards", "night_guard", "every night he wears it?", "recovery"),
+        ("can i get an implant", "implants", "will i need bone graft?", "suitability"),
+    ],
+)
+async def test_a_few_words_about_the_days_after_or_the_bone_are_a_facet(
+    front_desk: FrontDesk,
+    brain: Brain,
+    service_question: str,
+    service: str,
+    follow_up: str,
+    facet: str,
+) -> None:
+    await front_desk.handle_text(PATIENT, service_question)
+    answer = await front_desk.handle_text(PATIENT, follow_up)
+    assert said(answer) in answers(brain, service, facet)
