@@ -1082,7 +1082,12 @@ async def test_being_without_a_tooth_meanwhile_gets_the_stages_and_the_temporary
     [
         ("do you make night guards", "night_guard", "last?", "longevity"),
         ("i need a wisdom tooth out", "wisdom_teeth", "work next day?", "recovery"),
-        ("how much to pull a tooth", "extraction", "how long until the hole closes up", "recovery"),
+        (
+            "how much to pull a tooth",
+            "extraction",
+            "how long until the hole closes up",
+            "recovery",
+        ),
         ("do you make night guards", "night_guard", "every night he wears it?", "recovery"),
         ("can i get an implant", "implants", "will i need bone graft?", "suitability"),
     ],
