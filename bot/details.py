@@ -123,10 +123,14 @@ _CLOCK = re.compile(
     r"(?:(?<![\d$£€.:/])(?P<hour>\d{1,2})(?:(?P<sep>[:.])(?P<minute>[0-5]\d))?\s*"
     rf"(?:{_AMPM}|(?P<ish>ish)\b)?(?![\d:])|\b(?P<noon>noon|midday)\b)"
 )
+#: Hours the patient is busy, not free: "i work 9 to 5", "my shift is 7-3".
+_BUSY_HOURS = re.compile(r"\b(?:work|working|shifts?|busy|at\s+school|in\s+class)\b")
 _RANGE = re.compile(
     r"\bbetween\s+(?P<first>\d{1,2})(?::(?P<fmin>[0-5]\d))?\s*(?P<fampm>[ap]m)?\s+and\s+"
     r"(?P<second>\d{1,2})(?::(?P<smin>[0-5]\d))?\s*(?P<sampm>[ap]m)?\b"
-    r"|\b(?P<first2>\d{1,2})\s*-\s*(?P<second2>\d{1,2})\s*(?P<ampm2>[ap]m)\b"
+    # "2-4pm"; "12 to 2", "10-12" only beside a day ("wednesdays 12 to 2 im free")
+    r"|\b(?P<first2>\d{1,2})\s*(?:-|to|till|til|until)\s*(?P<second2>\d{1,2})\s*"
+    r"(?P<ampm2>[ap]m)?(?![\d:.])"
 )
 #: What a number followed by one of these is: an amount of time, money or things, not an hour
 #: or an age ("after 5 years", "I'm 45 minutes away", "she's 2 weeks post-op").
@@ -892,7 +896,10 @@ def _clock_time(lowered: str, part: str | None, about_a_day: bool) -> str | None
             first = _hour(int(between["first2"]), None, ampm, part)
             second = _hour(int(between["second2"]), None, ampm, part)
         precise = between["fampm"] or between["sampm"] or between["ampm2"]
-        if first and second and first < second and (precise or about_a_day):
+        counted = _NOT_AN_HOUR_OR_AGE.match(lowered, between.end())  # "2-3 fillings"
+        busy = not precise and _BUSY_HOURS.search(lowered)  # "i work 9 to 5": not the wish
+        wished = (precise or about_a_day) and not counted and not busy
+        if first and second and first < second and wished:
             return f"between {first} and {second}"
     for match in _CLOCK.finditer(lowered):
         if match["noon"]:

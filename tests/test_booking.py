@@ -567,3 +567,38 @@ async def test_a_question_while_moving_a_treatment_s_visit_is_about_that_treatme
         brain.replies.facet("whitening", "duration", turn) for turn in range(len(wordings))
     ]
     assert "Which days" in question_again  # the new time is still asked for
+
+
+async def test_free_hours_on_a_weekday_told_after_the_questions_start_a_request(
+    desk_open: FrontDesk,
+) -> None:
+    *_, free = await talk(
+        desk_open,
+        "hi im a student, is there student discount? and how much is 1 filling",
+        "upper right, food keeps getting stuck in it but no pain",
+        "can i pay half now and half next month when my loan comes in",
+        "wednesdays 12 to 2 im free between lectures",
+    )
+    assert free.intent == "booking"
+    assert "wednesdays, between 12:00 and 14:00" in said(free)
+
+
+async def test_a_day_asked_beside_another_question_starts_the_request_and_keeps_the_day(
+    desk_open: FrontDesk, store: Store
+) -> None:
+    both, hour, *_, done = await talk(
+        desk_open,
+        "do you take aetna and can i come in monday morning?",
+        "around 9 would be perfect",
+        "a cleaning",
+        "first time",
+        "Ann Lee",
+        "no need to call",
+    )
+    assert both.answered == ["insurance", "booking"]
+    assert "What is the visit for?" in said(both)  # the request's first question, not a promise
+    assert "monday morning, around 09:00" in said(hour)
+    [sent] = requested(done)
+    request = await store.bookings.get(sent.request_id)
+    assert request is not None
+    assert "monday morning, around 09:00" in request.wishes_understood

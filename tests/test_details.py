@@ -168,6 +168,8 @@ def test_called_with_only_the_text_it_uses_the_real_date() -> None:
         ("between 2 and 4 on thursday", "between 14:00 and 16:00"),
         ("2-4pm", "between 14:00 and 16:00"),
         ("before 10 on monday", "before 10:00"),
+        ("wednesdays 12 to 2 im free between lectures", "between 12:00 and 14:00"),
+        ("tuesday 10-12", "between 10:00 and 12:00"),
     ],
 )
 def test_the_time_wished_is_given_on_the_24_hour_clock(text: str, time: str) -> None:
@@ -188,6 +190,13 @@ def test_an_hour_in_the_evening_is_read_as_pm_and_in_the_morning_as_am() -> None
     "text", ["after 5 years of pain", "i'm 5 minutes away", "is $9.30 the price", "at 45"]
 )
 def test_amounts_of_time_or_money_are_no_time_of_day(text: str) -> None:
+    assert "time" not in details(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["need 2-3 fillings on tuesday", "monday 9 to 5 i work", "tuesday, takes 5 to 10 min"]
+)
+def test_counts_and_working_hours_beside_a_day_are_no_hours_wished(text: str) -> None:
     assert "time" not in details(text)
 
 

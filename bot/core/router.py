@@ -643,7 +643,8 @@ def _route_text(turn: Turn) -> Route:
         turn.text,
         turn.today,
         brain.knowledge.vocabulary.insurers,
-        about_time=turn.asked in (AskedDay(), AskedBooking("when")),
+        # while a request is made, "around 9 would be perfect" is an hour, whatever was asked
+        about_time=turn.asked == AskedDay() or isinstance(turn.asked, AskedBooking),
         symptoms=brain.knowledge.vocabulary.symptoms,
         about_insurance=turn.topic == INSURANCE,
     )

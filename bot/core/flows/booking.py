@@ -120,6 +120,13 @@ def start_urgent(turn: Turn, symptom: str) -> None:
     _submit(turn, draft, 0)
 
 
+#: A day in a request's "when": "monday morning", "Thu 3 Dec", "tomorrow", "any weekday".
+_DAY_SAID = re.compile(
+    r"\b(?:mon|tue|wed|thu|fri|sat|sun)\w*|\b(?:today|tomorrow|tonight|weekends?|weekdays?)\b",
+    re.I,
+)
+
+
 def answer(turn: Turn) -> None:
     """The patient answered the question the request is waiting on."""
     draft = BookingDraft.stored(turn.state.booking)
@@ -141,6 +148,10 @@ def answer(turn: Turn) -> None:
     changed_when = _when(turn) if field != "when" and draft.when else None
     if changed_when and not {"day", "date"} & turn.details.keys() and ", " in draft.when:
         changed_when = f"{draft.when.rpartition(', ')[0]}, {changed_when}"  # "1:15 is fine"
+    elif (
+        changed_when and not {"day", "date"} & turn.details.keys() and _DAY_SAID.search(draft.when)
+    ):
+        changed_when = f"{draft.when}, {changed_when}"  # "monday morning", then "around 9"
     if changed_when and changed_when != draft.when:  # "wed afternoon, not before 2" instead
         passing = replace(
             passing,
@@ -226,6 +237,8 @@ def when_said(details: dict[str, str]) -> str:
     weekday, after 17:00" (a pinned date is named with its weekday)."""
     day, time = details.get("day", ""), details.get("time", "")
     pinned = details.get("date")
+    if not day and details.get("weekdays"):  # "wednesdays 12 to 2 im free": any of them
+        day = " or ".join(f"{weekday}s" for weekday in details["weekdays"].split(","))
     if pinned:
         date = dt.date.fromisoformat(pinned)
         day = f"{date:%a} {date.day} {date:%b}"

@@ -101,10 +101,13 @@ def price_before_booking(turn: Turn, service: str, facet: str = "price") -> None
 
 
 def _asks_to_book(turn: Turn) -> bool:
-    """Whether the message asks to book in so many words ("can i book it for friday"), not
-    only whether one may walk in."""
+    """Whether the message asks to book, in so many words ("can i book it for friday") or with
+    a day or time for the visit, not only whether one may walk in."""
     text = turn.text
-    return booking_text.names_booking(text) and not booking_text.asks_about_walk_ins(text)
+    if booking_text.asks_about_walk_ins(text):
+        return False
+    # "do you take aetna and can i come in tomorrow morning?": the day is the request's
+    return booking_text.names_booking(text) or bool({"day", "date", "time"} & turn.details.keys())
 
 
 def answer_several(turn: Turn, questions: list[Question]) -> None:
