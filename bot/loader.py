@@ -93,6 +93,8 @@ BOOKING_REPLIES = (
     "booking_ask_phone",
     "booking_skipped",
     "booking_not_caught",
+    "booking_closed_day",
+    "booking_closed_hour",
     "booking_left_for_desk",
     "booking_cancelled",
     "booking_sent",

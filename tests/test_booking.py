@@ -446,9 +446,9 @@ async def test_a_date_and_exact_time_named_is_kept_for_a_one_tap_proposal(
 
 
 async def test_a_price_and_a_visit_asked_together_get_the_price_then_the_request(
-    front_desk: FrontDesk,
+    desk_open: FrontDesk,
 ) -> None:
-    outcome = await front_desk.handle_text(
+    outcome = await desk_open.handle_text(  # (on a weekday: tomorrow we're open)
         "console:pia", "i need a tooth out. how much and can you do it tomorrow"
     )
     texts = [message.text for message in outcome.messages]
@@ -457,13 +457,11 @@ async def test_a_price_and_a_visit_asked_together_get_the_price_then_the_request
 
 
 async def test_a_problem_told_instead_of_the_answer_is_noted_and_the_question_asked_again(
-    front_desk: FrontDesk,
+    desk_open: FrontDesk,
 ) -> None:
     patient = "console:ida"
-    await front_desk.handle_text(
-        patient, "i need a tooth out. how much and can you do it tomorrow"
-    )
-    outcome = await front_desk.handle_text(patient, "upper right, hurts when i chew on it")
+    await desk_open.handle_text(patient, "i need a tooth out. how much and can you do it tomorrow")
+    outcome = await desk_open.handle_text(patient, "upper right, hurts when i chew on it")
     reply = "\n".join(message.text for message in outcome.messages)
     assert "upper right" in reply and "first visit" in reply
     assert "didn't" not in reply and "not sure" not in reply
@@ -602,3 +600,21 @@ async def test_a_day_asked_beside_another_question_starts_the_request_and_keeps_
     request = await store.bookings.get(sent.request_id)
     assert request is not None
     assert "monday morning, around 09:00" in request.wishes_understood
+
+
+async def test_a_day_we_are_closed_is_said_and_another_day_asked(desk_open: FrontDesk) -> None:
+    sunday, late, saturday = await talk(
+        desk_open,
+        "can i book a cleaning for sunday at 10",
+        "saturday at 4pm then",
+        "ok saturday at 11",
+    )
+    assert "closed on Sunday" in said(sunday) and "Which days" in said(sunday)
+    assert "Saturday 09:00–14:00" in said(late) and "Which days" in said(late)
+    assert "saturday, 11:00" in said(saturday) and "first visit" in said(saturday)
+
+
+async def test_hours_within_the_day_s_opening_are_taken_as_they_are(desk_open: FrontDesk) -> None:
+    [outcome] = await talk(desk_open, "can i book a cleaning any weekday after 5")
+    assert "outside our hours" not in said(outcome) and "closed" not in said(outcome)
+    assert "first visit" in said(outcome)

@@ -589,9 +589,9 @@ async def first_card(api: FakeBotApi, since: int) -> str:
     [
         (
             620,
-            ["can i come tomorrow?", "a checkup", "been before", "Tom Baker"],
+            ["can i come next thursday?", "a checkup", "been before", "Tom Baker"],
             "check-up",
-            "tomorrow",
+            "thursday",
         ),
         (621, ["I need a cleaning next week", "first time", "Ana Lima"], "cleaning", "next week"),
         (

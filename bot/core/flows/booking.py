@@ -15,6 +15,7 @@ from bot import booking_text
 from bot.core.pending import AskedBooking
 from bot.core.turn import ASKED_ABOUT, TALKED_ABOUT_BEFORE, AnswerProposal, SubmitBooking, Turn
 from bot.details import extract_details, is_question, said_back
+from bot.hours import WEEKDAYS, hours_on
 from bot.opening import desk_hours
 from bot.store import NewRequest
 
@@ -253,7 +254,12 @@ _TOLD_BESIDE = ("area", "tooth", "symptom", "age", "who")
 
 
 def _carry_on(turn: Turn, draft: BookingDraft, lead: str, rotation: int) -> None:
-    """Ask the next question, or send the request when nothing is missing."""
+    """Ask the next question, or send the request when nothing is missing (a day or hour we
+    are closed is said so, and asked again)."""
+    closed = _closed_then(turn, draft, rotation)
+    if closed:
+        draft = replace(draft, when="", when_said="", wished_at="")
+        lead = f"{lead} {closed}".strip()
     field = draft.missing()
     if field is None:
         _submit(turn, draft, rotation)
@@ -262,7 +268,61 @@ def _carry_on(turn: Turn, draft: BookingDraft, lead: str, rotation: int) -> None
     turn.state_changed = True
     turn.ask(AskedBooking(field))
     question = turn.brain.replies.text(f"booking_ask_{field}", rotation)
-    turn.say(f"{lead} {question}".strip())
+    after = "\n" if "\n" in lead else " "  # a list (our hours) ends on its own line
+    turn.say(f"{lead}{after}{question}".strip())
+
+
+#: The clock times in a request's "when": "after 17:00", "between 12:00 and 14:00".
+_CLOCK_SAID = re.compile(r"\b(\d{2}):(\d{2})\b")
+
+
+def _closed_then(turn: Turn, draft: BookingDraft, rotation: int) -> str:
+    """What to tell when the days this message wishes are all days we are closed ("sunday at
+    10"), or its hour is outside the hours of every such day ("saturday at 4pm"); else ""."""
+    weekdays = [day for day in turn.details.get("weekdays", "").split(",") if day]
+    if not weekdays or draft.when in ("", SKIPPED) or draft.urgency == "urgent":
+        return ""
+    clinic, replies = turn.brain.knowledge.clinic, turn.brain.replies
+    hours = {day: hours_on(clinic, day) for day in weekdays}
+    open_days = {day: each for day, each in hours.items() if each is not None}
+    if not open_days:
+        closed = " or ".join(day.capitalize() for day in weekdays)
+        return replies.text("booking_closed_day", rotation, noted=closed)
+    wished = turn.details.get("time", "")
+    if all(_outside(wished, opens, closes) for opens, closes in open_days.values()):
+        return replies.text("booking_closed_hour", rotation, noted=_hours_said(open_days))
+    return ""
+
+
+def _hours_said(open_days: dict[str, tuple[str, str]]) -> str:
+    """ "Monday–Friday 08:00–19:00, Saturday 09:00–14:00": days with the same hours together."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for day, hours in open_days.items():
+        groups.setdefault(hours, []).append(day)
+    said = []
+    for (opens, closes), days in groups.items():
+        first, last = WEEKDAYS.index(days[0]), WEEKDAYS.index(days[-1])
+        in_a_row = len(days) > 2 and last - first == len(days) - 1
+        names = [day.capitalize() for day in days]
+        listed = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+        named = f"{names[0]}–{names[-1]}" if in_a_row else listed
+        said.append(f"{named} {opens}–{closes}")
+    return ", ".join(said)
+
+
+def _outside(wished: str, opens: str, closes: str) -> bool:
+    """Whether an hour wished ("15:00", "after 17:00", "between 12:00 and 14:00") falls
+    wholly outside the day's hours."""
+    times = [f"{hour}:{minute}" for hour, minute in _CLOCK_SAID.findall(wished)]
+    if not times:
+        return False
+    if wished.startswith("after"):
+        return times[0] >= closes
+    if wished.startswith("before"):
+        return times[0] <= opens
+    if wished.startswith("between") and len(times) == 2:
+        return times[1] <= opens or times[0] >= closes
+    return times[0] < opens or times[0] >= closes
 
 
 def _submit(turn: Turn, draft: BookingDraft, rotation: int) -> None:
