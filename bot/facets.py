@@ -149,7 +149,7 @@ class FacetMatcher:
         """Every topic the message names, in order (see names_topics)."""
         named: list[str] = []
         where: dict[str, list[int]] = {}  # every place a named topic is named
-        tokens = words(text)
+        tokens = words(IN_CHILDHOOD.sub(" ", text))  # "went grey after a fall as a kid"
         second = -1  # the second word of a name of two ("root filling") names nothing itself
         for index, token in enumerate(tokens):
             topic = self._topic_word(token) if index != second else None
@@ -257,7 +257,11 @@ AGE_ASKED = re.compile(
 #: The teeth shaped before the work: "do u have to shave my real teeth down for them",
 #: "do they have to grind down the teeth either side" (grinding one's teeth is bruxism).
 TEETH_SHAPED = re.compile(
-    r"\bshav\w*|\b(?:grind|ground|fil(?:e|ed|ing)|drill|sand|trim|cut)\w*\b[^.?!]{0,30}"
+    # "is a lot of the natural tooth removed?": how much of the tooth is taken off
+    r"\b(?:much|lot|bit|part)\s+of\s+(?:the\s+|my\s+|your\s+)?(?:natural\s+|own\s+|real\s+)?"
+    r"(?:tooth|teeth|enamel)\s+(?:is\s+|are\s+|gets?\s+|be\s+|do\s+you\s+)?(?:removed|remove"
+    r"|taken\s+(?:off|away)|take\s+(?:off|away)|shaved|ground)\b"
+    r"|\bshav\w*|\b(?:grind|ground|fil(?:e|ed|ing)|drill|sand|trim|cut)\w*\b[^.?!]{0,30}"
     r"\b(?:down|off|away)\b",
     re.IGNORECASE,
 )
@@ -416,6 +420,15 @@ WAITING_ASKED = re.compile(
     # "if i wait?", "if we just leave it?": the condition alone, asked
     r"|^\W*(?:and\s+|so\s+)?if\s+(?:i|we|he|she|they)\s+(?:just\s+)?(?:wait|leave\s+(?:it|them))"
     r"(?:\s+(?:a\s+(?:bit|while)|longer|for\s+now))?\W*$",
+    re.IGNORECASE,
+)
+
+
+#: The patient's own childhood, not a child's care: "fell off a trampoline as a kid", "since
+#: i was a child".
+IN_CHILDHOOD = re.compile(
+    r"\b(?:as\s+a|when\s+i\s+was\s+a|since\s+i\s+was\s+a)\s+(?:little\s+|small\s+|young\s+)?"
+    r"(?:kid|child|boy|girl|teen\w*)\b",
     re.IGNORECASE,
 )
 

@@ -618,3 +618,13 @@ async def test_hours_within_the_day_s_opening_are_taken_as_they_are(desk_open: F
     [outcome] = await talk(desk_open, "can i book a cleaning any weekday after 5")
     assert "outside our hours" not in said(outcome) and "closed" not in said(outcome)
     assert "first visit" in said(outcome)
+
+
+async def test_a_day_wished_after_a_treatment_s_questions_is_a_request_not_a_facet(
+    desk_open: FrontDesk,
+) -> None:
+    *_, wished = await talk(
+        desk_open, "implant price?", "how long", "consult next week, any day after 4"
+    )
+    assert wished.intent == "booking"
+    assert "after 16:00" in said(wished)

@@ -1103,3 +1103,25 @@ async def test_a_few_words_about_the_days_after_or_the_bone_are_a_facet(
     await front_desk.handle_text(PATIENT, service_question)
     answer = await front_desk.handle_text(PATIENT, follow_up)
     assert said(answer) in answers(brain, service, facet)
+
+
+async def test_the_patient_s_own_childhood_does_not_make_it_about_children(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    await front_desk.handle_text(PATIENT, "can i get just one veneer?")
+    visits = await front_desk.handle_text(
+        PATIENT,
+        "just the one, my front left tooth went grey after i fell off a trampoline as a kid. "
+        "never hurt, its only the colour that bugs me. can it be done in one visit?",
+    )
+    assert (visits.intent, visits.facet) == ("veneers", "duration")
+    match = await front_desk.handle_text(PATIENT, "will it match the rest of my teeth")
+    assert said(match) in answers(brain, "veneers", "materials")
+
+
+async def test_how_much_of_the_tooth_is_taken_off_is_the_veneer_s_preparation(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much are porcelain veneers")
+    taken = await front_desk.handle_text(PATIENT, "Is a lot of the natural tooth removed?")
+    assert said(taken) in answers(brain, "veneers", "preparation")

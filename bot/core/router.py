@@ -2230,9 +2230,14 @@ def _facet_of(turn: Turn, text: str) -> str | None:
     if len(clauses) < 2:  # "how long will it take, i cant go out without my teeth lol"
         pieces = [piece for piece in _PIECES.split(text) if piece.strip()]
         clauses = [piece for piece in pieces if is_question(piece)] if len(pieces) > 1 else []
+    # "consult next week, any day after 4": a day or hour wished is no facet of the topic
+    asked = [c for c in clauses if not _WHEN_KEYS & extract_details(c, turn.today).keys()]
     return next(
-        (found for clause in clauses if (found := turn.brain.facets.match(clause).facet)), None
+        (found for clause in asked if (found := turn.brain.facets.match(clause).facet)), None
     )
+
+
+_WHEN_KEYS = frozenset({"day", "date", "time"})
 
 
 #: Where a message's sentences and comma-separated parts end.
