@@ -8,14 +8,12 @@ generic vectorizer's overhead dominates both start-up and matching.
 from __future__ import annotations
 
 import math
+import mmap
 import multiprocessing
 import os
-import queue
 import re
-import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -188,8 +186,9 @@ WORKING_SET_FROM = 8000
 HARD_NEGATIVES = 1000
 #: At most this many rounds of adding the texts a class's model still gets inside its margin.
 REPAIR_ROUNDS = 8
-#: Classes whose first working sets are found together, and checked together once fitted.
-CLASSES_PER_BATCH = 50
+#: Classes fitted together by one worker: their first working sets are found, and their models
+#: checked, in one pass over the texts.
+CLASSES_PER_BATCH = 25
 #: liblinear's L2-regularised L2-loss SVM, dual: what LinearSVC runs on these problems.
 _DUAL_SQUARED_HINGE = 1
 #: The solver's tolerance; a text counts as inside a margin by more than half of it.
@@ -211,7 +210,8 @@ def fit_one_vs_rest(
     working sets: a class's texts and the other texts most like them, then, again and again,
     the texts the class's model still puts inside its margin (only those can change it), so the
     result is LinearSVC's up to the solver's tolerance, without a solver pass over every text
-    for every class.
+    for every class. The weights of a large catalogue are laid out features-major (a transposed
+    view is returned), the layout the compiled model reads.
     """
     rows = features.shape[0]
     if rows < WORKING_SET_FROM:
@@ -223,119 +223,110 @@ def fit_one_vs_rest(
         )
     names, label_of = np.unique(np.asarray(labels), return_inverse=True)
     fit = _WorkingSetFit(features, label_of, len(names))
-    with _solvers(fit.problem) as solve:
-        fit.start()
-        try:
-            for result in solve(fit.tasks()):
-                fit.take(result)
-        finally:
-            fit.stop()
-    fit.finish()
-    return [str(name) for name in names], fit.weights, fit.intercepts
+    fit.run()
+    return [str(name) for name in names], fit.weights.T, fit.intercepts
 
 
-Solved = tuple[int, np.ndarray, np.ndarray, float]
+@dataclass(frozen=True)
+class _FittedClass:
+    """One class's fit: its intercept, how many times it was solved, its last working set."""
+
+    k: int
+    intercept: float
+    solves: int
+    working_set: np.ndarray
 
 
 class _WorkingSetFit:
-    """A large catalogue's classes fitted on working sets, each checked as soon as it is fitted.
+    """A large catalogue's classes fitted on working sets, a batch of classes at a time.
 
-    A thread finds the first working sets batch by batch while the solver processes fit the
-    batches before; a class whose check finds texts inside its margin goes back to them at once.
+    Each batch is independent (its classes' first working sets, fits, margin checks and refits),
+    so the batches run in processes forked on every core, and every build gives the same model
+    whatever order they finish in. The workers write the weights straight into memory shared
+    with this process, features x classes.
     """
 
     def __init__(self, features: csr_matrix, label_of: np.ndarray, count: int) -> None:
-        self.problem = _Problem(csr_matrix(features, dtype=np.float64), label_of)
-        compact = features.astype(np.float32)
-        half = compact.shape[0] // 2
-        self._halves = (compact[:half], compact[half:])
+        self._features = csr_matrix(features, dtype=np.float64)  # as liblinear takes them
+        self._compact = features.astype(np.float32)
         self._label_of = label_of
-        self._nearest = _NearestTexts(compact, label_of, count)
-        self._working: list[np.ndarray] = [np.empty(0, dtype=np.int64)] * count
-        self._solves = np.zeros(count, dtype=np.int64)
-        self.weights = np.zeros((count, features.shape[1]), dtype=np.float32)  # a row a class
+        self._nearest = _NearestTexts(self._compact, label_of, count)
+        shape = (features.shape[1], count)
+        #: Features x classes (the compiled model's layout), in memory the workers write into.
+        self.weights = np.ndarray(
+            shape, dtype=np.float32, buffer=mmap.mmap(-1, max(1, shape[0] * shape[1] * 4))
+        )
         self.intercepts = np.zeros(count, dtype=np.float32)
-        self._tasks: queue.SimpleQueue[tuple[int, np.ndarray] | None] = queue.SimpleQueue()
-        self._finder = threading.Thread(target=self._find_first_sets, daemon=True)
-        self._failure: BaseException | None = None
-        self._asked = count
-        self._received = 0
-        self._unchecked: list[int] = []
+        self._fitted: list[_FittedClass | None] = [None] * count
 
-    def start(self) -> None:
-        """Start finding the first working sets."""
-        self._finder.start()
-
-    def tasks(self) -> Iterator[tuple[int, np.ndarray]]:
-        """Every class on its first working set, and the classes the checks send back."""
-        while (task := self._tasks.get()) is not None:
-            yield task
-
-    def _find_first_sets(self) -> None:
-        """Queue every class on its first working set, a batch at a time."""
-        count = len(self._working)
-        try:
-            for start in range(0, count, CLASSES_PER_BATCH):
-                batch = np.arange(start, min(count, start + CLASSES_PER_BATCH))
-                sets = self._nearest.working_sets(batch)
-                for k, chosen in zip(batch.tolist(), sets, strict=True):
-                    self._working[k] = chosen
-                    self._tasks.put((k, chosen))
-        except BaseException as failure:  # the fit raises it; here it would only be printed
-            self._failure = failure
-            self.stop()
-
-    def take(self, solved: Solved) -> None:
-        """Keep a class's weights; check each batch of fitted classes, and send back the failed."""
-        k, columns, values, intercept = solved
-        if self._solves[k]:
-            self.weights[k] = 0.0
-        self._solves[k] += 1
-        self.weights[k, columns] = values
-        self.intercepts[k] = intercept
-        self._received += 1
-        self._unchecked.append(k)
-        if len(self._unchecked) < CLASSES_PER_BATCH and self._received < self._asked:
-            return
-        again = [k for k in self._check(self._unchecked) if self._solves[k] < REPAIR_ROUNDS]
-        self._unchecked = []
-        self._asked += len(again)
-        for k in again:
-            self._tasks.put((k, self._working[k]))
-        if self._received == self._asked:
-            self.stop()
+    def run(self) -> None:
+        """Fit every class, on every core when the platform can fork."""
+        count = len(self._fitted)
+        batches = [
+            np.arange(start, min(count, start + CLASSES_PER_BATCH))
+            for start in range(0, count, CLASSES_PER_BATCH)
+        ]
+        with _workers(self) as fit_batch:
+            for fitted in fit_batch(batches):
+                for one in fitted:
+                    self._fitted[one.k] = one
+                    self.intercepts[one.k] = one.intercept
 
     def solves(self, k: int) -> int:
-        """How many times class k has been fitted."""
-        return int(self._solves[k])
+        """How many times class k was fitted."""
+        fitted = self._fitted[k]
+        return fitted.solves if fitted is not None else 0
 
     def working_set(self, k: int) -> np.ndarray:
         """The texts class k was last fitted on."""
-        return self._working[k]
+        fitted = self._fitted[k]
+        return fitted.working_set if fitted is not None else np.empty(0, dtype=np.int64)
 
-    def stop(self) -> None:
-        """No more tasks: the last check passed (or the fit is being abandoned)."""
-        self._tasks.put(None)
+    def fit_batch(self, batch: np.ndarray) -> list[_FittedClass]:
+        """Fit a batch of classes: solve on working sets, check, widen the sets and refit."""
+        working = dict(zip(batch.tolist(), self._nearest.working_sets(batch), strict=True))
+        solves = dict.fromkeys(working, 0)
+        found: dict[int, tuple[np.ndarray, np.ndarray, float]] = {}
+        pending = list(working)
+        while pending:
+            for k in pending:
+                found[k] = self._solve(k, working[k])
+                solves[k] += 1
+            failed = self._check(pending, found, working)
+            pending = [k for k in failed if solves[k] < REPAIR_ROUNDS]
+        for k, (columns, values, _) in found.items():
+            self.weights[columns, k] = values
+        return [_FittedClass(k, found[k][2], solves[k], working[k]) for k in working]
 
-    def finish(self) -> None:
-        """Raise what went wrong finding the first working sets, if anything did."""
-        self._finder.join()
-        if self._failure is not None:
-            raise self._failure
-        if self._received < self._asked:
-            raise RuntimeError("the one-vs-rest fit stopped before every class was fitted")
+    def _solve(self, k: int, chosen: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+        """Class k against the rest on its working set: its non-zero weights and intercept."""
+        weights, intercept = _binary_svm(
+            _rows(self._features, chosen), (self._label_of[chosen] == k).astype(np.float64)
+        )
+        columns = np.flatnonzero(weights)
+        return columns, weights[columns].astype(np.float32), intercept
 
-    def _check(self, fitted: list[int]) -> list[int]:
+    def _check(
+        self,
+        fitted: list[int],
+        found: dict[int, tuple[np.ndarray, np.ndarray, float]],
+        working: dict[int, np.ndarray],
+    ) -> list[int]:
         """Add to the fitted classes' sets the other texts inside their margins; those to refit."""
-        decisions = self._times(self.weights[fitted].T) + self.intercepts[fitted]
+        dense = np.zeros((self._compact.shape[1], len(fitted)), dtype=np.float32)
+        for column, k in enumerate(fitted):
+            columns, values, _ = found[k]
+            dense[columns, column] = values
+        intercepts = np.asarray([found[k][2] for k in fitted], dtype=np.float32)
+        decisions = np.asarray(self._compact @ dense) + intercepts
         outside = decisions > TOLERANCE / 2 - 1.0  # other classes' texts inside the margin
-        column_of = np.full(len(self._working), -1)
+        column_of = np.full(len(self._fitted), -1)
         column_of[fitted] = np.arange(len(fitted))
         own = np.flatnonzero(column_of[self._label_of] >= 0)
         outside[own, column_of[self._label_of[own]]] = False
-        sizes = [len(self._working[k]) for k in fitted]
+        sizes = [len(working[k]) for k in fitted]
         outside[
-            np.concatenate([self._working[k] for k in fitted]),
+            np.concatenate([working[k] for k in fitted]),
             np.repeat(column_of[fitted], sizes),
         ] = False
         missed_rows, missed_columns = np.nonzero(outside)
@@ -347,68 +338,46 @@ class _WorkingSetFit:
         failed = []
         for index, column in enumerate(columns):
             k = fitted[column]
-            limit = max(2 * HARD_NEGATIVES, len(self._working[k]))
+            limit = max(2 * HARD_NEGATIVES, len(working[k]))
             missed = missed_rows[starts[index] : starts[index + 1]][:limit]
-            self._working[k] = np.union1d(self._working[k], missed)
+            working[k] = np.union1d(working[k], missed)
             failed.append(k)
         return failed
 
-    def _times(self, dense: np.ndarray) -> np.ndarray:
-        """The texts' features @ dense, the row halves in two threads (scipy releases the GIL)."""
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            return np.vstack(list(pool.map(lambda half: np.asarray(half @ dense), self._halves)))
+
+#: Fits batches of classes as they come, in any order.
+FitBatches = Callable[[list[np.ndarray]], Iterable[list[_FittedClass]]]
+
+#: The fit a forked worker process works on (inherited, never pickled).
+_forked_fit: _WorkingSetFit | None = None
 
 
-@dataclass(frozen=True)
-class _Problem:
-    """The training texts' features (float64, as liblinear takes them) and class numbers."""
-
-    features: csr_matrix
-    label_of: np.ndarray
-
-    def solve(self, task: tuple[int, np.ndarray]) -> Solved:
-        """One class against the rest on its working set: its non-zero weights and intercept."""
-        k, chosen = task
-        weights, intercept = _binary_svm(
-            _rows(self.features, chosen), (self.label_of[chosen] == k).astype(np.float64)
-        )
-        columns = np.flatnonzero(weights)
-        return k, columns, weights[columns].astype(np.float32), intercept
-
-
-#: Solves tasks as they come, one at a time: a refit is asked for only after earlier results.
-Solve = Callable[[Iterable[tuple[int, np.ndarray]]], Iterable[Solved]]
-
-#: The problem a forked solver process works on (inherited, never pickled).
-_forked_problem: _Problem | None = None
-
-
-def _solve_in_fork(task: tuple[int, np.ndarray]) -> Solved:
-    """Solve one class in a solver process, on the problem it inherited."""
-    assert _forked_problem is not None
-    return _forked_problem.solve(task)
+def _fit_in_fork(batch: np.ndarray) -> list[_FittedClass]:
+    """Fit one batch in a worker process, on the fit it inherited."""
+    assert _forked_fit is not None
+    return _forked_fit.fit_batch(batch)
 
 
 @contextmanager
-def _solvers(problem: _Problem) -> Iterator[Solve]:
-    """Solve classes on every core, in processes forked with the problem.
+def _workers(fit: _WorkingSetFit) -> Iterator[FitBatches]:
+    """Fit batches on every core, in processes forked with the fit.
 
     Not threads: liblinear keeps one random generator for the whole process, so classes fitted
     side by side in threads would share it and come out differently on every build.
     """
-    global _forked_problem
+    global _forked_fit
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
     set_verbosity_wrap(0)
     if cores < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        yield lambda tasks: map(problem.solve, tasks)
+        yield lambda batches: map(fit.fit_batch, batches)
         return
-    _forked_problem = problem
+    _forked_fit = fit
     try:
         with multiprocessing.get_context("fork").Pool(cores) as pool:
-            _forked_problem = None
-            yield lambda tasks: pool.imap_unordered(_solve_in_fork, tasks)
+            _forked_fit = None
+            yield lambda batches: pool.imap_unordered(_fit_in_fork, batches)
     finally:
-        _forked_problem = None
+        _forked_fit = None
 
 
 def _binary_svm(features: csr_matrix, positive: np.ndarray) -> tuple[np.ndarray, float]:

@@ -89,10 +89,7 @@ def test_a_class_fitted_again_keeps_no_weight_of_its_earlier_fit(
     _, _, features = fit_features(texts, (3, 4))
     names, label_of = np.unique(np.asarray(labels), return_inverse=True)
     fit = _WorkingSetFit(features, label_of, len(names))
-    fit.start()
-    for task in fit.tasks():
-        fit.take(fit.problem.solve(task))
-    fit.finish()
+    fit.run()
     fitted_again = [k for k in range(len(names)) if fit.solves(k) > 1]
     assert fitted_again
     for k in fitted_again:
@@ -101,5 +98,18 @@ def test_a_class_fitted_again_keeps_no_weight_of_its_earlier_fit(
             csr_matrix(features, dtype=np.float64)[rows],
             (label_of[rows] == k).astype(np.float64),
         )
-        assert np.array_equal(fit.weights[k], expected.astype(np.float32))
+        assert np.array_equal(fit.weights[:, k], expected.astype(np.float32))
         assert fit.intercepts[k] == np.float32(intercept)
+
+
+def test_a_large_catalogue_is_fitted_the_same_on_one_core_as_on_several(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    texts, labels = _catalogue(classes=WORKING_SET_FROM // 40 + 1, per_class=40)
+    _, _, features = fit_features(texts, (3, 4))
+    on_every_core = fit_one_vs_rest(features, labels)
+    monkeypatch.setattr(features_module.os, "sched_getaffinity", lambda _: {0})
+    on_one_core = fit_one_vs_rest(features, labels)
+    assert on_one_core[0] == on_every_core[0]
+    assert np.array_equal(on_one_core[1], on_every_core[1])
+    assert np.array_equal(on_one_core[2], on_every_core[2])
