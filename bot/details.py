@@ -38,6 +38,8 @@ _PARTS = {
     "lunch": "lunchtime",
     "lunchtime": "lunchtime",
     "first thing": "morning",
+    "after work": "after work",
+    "after school": "after school",
 }
 QUESTION_WORDS = frozenset(
     [
@@ -113,7 +115,7 @@ _ORDINAL_DAY = re.compile(
     r"|before|by|from|morning|afternoon|evening|ok|okay|possible|too|instead)\b))"
 )
 _PART = re.compile(
-    r"\b(?:mornings?|afternoons?|evenings?|tonight|lunch(?:time)?"
+    r"\b(?:mornings?|afternoons?|evenings?|tonight|lunch(?:time)?|after work|after school"
     r"|first thing(?=\s+(?:in|on|tomorrow|tmrw|next|this|mon|tue|wed|thu|fri|sat)))\b"
 )
 _AMPM = r"(?P<ampm>[ap]\.?m\b\.?|o'?clock\b)"

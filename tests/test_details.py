@@ -51,6 +51,13 @@ def test_a_weekday_with_a_part_of_day_is_said_back_as_written() -> None:
     assert found["time"] == "afternoon"
 
 
+def test_after_work_or_after_school_is_the_time_wished_and_said_back_with_the_day() -> None:
+    found = details("can i come tuesday after work?")
+    assert found["day"] == "tuesday after work"
+    assert found["time"] == "after work"
+    assert details("what times do you have after school?")["time"] == "after school"
+
+
 def test_a_bare_weekday_pins_no_date_because_it_may_mean_any_such_day() -> None:
     assert "date" not in details("can i come saturday?")
     assert details("can i come saturday?")["weekdays"] == "saturday"
