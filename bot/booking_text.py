@@ -29,7 +29,8 @@ _NOT_A_NAME = frozenset(
     re.findall(
         r"\S+",
         "yes no yeah yep nope ok okay sure thanks thank you hi hello hey skip cancel none "
-        "nothing dunno idk later maybe please new returning first time again",
+        "nothing dunno idk later maybe please new returning first time again fine great perfect "
+        "cool good alright right thx ty",
     )
 )
 _PHONE = re.compile(r"(?<![\w+(])(?:\+?\d|\(\d)[\d\s().-]{5,18}\d(?!\w)")
@@ -109,6 +110,16 @@ def name_answer(text: str) -> str | None:
         if all(re.fullmatch(r"[^\W\d_][\w'.-]*", word) for word in words):
             return _as_name(words)
     return None
+
+
+def name_unasked(text: str) -> str | None:
+    """A name sent alone while something else was asked ("Anna Kowalska"): capitals only."""
+    words = text.strip().rstrip(".!").split()
+    if not 1 <= len(words) <= _LONGEST_NAME:
+        return None
+    if not all(re.fullmatch(r"[A-Z][a-z'-]+", word) for word in words):
+        return None
+    return _as_name(words)
 
 
 def _as_name(words: list[str]) -> str | None:

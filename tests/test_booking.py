@@ -356,6 +356,26 @@ async def test_a_name_beside_another_answer_is_taken_too(
     assert "Derek Nguyen" in said(outcomes[-1]) and "call you" in said(outcomes[-1])
 
 
+async def test_a_name_sent_before_it_was_asked_is_taken_and_not_asked_again(
+    desk_open: FrontDesk, store: Store
+) -> None:
+    outcomes = await talk(
+        desk_open, "i want to book a checkup", "any weekday morning", "Anna", "first time", "no"
+    )
+    name_sent, returning, phone = outcomes[2:]
+    assert "Anna" in said(name_sent) and "been to our clinic" in said(name_sent)
+    assert "first visit" in said(returning) and "name" not in said(returning)
+    request = await store.bookings.get(requested(phone)[0].request_id)
+    assert request is not None and request.name == "Anna"
+
+
+async def test_a_word_in_capitals_sent_for_the_first_visit_question_is_no_name(
+    desk_open: FrontDesk,
+) -> None:
+    outcomes = await talk(desk_open, "i want to book a checkup", "any weekday morning", "Perfect")
+    assert "Perfect" not in said(outcomes[-1])
+
+
 async def test_call_me_with_a_number_is_the_phone_not_a_request_for_a_person(
     desk_open: FrontDesk, store: Store
 ) -> None:

@@ -169,6 +169,11 @@ def answer(turn: Turn) -> None:
         passing = replace(passing, name=_name_beside(turn))  # "first time, Derek Nguyen"
     value = getattr(passing, field) or _read(turn, field)
     problem = {key: turn.details[key] for key in _TOLD_BESIDE if key in turn.details}
+    name = _name_unasked(turn, draft) if value is None and field != "what" else None
+    if name:  # "Anna" asked new or returning: the name, and the question again
+        lead = turn.brain.replies.text("booking_noted", rotation, noted=name)
+        _carry_on(turn, replace(draft, name=name), lead, rotation)
+        return
     if value is None and problem:  # "upper right, hurts when i chew" asked new or returning
         lead = turn.brain.replies.text("booking_noted", rotation, noted=said_back(problem))
         _carry_on(turn, draft, lead, rotation)
@@ -457,6 +462,15 @@ def _name_beside(turn: Turn) -> str:
         if name:
             return name
     return ""
+
+
+def _name_unasked(turn: Turn, draft: BookingDraft) -> str | None:
+    """A name sent alone before it was asked for, if the request has none yet."""
+    if draft.name or turn.details.keys() & {"day", "time", "date"}:
+        return None
+    if turn.brain.facets.names_topic(turn.text):
+        return None
+    return booking_text.name_unasked(turn.text)
 
 
 def _read(turn: Turn, field: str) -> str | None:
