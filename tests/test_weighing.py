@@ -226,3 +226,22 @@ async def test_the_price_of_the_other_option_asked_by_its_name_is_its_price(
     outcome = await front_desk.handle_text(PATIENT, "partial price")
     assert (outcome.intent, outcome.facet) == ("partial_denture", "price")
     assert total(brain, "partial_denture") in said(outcome)
+
+
+async def test_the_treatment_talked_about_is_weighed_against_one_named_after_than(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    await front_desk.handle_text(PATIENT, "do you do veneers?")
+    outcome = await front_desk.handle_text(PATIENT, "is it better than whitening?")
+    reply = said(outcome)
+    assert opens_a_weighing(brain, reply)
+    assert total(brain, "veneers") in reply and total(brain, "whitening") in reply
+    assert outcome.answered == ["veneers", "whitening"]
+
+
+async def test_a_treatment_added_to_the_one_talked_about_is_not_weighed_against_it(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    await front_desk.handle_text(PATIENT, "do you do veneers?")
+    outcome = await front_desk.handle_text(PATIENT, "is it better to do whitening first?")
+    assert not opens_a_weighing(brain, said(outcome))

@@ -93,6 +93,23 @@ _COMPARATIVES = (
 )
 #: Facts a comparison may ask of each option as such; any other reading weighs them whole.
 _FACETS_OF_EACH = frozenset({"pain", "duration", "longevity", "recovery", "safety", "price"})
+#: "is it better than whitening?": the treatment talked about set against one named, in a
+#: question this short at most.
+_AGAINST_WORDS = 12
+#: Words that set one option against another.
+_SET_AGAINST = re.compile(
+    r"\b(?:than|vs\.?|versus|compared|instead|better|best|worse|cheaper|pricier|faster"
+    r"|quicker|easier|safer|stronger|(?:more|less)\s+expensive|lasts?\s+longer)\b",
+    re.I,
+)
+_THAN = re.compile(r"\b(?:than|vs\.?|versus|compared\s+(?:to|with)|instead\s+of)\b", re.I)
+#: One treatment added to, included in or done around the other, or a choice already made:
+#: nothing weighed.
+_NOT_SET_AGAINST = re.compile(
+    r"\b(?:too|also|as\s+well|before|after|afterwards|first|then|both|includ\w*|extra"
+    r"|separate\w*|sounds?\s+better|rather|go\s+(?:with|for))\b",
+    re.I,
+)
 #: Below this the facet matcher's reading of a comparison is no reading.
 _SURE = 0.8
 
@@ -110,6 +127,9 @@ def options_weighed(turn: Turn, match: Match) -> tuple[list[str], str | None] | 
         facet = _compared_facet(turn)
         medical = any(turn.brain.replies.is_medical(name, str(facet)) for name in named)
         return None if medical else (named, facet)
+    against = _against_the_topic(turn)
+    if against is not None:
+        return against, _compared_facet(turn)
     unnamed = _the_two_talked_about(turn)
     if unnamed is None:
         return None
@@ -168,6 +188,27 @@ def _the_two_talked_about(turn: Turn) -> list[str] | None:
     if not _WHICH_OF_THE_TWO.search(turn.text) or turn.brain.facets.names_topics(turn.text):
         return None
     return [before, topic]
+
+
+def _against_the_topic(turn: Turn) -> list[str] | None:
+    """ "is it better than whitening?" while veneers are talked about, or "would the home kit be
+    better?": the treatment talked about and the one named, the subject first; not "should i get
+    whitening too", "whitening before or after", "does that include the crown or is it extra"."""
+    topic, text = turn.topic, turn.text
+    replies, facets = turn.brain.replies, turn.brain.facets
+    if topic is None or not replies.has_facets(topic) or len(text.split()) > _AGAINST_WORDS:
+        return None
+    named = [name for name in facets.names_topics(text, affirmed=True) if name != topic]
+    if len(named) != 1 or not replies.has_facets(named[0]) or named[0] in AUDIENCE_TOPICS:
+        return None
+    if not _SET_AGAINST.search(text) or _NOT_SET_AGAINST.search(text):
+        return None
+    if replies.is_medical(named[0], str(_compared_facet(turn))):
+        return None
+    than = _THAN.search(text)
+    if than is None or named[0] not in facets.names_topics(text[than.end() :]):
+        return None  # "would the home kit be better?": a question about the home kit
+    return [topic, named[0]]
 
 
 def _numbing_or_sleep(turn: Turn) -> list[str]:
