@@ -194,6 +194,17 @@ async def test_an_upset_patient_gets_an_apology_and_a_person_never_a_sales_scrip
     assert not outcome.effects  # a person is offered; the patient decides
 
 
+async def test_a_price_compared_with_another_dentist_is_upset_not_a_case_for_the_staff(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much is a root canal")
+    outcome = await front_desk.handle_text(
+        PATIENT, "thats crazy expensive, my old dentist charged half"
+    )
+    assert outcome.intent == "upset" and "sorry" in said(outcome).lower()
+    assert not outcome.effects  # a person is offered, not called
+
+
 async def test_payment_plans_asked_beside_a_price_complaint_are_answered_after_the_apology(
     front_desk: FrontDesk, brain: Brain
 ) -> None:
