@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from bot.core import Brain, FrontDesk, HandoffOpened, OfferShown, Outcome
 from bot.pricing import format_range, quote_bundle
 from bot.replies import pick
@@ -245,3 +247,39 @@ async def test_a_treatment_added_to_the_one_talked_about_is_not_weighed_against_
     await front_desk.handle_text(PATIENT, "do you do veneers?")
     outcome = await front_desk.handle_text(PATIENT, "is it better to do whitening first?")
     assert not opens_a_weighing(brain, said(outcome))
+
+
+async def test_a_missing_tooth_and_what_can_be_done_weighs_every_way_to_replace_it(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    outcome = await front_desk.handle_text(PATIENT, "i have a missing tooth, what are my options?")
+    assert opens_a_weighing(brain, said(outcome))
+    assert outcome.answered == ["implants", "bridges", "partial_denture"]
+    assert all(total(brain, name) in said(outcome) for name in outcome.answered)
+
+
+async def test_most_teeth_missing_puts_the_dentures_first(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "im 67 and missing most of my bottom teeth, what can i do"
+    )
+    assert opens_a_weighing(brain, said(outcome))
+    assert outcome.answered[0] == "dentures"
+
+
+async def test_the_cheapest_option_after_a_weighing_is_the_one_that_costs_least(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    def middle(service: str) -> Decimal:
+        knowledge = brain.knowledge
+        bundle = knowledge.bundles[knowledge.services[service].bundle]
+        price = quote_bundle(bundle, knowledge.components).total
+        return price.low + price.high
+
+    await front_desk.handle_text(
+        PATIENT, "im 67 and missing most of my bottom teeth, what can i do"
+    )
+    outcome = await front_desk.handle_text(PATIENT, "how much would the cheapest option be")
+    cheapest = min(["dentures", "partial_denture"], key=middle)
+    assert outcome.intent == cheapest and total(brain, cheapest) in said(outcome)

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from decimal import Decimal
 
 from bot import booking_text
 from bot.branches import branch_named, change_asked, names_a_branch_word, read_branch, several
@@ -96,6 +97,7 @@ from bot.loader import OFF_TOPIC_ASIDE
 from bot.matcher import Match
 from bot.models import HANDOFF_INTENTS, IntentKind
 from bot.negation import BLANK, affirmed_words
+from bot.pricing import quote_bundle
 from bot.text import mostly_words, words
 
 #: What a message that also reads as a follow-up must still be taken as.
@@ -1789,6 +1791,11 @@ def _facet_asked(turn: Turn, text: str, match: Match, topic: str | None) -> Ques
     before = turn.state.details.get(TALKED_ABOUT_BEFORE)
     if topic in COMFORT_TOPICS and _FIRST_TIME.search(text) and before and has_facets(before):
         return Question(before, facet)  # "how much for the first visit" after the laughing gas
+    cheapest = (
+        _cheapest_talked_about(turn) if facet == "price" and _CHEAPEST.search(text) else None
+    )
+    if cheapest is not None:
+        return Question(cheapest, facet)  # "how much is the cheapest option" after weighing
     if topic is not None and has_facets(topic):
         return Question(topic, facet)
     if topic is None and _FIRST_TIME.search(text) and has_facets(FIRST_VISIT):
@@ -1802,6 +1809,34 @@ def _facet_asked(turn: Turn, text: str, match: Match, topic: str | None) -> Ques
     if about is not None and has_facets(about) and moved and is_question(text):
         return Question(about, facet)  # "how long should i plan for it" after moving a whitening
     return None
+
+
+#: The one that costs least, of the treatments just talked about: "the cheapest option".
+_CHEAPEST = re.compile(
+    r"\b(?:cheap(?:er|est)|least\s+expensive|less\s+expensive|most\s+affordable"
+    r"|lowest\s+price)\b(?!\s+than\b)",
+    re.I,
+)
+
+
+def _cheapest_talked_about(turn: Turn) -> str | None:
+    """Of the treatment talked about and the one weighed before it, the one whose full
+    price is lowest (the middle of its range); None unless two were talked about."""
+    knowledge = turn.brain.knowledge
+    options = [
+        name
+        for name in (turn.topic, turn.state.details.get(TALKED_ABOUT_BEFORE))
+        if name and name in knowledge.services and turn.brain.replies.has_facets(name)
+    ]
+    if len(options) < 2:
+        return None
+
+    def middle(name: str) -> Decimal:
+        bundle = knowledge.bundles[knowledge.services[name].bundle]
+        total = quote_bundle(bundle, knowledge.components).total
+        return (total.low + total.high) / 2
+
+    return min(options, key=middle)
 
 
 #: What a step comes before: "an xray before wisdom tooth removal".

@@ -8,7 +8,7 @@ import re
 from bot.core.flows.answers import AUDIENCE_TOPICS, closing_question
 from bot.core.flows.followups import Question
 from bot.core.turn import TALKED_ABOUT_BEFORE, Turn
-from bot.details import asks_if_we_do, first_age, is_question, split_questions
+from bot.details import ALREADY_MISSING, asks_if_we_do, first_age, is_question, split_questions
 from bot.facets import WEIGHED_APART
 from bot.matcher import Match
 from bot.text import words
@@ -93,6 +93,25 @@ _COMPARATIVES = (
 )
 #: Facts a comparison may ask of each option as such; any other reading weighs them whole.
 _FACETS_OF_EACH = frozenset({"pain", "duration", "longevity", "recovery", "safety", "price"})
+#: The ways to replace missing teeth: for a gap, and for most or all of a jaw's teeth.
+_ONE_MISSING = ("implants", "bridges", "partial_denture")
+_A_FEW_TEETH = 3
+_MANY_MISSING = ("dentures", "partial_denture", "implants")
+_OPTIONS_ASKED = re.compile(
+    r"\b(?:what\s+can\s+(?:i|we|you|be)\s+(?:do|done)|what\s+(?:are\s+)?(?:my|the|his|her|our)"
+    r"\s+options|what\s+options|any\s+options|options\s+(?:are\s+there|do\s+i\s+have)"
+    r"|what\s+(?:do|would|could)\s+you\s+(?:suggest|recommend|advise|offer)"
+    r"|what\s+should\s+(?:i|we|he|she)\s+(?:do|get)|how\s+(?:can|could)\s+you\s+help"
+    r"|what\s+(?:is|are)\s+(?:possible|the\s+choices))\b",
+    re.I,
+)
+_MANY_TEETH = re.compile(
+    r"\b(?:most|all|many|several|a\s+lot)\s+(?:of\s+)?(?:my|his|her|the)?\s*(?:\w+\s+)?teeth\b"
+    r"|\bno\s+(?:\w+\s+)?teeth\b|\bwhole\s+(?:top|bottom|upper|lower|mouth|jaw)\b"
+    r"|\bfull\s+(?:top|bottom|upper|lower|mouth|jaw)\b",
+    re.I,
+)
+_NO_TEETH = re.compile(r"\bno\s+(?:\w+\s+)?teeth\b", re.I)
 #: "is it better than whitening?": the treatment talked about set against one named, in a
 #: question this short at most.
 _AGAINST_WORDS = 12
@@ -127,6 +146,9 @@ def options_weighed(turn: Turn, match: Match) -> tuple[list[str], str | None] | 
         facet = _compared_facet(turn)
         medical = any(turn.brain.replies.is_medical(name, str(facet)) for name in named)
         return None if medical else (named, facet)
+    replacements = _replacements(turn)
+    if replacements:
+        return replacements, None
     against = _against_the_topic(turn)
     if against is not None:
         return against, _compared_facet(turn)
@@ -188,6 +210,23 @@ def _the_two_talked_about(turn: Turn) -> list[str] | None:
     if not _WHICH_OF_THE_TWO.search(turn.text) or turn.brain.facets.names_topics(turn.text):
         return None
     return [before, topic]
+
+
+def _replacements(turn: Turn) -> list[str]:
+    """ "i have a missing tooth, what are my options?": the ways to replace teeth, each fairly;
+    for most or all of a jaw's teeth the dentures first."""
+    text = turn.text
+    if turn.details.get("tooth") != ALREADY_MISSING and not _NO_TEETH.search(text):
+        return []
+    if not _OPTIONS_ASKED.search(text):
+        return []
+    named = turn.brain.facets.names_topics(text, affirmed=True)
+    if [name for name in named if name not in AUDIENCE_TOPICS]:
+        return []  # "missing tooth, can i get an implant?": that treatment
+    count = re.match(r"\d+", turn.details.get("quantity", ""))
+    many = _MANY_TEETH.search(text) or (count is not None and int(count[0]) > _A_FEW_TEETH)
+    options = _MANY_MISSING if many else _ONE_MISSING
+    return [name for name in options if turn.brain.replies.has_facets(name)]
 
 
 def _against_the_topic(turn: Turn) -> list[str] | None:
