@@ -145,6 +145,8 @@ CONVERSATION_REPLIES = [
     *BOOKING_REPLIES,
     "price_not_free",
     "price_free",
+    "price_part_included",
+    "price_part_separate",
     "total_first",
     "repeat_service",
     "greeting_first",

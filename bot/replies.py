@@ -258,6 +258,27 @@ class ReplyBook:
         name = quote.name.lower() if teeth == 1 else f"{quote.name.lower()} x {teeth}"
         return f"{name} comes to {total}, every part included{discounted}"
 
+    def part_included(self, intent: str, part_name: str, turn: int) -> str | None:
+        """ "does that include the x-rays?": yes, that part with its price, and the total."""
+        part = next((part for part in self._quote(intent).parts if part.name == part_name), None)
+        if part is None:
+            return None
+        price = format_range(part.price, self.knowledge.clinic.currency)
+        noted = f"{part.name}, {price}, is one of the parts, and the {self._total_phrase(intent)}"
+        return self.text("price_part_included", turn, noted=noted)
+
+    def part_separate(self, intent: str, other: str, turn: int) -> str:
+        """ "does the cleaning include whitening?": no, and what each costs on its own."""
+        noted = (
+            f"{self.label(other)} isn't part of it: {self._total_phrase(other)}, on its own, "
+            f"and the {self._total_phrase(intent)}"
+        )
+        return self.text("price_part_separate", turn, noted=noted)
+
+    def part_names(self, intent: str) -> list[str]:
+        """The names of the parts a service's price is made of."""
+        return [part.name for part in self._quote(intent).parts]
+
     def _free_answer(self, intent: str, turn: int) -> str:
         if self._quote(intent).total.high == 0:
             return self.text("price_free", turn)

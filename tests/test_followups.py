@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.core import Brain, FrontDesk, HandoffOpened, OfferShown, Outcome
-from bot.pricing import format_range, quote_bundle
+from bot.pricing import PriceRange, format_range, quote_bundle
 from bot.store import Database, Store
 
 PATIENT = "console:mia"
@@ -192,6 +192,31 @@ async def test_an_upset_patient_gets_an_apology_and_a_person_never_a_sales_scrip
     assert "Altogether" not in said(outcome) and "New in our clinic" not in said(outcome)
     assert [c.label for m in outcome.messages for c in m.choices] == ["Talk to a person"]
     assert not outcome.effects  # a person is offered; the patient decides
+
+
+async def test_a_part_asked_about_as_included_gets_yes_and_that_parts_price(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much is an implant")
+    outcome = await front_desk.handle_text(PATIENT, "does that include the crown?")
+    reply = said(outcome)
+    crown = brain.knowledge.components["implant_crown"]
+    price = format_range(PriceRange(crown.low, crown.high), brain.knowledge.clinic.currency)
+    assert reply.startswith("Yes") and f"{crown.name}, {price}" in reply
+
+
+async def test_another_treatment_asked_about_as_included_gets_no_and_its_own_price(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much is a cleaning")
+    outcome = await front_desk.handle_text(PATIENT, "does it include whitening?")
+    reply = said(outcome)
+    knowledge = brain.knowledge
+    whitening = quote_bundle(
+        knowledge.bundles[knowledge.services["whitening"].bundle], knowledge.components
+    )
+    assert reply.startswith("No")
+    assert format_range(whitening.total, knowledge.clinic.currency) in reply
 
 
 async def test_a_price_compared_with_another_dentist_is_upset_not_a_case_for_the_staff(

@@ -38,7 +38,7 @@ from bot.core.flows.answers import (
     WARRANTY_TERMS,
 )
 from bot.core.flows.booking import BOOKING
-from bot.core.flows.followups import PROBLEM_DETAILS, Question
+from bot.core.flows.followups import PROBLEM_DETAILS, WITHIN_THE_PRICE, Question
 from bot.core.flows.handoff import (
     ABOUT_A_PROBLEM,
     EMERGENCY,
@@ -2370,7 +2370,7 @@ def _stays_on_topic(turn: Turn, text: str, named: str, topic: str) -> bool:
     names_topic_too = topic in turn.brain.facets.names_topics(text)
     part_of = _is_part_of(turn, named, topic) and not _named_as(turn, _A_KIND_OF, text, named)
     part_of = part_of and not asks_if_we_do(text)  # "do you do xrays there too": the x-ray
-    priced_alone = asks_if_price(text) and not _WITHIN_THE_PRICE.search(text)
+    priced_alone = asks_if_price(text) and not WITHIN_THE_PRICE.search(text)
     if part_of and priced_alone and _named_as(turn, _ONE_OF, text, named):
         part_of = False  # "how much is a checkup" during a root canal: the check-up's price
     if part_of or (names_topic_too and topic not in AUDIENCE_TOPICS):
@@ -2400,11 +2400,6 @@ _A_KIND_OF = re.compile(
 #: A service named as one of its kind ("how much is a checkup"), not as the topic's own part
 #: ("the consultation").
 _ONE_OF = re.compile(r"\b(?:a|an)\s+(?P<what>[\w-]+(?:\s+[\w-]+)?)", re.I)
-#: A part asked about as within the treatment's price: "is the x-ray included?", "extra?".
-_WITHIN_THE_PRICE = re.compile(
-    r"\b(?:includ\w*|incl|extra|on\s+top|separate\w*|additional|add\w*|part\s+of|with\s+it)\b",
-    re.I,
-)
 #: "also" opening a clause asks something new: "also how much is a cleaning".
 _LEADING_ALSO = re.compile(r"^\W*(?:and\s+|plus\s+)?also\b", re.I)
 

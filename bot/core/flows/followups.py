@@ -37,8 +37,11 @@ def answer_facet(turn: Turn, topic: str, facet: str) -> None:
     # "how much is it" right after the script that listed every part: the total again,
     # pointing to that list, not the same list twice
     shown = facet == "price" and not age and replies.has_service(topic)
-    if shown and turn.asked_before(topic, answers.REPEAT_WITHIN):
-        text: str | None = replies.repeated(topic, rotation)
+    within = _included_or_not(turn, topic, rotation) if facet == "price" else None
+    if within is not None:
+        text: str | None = within  # "does that include xrays": yes, and the part's price
+    elif shown and turn.asked_before(topic, answers.REPEAT_WITHIN):
+        text = replies.repeated(topic, rotation)
     else:
         text = replies.facet(topic, facet, rotation, turn.text, age)
     if text is None:
@@ -66,6 +69,30 @@ def answer_facet(turn: Turn, topic: str, facet: str) -> None:
     else:
         turn.say(text)
     log.info("patient=%s follow-up topic=%s facet=%s", turn.patient.id, topic, facet)
+
+
+#: A part asked about as within the treatment's price: "is the x-ray included?", "extra?".
+WITHIN_THE_PRICE = re.compile(
+    r"\b(?:includ\w*|incl|extra|on\s+top|separate\w*|additional|add\w*|part\s+of|with\s+it)\b",
+    re.I,
+)
+
+
+def _included_or_not(turn: Turn, topic: str, rotation: int) -> str | None:
+    """Whether the one other treatment a price question names is part of the topic's price
+    ("does that include xrays": yes, with that part's price), or a price of its own."""
+    text, replies, facets = turn.text, turn.brain.replies, turn.brain.facets
+    if not replies.has_service(topic) or not WITHIN_THE_PRICE.search(text):
+        return None
+    named = [name for name in facets.names_topics(text) if name != topic]
+    if len(named) != 1:
+        return None
+    for part in replies.part_names(topic):
+        if named[0] in facets.names_topics(part):
+            return replies.part_included(topic, part, rotation)
+    if replies.has_service(named[0]) and named[0] not in COMFORT_TOPICS:
+        return replies.part_separate(topic, named[0], rotation)
+    return None
 
 
 def _treatment_numbed(turn: Turn) -> str | None:
