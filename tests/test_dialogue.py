@@ -184,3 +184,12 @@ async def test_a_bare_ok_is_acknowledged_and_never_hands_over(front_desk: FrontD
         outcome = await front_desk.handle_text(PATIENT, text)
         assert not [e for e in outcome.effects if isinstance(e, HandoffOpened)]
         assert "anything else" in texts(outcome).lower() or "another question" in texts(outcome)
+
+
+async def test_never_had_one_said_of_a_cleaning_is_an_answer_not_a_complaint(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much is a professional cleaning")
+    outcome = await front_desk.handle_text(PATIENT, "never had one tbh. im 34")
+    assert not any(isinstance(effect, HandoffOpened) for effect in outcome.effects)
+    assert outcome.intent == "hygiene"

@@ -1390,6 +1390,10 @@ def _reads_as_answer(turn: Turn, match: Match) -> bool:
     )
     if unsure_complaint and not is_question(turn.text):
         return True  # "nobody told me yet, but it's the upper left and hurts when I chew"
+    about_us = _ABOUT_US.search(turn.text) is not None
+    problem_asked = isinstance(asked, AskedProblem) and asked.service != EMERGENCY
+    if match.intent == "complaint" and problem_asked and not (match.upset or about_us):
+        return not is_question(turn.text)  # "never had one tbh. im 34": no word about us
     if _tooth_described_as_bad(turn, match):
         return True  # "upper front, doesnt hurt, just sharp and looks awful": the tooth, not us
     if not match.safety and set(turn.details) == {"who"} and len(bare) <= 3:
