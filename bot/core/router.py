@@ -1392,7 +1392,8 @@ def _reads_as_answer(turn: Turn, match: Match) -> bool:
         return True  # "nobody told me yet, but it's the upper left and hurts when I chew"
     about_us = _ABOUT_US.search(turn.text) is not None
     problem_asked = isinstance(asked, AskedProblem) and asked.service != EMERGENCY
-    if match.intent == "complaint" and problem_asked and not (match.upset or about_us):
+    plain = not (match.upset or about_us or turn.brain.facets.match(turn.text).facet)
+    if match.intent == "complaint" and problem_asked and plain:
         return not is_question(turn.text)  # "never had one tbh. im 34": no word about us
     if _tooth_described_as_bad(turn, match):
         return True  # "upper front, doesnt hurt, just sharp and looks awful": the tooth, not us
