@@ -194,6 +194,16 @@ async def test_an_upset_patient_gets_an_apology_and_a_person_never_a_sales_scrip
     assert not outcome.effects  # a person is offered; the patient decides
 
 
+async def test_a_clause_pointing_at_one_option_sets_the_subject_of_the_question_after_it(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much is whitening in the office, and the home kit?")
+    outcome = await front_desk.handle_text(
+        PATIENT, "the home one then. how long do i wear them every day"
+    )
+    assert (outcome.intent, outcome.facet) == ("take_home_whitening", "duration")
+
+
 async def test_a_part_asked_about_as_included_gets_yes_and_that_parts_price(
     front_desk: FrontDesk, brain: Brain
 ) -> None:

@@ -283,3 +283,19 @@ async def test_the_cheapest_option_after_a_weighing_is_the_one_that_costs_least(
     outcome = await front_desk.handle_text(PATIENT, "how much would the cheapest option be")
     cheapest = min(["dentures", "partial_denture"], key=middle)
     assert outcome.intent == cheapest and total(brain, cheapest) in said(outcome)
+
+
+async def test_the_cheaper_one_pointed_at_before_a_question_is_the_subject_of_it(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    await front_desk.handle_text(PATIENT, "whats better, a bridge or an implant?")
+    outcome = await front_desk.handle_text(PATIENT, "the cheaper one, how long does it take")
+    prices = {
+        name: quote_bundle(
+            brain.knowledge.bundles[brain.knowledge.services[name].bundle],
+            brain.knowledge.components,
+        ).total
+        for name in ("bridges", "implants")
+    }
+    cheaper = min(prices, key=lambda name: prices[name].low + prices[name].high)
+    assert (outcome.intent, outcome.facet) == (cheaper, "duration")

@@ -129,6 +129,14 @@ ANESTHESIA = "anesthesia"
 #: A message this short that names no service continues the topic, whatever the guess.
 SHORT_FOLLOW_UP = 7
 _LEAD_IN = re.compile(r"^\W*(?:and|also|plus|as for|what about|about)\b", re.I)
+#: A clause that only points at one of the options talked about, before the question on it:
+#: "the porcelain ones you mentioned", "the home one then", "the cheaper one".
+_POINTER = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|so|and|hmm)\W+)?(?:the|that|those|these)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:one|ones|option|options|kind|type)"
+    r"(?:\s+(?:you|u)\s+(?:mentioned|said|suggested|talked\s+about))?(?:\s+then)?\W*$",
+    re.I,
+)
 _WARRANTY_WORDS = re.compile(r"\b(?:warrant(?:y|ies|ee)|guarantee[ds]?)\b", re.I)
 #: The patient says who a treatment would be for ("better for a kid", "ok for my son").
 _FOR_SOMEONE = re.compile(
@@ -1767,6 +1775,8 @@ def _facet_asked(turn: Turn, text: str, match: Match, topic: str | None) -> Ques
         return None
     has_facets = brain.replies.has_facets
     named = _named_service(turn, text)
+    if named is None and (pointed := _pointed_at_first(turn, text)) is not None:
+        return Question(pointed, facet)  # "the home one then. how long do i wear them"
     narrower = brain.knowledge.narrower_topics
     narrowed = bool(named and match.intent and narrower.get(match.intent) == named)
     if narrowed:
@@ -1822,6 +1832,34 @@ _CHEAPEST = re.compile(
     r"|lowest\s+price)\b(?!\s+than\b)",
     re.I,
 )
+
+
+def _pointed_at(turn: Turn, clause: str, topic: str | None) -> str | None:
+    """The option a pointing clause means: one it names ("the porcelain ones"), the cheaper
+    of the two talked about ("the cheaper one"), or a kind of the topic ("the home one")."""
+    named = _named_service(turn, clause)
+    if named is None and _CHEAPEST.search(clause):
+        named = _cheapest_talked_about(turn)
+    if named is None and topic is not None:
+        named = _kin_of(turn, topic, turn.brain.matcher.match(clause).intent)
+    return named if named is not None and turn.brain.replies.has_facets(named) else None
+
+
+def _pointed_at_first(turn: Turn, text: str) -> str | None:
+    """The option the message's first clause points at, before its question on it."""
+    clauses = split_questions(text)
+    if len(clauses) < 2 or not _POINTER.match(clauses[0]):
+        return None
+    return _pointed_at(turn, clauses[0], turn.topic)
+
+
+def _kin_of(turn: Turn, topic: str, intent: str | None) -> str | None:
+    """The intent, if it is the topic, the one talked about before it, or a narrower or
+    broader kind of the topic ("the home one" while whitening is talked about)."""
+    narrower = turn.brain.knowledge.narrower_topics
+    kin = {topic, turn.state.details.get(TALKED_ABOUT_BEFORE), narrower.get(topic)}
+    kin |= {narrow for narrow, broad in narrower.items() if broad == topic}
+    return intent if intent is not None and intent in kin else None
 
 
 def _cheapest_talked_about(turn: Turn) -> str | None:
@@ -2470,6 +2508,9 @@ def _several_questions(turn: Turn, match: Match, topic: str | None) -> list[Ques
             continue  # stopping messages or erasing data is asked for on its own, never in passing
         told = _STATEMENT.match(clause) or _DAMAGED.search(clause)  # "lost a filling 😩"
         telling = told is not None and not is_question(clause)
+        if index < len(clauses) - 1 and _POINTER.match(clause):
+            topic = _pointed_at(turn, clause, topic) or topic  # "the porcelain ones you
+            continue  # mentioned, how long do they last": theirs
         if fragment and (named := _named_service(turn, clause)) and not telling:
             kept = topic is not None and _stays_on_topic(turn, clause, named, topic)
             topic = named if brain.replies.has_facets(named) and not kept else topic
