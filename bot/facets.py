@@ -96,6 +96,8 @@ class FacetMatcher:
             as_it = self._matcher.match(self._without_topic_words(text))
             if found.intent is None or (as_it.intent is not None and not as_it.ambiguous):
                 found = as_it
+        if (strong := _facet_by_strong_words(text)) is not None:
+            return FacetMatch(strong, max(found.score, STRONG_WORDS_SCORE))
         if found.intent is None or not found.intent.startswith(PREFIX) or found.ambiguous:
             within = HOW_MANY_UNITS.search(text) or DONE_WITHIN.search(text)
             if found.intent is None and (within or SAME_VISIT.match(text)):
@@ -457,6 +459,39 @@ def asks_about_waiting(text: str) -> bool:
         for sentence in _SENTENCE_BREAK.split(text)
         if _asked(sentence) or WAITING_ASKED.match(sentence)
     )
+
+
+#: Phrasings plain enough to outweigh the learned reading of a message.
+STRONG_WORDS_SCORE = 0.9
+#: "how long would I be without it?": the time until the new teeth are in.
+WITHOUT_HOW_LONG = re.compile(
+    r"\bhow\s+long\s+(?:will|would|do|am)\s+(?:i|he|she|we|they)\s+(?:be|have\s+to\s+go|go)"
+    r"\s+without\b",
+    re.IGNORECASE,
+)
+#: "could they do it without numbing?": whether the numbing is needed at all.
+WITHOUT_NUMBING = re.compile(
+    r"\b(?:do|done|doing|it|work|treat\w*|fill\w*)\s+(?:\w+\s+){0,2}?without\s+(?:any\s+)?"
+    r"(?:numb\w*|an?\s+injection|injections|anesthe\w*|anaesthe\w*|the\s+needle|a\s+needle"
+    r"|freezing|a\s+jab|the\s+jab)\b",
+    re.IGNORECASE,
+)
+#: "same for my husband?": whether it suits someone else too.
+SAME_FOR_SOMEONE = re.compile(
+    r"^\W*(?:and\s+|is\s+it\s+|would\s+it\s+be\s+)?(?:the\s+)?same\s+(?:for|with)\s+"
+    r"(?:my\s+|our\s+)?(?:husband|wife|partner|boyfriend|girlfriend|son|daughter|kids?|child"
+    r"|children|mum|mom|mother|dad|father|brother|sister|friend|him|her|them)\b",
+    re.IGNORECASE,
+)
+
+
+def _facet_by_strong_words(text: str) -> str | None:
+    """A facet named so plainly that it outweighs the learned reading."""
+    if WITHOUT_HOW_LONG.search(text):
+        return "duration"
+    if WITHOUT_NUMBING.search(text) or SAME_FOR_SOMEONE.match(text):
+        return "suitability"
+    return None
 
 
 def _facet_by_its_words(text: str) -> str | None:

@@ -204,6 +204,26 @@ async def test_a_clause_pointing_at_one_option_sets_the_subject_of_the_question_
     assert (outcome.intent, outcome.facet) == ("take_home_whitening", "duration")
 
 
+async def test_plain_words_outweigh_the_learned_reading_of_a_follow_up(
+    front_desk: FrontDesk,
+) -> None:
+    async def after(first: str, then: str, patient: str) -> tuple[str | None, str | None]:
+        await front_desk.handle_text(patient, first)
+        outcome = await front_desk.handle_text(patient, then)
+        return outcome.intent, outcome.facet
+
+    denture = await after(
+        "my upper denture cracked, can you repair it?", "How long would I be without it?", "a"
+    )
+    assert denture == ("dentures", "duration")
+    whitening = await after("how much is whitening", "same for my husband? he smokes tho", "b")
+    assert whitening == ("whitening", "suitability")
+    numbing = await after(
+        "how long does the numbing last", "could they do it without numbing then?", "c"
+    )
+    assert numbing == ("anesthesia", "suitability")
+
+
 async def test_a_part_asked_about_as_included_gets_yes_and_that_parts_price(
     front_desk: FrontDesk, brain: Brain
 ) -> None:
