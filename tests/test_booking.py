@@ -376,6 +376,14 @@ async def test_a_word_in_capitals_sent_for_the_first_visit_question_is_no_name(
     assert "Perfect" not in said(outcomes[-1])
 
 
+async def test_a_day_with_a_part_of_it_is_a_visit_wished_not_a_greeting(
+    desk_open: FrontDesk,
+) -> None:
+    [outcome] = await talk(desk_open, "thursday morning ok?")
+    assert outcome.intent == "booking" and "thursday morning" in said(outcome)
+    assert "I'm the assistant" not in said(outcome)
+
+
 async def test_call_me_with_a_number_is_the_phone_not_a_request_for_a_person(
     desk_open: FrontDesk, store: Store
 ) -> None:

@@ -357,6 +357,14 @@ async def test_a_question_about_the_warranty_just_explained_is_answered_from_its
     assert "didn't get that" not in said(more)
 
 
+async def test_a_visit_asked_after_the_warranty_is_a_visit_not_the_terms_again(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "how long is your guarantee on fillings")
+    visit = await front_desk.handle_text(PATIENT, "can someone see me this week")
+    assert visit.intent == "booking"
+
+
 async def test_what_if_i_need_three_after_a_price_prices_three_of_that_service(
     front_desk: FrontDesk,
 ) -> None:

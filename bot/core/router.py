@@ -748,6 +748,8 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         return Answer(DOCTORS)  # "who does the implants", "who would do it, which doctor?"
     if topic is not None and _pain_feared(turn, match, topic):
         return FollowUp(topic, "pain")  # "i'm honestly scared it'll hurt": how it feels
+    if match.intent == "greeting" and {"day", "date"} & turn.details.keys():
+        return Answer(BOOKING)  # "fri morning works", "thursday morning ok?": a day, no hello
     if _ANNOUNCES_A_QUESTION.match(turn.text) and not match.safety:
         return Acknowledge()  # "i have a question": no answer to ours, and nothing asked yet
     if triage.put_back_asked(turn) and asks_if_price(turn.text):
@@ -930,6 +932,8 @@ _VISIT_ASKED = re.compile(
     r"|\b(?:any|a)\s+(?:slots?|space|room|availability|appointments?|openings?)\b"
     r"|\b(?:can|could)\s+(?:you|u)\s+(?:do\s+it|fix\s+(?:it|that|this)|see\s+(?:me|him|her|us)"
     r"|fit\s+\w+\s+in)\b"
+    r"|\b(?:can|could)\s+(?:someone|somebody|anyone|a\s+doctor|the\s+doctor|a\s+dentist"
+    r"|the\s+dentist)\s+(?:see|look\s+at|check)\s+(?:me|him|her|us|it|them)\b"
     r"|\bis\s+(?:it|that|there|a|an|the|\w+day)\b[^?.!]*\b(?:possible|available|doable)\b",
     re.I,
 )
