@@ -1561,3 +1561,12 @@ async def test_a_treatment_and_its_materials_asked_together_say_the_materials_on
     reply = said(outcome)
     assert reply.count("porcelain fused to metal") == 1
     assert "most natural" in reply and "ceramic crown x 3" in reply
+
+
+async def test_two_treatments_asked_after_a_greeting_are_both_answered(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "hi new in town! do you do veneers and whitening"
+    )
+    assert outcome.answered == ["veneers", "whitening"]

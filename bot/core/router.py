@@ -2497,6 +2497,9 @@ def _several_questions(turn: Turn, match: Match, topic: str | None) -> list[Ques
     clauses = split_questions(turn.text)
     if len(clauses) < 2:
         return _services_asked_together(turn) or _practical_pair(turn, turn.text, match)
+    asking = [clause for clause in clauses if not _only_small_talk(turn, clause)]
+    if len(asking) == 1 and (together := _services_asked_together(turn, asking[0])):
+        return together  # "hi new in town! do you do veneers and whitening": both
     if _BOTH_ASKED.search(turn.text) and (both := _both_services(turn, clauses)):
         return both  # "two things: I need a crown, and my son needs sealants. can you do both?"
     asked: list[Question] = []
@@ -2679,19 +2682,33 @@ def _both_services(turn: Turn, clauses: list[str]) -> list[Question]:
     return [Question(name) for name in chosen[:3]] if len(chosen) > 1 else []
 
 
-def _services_asked_together(turn: Turn) -> list[Question]:
+def _services_asked_together(turn: Turn, text: str | None = None) -> list[Question]:
     """ "do you do root canals and crowns": each service, when none of its sides is asked."""
     brain = turn.brain
-    if not asks_if_we_do(turn.text) or brain.facets.match(turn.text).facet is not None:
+    text = turn.text if text is None else text
+    if not asks_if_we_do(text) or brain.facets.match(text).facet is not None:
         return []
-    if _BOOK_WORDS.search(turn.text):
+    if _BOOK_WORDS.search(text):
         return []  # "can i book checkups for me and my 2 kids": one request, for both
-    named = brain.facets.names_topics(turn.text, affirmed=True)
+    named = brain.facets.names_topics(text, affirmed=True)
     services = [name for name in named if brain.replies.has_service(name)]
     treatments = [name for name in services if name not in AUDIENCE_TOPICS]
     if len(treatments) == 1:
         return []  # "do you do sealants on kids teeth": the sealants, for a child
     return [Question(name) for name in services[:3]] if len(services) > 1 else []
+
+
+def _only_small_talk(turn: Turn, clause: str) -> bool:
+    """Whether a clause only greets or thanks ("hi new in town"), naming nothing."""
+    if turn.brain.facets.names_topics(clause) or is_question(clause):
+        return False
+    return bool(_GREETS.match(clause)) or turn.brain.matcher.match(clause).intent in SMALL_TALK
+
+
+#: A clause that opens with a greeting: "hi new in town", "hello there".
+_GREETS = re.compile(
+    r"^\W*(?:hi|hii+|hello|hey|heya|good\s+(?:morning|afternoon|evening))\b", re.I
+)
 
 
 def _practical_pair(turn: Turn, text: str, match: Match) -> list[Question]:
