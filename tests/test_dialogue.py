@@ -193,3 +193,14 @@ async def test_never_had_one_said_of_a_cleaning_is_an_answer_not_a_complaint(
     outcome = await front_desk.handle_text(PATIENT, "never had one tbh. im 34")
     assert not any(isinstance(effect, HandoffOpened) for effect in outcome.effects)
     assert outcome.intent == "hygiene"
+
+
+async def test_how_often_said_in_answer_to_the_bot_is_an_answer_not_off_topic(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much is teeth whitening")
+    outcome = await front_desk.handle_text(
+        PATIENT, "once with strips from the pharmacy, didnt do much"
+    )
+    assert outcome.intent == "whitening"
+    assert "dental clinic" not in texts(outcome)

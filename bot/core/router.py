@@ -198,6 +198,12 @@ _DAY_AND_FILLER = frozenset(
 _YES_OR_NO = re.compile(
     r"^\W*(?:yes|yeah|yep|yup|no|nope|nah|never|not|none|neither|nothing)\b", re.I
 )
+#: How often, said first: "once with strips from the pharmacy", "twice, years ago".
+_HOW_OFTEN = re.compile(
+    r"^\W*(?:once|twice|a\s+(?:couple|few)\s+(?:of\s+)?times|several\s+times|many\s+times"
+    r"|a\s+long\s+time\s+ago|(?:\d+|a\s+few|some|many)\s+(?:years|yrs|months)\s+ago)\b",
+    re.I,
+)
 #: A clause that names no service is still a question about one the classifier is this sure of.
 SURE_OF_A_CLAUSE = 0.9
 #: A question naming one treatment is about the classifier's other reading this sure of it.
@@ -1421,7 +1427,7 @@ def _reads_as_answer(turn: Turn, match: Match) -> bool:
         return False  # "how long does it take, i only get an hour for lunch"
     if isinstance(asked, AskedDay) and PROBLEM_DETAILS & turn.details.keys():
         return not is_question(turn.text)  # "mostly crowding in the bottom front": the problem
-    if _YES_OR_NO.match(turn.text) and not is_question(turn.text):
+    if (_YES_OR_NO.match(turn.text) or _HOW_OFTEN.match(turn.text)) and not is_question(turn.text):
         return True  # "yes once, with strips from amazon": an answer, whatever else it reads as
     if _WHAT_ABOUT.match(turn.text):
         return False  # "what about kids?": a question back
