@@ -249,6 +249,14 @@ async def test_another_treatment_asked_about_as_included_gets_no_and_its_own_pri
     assert format_range(whitening.total, knowledge.clinic.currency) in reply
 
 
+async def test_a_part_asked_about_as_extra_beside_another_question_gets_yes_too(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "do you take out wisdom teeth?")
+    outcome = await front_desk.handle_text(PATIENT, "do i need an xray first? and is that extra")
+    assert "Yes, it's included" in said(outcome) or "Yes, that's counted in" in said(outcome)
+
+
 async def test_a_price_compared_with_another_dentist_is_upset_not_a_case_for_the_staff(
     front_desk: FrontDesk,
 ) -> None:

@@ -173,6 +173,8 @@ def answer_several(turn: Turn, questions: list[Question]) -> None:
         text: str | None
         if intent == booking.BOOKING and booking_text.asks_about_walk_ins(turn.text):
             text = replies.text("booking_walk_in", rotation)  # "..., and do u take walk ins"
+        elif facet == "price" and (within := _included_or_not(turn, intent, rotation)):
+            text = within  # "do i need an xray first? and is that extra": it is included
         elif facet is not None:
             text = replies.facet(intent, facet, rotation, age=first_age(turn.state.details))
         elif intent == answers.HOURS and turn.details.get("weekdays"):
