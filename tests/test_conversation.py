@@ -543,6 +543,15 @@ async def test_teeth_counted_in_an_answer_are_priced_when_the_price_is_asked(
     assert "is it already missing" not in priced  # told already: not asked again
 
 
+async def test_teeth_counted_with_a_word_before_teeth_are_priced_for_that_many(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much is an implant")
+    await front_desk.handle_text(PATIENT, "She has two missing teeth at the bottom.")
+    priced = said(await front_desk.handle_text(PATIENT, "What would it cost for both?"))
+    assert "Crown on the implant (by material) x 2" in priced
+
+
 async def test_a_count_told_on_one_treatment_does_not_price_another(
     front_desk: FrontDesk,
 ) -> None:

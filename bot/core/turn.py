@@ -267,8 +267,9 @@ class Turn:
         the service being talked about ("I need 3")."""
         has_service = self.brain.replies.has_service
         noun = quantity.partition(" ")[2]
-        unnamed = noun in {"", "tooth", "teeth"}
-        counted = self.topic if unnamed else self.brain.facets.names_topic(noun)
+        named = self.brain.facets.names_topic(noun) if noun else None
+        unnamed = named is None and (noun == "" or noun.split()[-1] in {"tooth", "teeth"})
+        counted = self.topic if unnamed else named  # "2 missing teeth": the topic's
         if counted is not None and has_service(counted):
             self.state.details[COUNTED_FOR] = counted
         else:
