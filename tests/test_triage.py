@@ -759,3 +759,19 @@ async def test_a_visit_asked_for_right_after_an_emergency_goes_to_the_person(
     seen = await handed_back(front_desk, store, asked)
     assert cases_opened(seen) == ["emergency"]
     assert "been to our clinic before" not in said(seen)  # no booking form in an emergency
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my son 14 took an elbow to the face at basketball, his front tooth is cracked and "
+        "wobbly and his lip is swollen",
+        "hes had toothache for 2 days and this morning one side of his face is all puffy and "
+        "hes burning up, ive given him calpol",
+    ],
+)
+async def test_a_blow_to_the_face_or_a_puffy_face_with_fever_is_an_emergency_for_a_person(
+    front_desk: FrontDesk, brain: Brain, text: str
+) -> None:
+    outcome = await front_desk.handle_text(PATIENT, text)
+    assert cases_opened(outcome) == ["emergency"]
