@@ -238,6 +238,16 @@ async def test_more_told_of_a_problem_with_our_work_goes_to_the_same_person(
     assert "fillings" in said(paying).lower()  # the warranty on the treatment the claim named
 
 
+async def test_who_is_in_charge_after_a_complaint_is_no_question_about_paying(
+    front_desk: FrontDesk, store: Store
+) -> None:
+    await handed_back(front_desk, store, "i want to complain, the receptionist was rude to me")
+    callback = await handed_back(
+        front_desk, store, "who is in charge there? i want a callback today"
+    )
+    assert callback.intent != "warranty" and cases_opened(callback)
+
+
 async def test_something_new_after_a_problem_handed_back_is_answered(
     front_desk: FrontDesk, store: Store
 ) -> None:

@@ -1989,7 +1989,7 @@ def _only_a_day(text: str, details: dict[str, str]) -> bool:
 
 
 #: Paying asked about: "will i have to pay again to get it fixed?", "is that covered?".
-_PAYS = re.compile(r"\b(?:pay\w*|charge\w*|cost\w*|free|covered|cover|refund\w*)\b", re.I)
+_PAYS = re.compile(r"\b(?:pay\w*|(?<!in )charge\w*|cost\w*|free|covered|cover|refund\w*)\b", re.I)
 
 
 #: A question this short after a problem was handed over asks about the problem itself.
