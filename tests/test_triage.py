@@ -248,6 +248,13 @@ async def test_who_is_in_charge_after_a_complaint_is_no_question_about_paying(
     assert callback.intent != "warranty" and cases_opened(callback)
 
 
+async def test_a_bill_said_to_be_wrong_goes_to_a_person(front_desk: FrontDesk) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "your office billed my metlife insurance wrong and now theyre denying the claim"
+    )
+    assert cases_opened(outcome) == ["complaint"]
+
+
 async def test_something_new_after_a_problem_handed_back_is_answered(
     front_desk: FrontDesk, store: Store
 ) -> None:

@@ -737,6 +737,12 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         and "human" in brain.knowledge.intents
     ):
         return Answer("human")  # "can i please speak with the doctor who did it?": a person
+    if (
+        _BILLED_WRONG.search(turn.text)
+        and not match.safety
+        and "complaint" in brain.knowledge.intents
+    ):
+        return Answer("complaint")  # "your office billed my insurance wrong": a person settles it
     if _asks_only_about_walk_ins(turn, match):
         return Answer(BOOKING)  # "do you take walk-ins?": by appointment, and a request
     if match.intent == "complaint" and not match.upset and _is_acknowledgement(turn, turn.text):
@@ -992,6 +998,12 @@ _ASKS_TO_SPEAK = re.compile(
 )
 #: A question about what the clinic does: "do you", "can u", "what services".
 _ASKS_US = re.compile(r"\b(?:do|can|could|does)\s+(?:you|u|ya|the\s+clinic)\b|\bservices\b", re.I)
+#: A bill said to be wrong: only a person can settle that.
+_BILLED_WRONG = re.compile(
+    r"\b(?:billed|charged|invoiced)\b[^.?!]{0,40}\b(?:wrong\w*|incorrect\w*|by\s+mistake"
+    r"|in\s+error|twice)\b|\b(?:billing|invoice)\s+(?:error|mistake|problem|is\s+wrong)\b",
+    re.I,
+)
 #: Money asked back: only a person can settle that.
 _REFUND = re.compile(
     r"\b(?:money\s+back|refund\w*|reimburse\s+me|pay\s+me\s+back|charged\s+(?:me\s+)?twice"
