@@ -275,6 +275,19 @@ async def test_yes_after_the_noted_answer_still_asks_for_the_visit(
     assert [request.urgency for request in requests] == ["urgent"]
 
 
+async def test_a_treatment_just_had_told_without_a_question_is_aftercare_not_its_price(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "had my wisdom tooth out at your place 2 days ago"
+    )
+    assert outcome.intent == "aftercare" and "$" not in said(outcome)
+    plan = await front_desk.handle_text(
+        "console:other", "had a consultation last week and the doctor said i need a crown"
+    )
+    assert plan.intent != "aftercare"
+
+
 async def test_a_treatment_had_years_ago_is_no_aftercare(front_desk: FrontDesk) -> None:
     outcome = await front_desk.handle_text(
         PATIENT,

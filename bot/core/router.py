@@ -699,6 +699,8 @@ def _route_text(turn: Turn) -> Route:
         if besides:  # "... is that normal? also how much is a cleaning": the cleaning too
             return Several((Question(AFTERCARE), *besides))
         return Answer(AFTERCARE)  # "got a wisdom tooth out on friday, is aching normal"
+    if match.intent != EMERGENCY and no_red_flag and _tells_of_a_treatment_just_had(turn):
+        return Answer(AFTERCARE)  # "had my wisdom tooth out at your place 2 days ago"
     if triage.asks_about_urgent_care(turn):
         return Answer(EMERGENCY)  # "do you see emergencies on weekends?": how we do it
     medical = brain.matcher.medical(turn.text) and not _CHILDHOOD_MEDICINE.search(turn.text)
@@ -998,6 +1000,23 @@ _ASKS_TO_SPEAK = re.compile(
 )
 #: A question about what the clinic does: "do you", "can u", "what services".
 _ASKS_US = re.compile(r"\b(?:do|can|could|does)\s+(?:you|u|ya|the\s+clinic)\b|\bservices\b", re.I)
+#: A treatment done, not planned or only talked over: "had my wisdom tooth out", "got it filled".
+_DONE = re.compile(
+    r"\b(?:out|done|removed|pulled|extracted|placed|fitted|put\s+in|filled|fixed|taken\s+out"
+    r"|cemented|glued)\b",
+    re.I,
+)
+
+
+def _tells_of_a_treatment_just_had(turn: Turn) -> bool:
+    """Whether the message only tells of a treatment done in the last days ("had my wisdom
+    tooth out at your place 2 days ago"): what to expect now, not the treatment's price."""
+    text = turn.text
+    if is_question(text) or not aftercare.JUST_HAD.search(text) or _YEARS_AGO.search(text):
+        return False
+    return bool(_DONE.search(text)) and bool(turn.brain.facets.names_topics(text))
+
+
 #: A bill said to be wrong: only a person can settle that.
 _BILLED_WRONG = re.compile(
     r"\b(?:billed|charged|invoiced)\b[^.?!]{0,40}\b(?:wrong\w*|incorrect\w*|by\s+mistake"

@@ -27,7 +27,7 @@ _IS_IT_NORMAL = re.compile(
     re.I,
 )
 #: A treatment just had: "had a tooth out yesterday", "got a filling on monday".
-_JUST_HAD = re.compile(
+JUST_HAD = re.compile(
     r"\b(?:had|got|since|after)\b.*\b(?:yesterday|today|this morning|last night|ago"
     r"|last week|this week|the other day"
     r"|(?:on|last) (?:mon|tues|wednes|thurs|fri|satur|sun)day)\b",
@@ -37,7 +37,7 @@ _JUST_HAD = re.compile(
 
 def asks_if_normal_after(text: str) -> bool:
     """Whether the patient asks if something is normal after a treatment just had."""
-    return bool(_IS_IT_NORMAL.search(text) and _JUST_HAD.search(text))
+    return bool(_IS_IT_NORMAL.search(text) and JUST_HAD.search(text))
 
 
 def answer(turn: Turn, rotation: int) -> None:
