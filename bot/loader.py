@@ -156,6 +156,7 @@ CONVERSATION_REPLIES = [
     "opt_out",
     "opt_in",
     "reminders",
+    "reminders_opted_out",
     "forget_me_confirm",
     "forget_me_done",
     "forget_me_cancelled",

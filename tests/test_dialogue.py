@@ -204,3 +204,14 @@ async def test_how_often_said_in_answer_to_the_bot_is_an_answer_not_off_topic(
     )
     assert outcome.intent == "whitening"
     assert "dental clinic" not in texts(outcome)
+
+
+async def test_reminders_asked_about_after_stopping_messages_get_an_honest_no(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    await front_desk.handle_text(PATIENT, "stop sending me messages")
+    outcome = await front_desk.handle_text(
+        PATIENT, "will i still get the reminder the day before my appointment?"
+    )
+    assert texts(outcome) in brain.knowledge.replies["reminders_opted_out"]
+    assert outcome.messages[-1].choices  # each kind can be taken back, with consent asked

@@ -24,7 +24,8 @@ def menu(turn: Turn, rotation: int) -> None:
         choice(label, ChooseReminder(kind)) for kind, label in REMINDER_CHOICES.items()
     )
     turn.wait_for(None, choices)
-    turn.say(turn.brain.replies.text("reminders", rotation), choices)
+    key = "reminders_opted_out" if turn.patient.opted_out else "reminders"  # "will i still
+    turn.say(turn.brain.replies.text(key, rotation), choices)  # get the reminder?": no
 
 
 def ask(turn: Turn, kind: str) -> None:
