@@ -485,9 +485,19 @@ SAME_FOR_SOMEONE = re.compile(
 )
 
 
+#: "can they all be done at once?", "does she have to wear them for years??": how long it takes.
+DONE_TOGETHER_OR_FOR_LONG = re.compile(
+    r"\b(?:can|could|will|would)\s+(?:they|it|both|all|these|those)\s+(?:all\s+|both\s+)?be\s+"
+    r"done\s+(?:at\s+once|together|in\s+one\s+(?:go|visit|sitting|appointment)"
+    r"|(?:on\s+)?the\s+same\s+day)\b"
+    r"|\b(?:wear|have)\s+(?:them|it|braces|aligners|the\s+\w+)\s+for\s+(?:years|ages|months)\b",
+    re.IGNORECASE,
+)
+
+
 def _facet_by_strong_words(text: str) -> str | None:
     """A facet named so plainly that it outweighs the learned reading."""
-    if WITHOUT_HOW_LONG.search(text):
+    if WITHOUT_HOW_LONG.search(text) or DONE_TOGETHER_OR_FOR_LONG.search(text):
         return "duration"
     if WITHOUT_NUMBING.search(text) or SAME_FOR_SOMEONE.match(text):
         return "suitability"

@@ -222,6 +222,10 @@ async def test_plain_words_outweigh_the_learned_reading_of_a_follow_up(
         "how long does the numbing last", "could they do it without numbing then?", "c"
     )
     assert numbing == ("anesthesia", "suitability")
+    together = await after("do you take out wisdom teeth", "can they all be done at once?", "d")
+    assert together == ("wisdom_teeth", "duration")
+    years = await after("how much are braces", "does she have to wear them for years??", "e")
+    assert years == ("orthodontics", "duration")
 
 
 async def test_a_part_asked_about_as_included_gets_yes_and_that_parts_price(
