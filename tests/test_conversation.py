@@ -184,6 +184,18 @@ async def test_the_answer_fits_the_age_given(front_desk: FrontDesk, brain: Brain
     assert under_18.note not in grown
 
 
+async def test_a_childs_wobbly_tooth_gets_the_extractions_note_for_children(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    (child,) = [note for note in brain.knowledge.services["extraction"].ages if note.below]
+    reply = said(
+        await front_desk.handle_text(
+            PATIENT, "my 7 year old has a wobbly front tooth, should i pull it?"
+        )
+    )
+    assert child.note in reply
+
+
 async def test_a_service_and_a_day_in_one_message_get_both(front_desk: FrontDesk) -> None:
     outcome = await front_desk.handle_text(
         PATIENT, "how much is whitening and do you do it on saturdays"
