@@ -1591,3 +1591,15 @@ async def test_two_treatments_asked_after_a_greeting_are_both_answered(
         PATIENT, "hi new in town! do you do veneers and whitening"
     )
     assert outcome.answered == ["veneers", "whitening"]
+
+
+async def test_two_facets_asked_after_naming_the_treatment_in_a_sentence_before_get_both(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT,
+        "Hi, I'm interested in Invisalign. How long does treatment usually take and whats the "
+        "cost?",
+    )
+    assert outcome.answered == ["aligners", "aligners"]
+    assert "Altogether" in said(outcome) or "total" in said(outcome).lower()

@@ -1017,6 +1017,12 @@ def _tells_of_a_treatment_just_had(turn: Turn) -> bool:
     return bool(_DONE.search(text)) and bool(turn.brain.facets.names_topics(text))
 
 
+#: A treatment the patient is weighing up, told before the questions on it.
+_INTERESTED = re.compile(
+    r"\b(?:interested\s+in|thinking\s+(?:about|of)|considering|looking\s+(?:into|at)"
+    r"|curious\s+about|wondering\s+about|asking\s+about|enquiring\s+about|inquiring\s+about)\b",
+    re.I,
+)
 #: A bill said to be wrong: only a person can settle that.
 _BILLED_WRONG = re.compile(
     r"\b(?:billed|charged|invoiced)\b[^.?!]{0,40}\b(?:wrong\w*|incorrect\w*|by\s+mistake"
@@ -2574,6 +2580,10 @@ def _several_questions(turn: Turn, match: Match, topic: str | None) -> list[Ques
             if Question(str(topic), "price") not in asked:  # "and the price, any plans?"
                 asked.append(Question(str(topic), "price"))
             continue
+        interested = telling and topic is None and _INTERESTED.search(clause) is not None
+        if interested and (named := _named_service(turn, clause)) is not None:
+            topic = named if brain.replies.has_facets(named) else topic  # "Hi, I'm interested
+            # in Invisalign. How long does treatment usually take and whats the cost?": theirs
         if telling or fragment:
             continue  # "shes pretty worried about it", "and the anaesthetic": no question
         named = _turned_to(turn, clause)
