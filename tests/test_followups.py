@@ -1203,3 +1203,15 @@ async def test_how_much_of_the_tooth_is_taken_off_is_the_veneer_s_preparation(
     await front_desk.handle_text(PATIENT, "how much are porcelain veneers")
     taken = await front_desk.handle_text(PATIENT, "Is a lot of the natural tooth removed?")
     assert said(taken) in answers(brain, "veneers", "preparation")
+
+
+async def test_coffee_with_aligners_in_gets_the_wording_about_drinks(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    wordings = brain.knowledge.facet_replies["aligners"]["recovery"]
+    assert not all("coffee" in wording for wording in wordings)  # else the test proves nothing
+    for turn in range(2):  # whichever wording the rotation would give
+        patient = f"console:coffee{turn}"
+        await front_desk.handle_text(patient, "how much are aligners")
+        outcome = await front_desk.handle_text(patient, "Can I drink coffee with them in?")
+        assert "coffee" in said(outcome)
