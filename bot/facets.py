@@ -98,6 +98,9 @@ class FacetMatcher:
                 found = as_it
         if (strong := _facet_by_strong_words(text)) is not None:
             return FacetMatch(strong, max(found.score, STRONG_WORDS_SCORE))
+        means = MEANS_THE_TREATMENT.search(text)
+        if means is not None and self.names_topic(means["what"]) is not None:
+            return FacetMatch("suitability", max(found.score, STRONG_WORDS_SCORE))
         if found.intent is None or not found.intent.startswith(PREFIX) or found.ambiguous:
             within = HOW_MANY_UNITS.search(text) or DONE_WITHIN.search(text)
             if found.intent is None and (within or SAME_VISIT.match(text)):
@@ -491,6 +494,14 @@ DONE_TOGETHER_OR_FOR_LONG = re.compile(
     r"done\s+(?:at\s+once|together|in\s+one\s+(?:go|visit|sitting|appointment)"
     r"|(?:on\s+)?the\s+same\s+day)\b"
     r"|\b(?:wear|have)\s+(?:them|it|braces|aligners|the\s+\w+)\s+for\s+(?:years|ages|months)\b",
+    re.IGNORECASE,
+)
+
+
+#: "my tooth hurts with cold, is that a root canal?": whether what is felt means the treatment.
+MEANS_THE_TREATMENT = re.compile(
+    r"\b(?:is\s+(?:that|this|it)|does\s+(?:that|this|it)\s+mean(?:\s+i\s+need)?)\s+"
+    r"(?:a|an)\s+(?P<what>[\w\s-]{3,30}?)\s*(?:\?|$|\bthen\b|\bjob\b)",
     re.IGNORECASE,
 )
 

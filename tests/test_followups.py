@@ -226,6 +226,12 @@ async def test_plain_words_outweigh_the_learned_reading_of_a_follow_up(
     assert together == ("wisdom_teeth", "duration")
     years = await after("how much are braces", "does she have to wear them for years??", "e")
     assert years == ("orthodontics", "duration")
+    means = await after(
+        "do you do root canals",
+        "my tooth hurts when i drink cold stuff, is that a root canal?",
+        "f",
+    )
+    assert means == ("root_canal", "suitability")
 
 
 async def test_a_part_asked_about_as_included_gets_yes_and_that_parts_price(
