@@ -1603,3 +1603,13 @@ async def test_two_facets_asked_after_naming_the_treatment_in_a_sentence_before_
     )
     assert outcome.answered == ["aligners", "aligners"]
     assert "Altogether" in said(outcome) or "total" in said(outcome).lower()
+
+
+async def test_a_treatment_asked_for_on_some_days_gets_those_days_hours_too(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "do you do root canals on weekends and how much are they?"
+    )
+    assert outcome.answered == ["root_canal", "hours"]
+    assert "closed on Sunday" in said(outcome)

@@ -1023,6 +1023,10 @@ _INTERESTED = re.compile(
     r"|curious\s+about|wondering\s+about|asking\s+about|enquiring\s+about|inquiring\s+about)\b",
     re.I,
 )
+#: A day of the week, or the weekend, named in a clause: "do you do root canals on weekends".
+_DAY_NAMED = re.compile(
+    r"\b(?:(?:mon|tues|wednes|thurs|fri|satur|sun)days?|weekends?|saturdays?|sundays?)\b", re.I
+)
 #: A bill said to be wrong: only a person can settle that.
 _BILLED_WRONG = re.compile(
     r"\b(?:billed|charged|invoiced)\b[^.?!]{0,40}\b(?:wrong\w*|incorrect\w*|by\s+mistake"
@@ -2622,6 +2626,10 @@ def _several_questions(turn: Turn, match: Match, topic: str | None) -> list[Ques
             asks = is_question(clause) or f"{clause}?" in turn.text  # (the split drops "?")
             if question.facet is None and not asks:
                 needed.append(question)
+        on_days = question.facet is None and asks_if_we_do(clause) and _DAY_NAMED.search(clause)
+        service_on_days = on_days and brain.replies.has_service(question.intent)
+        if service_on_days and Question(answers.HOURS) not in asked:
+            asked.append(Question(answers.HOURS))  # "root canals on weekends?": those days too
         if brain.replies.has_service(question.intent):
             topic = question.intent
         elif (named := _named_service(turn, clause)) and brain.replies.has_facets(named):
