@@ -215,3 +215,16 @@ async def test_reminders_asked_about_after_stopping_messages_get_an_honest_no(
     )
     assert texts(outcome) in brain.knowledge.replies["reminders_opted_out"]
     assert outcome.messages[-1].choices  # each kind can be taken back, with consent asked
+
+
+async def test_fear_of_the_dentist_told_alone_gets_how_we_keep_it_gentle(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "im really scared of dentists, havent been in 8 years"
+    )
+    assert outcome.intent == "anesthesia" and "didn't get that" not in texts(outcome)
+    asleep = await front_desk.handle_text(
+        "console:other", "im terrified of dentists, can you put me to sleep for it?"
+    )
+    assert asleep.intent == "sedation"

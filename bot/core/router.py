@@ -745,6 +745,8 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         and "complaint" in brain.knowledge.intents
     ):
         return Answer("complaint")  # "your office billed my insurance wrong": a person settles it
+    if _dental_fear_told(turn, match):
+        return Answer(ANESTHESIA)  # "im really scared of dentists": how we keep it gentle
     if _asks_only_about_walk_ins(turn, match):
         return Answer(BOOKING)  # "do you take walk-ins?": by appointment, and a request
     if match.intent == "complaint" and not match.upset and _is_acknowledgement(turn, turn.text):
@@ -1027,6 +1029,28 @@ _INTERESTED = re.compile(
 _DAY_NAMED = re.compile(
     r"\b(?:(?:mon|tues|wednes|thurs|fri|satur|sun)days?|weekends?|saturdays?|sundays?)\b", re.I
 )
+#: Fear of the dentist told, with what is feared: "im really scared of dentists".
+_DENTAL_FEAR = re.compile(
+    r"\b(?:scared|afraid|terrified|frightened|nervous|anxious|panic\w*|phobi\w*|fear\w*)\b"
+    r"[^.?!]{0,30}\b(?:dentists?|dental|the\s+chair|injections?|needles?|the\s+drill"
+    r"|treatment|going\s+in)\b"
+    r"|\b(?:dental|dentist)\s+(?:anxiety|phobia|fear)\b",
+    re.I,
+)
+
+
+def _dental_fear_told(turn: Turn, match: Match) -> bool:
+    """Whether an unplaced message tells of fear of the dentist, naming no treatment: the
+    numbing and, for the very anxious, the calming options answer it."""
+    if match.intent is not None or match.safety or turn.topic is not None:
+        return False
+    if not _DENTAL_FEAR.search(turn.text) or turn.brain.facets.names_topics(turn.text):
+        return False
+    if weighing.SLEEP_WORDS.search(turn.text):
+        return False  # "terrified ... can you put me to sleep": the sedation's own answer
+    return turn.brain.replies.has_service(ANESTHESIA)
+
+
 #: A bill said to be wrong: only a person can settle that.
 _BILLED_WRONG = re.compile(
     r"\b(?:billed|charged|invoiced)\b[^.?!]{0,40}\b(?:wrong\w*|incorrect\w*|by\s+mistake"
