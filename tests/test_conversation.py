@@ -1613,3 +1613,13 @@ async def test_a_treatment_asked_for_on_some_days_gets_those_days_hours_too(
     )
     assert outcome.answered == ["root_canal", "hours"]
     assert "closed on Sunday" in said(outcome)
+
+
+async def test_an_insurer_asked_about_beside_a_price_is_answered_by_name(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "how much for a cleaning and do you take delta dental"
+    )
+    assert outcome.answered == ["hygiene", "insurance"]
+    assert "Delta Dental" in outcome.messages[-1].text

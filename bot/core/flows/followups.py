@@ -191,6 +191,8 @@ def answer_several(turn: Turn, questions: list[Question]) -> None:
             text = replies.service(intent, rotation, opening, age, closing, teeth, offer)
         elif intent == answers.DOCTORS and (named := answers.doctors_named(turn, rotation)):
             text = named[0]  # "how many visits and which doctor does them": those doctors
+        elif intent == answers.INSURANCE and (insurer := turn.details.get("insurer")):
+            text = replies.text("answer_insurance_named", rotation, noted=insurer)  # by name
         elif intent in turn.brain.knowledge.replies:
             text = replies.text(intent, rotation)
         else:
