@@ -177,6 +177,8 @@ _AGE_SAID = re.compile(
     rf"|\bmy\s+{_PERSON}(?=\s+\d)|\bfor\s+(?:me|myself)\s*,)"  # "my son 7", "for me, 28"
     rf"\s+(?:about|almost|nearly|just|only|now)?\s*{_AGES}"
 )
+#: "my daughter (16)": the age in brackets after the person.
+_AGE_IN_BRACKETS = re.compile(rf"\b{_PERSON}\s*\(\s*(?P<age>\d{{1,3}})\s*\)")
 _MONTHS_OLD = re.compile(
     r"\s*(?:-\s*)?months?\b(?!\s+(?:ago|since|later|after|before|post|pregnant|into|in\b|along))"
 )
@@ -992,6 +994,9 @@ def _ages(numeric: str) -> list[str]:
             number = int(match["years"] or match["yo"] or match["tooold"] or match["have"])
             if 1 <= number <= 120:
                 found.append((match.start(), 0, str(number)))
+    for match in _AGE_IN_BRACKETS.finditer(numeric):
+        if 1 <= int(match["age"]) <= 120:
+            found.append((match.start("age"), 0, str(int(match["age"]))))
     for match in _AT_AN_AGE.finditer(numeric):
         number = int(match["any"] or match["grown"])
         if 1 <= number <= 120:

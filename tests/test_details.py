@@ -58,6 +58,11 @@ def test_after_work_or_after_school_is_the_time_wished_and_said_back_with_the_da
     assert details("what times do you have after school?")["time"] == "after school"
 
 
+def test_an_age_in_brackets_after_the_person_is_their_age() -> None:
+    assert details("my daughter (16) wants braces or invisalign")["age"] == "16"
+    assert "age" not in details("the tooth (16) hurts")
+
+
 def test_a_bare_weekday_pins_no_date_because_it_may_mean_any_such_day() -> None:
     assert "date" not in details("can i come saturday?")
     assert details("can i come saturday?")["weekdays"] == "saturday"
