@@ -299,3 +299,13 @@ async def test_the_cheaper_one_pointed_at_before_a_question_is_the_subject_of_it
     }
     cheaper = min(prices, key=lambda name: prices[name].low + prices[name].high)
     assert (outcome.intent, outcome.facet) == (cheaper, "duration")
+
+
+async def test_how_much_is_each_after_a_weighing_prices_each_option(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    await front_desk.handle_text(PATIENT, "whats better braces or invisalign")
+    outcome = await front_desk.handle_text(PATIENT, "how much is each")
+    assert sorted(outcome.answered) == ["aligners", "orthodontics"]
+    assert total(brain, "aligners") in said(outcome)
+    assert total(brain, "orthodontics") in said(outcome)

@@ -794,6 +794,9 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         if compared_fact is None:
             return Weighed(tuple(options))
         return Several(weighing.each_fact(options, compared_fact))  # "which one hurts more"
+    each = [] if match.safety else _each_priced(turn)
+    if each:
+        return Several(tuple(each))  # "how much is each" after two were weighed: each price
     together = _priced_together(turn, match)
     if together:
         return PriceTogether(tuple(together), _practical_asked_besides(turn))
@@ -1049,6 +1052,25 @@ def _dental_fear_told(turn: Turn, match: Match) -> bool:
     if weighing.SLEEP_WORDS.search(turn.text):
         return False  # "terrified ... can you put me to sleep": the sedation's own answer
     return turn.brain.replies.has_service(ANESTHESIA)
+
+
+#: Each of the options just talked about: "how much is each", "price of either".
+_EACH = re.compile(r"\b(?:each(?:\s+one)?|either(?:\s+one)?)\b", re.I)
+
+
+def _each_priced(turn: Turn) -> list[Question]:
+    """Each option's price, asked of the two just talked about without naming them."""
+    text, has_facets = turn.text, turn.brain.replies.has_facets
+    before, topic = turn.state.details.get(TALKED_ABOUT_BEFORE), turn.topic
+    if not (_EACH.search(text) and asks_if_price(text)) or turn.brain.facets.names_topics(text):
+        return []
+    if len(split_questions(text)) > 1:
+        return []  # "And the prices for each? Do you offer payment plans?": asked apart
+    if topic is None or before is None or topic == before:
+        return []
+    if not (has_facets(topic) and has_facets(before)):
+        return []
+    return [Question(topic, "price"), Question(before, "price")]
 
 
 #: A bill said to be wrong: only a person can settle that.
