@@ -228,3 +228,13 @@ async def test_fear_of_the_dentist_told_alone_gets_how_we_keep_it_gentle(
         "console:other", "im terrified of dentists, can you put me to sleep for it?"
     )
     assert asleep.intent == "sedation"
+
+
+async def test_something_of_the_patients_life_told_after_the_bots_question_is_no_off_topic(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(
+        PATIENT, "my daughter wants braces or invisalign, which is better?"
+    )
+    outcome = await front_desk.handle_text(PATIENT, "she plays the trumpet in the school band")
+    assert "dental clinic" not in texts(outcome) and outcome.intent == "orthodontics"

@@ -1073,6 +1073,12 @@ def _each_priced(turn: Turn) -> list[Question]:
     return [Question(topic, "price"), Question(before, "price")]
 
 
+#: A sentence about the patient or the one they write for: "she plays the trumpet".
+_OF_THE_PATIENT = re.compile(
+    r"^\W*(?:(?:well|so|ok|okay|also|oh|btw|and)\W+)?(?:s?he|s?he'?s|s?hes|i|i'?m|im|my|his|her"
+    r"|they|they'?re|theyre)\b",
+    re.I,
+)
 #: A bill said to be wrong: only a person can settle that.
 _BILLED_WRONG = re.compile(
     r"\b(?:billed|charged|invoiced)\b[^.?!]{0,40}\b(?:wrong\w*|incorrect\w*|by\s+mistake"
@@ -1520,6 +1526,11 @@ def _reads_as_answer(turn: Turn, match: Match) -> bool:
         return False  # "what about kids?": a question back
     if match.intent is None and _tells_of_the_case(turn):
         return True  # "about 2 months now, no pain", "I have 2 that need doing"
+    told_of_them = _OF_THE_PATIENT.match(turn.text) is not None and not any(
+        is_question(clause) for clause in [turn.text, *split_questions(turn.text)]
+    )
+    if match.intent is None and match.off_topic and told_of_them:
+        return True  # "she plays the trumpet in the school band": their life, for the doctor
     if match.intent is None and match.off_topic and not turn.details and not _tells_of_teeth(turn):
         return False  # a sales pitch or a question for someone else is nobody's answer
     if isinstance(asked, AskedDay) and match.intent == HOURS and not match.ambiguous:
