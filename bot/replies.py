@@ -275,6 +275,10 @@ class ReplyBook:
         )
         return self.text("price_part_separate", turn, noted=noted)
 
+    def total(self, intent: str) -> PriceRange:
+        """The service's full price for one tooth, every part included."""
+        return self._quote(intent).total
+
     def part_names(self, intent: str) -> list[str]:
         """The names of the parts a service's price is made of."""
         return [part.name for part in self._quote(intent).parts]

@@ -97,7 +97,6 @@ from bot.loader import OFF_TOPIC_ASIDE
 from bot.matcher import Match
 from bot.models import HANDOFF_INTENTS, IntentKind
 from bot.negation import BLANK, affirmed_words
-from bot.pricing import quote_bundle
 from bot.text import mostly_words, words
 
 #: What a message that also reads as a follow-up must still be taken as.
@@ -1028,7 +1027,8 @@ _INTERESTED = re.compile(
     r"|curious\s+about|wondering\s+about|asking\s+about|enquiring\s+about|inquiring\s+about)\b",
     re.I,
 )
-#: A day of the week, or the weekend, named in a clause: "do you do root canals on weekends".
+#: A day of the week, or the weekend, named in a clause: "do you do root canals on weekends"
+#: (not "right away", which the day details read as today).
 _DAY_NAMED = re.compile(
     r"\b(?:(?:mon|tues|wednes|thurs|fri|satur|sun)days?|weekends?|saturdays?|sundays?)\b", re.I
 )
@@ -1973,18 +1973,17 @@ def _kin_of(turn: Turn, topic: str, intent: str | None) -> str | None:
 def _cheapest_talked_about(turn: Turn) -> str | None:
     """Of the treatment talked about and the one weighed before it, the one whose full
     price is lowest (the middle of its range); None unless two were talked about."""
-    knowledge = turn.brain.knowledge
+    replies = turn.brain.replies
     options = [
         name
         for name in (turn.topic, turn.state.details.get(TALKED_ABOUT_BEFORE))
-        if name and name in knowledge.services and turn.brain.replies.has_facets(name)
+        if name and replies.has_service(name) and replies.has_facets(name)
     ]
     if len(options) < 2:
         return None
 
     def middle(name: str) -> Decimal:
-        bundle = knowledge.bundles[knowledge.services[name].bundle]
-        total = quote_bundle(bundle, knowledge.components).total
+        total = replies.total(name)
         return (total.low + total.high) / 2
 
     return min(options, key=middle)
