@@ -118,6 +118,19 @@ _PART = re.compile(
     r"\b(?:mornings?|afternoons?|evenings?|tonight|lunch(?:time)?|after work|after school"
     r"|first thing(?=\s+(?:in|on|tomorrow|tmrw|next|this|mon|tue|wed|thu|fri|sat)))\b"
 )
+#: "sore most mornings", "every evening": when something happens, not when to come; unless
+#: the times are offered ("most mornings work for me").
+_HABIT_BEFORE = re.compile(r"\b(?:most|every|each)\s+(?:single\s+)?$")
+_OFFERED_AFTER = re.compile(r"\s*(?:work|suit|are|is|ok|okay|fine|good|free|i\s*'?m\s+free)\b")
+
+
+def _habitual(lowered: str, part: re.Match[str]) -> bool:
+    """Whether a part of the day is said of a habit ("my jaw aches most mornings")."""
+    return bool(_HABIT_BEFORE.search(lowered[: part.start()])) and not _OFFERED_AFTER.match(
+        lowered, part.end()
+    )
+
+
 _AMPM = r"(?P<ampm>[ap]\.?m\b\.?|o'?clock\b)"
 #: A clock time: "3pm", "15:00", "9.30am", "after 5", "around 9ish", "noon".
 _CLOCK = re.compile(
@@ -295,6 +308,10 @@ _TO_REMOVE = re.compile(
     r"|\b(?:can'?t|cannot|can not|couldn'?t|won'?t)\s+be\s+(?:saved|fixed|repaired|kept)\b"
     r"|\bmust\s+(?:be\s+)?(?:(?:take|taken|pull|pulled|come)(?:\s+(?:it|them))?\s+out"
     r"|removed?|extracted)\b"
+    # "recommended that she has all four wisdom teeth removed before she leaves"
+    r"|\b(?:has|have|having)\s+(?:all\s+)?(?:(?:the|my|his|her|both|two|three|four|\d)\s+)?"
+    r"(?:\w+\s+)?(?:tooth|teeth)\s+(?:pulled|extracted|removed|taken out)\s+"
+    r"(?:before|by|soon|first|next|this|asap)\b"
 )
 #: A filling, crown or retainer lost is no tooth missing: "my filling fell out".
 _RESTORATION_LOST = re.compile(
@@ -474,6 +491,9 @@ def extract_details(
 _DENIED_BEFORE = re.compile(
     r"(?:\b(?:not|no|never|without|nor|(?:does|do|is|are|was|were|did|has|have|wo)nt)|n't)"
     r"\s+(?:(?!just\b|only\b|but\b)\w+\s+){0,2}$"
+    # "not causing her any pain": "any" just before, a little further from the cue
+    r"|(?:\b(?:not|no|never|without|(?:does|do|is|are|was|were|did|has|have|wo)nt)|n't)"
+    r"\s+(?:(?!just\b|only\b|but\b)\w+\s+){0,3}any\s+$"
 )
 _DENIED_AFTER = re.compile(r"[\s-]*(?:free|less)\b")  # "pain-free", "painless"
 #: A question about how a treatment feels, not a symptom felt: "does the injection hurt",
@@ -707,7 +727,7 @@ def _when(lowered: str, numeric: str, today: dt.date, about_time: bool) -> dict[
     )
     wanted = [mention for mention in mentions if not mention.negated]
     excluded = {day for mention in mentions if mention.negated for day in mention.weekdays}
-    part_match = _PART.search(lowered)
+    part_match = next((m for m in _PART.finditer(lowered) if not _habitual(lowered, m)), None)
     part = _PARTS[part_match[0]] if part_match else None
     spoken = [mention for mention in wanted if not mention.plural]
     if spoken:

@@ -830,3 +830,20 @@ def test_a_tooth_knocked_out_years_ago_is_missing_in_the_upper_front() -> None:
 )
 def test_the_shipped_symptom_words_name_what_patients_describe(text: str, symptom: str) -> None:
     assert symptom in details(text)["symptom"]
+
+
+def test_a_part_of_the_day_said_of_a_habit_is_no_time_wished() -> None:
+    assert "time" not in details("yeah jaw is sore most mornings, headaches too")
+    assert details("most mornings work for me")["time"] == "morning"
+
+
+def test_a_symptom_denied_with_any_a_few_words_on_is_not_felt() -> None:
+    assert "symptom" not in details("They are not causing her any pain at present.")
+    assert "symptom" not in details("doesnt cause him any pain")
+    assert details("no idea why the pain started")["symptom"] == "pain"
+
+
+def test_teeth_to_have_removed_before_a_date_are_still_there() -> None:
+    found = details("the orthodontist recommended she has all 4 wisdom teeth removed before uni")
+    assert found["tooth"] == "still there, may need to come out"
+    assert details("i had all four wisdom teeth removed last year")["tooth"] == "already missing"

@@ -238,3 +238,14 @@ async def test_something_of_the_patients_life_told_after_the_bots_question_is_no
     )
     outcome = await front_desk.handle_text(PATIENT, "she plays the trumpet in the school band")
     assert "dental clinic" not in texts(outcome) and outcome.intent == "orthodontics"
+
+
+async def test_a_symptom_felt_most_mornings_after_the_day_was_asked_is_no_request(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(
+        PATIENT, "wife says i grind my teeth at night like a chainsaw. do you make mouth guards"
+    )
+    told = await front_desk.handle_text(PATIENT, "yeah jaw is sore most mornings, headaches too")
+    assert told.intent == "night_guard"
+    assert "time" not in told.details
