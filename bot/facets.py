@@ -162,7 +162,7 @@ class FacetMatcher:
             if topic is None and index + 1 < len(tokens) and not verb:  # "check up", "x ray"
                 topic = self._topic_word(token + tokens[index + 1])
                 second = index + 1 if topic is not None else second
-            if topic is None:
+            if topic is None or _reports(tokens, index):
                 continue
             if affirmed and NEGATIONS & set(tokens[max(0, index - 3) : index]):
                 continue
@@ -278,7 +278,8 @@ DISCOMFORT = re.compile(
 #: A sentence that asks: "are they sore at first", "and which of those lasts longer".
 ASKS = re.compile(
     r"\W*(?:(?:and|so|but|ok|okay)\W+)?"
-    r"(?:are|is|will|would|does|do|how|can|could|which|what|should)\b",
+    r"(?:are|is|will|would|does|do|how|can|could|which|what|should|why"
+    r"|can'?t|cannot|couldn'?t|wouldn'?t|isn'?t)\b",
     re.I,
 )
 #: Discomfort asked about afterwards is what to expect then: "will it be sore after".
@@ -324,11 +325,12 @@ LIVING_WITH_IT = re.compile(
     r"(?:clean|brush|floss|care\s+for|look\s+after)\b",
     re.IGNORECASE,
 )
-#: How it is worn day to day: "do i have to wear them at night too", "can i take them out for
-#: a wedding": what living with it means, not how long the treatment takes.
+#: How it is worn day to day: "do i have to wear them at night too", "at school as well", "can
+#: i take them out for a wedding": what living with it means, not how long the treatment takes.
 WORN_DAILY = re.compile(
     r"\b(?:have\s+to|need\s+to|must|should|do\s+i|does\s+(?:he|she))\s+wear\s+(?:them|it|those)"
-    r"\s+(?:at\s+night|all\s+day|every\s+day|all\s+the\s+time|while|when|during|to\s+sleep)\b"
+    r"\s+(?:at\s+night|all\s+day|every\s+day|all\s+the\s+time|while|when|during|to\s+sleep"
+    r"|at\s+(?:school|work|college|uni)|in\s+(?:school|class|public))\b"
     r"|\btake\s+(?:them|it|those)\s+out\s+(?:for|to|when|during|at|while|before)\b",
     re.IGNORECASE,
 )
@@ -358,6 +360,14 @@ STAYS_IN_PLACE = re.compile(
     r"\b(?:doesn'?t|does\s+not|won'?t|wouldn'?t|dont|don'?t)\s+(?:move|slip|wobble)\b"
     r"|\bstays?\s+(?:put|in\s+place|in)\b|\bmore\s+(?:stable|secure)\b"
     r"|\b(?:without|no\s+more)\s+(?:the\s+)?(?:glue|adhesive|paste|fixodent)\b",
+    re.IGNORECASE,
+)
+#: A ready-made one from a shop against ours: "cant i just buy one at the pharmacy", "are the
+#: boil and bite ones any good": the kinds there are, so materials and options.
+SHOP_BOUGHT = re.compile(
+    r"\bbuy\s+(?:one|them|it|some|a\s+\w+)\s+(?:at|from|in|on)\s+(?:the\s+|a\s+)?"
+    r"(?:pharmacy|chemist|drug\s*store|shop|store|supermarket|amazon|internet|online)\b"
+    r"|\b(?:shop|store)[-\s]bought\b|\bover\s+the\s+counter\b|\bboil[-\s]and[-\s]bite\b",
     re.IGNORECASE,
 )
 #: Whether it is all done at one visit: "do i leave with teeth the same day", "can it be
@@ -534,7 +544,7 @@ def _facet_by_its_words(text: str) -> str | None:
             return "price"
         if DONE_SAME_DAY.search(sentence) or GAP_MEANWHILE.search(sentence):
             return "duration"
-        if STAYS_IN_PLACE.search(sentence):
+        if STAYS_IN_PLACE.search(sentence) or SHOP_BOUGHT.search(sentence):
             return "materials"
         if HARM_ASKED.search(sentence):
             return "safety"
@@ -590,6 +600,45 @@ WEIGHED_APART = frozenset({"vs", "versus", "or", "than", "compared"})
 NEGATIONS = frozenset(
     {"no", "not", "never", "without", "dont", "don't", "nothing", "neither", "nor"}
 )
+
+
+#: A specialist who only reports what another treatment needs: "our orthodontist has
+#: recommended her wisdom teeth out", "seen on an x-ray taken by the orthodontist".
+SPECIALISTS = frozenset({"orthodontist", "orthodontists"})
+REPORTING = frozenset(
+    {
+        "recommended",
+        "said",
+        "says",
+        "told",
+        "referred",
+        "suggested",
+        "advised",
+        "wants",
+        "asked",
+        "found",
+        "thinks",
+        "noticed",
+        "saw",
+        "took",
+        "sent",
+        "described",
+    }
+)
+
+
+def _reports(tokens: list[str], index: int) -> bool:
+    """Whether the word at `index` is a specialist reporting on another treatment."""
+    if tokens[index] not in SPECIALISTS:
+        return False
+    after = [token for token in tokens[index + 1 : index + 3] if token not in ("has", "had")]
+    return bool(after and after[0] in REPORTING) or tokens[max(0, index - 2) : index] in (
+        ["by", "the"],
+        ["by", "my"],
+        ["by", "our"],
+        ["by", "her"],
+        ["by", "his"],
+    )
 
 
 def _about_own_treatment(text: str) -> bool:

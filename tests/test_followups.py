@@ -1221,3 +1221,57 @@ async def test_coffee_with_aligners_in_gets_the_wording_about_drinks(
         await front_desk.handle_text(patient, "how much are aligners")
         outcome = await front_desk.handle_text(patient, "Can I drink coffee with them in?")
         assert "coffee" in said(outcome)
+
+
+async def test_wearing_them_at_school_is_a_question_about_the_aligners(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    await front_desk.handle_text(PATIENT, "my son is 16, could he have clear aligners instead?")
+    school = await front_desk.handle_text(PATIENT, "does he have to wear them at school as well")
+    assert (school.intent, school.facet) == ("aligners", "recovery")
+    assert said(school) in answers(brain, "aligners", "recovery")
+
+
+async def test_a_guard_from_the_pharmacy_is_weighed_against_a_custom_one(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    await front_desk.handle_text(PATIENT, "do you make night guards")
+    shop = await front_desk.handle_text(PATIENT, "cant i just buy one at the pharmacy")
+    assert (shop.intent, shop.facet) == ("night_guard", "materials")
+    assert said(shop) in answers(brain, "night_guard", "materials")
+
+
+async def test_the_gas_during_an_extraction_is_the_sedation(front_desk: FrontDesk) -> None:
+    await front_desk.handle_text(PATIENT, "how much to get a tooth pulled")
+    gas = await front_desk.handle_text(PATIENT, "and does the gas cost extra on top")
+    assert (gas.intent, gas.facet) == ("sedation", "price")
+
+
+async def test_a_specialist_who_recommended_a_treatment_does_not_make_it_about_braces(
+    front_desk: FrontDesk,
+) -> None:
+    letter = await front_desk.handle_text(
+        PATIENT,
+        "Dear Sir or Madam, our orthodontist has recommended that our daughter, who is 17, has"
+        " all four wisdom teeth removed before she leaves for university in September.",
+    )
+    assert letter.intent == "wisdom_teeth"
+    told = await front_desk.handle_text(
+        PATIENT, "They were seen on an X-ray taken by the orthodontist, who said impacted."
+    )
+    assert told.intent == "wisdom_teeth"
+    recovery = await front_desk.handle_text(PATIENT, "How long should she allow for recovery?")
+    assert (recovery.intent, recovery.facet) == ("wisdom_teeth", "recovery")
+
+
+async def test_examples_after_does_that_include_everything_ask_one_thing(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "i need a crown on a lower molar, what do you charge")
+    outcome = await front_desk.handle_text(
+        PATIENT, "does that include everything? like the temporary one and xrays"
+    )
+    assert (outcome.intent, outcome.facet) == ("crowns", "price")
+    assert "Yes" in said(outcome) and "X-ray" in said(outcome)
+    material = await front_desk.handle_text(PATIENT, "zirconia or metal?")
+    assert material.intent == "crowns"

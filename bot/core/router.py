@@ -128,6 +128,8 @@ ANESTHESIA = "anesthesia"
 #: A message this short that names no service continues the topic, whatever the guess.
 SHORT_FOLLOW_UP = 7
 _LEAD_IN = re.compile(r"^\W*(?:and|also|plus|as for|what about|about)\b", re.I)
+#: A clause that gives examples of the one before: "like the temporary one", "e.g. xrays".
+_EXAMPLES = re.compile(r"^\W*(?:like|such\s+as|e\.?g\b|for\s+(?:example|instance)|say)\b", re.I)
 #: A clause that only points at one of the options talked about, before the question on it:
 #: "the porcelain ones you mentioned", "the home one then", "the cheaper one".
 _POINTER = re.compile(
@@ -2616,6 +2618,8 @@ def _several_questions(turn: Turn, match: Match, topic: str | None) -> list[Ques
             return []  # safety overrides everything: the whole message is handled as one
         if found.intent in PATIENT_RIGHTS_INTENTS:
             continue  # stopping messages or erasing data is asked for on its own, never in passing
+        if index > 0 and _for_example(clause):
+            continue  # "does that include everything? like the temporary one and xrays"
         told = _STATEMENT.match(clause) or _DAMAGED.search(clause)  # "lost a filling 😩"
         telling = told is not None and not is_question(clause)
         if index < len(clauses) - 1 and _POINTER.match(clause):
@@ -2886,6 +2890,12 @@ def _fragment(clause: str) -> bool:
     """A few words that set up the next clause rather than ask: "and the anaesthetic"."""
     short = len(words(clause)) < 5 and "?" not in clause
     return short and _LEAD_IN.match(clause) is not None
+
+
+def _for_example(clause: str) -> bool:
+    """Examples of what the clause before asked: "does that include everything? like the
+    temporary one and xrays" asks one thing, not also about x-rays."""
+    return _EXAMPLES.match(clause) is not None and not is_question(clause)
 
 
 def _asks_on_its_own(turn: Turn, clause: str, found: Match) -> bool:
