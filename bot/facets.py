@@ -117,6 +117,10 @@ class FacetMatcher:
         facet = found.intent.removeprefix(PREFIX)
         if RESTORATION_WHITENED.search(text):
             return FacetMatch("suitability", found.score)  # "will my crowns get whiter too?"
+        if facet == "preparation" and BRING_IN.search(text):
+            return FacetMatch(
+                None, found.score
+            )  # "could I bring him in": a visit, not what to bring
         if facet in ("preparation", "materials") and LIVING_WITH_IT.search(text):
             return FacetMatch("recovery", found.score)  # "can i drink coffee with them in"
         if facet == "longevity" and MONEY_ASKED.search(text):
@@ -362,6 +366,13 @@ STAYS_IN_PLACE = re.compile(
     r"|\b(?:without|no\s+more)\s+(?:the\s+)?(?:glue|adhesive|paste|fixodent)\b",
     re.IGNORECASE,
 )
+#: Asking to bring someone in: "can I bring my daughter in for a cleaning" (not "in a
+#: wheelchair", and not "should we bring her in or just wait").
+BRING_IN = re.compile(
+    r"\b(?:can|could|may)\s+(?:i|we)\s+bring\s+(?:him|her|them|my\s+\w+|our\s+\w+|the\s+\w+)"
+    r"\s+in\b(?!\s+(?:a|an|the)\b)",
+    re.I,
+)
 #: A ready-made one from a shop against ours: "cant i just buy one at the pharmacy", "are the
 #: boil and bite ones any good": the kinds there are, so materials and options.
 SHOP_BOUGHT = re.compile(
@@ -432,6 +443,11 @@ WAITING_ASKED = re.compile(
     r"|(?:don'?t|do\s+not|never)\s+(?:do|treat|fix|remove|replace|get|have|pull)\b|delay\w*"
     r"|postpone\w*|hold\s+off|ignore\s+it|skip\s+it)"
     r"|\bis\s+anything\s+lost\s+by\b|\bcan\s+(?:it|this|that)\s+wait\b"
+    # "do we need to come in or wait", "should we bring her in or just wait and see"
+    r"|\b(?:come\s+in|book\w*|bring\s+\w+\s+in|see\s+(?:a|the|you)\b[\w\s]{0,12}"
+    r"|get\s+(?:it|him|her)\s+(?:checked|seen|looked\s+at))\s+(?:now\s+|soon\s+)?"
+    r"or\s+(?:should\s+(?:i|we)\s+|can\s+(?:i|we|it)\s+|just\s+)?wait\b"
+    r"(?:\s+(?:and\s+see|a\s+(?:bit|while)|for\s+now|longer|it\s+out))?\W*$"
     # "if i wait?", "if we just leave it?": the condition alone, asked
     r"|^\W*(?:and\s+|so\s+)?if\s+(?:i|we|he|she|they)\s+(?:just\s+)?(?:wait|leave\s+(?:it|them))"
     r"(?:\s+(?:a\s+(?:bit|while)|longer|for\s+now))?\W*$",

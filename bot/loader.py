@@ -191,6 +191,7 @@ CONVERSATION_REPLIES = [
     "weigh_opening",
     "weigh_total",
     "weigh_closing",
+    "weigh_pick",
     "off_topic",
     OFF_TOPIC_ASIDE,
     "upset",

@@ -89,7 +89,12 @@ async def test_what_the_patient_said_in_passing_is_not_asked_again(
 
 @pytest.mark.parametrize(
     "opening",
-    ["can i come tomorrow?", "I need a cleaning next week", "i want to make an appointment"],
+    [
+        "can i come tomorrow?",
+        "I need a cleaning next week",
+        "i want to make an appointment",
+        "Can I bring my daughter in for a cleaning? She's 10.",
+    ],
 )
 async def test_a_request_starts_however_the_patient_asks(
     desk_open: FrontDesk, opening: str
@@ -656,3 +661,16 @@ async def test_a_day_wished_after_a_treatment_s_questions_is_a_request_not_a_fac
     )
     assert wished.intent == "booking"
     assert "after 16:00" in said(wished)
+
+
+async def test_bringing_someone_in_for_a_consultation_is_a_request_not_what_to_bring(
+    desk_open: FrontDesk,
+) -> None:
+    await desk_open.handle_text(PATIENT, "My father is 88 and his denture is loose")
+    outcome = await desk_open.handle_text(
+        PATIENT, "Could I bring him in for a consultation first? Mornings are much better for him."
+    )
+    assert outcome.intent == "booking" and outcome.facet is None
+    assert "morning" in said(outcome)
+    asked = await desk_open.handle_text(PATIENT, "what should i bring")
+    assert asked.facet == "preparation"  # what to bring is still its own question

@@ -1623,3 +1623,15 @@ async def test_an_insurer_asked_about_beside_a_price_is_answered_by_name(
     )
     assert outcome.answered == ["hygiene", "insurance"]
     assert "Delta Dental" in outcome.messages[-1].text
+
+
+async def test_who_is_coming_told_then_a_price_asked_keeps_the_visit_and_the_price(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT,
+        "can you see all 4 of us same afternoon? me, husband and 2 kids 5 and 9. and how much"
+        " is a kids checkup",
+    )
+    assert set(outcome.answered) == {"children", "booking"}
+    assert "$" in said(outcome)

@@ -1275,3 +1275,36 @@ async def test_examples_after_does_that_include_everything_ask_one_thing(
     assert "Yes" in said(outcome) and "X-ray" in said(outcome)
     material = await front_desk.handle_text(PATIENT, "zirconia or metal?")
     assert material.intent == "crowns"
+
+
+async def test_a_kids_checkup_is_priced_as_the_children_s_first_visit(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    await front_desk.handle_text(PATIENT, "hello my 8 year old has a wobbly tooth")
+    outcome = await front_desk.handle_text(PATIENT, "ok how much is a kids checkup")
+    assert outcome.intent == "children"
+    components = brain.knowledge.components
+    assert components["pediatric_exam"].name in said(outcome)  # the child's, not an adult's
+    assert components["exam"].name not in said(outcome)
+
+
+async def test_come_in_or_wait_is_answered_as_what_waiting_would_mean(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    await front_desk.handle_text(PATIENT, "hello my 8 year old has a wobbly tooth")
+    outcome = await front_desk.handle_text(PATIENT, "do we need to come in or wait")
+    assert outcome.intent == "children"
+    assert said(outcome) in [brain.replies.text("if_waiting", turn) for turn in range(2)]
+
+
+async def test_the_option_pointed_at_with_how_about_is_the_one_answered(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    await front_desk.handle_text(PATIENT, "do you do whitening")
+    home = await front_desk.handle_text(PATIENT, "what about the home one")
+    assert home.intent == "take_home_whitening"
+    office = await front_desk.handle_text(
+        PATIENT, "how about the in office one, how long is the appointment"
+    )
+    assert (office.intent, office.facet) == ("whitening", "duration")
+    assert said(office).split("\n\n")[0] in answers(brain, "whitening", "duration")

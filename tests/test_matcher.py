@@ -394,6 +394,7 @@ def test_a_complaint_with_a_denied_word_is_still_a_complaint(brain: Brain, text:
         ("how late can i come in", "hours"),
         ("we're 10 minutes away, where exactly are you", "location"),
         ("cash is ok?", "payment"),
+        ("can i use klarna", "payment"),  # a buy-now-pay-later brand
     ],
 )
 def test_evening_times_the_way_there_and_a_way_to_pay_are_practical(

@@ -309,3 +309,34 @@ async def test_how_much_is_each_after_a_weighing_prices_each_option(
     assert sorted(outcome.answered) == ["aligners", "orthodontics"]
     assert total(brain, "aligners") in said(outcome)
     assert total(brain, "orthodontics") in said(outcome)
+
+
+async def test_asked_to_pick_the_bot_says_honestly_the_doctor_decides_and_offers_a_visit(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    await front_desk.handle_text(PATIENT, "hi, i have a gap where i lost a molar last year")
+    outcome = await front_desk.handle_text(PATIENT, "which one would you pick if it was you")
+    wordings = brain.knowledge.replies["weigh_pick"]
+    assert outcome.messages[0].text.split("\n\n")[0] in wordings
+    assert "$" not in said(outcome)  # no quote again, and no person called in
+    assert not any(isinstance(effect, HandoffOpened) for effect in outcome.effects)
+    assert "which days" in said(outcome).lower()  # the tooth is known: the consultation next
+
+
+async def test_asked_what_we_recommend_about_one_treatment_the_problem_is_asked_first(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    await front_desk.handle_text(PATIENT, "what are crowns made of")
+    outcome = await front_desk.handle_text(PATIENT, "what would you recommend?")
+    assert outcome.intent == "crowns"
+    assert outcome.messages[0].text.split("\n\n")[0] in brain.knowledge.replies["weigh_pick"]
+
+
+async def test_the_difference_between_the_two_talked_about_weighs_them_not_off_topic(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "do you do whitening")
+    await front_desk.handle_text(PATIENT, "is the home kit cheaper")
+    outcome = await front_desk.handle_text(PATIENT, "whats the difference in results")
+    assert set(outcome.answered) == {"whitening", "take_home_whitening"}
+    assert "dental clinic" not in said(outcome)

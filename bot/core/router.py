@@ -91,7 +91,7 @@ from bot.details import (
     is_question,
     split_questions,
 )
-from bot.facets import VARIANT_WORDS, WEIGHED_APART, asks_about_waiting
+from bot.facets import BRING_IN, VARIANT_WORDS, WEIGHED_APART, asks_about_waiting
 from bot.language import foreign_language
 from bot.loader import OFF_TOPIC_ASIDE
 from bot.matcher import Match
@@ -133,7 +133,8 @@ _EXAMPLES = re.compile(r"^\W*(?:like|such\s+as|e\.?g\b|for\s+(?:example|instance
 #: A clause that only points at one of the options talked about, before the question on it:
 #: "the porcelain ones you mentioned", "the home one then", "the cheaper one".
 _POINTER = re.compile(
-    r"^\W*(?:(?:ok(?:ay)?|so|and|hmm)\W+)?(?:the|that|those|these)\s+(?:[\w-]+\s+){0,2}?"
+    r"^\W*(?:(?:ok(?:ay)?|so|and|hmm)\W+)?(?:(?:how|what)\s+about\s+)?(?:the|that|those|these)\s+"
+    r"(?:[\w-]+\s+){0,2}?"
     r"(?:one|ones|option|options|kind|type)"
     r"(?:\s+(?:you|u)\s+(?:mentioned|said|suggested|talked\s+about))?(?:\s+then)?\W*$",
     re.I,
@@ -342,6 +343,14 @@ class Weighed:
 
 
 @dataclass(frozen=True)
+class PickFor:
+    """The patient asks us to choose ("which one would you pick?"): honestly, the doctor does,
+    after an exam."""
+
+    services: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class PriceAndVisit:
     """A service's price (or another of its facts), then a booking request for it ("how much,
     and can you do it today", "i want to book a cleaning, how long does it take?")."""
@@ -475,6 +484,7 @@ Route = (
     | IfWaiting
     | AnswerToQuestion
     | Weighed
+    | PickFor
     | Several
     | PriceAndVisit
     | PriceTogether
@@ -550,6 +560,7 @@ _MAY_DEPEND = (
     AnswerToQuestion,
     Several,
     Weighed,
+    PickFor,
     PriceAndVisit,
     PriceTogether,
     BookingAnswer,
@@ -789,6 +800,9 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
     compared = [] if match.safety else _prices_compared(turn, turn.text)
     if len(compared) > 1 and _asks_only_to_compare(turn.text):
         return Several(tuple(compared))  # "which is cheaper, a bridge or an implant?": both
+    picked = weighing.pick_asked(turn, match)
+    if picked is not None:
+        return PickFor(tuple(picked))  # "which one would you pick if it was you"
     weighed = weighing.options_weighed(turn, match)
     if weighed is not None:
         options, compared_fact = weighed
@@ -849,6 +863,8 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         readings = {match.intent, *(other.intent for other in match.alternatives[:1])}
         if readings == {BOOKING, named} and _wants_a_visit(turn):
             return Answer(BOOKING)  # "i'd like to book a filling": a visit for it
+        if named in readings and BRING_IN.search(turn.text):
+            return Answer(BOOKING)  # "Can I bring my daughter in for a cleaning?": a visit
         if named in readings:
             return Answer(named, match.score)  # the patient named one of the two readings
         return DidYouMean(match)
@@ -1277,6 +1293,8 @@ def _treated_with(turn: Turn, match: Match, named: str) -> bool:
 def _wants_a_visit(turn: Turn) -> bool:
     """Whether a message about a service asks for a visit ("i'd like to book a filling", "I
     need a cleaning next week", "can I get one tomorrow?") rather than about the service."""
+    if BRING_IN.search(turn.text):
+        return True  # "Could I bring him in for a consultation first?" (not what to bring)
     if turn.brain.facets.match(turn.text).facet not in (None, "price"):
         return False  # "how long does a cleaning take on saturday?" ("how much": price, visit)
     if _BOOK_WORDS.search(turn.text):
@@ -1385,6 +1403,8 @@ def run(route: Route, turn: Turn) -> None:
             followups.answer_several(turn, list(questions))
         case Weighed(services):
             weighing.weigh(turn, list(services))
+        case PickFor(services):
+            weighing.pick(turn, list(services))
         case PriceAndVisit(service, score, facet):
             followups.price_before_booking(turn, service, facet)
             answers.answer_intent(turn, BOOKING, score)
@@ -1887,6 +1907,8 @@ def _facet_asked(turn: Turn, text: str, match: Match, topic: str | None) -> Ques
     named = _named_service(turn, text)
     if named is None and (pointed := _pointed_at_first(turn, text)) is not None:
         return Question(pointed, facet)  # "the home one then. how long do i wear them"
+    if named is None and _POINTER.match(text) and (pointed := _pointed_at(turn, text, topic)):
+        return Question(pointed, facet)  # "what about the home one" after whitening's price
     narrower = brain.knowledge.narrower_topics
     narrowed = bool(named and match.intent and narrower.get(match.intent) == named)
     if narrowed:
@@ -1951,7 +1973,11 @@ def _pointed_at(turn: Turn, clause: str, topic: str | None) -> str | None:
     if named is None and _CHEAPEST.search(clause):
         named = _cheapest_talked_about(turn)
     if named is None and topic is not None:
-        named = _kin_of(turn, topic, turn.brain.matcher.match(clause).intent)
+        read = turn.brain.matcher.match(clause)  # "the in office one": an unsure reading
+        readings = [read.intent] if read.intent else [o.intent for o in read.alternatives[:3]]
+        named = next(  # is taken only if it is kin of the topic
+            (kin for reading in readings if (kin := _kin_of(turn, topic, reading))), None
+        )
     return named if named is not None and turn.brain.replies.has_facets(named) else None
 
 
@@ -2398,9 +2424,22 @@ def _named_service(turn: Turn, text: str) -> str | None:
         # already ... Could you tell me how much a bridge would cost?": the bridge)
         in_question = turn.brain.facets.names_topics(asked[0], affirmed=True)
         named = in_question + [topic for topic in named if topic not in in_question]
+    audience = [topic for topic in named if topic in AUDIENCE_TOPICS]
+    if audience and FIRST_VISIT in named and _CHILD_S_CHECKUP.search(text):
+        return audience[0]  # "a kids checkup": the children's own first visit
     treatments = [topic for topic in named if topic not in AUDIENCE_TOPICS]
     chosen = treatments or named
     return chosen[0] if chosen else None
+
+
+#: A check-up named as a child's: "a kids checkup", "check-up for a child" is the children's
+#: first visit, priced as such, not an adult's exam.
+_CHILD_S_CHECKUP = re.compile(
+    r"\b(?:kids?|kiddies|child(?:ren)?|paediatric|pediatric)(?:'?s|s')?\s+(?:dental\s+)?"
+    r"(?:check[\s-]?ups?|checks?|exams?)\b"
+    r"|\bcheck[\s-]?ups?\s+for\s+(?:a\s+|my\s+|the\s+|our\s+)?(?:kids?|child(?:ren)?)\b",
+    re.I,
+)
 
 
 def _facet_of(turn: Turn, text: str) -> str | None:
@@ -2677,7 +2716,12 @@ def _several_questions(turn: Turn, match: Match, topic: str | None) -> list[Ques
             named = _named_service(turn, clause)  # "I lost my retainer, ...": the topic
             topic = named if named is not None and brain.replies.has_service(named) else topic
             continue
-        if question.facet == "price" and Question(question.intent) in asked:
+        whole = Question(question.intent)
+        if question.facet == "price" and whole in needed:
+            asked[asked.index(whole)] = question  # "me and 2 kids 5 and 9. how much is a kids
+            needed.remove(whole)  # checkup": told first, then its price asked
+            continue
+        if question.facet == "price" and whole in asked:
             continue  # the service's whole answer already names every part and the total
         if asked and _goes_on_asking(asked[-1], question, clause):
             continue  # "After it will be pain? How many days?": how many days of it

@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 import re
 
-from bot.core.flows.answers import AUDIENCE_TOPICS, closing_question
+from bot.core.flows.answers import AUDIENCE_TOPICS, PROBLEM_TOLD, closing_question
 from bot.core.flows.followups import Question
+from bot.core.pending import AskedDay
 from bot.core.turn import TALKED_ABOUT_BEFORE, Turn
 from bot.details import ALREADY_MISSING, asks_if_we_do, first_age, is_question, split_questions
 from bot.facets import WEIGHED_APART
@@ -46,6 +47,8 @@ _BETWEEN = WEIGHED_APART | {"between"}
 #: "which one", "which lasts longer", "between the two": the two options just talked about.
 _WHICH_OF_THE_TWO = re.compile(
     r"\bwhich\b|\bboth\s+options\b|\bbetween\s+them\b"
+    # "whats the difference in results", "any difference?": between the two, named neither
+    r"|\b(?:the|any|much|a\s+big|a\s+real)\s+difference(?:\s+(?:in|with)\s+(?:the\s+)?\w+)?\W*$"
     r"|\b(?:the|those|these)\s+(?:two|2)(?:\s+(?:options?|choices?|of\s+them|treatments))?"
     r"\s*(?:[?.!,]|$)",
     re.I,
@@ -282,6 +285,54 @@ def _compared_facet(turn: Turn) -> str | None:
         return facet
     found = turn.brain.facets.match(turn.text)
     return found.facet if found.facet in _FACETS_OF_EACH and found.score >= _SURE else None
+
+
+#: Asking us to choose: "which one would you pick if it was you", "what do you recommend".
+_PICK_FOR_ME = re.compile(
+    r"\bwhich\s+(?:one\s+|option\s+|of\s+(?:them|those|these)\s+)?(?:would|do|should|will)"
+    r"\s+you\s+(?:pick|choose|recommend|suggest|go\s+for|get|do|take)\b"
+    r"|\bwhat\s+(?:would|do)\s+you\s+(?:pick|choose|recommend|suggest|go\s+for)\b"
+    r"|\bwhat\s+would\s+you\s+(?:do|get)\s+(?:if|in\s+my)\b"
+    r"|\bif\s+(?:it\s+was|it\s+were|you\s+were)\s+(?:you|yours|me|in\s+my\s+(?:place|shoes))\b"
+    r"|\bin\s+my\s+(?:place|shoes)\b"
+    r"|\bwhich\s+(?:one\s+)?is\s+(?:best|better|right)\s+for\s+(?:me|him|her|us)\b",
+    re.I,
+)
+#: Longer messages asking us to choose say more than that, and are read as a whole.
+_PICK_WORDS = 14
+
+
+def pick_asked(turn: Turn, match: Match) -> list[str] | None:
+    """The treatment (and the one talked about before it) the patient asks us to choose
+    between, naming none: "which one would you pick if it was you" after options were weighed."""
+    text, replies = turn.text, turn.brain.replies
+    if match.safety or len(text.split()) > _PICK_WORDS or not _PICK_FOR_ME.search(text):
+        return None
+    topic = turn.topic
+    if topic is None or not replies.has_facets(topic) or turn.brain.facets.names_topics(text):
+        return None
+    before = turn.state.details.get(TALKED_ABOUT_BEFORE)
+    return (
+        [topic, before] if before and before != topic and replies.has_facets(before) else [topic]
+    )
+
+
+def pick(turn: Turn, services: list[str]) -> None:
+    """Honestly, no one should choose before an exam; the doctor recommends what suits, not
+    what costs more; then the consultation, or the question about the real problem."""
+    replies = turn.brain.replies
+    rotation = turn.record("pick:" + "+".join(services))
+    told = any(name in turn.state.details for name in PROBLEM_TOLD)
+    if told:
+        turn.ask(AskedDay())
+        after = replies.text("answer_next_service", rotation)
+    else:
+        after = closing_question(turn, services[0], rotation)
+    turn.say(f"{replies.text('weigh_pick', rotation)}\n\n{after}")
+    turn.outcome.intent = services[0]
+    turn.outcome.facet = "materials"  # the options and the choice among them
+    turn.outcome.answered.append(services[0])
+    log.info("patient=%s pick asked=%s", turn.patient.id, services)
 
 
 def each_fact(services: list[str], facet: str) -> tuple[Question, ...]:
