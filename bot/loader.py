@@ -183,6 +183,7 @@ CONVERSATION_REPLIES = [
     "answer_warranty_named",
     "answer_doctors_named",
     "answer_insurance_covers",
+    "answer_insurance_price",
     "patient_confused",
     "answer_thanks",
     "answer_next_service",

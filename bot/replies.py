@@ -275,6 +275,11 @@ class ReplyBook:
         )
         return self.text("price_part_separate", turn, noted=noted)
 
+    def insured_price(self, intent: str, turn: int, age: float | None = None) -> str:
+        """ "what would i pay after insurance?": the full price, and how the plan pays back."""
+        noted = f"The {self._total_phrase(intent, age)}"
+        return self.text("answer_insurance_price", turn, noted=noted)
+
     def total(self, intent: str) -> PriceRange:
         """The service's full price for one tooth, every part included."""
         return self._quote(intent).total

@@ -10,6 +10,7 @@ from bot.core import Brain, FrontDesk, Outcome, preview
 from bot.core.outcome import HandoffOpened
 from bot.details import split_questions
 from bot.hours import days_named, hours_on
+from bot.pricing import format_range
 from bot.store import Store
 
 PATIENT = "console:noor"
@@ -1635,3 +1636,22 @@ async def test_who_is_coming_told_then_a_price_asked_keeps_the_visit_and_the_pri
     )
     assert set(outcome.answered) == {"children", "booking"}
     assert "$" in said(outcome)
+
+
+async def test_what_is_paid_after_insurance_gets_the_treatment_s_total_and_how_it_comes_back(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much is a root canal")
+    await front_desk.handle_text(PATIENT, "do you take delta dental")
+    outcome = await front_desk.handle_text(PATIENT, "and what would i pay after insurance roughly")
+    assert outcome.intent == "insurance"
+    total = format_range(brain.replies.total("root_canal"), brain.knowledge.clinic.currency)
+    assert total in said(outcome) and "plan" in said(outcome)
+
+
+async def test_whether_insurance_covers_it_names_the_treatment_talked_about(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much is a crown")
+    outcome = await front_desk.handle_text(PATIENT, "does insurance cover it")
+    assert "a crown" in said(outcome)

@@ -80,9 +80,13 @@ def answer_intent(turn: Turn, intent: str, score: float) -> None:
         booking.start(turn, rotation)
     elif intent == booking.RESCHEDULE:
         booking.change(turn, rotation)
-    elif intent == INSURANCE and COVERS.search(turn.text) and (about := service_named(turn)):
+    elif intent == INSURANCE and COVERS.search(turn.text) and (about := _insured(turn)):
         label = turn.brain.knowledge.services[about].label or about
         turn.say(replies.text("answer_insurance_covers", rotation, noted=label))
+        turn.open_topic(intent, about)
+    elif intent == INSURANCE and _PAID_ASKED.search(turn.text) and (about := _insured(turn)):
+        age = first_age(turn.state.details)  # "what would i pay after insurance" on a crown:
+        turn.say(replies.insured_price(about, rotation, age))  # its total, and what comes back
         turn.open_topic(intent, about)
     elif intent == INSURANCE and turn.details.get("insurer"):
         noted = turn.details["insurer"]  # "do you take Cigna?": Cigna, named back
@@ -124,6 +128,23 @@ def doctors_named(turn: Turn, rotation: int) -> tuple[str, str] | None:
     if about is None or not doctors:
         return None
     return turn.brain.replies.text("answer_doctors_named", rotation, noted=doctors), about
+
+
+#: What the patient would pay or get back: "what would i pay after insurance", "how much
+#: comes back", "out of pocket".
+_PAID_ASKED = re.compile(
+    r"\bhow\s+much\b|\bwhat\s+(?:would|will|do|does|should)\s+(?:i|we|it)\s+(?:pay|cost)\b"
+    r"|\bout\s+of\s+pocket\b|\b(?:prices?|costs?)\b|\b(?:get|comes?)\s+back\b|\brefund\w*",
+    re.I,
+)
+
+
+def _insured(turn: Turn) -> str | None:
+    """The treatment an insurance question about paying is about: named, or the one the
+    insurance talk is about, or the one talked about just before."""
+    has_facets = turn.brain.replies.has_facets
+    kept = turn.state.details.get(ASKED_ABOUT) if turn.topic == INSURANCE else turn.topic
+    return service_named(turn) or (kept if kept and has_facets(kept) else None)
 
 
 def _warranty_service(turn: Turn) -> str | None:
