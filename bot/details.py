@@ -495,7 +495,13 @@ _DENIED_BEFORE = re.compile(
     r"|(?:\b(?:not|no|never|without|(?:does|do|is|are|was|were|did|has|have|wo)nt)|n't)"
     r"\s+(?:(?!just\b|only\b|but\b)\w+\s+){0,3}any\s+$"
 )
-_DENIED_AFTER = re.compile(r"[\s-]*(?:free|less)\b")  # "pain-free", "painless"
+# "pain-free", "painless", "swelling going down", "the pain is easing"
+_DENIED_AFTER = re.compile(
+    r"[\s-]*(?:free|less)\b"
+    r"|\s+(?:is\s+|has\s+)?(?:going|gone|went|coming|come)\s+down\b"
+    r"(?!\s+(?:to|into|towards|in|my|the|his|her|past|further))"  # not "down to my neck"
+    r"|\s+(?:is\s+)?(?:easing|settling|subsiding|better\s+now|much\s+better)\b"
+)
 #: A question about how a treatment feels, not a symptom felt: "does the injection hurt",
 #: "braces at 28, do they hurt", "is it painful" ("why does it hurt" stays a symptom).
 _ASKED_BEFORE = re.compile(

@@ -532,10 +532,21 @@ MEANS_THE_TREATMENT = re.compile(
 )
 
 
+#: How natural it looks: "do they look fake", "will it look like a real tooth" (what it is
+#: made of, not how long it lasts).
+LOOKS_REAL = re.compile(
+    r"\b(?:look|looks|looking)\s+(?:fake|natural|real|false|obvious|artificial)\b"
+    r"|\blook\s+like\s+(?:a\s+|my\s+)?(?:real|natural|own)\s+(?:teeth|tooth)\b",
+    re.IGNORECASE,
+)
+
+
 def _facet_by_strong_words(text: str) -> str | None:
     """A facet named so plainly that it outweighs the learned reading."""
     if WITHOUT_HOW_LONG.search(text) or DONE_TOGETHER_OR_FOR_LONG.search(text):
         return "duration"
+    if LOOKS_REAL.search(text):
+        return "materials"
     if WITHOUT_NUMBING.search(text) or SAME_FOR_SOMEONE.match(text):
         return "suitability"
     return None

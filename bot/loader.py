@@ -132,6 +132,7 @@ CONVERSATION_REPLIES = [
     "urgent_care_closed",
     "aftercare_general",
     "aftercare_watch",
+    "aftercare_again",
     "answer_urgent",
     "answer_urgent_thanks",
     "answer_urgent_closed",

@@ -270,7 +270,7 @@ class ReplyBook:
     def part_separate(self, intent: str, other: str, turn: int) -> str:
         """ "does the cleaning include whitening?": no, and what each costs on its own."""
         noted = (
-            f"{self.label(other)} isn't part of it: {self._total_phrase(other)}, on its own, "
+            f"{self.label(other)} isn't part of it: the {self._total_phrase(other)}, on its own, "
             f"and the {self._total_phrase(intent)}"
         )
         return self.text("price_part_separate", turn, noted=noted)
@@ -309,6 +309,16 @@ class ReplyBook:
         if not wordings:
             return None
         return self._filled(pick_for(wordings, turn, asked), service, age)
+
+    def facet_speaking_of(self, service: str, facet: str, asked: str) -> str | None:
+        """The one wording of a service's facet that speaks of what was `asked` ("can I
+        smoke?": the one that mentions smoking), or None if none does."""
+        wordings = self.knowledge.facet_replies.get(service, {}).get(facet) or []
+        wanted = _telling_words(asked)
+        shared = [len(wanted & _telling_words(wording)) for wording in wordings]
+        if not shared or not max(shared) or shared.count(max(shared)) != 1:
+            return None
+        return self._filled(wordings[shared.index(max(shared))], service)
 
     def _filled(self, wording: str, service: str, age: float | None = None) -> str:
         """A service's wording with its placeholders filled; the quote is worked out only for

@@ -674,3 +674,22 @@ async def test_bringing_someone_in_for_a_consultation_is_a_request_not_what_to_b
     assert "morning" in said(outcome)
     asked = await desk_open.handle_text(PATIENT, "what should i bring")
     assert asked.facet == "preparation"  # what to bring is still its own question
+
+
+async def test_another_day_at_the_same_time_keeps_the_time_of_the_request_sent(
+    desk_open: FrontDesk, store: Store
+) -> None:
+    await talk(
+        desk_open,
+        "hi can i book a cleaning for next wednesday morning",
+        "yes been before",
+        "Tom Baker",
+        "+1 413 555 0123",
+    )
+    moved = await desk_open.handle_text(
+        PATIENT, "actually can we make it thursday instead, same time"
+    )
+    request = await store.bookings.get(requested(moved)[0].request_id)
+    assert request is not None
+    assert "thursday" in request.wishes_understood.lower()
+    assert "morning" in request.wishes_understood

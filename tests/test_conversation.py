@@ -1655,3 +1655,15 @@ async def test_whether_insurance_covers_it_names_the_treatment_talked_about(
     await front_desk.handle_text(PATIENT, "how much is a crown")
     outcome = await front_desk.handle_text(PATIENT, "does insurance cover it")
     assert "a crown" in said(outcome)
+
+
+async def test_after_a_price_complaint_a_follow_up_is_about_the_treatment_complained_of(
+    front_desk: FrontDesk,
+) -> None:
+    upset = await front_desk.handle_text(
+        PATIENT, "ur prices are insane, 1800 for a root canal?? my last dentist did it for 600"
+    )
+    assert "$" not in said(upset)  # an apology and a person, no script
+    crown = await front_desk.handle_text(PATIENT, "whatever. does it at least include the crown")
+    assert (crown.intent, crown.facet) == ("root_canal", "price")
+    assert said(crown).startswith("No")

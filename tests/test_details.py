@@ -847,3 +847,13 @@ def test_teeth_to_have_removed_before_a_date_are_still_there() -> None:
     found = details("the orthodontist recommended she has all 4 wisdom teeth removed before uni")
     assert found["tooth"] == "still there, may need to come out"
     assert details("i had all four wisdom teeth removed last year")["tooth"] == "already missing"
+
+
+def test_a_symptom_said_to_be_easing_is_not_felt() -> None:
+    assert "symptom" not in details("no fever, swelling going down")
+    assert "symptom" not in details("the pain is easing a bit")
+    assert details("swelling is bad")["symptom"] == "swelling"
+
+
+def test_swelling_going_down_to_the_neck_is_swelling_spreading() -> None:
+    assert details("the swelling is going down into his neck")["symptom"].startswith("swelling")

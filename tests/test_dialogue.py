@@ -249,3 +249,13 @@ async def test_a_symptom_felt_most_mornings_after_the_day_was_asked_is_no_reques
     told = await front_desk.handle_text(PATIENT, "yeah jaw is sore most mornings, headaches too")
     assert told.intent == "night_guard"
     assert "time" not in told.details
+
+
+async def test_a_chip_told_as_what_veneers_should_change_is_no_urgent_visit(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "hi there, how much are veneers")
+    told = await front_desk.handle_text(PATIENT, "mostly the colour and one chipped front tooth")
+    assert told.intent == "veneers"
+    assert not told.messages[0].choices  # no "first free slot" or person buttons
+    assert "closed" not in texts(told) and "free slot" not in texts(told)

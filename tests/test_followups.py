@@ -1308,3 +1308,11 @@ async def test_the_option_pointed_at_with_how_about_is_the_one_answered(
     )
     assert (office.intent, office.facet) == ("whitening", "duration")
     assert said(office).split("\n\n")[0] in answers(brain, "whitening", "duration")
+
+
+async def test_whether_veneers_look_fake_is_about_what_they_are_made_of(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    await front_desk.handle_text(PATIENT, "hi there, how much are veneers")
+    outcome = await front_desk.handle_text(PATIENT, "do they look fake")
+    assert (outcome.intent, outcome.facet) == ("veneers", "materials")

@@ -805,3 +805,22 @@ async def test_a_blow_to_the_face_or_a_puffy_face_with_fever_is_an_emergency_for
 ) -> None:
     outcome = await front_desk.handle_text(PATIENT, text)
     assert cases_opened(outcome) == ["emergency"]
+
+
+async def test_aftercare_told_more_right_after_is_not_the_same_advice_again(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    first = await front_desk.handle_text(
+        PATIENT, "got my wisdom tooth out at yours on monday, still pretty sore, is that normal"
+    )
+    recovery = brain.replies.facet("wisdom_teeth", "recovery", 0) or ""
+    assert recovery.split(".")[0] in said(first)
+    told = await front_desk.handle_text(
+        PATIENT, "its the bottom right, no fever, swelling going down"
+    )
+    assert told.intent == "aftercare" and cases_opened(told) == []
+    assert recovery.split(".")[0] not in said(told)
+    assert "lower right" in said(told) and "swelling" not in said(told).split(")")[0]
+    assert "Talk to a person" in buttons(told)
+    gym = await front_desk.handle_text(PATIENT, "when can i go back to the gym")
+    assert recovery.split(".")[0] not in said(gym) and "Talk to a person" in buttons(gym)

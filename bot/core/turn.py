@@ -30,8 +30,11 @@ TALKED_ABOUT_BEFORE = "talked_about_before"
 #: An emergency was just handed to a person: a plea that follows ("please what do i do") goes
 #: to a person again.
 HANDED_OVER = "handed_over"
+#: When the last request sent to the front desk wished to come ("Wed 2 Dec, morning"): a
+#: change to "thursday instead, same time" keeps the morning.
+LAST_WISHED = "last_wished"
 #: What the bot keeps for itself among the details: not shown on a case card.
-BOOKKEEPING = frozenset({TALKED_ABOUT_BEFORE, HANDED_OVER})
+BOOKKEEPING = frozenset({TALKED_ABOUT_BEFORE, HANDED_OVER, LAST_WISHED})
 #: Numbing and sedation: asked about during a treatment, they are that treatment's pain facet.
 COMFORT_TOPICS = frozenset({"anesthesia", "sedation"})
 

@@ -13,6 +13,7 @@ import re
 
 from bot.core.flows.handoff import person_choice
 from bot.core.turn import Turn
+from bot.details import is_question, said_back
 
 log = logging.getLogger(__name__)
 
@@ -44,18 +45,33 @@ def answer(turn: Turn, rotation: int) -> None:
     """What to expect after the treatment the patient had, and when to call at once."""
     replies = turn.brain.replies
     treatment = treatment_named(turn)
+    again = turn.topic == AFTERCARE and treatment == turn.state.details.get(TREATMENT)
     recovery = replies.facet(treatment, "recovery", rotation, turn.text) if treatment else None
-    if treatment and recovery:
+    asked = is_question(turn.text)
+    if (
+        again
+        and asked
+        and treatment
+        and replies.facet_speaking_of(treatment, "recovery", turn.text)
+    ):
+        again = False  # "can i smoke?": the wording about smoking, even right after
+    if again:  # the advice was just given: not the same paragraphs again
+        told = {k: v for k, v in turn.details.items() if k in ("tooth", "area", "symptom")}
+        noted = "" if asked else said_back(told)  # "no fever, lower right"
+        thanks = replies.text("answer_noted", rotation, noted=noted) + " " if noted else ""
+        text = thanks + replies.text("aftercare_again", rotation)
+    elif treatment and recovery:
         turn.note({TREATMENT: treatment})
-        text = recovery
+        text = f"{recovery}\n\n{replies.text('aftercare_watch', rotation)}"
     else:
-        text = replies.text("aftercare_general", rotation)
+        text = f"{replies.text('aftercare_general', rotation)}\n\n"
+        text += replies.text("aftercare_watch", rotation)
     turn.outcome.intent = AFTERCARE
     turn.open_topic(AFTERCARE)
     person = person_choice()
     turn.update_patient(pending_choices=[person.value])
-    turn.say(f"{text}\n\n{replies.text('aftercare_watch', rotation)}", (person,))
-    log.info("patient=%s aftercare treatment=%s", turn.patient.id, treatment)
+    turn.say(text, (person,))
+    log.info("patient=%s aftercare treatment=%s again=%s", turn.patient.id, treatment, again)
 
 
 def treatment_named(turn: Turn) -> str | None:

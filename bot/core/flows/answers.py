@@ -356,6 +356,8 @@ def calm(turn: Turn, besides: list[str] | None = None) -> None:
     turn.update_patient(pending_choices=[person.value])
     turn.outcome.intent = UPSET
     turn.say(turn.brain.replies.text(UPSET, rotation), (person,))
+    if (about := service_named(turn)) is not None:
+        turn.open_topic(about)  # "1800 for a root canal??" then "does it include the crown"
     _say_besides(turn, besides or [])
     log.info("patient=%s upset: apology and a person offered", turn.patient.id)
 

@@ -13,7 +13,14 @@ from dataclasses import asdict, dataclass, fields, replace
 
 from bot import booking_text
 from bot.core.pending import AskedBooking
-from bot.core.turn import ASKED_ABOUT, TALKED_ABOUT_BEFORE, AnswerProposal, SubmitBooking, Turn
+from bot.core.turn import (
+    ASKED_ABOUT,
+    LAST_WISHED,
+    TALKED_ABOUT_BEFORE,
+    AnswerProposal,
+    SubmitBooking,
+    Turn,
+)
 from bot.details import extract_details, is_question, said_back
 from bot.hours import WEEKDAYS, hours_on
 from bot.opening import desk_hours
@@ -105,8 +112,22 @@ def change(turn: Turn, rotation: int) -> None:
         _submit(turn, _settled(draft), rotation)
         return
     draft = _read_everything(turn, _settled(BookingDraft(what=MOVE, kind=RESCHEDULE)))
+    draft = _same_time_kept(turn, draft)
     turn.open_topic(BOOKING, _service_named(turn))  # "move my whitening": how long it takes
     _carry_on(turn, draft, replies.text("booking_move", rotation), rotation)
+
+
+_SAME_TIME = re.compile(r"\b(?:same|usual)\s+(?:time|hour)\b", re.I)
+
+
+def _same_time_kept(turn: Turn, draft: BookingDraft) -> BookingDraft:
+    """ "thursday instead, same time": the new day with the time of the request sent before."""
+    last = turn.state.details.get(LAST_WISHED, "")
+    if not (draft.when and _SAME_TIME.search(turn.text) and ", " in last):
+        return draft
+    if "time" in turn.details:
+        return draft
+    return replace(draft, when=f"{draft.when}, {last.rpartition(', ')[2]}")
 
 
 def _settled(draft: BookingDraft) -> BookingDraft:
@@ -348,6 +369,8 @@ def _submit(turn: Turn, draft: BookingDraft, rotation: int) -> None:
         )
     )
     turn.state.booking = {}
+    if draft.kind != "cancel" and draft.when and draft.when != SKIPPED:
+        turn.state.details[LAST_WISHED] = draft.when
     turn.state_changed = True
     turn.ask(None)
     _open_topic(turn, draft)

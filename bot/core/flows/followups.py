@@ -276,11 +276,29 @@ def answer_to_question(turn: Turn, topic: str) -> None:
 
 def _a_dental_problem(turn: Turn) -> bool:
     """Whether the message reports pain, a broken tooth or the like (no red flag), now: not
-    "theyre broken from an old accident", which needs no visit today."""
+    "theyre broken from an old accident", which needs no visit today, nor a chip told as what
+    veneers should change."""
     match = turn.match
     if match is None or not (match.safety or match.intent == EMERGENCY):
         return False
+    if _cosmetic_chip(turn):
+        return False
     return not told_as_history(turn.brain.matcher.normalized(turn.text))
+
+
+#: Services whose question asks what to change about how the teeth look ("the colour, the
+#: shape, chips or small gaps?"): a chip told in answer is what to change, not an urgent visit.
+COSMETIC = frozenset({"veneers", "whitening", "take_home_whitening", "orthodontics", "aligners"})
+_CHIP = re.compile(r"\bchip(?:s|ped|ping)?\b", re.I)
+
+
+def _cosmetic_chip(turn: Turn) -> bool:
+    """Whether a chip, and nothing that hurts, is the answer to a cosmetic service's question."""
+    asked = turn.asked
+    if not isinstance(asked, AskedProblem) or asked.service not in COSMETIC:
+        return False
+    felt = set(filter(None, turn.details.get("symptom", "").split(", ")))
+    return felt <= {"broken"} and _CHIP.search(turn.text) is not None
 
 
 def understood(turn: Turn) -> None:
