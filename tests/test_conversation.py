@@ -1667,3 +1667,25 @@ async def test_after_a_price_complaint_a_follow_up_is_about_the_treatment_compla
     crown = await front_desk.handle_text(PATIENT, "whatever. does it at least include the crown")
     assert (crown.intent, crown.facet) == ("root_canal", "price")
     assert said(crown).startswith("No")
+
+
+async def test_my_part_with_an_insurer_gets_the_treatment_s_total(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "what would my part be for the crown with blue cross"
+    )
+    total = format_range(brain.replies.total("crowns"), brain.knowledge.clinic.currency)
+    assert total in said(outcome)
+
+
+async def test_a_cheaper_treatment_at_half_the_price_is_a_question_not_upset(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT,
+        "tooth has a huge old filling and it cracked. dentist says crown but can i just get"
+        " another big filling? its half the price",
+    )
+    assert outcome.intent != "upset"
+    assert "sorry" not in said(outcome).lower()

@@ -857,3 +857,8 @@ def test_a_symptom_said_to_be_easing_is_not_felt() -> None:
 
 def test_swelling_going_down_to_the_neck_is_swelling_spreading() -> None:
     assert details("the swelling is going down into his neck")["symptom"].startswith("swelling")
+
+
+def test_a_tooth_that_throbs_or_is_tender_hurts() -> None:
+    assert details("upper left, it throbs at night")["symptom"] == "pain"
+    assert details("still tender when i chew on that side")["symptom"] == "pain"

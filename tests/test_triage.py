@@ -824,3 +824,40 @@ async def test_aftercare_told_more_right_after_is_not_the_same_advice_again(
     assert "Talk to a person" in buttons(told)
     gym = await front_desk.handle_text(PATIENT, "when can i go back to the gym")
     assert recovery.split(".")[0] not in said(gym) and "Talk to a person" in buttons(gym)
+
+
+async def test_pain_getting_worse_days_after_our_treatment_goes_to_a_person(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "day 4 after my wisdom tooth came out and the pain is getting worse not better"
+    )
+    assert cases_opened(outcome) != []
+
+
+async def test_mild_swelling_told_after_the_aftercare_advice_stays_aftercare(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "had a tooth pulled yesterday, is some bleeding normal")
+    told = await front_desk.handle_text(
+        PATIENT, "bottom right back one. pain is ok with ibuprofen, cheek is a little swollen"
+    )
+    assert told.intent == "aftercare" and cases_opened(told) == []
+    food = await front_desk.handle_text(PATIENT, "when can i eat normal food again")
+    assert food.intent == "aftercare" and cases_opened(food) == []
+    spreading = await front_desk.handle_text(
+        PATIENT, "its a little swollen and spreading to my neck"
+    )
+    assert spreading.intent == "emergency"
+
+
+async def test_how_the_healing_goes_told_after_the_advice_is_taken_as_aftercare(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(
+        PATIENT, "my root canal was finished monday, still tender when i chew. normal?"
+    )
+    told = await front_desk.handle_text(
+        PATIENT, "no swelling no fever, just sore. taking paracetamol and its fine"
+    )
+    assert told.intent == "aftercare" and cases_opened(told) == []

@@ -699,13 +699,16 @@ def _route_text(turn: Turn) -> Route:
     ):
         return Pick(VisitToday())  # "can someone see me today?" after the urgent advice
     topic = turn.topic
-    no_red_flag = not brain.matcher.red_flag(turn.text)
+    no_red_flag = not brain.matcher.red_flag(turn.text) or (
+        topic == AFTERCARE and _mild_swelling_only(turn.text)
+    )  # "cheek is a little swollen" the day after an extraction: what the advice expects
     if brain.matcher.our_work_failed(turn.text) and no_red_flag:
         if not _healing_asked_about(turn):
             return HandOver(WARRANTY)  # "the filling I got from you last week fell out"
         return Answer(AFTERCARE)  # "had it done at yours on thursday, some swelling, normal?"
-    if topic == AFTERCARE and no_red_flag and brain.matcher.getting_worse(turn.text):
-        return HandOver(WORSE_AFTER_TREATMENT)  # "it's getting worse, not better": the doctor
+    just_had = topic == AFTERCARE or _treatment_just_had(turn)  # "day 4 after my wisdom
+    if just_had and no_red_flag and brain.matcher.getting_worse(turn.text):  # tooth came out
+        return HandOver(WORSE_AFTER_TREATMENT)  # and the pain is getting worse": the doctor
     if match.intent != EMERGENCY and no_red_flag and aftercare.asks_if_normal_after(turn.text):
         besides = _asked_besides_the_aftercare(turn, match, topic)
         if besides:  # "... is that normal? also how much is a cleaning": the cleaning too
@@ -721,8 +724,9 @@ def _route_text(turn: Turn) -> Route:
     in_emergency = topic == EMERGENCY and turn.state.details.get(HANDED_OVER) == EMERGENCY
     if in_emergency and (today or _HOW_SOON.search(turn.text)) and _SEEN.search(turn.text):
         return HandOver(EMERGENCY)  # "can he be seen today??" after a swollen face: a person
-    if topic == EMERGENCY and not match.safety and brain.matcher.red_flag(turn.text):
-        return Answer(EMERGENCY)  # "I'm starting to feel dizzy", just after a swollen face
+    if topic in (EMERGENCY, AFTERCARE) and not match.safety and not no_red_flag:
+        return Answer(EMERGENCY)  # "I'm starting to feel dizzy", just after a swollen face;
+        # "its a little swollen and spreading to my neck" after the aftercare advice
     if isinstance(turn.asked, AskedBooking) and turn.state.booking and not match.safety:
         # Erasure, stop, a person, a complaint: never read as an answer, nor followed by it.
         overriding = match.intent in PATIENT_RIGHTS_INTENTS | NEVER_A_FOLLOW_UP
@@ -912,6 +916,8 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         and _visit_is_likeliest(turn, match, named)
     ):
         return Answer(BOOKING)  # "ok whats the earliest day you have"
+    if match.intent is None and brain.matcher.red_flag_near_mouth(turn.text):
+        return Answer(EMERGENCY)  # a red flag is never another business's question
     if match.intent is None and match.off_topic and mostly_words(turn.text) and not dental:
         return OffTopic(match.score)
     if match.intent is None and _wants_a_visit(turn) and _visit_is_likeliest(turn, match, named):
@@ -1028,6 +1034,33 @@ _DONE = re.compile(
     r"|cemented|glued)\b",
     re.I,
 )
+
+
+#: Swelling said to be mild: "a little swollen", "a bit puffy", "some swelling".
+_MILD_SWELLING = re.compile(
+    r"\b(?:a\s+)?(?:little|bit|slightly|tiny\s+bit|mild(?:ly)?|some)\s+(?:of\s+)?(?:\w+\s+)?"
+    r"(?:swollen|swelling|puffy|puffiness)\b",
+    re.I,
+)
+#: What makes swelling a red flag whatever word comes before it.
+_SWELLING_SPREADS = re.compile(
+    r"\b(?:spread\w*|neck|eye|throat|swallow\w*|breath\w*|fever|temperature|worse|bigger"
+    r"|growing|hot|pus)\b",
+    re.I,
+)
+
+
+def _mild_swelling_only(text: str) -> bool:
+    """Whether the only red flag is swelling said to be mild, spreading nowhere."""
+    return _MILD_SWELLING.search(text) is not None and not _SWELLING_SPREADS.search(text)
+
+
+def _treatment_just_had(turn: Turn) -> bool:
+    """Whether the message speaks of a treatment done in the last days, asking or not."""
+    text = turn.text
+    if not aftercare.JUST_HAD.search(text) or _YEARS_AGO.search(text):
+        return False
+    return bool(_DONE.search(text)) and bool(turn.brain.facets.names_topics(text))
 
 
 def _tells_of_a_treatment_just_had(turn: Turn) -> bool:
@@ -2192,13 +2225,24 @@ def _still_aftercare(turn: Turn, match: Match) -> bool:
         return True
     if match.intent in NEVER_A_FOLLOW_UP and not match.safety:
         return False
-    if match.safety:
-        return not turn.brain.matcher.red_flag(turn.text)  # "still bleeding a bit, normal?"
+    if match.safety:  # "still bleeding a bit, normal?", "cheek is a little swollen"
+        return not turn.brain.matcher.red_flag(turn.text) or _mild_swelling_only(turn.text)
     if any(turn.brain.replies.has_service(t) for t in turn.brain.facets.names_topics(turn.text)):
         return False  # "how much is whitening": a new question
+    if match.intent is None and _HEALING_TOLD.search(turn.text):
+        return True  # "no swelling no fever, just sore. taking paracetamol and its fine"
     if match.intent is None:
         return is_question(turn.text) or turn.brain.facets.match(turn.text).facet is not None
     return turn.brain.facets.match(turn.text).facet is not None
+
+
+#: How the healing goes, told after the aftercare advice.
+_HEALING_TOLD = re.compile(
+    r"\bno\s+(?:swelling|fever|temperature|bleeding|pain)\b|\b(?:bit|much|lot|little)\s+better\b"
+    r"|\bgetting\s+better\b|\bnot\s+too\s+bad\b|\b(?:painkillers?|ibuprofen|paracetamol|tylenol"
+    r"|advil|acetaminophen)\b",
+    re.I,
+)
 
 
 def _priced_together(turn: Turn, match: Match) -> list[tuple[str, int]]:

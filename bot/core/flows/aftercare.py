@@ -31,7 +31,10 @@ _IS_IT_NORMAL = re.compile(
 JUST_HAD = re.compile(
     r"\b(?:had|got|since|after)\b.*\b(?:yesterday|today|this morning|last night|ago"
     r"|last week|this week|the other day"
-    r"|(?:on|last) (?:mon|tues|wednes|thurs|fri|satur|sun)day)\b",
+    r"|(?:on|last) (?:mon|tues|wednes|thurs|fri|satur|sun)day)\b"
+    # "day 4 after my wisdom tooth came out", "3 days since the extraction"
+    r"|\bday\s+(?:\d+|one|two|three|four|five|six|seven)\s+(?:after|since|post)\b"
+    r"|\b(?:\d+|two|three|four|five|six|seven)\s+days?\s+(?:after|since|post)\b",
     re.I,
 )
 

@@ -134,7 +134,8 @@ def doctors_named(turn: Turn, rotation: int) -> tuple[str, str] | None:
 #: comes back", "out of pocket".
 _PAID_ASKED = re.compile(
     r"\bhow\s+much\b|\bwhat\s+(?:would|will|do|does|should)\s+(?:i|we|it)\s+(?:pay|cost)\b"
-    r"|\bout\s+of\s+pocket\b|\b(?:prices?|costs?)\b|\b(?:get|comes?)\s+back\b|\brefund\w*",
+    r"|\bout\s+of\s+pocket\b|\b(?:prices?|costs?)\b|\b(?:get|comes?)\s+back\b|\brefund\w*"
+    r"|\bmy\s+(?:part|share|portion)\b|\bco-?pay\w*",
     re.I,
 )
 
