@@ -185,6 +185,7 @@ CONVERSATION_REPLIES = [
     "answer_doctors_named",
     "answer_insurance_covers",
     "answer_insurance_price",
+    "new_patients",
     "patient_confused",
     "answer_thanks",
     "answer_next_service",

@@ -1689,3 +1689,29 @@ async def test_a_cheaper_treatment_at_half_the_price_is_a_question_not_upset(
     )
     assert outcome.intent != "upset"
     assert "sorry" not in said(outcome).lower()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "are you taking new patients?",
+        "r u accepting new patients atm",
+        "Hi! New to the area. Are you taking new patients, and what happens at the first visit?",
+    ],
+)
+async def test_asked_if_we_take_new_patients_the_answer_is_yes_and_the_first_visit(
+    front_desk: FrontDesk, text: str
+) -> None:
+    outcome = await front_desk.handle_text(PATIENT, text)
+    assert outcome.intent == "checkup"
+    assert said(outcome).startswith("Yes")
+    assert "dental clinic" not in said(outcome)
+
+
+async def test_another_doctor_taking_new_patients_is_still_off_topic(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "do you have a gynecologist taking new patients"
+    )
+    assert outcome.intent != "checkup"

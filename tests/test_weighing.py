@@ -340,3 +340,29 @@ async def test_the_difference_between_the_two_talked_about_weighs_them_not_off_t
     outcome = await front_desk.handle_text(PATIENT, "whats the difference in results")
     assert set(outcome.answered) == {"whitening", "take_home_whitening"}
     assert "dental clinic" not in said(outcome)
+
+
+async def test_whether_it_will_be_one_treatment_or_another_weighs_both(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "i have a broken tooth")
+    outcome = await front_desk.handle_text(
+        PATIENT, "can it just be filled or does it need a crown, she doesnt want anything big"
+    )
+    assert set(outcome.answered) == {"filling", "crowns"}
+    other = await front_desk.handle_text("console:other", "is it a filling or a crown i need")
+    assert set(other.answered) == {"filling", "crowns"}
+
+
+async def test_options_weighed_after_the_problem_was_told_offer_the_visit_not_the_question(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    await front_desk.handle_text(
+        PATIENT, "hello my son is 13 and his teeth are really crooked, what are the options"
+    )
+    outcome = await front_desk.handle_text(
+        PATIENT, "braces or aligners, which would you recommend for a 13 year old"
+    )
+    questions = brain.knowledge.services["orthodontics"].question
+    assert not any(question in said(outcome) for question in questions)
+    assert "crooked teeth" in said(outcome)

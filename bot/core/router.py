@@ -918,6 +918,8 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         return Answer(BOOKING)  # "ok whats the earliest day you have"
     if match.intent is None and brain.matcher.red_flag_near_mouth(turn.text):
         return Answer(EMERGENCY)  # a red flag is never another business's question
+    if match.intent is None and not match.safety and answers.NEW_PATIENTS.search(turn.text):
+        return Answer(FIRST_VISIT)  # "are you taking new patients?": yes, the first visit
     if match.intent is None and match.off_topic and mostly_words(turn.text) and not dental:
         return OffTopic(match.score)
     if match.intent is None and _wants_a_visit(turn) and _visit_is_likeliest(turn, match, named):
@@ -2750,6 +2752,8 @@ def _several_questions(turn: Turn, match: Match, topic: str | None) -> list[Ques
             question = _facet_asked(turn, clause, found, topic)
         if question is not None and _WARRANTY_WORDS.search(clause) and not found.safety:
             question = Question(WARRANTY_TERMS)  # "warranty on crowns? and how long do they last"
+        if question is None and answers.NEW_PATIENTS.search(clause) and not found.safety:
+            question = Question(FIRST_VISIT)  # "are you taking new patients, and ...?"
         if question is None and _asks_on_its_own(turn, clause, found):
             question = Question(str(found.intent))
         if question is None and _only_a_day(clause, extract_details(clause, turn.today)):

@@ -201,6 +201,17 @@ def service_named(turn: Turn) -> str | None:
     return next((name for name in named if turn.brain.replies.has_facets(name)), None)
 
 
+#: Asking if we take new patients: "are you taking new patients", "do u accept new patients"
+#: (not "do you have a gynecologist taking new patients").
+NEW_PATIENTS = re.compile(
+    r"\b(?:are|r)\s+(?:you|u|ya)\s+(?:still\s+|currently\s+)?(?:taking|accepting|seeing|open\s+to)"
+    r"\s+(?:on\s+|any\s+)?new\s+patients\b"
+    r"|\b(?:do|can|will)\s+(?:you|u)\s+(?:still\s+|currently\s+)?(?:take|accept|see)\s+(?:on\s+|any\s+)?"
+    r"new\s+patients\b",
+    re.I,
+)
+
+
 def service(turn: Turn, intent: str, rotation: int, with_offer: bool = True) -> None:
     """The service's script with the full bundled cost, then one "new in our clinic" item."""
     replies = turn.brain.replies
@@ -217,7 +228,11 @@ def service(turn: Turn, intent: str, rotation: int, with_offer: bool = True) -> 
         turn.say(f"{sorry}{replies.repeated(intent, rotation)}\n\n{question}".strip())
     else:
         teeth = teeth_counted(turn, intent)
-        turn.say(sorry + replies.service(intent, rotation, opening(turn), age, question, teeth))
+        opens = opening(turn)
+        if NEW_PATIENTS.search(turn.text):  # "are you taking new patients?": yes, first
+            sorry += replies.text("new_patients", rotation) + " "
+            opens = "" if opens == "yes" else opens
+        turn.say(sorry + replies.service(intent, rotation, opens, age, question, teeth))
     turn.open_topic(intent)
     if with_offer:
         offer_news(turn, intent)

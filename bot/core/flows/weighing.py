@@ -9,7 +9,14 @@ from bot.core.flows.answers import AUDIENCE_TOPICS, PROBLEM_TOLD, closing_questi
 from bot.core.flows.followups import Question
 from bot.core.pending import AskedDay
 from bot.core.turn import TALKED_ABOUT_BEFORE, Turn
-from bot.details import ALREADY_MISSING, asks_if_we_do, first_age, is_question, split_questions
+from bot.details import (
+    ALREADY_MISSING,
+    asks_if_we_do,
+    first_age,
+    is_question,
+    said_back,
+    split_questions,
+)
 from bot.facets import WEIGHED_APART
 from bot.matcher import Match
 from bot.text import words
@@ -27,7 +34,10 @@ _WEIGHS = re.compile(
     r"|(?:more|less|most|least)\s+(?:noticeable|visible|obvious|comfortable|natural|discreet"
     r"|reliable|effective|invasive)|easier|nicer|gentler|safer|stronger"
     # "will a cleaning help or do i need whitening", "or does it need a crown"
-    r"|or\s+(?:do|does|would|will|should)\s+(?:i|we|he|she|they|it)\s+(?:need|have\s+to))\b",
+    r"|or\s+(?:do|does|would|will|should)\s+(?:i|we|he|she|they|it)\s+(?:need|have\s+to)"
+    # "will that be a filling or a crown", "does it need a crown or can you just fill it"
+    r"|^\W*(?:so\s+|and\s+)?(?:will|would|does|is|should|can|could)\s+(?:it|that|this|she|he|i)"
+    r"\s+(?:just\s+)?(?:be|need|get|have|a|an)\b[^.?!]*\bor\b)",
     re.I,
 )
 #: "which" weighs named options up ("a crown or a filling, which?"), not unnamed ones.
@@ -317,6 +327,18 @@ def pick_asked(turn: Turn, match: Match) -> list[str] | None:
     )
 
 
+def _next_question(turn: Turn, service: str, rotation: int) -> str:
+    """The script's question about the real problem, unless the patient told it earlier in
+    the conversation ("my son is 13 and his teeth are crooked"): then the consultation."""
+    told = {name: turn.state.details[name] for name in PROBLEM_TOLD if name in turn.state.details}
+    if told.get("tooth", ALREADY_MISSING) != ALREADY_MISSING:
+        del told["tooth"]  # a tooth still to come out: the service, not yet the problem
+    if not told or any(name in turn.details for name in PROBLEM_TOLD):
+        return closing_question(turn, service, rotation)
+    turn.ask(AskedDay())
+    return turn.brain.replies.text("question_problem_known", rotation, noted=said_back(told))
+
+
 def pick(turn: Turn, services: list[str]) -> None:
     """Honestly, no one should choose before an exam; the doctor recommends what suits, not
     what costs more; then the consultation, or the question about the real problem."""
@@ -356,7 +378,7 @@ def weigh(turn: Turn, services: list[str]) -> None:
         replies.text("weigh_opening", rotation),
         replies.text("weigh_closing", rotation),
     )
-    question = closing_question(turn, treatment or services[0], rotation)
+    question = _next_question(turn, treatment or services[0], rotation)
     turn.say("\n\n".join([opening, *options, f"{closing} {question}"]))
     turn.outcome.intent = services[0]
     turn.outcome.answered.extend(services)
