@@ -186,6 +186,7 @@ CONVERSATION_REPLIES = [
     "answer_insurance_covers",
     "answer_insurance_price",
     "new_patients",
+    "diagnosis_unseen",
     "patient_confused",
     "answer_thanks",
     "answer_next_service",

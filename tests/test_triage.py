@@ -861,3 +861,27 @@ async def test_how_the_healing_goes_told_after_the_advice_is_taken_as_aftercare(
         PATIENT, "no swelling no fever, just sore. taking paracetamol and its fine"
     )
     assert told.intent == "aftercare" and cases_opened(told) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["my teeth are really sensitive to cold, what can you do about it", "my teeth are sensitive"],
+)
+async def test_sensitivity_told_with_no_treatment_had_is_a_check_up_not_aftercare(
+    front_desk: FrontDesk, text: str
+) -> None:
+    outcome = await front_desk.handle_text(PATIENT, text)
+    assert outcome.intent == "checkup"
+    assert "numbness" not in said(outcome)  # not the after-treatment advice
+
+
+async def test_could_it_be_a_cavity_is_answered_honestly_that_the_exam_tells(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    await front_desk.handle_text(PATIENT, "my teeth are really sensitive to cold")
+    outcome = await front_desk.handle_text(PATIENT, "could it be a cavity")
+    wordings = brain.knowledge.replies["diagnosis_unseen"]
+    assert said(outcome).split("\n\n")[0] in wordings
+    assert cases_opened(outcome) == []
+    visit = await front_desk.handle_text(PATIENT, "could it be done in one visit")
+    assert visit.facet == "duration"

@@ -379,6 +379,11 @@ class Calm:
 
 
 @dataclass(frozen=True)
+class Diagnosis:
+    """ "could it be a cavity?": honestly, only the exam can tell; then the next step."""
+
+
+@dataclass(frozen=True)
 class Acknowledge:
     """A bare "ok": acknowledge it."""
 
@@ -489,6 +494,7 @@ Route = (
     | PriceAndVisit
     | PriceTogether
     | Calm
+    | Diagnosis
     | Acknowledge
     | OffTopic
     | DidYouMean
@@ -804,6 +810,9 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
     compared = [] if match.safety else _prices_compared(turn, turn.text)
     if len(compared) > 1 and _asks_only_to_compare(turn.text):
         return Several(tuple(compared))  # "which is cheaper, a bridge or an implant?": both
+    asked = [clause for clause in split_questions(turn.text) if is_question(clause)]
+    if not match.safety and len(asked) <= 1 and answers.DIAGNOSIS_ASKED.search(turn.text):
+        return Diagnosis()  # "could it be a cavity?": not the x-rays' safety
     picked = weighing.pick_asked(turn, match)
     if picked is not None:
         return PickFor(tuple(picked))  # "which one would you pick if it was you"
@@ -964,7 +973,26 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         named = _named_service(turn, turn.text)
         if named is not None and named != match.intent:
             return Answer(named, match.score)  # "my daughter needs braces": braces, for a child
-    return Answer(match.intent, match.score)
+    if match.intent == AFTERCARE and topic is None and not _after_a_treatment(turn):
+        return Answer(FIRST_VISIT)  # "my teeth are really sensitive to cold": no treatment
+    return Answer(match.intent, match.score)  # had, so what the doctor finds at a check-up
+
+
+#: Words that tie a complaint to a treatment done: "after the filling", "since my cleaning",
+#: "the crown you did", "my new bridge".
+_AFTER_WORDS = re.compile(
+    r"\b(?:after|since|post|afterwards|new|recent(?:ly)?|just\s+had|had\s+(?:a|my|the)"
+    r"|got\s+(?:a|my|the)|you\s+(?:did|made|put|fitted|placed)|at\s+(?:yours|your\s+(?:clinic|place|office)))\b",
+    re.I,
+)
+
+
+def _after_a_treatment(turn: Turn) -> bool:
+    """Whether an aftercare reading has a treatment to be after: one named, or words that
+    tie the complaint to work done ("sensitive since my cleaning")."""
+    if _AFTER_WORDS.search(turn.text) or aftercare.JUST_HAD.search(turn.text):
+        return True
+    return any(turn.brain.replies.has_facets(t) for t in turn.brain.facets.names_topics(turn.text))
 
 
 #: A clause telling what happened before ("tooth was pulled last month", "had a crown in 2019").
@@ -1448,6 +1476,8 @@ def run(route: Route, turn: Turn) -> None:
             answers.price_together(turn, list(items), list(besides))
         case Calm(besides):
             answers.calm(turn, list(besides))
+        case Diagnosis():
+            answers.diagnosis(turn)
         case Acknowledge():
             answers.acknowledge(turn)
         case OffTopic(score):

@@ -378,6 +378,38 @@ def calm(turn: Turn, besides: list[str] | None = None) -> None:
     log.info("patient=%s upset: apology and a person offered", turn.patient.id)
 
 
+#: The service a first visit is.
+FIRST_VISIT = "checkup"
+#: Asking what the problem is: "could it be a cavity?", "is it an infection?", "do you think
+#: its cracked": a diagnosis no one can give before the exam.
+DIAGNOSIS_ASKED = re.compile(
+    r"\b(?:could|can|might|would|is|does)\s+(?:it|this|that)\s+(?:be\s+|mean\s+)?(?:a\s+|an\s+)?"
+    r"(?:cavity|cavities|decay|infection|infected|abscess|crack|cracked|the\s+nerve"
+    r"|nerve\s+damage|sinus\w*|grinding|enamel\s+erosion|dry\s+socket|wisdom\s+tooth)\b"
+    r"|\bdo\s+you\s+think\s+(?:it'?s|its|it\s+is)\s+(?:a\s+|an\s+)?"
+    r"(?:cavity|decay|infection|infected|abscess|crack|cracked|the\s+nerve)\b",
+    re.I,
+)
+
+
+def diagnosis(turn: Turn) -> None:
+    """ "could it be a cavity?": honestly, it can't be told from here; the exam shows it, and
+    then the consultation is offered (or the problem asked, if it isn't known)."""
+    replies = turn.brain.replies
+    rotation = turn.record("diagnosis")
+    topic = turn.topic if turn.topic and replies.has_facets(turn.topic) else FIRST_VISIT
+    told = any(name in turn.state.details or name in turn.details for name in PROBLEM_TOLD)
+    if told:
+        turn.ask(AskedDay())
+        after = replies.text("answer_next_service", rotation)
+    else:
+        after = closing_question(turn, topic, rotation)
+    turn.say(f"{replies.text('diagnosis_unseen', rotation)}\n\n{after}")
+    turn.outcome.intent = topic
+    turn.open_topic(topic)
+    log.info("patient=%s diagnosis asked topic=%s", turn.patient.id, topic)
+
+
 def acknowledge(turn: Turn) -> None:
     """ "ok", a thumbs-up: a one-line acknowledgement, never a misunderstanding; details told
     alone ("he's 7") are said back first."""
