@@ -322,10 +322,26 @@ class ReplyBook:
 
     def _filled(self, wording: str, service: str, age: float | None = None) -> str:
         """A service's wording with its placeholders filled; the quote is worked out only for
-        a wording that shows it ("does it hurt" needs none)."""
-        if not _PRICE_FIELDS.search(wording):
-            return wording.format_map(self.facts)
-        return wording.format_map(self._priced(service, age))
+        a wording that shows it ("does it hurt" needs none). The warranty periods are the
+        service's own line when the clinic lists one for it ("Implants: 10 years ...")."""
+        facts = self.facts if not _PRICE_FIELDS.search(wording) else self._priced(service, age)
+        if "{warranty_terms}" in wording and (own := self._own_warranty(service)):
+            facts = {**facts, "warranty_terms": own}
+        return wording.format_map(facts)
+
+    def _own_warranty(self, service: str) -> str:
+        """The warranty line whose service names this one ("Crowns" for crowns), if one does."""
+
+        def stem(word: str) -> str:
+            return word.lower().strip("(),").removesuffix("s")
+
+        names = {stem(word) for word in self.knowledge.topic_words.get(service, ())}
+        found = [
+            term
+            for term in self.knowledge.clinic.warranty.terms
+            if names & {stem(word) for word in term.service.split()}
+        ]
+        return f"• {found[0].service}: {found[0].period}" if len(found) == 1 else ""
 
     def _priced(self, service: str, age: float | None = None, teeth: int = 1) -> dict[str, str]:
         """The clinic facts plus the service's itemised parts and total, from clinic.yaml,

@@ -1316,3 +1316,14 @@ async def test_whether_veneers_look_fake_is_about_what_they_are_made_of(
     await front_desk.handle_text(PATIENT, "hi there, how much are veneers")
     outcome = await front_desk.handle_text(PATIENT, "do they look fake")
     assert (outcome.intent, outcome.facet) == ("veneers", "materials")
+
+
+async def test_how_long_implants_last_shows_the_implants_warranty_not_every_treatment_s(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much is an implant")
+    outcome = await front_desk.handle_text(PATIENT, "how long do implants last")
+    assert outcome.facet == "longevity"
+    terms = {term.service: term.period for term in brain.knowledge.clinic.warranty.terms}
+    assert f"• Implants: {terms['Implants']}" in said(outcome)
+    assert f"• Fillings: {terms['Fillings']}" not in said(outcome)
