@@ -292,7 +292,7 @@ _DENTAL_CONTEXT = re.compile(
 )
 _VERTICAL = {"upper": "upper", "top": "upper", "lower": "lower", "bottom": "lower"}
 _MISSING = re.compile(
-    r"\b(?:missing|gone|lost|pulled|extracted|removed|fell out|knocked out)\b"
+    r"\b(?:missing|gone|lost|pulled|extracted|removed|fell out|knocked out|taken out)\b"
     r"|\bno\s+(?:\w+\s+)?teeth\s+left\b"  # "I have no upper teeth left"
 )
 _TO_REMOVE = re.compile(
@@ -308,6 +308,8 @@ _TO_REMOVE = re.compile(
     r"|\b(?:can'?t|cannot|can not|couldn'?t|won'?t)\s+be\s+(?:saved|fixed|repaired|kept)\b"
     r"|\bmust\s+(?:be\s+)?(?:(?:take|taken|pull|pulled|come)(?:\s+(?:it|them))?\s+out"
     r"|removed?|extracted)\b"
+    # "can my wisdom tooth be taken out under sedation": to be done, not done
+    r"|\b(?:tooth|teeth|it|them|they|one|ones)\s+be\s+(?:pulled|extracted|removed|taken\s+out)\b"
     # "recommended that she has all four wisdom teeth removed before she leaves"
     r"|\b(?:has|have|having)\s+(?:all\s+)?(?:(?:the|my|his|her|both|two|three|four|\d)\s+)?"
     r"(?:\w+\s+)?(?:tooth|teeth)\s+(?:pulled|extracted|removed|taken out)\s+"

@@ -693,3 +693,13 @@ async def test_another_day_at_the_same_time_keeps_the_time_of_the_request_sent(
     assert request is not None
     assert "thursday" in request.wishes_understood.lower()
     assert "morning" in request.wishes_understood
+
+
+async def test_a_day_and_a_time_alone_after_a_treatment_is_a_visit_wished(
+    desk_open: FrontDesk,
+) -> None:
+    await desk_open.handle_text(PATIENT, "do baby teeth even need fillings if they fall out")
+    await desk_open.handle_text(PATIENT, "will she get an injection? shes very nervous")
+    outcome = await desk_open.handle_text(PATIENT, "wednesday after school?")
+    assert outcome.intent == "booking"
+    assert "dental clinic" not in said(outcome)

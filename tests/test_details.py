@@ -862,3 +862,8 @@ def test_swelling_going_down_to_the_neck_is_swelling_spreading() -> None:
 def test_a_tooth_that_throbs_or_is_tender_hurts() -> None:
     assert details("upper left, it throbs at night")["symptom"] == "pain"
     assert details("still tender when i chew on that side")["symptom"] == "pain"
+
+
+def test_a_tooth_to_be_taken_out_is_still_there_and_one_taken_out_is_missing() -> None:
+    assert details("can my wisdom tooth be taken out under sedation")["tooth"].startswith("still")
+    assert details("i had a tooth taken out last year")["tooth"] == "already missing"

@@ -367,3 +367,14 @@ async def test_options_weighed_after_the_problem_was_told_offer_the_visit_not_th
     questions = brain.knowledge.services["orthodontics"].question
     assert not any(question in said(outcome) for question in questions)
     assert "crooked teeth" in said(outcome)
+
+
+async def test_a_gap_where_a_tooth_was_taken_out_and_what_can_go_there_weighs_the_ways(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT,
+        "theres a gap bottom left where a tooth was taken out and food gets stuck there every"
+        " meal. can something go in there",
+    )
+    assert set(outcome.answered) == {"implants", "bridges", "partial_denture"}

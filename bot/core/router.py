@@ -191,6 +191,7 @@ _DAY_AND_FILLER = frozenset(
         *("what", "about", "how", "and", "then", "on", "is", "ok", "okay", "so", "the"),
         *("this", "next", "coming", "possible", "instead", "maybe", "open", "u", "you"),
         *("are", "too", "also", "or", "a", "do", "morning", "afternoon", "evening"),
+        *("after", "school", "work", "lunch", "lunchtime", "mornings", "afternoons", "evenings"),
         *(f"{day}s" for day in WEEKDAYS),
         *("it", "work", "working", "does", "can", "i", "come", "in", "any", "at", "all"),
         *("time", "times", "hours", "hrs", "when", "till", "until", "opening", "opens"),
@@ -2123,6 +2124,8 @@ def _practical_follow_up(turn: Turn, match: Match, topic: str | None) -> Answer 
     if topic == BOOKING and ("day" in turn.details or "time" in turn.details):
         return Answer(BOOKING)  # "1:15 is fine", "Wednesday at 9 if you have it"
     if _only_a_day(turn.text, turn.details):
+        if "time" in turn.details and topic is not None and turn.brain.replies.has_service(topic):
+            return Answer(BOOKING)  # "wednesday after school?" after a child's filling: a visit
         return Answer(answers.HOURS)
     if topic == answers.HOURS and "weekdays" in turn.details and not is_question(turn.text):
         return Answer(BOOKING)  # "tues or wed would be ideal" after the hours: a visit wished

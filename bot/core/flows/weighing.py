@@ -115,7 +115,10 @@ _OPTIONS_ASKED = re.compile(
     r"\s+options|what\s+options|any\s+options|options\s+(?:are\s+there|do\s+i\s+have)"
     r"|what\s+(?:do|would|could)\s+you\s+(?:suggest|recommend|advise|offer)"
     r"|what\s+should\s+(?:i|we|he|she)\s+(?:do|get)|how\s+(?:can|could)\s+you\s+help"
-    r"|what\s+(?:is|are)\s+(?:possible|the\s+choices))\b",
+    r"|what\s+(?:is|are)\s+(?:possible|the\s+choices)"
+    # "can something go in there", "what could fill the gap"
+    r"|(?:can|could)\s+(?:something|anything)\s+(?:go|be\s+put|be\s+done)"
+    r"|what\s+(?:can|could|would)\s+(?:go|be\s+put)\s+(?:in\s+)?there|fill\s+(?:the|that|this)\s+gap)\b",
     re.I,
 )
 _MANY_TEETH = re.compile(
