@@ -654,8 +654,18 @@ REPORTING = frozenset(
 )
 
 
+#: Where something was seen: "saw on the xray that my wisdom teeth are sideways".
+SEEN_ON = (["on", "the"], ["on", "an"], ["on", "my"], ["on", "his"], ["on", "her"], ["on", "a"])
+#: Words for an X-ray, the evidence something was seen on rather than a service asked for.
+XRAY_WORDS = frozenset({"xray", "xrays", "x-ray", "x-rays", "x", "ray", "rays"})
+
+
 def _reports(tokens: list[str], index: int) -> bool:
-    """Whether the word at `index` is a specialist reporting on another treatment."""
+    """Whether the word at `index` is a specialist reporting on another treatment, or the
+    X-ray something was seen on."""
+    if tokens[index] in XRAY_WORDS:
+        start = index - 1 if index and tokens[index - 1] == "x" else index  # "x", "ray"
+        return tokens[max(0, start - 2) : start] in SEEN_ON
     if tokens[index] not in SPECIALISTS:
         return False
     after = [token for token in tokens[index + 1 : index + 3] if token not in ("has", "had")]

@@ -1715,3 +1715,28 @@ async def test_another_doctor_taking_new_patients_is_still_off_topic(
         PATIENT, "do you have a gynecologist taking new patients"
     )
     assert outcome.intent != "checkup"
+
+
+async def test_an_adult_s_own_wobbly_tooth_is_not_the_children_s_visit(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "one of my bottom front teeth feels a little wobbly. im 45, should i be worried?"
+    )
+    assert outcome.intent == "checkup"
+    child = await front_desk.handle_text("console:parent", "do you see kids? my daughter is 7")
+    assert child.intent == "children"
+
+
+async def test_a_treatment_seen_on_an_x_ray_and_asked_about_is_that_treatment(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT,
+        "my old dentist saw on the xray that my wisdom teeth are sideways. they dont hurt. do"
+        " they really have to come out?",
+    )
+    assert outcome.intent == "wisdom_teeth"
+    answered = await front_desk.handle_text(PATIENT, "both bottom ones, the top ones are fine")
+    assert answered.intent == "wisdom_teeth"
+    assert not any(isinstance(effect, HandoffOpened) for effect in answered.effects)

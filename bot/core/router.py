@@ -960,6 +960,8 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         return Answer(HOURS)  # "do you start early like 8am"
     if match.intent is None and _only_tells_details(turn):
         return Acknowledge()  # "he's 7" after the case went back to the bot: noted
+    if match.intent is None and _named_and_half_read(turn, match, named):
+        return Answer(str(named))  # "... my wisdom teeth are sideways. do they have to come out?"
     if match.intent is None:
         return NotUnderstood()
     if topic is not None and brain.replies.has_facets(topic) and _denied(turn, match):
@@ -974,9 +976,36 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         named = _named_service(turn, turn.text)
         if named is not None and named != match.intent:
             return Answer(named, match.score)  # "my daughter needs braces": braces, for a child
+        if _an_adult_s_own(turn):
+            return Answer(FIRST_VISIT)  # "a bottom tooth feels wobbly. im 45": not a child's
     if match.intent == AFTERCARE and topic is None and not _after_a_treatment(turn):
         return Answer(FIRST_VISIT)  # "my teeth are really sensitive to cold": no treatment
     return Answer(match.intent, match.score)  # had, so what the doctor finds at a check-up
+
+
+def _named_and_half_read(turn: Turn, match: Match, named: str | None) -> bool:
+    """Whether a question the classifier can't place names one treatment it half-reads as
+    one of its two likeliest readings: that treatment, rather than "I didn't get that"."""
+    if named is None or match.safety or match.off_topic or not is_question(turn.text):
+        return False
+    if not turn.brain.replies.has_facets(named):
+        return False
+    return named in [other.intent for other in match.alternatives[:2]]
+
+
+#: The age from which a patient writing of their own teeth is no child.
+_ADULT_AGE = 18
+
+
+def _an_adult_s_own(turn: Turn) -> bool:
+    """Whether the message is about the writer's own teeth, an adult's ("im 45"), with no
+    child named."""
+    age = turn.details.get("age", "")
+    try:
+        adult = float(age) >= _ADULT_AGE
+    except ValueError:
+        return False
+    return adult and turn.details.get("who", "self") == "self"
 
 
 #: Words that tie a complaint to a treatment done: "after the filling", "since my cleaning",
