@@ -278,7 +278,7 @@ _AND_FOR = re.compile(
     re.I,
 )
 #: What a visit is when the patient hasn't said what for: a first check-up.
-FIRST_VISIT = "checkup"
+FIRST_VISIT = answers.FIRST_VISIT
 #: A first visit spoken of: "first time patient here", "how long is the first appointment".
 _FIRST_TIME = re.compile(
     r"\b(?:first|1st)\s+(?:visit|appointment|appt|consultation|consult|exam|time\s+patient)\b"
@@ -811,7 +811,7 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
     compared = [] if match.safety else _prices_compared(turn, turn.text)
     if len(compared) > 1 and _asks_only_to_compare(turn.text):
         return Several(tuple(compared))  # "which is cheaper, a bridge or an implant?": both
-    asked = [clause for clause in split_questions(turn.text) if is_question(clause)]
+    asked = _asked_clauses(turn.text)
     if not match.safety and len(asked) <= 1 and answers.DIAGNOSIS_ASKED.search(turn.text):
         return Diagnosis()  # "could it be a cavity?": not the x-rays' safety
     picked = weighing.pick_asked(turn, match)
@@ -1126,10 +1126,7 @@ def _treatment_just_had(turn: Turn) -> bool:
 def _tells_of_a_treatment_just_had(turn: Turn) -> bool:
     """Whether the message only tells of a treatment done in the last days ("had my wisdom
     tooth out at your place 2 days ago"): what to expect now, not the treatment's price."""
-    text = turn.text
-    if is_question(text) or not aftercare.JUST_HAD.search(text) or _YEARS_AGO.search(text):
-        return False
-    return bool(_DONE.search(text)) and bool(turn.brain.facets.names_topics(text))
+    return not is_question(turn.text) and _treatment_just_had(turn)
 
 
 #: A treatment the patient is weighing up, told before the questions on it.
@@ -1709,8 +1706,13 @@ _SEEN = re.compile(
 def _asks_besides_the_day(turn: Turn) -> bool:
     """Whether a message naming a day asks two things or more, not only the day ("saturday?
     or sunday?" is the day)."""
-    asked = [clause for clause in split_questions(turn.text) if is_question(clause)]
+    asked = _asked_clauses(turn.text)
     return len(asked) > 1 and not all(_only_a_day(clause, turn.details) for clause in asked)
+
+
+def _asked_clauses(text: str) -> list[str]:
+    """The clauses of a message that ask something."""
+    return [clause for clause in split_questions(text) if is_question(clause)]
 
 
 #: Someone of the patient's own to come along, not a person of ours: "do i need someone to

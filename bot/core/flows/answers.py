@@ -284,14 +284,30 @@ def _say_besides(turn: Turn, besides: list[str]) -> None:
             turn.outcome.answered.append(intent)
 
 
+def problem_told(details: dict[str, str]) -> dict[str, str]:
+    """The details that tell the patient's real problem (a tooth still to come out tells the
+    service, not yet the problem: "i need a wisdom tooth out")."""
+    told = {name: details[name] for name in PROBLEM_TOLD if name in details}
+    if told.get("tooth", ALREADY_MISSING) != ALREADY_MISSING:
+        del told["tooth"]
+    return told
+
+
+def consultation_or_question(turn: Turn, intent: str, rotation: int, told: bool) -> str:
+    """The next step after an answer that quotes nothing: the consultation offered when the
+    problem was told, else the script's question about it."""
+    if told:
+        turn.ask(AskedDay())
+        return turn.brain.replies.text("answer_next_service", rotation)
+    return closing_question(turn, intent, rotation)
+
+
 def closing_question(turn: Turn, intent: str, rotation: int) -> str:
     """The script's question about the real problem, and the bot waits for its answer; when
     this message already told the problem ("i lost a tooth, what are my options?"), the next
     step instead: which days suit for a consultation."""
     replies = turn.brain.replies
-    told = {name: turn.details[name] for name in PROBLEM_TOLD if name in turn.details}
-    if told.get("tooth", ALREADY_MISSING) != ALREADY_MISSING:
-        del told["tooth"]  # "i need a wisdom tooth out": the service, not yet the problem
+    told = problem_told(turn.details)
     if told:
         turn.ask(AskedDay())
         return replies.text("question_problem_known", rotation, noted=said_back(told))
@@ -399,11 +415,7 @@ def diagnosis(turn: Turn) -> None:
     rotation = turn.record("diagnosis")
     topic = turn.topic if turn.topic and replies.has_facets(turn.topic) else FIRST_VISIT
     told = any(name in turn.state.details or name in turn.details for name in PROBLEM_TOLD)
-    if told:
-        turn.ask(AskedDay())
-        after = replies.text("answer_next_service", rotation)
-    else:
-        after = closing_question(turn, topic, rotation)
+    after = consultation_or_question(turn, topic, rotation, told)
     turn.say(f"{replies.text('diagnosis_unseen', rotation)}\n\n{after}")
     turn.outcome.intent = topic
     turn.open_topic(topic)

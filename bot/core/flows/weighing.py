@@ -5,7 +5,13 @@ from __future__ import annotations
 import logging
 import re
 
-from bot.core.flows.answers import AUDIENCE_TOPICS, PROBLEM_TOLD, closing_question
+from bot.core.flows.answers import (
+    AUDIENCE_TOPICS,
+    PROBLEM_TOLD,
+    closing_question,
+    consultation_or_question,
+    problem_told,
+)
 from bot.core.flows.followups import Question
 from bot.core.pending import AskedDay
 from bot.core.turn import TALKED_ABOUT_BEFORE, Turn
@@ -333,9 +339,7 @@ def pick_asked(turn: Turn, match: Match) -> list[str] | None:
 def _next_question(turn: Turn, service: str, rotation: int) -> str:
     """The script's question about the real problem, unless the patient told it earlier in
     the conversation ("my son is 13 and his teeth are crooked"): then the consultation."""
-    told = {name: turn.state.details[name] for name in PROBLEM_TOLD if name in turn.state.details}
-    if told.get("tooth", ALREADY_MISSING) != ALREADY_MISSING:
-        del told["tooth"]  # a tooth still to come out: the service, not yet the problem
+    told = problem_told(turn.state.details)
     if not told or any(name in turn.details for name in PROBLEM_TOLD):
         return closing_question(turn, service, rotation)
     turn.ask(AskedDay())
@@ -348,11 +352,7 @@ def pick(turn: Turn, services: list[str]) -> None:
     replies = turn.brain.replies
     rotation = turn.record("pick:" + "+".join(services))
     told = any(name in turn.state.details for name in PROBLEM_TOLD)
-    if told:
-        turn.ask(AskedDay())
-        after = replies.text("answer_next_service", rotation)
-    else:
-        after = closing_question(turn, services[0], rotation)
+    after = consultation_or_question(turn, services[0], rotation, told)
     turn.say(f"{replies.text('weigh_pick', rotation)}\n\n{after}")
     turn.outcome.intent = services[0]
     turn.outcome.facet = "materials"  # the options and the choice among them
