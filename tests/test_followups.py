@@ -1327,3 +1327,25 @@ async def test_how_long_implants_last_shows_the_implants_warranty_not_every_trea
     terms = {term.service: term.period for term in brain.knowledge.clinic.warranty.terms}
     assert f"• Implants: {terms['Implants']}" in said(outcome)
     assert f"• Fillings: {terms['Fillings']}" not in said(outcome)
+
+
+async def test_a_follow_up_after_two_practical_asides_is_still_about_the_treatment(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much does a single implant cost with the crown?")
+    await front_desk.handle_text(PATIENT, "Does insurance cover any of it? I have MetLife.")
+    await front_desk.handle_text(PATIENT, "Where exactly are you located, and where can I park?")
+    outcome = await front_desk.handle_text(
+        PATIENT, "Ok. How long does the whole process take from start to finish?"
+    )
+    assert said(outcome).split("\n\n")[0] in answers(brain, "implants", "duration")  # no quote
+
+
+async def test_a_price_asked_with_the_service_named_is_recorded_as_the_price_asked(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "Thank you. In the meantime, roughly how much is an extraction?"
+    )
+    assert outcome.messages[0].text.startswith("All in")
+    assert (outcome.intent, outcome.facet) == ("extraction", "price")

@@ -1205,7 +1205,7 @@ _BACK_TO = re.compile(r"\b(?:(?:go(?:ing)?|getting|coming)\s+)?back\s+to\s+it\b,
 #: how the treatment goes, asked on them, is about it ("i have cigna" ... "how long is the
 #: appt": the cleaning's). Not payment ("over how many months" is about the plan) nor the
 #: location ("how long does it take to get there").
-_ASIDES = frozenset({INSURANCE, "discounts", HOURS})
+_ASIDES = frozenset({INSURANCE, "discounts", HOURS, "location"})
 #: A day or time proposed for a visit: "can we do thurs 4:30", "could i come fri".
 _PROPOSES = re.compile(
     r"\b(?:can|could|shall)\s+(?:i|we|he|she|you|u)\s+(?:do|come|make\s+it|get\s+in|book)\b"

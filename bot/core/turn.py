@@ -231,12 +231,12 @@ class Turn:
         same = topic == self.topic
         has_service = self.brain.replies.has_service
         kept = self.topic if self.topic and has_service(self.topic) else None
-        if about is None and not same and not has_service(topic):
-            about = kept  # "i have cigna" after the cleaning: still about the cleaning
         # The treatment weighed before this one, kept through a practical question in between
         # ("how long does an implant last", "your warranty?", "how about a bridge"): "the first
         # option" and "total for both" mean it.
         previous = kept or (self.state.details.get(ASKED_ABOUT) if self.topic else None)
+        if about is None and not same and not has_service(topic):
+            about = previous  # "i have cigna", then "where are you": still about the cleaning
         if not same and has_service(topic) and previous and previous != topic:
             self.state.details[TALKED_ABOUT_BEFORE] = previous
         elif not same and has_service(topic) and previous is None:

@@ -233,6 +233,8 @@ def service(turn: Turn, intent: str, rotation: int, with_offer: bool = True) -> 
             sorry += replies.text("new_patients", rotation) + " "
             opens = "" if opens == "yes" else opens
         turn.say(sorry + replies.service(intent, rotation, opens, age, question, teeth))
+        if opens == "total":
+            turn.outcome.facet = "price"  # "roughly how much is an extraction": the total first
     turn.open_topic(intent)
     if with_offer:
         offer_news(turn, intent)
