@@ -933,6 +933,7 @@ def _clock_time(lowered: str, part: str | None, about_a_day: bool) -> str | None
         wished = (precise or about_a_day) and not counted and not busy
         if first and second and first < second and wished:
             return f"between {first} and {second}"
+    busy_until: str | None = None
     for match in _CLOCK.finditer(lowered):
         if match["noon"]:
             hour: str | None = "12:00"
@@ -950,11 +951,23 @@ def _clock_time(lowered: str, part: str | None, about_a_day: bool) -> str | None
             hour = _hour(int(match["hour"]), match["minute"], match["ampm"], part)
         if hour is None:
             continue
+        if match["prep"] and _BUSY_UNTIL.search(lowered, 0, match.start()):
+            busy_until = busy_until or f"after {hour}"  # "she finishes work at 4": free after
+            continue
         relation = "around" if match["ish"] else _PREPOSITIONS.get(match["prep"] or "")
         if relation in _OPPOSITE and lowered[: match.start()].rstrip().endswith("not"):
             relation = _OPPOSITE[relation]  # "not before 2": after 14:00
         return f"{relation} {hour}" if relation else hour
-    return None
+    return busy_until
+
+
+#: The end of the patient's busy hours, just before an hour: "she finishes work at 4", "i work
+#: till 5.30", "school ends at 3", "i get off at 6" (the wish is after it).
+_BUSY_UNTIL = re.compile(
+    r"\b(?:finish(?:es|ed)?|get(?:s|ting)?\s+off|off\s+work|work(?:s|ing)?|(?:school|class"
+    r"|work|shift)\s+(?:ends?|finish(?:es)?|is\s+out|is\s+over)|busy|done)"
+    r"(?:\s+(?:work|school|class|here|there))?\s*$"
+)
 
 
 def _hour(hour: int, minute: str | None, ampm: str | None, part: str | None) -> str | None:

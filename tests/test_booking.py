@@ -703,3 +703,11 @@ async def test_a_day_and_a_time_alone_after_a_treatment_is_a_visit_wished(
     outcome = await desk_open.handle_text(PATIENT, "wednesday after school?")
     assert outcome.intent == "booking"
     assert "dental clinic" not in said(outcome)
+
+
+async def test_a_day_asked_for_before_is_kept_when_the_patient_then_gives_only_the_hour(
+    desk_open: FrontDesk,
+) -> None:
+    await talk(desk_open, "my wife has a toothache, could she be seen tomorrow?")
+    [outcome] = await talk(desk_open, "She finishes work at 4, so anything after 4:30 is ideal.")
+    assert "Thu 26 Nov, after 16:30" in said(outcome)  # tomorrow, after work: not 16:00

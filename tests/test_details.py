@@ -188,6 +188,21 @@ def test_the_time_wished_is_given_on_the_24_hour_clock(text: str, time: str) -> 
     assert details(text)["time"] == time
 
 
+@pytest.mark.parametrize(
+    ("text", "time"),
+    [
+        ("She finishes work at 4, so anything after 4:30 would be ideal.", "after 16:30"),
+        ("i work till 5.30, so after 6", "after 18:00"),
+        ("i work till 5 on weekdays", "after 17:00"),
+        ("she finishes work at 4", "after 16:00"),
+    ],
+)
+def test_the_end_of_the_patient_s_working_day_is_no_time_wished_but_after_it(
+    text: str, time: str
+) -> None:
+    assert details(text)["time"] == time
+
+
 def test_after_5_on_a_day_means_after_five_in_the_afternoon() -> None:
     assert details("tuesday after 5")["time"] == "after 17:00"
     assert details("can I come after 5?")["time"] == "after 17:00"

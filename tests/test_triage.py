@@ -41,6 +41,19 @@ async def test_a_toothache_is_urgent_advice_and_a_same_day_offer_not_911(
     assert "taking over" not in reply
 
 
+async def test_a_toothache_since_yesterday_with_no_treatment_had_is_no_aftercare(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT,
+        "Good afternoon. I am writing on behalf of my wife, she has had a toothache on the lower"
+        " right side since yesterday. Could she be seen tomorrow?",
+    )
+    assert outcome.intent == "emergency"  # the urgent advice, not "is it normal after..."
+    assert "painkiller" in said(outcome)
+    assert VISIT_BUTTONS & set(buttons(outcome))
+
+
 async def test_asking_for_a_visit_today_sends_an_urgent_same_day_request(
     front_desk: FrontDesk, store: Store
 ) -> None:

@@ -979,6 +979,8 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         if _an_adult_s_own(turn):
             return Answer(FIRST_VISIT)  # "a bottom tooth feels wobbly. im 45": not a child's
     if match.intent == AFTERCARE and topic is None and not _after_a_treatment(turn):
+        if _urgent_symptom(turn):
+            return Answer(EMERGENCY)  # "has had a toothache since yesterday": no treatment had
         return Answer(FIRST_VISIT)  # "my teeth are really sensitive to cold": no treatment
     return Answer(match.intent, match.score)  # had, so what the doctor finds at a check-up
 
@@ -1020,11 +1022,21 @@ _AFTER_WORDS = re.compile(
 def _after_a_treatment(turn: Turn) -> bool:
     """Whether an aftercare reading has a treatment to be after: one named, or words that
     tie the complaint to work done ("sensitive since my cleaning")."""
-    if _AFTER_WORDS.search(turn.text) or aftercare.JUST_HAD.search(turn.text):
+    text = _SYMPTOM_SINCE.sub(" ", turn.text)  # "has had a toothache since yesterday"
+    if _AFTER_WORDS.search(text) or aftercare.JUST_HAD.search(text):
         return True
     return any(turn.brain.replies.has_facets(t) for t in turn.brain.facets.names_topics(turn.text))
 
 
+#: How long a pain has gone on, which ties it to no treatment: "has had a toothache",
+#: "since yesterday", "for 3 days now".
+_SYMPTOM_SINCE = re.compile(
+    r"\b(?:has|have|had|'ve|'s|i've|ive)\s+had\s+(?:a\s+|an\s+|some\s+|bad\s+)?"
+    r"(?:tooth\s?ache|pain|ache|aching|sore(?:ness)?|throbbing|swelling|sensitivity)\b"
+    r"|\bsince\s+(?:yesterday|last\s+night|this\s+morning|the\s+weekend|last\s+week"
+    r"|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b",
+    re.I,
+)
 #: A clause telling what happened before ("tooth was pulled last month", "had a crown in 2019").
 _PAST_REPORT = re.compile(
     r"\b(?:was|were|had|got|been|ago|yesterday|last\s+(?:week|month|year|time))\b", re.I

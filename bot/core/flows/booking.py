@@ -529,12 +529,24 @@ def _read(turn: Turn, field: str) -> str | None:
 
 def _when(turn: Turn) -> str | None:
     """The days and times wished, as understood, or None."""
-    said = when_said(turn.details)
+    said = when_said({**day_told_before(turn), **turn.details})
     if said:
         return said
     if booking_text.as_soon_as_possible(turn.text):
         return "as soon as possible"
     return None
+
+
+def day_told_before(turn: Turn) -> dict[str, str]:
+    """The date wished earlier in this conversation ("could she be seen tomorrow?"), when
+    this message gives only the hour ("anything after 4:30"); a past date is no wish."""
+    if turn.topic is None or "time" not in turn.details or _DAYS_KEYS & turn.details.keys():
+        return {}
+    date = turn.state.details.get("date", "")
+    return {"date": date} if date >= turn.today.isoformat() else {}
+
+
+_DAYS_KEYS = frozenset({"day", "date", "weekdays"})
 
 
 def _wished_at(turn: Turn) -> str:

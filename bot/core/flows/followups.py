@@ -253,7 +253,7 @@ def answer_to_question(turn: Turn, topic: str) -> None:
     understood(turn)  # before any new choices are offered
     replies = turn.brain.replies
     noted = said_back(details)
-    when = booking.when_said(details)
+    when = booking.when_said({**booking.day_told_before(turn), **details})
     day_instead = when and not PROBLEM_DETAILS & details.keys()  # "next friday would be good"
     if when and (isinstance(turn.asked, AskedDay) or day_instead):
         booking.day_given(turn, when, rotation)  # a request, about the topic's service
