@@ -188,6 +188,8 @@ def _score(
         scores.unnecessary.append(f"{text!r}: handed over as {got}")
 
 
+#: A symptom labelled as denied -> the one that must not be noted (None: none at all).
+_NO_SYMPTOM: dict[str, str | None] = {"none": None, "no pain": "pain"}
 #: Labelled detail kinds -> the keys the bot keeps them under.
 _DETAIL_KEYS = {
     "day": ("day", "weekdays", "date"),
@@ -208,6 +210,10 @@ def detail_captured(key: str, wanted: str, found: dict[str, str]) -> bool | None
     if key == "tooth_state":
         said = _TOOTH_STATES.get(wanted)
         return None if said is None else said in found.get("tooth", "")
+    if key == "symptom" and wanted in _NO_SYMPTOM:  # "nothing hurts": captured if not noted
+        noted = [symptom for symptom in found.get("symptom", "").split(", ") if symptom]
+        denied = _NO_SYMPTOM[wanted]
+        return not noted if denied is None else denied not in noted
     keys = _DETAIL_KEYS.get(key)
     if keys is None or (key == "who" and wanted == "self"):
         return None

@@ -496,6 +496,8 @@ _DENIED_BEFORE = re.compile(
     # "not causing her any pain": "any" just before, a little further from the cue
     r"|(?:\b(?:not|no|never|without|(?:does|do|is|are|was|were|did|has|have|wo)nt)|n't)"
     r"\s+(?:(?!just\b|only\b|but\b)\w+\s+){0,3}any\s+$"
+    # "nothing really hurts", "nothing is hurting" (not "nothing helps the pain")
+    r"|\bnothing\s+(?:(?:really|actually|currently|is|really\s+is)\s+)?$"
 )
 # "pain-free", "painless", "swelling going down", "the pain is easing"
 _DENIED_AFTER = re.compile(

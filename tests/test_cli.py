@@ -115,6 +115,26 @@ def test_eval_plays_a_conversation_set_and_reports_the_untuned_part_apart(
     assert "new questions to the right topic: 1/1 (100.0%)" in lines[2]
 
 
+def test_eval_counts_a_denied_symptom_as_captured_only_if_none_was_noted(
+    tmp_path: Path,
+) -> None:
+    conversations = tmp_path / "conversations.yaml"
+    conversations.write_text(
+        "conversations:\n"
+        "  - id: cleaning-1\n"
+        "    turns:\n"
+        "      - patient: how much is a cleaning?\n"
+        "        expect: {kind: question, topic: hygiene}\n"
+        "      - patient: last one a year ago, nothing hurts\n"
+        "        expect: {kind: answer, topic: hygiene, details: {symptom: none}}\n"
+    )
+    lines = frontdesk("eval", str(conversations)).stdout.splitlines()
+    tuned = lines[lines.index("tuned: 1 conversations") :]
+    assert any(
+        "details captured (the kinds the bot extracts): 1/1 (100.0%)" in line for line in tuned
+    )
+
+
 def test_eval_scores_a_turn_for_a_person_by_the_hand_over_alone(tmp_path: Path) -> None:
     conversations = tmp_path / "conversations.yaml"
     conversations.write_text(

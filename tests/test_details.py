@@ -546,10 +546,17 @@ def test_visits_durations_and_hours_are_no_unnamed_count(text: str) -> None:
         "no pain, only a check-up",
         "it doesnt hurt at all",
         "is it painless?",
+        "nothing really hurts. the chip is small",
+        "nothing is hurting, just a check",
     ],
 )
 def test_a_symptom_denied_is_no_symptom(text: str) -> None:
     assert "pain" not in extract_details(text, WEDNESDAY, symptoms=SYMPTOMS).get("symptom", "")
+
+
+def test_nothing_helping_the_pain_is_still_pain() -> None:
+    found = extract_details("nothing helps the pain", WEDNESDAY, symptoms=SYMPTOMS)
+    assert found["symptom"] == "pain"
 
 
 def test_a_symptom_beside_a_denied_one_is_kept() -> None:

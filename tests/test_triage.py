@@ -54,6 +54,28 @@ async def test_a_toothache_since_yesterday_with_no_treatment_had_is_no_aftercare
     assert VISIT_BUTTONS & set(buttons(outcome))
 
 
+async def test_several_problems_and_where_to_start_get_the_check_up_that_plans_them(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT,
+        "havent been to a dentist in years. one tooth is chipped, my gums bleed and i hate how"
+        " yellow my teeth are. where do i even start",
+    )
+    assert outcome.intent == "checkup"  # the exam that looks at all of it, not the pain advice
+    assert "painkiller" not in said(outcome)
+
+
+async def test_several_problems_with_one_that_hurts_get_the_urgent_advice(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "my tooth broke and it hurts, my gums bleed too and its yellow. what do i do"
+    )
+    assert outcome.intent == "emergency"
+    assert "painkiller" in said(outcome)
+
+
 async def test_asking_for_a_visit_today_sends_an_urgent_same_day_request(
     front_desk: FrontDesk, store: Store
 ) -> None:

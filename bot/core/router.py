@@ -770,6 +770,8 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         return Answer("complaint")  # "your office billed my insurance wrong": a person settles it
     if _dental_fear_told(turn, match):
         return Answer(ANESTHESIA)  # "im really scared of dentists": how we keep it gentle
+    if _several_problems_to_start_with(turn, match):
+        return Answer(FIRST_VISIT)  # "a chip, bleeding gums, and whitening. where do i start"
     if _asks_only_about_walk_ins(turn, match):
         return Answer(BOOKING)  # "do you take walk-ins?": by appointment, and a request
     if match.intent == "complaint" and not match.upset and _is_acknowledgement(turn, turn.text):
@@ -1016,6 +1018,37 @@ _AFTER_WORDS = re.compile(
     r"\b(?:after|since|post|afterwards|new|recent(?:ly)?|just\s+had|had\s+(?:a|my|the)"
     r"|got\s+(?:a|my|the)|you\s+(?:did|made|put|fitted|placed)|at\s+(?:yours|your\s+(?:clinic|place|office)))\b",
     re.I,
+)
+
+
+def _several_problems_to_start_with(turn: Turn, match: Match) -> bool:
+    """Whether the patient tells of several problems and asks where to begin: the exam that
+    looks at all of them and plans the order, unless one of them hurts or is a red flag."""
+    if match.safety or not _WHERE_TO_START.search(turn.text):
+        return False
+    told = {symptom for symptom in turn.details.get("symptom", "").split(", ") if symptom}
+    if told & _URGENT_ON_ITS_OWN or turn.brain.matcher.red_flag(turn.text):
+        return False
+    wished = turn.brain.facets.names_topics(turn.text, affirmed=True)
+    if len(wished) > 1:
+        return False  # "what would you do first, the implant or the whitening?": those two
+    return len(told) + len(wished) >= 3
+
+
+#: Asking where to begin: "where do i even start", "what do i do", "which one first".
+_WHERE_TO_START = re.compile(
+    r"\bwhere\s+(?:do|should|would|can)\s+(?:i|we)\s+(?:even\s+)?(?:start|begin)\b"
+    r"|\bwhere\s+to\s+(?:even\s+)?(?:start|begin)\b"
+    r"|\bwhat\s+(?:do|should|would|can)\s+(?:i|we)\s+(?:even\s+)?do(?:\s+first)?\s*[?.!]*\s*$"
+    r"|\bwhich\s+(?:one|problem|thing|of\s+(?:them|these))\s+(?:do|should)\s+(?:i|we)\s+"
+    r"(?:deal\s+with|fix|do|tackle|start\s+with|sort)\s+first\b"
+    r"|\bwhat\s+(?:comes|goes)\s+first\b",
+    re.I,
+)
+#: Problems that want a dentist soon whatever else is told: pain, swelling, something loose,
+#: a knocked-out tooth, a filling or crown that came out.
+_URGENT_ON_ITS_OWN = frozenset(
+    {"pain", "swelling", "loose", "a knocked-out tooth", "a filling or crown came out"}
 )
 
 
