@@ -2838,7 +2838,9 @@ def _several_questions(turn: Turn, match: Match, topic: str | None) -> list[Ques
             if Question(str(topic), "price") not in asked:  # "and the price, any plans?"
                 asked.append(Question(str(topic), "price"))
             continue
-        interested = telling and topic is None and _INTERESTED.search(clause) is not None
+        # (or told of before: "my mom got quoted 25k for all on 4 ... do u do that")
+        reported = _INTERESTED.search(clause) or _PAST_REPORT.search(clause)
+        interested = telling and topic is None and reported is not None
         if interested and (named := _named_service(turn, clause)) is not None:
             topic = named if brain.replies.has_facets(named) else topic  # "Hi, I'm interested
             # in Invisalign. How long does treatment usually take and whats the cost?": theirs
