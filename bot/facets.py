@@ -453,7 +453,12 @@ WAITING_ASKED = re.compile(
     r"(?:\s+(?:and\s+see|a\s+(?:bit|while)|for\s+now|longer|it\s+out))?\W*$"
     # "if i wait?", "if we just leave it?": the condition alone, asked
     r"|^\W*(?:and\s+|so\s+)?if\s+(?:i|we|he|she|they)\s+(?:just\s+)?(?:wait|leave\s+(?:it|them))"
-    r"(?:\s+(?:a\s+(?:bit|while)|longer|for\s+now))?\W*$",
+    r"(?:\s+(?:a\s+(?:bit|while)|longer|for\s+now))?\W*$"
+    # "is it bad that i waited this long", "did i leave it too long", "have i waited too long"
+    r"|\bis\s+it\s+(?:bad|a\s+problem|too\s+late|ok(?:ay)?)\s+(?:that\s+)?(?:i|we|he|she|they)"
+    r"\s+(?:have\s+|'ve\s+)?(?:waited|left\s+it|put\s+it\s+off|delayed)"
+    r"|\b(?:did|have)\s+(?:i|we|he|she|they)\s+(?:waited|wait|left\s+it|leave\s+it)"
+    r"\s+too\s+long\b",
     re.IGNORECASE,
 )
 

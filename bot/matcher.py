@@ -151,6 +151,14 @@ EXPECTATION = re.compile(
 
 #: Where a sentence ends: the phrases of one thing said do not run across it.
 _SENTENCE_END = re.compile(r"[.!?;\n]+")
+#: Work said not to be ours: "even if they were not made in your clinic", "it wasn't done here".
+_NOT_OURS = re.compile(
+    r"\b(?:not|never|wasn'?t|weren'?t|isn'?t|aren'?t)\s+(?:\w+\s+)?"
+    r"(?:made|done|fitted|placed|put\s+in|from|got|bought)\s+(?:(?:in|at|by|from|with)\s+)?"
+    r"(?:your\s+(?:clinic|practice|office|surgery|dentists?|doctors?)|you|yours|you\s+guys"
+    r"|here)\b",
+    re.I,
+)
 
 #: Something that happened years ago ("knocked out years ago", "an abscess a few years back",
 #: "as a kid", "broken in an old accident"): history, not an emergency, unless the message
@@ -421,7 +429,7 @@ class IntentMatcher:
         named within one sentence: not "... pleased with it. Could you tell me ...")."""
         if not self._detect_problem(self.normalized(text)):
             return False
-        sentences = _SENTENCE_END.split(text)
+        sentences = [part for part in _SENTENCE_END.split(text) if not _NOT_OURS.search(part)]
         return any(self._detect_our_work(self.normalized(sentence)) for sentence in sentences)
 
     def work_failed(self, text: str) -> bool:

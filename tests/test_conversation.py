@@ -1757,3 +1757,43 @@ async def test_a_treatment_told_of_first_is_what_do_you_do_that_and_the_cost_ask
     )
     assert outcome.intent == "implants"  # not the list of everything we do
     assert outcome.messages[0].text.startswith("All in")
+
+
+async def test_work_said_not_to_be_ours_is_no_warranty_hand_over(front_desk: FrontDesk) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT,
+        "My mother has full dentures and they became loose. Can you fix them even if they were"
+        " not made in your clinic?",
+    )
+    assert outcome.intent == "dentures"
+    assert not any(isinstance(effect, HandoffOpened) for effect in outcome.effects)
+
+
+async def test_the_work_we_did_coming_loose_is_still_a_warranty_hand_over(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "the crown you made fell out and im not happy with you"
+    )
+    assert any(isinstance(effect, HandoffOpened) for effect in outcome.effects)
+
+
+async def test_money_paid_and_asked_back_goes_to_a_person(front_desk: FrontDesk) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "also i prepaid 200 for the crown that never got made, i want that back"
+    )
+    assert outcome.intent == "complaint"  # not the crown's price list
+    assert any(isinstance(effect, HandoffOpened) for effect in outcome.effects)
+
+
+async def test_asking_if_waiting_so_long_was_bad_is_answered_not_taken_as_a_complaint(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(
+        PATIENT,
+        "hi, i had a root canal with you back in april and never came back for the crown. how"
+        " much is a crown now?",
+    )
+    outcome = await front_desk.handle_text(PATIENT, "is it bad that i waited this long")
+    assert (outcome.route, outcome.intent) == ("IfWaiting", "crowns")
+    assert not any(isinstance(effect, HandoffOpened) for effect in outcome.effects)

@@ -763,7 +763,7 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
     ):
         return Answer("human")  # "can i please speak with the doctor who did it?": a person
     if (
-        _BILLED_WRONG.search(turn.text)
+        (_BILLED_WRONG.search(turn.text) or _WANTS_MONEY_BACK.search(turn.text))
         and not match.safety
         and "complaint" in brain.knowledge.intents
     ):
@@ -1242,6 +1242,13 @@ _BILLED_WRONG = re.compile(
 _REFUND = re.compile(
     r"\b(?:money\s+back|refund\w*|reimburse\s+me|pay\s+me\s+back|charged\s+(?:me\s+)?twice"
     r"|double\s+charged)\b",
+    re.I,
+)
+#: Money paid asked back in so many words, upset or not: "i prepaid 200 for the crown that never
+#: got made, i want that back", "i want my deposit back" (not "do you give refunds?").
+_WANTS_MONEY_BACK = re.compile(
+    r"\bwant\w*\s+(?:my|the|our)\s+(?:money|deposit|\$?\d+)\s+back\b"
+    r"|\b(?:pre-?paid|paid|deposit)\b[^?!]{0,80}\bwant\w*\s+(?:that|it|this|them)\s+back\b",
     re.I,
 )
 #: "back to it" once "the first one" is read as it: no question of its own.
@@ -2658,7 +2665,11 @@ def _bare_number(turn: Turn) -> tuple[str, str] | None:
 def _waiting_asked(turn: Turn, match: Match, topic: str | None) -> str | None:
     """The service whose waiting or leaving untreated the patient asks about: the one the
     message names, or the one talked about; none in an emergency or a complaint."""
-    if match.safety or match.intent in NEVER_A_FOLLOW_UP | PATIENT_RIGHTS_INTENTS:
+    # ("is it bad that i waited this long" may read as a complaint: it asks, calmly)
+    calm_question = match.intent == "complaint" and not match.upset
+    if match.safety or match.intent in PATIENT_RIGHTS_INTENTS:
+        return None
+    if match.intent in NEVER_A_FOLLOW_UP and not calm_question:
         return None
     if not asks_about_waiting(turn.text):
         return None
