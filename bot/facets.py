@@ -549,8 +549,28 @@ LOOKS_REAL = re.compile(
 )
 
 
+#: "how long will the sensitivity last": how the healing goes, not how long the work lasts.
+SYMPTOM_LASTS = re.compile(
+    r"\bhow\s+long\s+(?:will|does|do|would|should|is|can|might)\s+(?:the\s+|that\s+|this\s+"
+    r"|my\s+|his\s+|her\s+)?(?:sensitivity|pain|soreness|ache|aching|swelling|bleeding"
+    r"|discomfort|tenderness|bruising)\s+(?:last|go\s+on|stay|take\s+to\s+(?:go|settle))\b",
+    re.IGNORECASE,
+)
+
+
+#: "what is the permanent one made of": what it is made of, whatever else the words suggest.
+MADE_OF = re.compile(
+    r"\b(?:made|make\s+them|make\s+it)\s+(?:of|from|out\s+of)\b|\bwhat\s+materials?\b",
+    re.IGNORECASE,
+)
+
+
 def _facet_by_strong_words(text: str) -> str | None:
     """A facet named so plainly that it outweighs the learned reading."""
+    if SYMPTOM_LASTS.search(text):
+        return "recovery"
+    if MADE_OF.search(text):
+        return "materials"
     if WITHOUT_HOW_LONG.search(text) or DONE_TOGETHER_OR_FOR_LONG.search(text):
         return "duration"
     if LOOKS_REAL.search(text):

@@ -1349,3 +1349,51 @@ async def test_a_price_asked_with_the_service_named_is_recorded_as_the_price_ask
     )
     assert outcome.messages[0].text.startswith("All in")
     assert (outcome.intent, outcome.facet) == ("extraction", "price")
+
+
+async def test_what_the_free_check_up_finds_is_said_to_cost_the_list_price(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(
+        PATIENT,
+        "I completed my implant treatment at your clinic in January and was told there is a"
+        " free check-up after six months. What does it include?",
+    )
+    outcome = await front_desk.handle_text(
+        PATIENT,
+        "If the doctor finds something, for example a new cavity, will I have to pay for"
+        " treating it?",
+    )
+    assert (outcome.intent, outcome.facet) == ("free_checkup", "price")
+    assert "list price" in said(outcome)  # not only "as I mentioned, it is free"
+
+
+async def test_the_permanent_crown_asked_about_during_the_temporary_s_aftercare_is_the_crown(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    await front_desk.handle_text(
+        PATIENT, "Got a temporary crown fitted yesterday and it's sensitive to cold. Normal?"
+    )
+    told = await front_desk.handle_text(
+        PATIENT, "upper left premolar, only with cold drinks, not when i bite"
+    )
+    assert told.route == "AnswerToQuestion" and "upper left" in said(told)  # not "didn't get"
+    ready = await front_desk.handle_text(PATIENT, "when will the permanent one be ready?")
+    assert said(ready) in answers(brain, "crowns", "duration")  # no "what happened to it?"
+    made_of = await front_desk.handle_text(PATIENT, "and what is the permanent one made of?")
+    assert (made_of.intent, made_of.facet) == ("crowns", "materials")
+
+
+async def test_how_long_a_symptom_lasts_is_how_it_heals_not_how_long_the_work_lasts(
+    brain: Brain,
+) -> None:
+    for text in ("how long will the sensitivity last", "how long does the swelling last?"):
+        assert brain.facets.match(text).facet == "recovery", text
+
+
+async def test_can_i_choose_after_what_it_is_made_of_asks_among_the_materials(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much is a crown")
+    outcome = await front_desk.handle_text(PATIENT, "and what is it made of, can i choose?")
+    assert (outcome.intent, outcome.facet) == ("crowns", "materials")  # not which doctor

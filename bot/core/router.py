@@ -38,7 +38,12 @@ from bot.core.flows.answers import (
     WARRANTY_TERMS,
 )
 from bot.core.flows.booking import BOOKING
-from bot.core.flows.followups import PROBLEM_DETAILS, WITHIN_THE_PRICE, Question
+from bot.core.flows.followups import (
+    FOUND_AT_THE_EXAM,
+    PROBLEM_DETAILS,
+    WITHIN_THE_PRICE,
+    Question,
+)
 from bot.core.flows.handoff import (
     ABOUT_A_PROBLEM,
     EMERGENCY,
@@ -799,6 +804,10 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         return AnswerToQuestion(_narrowed(turn, topic))
     if topic is not None and _only_says_which_tooth(turn, match, topic):
         return AnswerToQuestion(topic)  # "its the upper right premolar" after the aftercare
+    if topic == _FREE_CHECKUP and is_question(turn.text) and _PAYS.search(turn.text):
+        others = brain.facets.names_topics(turn.text, affirmed=True)
+        if not match.safety and (not others or FOUND_AT_THE_EXAM.search(turn.text)):
+            return FollowUp(_FREE_CHECKUP, "price")  # "if it finds a cavity, do i pay for it?"
     waited = _waiting_asked(turn, match, topic)
     if waited is not None:
         return IfWaiting(waited)  # "what happens if we wait until she's older?"
@@ -842,6 +851,9 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         return HandOver(EMERGENCY)  # "please, what do I do": no time for "I didn't get that"
     if topic == EMERGENCY and handed_over and (practical := _practical_guess(turn, match)):
         return Answer(practical)  # "ok on our way whats the address": where we are
+    had = _asked_of_the_treatment_had(turn, match) if topic == AFTERCARE else None
+    if had is not None:
+        return FollowUp(had.intent, str(had.facet))  # "when will the permanent one be ready?"
     if topic == AFTERCARE and _still_aftercare(turn, match):
         return Answer(AFTERCARE)  # "can I smoke?" after "had a tooth out this morning"
     long_ago = match.intent == AFTERCARE and _YEARS_AGO.search(turn.text) is not None
@@ -1311,7 +1323,8 @@ def _only_says_which_tooth(turn: Turn, match: Match, topic: str) -> bool:
         return False
     if asks_if_price(turn.text):
         return False  # "price both jaws": the price asked, the jaws noted
-    if len(words(turn.text)) > _WHICH_TOOTH_WORDS or brain.matcher.red_flag(turn.text):
+    longest = _WHICH_TOOTH_WORDS + (6 if "symptom" in turn.details else 0)  # "..., only with
+    if len(words(turn.text)) > longest or brain.matcher.red_flag(turn.text):  # cold drinks"
         return False
     return not brain.facets.names_topics(turn.text)
 
@@ -2265,6 +2278,8 @@ def _only_a_day(text: str, details: dict[str, str]) -> bool:
 
 
 #: Paying asked about: "will i have to pay again to get it fixed?", "is that covered?".
+#: The free check-up six months after treatment, whose "price" says what it finds costs.
+_FREE_CHECKUP = "free_checkup"
 _PAYS = re.compile(r"\b(?:pay\w*|(?<!in )charge\w*|cost\w*|free|covered|cover|refund\w*)\b", re.I)
 
 
@@ -2335,6 +2350,31 @@ def _practical_guess(turn: Turn, match: Match) -> str | None:
         return None
     definition = turn.brain.knowledge.intents.get(guess)
     return guess if definition is not None and definition.kind == IntentKind.PRACTICAL else None
+
+
+def _asked_of_the_treatment_had(turn: Turn, match: Match) -> Question | None:
+    """A question, during the aftercare advice, about the treatment itself rather than the
+    healing: what the permanent crown is made of, when it is ready, what it costs."""
+    had = turn.state.details.get(aftercare.TREATMENT)
+    if match.safety or had is None or not turn.brain.replies.has_facets(had):
+        return None
+    if turn.brain.facets.names_topics(turn.text) or not is_question(turn.text):
+        return None
+    facet = _facet_of(turn, turn.text)
+    if facet == "price" and asks_if_price(turn.text):
+        return Question(had, facet)  # "how much" for the night guard being got used to
+    final = _FINAL_ONE.search(turn.text) is not None
+    if final and facet in ("duration", "longevity", "materials"):
+        return Question(had, facet)
+    return None
+
+
+#: The lasting piece after a temporary one: "the permanent one", "the final crown".
+_FINAL_ONE = re.compile(
+    r"\b(?:permanent|final|proper|real|definitive)\s+(?:one|crown|filling|tooth|teeth"
+    r"|denture|dentures|bridge|veneers?)\b",
+    re.I,
+)
 
 
 def _still_aftercare(turn: Turn, match: Match) -> bool:
@@ -2931,12 +2971,22 @@ _GOING_ON = 4
 def _goes_on_asking(before: Question, question: Question, clause: str) -> bool:
     """Whether a short "how long?" clause asks how long the thing asked just before lasts
     ("will it be sore after? for how many days?"), not a question of its own."""
+    if before.facet == "materials" and _CHOICE_ASKED.match(clause):
+        return True  # "what is the permanent one made of, can i choose?": among the materials
     return (
         question.intent == before.intent
         and question.facet == "duration"
         and before.facet in _LASTING_FACETS
         and len(words(clause)) <= _GOING_ON
     )
+
+
+#: Whether the patient gets a say: "can i choose", "do i get to pick", "is there a choice".
+_CHOICE_ASKED = re.compile(
+    r"^\W*(?:and\s+|so\s+)?(?:can|could|do|may)\s+(?:i|we)\s+(?:get\s+to\s+)?(?:choose|pick"
+    r"|decide)\b(?:\s+(?:it|one|which|myself))?\W*$|^\W*(?:is\s+there\s+a|any)\s+choice\W*$",
+    re.I,
+)
 
 
 #: Something of the patient's damaged: "my denture cracked in half", "the crown came off".

@@ -38,9 +38,11 @@ def answer_facet(turn: Turn, topic: str, facet: str) -> None:
     # pointing to that list, not the same list twice
     shown = facet == "price" and not age and replies.has_service(topic)
     within = _included_or_not(turn, topic, rotation) if facet == "price" else None
+    # "if the doctor finds a cavity, do i pay for it?": the price wording that says so
+    found_asked = FOUND_AT_THE_EXAM.search(turn.text) is not None
     if within is not None:
         text: str | None = within  # "does that include xrays": yes, and the part's price
-    elif shown and turn.asked_before(topic, answers.REPEAT_WITHIN):
+    elif shown and turn.asked_before(topic, answers.REPEAT_WITHIN) and not found_asked:
         text = replies.repeated(topic, rotation)
     else:
         text = replies.facet(topic, facet, rotation, turn.text, age)
@@ -50,13 +52,18 @@ def answer_facet(turn: Turn, topic: str, facet: str) -> None:
     turn.outcome.intent = topic
     turn.outcome.facet = facet
     new_topic = turn.topic != topic
+    # (not on the treatment the patient is already having: "when will the permanent one be
+    # ready?" while healing from the temporary crown)
+    having = (
+        turn.topic == aftercare.AFTERCARE and turn.state.details.get(aftercare.TREATMENT) == topic
+    )
     turn.open_topic(topic)
     understood(turn)
     note = replies.age_note(topic, first_age(turn.state.details))
     if note and facet == "suitability":
         text = f"{text}\n\n{note}"  # "my father is 78, is he too old for implants?"
     medical = replies.is_medical(topic, facet)
-    if new_topic and replies.has_service(topic) and not turn.state.booking:
+    if new_topic and replies.has_service(topic) and not turn.state.booking and not having:
         # A first question about a service still ends, as its script does, with one
         # question about the patient's real problem (not while a request is being made:
         # the request's own question comes next).
@@ -71,6 +78,8 @@ def answer_facet(turn: Turn, topic: str, facet: str) -> None:
     log.info("patient=%s follow-up topic=%s facet=%s", turn.patient.id, topic, facet)
 
 
+#: What an exam turns up: "if the doctor finds something", "anything they find".
+FOUND_AT_THE_EXAM = re.compile(r"\b(?:finds?|found|turns?\s+up|discover\w*)\b", re.I)
 #: A part asked about as within the treatment's price: "is the x-ray included?", "extra?".
 WITHIN_THE_PRICE = re.compile(
     r"\b(?:includ\w*|incl|extra|on\s+top|separate\w*|additional|add\w*|part\s+of|with\s+it)\b",
