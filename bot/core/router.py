@@ -805,8 +805,8 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
     if topic is not None and _only_says_which_tooth(turn, match, topic):
         return AnswerToQuestion(topic)  # "its the upper right premolar" after the aftercare
     if topic == _FREE_CHECKUP and is_question(turn.text) and _PAYS.search(turn.text):
-        others = brain.facets.names_topics(turn.text, affirmed=True)
-        if not match.safety and (not others or FOUND_AT_THE_EXAM.search(turn.text)):
+        besides = brain.facets.names_topics(turn.text, affirmed=True)
+        if not match.safety and (not besides or FOUND_AT_THE_EXAM.search(turn.text)):
             return FollowUp(_FREE_CHECKUP, "price")  # "if it finds a cavity, do i pay for it?"
     waited = _waiting_asked(turn, match, topic)
     if waited is not None:
