@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from bot.core import Brain, FrontDesk, HandoffOpened, OfferShown, Outcome
-from bot.pricing import format_range, quote_bundle
+from bot.pricing import format_range, quote_bundle, quote_together
 from bot.replies import pick
 
 PATIENT = "console:ines"
@@ -378,3 +378,23 @@ async def test_a_gap_where_a_tooth_was_taken_out_and_what_can_go_there_weighs_th
         " meal. can something go in there",
     )
     assert set(outcome.answered) == {"implants", "bridges", "partial_denture"}
+
+
+async def test_two_paths_of_two_treatments_each_are_weighed_with_each_path_s_total(
+    front_desk: FrontDesk, brain: Brain
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT,
+        "my dentist gave me 2 options, root canal plus crown or pull it and get an implant."
+        " what would u do",
+    )
+    assert outcome.route == "Weighed"
+    assert outcome.answered == ["root_canal", "implants"]
+    reply = said(outcome)
+    knowledge = brain.knowledge
+    for path in (("root_canal", "crowns"), ("extraction", "implants")):
+        bundles = [(knowledge.bundles[knowledge.services[name].bundle], 1) for name in path]
+        total = quote_together(bundles, knowledge.components).total
+        assert format_range(total, knowledge.clinic.currency) in reply, path  # the crown too
+    later = await front_desk.handle_text(PATIENT, "and which one lasts longer")
+    assert set(later.answered) == {"root_canal", "implants"}

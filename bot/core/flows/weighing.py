@@ -25,6 +25,7 @@ from bot.details import (
 )
 from bot.facets import WEIGHED_APART
 from bot.matcher import Match
+from bot.pricing import format_together, quote_together
 from bot.text import words
 
 log = logging.getLogger(__name__)
@@ -194,9 +195,56 @@ def _named_options(turn: Turn) -> list[str]:
     if len(named) < 2 or not weighs or not _side_by_side(text):
         return []
     for clause in split_questions(text):
-        if is_question(clause) and not _weighs_up(clause):
+        if is_question(clause) and not (_weighs_up(clause) or _PICK_FOR_ME.search(clause)):
             return []
-    return named[:MOST_OPTIONS]
+    return _each_side(turn, text) or named[:MOST_OPTIONS]
+
+
+#: Treatments done together as one option: "root canal plus crown", "pull it and get an implant".
+_TOGETHER = re.compile(r"\b(?:plus|and|with|then|followed\s+by)\b|\+")
+
+
+def _each_side(turn: Turn, text: str) -> list[str]:
+    """The two options either side of "or" when one is a treatment done with another ("root
+    canal plus crown or pull it and get an implant": the root canal and the implant)."""
+    sides = _sides(turn, text)
+    if not sides:
+        return []
+    left, right = sides
+    return [left[0], right[-1]] if left[0] != right[-1] else []
+
+
+def _sides(turn: Turn, text: str) -> list[list[str]]:
+    """The treatments named either side of "or", when one side combines two or more."""
+    sides = re.split(r"\bor\b", text, flags=re.I)
+    if len(sides) != 2 or not any(_TOGETHER.search(side) for side in sides):
+        return []
+    has_facets = turn.brain.replies.has_facets
+    named = [
+        [
+            name
+            for name in turn.brain.facets.names_topics(side, affirmed=True)
+            if has_facets(name) and name not in AUDIENCE_TOPICS
+        ]
+        for side in sides
+    ]
+    if not all(named) or sum(len(side) for side in named) < 3:
+        return []
+    return named
+
+
+def _with_what_goes_with_it(turn: Turn, option: str, name: str) -> str:
+    """An option's text, and the total with what the patient said goes with it ("root canal
+    plus crown": both, a shared part counted once)."""
+    knowledge = turn.brain.knowledge
+    side = next((side for side in _sides(turn, turn.text) if name in side), [])
+    priced = [each for each in side if each in knowledge.services]
+    if len(priced) < 2:
+        return option
+    bundles = [(knowledge.bundles[knowledge.services[each].bundle], 1) for each in priced]
+    combined = quote_together(bundles, knowledge.components)
+    total = format_together(combined, knowledge.clinic.currency).split("\n\n")[0]
+    return f"{option}\n{total}."
 
 
 def _bare_choice(text: str) -> bool:
@@ -312,6 +360,7 @@ _PICK_FOR_ME = re.compile(
     r"\s+you\s+(?:pick|choose|recommend|suggest|go\s+for|get|do|take)\b"
     r"|\bwhat\s+(?:would|do)\s+you\s+(?:pick|choose|recommend|suggest|go\s+for)\b"
     r"|\bwhat\s+would\s+you\s+(?:do|get)\s+(?:if|in\s+my)\b"
+    r"|\bwhat\s+would\s+(?:you|u|ya)\s+(?:do|get|go\s+for)\W*$"
     r"|\bif\s+(?:it\s+was|it\s+were|you\s+were)\s+(?:you|yours|me|in\s+my\s+(?:place|shoes))\b"
     r"|\bin\s+my\s+(?:place|shoes)\b"
     r"|\bwhich\s+(?:one\s+)?is\s+(?:best|better|right)\s+for\s+(?:me|him|her|us)\b",
@@ -371,7 +420,10 @@ def weigh(turn: Turn, services: list[str]) -> None:
     replies = turn.brain.replies
     rotation = turn.record("weighed:" + "+".join(services))
     age = first_age(turn.state.details)
-    options = [replies.option(name, rotation, age) for name in services]
+    options = [
+        _with_what_goes_with_it(turn, replies.option(name, rotation, age), name)
+        for name in services
+    ]
     treatment = _numbed_treatment(turn, services)
     for name in reversed(services):  # the first named is the subject, the other kept
         turn.open_topic(name)  # as the one before: "which one lasts longer"
