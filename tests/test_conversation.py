@@ -1797,3 +1797,36 @@ async def test_asking_if_waiting_so_long_was_bad_is_answered_not_taken_as_a_comp
     outcome = await front_desk.handle_text(PATIENT, "is it bad that i waited this long")
     assert (outcome.route, outcome.intent) == ("IfWaiting", "crowns")
     assert not any(isinstance(effect, HandoffOpened) for effect in outcome.effects)
+
+
+async def test_two_treatments_a_dentist_said_are_needed_are_both_answered(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT,
+        "i grind my teeth at night and now 2 front teeth are chipped. my old dentist said i need"
+        " a night guard and 2 veneers. thoughts?",
+    )
+    assert outcome.answered == ["night_guard", "veneers"]
+
+
+async def test_a_reply_answering_two_treatments_ends_with_one_question(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "need 2 fillings and a cleaning, can i get it all done in one go"
+    )
+    assert {"filling", "hygiene"} <= set(outcome.answered)
+    questions = [line for line in said(outcome).splitlines() if line.rstrip().endswith("?")]
+    assert len(questions) == 1, questions  # not the filling's and the cleaning's both
+
+
+async def test_do_you_do_two_treatments_gets_both_and_one_question_about_the_last(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(PATIENT, "do you do root canals and crowns?")
+    assert outcome.answered == ["root_canal", "crowns"]
+    questions = [line for line in said(outcome).splitlines() if line.rstrip().endswith("?")]
+    assert len(questions) == 1, questions
+    answered = await front_desk.handle_text(PATIENT, "it's broken, a big old filling cracked")
+    assert (answered.route, answered.intent) == ("AnswerToQuestion", "crowns")

@@ -996,7 +996,52 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         if _urgent_symptom(turn):
             return Answer(EMERGENCY)  # "has had a toothache since yesterday": no treatment had
         return Answer(FIRST_VISIT)  # "my teeth are really sensitive to cold": no treatment
+    together = [] if match.safety else _needed_and_only_weighed(turn)
+    if len(together) > 1:
+        return Several(tuple(together))  # "my dentist said i need a night guard and 2 veneers"
     return Answer(match.intent, match.score)  # had, so what the doctor finds at a check-up
+
+
+def _needed_and_only_weighed(turn: Turn) -> list[Question]:
+    """The treatments told as needed, when the message asks nothing else ("... my old dentist
+    said i need a night guard and 2 veneers. thoughts?")."""
+    clauses = split_questions(turn.text)
+    asked = [clause for clause in clauses if is_question(clause)]
+    for clause in asked:
+        if turn.brain.facets.names_topics(clause) or turn.brain.facets.match(clause).facet:
+            return []
+        if turn.brain.matcher.match(clause).intent is not None:
+            return []  # "is there a discount for pensioners?": a question of its own
+    for clause in clauses:
+        together = [] if is_question(clause) else _needed_together(turn, clause)
+        if len(together) > 1:
+            return together
+    return []
+
+
+def _needed_together(turn: Turn, text: str) -> list[Question]:
+    """The treatments a patient says they need, two or three at once ("need 2 fillings and a
+    cleaning", "my old dentist said i need a night guard and 2 veneers"): each of them."""
+    if not _NEEDED.search(text) or _PAST_REPORT.search(text) or "or" in words(text):
+        return []
+    if _DAMAGED.search(text):
+        return []  # "my crown fell off and needs looking at, she just wants a cleaning"
+    has_service = turn.brain.replies.has_service
+    named = turn.brain.facets.names_topics(text, affirmed=True)
+    treatments = [name for name in named if has_service(name) and name not in AUDIENCE_TOPICS]
+    if len(treatments) < 2 or not _JOINED.search(text):
+        return []
+    return [Question(name) for name in treatments[:MOST_QUESTIONS]]
+
+
+#: A question about the treatments told together: "can i get it all done in one go".
+_ABOUT_THEM_ALL = re.compile(
+    r"\b(?:it\s+all|all\s+of\s+(?:it|them)|both|together|in\s+one\s+(?:go|visit|sitting"
+    r"|appointment)|(?:on\s+)?the\s+same\s+(?:day|visit|appointment))\b",
+    re.I,
+)
+#: Treatments listed together: "a night guard and 2 veneers", "fillings + a cleaning".
+_JOINED = re.compile(r"\b(?:and|plus|also)\b|[+&,]")
 
 
 def _named_and_half_read(turn: Turn, match: Match, named: str | None) -> bool:
@@ -2895,6 +2940,13 @@ def _several_questions(turn: Turn, match: Match, topic: str | None) -> list[Ques
         if interested and (named := _named_service(turn, clause)) is not None:
             topic = named if brain.replies.has_facets(named) else topic  # "Hi, I'm interested
             # in Invisalign. How long does treatment usually take and whats the cost?": theirs
+        about_them = _ABOUT_THEM_ALL.search(turn.text) and not is_question(clause)
+        together = _needed_together(turn, clause) if about_them else []
+        if len(together) > 1:  # "need 2 fillings and a cleaning, can i get it all done ..."
+            asked.extend(each for each in together if each not in asked)
+            needed.extend(each for each in together if each not in needed)
+            topic = together[-1].intent
+            continue
         if telling or fragment:
             continue  # "shes pretty worried about it", "and the anaesthetic": no question
         named = _turned_to(turn, clause)

@@ -164,6 +164,9 @@ def answer_several(turn: Turn, questions: list[Question]) -> None:
         for each in questions
         if each.facet == "materials" and Question(each.intent) in questions
     }
+    # one closing question a reply: the last treatment's ("need 2 fillings and a cleaning")
+    scripts = [q.intent for q in questions if q.facet is None and replies.has_service(q.intent)]
+    last_script = scripts[-1] if scripts else None
     for question in questions:
         intent, facet = question.intent, question.facet
         if in_script.get(intent) == question:
@@ -192,7 +195,7 @@ def answer_several(turn: Turn, questions: list[Question]) -> None:
             opening = answers.opening(turn) if not outcome.answered else ""
             if aside and opening == "yes":  # the "do you" was the treatment we don't do
                 opening = "total" if asks_if_price(turn.text) else ""
-            closing = "" if books else None
+            closing = "" if books or intent != last_script else None
             age = first_age(turn.state.details)
             teeth = answers.teeth_counted(turn, intent)
             asked = in_script.get(intent)
@@ -219,6 +222,8 @@ def answer_several(turn: Turn, questions: list[Question]) -> None:
             turn.ask(AskedProblem(intent))
         elif not (turn.topic and replies.has_facets(turn.topic)):
             turn.open_topic(intent)  # "student discount?" asked with another: "what about 65+?"
+    if last_script is not None and len(scripts) > 1 and not books:
+        turn.ask(AskedProblem(last_script))  # the question the reply ends with
     treatments = [q.intent for q in questions if replies.has_service(q.intent)]
     treatments = [name for name in treatments if name not in COMFORT_TOPICS]
     if turn.topic in COMFORT_TOPICS and treatments:
