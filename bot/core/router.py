@@ -996,9 +996,9 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         if _urgent_symptom(turn):
             return Answer(EMERGENCY)  # "has had a toothache since yesterday": no treatment had
         return Answer(FIRST_VISIT)  # "my teeth are really sensitive to cold": no treatment
-    together = [] if match.safety else _needed_and_only_weighed(turn)
-    if len(together) > 1:
-        return Several(tuple(together))  # "my dentist said i need a night guard and 2 veneers"
+    needed = [] if match.safety else _needed_and_only_weighed(turn)
+    if len(needed) > 1:
+        return Several(tuple(needed))  # "my dentist said i need a night guard and 2 veneers"
     return Answer(match.intent, match.score)  # had, so what the doctor finds at a check-up
 
 
