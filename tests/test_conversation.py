@@ -1830,3 +1830,14 @@ async def test_do_you_do_two_treatments_gets_both_and_one_question_about_the_las
     assert len(questions) == 1, questions
     answered = await front_desk.handle_text(PATIENT, "it's broken, a big old filling cracked")
     assert (answered.route, answered.intent) == ("AnswerToQuestion", "crowns")
+
+
+async def test_a_question_after_a_hello_and_a_thank_you_is_answered(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT,
+        "Hi! My filling from last month is perfect, thank you :) Now I think my daughter needs"
+        " braces. From what age do you do them?",
+    )
+    assert outcome.intent == "orthodontics"  # not "I didn't get that"

@@ -660,6 +660,10 @@ def _route_text(turn: Turn) -> Route:
         rest = _THANKS_FIRST.sub("", turn.text, count=1)
         if rest != turn.text and is_question(rest):
             turn.text, match = rest, brain.matcher.match(rest)  # "ok thank you. can the ..."
+    if match.intent is None and not match.safety and _half_small_talk(match):
+        rest = _without_small_talk(turn)  # "Hi! My filling is perfect, thank you :) Now ... ?"
+        if rest and is_question(rest):
+            turn.text, match = rest, brain.matcher.match(rest)
     if match.intent is None and not match.safety:
         rest = _SORRY_FIRST.sub("", turn.text, count=1)
         if rest != turn.text and is_question(rest):
@@ -1857,6 +1861,27 @@ def _asks_not_complains(turn: Turn, text: str, match: Match, on_topic: bool) -> 
     if not asks or _DISSATISFIED.search(text):
         return False
     return turn.brain.facets.match(text).score >= 0.9
+
+
+#: Where a sentence ends, a smiley too: "thank you :) Now ...".
+_SENTENCES_OR_SMILES = re.compile(r"(?<=[.!?])\s+|(?<=[:;]\))\s+|(?<=[:;]-\))\s+")
+
+
+def _half_small_talk(match: Match) -> bool:
+    """Whether a message not understood is read most nearly as a hello or a thank-you."""
+    return bool(match.alternatives) and match.alternatives[0].intent in SMALL_TALK
+
+
+def _without_small_talk(turn: Turn) -> str:
+    """The message without its sentences of hello and thanks ("Hi! My filling from last
+    month is perfect, thank you :)"), or "" if it has none or nothing else."""
+    sentences = [part for part in _SENTENCES_OR_SMILES.split(turn.text) if part.strip()]
+    kept = [
+        part
+        for part in sentences
+        if turn.brain.matcher.match(part).intent not in SMALL_TALK or is_question(part)
+    ]
+    return " ".join(kept) if kept and len(kept) < len(sentences) else ""
 
 
 def _beside_the_confusion(turn: Turn) -> str:
