@@ -711,3 +711,31 @@ async def test_a_day_asked_for_before_is_kept_when_the_patient_then_gives_only_t
     await talk(desk_open, "my wife has a toothache, could she be seen tomorrow?")
     [outcome] = await talk(desk_open, "She finishes work at 4, so anything after 4:30 is ideal.")
     assert "Thu 26 Nov, after 16:30" in said(outcome)  # tomorrow, after work: not 16:00
+
+
+async def test_moving_from_one_day_to_another_asks_for_the_new_day(desk_open: FrontDesk) -> None:
+    [moved] = await talk(desk_open, "hi need to move my appt from thursday to friday if possible")
+    assert requested(moved) and "friday" in said(moved) and "thursday" not in said(moved)
+    [hour] = await talk(desk_open, "any time after 2")
+    assert requested(hour)  # the move again, not a new visit asking what it is for
+    assert "friday, after 14:00" in said(hour)
+
+
+async def test_a_day_alone_after_a_move_was_sent_is_the_day_to_move_to(
+    desk_open: FrontDesk,
+) -> None:
+    await talk(desk_open, "can i move my cleaning to the weekend? something came up at work")
+    [day] = await talk(desk_open, "sunday would be ideal")
+    assert "move" in said(day) and "come in for" not in said(day)  # closed sunday: ask again
+    [saturday] = await talk(desk_open, "if not then saturday after 12")
+    assert requested(saturday) and "saturday, after 12:00" in said(saturday)
+
+
+async def test_someone_coming_along_at_the_same_time_is_a_request_for_that_time(
+    desk_open: FrontDesk,
+) -> None:
+    await talk(desk_open, "hi need to move my appt from thursday to friday if possible")
+    [child] = await talk(
+        desk_open, "oh and could my daughter come with me the same time? shes 5, never been"
+    )
+    assert child.intent == "booking" and "friday" in said(child)

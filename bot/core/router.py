@@ -808,6 +808,9 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         return AnswerToQuestion(_narrowed(turn, topic))
     if topic is not None and _only_says_which_tooth(turn, match, topic):
         return AnswerToQuestion(topic)  # "its the upper right premolar" after the aftercare
+    along = _COMES_ALONG.search(turn.text) and len(_asked_clauses(turn.text)) == 1
+    if along and not match.safety:
+        return Answer(BOOKING)  # "could my daughter come with me the same time? shes 5"
     if topic == _FREE_CHECKUP and is_question(turn.text) and _PAYS.search(turn.text):
         besides = brain.facets.names_topics(turn.text, affirmed=True)
         if not match.safety and (not besides or FOUND_AT_THE_EXAM.search(turn.text)):
@@ -2348,6 +2351,13 @@ def _only_a_day(text: str, details: dict[str, str]) -> bool:
 
 
 #: Paying asked about: "will i have to pay again to get it fixed?", "is that covered?".
+#: Someone else coming to the same visit: "could my daughter come with me the same time",
+#: "can i bring my son along at the same time".
+_COMES_ALONG = re.compile(
+    r"\b(?:come|be\s+seen|bring\s+(?:him|her|them|\w+\s+\w+))\s+(?:along\s+)?(?:with\s+(?:me|us)\s+)?"
+    r"(?:at\s+)?the\s+same\s+(?:time|day|visit|appointment)\b",
+    re.I,
+)
 #: The free check-up six months after treatment, whose "price" says what it finds costs.
 _FREE_CHECKUP = "free_checkup"
 _PAYS = re.compile(r"\b(?:pay\w*|(?<!in )charge\w*|cost\w*|free|covered|cover|refund\w*)\b", re.I)

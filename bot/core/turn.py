@@ -33,8 +33,11 @@ HANDED_OVER = "handed_over"
 #: When the last request sent to the front desk wished to come ("Wed 2 Dec, morning"): a
 #: change to "thursday instead, same time" keeps the morning.
 LAST_WISHED = "last_wished"
+#: What the last request sent was: "new", "reschedule" or "cancel" ("can i move my cleaning to
+#: the weekend", then "sunday would be ideal": the move again, not a new visit).
+LAST_KIND = "last_kind"
 #: What the bot keeps for itself among the details: not shown on a case card.
-BOOKKEEPING = frozenset({TALKED_ABOUT_BEFORE, HANDED_OVER, LAST_WISHED})
+BOOKKEEPING = frozenset({TALKED_ABOUT_BEFORE, HANDED_OVER, LAST_WISHED, LAST_KIND})
 #: Numbing and sedation: asked about during a treatment, they are that treatment's pain facet.
 COMFORT_TOPICS = frozenset({"anesthesia", "sedation"})
 

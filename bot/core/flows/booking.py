@@ -15,6 +15,7 @@ from bot import booking_text
 from bot.core.pending import AskedBooking
 from bot.core.turn import (
     ASKED_ABOUT,
+    LAST_KIND,
     LAST_WISHED,
     TALKED_ABOUT_BEFORE,
     AnswerProposal,
@@ -88,7 +89,13 @@ def day_given(turn: Turn, day: str, rotation: int) -> None:
 def start(turn: Turn, rotation: int, when: str = "") -> None:
     """ "I'd like to book": begin a request, filled in from this message and the topic; ask
     the first gap."""
+    if _moves_again(turn):
+        change(turn, rotation)  # "can i move my cleaning to the weekend" ... "sunday then?"
+        return
     draft = _read_everything(turn, BookingDraft(what=_topic_service(turn), when=when))
+    last = turn.state.details.get(LAST_WISHED, "")
+    if not draft.when and last and _SAME_TIME_AS_MINE.search(turn.text):
+        draft = replace(draft, when=last)  # "could my daughter come with me the same time?"
     _open_topic(turn, draft)
     turn.outcome.intent = BOOKING
     noted = _said_back(turn, draft)
@@ -112,11 +119,27 @@ def change(turn: Turn, rotation: int) -> None:
         _submit(turn, _settled(draft), rotation)
         return
     draft = _read_everything(turn, _settled(BookingDraft(what=MOVE, kind=RESCHEDULE)))
-    draft = _same_time_kept(turn, draft)
+    draft = _same_day_kept(turn, _same_time_kept(turn, _moved_to(turn, draft)))
     turn.open_topic(BOOKING, _service_named(turn))  # "move my whitening": how long it takes
     _carry_on(turn, draft, replies.text("booking_move", rotation), rotation)
 
 
+def _moves_again(turn: Turn) -> bool:
+    """Whether a day or hour alone, right after a request to move the appointment was sent,
+    says when to move it to, rather than asking for another visit."""
+    if turn.topic != BOOKING or turn.state.details.get(LAST_KIND) != RESCHEDULE:
+        return False
+    if not _WHEN_KEYS & turn.details.keys() or _service_named(turn):
+        return False
+    return len(turn.text.split()) <= _DAY_ALONE_WORDS
+
+
+#: What a day or hour wished is kept under among the details.
+_WHEN_KEYS = frozenset({"day", "date", "weekdays", "time"})
+#: A message this short that gives a day or hour only says when.
+_DAY_ALONE_WORDS = 8
+#: Another visit at the time of the one just asked for: "with me the same time", "same day".
+_SAME_TIME_AS_MINE = re.compile(r"\b(?:the\s+)?same\s+(?:time|day|visit|appointment)\b", re.I)
 _SAME_TIME = re.compile(r"\b(?:same|usual)\s+(?:time|hour)\b", re.I)
 
 
@@ -128,6 +151,34 @@ def _same_time_kept(turn: Turn, draft: BookingDraft) -> BookingDraft:
     if "time" in turn.details:
         return draft
     return replace(draft, when=f"{draft.when}, {last.rpartition(', ')[2]}")
+
+
+#: "from thursday to friday": the day the appointment is, then the one it moves to.
+_FROM_DAY_TO = re.compile(
+    r"\bfrom\s+(?:(?:this|next|on)\s+)?(?:mon|tue|wed|thu|fri|sat|sun)\w*\s+(?:to|till|until)\s+"
+    r"(?P<to>.+)",
+    re.I,
+)
+
+
+def _moved_to(turn: Turn, draft: BookingDraft) -> BookingDraft:
+    """ "move my appt from thursday to friday": the day it moves to, not the one it is on."""
+    moved = _FROM_DAY_TO.search(turn.text)
+    if moved is None:
+        return draft
+    wished = when_said(extract_details(moved["to"], turn.today))
+    return replace(draft, when=wished) if wished else draft
+
+
+def _same_day_kept(turn: Turn, draft: BookingDraft) -> BookingDraft:
+    """ "any time after 2" right after moving to friday: friday, after 14:00."""
+    last = turn.state.details.get(LAST_WISHED, "")
+    if not draft.when or _DAYS_KEYS & turn.details.keys() or "time" not in turn.details:
+        return draft
+    if turn.state.details.get(LAST_KIND) != RESCHEDULE:
+        return draft
+    day = last.split(", ")[0]
+    return replace(draft, when=f"{day}, {draft.when}") if _DAY_SAID.search(day) else draft
 
 
 def _settled(draft: BookingDraft) -> BookingDraft:
@@ -369,6 +420,7 @@ def _submit(turn: Turn, draft: BookingDraft, rotation: int) -> None:
         )
     )
     turn.state.booking = {}
+    turn.state.details[LAST_KIND] = draft.kind
     if draft.kind != "cancel" and draft.when and draft.when != SKIPPED:
         turn.state.details[LAST_WISHED] = draft.when
     turn.state_changed = True
