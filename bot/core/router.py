@@ -1036,7 +1036,7 @@ def _needed_together(turn: Turn, text: str) -> list[Question]:
     has_service = turn.brain.replies.has_service
     named = turn.brain.facets.names_topics(text, affirmed=True)
     treatments = [name for name in named if has_service(name) and name not in AUDIENCE_TOPICS]
-    if len(treatments) < 2 or not _JOINED.search(text):
+    if len(treatments) < 2 or not _LISTED.search(text):
         return []
     return [Question(name) for name in treatments[:MOST_QUESTIONS]]
 
@@ -1048,7 +1048,7 @@ _ABOUT_THEM_ALL = re.compile(
     re.I,
 )
 #: Treatments listed together: "a night guard and 2 veneers", "fillings + a cleaning".
-_JOINED = re.compile(r"\b(?:and|plus|also)\b|[+&,]")
+_LISTED = re.compile(r"\s+(?:and|&|\+|plus)\s+", re.I)
 
 
 def _named_and_half_read(turn: Turn, match: Match, named: str | None) -> bool:
