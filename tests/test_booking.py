@@ -739,3 +739,13 @@ async def test_someone_coming_along_at_the_same_time_is_a_request_for_that_time(
         desk_open, "oh and could my daughter come with me the same time? shes 5, never been"
     )
     assert child.intent == "booking" and "friday" in said(child)
+
+
+async def test_our_hours_asked_when_asked_which_day_suits_are_answered(
+    desk_open: FrontDesk,
+) -> None:
+    await talk(desk_open, "my gums r receding", "bottom front")
+    for question in ("whats ur hours on wed", "ok what hours on wednesday"):
+        [hours] = await talk(desk_open, question)
+        assert hours.intent == "hours" and "Wednesday" in said(hours), question
+        assert not requested(hours)

@@ -1720,6 +1720,8 @@ def _reads_as_answer(turn: Turn, match: Match) -> bool:
         return False  # "my kids are 5 and 9, do you do sealants on kids teeth": a new question
     if how_many_more(turn.text) is not None and not match.safety:
         return False  # "price for the zirconia ones x3": the price of three, not an answer
+    if _hours_asked(turn) and is_question(turn.text) and not match.safety:
+        return False  # "whats ur hours on wed" when asked which day suits: our hours first
     dental_problem = match.safety or match.intent == EMERGENCY
     if dental_problem and about_a_service and not turn.brain.matcher.red_flag(turn.text):
         return not is_question(turn.text)  # "half out, keeps getting infected": an answer
@@ -1971,6 +1973,17 @@ _OUR_HOURS_ASKED = re.compile(
     r"(?=.*\b(?:you|your|ur|u|ya|yall|appointments?|appt|dentists?)\b)",
     re.I,
 )
+#: Our hours named with a day: "what hours on wednesday", "open on saturday?".
+_HOURS_ON_A_DAY = re.compile(r"\b(?:hours|hrs|open|opening|close|closing)\b", re.I)
+
+
+def _hours_asked(turn: Turn) -> bool:
+    """Whether the message asks our hours: "whats ur hours on wed", "what hours on wednesday"."""
+    if _OUR_HOURS_ASKED.search(turn.text):
+        return True
+    return "weekdays" in turn.details and _HOURS_ON_A_DAY.search(turn.text) is not None
+
+
 #: Words that ask about the visit being booked, not the treatment talked about last.
 _THE_VISIT = re.compile(r"\b(?:the|my|this|that|our)\s+(?:appointment|appt|visit)\b|\bbring\b")
 
