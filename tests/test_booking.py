@@ -749,3 +749,11 @@ async def test_our_hours_asked_when_asked_which_day_suits_are_answered(
         [hours] = await talk(desk_open, question)
         assert hours.intent == "hours" and "Wednesday" in said(hours), question
         assert not requested(hours)
+
+
+async def test_a_day_and_an_hour_alone_during_a_treatment_is_a_visit_wished(
+    desk_open: FrontDesk,
+) -> None:
+    await talk(desk_open, "open sun? filling price?", "small 1 top side tooth no pain")
+    [visit] = await talk(desk_open, "mon 8am?")
+    assert visit.intent == "booking" and "08:00" in said(visit)  # not "I didn't get that"

@@ -2359,11 +2359,14 @@ def _only_a_day(text: str, details: dict[str, str]) -> bool:
     """Whether the message says nothing but a day ("sunday?", "what about saturday then")."""
     if "weekdays" not in details and "day" not in details:
         return False
-    rest = [word for word in words(text) if word not in _DAY_AND_FILLER]
+    rest = [word for word in words(text) if word not in _DAY_AND_FILLER and not _CLOCK.match(word)]
     return not rest
 
 
-#: Paying asked about: "will i have to pay again to get it fixed?", "is that covered?".
+#: An hour said in one word: "8am", "10", "930", "5pm" ("mon 8am?").
+_CLOCK = re.compile(r"^\d{1,2}(?:\d{2})?(?:am|pm)?$|^(?:am|pm)$", re.I)
+
+
 #: Someone else coming to the same visit: "could my daughter come with me the same time",
 #: "can i bring my son along at the same time".
 _COMES_ALONG = re.compile(
@@ -2373,6 +2376,7 @@ _COMES_ALONG = re.compile(
 )
 #: The free check-up six months after treatment, whose "price" says what it finds costs.
 _FREE_CHECKUP = "free_checkup"
+#: Paying asked about: "will i have to pay again to get it fixed?", "is that covered?".
 _PAYS = re.compile(r"\b(?:pay\w*|(?<!in )charge\w*|cost\w*|free|covered|cover|refund\w*)\b", re.I)
 
 
