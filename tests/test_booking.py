@@ -757,3 +757,9 @@ async def test_a_day_and_an_hour_alone_during_a_treatment_is_a_visit_wished(
     await talk(desk_open, "open sun? filling price?", "small 1 top side tooth no pain")
     [visit] = await talk(desk_open, "mon 8am?")
     assert visit.intent == "booking" and "08:00" in said(visit)  # not "I didn't get that"
+
+
+async def test_free_times_asked_for_are_a_request_not_off_topic(desk_open: FrontDesk) -> None:
+    await talk(desk_open, "do you do veneers for teenagers? my son is 15")
+    [times] = await talk(desk_open, "what times do you have after school?")
+    assert times.intent == "booking" and "dental clinic" not in said(times)

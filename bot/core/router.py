@@ -947,6 +947,8 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         and _visit_is_likeliest(turn, match, named)
     ):
         return Answer(BOOKING)  # "ok whats the earliest day you have"
+    if match.intent is None and _SLOTS_ASKED.search(turn.text) and not match.safety:
+        return Answer(BOOKING)  # "what times do you have after school?": a visit, when
     if match.intent is None and brain.matcher.red_flag_near_mouth(turn.text):
         return Answer(EMERGENCY)  # a red flag is never another business's question
     if match.intent is None and not match.safety and answers.NEW_PATIENTS.search(turn.text):
@@ -1964,6 +1966,12 @@ def _told_about_the_service(turn: Turn, match: Match, topic: str | None) -> str 
 _EARLIEST_ASKED = re.compile(
     r"^(?=.*\b(?:earliest|soonest|next\s+available|first\s+available)\b)"
     r"(?=.*\b(?:you|u|ya|yall)\b)",
+    re.I,
+)
+#: Free times asked for: "what times do you have after school?", "which slots have you got".
+_SLOTS_ASKED = re.compile(
+    r"\b(?:what|which)\s+(?:times?|slots?|appointments?|availability)\s+(?:do|have|would)\s+"
+    r"(?:you|u|ya)\s+(?:have|got|offer)\b",
     re.I,
 )
 #: Our hours asked, with a day named: "whats ur hours on wed", "the latest appointment on
