@@ -763,3 +763,9 @@ async def test_free_times_asked_for_are_a_request_not_off_topic(desk_open: Front
     await talk(desk_open, "do you do veneers for teenagers? my son is 15")
     [times] = await talk(desk_open, "what times do you have after school?")
     assert times.intent == "booking" and "dental clinic" not in said(times)
+
+
+async def test_any_slots_asked_for_is_a_request_not_the_hours(desk_open: FrontDesk) -> None:
+    await talk(desk_open, "how much is a cleaning", "just a regular cleaning")
+    [slots] = await talk(desk_open, "Any evening slots on Tuesdays?")
+    assert slots.intent == "booking" and "evening" in said(slots)

@@ -947,7 +947,8 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         and _visit_is_likeliest(turn, match, named)
     ):
         return Answer(BOOKING)  # "ok whats the earliest day you have"
-    if match.intent is None and _SLOTS_ASKED.search(turn.text) and not match.safety:
+    unsure_or_hours = match.intent is None or match.intent == HOURS
+    if unsure_or_hours and _SLOTS_ASKED.search(turn.text) and not match.safety:
         return Answer(BOOKING)  # "what times do you have after school?": a visit, when
     if match.intent is None and brain.matcher.red_flag_near_mouth(turn.text):
         return Answer(EMERGENCY)  # a red flag is never another business's question
@@ -1971,7 +1972,9 @@ _EARLIEST_ASKED = re.compile(
 #: Free times asked for: "what times do you have after school?", "which slots have you got".
 _SLOTS_ASKED = re.compile(
     r"\b(?:what|which)\s+(?:times?|slots?|appointments?|availability)\s+(?:do|have|would)\s+"
-    r"(?:you|u|ya)\s+(?:have|got|offer)\b",
+    r"(?:you|u|ya)\s+(?:have|got|offer)\b"
+    # "any evening slots on tuesdays?", "any openings next week"
+    r"|\bany\s+(?:\w+\s+)?(?:slots?|openings?|availability|appointments?\s+(?:free|left|open))\b",
     re.I,
 )
 #: Our hours asked, with a day named: "whats ur hours on wed", "the latest appointment on
