@@ -398,3 +398,22 @@ async def test_two_paths_of_two_treatments_each_are_weighed_with_each_path_s_tot
         assert format_range(total, knowledge.clinic.currency) in reply, path  # the crown too
     later = await front_desk.handle_text(PATIENT, "and which one lasts longer")
     assert set(later.answered) == {"root_canal", "implants"}
+
+
+async def test_a_treatment_turned_down_on_price_gets_the_other_ways_not_an_apology(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT,
+        "ive lost a few back teeth over the years and chewing is hard now. implants are way too"
+        " expensive for me, is there anything else?",
+    )
+    assert outcome.route == "Weighed"
+    assert "implants" not in outcome.answered and "partial_denture" in outcome.answered
+    assert not any(isinstance(effect, HandoffOpened) for effect in outcome.effects)
+
+
+async def test_metal_clips_name_the_partial_denture(brain: Brain) -> None:
+    assert brain.facets.names_topics("would the metal clips show when i smile") == [
+        "partial_denture"
+    ]

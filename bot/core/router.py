@@ -701,7 +701,10 @@ def _route_text(turn: Turn) -> Route:
         return Answer(WARRANTY_TERMS)  # "will i have to pay again to get it fixed?"
     if turn.topic in ABOUT_A_PROBLEM and _more_of_the_problem(turn, match):
         return HandOver(turn.topic)  # "no pain, just a hole there now": to the same person
-    if match.upset and not match.safety and match.intent not in PATIENT_RIGHTS_INTENTS:
+    # ("implants are way too expensive for me, is there anything else?": the other ways)
+    cheaper = weighing.cheaper_asked(turn.text) and bool(weighing.options_weighed(turn, match))
+    upset = match.upset and not cheaper
+    if upset and not match.safety and match.intent not in PATIENT_RIGHTS_INTENTS:
         if match.intent == "human":
             return Answer("human")  # "you're ripping people off, I want the manager NOW"
         if _REFUND.search(turn.text) and "complaint" in brain.knowledge.intents:

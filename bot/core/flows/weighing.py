@@ -288,15 +288,37 @@ def _replacements(turn: Turn) -> list[str]:
     text = turn.text
     if turn.details.get("tooth") != ALREADY_MISSING and not _NO_TEETH.search(text):
         return []
-    if not _OPTIONS_ASKED.search(text):
+    cheaper = cheaper_asked(text)
+    if not _OPTIONS_ASKED.search(text) and not cheaper:
         return []
     named = turn.brain.facets.names_topics(text, affirmed=True)
-    if [name for name in named if name not in AUDIENCE_TOPICS]:
+    rejected = [name for name in named if name not in AUDIENCE_TOPICS]
+    if rejected and not cheaper:
         return []  # "missing tooth, can i get an implant?": that treatment
     count = re.match(r"\d+", turn.details.get("quantity", ""))
     many = _MANY_TEETH.search(text) or (count is not None and int(count[0]) > _A_FEW_TEETH)
     options = _MANY_MISSING if many else _ONE_MISSING
-    return [name for name in options if turn.brain.replies.has_facets(name)]
+    # "implants are way too expensive for me, is there anything else?": the other ways
+    return [n for n in options if turn.brain.replies.has_facets(n) and n not in rejected]
+
+
+#: A treatment turned down on price: "implants are way too expensive for me", "can't afford".
+_TOO_DEAR = re.compile(
+    r"\b(?:too\s+(?:expensive|pricey|much|dear)|can'?t\s+afford|cannot\s+afford"
+    r"|out\s+of\s+(?:my|our)\s+(?:budget|price\s+range)|not\s+in\s+(?:my|our)\s+budget)\b",
+    re.I,
+)
+#: Something else asked for: "is there anything else?", "other options", "a cheaper way".
+_SOMETHING_ELSE = re.compile(
+    r"\b(?:anything|something)\s+(?:else|cheaper)\b|\bother\s+(?:options?|ways?|choices?)\b"
+    r"|\balternatives?\b|\bcheaper\s+(?:options?|ways?|alternatives?)\b",
+    re.I,
+)
+
+
+def cheaper_asked(text: str) -> bool:
+    """Whether the patient turns a treatment down on price and asks what else there is."""
+    return bool(_TOO_DEAR.search(text) and _SOMETHING_ELSE.search(text))
 
 
 def _against_the_topic(turn: Turn) -> list[str] | None:
