@@ -166,9 +166,6 @@ class FacetMatcher:
             if topic is None and index + 1 < len(tokens) and not verb:  # "check up", "x ray"
                 topic = self._topic_word(token + tokens[index + 1])
                 second = index + 1 if topic is not None else second
-            if topic is None and index + 2 < len(tokens):  # "all on 4"
-                topic = self._topic_word("".join(tokens[index : index + 3]))
-                second = index + 1 if topic is not None else second
             if topic is None or _reports(tokens, index):
                 continue
             if affirmed and NEGATIONS & set(tokens[max(0, index - 3) : index]):

@@ -1742,20 +1742,14 @@ async def test_a_treatment_seen_on_an_x_ray_and_asked_about_is_that_treatment(
     assert not any(isinstance(effect, HandoffOpened) for effect in answered.effects)
 
 
-async def test_all_on_4_is_implants(brain: Brain) -> None:
-    for said in ("all on 4", "the All-On-4 kind", "all on four on top"):
-        assert brain.facets.names_topics(said) == ["implants"], said
-
-
 async def test_a_treatment_told_of_first_is_what_do_you_do_that_and_the_cost_ask_about(
     front_desk: FrontDesk,
 ) -> None:
     outcome = await front_desk.handle_text(
         PATIENT,
-        "my mom got quoted 25k for all on 4 on top at another place. do u do that and whats"
-        " the cost",
+        "my mom got quoted 6000 for veneers at another place. do u do that and whats the cost",
     )
-    assert outcome.intent == "implants"  # not the list of everything we do
+    assert outcome.intent == "veneers"  # not the list of everything we do
     assert outcome.messages[0].text.startswith("All in")
 
 
