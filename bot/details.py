@@ -783,11 +783,17 @@ def _visit(lowered: str) -> bool:
     return _VISIT_WORDS.search(lowered) is not None
 
 
+#: A day something began on, just before it: "since monday", "ever since friday".
+_SINCE = re.compile(r"\bsince\s+(?:last\s+|this\s+past\s+)?$")
+
+
 def _day_words(lowered: str, today: dt.date) -> Iterator[_DayWord]:
     """Each day named in words: "tomorrow", "next tuesday", "the weekend", "any weekday"."""
     negated_until = -1  # where the last refused day ends: "not monday or tuesday"
     for match in _DAY.finditer(lowered):
         start = match.start()
+        if _SINCE.search(lowered, max(0, start - 12), start):
+            continue  # "a toothache since monday": when it began, not a day wished
         negated = _NEGATED.search(lowered, max(0, start - 30), start) is not None or (
             negated_until >= 0 and _LIST_GLUE.fullmatch(lowered, negated_until, start) is not None
         )

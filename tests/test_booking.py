@@ -769,3 +769,11 @@ async def test_any_slots_asked_for_is_a_request_not_the_hours(desk_open: FrontDe
     await talk(desk_open, "how much is a cleaning", "just a regular cleaning")
     [slots] = await talk(desk_open, "Any evening slots on Tuesdays?")
     assert slots.intent == "booking" and "evening" in said(slots)
+
+
+async def test_a_weekday_asked_for_before_is_kept_with_the_hour_given_after(
+    desk_open: FrontDesk,
+) -> None:
+    await talk(desk_open, "my wife has had a toothache since monday, can she come wednesday?")
+    [hour] = await talk(desk_open, "i work till 6 so after 6:30 please")
+    assert "wednesday, after 18:30" in said(hour)

@@ -889,3 +889,9 @@ def test_a_tooth_that_throbs_or_is_tender_hurts() -> None:
 def test_a_tooth_to_be_taken_out_is_still_there_and_one_taken_out_is_missing() -> None:
     assert details("can my wisdom tooth be taken out under sedation")["tooth"].startswith("still")
     assert details("i had a tooth taken out last year")["tooth"] == "already missing"
+
+
+def test_a_day_something_began_on_is_no_day_wished() -> None:
+    found = details("my wife has had a toothache since monday, can she come wednesday?")
+    assert found["day"] == "wednesday" and found["weekdays"] == "wednesday"
+    assert "day" not in details("it hurts since friday")

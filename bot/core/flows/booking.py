@@ -595,7 +595,12 @@ def day_told_before(turn: Turn) -> dict[str, str]:
     if turn.topic is None or "time" not in turn.details or _DAYS_KEYS & turn.details.keys():
         return {}
     date = turn.state.details.get("date", "")
-    return {"date": date} if date >= turn.today.isoformat() else {}
+    if date:
+        return {"date": date} if date >= turn.today.isoformat() else {}
+    said: dict[str, str] = {
+        key: turn.state.details[key] for key in ("day", "weekdays") if key in turn.state.details
+    }
+    return said if _DAY_SAID.search(said.get("day", "")) else {}  # "can she come wednesday?"
 
 
 _DAYS_KEYS = frozenset({"day", "date", "weekdays"})
