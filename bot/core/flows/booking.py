@@ -178,7 +178,8 @@ def _same_day_kept(turn: Turn, draft: BookingDraft) -> BookingDraft:
     if turn.state.details.get(LAST_KIND) != RESCHEDULE:
         return draft
     day = last.split(", ")[0]
-    return replace(draft, when=f"{day}, {draft.when}") if _DAY_SAID.search(day) else draft
+    hour = when_said({"time": turn.details["time"]})
+    return replace(draft, when=f"{day}, {hour}") if _DAY_SAID.search(day) else draft
 
 
 def _settled(draft: BookingDraft) -> BookingDraft:
