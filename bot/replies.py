@@ -104,6 +104,15 @@ def pick(wordings: Sequence[str], turn: int) -> str:
     return wordings[turn % len(wordings)]
 
 
+#: A safety question asked the other way round: "is it bad for my enamel?", "is it dangerous".
+_ASKED_AS_HARM = re.compile(
+    r"\b(?:bad|harm\w*|damag\w*|dangerous|risky|ruin\w*|weaken\w*|destroy\w*|toxic|unsafe)\b",
+    re.I,
+)
+#: A wording that answers "is it safe?" with a yes first.
+_OPENS_YES = re.compile(r"\s*yes\b", re.I)
+
+
 def pick_for(wordings: Sequence[str], turn: int, asked: str) -> str:
     """The wording that shares the most telling words with the question, else the rotation."""
     wanted = _telling_words(asked)
@@ -308,6 +317,9 @@ class ReplyBook:
         wordings = self.knowledge.facet_replies.get(service, {}).get(facet)
         if not wordings:
             return None
+        if facet == "safety" and _ASKED_AS_HARM.search(asked):
+            # "is whitening bad for enamel?": a wording opening "Yes, ..." would say it is
+            wordings = [w for w in wordings if not _OPENS_YES.match(w)] or wordings
         return self._filled(pick_for(wordings, turn, asked), service, age)
 
     def facet_speaking_of(self, service: str, facet: str, asked: str) -> str | None:

@@ -1397,3 +1397,12 @@ async def test_can_i_choose_after_what_it_is_made_of_asks_among_the_materials(
     await front_desk.handle_text(PATIENT, "how much is a crown")
     outcome = await front_desk.handle_text(PATIENT, "and what is it made of, can i choose?")
     assert (outcome.intent, outcome.facet) == ("crowns", "materials")  # not which doctor
+
+
+async def test_a_safety_question_asked_as_harm_never_gets_a_yes_first(
+    front_desk: FrontDesk,
+) -> None:
+    for _ in range(3):  # asked again, the wordings rotate
+        outcome = await front_desk.handle_text(PATIENT, "is whitening bad for enamel?")
+        assert (outcome.intent, outcome.facet) == ("whitening", "safety")
+        assert not said(outcome).lower().startswith("yes"), said(outcome)

@@ -188,7 +188,8 @@ def answer_several(turn: Turn, questions: list[Question]) -> None:
         elif facet == "price" and (within := _included_or_not(turn, intent, rotation)):
             text = within  # "do i need an xray first? and is that extra": it is included
         elif facet is not None:
-            text = replies.facet(intent, facet, rotation, age=first_age(turn.state.details))
+            said = turn.text if facet == "safety" else ""  # "bad for enamel?": no "Yes, ..."
+            text = replies.facet(intent, facet, rotation, said, first_age(turn.state.details))
         elif intent == answers.HOURS and turn.details.get("weekdays"):
             text = answers.hours_text(turn, turn.details["weekdays"].split(","), rotation)
         elif replies.has_service(intent):
