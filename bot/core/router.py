@@ -1009,13 +1009,13 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         if _urgent_symptom(turn):
             return Answer(EMERGENCY)  # "has had a toothache since yesterday": no treatment had
         return Answer(FIRST_VISIT)  # "my teeth are really sensitive to cold": no treatment
-    needed = [] if match.safety else _needed_and_only_weighed(turn)
+    needed = [] if match.safety else _needed_and_nothing_else_asked(turn)
     if len(needed) > 1:
         return Several(tuple(needed))  # "my dentist said i need a night guard and 2 veneers"
     return Answer(match.intent, match.score)  # had, so what the doctor finds at a check-up
 
 
-def _needed_and_only_weighed(turn: Turn) -> list[Question]:
+def _needed_and_nothing_else_asked(turn: Turn) -> list[Question]:
     """The treatments told as needed, when the message asks nothing else ("... my old dentist
     said i need a night guard and 2 veneers. thoughts?")."""
     clauses = split_questions(turn.text)
@@ -2964,6 +2964,8 @@ def _several_questions(turn: Turn, match: Match, topic: str | None) -> list[Ques
     if _BOTH_ASKED.search(turn.text) and (both := _both_services(turn, clauses)):
         return both  # "two things: I need a crown, and my son needs sealants. can you do both?"
     asked: list[Question] = []
+    # "need 2 fillings and a cleaning, can i get it all done in one go": the told ones, each
+    about_them_all = _ABOUT_THEM_ALL.search(turn.text) is not None
     # Services told as needed rather than asked about: "need my wisdom tooth out".
     needed: list[Question] = []
     for index, clause in enumerate(clauses):
@@ -3000,14 +3002,14 @@ def _several_questions(turn: Turn, match: Match, topic: str | None) -> list[Ques
             if Question(str(topic), "price") not in asked:  # "and the price, any plans?"
                 asked.append(Question(str(topic), "price"))
             continue
-        # (or told of before: "my mom got quoted 25k for all on 4 ... do u do that")
+        # (or told of before: "my mom got quoted 6000 for veneers ... do u do that")
         reported = _INTERESTED.search(clause) or _PAST_REPORT.search(clause)
         interested = telling and topic is None and reported is not None
         if interested and (named := _named_service(turn, clause)) is not None:
             topic = named if brain.replies.has_facets(named) else topic  # "Hi, I'm interested
             # in Invisalign. How long does treatment usually take and whats the cost?": theirs
-        about_them = _ABOUT_THEM_ALL.search(turn.text) and not is_question(clause)
-        together = _needed_together(turn, clause) if about_them else []
+        needs_listed = about_them_all and not is_question(clause)
+        together = _needed_together(turn, clause) if needs_listed else []
         if len(together) > 1:  # "need 2 fillings and a cleaning, can i get it all done ..."
             asked.extend(each for each in together if each not in asked)
             needed.extend(each for each in together if each not in needed)

@@ -134,8 +134,9 @@ def _moves_again(turn: Turn) -> bool:
     return len(turn.text.split()) <= _DAY_ALONE_WORDS
 
 
-#: What a day or hour wished is kept under among the details.
-_WHEN_KEYS = frozenset({"day", "date", "weekdays", "time"})
+#: What a day wished is kept under among the details; with "time", a day or hour wished.
+_DAYS_KEYS = frozenset({"day", "date", "weekdays"})
+_WHEN_KEYS = _DAYS_KEYS | {"time"}
 #: A message this short that gives a day or hour only says when.
 _DAY_ALONE_WORDS = 8
 #: Another visit at the time of the one just asked for: "with me the same time", "same day".
@@ -172,12 +173,9 @@ def _moved_to(turn: Turn, draft: BookingDraft) -> BookingDraft:
 
 def _same_day_kept(turn: Turn, draft: BookingDraft) -> BookingDraft:
     """ "any time after 2" right after moving to friday: friday, after 14:00."""
-    last = turn.state.details.get(LAST_WISHED, "")
-    if not draft.when or _DAYS_KEYS & turn.details.keys() or "time" not in turn.details:
+    if not draft.when or not _hour_alone(turn) or turn.state.details.get(LAST_KIND) != RESCHEDULE:
         return draft
-    if turn.state.details.get(LAST_KIND) != RESCHEDULE:
-        return draft
-    day = last.split(", ")[0]
+    day = turn.state.details.get(LAST_WISHED, "").split(", ")[0]
     hour = when_said({"time": turn.details["time"]})
     return replace(draft, when=f"{day}, {hour}") if _DAY_SAID.search(day) else draft
 
@@ -593,7 +591,7 @@ def _when(turn: Turn) -> str | None:
 def day_told_before(turn: Turn) -> dict[str, str]:
     """The date wished earlier in this conversation ("could she be seen tomorrow?"), when
     this message gives only the hour ("anything after 4:30"); a past date is no wish."""
-    if turn.topic is None or "time" not in turn.details or _DAYS_KEYS & turn.details.keys():
+    if turn.topic is None or not _hour_alone(turn):
         return {}
     date = turn.state.details.get("date", "")
     if date:
@@ -604,7 +602,9 @@ def day_told_before(turn: Turn) -> dict[str, str]:
     return said if _DAY_SAID.search(said.get("day", "")) else {}  # "can she come wednesday?"
 
 
-_DAYS_KEYS = frozenset({"day", "date", "weekdays"})
+def _hour_alone(turn: Turn) -> bool:
+    """Whether the message gives an hour and no day ("any time after 2")."""
+    return "time" in turn.details and not _DAYS_KEYS & turn.details.keys()
 
 
 def _wished_at(turn: Turn) -> str:

@@ -38,11 +38,11 @@ def answer_facet(turn: Turn, topic: str, facet: str) -> None:
     # pointing to that list, not the same list twice
     shown = facet == "price" and not age and replies.has_service(topic)
     within = _included_or_not(turn, topic, rotation) if facet == "price" else None
-    # "if the doctor finds a cavity, do i pay for it?": the price wording that says so
-    found_asked = FOUND_AT_THE_EXAM.search(turn.text) is not None
+    # ("if the doctor finds a cavity, do i pay for it?": the price wording that says so)
+    shown = shown and not FOUND_AT_THE_EXAM.search(turn.text)
     if within is not None:
         text: str | None = within  # "does that include xrays": yes, and the part's price
-    elif shown and turn.asked_before(topic, answers.REPEAT_WITHIN) and not found_asked:
+    elif shown and turn.asked_before(topic, answers.REPEAT_WITHIN):
         text = replies.repeated(topic, rotation)
     else:
         text = replies.facet(topic, facet, rotation, turn.text, age)

@@ -233,11 +233,11 @@ def _sides(turn: Turn, text: str) -> list[list[str]]:
     return named
 
 
-def _with_what_goes_with_it(turn: Turn, option: str, name: str) -> str:
-    """An option's text, and the total with what the patient said goes with it ("root canal
-    plus crown": both, a shared part counted once)."""
+def _with_what_goes_with_it(turn: Turn, option: str, name: str, sides: list[list[str]]) -> str:
+    """An option's text, and the total with what the patient said goes with it on its side of
+    "or" ("root canal plus crown": both, a shared part counted once)."""
     knowledge = turn.brain.knowledge
-    side = next((side for side in _sides(turn, turn.text) if name in side), [])
+    side = next((side for side in sides if name in side), [])
     priced = [each for each in side if each in knowledge.services]
     if len(priced) < 2:
         return option
@@ -442,8 +442,9 @@ def weigh(turn: Turn, services: list[str]) -> None:
     replies = turn.brain.replies
     rotation = turn.record("weighed:" + "+".join(services))
     age = first_age(turn.state.details)
+    sides = _sides(turn, turn.text)
     options = [
-        _with_what_goes_with_it(turn, replies.option(name, rotation, age), name)
+        _with_what_goes_with_it(turn, replies.option(name, rotation, age), name, sides)
         for name in services
     ]
     treatment = _numbed_treatment(turn, services)
