@@ -1196,10 +1196,14 @@ _BOTH_JAWS = re.compile(
 )
 
 
+#: The area said for both jaws, which counts two units of a service priced per jaw.
+BOTH_JAWS = "upper and lower"
+
+
 def _area(lowered: str) -> str | None:
     """Where in the mouth: "upper left", "lower front", "back", "wisdom tooth"."""
     if _BOTH_JAWS.search(lowered):
-        return "upper and lower"  # "top and bottom, shes 79"
+        return BOTH_JAWS  # "top and bottom, shes 79"
     both: list[str] = []
     for match in _AREA_BOTH.finditer(lowered):
         area = f"{_VERTICAL[match['v'] or match['v2']]} {match['h'] or match['h2']}"

@@ -315,6 +315,9 @@ class Bundle(Strict):
 
     name: NonEmpty
     parts: list[Identifier] = Field(min_length=1)
+    # What one unit of the per-tooth parts is: a tooth (an implant, a crown) or a jaw (a
+    # denture), so "top and bottom" counts two jaws.
+    unit: Literal["tooth", "jaw"] = "tooth"
 
 
 class PriceOverride(Strict):

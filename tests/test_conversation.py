@@ -10,7 +10,7 @@ from bot.core import Brain, FrontDesk, Outcome, preview
 from bot.core.outcome import HandoffOpened
 from bot.details import split_questions
 from bot.hours import days_named, hours_on
-from bot.pricing import format_range
+from bot.pricing import format_range, quote_together
 from bot.store import Store
 
 PATIENT = "console:noor"
@@ -1835,3 +1835,37 @@ async def test_a_question_after_a_hello_and_a_thank_you_is_answered(
         " braces. From what age do you do them?",
     )
     assert outcome.intent == "orthodontics"  # not "I didn't get that"
+
+
+def dentures_total(brain: Brain, *jaws: tuple[str, int]) -> str:
+    """The honest total of dentures for the given (service, jaws), shared visit parts once."""
+    knowledge = brain.knowledge
+    bundles = [(knowledge.bundles[knowledge.services[name].bundle], n) for name, n in jaws]
+    combined = quote_together(bundles, knowledge.components)
+    return format_range(combined.total, knowledge.clinic.currency)
+
+
+async def test_dentures_for_top_and_bottom_are_priced_for_both_jaws(
+    brain: Brain, front_desk: FrontDesk
+) -> None:
+    outcome = await front_desk.handle_text(PATIENT, "how much for full dentures top and bottom")
+    assert dentures_total(brain, ("dentures", 2)) in said(outcome)  # not one jaw's price
+    assert "Complete denture (one jaw) x 2" in said(outcome)
+    await front_desk.handle_text("console:other", "do you make dentures?")
+    told = await front_desk.handle_text("console:other", "no teeth left at all, upper and lower")
+    assert told.route == "AnswerToQuestion"
+    asked = await front_desk.handle_text("console:other", "how much would that be?")
+    assert dentures_total(brain, ("dentures", 2)) in said(asked)
+
+
+async def test_a_full_denture_in_one_jaw_and_a_partial_in_the_other_get_one_total(
+    brain: Brain, front_desk: FrontDesk
+) -> None:
+    both = dentures_total(brain, ("dentures", 1), ("partial_denture", 1))
+    outcome = await front_desk.handle_text(PATIENT, "how much for a full upper and partial lower")
+    assert both in said(outcome)
+    await front_desk.handle_text("console:other", "my mother needs dentures")
+    asked = await front_desk.handle_text(
+        "console:other", "and the price for top and partial bottom"
+    )
+    assert both in said(asked)

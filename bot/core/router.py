@@ -85,6 +85,7 @@ from bot.core.turn import (
 )
 from bot.details import (
     ADULT_AGE,
+    BOTH_JAWS,
     FEAR_WORDS,
     MOST_TEETH,
     WEEKDAYS,
@@ -880,7 +881,11 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         return FollowUp(only.intent, only.facet) if only.facet else Answer(only.intent)
     facet = _asked_after_naming(turn, match) or _facet_asked(turn, turn.text, match, topic)
     if facet is not None:
-        told = turn.count_told(facet.intent) if facet.facet == "price" else None
+        told = (
+            turn.count_told(facet.intent) or turn.jaws_told(facet.intent)
+            if facet.facet == "price"
+            else None
+        )
         if told is not None and told > 1 and not extract_quantities(turn.text):
             return PriceTogether(((facet.intent, told),))  # "probably 6" ... "price for that?"
         if (
@@ -2553,11 +2558,40 @@ def _priced_together(turn: Turn, match: Match) -> list[tuple[str, int]]:
         latest = items[0][0] if items else turn.topic
         if has_service(latest) and latest != before:
             items = [(before, 1), (latest, counts.get(latest, 1))]
+    if len(items) == 1 and (each_jaw := _one_jaw_each(turn, items[0][0])):
+        return each_jaw  # "full top, partial bottom. price?": one total, however it is split
     if len(items) > 1 and not as_one and _asked_apart(turn):
         return []  # "how much is cleaning? also do u do whitening": two questions
     if len(items) > 1 or (items and items[0][1] > 1):
         return items[:3]
     return []
+
+
+#: Each jaw named apart: "full top, partial bottom", "a full upper and a partial lower".
+_EACH_JAW = re.compile(
+    r"\b(?:top|upper)\b.*\b(?:bottom|lower)\b|\b(?:bottom|lower)\b.*\b(?:top|upper)\b", re.I | re.S
+)
+_FULL = re.compile(r"\b(?:full|complete)\b", re.I)
+
+
+def _one_jaw_each(turn: Turn, named: str) -> list[tuple[str, int]]:
+    """The two services priced per jaw, one jaw each, when the patient names one for one jaw
+    and the other (said "full", or being talked about) for the other jaw."""
+    if turn.details.get("area") == BOTH_JAWS or not _EACH_JAW.search(turn.text):
+        return []  # "top and bottom": both jaws of one service
+    knowledge = turn.brain.knowledge
+    per_jaw = [
+        name
+        for name, script in knowledge.services.items()
+        if knowledge.bundles[script.bundle].unit == "jaw"
+    ]
+    others = [name for name in per_jaw if name != named]
+    if named not in per_jaw or len(others) != 1:
+        return []
+    other = others[0]
+    if turn.topic != other and not _FULL.search(turn.text):
+        return []
+    return [(other, 1), (named, 1)]
 
 
 #: A part said to come with a treatment: "incl the crown", "with the crown on top".

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from bot.core.brain import Brain
 from bot.core.outcome import Choice, Outcome
 from bot.core.pending import Asked, ChoiceValue, PendingStep, unpack_asked, unpack_step
+from bot.details import BOTH_JAWS
 from bot.matcher import Match
 from bot.store import ConversationState, NewRequest, Patient
 
@@ -287,6 +288,16 @@ class Turn:
             return None
         count = self.state.details.get("quantity", "").partition(" ")[0]
         return int(count) if count.isdigit() else None
+
+    def jaws_told(self, service: str) -> int | None:
+        """Two when the patient said both jaws ("top and bottom") of a service priced per jaw."""
+        knowledge = self.brain.knowledge
+        script = knowledge.services.get(service)
+        if script is None or knowledge.bundles[script.bundle].unit != "jaw":
+            return None
+        told_now = self.details.get("area") == BOTH_JAWS
+        told_on_it = service == self.topic and self.state.details.get("area") == BOTH_JAWS
+        return 2 if told_now or told_on_it else None
 
 
 def choice(label: str, value: ChoiceValue) -> Choice:

@@ -216,7 +216,9 @@ def service(turn: Turn, intent: str, rotation: int, with_offer: bool = True) -> 
     """The service's script with the full bundled cost, then one "new in our clinic" item."""
     replies = turn.brain.replies
     age = first_age(turn.state.details)
-    repeated = turn.asked_before(intent, REPEAT_WITHIN)
+    teeth = teeth_counted(turn, intent)
+    # asked again, for the same one tooth or jaw ("and for top and bottom?" is a new total)
+    repeated = turn.asked_before(intent, REPEAT_WITHIN) and teeth == 1
     # Asked while a request is being made: the request's own question ends the reply.
     in_request = isinstance(turn.asked, AskedBooking) and bool(turn.state.booking)
     question = "" if in_request else closing_question(turn, intent, rotation)
@@ -227,7 +229,6 @@ def service(turn: Turn, intent: str, rotation: int, with_offer: bool = True) -> 
     if repeated:
         turn.say(f"{sorry}{replies.repeated(intent, rotation)}\n\n{question}".strip())
     else:
-        teeth = teeth_counted(turn, intent)
         opens = opening(turn)
         if NEW_PATIENTS.search(turn.text):  # "are you taking new patients?": yes, first
             sorry += replies.text("new_patients", rotation) + " "
@@ -249,7 +250,7 @@ def teeth_counted(turn: Turn, intent: str) -> int:
     unnamed = turn.details.get("quantity", "")  # "do you do fillings? i need three"
     if unnamed.isdigit() and intent in turn.brain.facets.names_topics(turn.text):
         return max(1, min(int(unnamed), MOST_TEETH))
-    return turn.count_told(intent) or 1
+    return turn.count_told(intent) or turn.jaws_told(intent) or 1
 
 
 def price_together(
