@@ -895,3 +895,11 @@ def test_a_day_something_began_on_is_no_day_wished() -> None:
     found = details("my wife has had a toothache since monday, can she come wednesday?")
     assert found["day"] == "wednesday" and found["weekdays"] == "wednesday"
     assert "day" not in details("it hurts since friday")
+
+
+def test_a_plus_sign_between_two_questions_splits_them() -> None:
+    assert split_questions("how much is a crown + do u take cigna") == [
+        "how much is a crown",
+        "do u take cigna",
+    ]
+    assert split_questions("how much is an xray + exam") == ["how much is an xray + exam"]
