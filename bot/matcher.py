@@ -146,6 +146,10 @@ EXPECTATION = re.compile(
     r"|^(?:\w+\s+){0,2}?how\s+many\s+(?:days|hours|weeks)\s+of\s+\w+\b(?!.*\bnow\b)"
     # "swelling after, how many days", "painful after? how long": the symptom, then how long
     r"|^(?:and\s+)?(?:\w+\s+){0,2}after(?:wards?)?\W+(?:\w+\s+){0,2}how\s+(?:long|many\s+days)\b"
+    # "will my face swell up", "is my cheek going to swell": asked ahead, none of it happening
+    r"|^(?:\w+\s+){0,2}?(?:will|is\s+(?:my|the|his|her)\s+\w+\s+going\s+to|am\s+i\s+going\s+to)"
+    r"\s+(?:\w+\s+){0,2}(?:swell\w*|bleed\w*|bruis\w*)\b"
+    r"(?!.*\b(?:stop\w*|now|already|more|worse|still|keeps?|been|hours?|since)\b)"
 )
 
 

@@ -920,3 +920,16 @@ async def test_could_it_be_a_cavity_is_answered_honestly_that_the_exam_tells(
     assert cases_opened(outcome) == []
     visit = await front_desk.handle_text(PATIENT, "could it be done in one visit")
     assert visit.facet == "duration"
+
+
+async def test_swelling_asked_about_ahead_of_a_treatment_is_its_recovery_not_an_emergency(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "do you take out wisdom teeth?")
+    outcome = await front_desk.handle_text(PATIENT, "ok and will my face swell up lol")
+    assert (outcome.intent, outcome.facet) == ("wisdom_teeth", "recovery")
+    assert not cases_opened(outcome)
+    bleeding = await front_desk.handle_text(
+        "console:other", "will it stop bleeding? its been bleeding for 3 hours"
+    )
+    assert bleeding.intent == "emergency"  # happening now: still urgent
