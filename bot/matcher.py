@@ -10,6 +10,7 @@ softmax over the SVM's decision values, so they lie in [0, 1] and sum to one.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -493,7 +494,9 @@ class IntentMatcher:
             normalized_text
         ):
             return False
-        tokens = set(normalized_text.split())
+        said = normalized_text.split()
+        # a name of two words is written joined in the topic words: "gum treatment"
+        tokens = {*said, *(first + second for first, second in itertools.pairwise(said))}
         best = ranked[0] if ranked else None
         sure = self.thresholds.service_over_symptom
         if best and best.intent in self.service_intents and best.score >= sure:

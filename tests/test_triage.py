@@ -933,3 +933,15 @@ async def test_swelling_asked_about_ahead_of_a_treatment_is_its_recovery_not_an_
         "console:other", "will it stop bleeding? its been bleeding for 3 hours"
     )
     assert bleeding.intent == "emergency"  # happening now: still urgent
+
+
+async def test_gums_bleeding_for_weeks_asked_with_gum_treatment_named_is_no_emergency(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT,
+        "my gums have been bleeding for several weeks. do you provide gum treatment, and would"
+        " my insurance cover it?",
+    )
+    assert outcome.intent == "gum_treatment" and not cases_opened(outcome)
+    assert "insurance" in outcome.answered
