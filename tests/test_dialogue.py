@@ -259,3 +259,13 @@ async def test_a_chip_told_as_what_veneers_should_change_is_no_urgent_visit(
     assert told.intent == "veneers"
     assert not told.messages[0].choices  # no "first free slot" or person buttons
     assert "closed" not in texts(told) and "free slot" not in texts(told)
+
+
+async def test_a_treatment_told_in_answer_to_what_it_is_for_keeps_the_subject(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "do you do sedation? for the nervous ones")
+    told = await front_desk.handle_text(PATIENT, "a filling. i hate needles")
+    assert told.route == "AnswerToQuestion" and told.intent == "sedation"
+    price = await front_desk.handle_text(PATIENT, "cost")
+    assert (price.intent, price.facet) == ("sedation", "price")  # not the filling's

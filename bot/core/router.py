@@ -1715,6 +1715,21 @@ def _answer_again(turn: Turn, waiting: ChoosingBranch) -> None:
 _UNSURE_COMPLAINT = 0.5
 
 
+def _any_clause_asks(text: str) -> bool:
+    """Whether the message, or any clause of it, is a question, or asks one somewhere ("and
+    after do i need a crown on it")."""
+    clauses = [text, *split_questions(text)]
+    return any(is_question(clause) for clause in clauses) or bool(_ASKS_SOMEWHERE.search(text))
+
+
+#: Words that ask, wherever they stand: "do i", "will it", "how", "what".
+_ASKS_SOMEWHERE = re.compile(
+    r"\b(?:do|does|can|could|should|will|would|is|are)\s+(?:i|you|u|it|they|he|she|we)\b"
+    r"|\b(?:how|what|when|which|why)\b",
+    re.I,
+)
+
+
 def _reads_as_answer(turn: Turn, match: Match) -> bool:
     """Whether a message answers what the bot asked, rather than asking something new."""
     asked = turn.asked
@@ -1791,6 +1806,8 @@ def _reads_as_answer(turn: Turn, match: Match) -> bool:
         return False  # "any discounts or payment plans" after the bot asked about the teeth
     if asks_if_price(turn.text) and turn.brain.facets.match(turn.text).facet == "price":
         return False  # "price both jaws": the price, for both (the jaws are noted all the same)
+    if other and not just_a_name and not _any_clause_asks(turn.text):
+        return True  # "filling. hate needles" after "what treatment is it for?": told, not asked
     if _facet_not_denied(turn) and (
         not turn.details or is_question(turn.text)
     ):  # "and how many visits is that", "im 34 is it too late for me": a follow-up (the
