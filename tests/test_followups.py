@@ -1406,3 +1406,13 @@ async def test_a_safety_question_asked_as_harm_never_gets_a_yes_first(
         outcome = await front_desk.handle_text(PATIENT, "is whitening bad for enamel?")
         assert (outcome.intent, outcome.facet) == ("whitening", "safety")
         assert not said(outcome).lower().startswith("yes"), said(outcome)
+
+
+async def test_how_much_for_both_kids_on_a_child_s_treatment_is_that_treatment_s_price(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "do you do sealants? my two boys are 7 and 9")
+    outcome = await front_desk.handle_text(PATIENT, "how much would it be for both kids")
+    assert (outcome.intent, outcome.facet) == ("sealants", "price")  # not a child's check-up
+    after = await front_desk.handle_text(PATIENT, "how long do they last")
+    assert (after.intent, after.facet) == ("sealants", "longevity")

@@ -2568,6 +2568,9 @@ def _priced_together(turn: Turn, match: Match) -> list[tuple[str, int]]:
             if not any(_comes_with(turn, name, other) for other, _ in items)
         ]
     before = turn.state.details.get(TALKED_ABOUT_BEFORE)
+    on_a_service = turn.topic is not None and turn.topic not in AUDIENCE_TOPICS
+    if items and on_a_service and all(name in AUDIENCE_TOPICS for name, _ in items):
+        return []  # "how much for both kids" on sealants: the sealant's price, not a kid's visit
     if not items and "," in turn.state.details.get("age", "") and _BOTH.search(turn.text):
         return []  # "how much for both of them" after "my kids are 5 and 9": the two children
     if as_one and len(items) < 2 and before and turn.topic and has_service(before):
