@@ -308,6 +308,9 @@ _TO_REMOVE = re.compile(
     r"|\b(?:can'?t|cannot|can not|couldn'?t|won'?t)\s+be\s+(?:saved|fixed|repaired|kept)\b"
     r"|\bmust\s+(?:be\s+)?(?:(?:take|taken|pull|pulled|come)(?:\s+(?:it|them))?\s+out"
     r"|removed?|extracted)\b"
+    # "a loose tooth which I believe should be removed": to be done, whoever says it
+    r"|\b(?:should|must|needs?\s+to|ha(?:s|ve)\s+to|ought\s+to)\s+be\s+(?:pulled|extracted"
+    r"|removed|taken\s+out)\b"
     # "can my wisdom tooth be taken out under sedation": to be done, not done
     r"|\b(?:tooth|teeth|it|them|they|one|ones)\s+be\s+(?:pulled|extracted|removed|taken\s+out)\b"
     # "recommended that she has all four wisdom teeth removed before she leaves"

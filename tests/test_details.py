@@ -575,6 +575,7 @@ def test_a_symptom_beside_a_denied_one_is_kept() -> None:
         "the dentist said it should be pulled",
         "my son needs 2 teeth pulled but he's very anxious",
         "i want to get it pulled",
+        "a wobbly molar which my dentist thinks should be extracted",
     ],
 )
 def test_a_tooth_that_has_to_come_out_is_noted(text: str) -> None:
