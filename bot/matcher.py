@@ -414,6 +414,10 @@ class IntentMatcher:
         ]
         return probabilities, none_score, ranked
 
+    def topic_words(self, topic: str) -> frozenset[str]:
+        """The single words that name a topic ("xray", "crown")."""
+        return self._topic_words.get(topic, frozenset())
+
     def normalized(self, text: str) -> str:
         """The normalised text, remembered for the last few texts (a turn asks several times)."""
         return remembered(self._normalized, text, self.normalize)

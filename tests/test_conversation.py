@@ -1869,3 +1869,12 @@ async def test_a_full_denture_in_one_jaw_and_a_partial_in_the_other_get_one_tota
         "console:other", "and the price for top and partial bottom"
     )
     assert both in said(asked)
+
+
+async def test_a_service_named_only_as_where_something_was_seen_is_not_the_one_priced(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "the dentist saw my wisdom teeth on an x-ray and said they must go, how much"
+    )
+    assert (outcome.intent, outcome.facet) == ("wisdom_teeth", "price")  # not the X-ray's

@@ -1017,6 +1017,9 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
     needed = [] if match.safety else _needed_and_nothing_else_asked(turn)
     if len(needed) > 1:
         return Several(tuple(needed))  # "my dentist said i need a night guard and 2 veneers"
+    guessed_over_named = _named_over_guessed(turn, match)
+    if guessed_over_named is not None:
+        return Answer(guessed_over_named, match.score)  # "saw my wisdom teeth on an xray ..."
     return Answer(match.intent, match.score)  # had, so what the doctor finds at a check-up
 
 
@@ -1035,6 +1038,20 @@ def _needed_and_nothing_else_asked(turn: Turn) -> list[Question]:
         if len(together) > 1:
             return together
     return []
+
+
+def _named_over_guessed(turn: Turn, match: Match) -> str | None:
+    """The one service the message asks about, when the classifier guessed one it names only
+    as where something was seen ("dentist saw my wisdom teeth on an xray and said they should
+    come out, how much is it": the wisdom teeth, not the X-ray)."""
+    replies = turn.brain.replies
+    if match.safety or match.intent is None or not replies.has_service(match.intent):
+        return None
+    named = [t for t in turn.brain.facets.names_topics(turn.text) if replies.has_service(t)]
+    if len(named) != 1 or named[0] in (match.intent, *AUDIENCE_TOPICS):
+        return None
+    guessed_words = turn.brain.matcher.topic_words(match.intent)
+    return named[0] if guessed_words & set(words(turn.text)) else None
 
 
 def _needed_together(turn: Turn, text: str) -> list[Question]:
