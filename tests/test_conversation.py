@@ -1878,3 +1878,13 @@ async def test_a_service_named_only_as_where_something_was_seen_is_not_the_one_p
         PATIENT, "the dentist saw my wisdom teeth on an x-ray and said they must go, how much"
     )
     assert (outcome.intent, outcome.facet) == ("wisdom_teeth", "price")  # not the X-ray's
+
+
+async def test_an_insurer_asked_about_beside_another_question_is_answered_too(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "how much is a crown? and do u accept united healthcare"
+    )
+    assert outcome.answered[:2] == ["crowns", "insurance"]
+    assert "UnitedHealthcare" in said(outcome)

@@ -1973,6 +1973,16 @@ def _asks_if_we_take_the_insurer(turn: Turn, match: Match) -> bool:
     return _TAKE_AN_INSURER.search(turn.text) is not None and is_question(turn.text)
 
 
+def _takes_the_insurer(turn: Turn, clause: str) -> bool:
+    """Whether a clause asks if we take an insurer it names ("and do u accept cigna")."""
+    if "insurer" not in turn.details or INSURANCE not in turn.brain.knowledge.replies:
+        return False
+    if _TAKE_AN_INSURER.search(clause) is None:
+        return False
+    insurers = turn.brain.knowledge.vocabulary.insurers
+    return "insurer" in extract_details(clause, turn.today, insurers)
+
+
 def _asks_who_treats(turn: Turn, match: Match, topic: str | None) -> bool:
     """Whether the patient asks which doctor does a treatment, named or being talked about."""
     if match.safety or DOCTORS not in turn.brain.knowledge.replies:
@@ -3101,6 +3111,8 @@ def _several_questions(turn: Turn, match: Match, topic: str | None) -> list[Ques
         question = Question(BOOKING) if walk_in else None
         if question is None and _time_of_day_asked(turn, clause):
             question = Question(answers.HOURS)  # "... and can i come after 6?"
+        if question is None and _takes_the_insurer(turn, clause):
+            question = Question(INSURANCE)  # "... and do u accept united healthcare"
         if question is None:
             question = _facet_asked(turn, clause, found, topic)
         if question is not None and _WARRANTY_WORDS.search(clause) and not found.safety:
