@@ -45,7 +45,10 @@ _BARE_YES_OR_NO = re.compile(
 )
 _YES = re.compile(r"^\W*(?:yes|yeah|yep|sure|ok|okay|please|yes please|call me)\b", re.I)
 _NEW = re.compile(
-    r"\b(?:first\s+(?:time|visit)|new\s+patient|never\s+been|not\s+been|haven'?t\s+been"
+    r"\b(?:first\s+(?:time|visit)|new\s+patient|never\s+been"
+    # (not "haven't been in 2 years": how long since a visit, here or anywhere)
+    r"|(?:not|haven'?t|havent)\s+been(?!\s+(?:in|for)\s+(?:\w+\s+)?(?:years?|yrs?|months?|ages"
+    r"|a\s+while|a\s+long\s+time|long)|\s+to\s+(?:a|the|any)\s+dentist)"
     r"|i'?m\s+new|we'?re\s+new|new\s+here|never\s+(?:came|visited))\b",
     re.IGNORECASE,
 )

@@ -777,3 +777,21 @@ async def test_a_weekday_asked_for_before_is_kept_with_the_hour_given_after(
     await talk(desk_open, "my wife has had a toothache since monday, can she come wednesday?")
     [hour] = await talk(desk_open, "i work till 6 so after 6:30 please")
     assert "wednesday, after 18:30" in said(hour)
+
+
+async def test_a_day_and_time_put_forward_beside_another_question_starts_a_request(
+    desk_open: FrontDesk,
+) -> None:
+    await talk(desk_open, "how much is a cleaning")
+    [both] = await talk(desk_open, "can i pay by card? thursday evening ok?")
+    assert "payment" in both.answered and "booking" in both.answered  # not our opening hours
+    assert "thursday evening" in said(both)
+
+
+async def test_how_long_since_a_last_visit_is_not_taken_for_a_first_visit(
+    desk_open: FrontDesk,
+) -> None:
+    await talk(desk_open, "can i book a cleaning for friday morning")
+    [gap] = await talk(desk_open, "i havent been in 3 years")
+    assert "Noted: first visit" not in said(gap)
+    assert "been to our clinic before" in said(gap)  # asked again, not guessed

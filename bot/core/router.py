@@ -1356,6 +1356,8 @@ _PROPOSES = re.compile(
     r"|\b(?:does|would|is)\s+[^?.!]{0,20}\b(?:work|ok|okay|good|free|possible)\b",
     re.I,
 )
+#: A day and time put forward, asking if it suits: "sat morning ok?", "thursday 4pm works?".
+_PROPOSED_TIME = re.compile(r"\b(?:ok|okay|works?|good|possible|free|available)\W*$", re.I)
 #: Asking to book in so many words: "i want to book", "can i schedule", "id like to make an
 #: appointment" (not "how long is the appt").
 _WANTS_TO_BOOK = re.compile(
@@ -3121,8 +3123,10 @@ def _several_questions(turn: Turn, match: Match, topic: str | None) -> list[Ques
             question = Question(FIRST_VISIT)  # "are you taking new patients, and ...?"
         if question is None and _asks_on_its_own(turn, clause, found):
             question = Question(str(found.intent))
-        if question is None and _only_a_day(clause, extract_details(clause, turn.today)):
-            question = Question(answers.HOURS)  # "... and do you do it on saturdays"
+        if question is None and _only_a_day(clause, when := extract_details(clause, turn.today)):
+            proposed = "time" in when and _PROPOSED_TIME.search(clause) is not None
+            # "... and do you do it on saturdays"; "installments? sat morning ok?": a visit
+            question = Question(BOOKING if proposed else answers.HOURS)
         if question is None and topic is not None and _asks_to_do_it(turn, clause, topic):
             question = Question(topic)  # "my denture cracked in half, can you fix it"
         if question is None:
