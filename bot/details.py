@@ -120,7 +120,13 @@ _PART = re.compile(
 )
 #: "sore most mornings", "every evening": when something happens, not when to come; unless
 #: the times are offered ("most mornings work for me").
-_HABIT_BEFORE = re.compile(r"\b(?:most|every|each)\s+(?:single\s+)?$")
+_HABIT_BEFORE = re.compile(
+    r"\b(?:most|every|each)\s+(?:single\s+)?$"
+    # a symptom said of that time: "headaches in the morning", "my jaw aches in the mornings"
+    r"|\b(?:aches?|aching|achy|headaches?|hurts?|hurting|pain|painful|sore|stiff|tight|tired"
+    r"|sensitive|bleeds?|bleeding|clench\w*|grind\w*|wake\s+up|waking\s+up)"
+    r"(?:\s+(?:too|also|a\s+lot|badly))?\s+(?:in|during)\s+the\s+$"
+)
 _OFFERED_AFTER = re.compile(r"\s*(?:work|suit|are|is|ok|okay|fine|good|free|i\s*'?m\s+free)\b")
 
 
@@ -292,7 +298,11 @@ _DENTAL_CONTEXT = re.compile(
 )
 _VERTICAL = {"upper": "upper", "top": "upper", "lower": "lower", "bottom": "lower"}
 _MISSING = re.compile(
-    r"\b(?:missing|gone|lost|pulled|extracted|removed|fell out|knocked out|taken out)\b"
+    r"\b(?:missing|lost|pulled|extracted|removed|fell out|knocked out|taken out)\b"
+    # (not "it's gone a bit darker", "gone grey": changed, still there)
+    r"|\bgone\b(?!\s+(?:(?:a\s+)?(?:bit|little|lot|quite|really|slightly|kind\s+of|kinda|all)\s+)?"
+    r"(?:dark\w*|gr[ae]y\w*|black|brown|yellow\w*|discolou?red|soft|sensitive|loose|wobbly|numb"
+    r"|bad|off|weird|funny|sore|rough|sharp)\b)"
     r"|\bno\s+(?:\w+\s+)?teeth\s+left\b"  # "I have no upper teeth left"
 )
 _TO_REMOVE = re.compile(

@@ -904,3 +904,15 @@ def test_a_plus_sign_between_two_questions_splits_them() -> None:
         "do u take cigna",
     ]
     assert split_questions("how much is an xray + exam") == ["how much is an xray + exam"]
+
+
+@pytest.mark.parametrize(
+    "text", ["yes, and headaches in the morning", "my jaw is stiff in the mornings"]
+)
+def test_a_symptom_said_of_a_time_of_day_is_no_time_wished(text: str) -> None:
+    assert "time" not in extract_details(text, WEDNESDAY)
+
+
+def test_a_tooth_that_has_gone_darker_is_not_missing() -> None:
+    assert "tooth" not in extract_details("the one with the root canal has gone a bit grey")
+    assert extract_details("the tooth is gone")["tooth"] == "already missing"

@@ -1416,3 +1416,12 @@ async def test_how_much_for_both_kids_on_a_child_s_treatment_is_that_treatment_s
     assert (outcome.intent, outcome.facet) == ("sealants", "price")  # not a child's check-up
     after = await front_desk.handle_text(PATIENT, "how long do they last")
     assert (after.intent, after.facet) == ("sealants", "longevity")
+
+
+async def test_the_first_thing_mentioned_points_back_to_the_treatment_before(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much is an implant")
+    await front_desk.handle_text(PATIENT, "and what about a bridge instead?")
+    outcome = await front_desk.handle_text(PATIENT, "and the first thing you said, does it hurt")
+    assert (outcome.intent, outcome.facet) == ("implants", "pain")

@@ -139,12 +139,15 @@ _EXAMPLES = re.compile(r"^\W*(?:like|such\s+as|e\.?g\b|for\s+(?:example|instance
 #: A clause that only points at one of the options talked about, before the question on it:
 #: "the porcelain ones you mentioned", "the home one then", "the cheaper one".
 _POINTER = re.compile(
-    r"^\W*(?:(?:ok(?:ay)?|so|and|hmm)\W+)?(?:(?:how|what)\s+about\s+)?(?:the|that|those|these)\s+"
-    r"(?:[\w-]+\s+){0,2}?"
-    r"(?:one|ones|option|options|kind|type)"
+    r"^\W*(?:(?:ok(?:ay)?|so|and|hmm)\W+){0,2}"
+    r"(?:(?:how|what)\s+about\s+|(?:going\s+)?back\s+to\s+|returning\s+to\s+|regarding\s+)?"
+    r"(?:the|that|those|these)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:one|ones|option|options|kind|type|thing|things|stuff)"
     r"(?:\s+(?:you|u)\s+(?:mentioned|said|suggested|talked\s+about))?(?:\s+then)?\W*$",
     re.I,
 )
+#: The one talked about before the current one: "the first thing you said", "the other one".
+_THE_EARLIER = re.compile(r"\b(?:first|other|earlier|previous|original)\b", re.I)
 _WARRANTY_WORDS = re.compile(r"\b(?:warrant(?:y|ies|ee)|guarantee[ds]?)\b", re.I)
 #: The patient says who a treatment would be for ("better for a kid", "ok for my son").
 _FOR_SOMEONE = re.compile(
@@ -2174,6 +2177,8 @@ def _facet_asked(turn: Turn, text: str, match: Match, topic: str | None) -> Ques
     # An emergency, a complaint or asking for a person always wins. "Can I eat after?"
     # while talking about a treatment is about that treatment, not about one just had.
     brain = turn.brain
+    if topic is not None and _THE_EARLIER.search(text):
+        topic = _pointed_at_first(turn, text) or topic  # "ok and the first thing you said, ..."
     on_topic = topic is not None and brain.replies.has_facets(topic)
     expects = match.intent == EMERGENCY and brain.matcher.expects(text)
     guessed = expects or (
@@ -2285,6 +2290,9 @@ def _pointed_at(turn: Turn, clause: str, topic: str | None) -> str | None:
     named = _named_service(turn, clause)
     if named is None and _CHEAPEST.search(clause):
         named = _cheapest_talked_about(turn)
+    before = turn.state.details.get(TALKED_ABOUT_BEFORE)
+    if named is None and before and before != topic and _THE_EARLIER.search(clause):
+        named = before  # "ok and the first thing you said, does it hurt"
     if named is None and topic is not None:
         read = turn.brain.matcher.match(clause)  # "the in office one": an unsure reading
         readings = [read.intent] if read.intent else [o.intent for o in read.alternatives[:3]]
