@@ -795,3 +795,14 @@ async def test_how_long_since_a_last_visit_is_not_taken_for_a_first_visit(
     [gap] = await talk(desk_open, "i havent been in 3 years")
     assert "Noted: first visit" not in said(gap)
     assert "been to our clinic before" in said(gap)  # asked again, not guessed
+
+
+async def test_a_day_put_forward_with_nothing_to_move_is_a_new_request(
+    desk_open: FrontDesk,
+) -> None:
+    for text in ("would wednesday afternoon be ok?", "thursday afternoon works?"):
+        [wished] = await talk(desk_open, text)  # not moving a visit, nor our opening hours
+        assert wished.intent == "booking" and "afternoon" in said(wished), text
+        await talk(desk_open, "cancel")
+    [move] = await talk(desk_open, "sorry can we do monday instead")
+    assert move.intent in ("booking", "reschedule")

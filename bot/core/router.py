@@ -78,6 +78,7 @@ from bot.core.turn import (
     ASKED_ABOUT,
     COMFORT_TOPICS,
     HANDED_OVER,
+    LAST_KIND,
     TALKED_ABOUT_BEFORE,
     RecordIncoming,
     SubmitBooking,
@@ -805,6 +806,8 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         return Answer(DOCTORS)  # "who does the implants", "who would do it, which doctor?"
     if topic is not None and _pain_feared(turn, match, topic):
         return FollowUp(topic, "pain")  # "i'm honestly scared it'll hurt": how it feels
+    if _a_visit_read_as_a_move(turn, match):
+        return Answer(BOOKING)  # "WEDNESDAY AFTERNOON OK?": a visit wished, nothing to move
     if match.intent == "greeting" and {"day", "date"} & turn.details.keys():
         return Answer(BOOKING)  # "fri morning works", "thursday morning ok?": a day, no hello
     if _ANNOUNCES_A_QUESTION.match(turn.text) and not match.safety:
@@ -1986,6 +1989,39 @@ def _takes_the_insurer(turn: Turn, clause: str) -> bool:
         return False
     insurers = turn.brain.knowledge.vocabulary.insurers
     return "insurer" in extract_details(clause, turn.today, insurers)
+
+
+def _a_visit_read_as_a_move(turn: Turn, match: Match) -> bool:
+    """Whether a day or time put forward for a visit was read as moving one though it says
+    nothing of one to move ("wednesday afternoon ok?"), or read as anything else though it is
+    only a day and time and "ok?" ("thursday afternoon works?")."""
+    if match.safety or not {"day", "time", "date"} & turn.details.keys():
+        return False
+    only_put_forward = (
+        len(words(turn.text)) <= _FEW_WORDS
+        and _PROPOSED_TIME.search(turn.text) is not None
+        and not _OPEN_ASKED.search(turn.text)
+        and len(split_questions(turn.text)) < 2  # "installments? sat morning ok?": two
+    )
+    if match.intent != booking.RESCHEDULE:
+        return only_put_forward and match.intent != BOOKING
+    moving_again = turn.state.details.get(LAST_KIND) == booking.RESCHEDULE
+    return _MOVE_SAID.search(turn.text) is None and not moving_again
+
+
+#: Whether we are open is asked, not a visit put forward: "are you open thursday afternoon?".
+_OPEN_ASKED = re.compile(r"\b(?:open|opens|closed|hours)\b", re.I)
+#: How many words a day and time put forward alone takes at most: "would wednesday afternoon
+#: be ok?".
+_FEW_WORDS = 6
+#: Words of a visit already made and moved: "reschedule", "move", "instead", "my appt".
+_MOVE_SAID = re.compile(
+    r"\b(?:reschedul\w*|re-schedul\w*|mov\w*|chang\w*|postpon\w*|push\w*|earlier|later"
+    r"|instead|cancel\w*|(?:can'?t|cannot|won'?t)\s+(?:make|come|be\s+able)|unable|not\s+able"
+    r"|appointment|appt|booking|booked|switch\w*"
+    r"|swap\w*|rearrang\w*)\b",
+    re.I,
+)
 
 
 def _asks_who_treats(turn: Turn, match: Match, topic: str | None) -> bool:
