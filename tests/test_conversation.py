@@ -1888,3 +1888,10 @@ async def test_an_insurer_asked_about_beside_another_question_is_answered_too(
     )
     assert outcome.answered[:2] == ["crowns", "insurance"]
     assert "UnitedHealthcare" in said(outcome)
+
+
+async def test_seals_on_a_child_s_back_teeth_are_the_sealants(front_desk: FrontDesk) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "the school dentist says my daughter needs seals on her back teeth. what is that"
+    )
+    assert outcome.intent == "sealants"  # not a child's visit in general
