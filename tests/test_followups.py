@@ -1425,3 +1425,14 @@ async def test_the_first_thing_mentioned_points_back_to_the_treatment_before(
     await front_desk.handle_text(PATIENT, "and what about a bridge instead?")
     outcome = await front_desk.handle_text(PATIENT, "and the first thing you said, does it hurt")
     assert (outcome.intent, outcome.facet) == ("implants", "pain")
+
+
+async def test_a_service_asked_after_one_told_is_the_one_answered(front_desk: FrontDesk) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT,
+        "my dentist says two teeth have to be pulled and i panic easily. do you do sedation?",
+    )
+    assert outcome.intent == "sedation"  # asked; the extraction is only why
+    await front_desk.handle_text(PATIENT, "and how long does the extraction take")
+    back = await front_desk.handle_text(PATIENT, "ok back to the calming stuff, how much is it")
+    assert (back.intent, back.facet) == ("sedation", "price")

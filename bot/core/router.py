@@ -148,7 +148,10 @@ _POINTER = re.compile(
     re.I,
 )
 #: The one talked about before the current one: "the first thing you said", "the other one".
-_THE_EARLIER = re.compile(r"\b(?:first|other|earlier|previous|original)\b", re.I)
+_THE_EARLIER = re.compile(
+    r"\b(?:first|other|earlier|previous|original)\b|\b(?:back|returning|coming\s+back)\s+to\b",
+    re.I,
+)
 _WARRANTY_WORDS = re.compile(r"\b(?:warrant(?:y|ies|ee)|guarantee[ds]?)\b", re.I)
 #: The patient says who a treatment would be for ("better for a kid", "ok for my son").
 _FOR_SOMEONE = re.compile(
@@ -1026,7 +1029,24 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
     guessed_over_named = _named_over_guessed(turn, match)
     if guessed_over_named is not None:
         return Answer(guessed_over_named, match.score)  # "saw my wisdom teeth on an xray ..."
+    if _the_one_asked_is_another(turn, match, several):
+        return Answer(several[0].intent, match.score)  # "... terrified. do you do sedation?"
     return Answer(match.intent, match.score)  # had, so what the doctor finds at a check-up
+
+
+def _the_one_asked_is_another(turn: Turn, match: Match, several: list[Question]) -> bool:
+    """Whether the one question asked names a service of its own, the rest only telling
+    ("i need my wisdom tooth out but im honestly terrified. do you do sedation?")."""
+    if match.safety or len(several) != 1 or several[0].facet is not None:
+        return False
+    asked = several[0].intent
+    replies = turn.brain.replies
+    if asked == match.intent or not replies.has_service(asked) or asked in AUDIENCE_TOPICS:
+        return False
+    if match.intent is None or not replies.has_service(match.intent):
+        return False  # "i need to move my appointment ..., also how much is whitening": the move
+    clauses = _asked_clauses(turn.text)
+    return len(clauses) == 1 and asked in turn.brain.facets.names_topics(clauses[0])
 
 
 def _needed_and_nothing_else_asked(turn: Turn) -> list[Question]:
