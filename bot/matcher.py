@@ -139,6 +139,11 @@ ASLEEP_WISHED = re.compile(
     r"\b(?:can|could|will|would)\s+(?:i|you|he|she|they|we)\s+(?:be|get)\s+knocked\s+out\b"
     r"|\bknock\s+(?:me|him|her|them)\s+out\b|\bknocked\s+out\s+for\s+(?:it|the|this|that)\b"
 )
+#: Gums that bleed when brushed or flossed: "bleeding a lot when i brush" (gum disease).
+BLEEDS_ON_BRUSHING = re.compile(
+    r"\b(?:bleed\w*|blood)\b(?:\s+\w+){0,3}?\s+(?:when|while|after|if)\s+(?:i\s+|we\s+|he\s+|she\s+)?"
+    r"(?:brush|floss)\w*"
+)
 EXPECTATION = re.compile(
     r"^(?:\w+\s+){0,2}?(?:will|would|is\s+there\s+going\s+to|am\s+i\s+going\s+to|does\s+it"
     r"|is\s+there|do\s+people|can\s+there\s+be)\b.*\bafter(?:wards?|\s+(?:it|that|the|a|an))?\b"
@@ -474,7 +479,12 @@ class IntentMatcher:
         normalized = self.normalized(text)
         if told_as_history(normalized):
             return False  # "lost it in a car accident last year": history, not now
-        return self._detect_red_flag(normalized) and self._detect_red_flag(self.affirmed(text))
+        return self._flagged(normalized) and self._flagged(self.affirmed(text))
+
+    def _flagged(self, normalized_text: str) -> bool:
+        """Whether the text names a red flag, gums that bleed on brushing aside ("my gums
+        bleed a lot when i brush": gum disease, not bleeding that won't stop)."""
+        return self._detect_red_flag(BLEEDS_ON_BRUSHING.sub(" ", normalized_text))
 
     def red_flag_near_mouth(self, text: str) -> bool:
         """Whether the text has a red flag that names the neck or throat (`near_the_mouth`), not
@@ -494,9 +504,7 @@ class IntentMatcher:
         """Whether a mild symptom is only why the patient asks for a service it treats: the
         classifier is sure of the service, or a likely one is named ("can that be fixed with a
         filling?")."""
-        if self._detect_serious_emergency(normalized_text) or self._detect_red_flag(
-            normalized_text
-        ):
+        if self._detect_serious_emergency(normalized_text) or self._flagged(normalized_text):
             return False
         said = normalized_text.split()
         # a name of two words is written joined in the topic words: "gum treatment"

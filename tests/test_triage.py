@@ -945,3 +945,16 @@ async def test_gums_bleeding_for_weeks_asked_with_gum_treatment_named_is_no_emer
     )
     assert outcome.intent == "gum_treatment" and not cases_opened(outcome)
     assert "insurance" in outcome.answered
+
+
+async def test_gums_that_bleed_a_lot_on_brushing_are_no_emergency_but_bleeding_that_wont_is(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "my gums have been bleeding a lot when i brush for weeks, do you do gum treatment"
+    )
+    assert outcome.intent == "gum_treatment" and not cases_opened(outcome)
+    after = await front_desk.handle_text(
+        "console:other", "had a tooth out this morning and its bleeding a lot"
+    )
+    assert after.intent == "emergency"
