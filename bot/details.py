@@ -1266,7 +1266,7 @@ _QUESTION_START = (
     r"|should|any|r(?=\s+(?:u|ya|you|they|we)\b))\b"  # "r u open": chat for "are you"
 )
 _CLAUSE_BREAK = re.compile(
-    r"\?+\s*|;\s*|,?\s+(?:and|also|plus|but|\+|&)\s+(?:also\s+)?(?="
+    r"\?+\s*|;\s*|,?\s+(?:and|also|plus|but|\+|&|n)\s+(?:also\s+)?(?="
     + _QUESTION_START
     + r"|(?:whether|if)\s+(?:you|u|your|the\s+clinic)\b)"
     r"|(?:,|\s*" + _EMOJI + r")\s*(?=" + _QUESTION_START + r")"

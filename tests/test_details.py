@@ -904,6 +904,7 @@ def test_a_plus_sign_between_two_questions_splits_them() -> None:
         "do u take cigna",
     ]
     assert split_questions("how much is an xray + exam") == ["how much is an xray + exam"]
+    assert split_questions("how much n how long") == ["how much", "how long"]  # chat's "and"
 
 
 @pytest.mark.parametrize(
