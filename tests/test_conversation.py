@@ -1895,3 +1895,14 @@ async def test_seals_on_a_child_s_back_teeth_are_the_sealants(front_desk: FrontD
         PATIENT, "the school dentist says my daughter needs seals on her back teeth. what is that"
     )
     assert outcome.intent == "sealants"  # not a child's visit in general
+
+
+async def test_a_count_said_of_a_course_priced_per_visit_does_not_multiply_it(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "do you do braces for adults?")
+    outcome = await front_desk.handle_text(PATIENT, "how much for all 3 of them")
+    assert "x 3" not in said(outcome)  # braces are one course, not priced three times
+    await front_desk.handle_text("console:other", "how much is an implant")
+    more = await front_desk.handle_text("console:other", "and for 2?")
+    assert "x 2" in said(more)

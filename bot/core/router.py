@@ -861,7 +861,7 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
     if together:
         return PriceTogether(tuple(together), _practical_asked_besides(turn))
     more = how_many_more(turn.text)
-    if more is not None and topic is not None and brain.replies.has_service(topic):
+    if more is not None and topic is not None and turn.counted_by_the_unit(topic):
         return PriceTogether(((topic, more),))  # "and for 2?" after the implant's price
     several = _several_questions(turn, match, topic)
     if len(several) > 1:
@@ -895,7 +895,8 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
             if facet.facet == "price"
             else None
         )
-        if told is not None and told > 1 and not extract_quantities(turn.text):
+        counted = told is not None and told > 1 and turn.counted_by_the_unit(facet.intent)
+        if counted and told is not None and not extract_quantities(turn.text):
             return PriceTogether(((facet.intent, told),))  # "probably 6" ... "price for that?"
         if (
             facet.facet
@@ -2675,6 +2676,7 @@ def _priced_together(turn: Turn, match: Match) -> list[tuple[str, int]]:
         return each_jaw  # "full top, partial bottom. price?": one total, however it is split
     if len(items) > 1 and not as_one and _asked_apart(turn):
         return []  # "how much is cleaning? also do u do whitening": two questions
+    items = [(name, count if turn.counted_by_the_unit(name) else 1) for name, count in items]
     if len(items) > 1 or (items and items[0][1] > 1):
         return items[:3]
     return []

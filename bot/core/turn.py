@@ -289,6 +289,16 @@ class Turn:
         count = self.state.details.get("quantity", "").partition(" ")[0]
         return int(count) if count.isdigit() else None
 
+    def counted_by_the_unit(self, service: str) -> bool:
+        """Whether a service is priced by the tooth or jaw, so a count multiplies it: "2
+        implants" do, "all 4" said of braces (a course, every part per visit) does not."""
+        knowledge = self.brain.knowledge
+        script = knowledge.services.get(service)
+        if script is None or not self.brain.replies.has_service(service):
+            return False
+        parts = knowledge.bundles[script.bundle].parts
+        return any(knowledge.components[part].per == "tooth" for part in parts)
+
     def jaws_told(self, service: str) -> int | None:
         """Two when the patient said both jaws ("top and bottom") of a service priced per jaw."""
         knowledge = self.brain.knowledge

@@ -243,6 +243,8 @@ def service(turn: Turn, intent: str, rotation: int, with_offer: bool = True) -> 
 
 def teeth_counted(turn: Turn, intent: str) -> int:
     """How many teeth the patient says the service is for ("need 3 crowns"), else one."""
+    if not turn.counted_by_the_unit(intent):
+        return 1  # "braces for all 4 of us": a course each, not one priced four times
     names = turn.brain.facets.names_topic
     for count, noun in extract_quantities(turn.text):
         if names(noun) == intent and 1 < count <= MOST_TEETH:
