@@ -269,3 +269,11 @@ async def test_a_treatment_told_in_answer_to_what_it_is_for_keeps_the_subject(
     assert told.route == "AnswerToQuestion" and told.intent == "sedation"
     price = await front_desk.handle_text(PATIENT, "cost")
     assert (price.intent, price.facet) == ("sedation", "price")  # not the filling's
+
+
+async def test_a_time_span_said_unsure_with_a_question_mark_is_still_the_answer(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much is a professional cleaning")
+    told = await front_desk.handle_text(PATIENT, "hmm maybe 2 years? not sure")
+    assert told.route == "AnswerToQuestion" and told.intent == "hygiene"

@@ -1453,6 +1453,13 @@ _CASE_TOLD = re.compile(
 )
 #: At most this many words in a case told in reply to the bot's question.
 _CASE_WORDS = 12
+#: A time span said unsure, its "?" no question: "um maybe 3 years? its been a while".
+_UNSURE_SPAN = re.compile(
+    r"^\W*(?:(?:um+|uh+|hmm+|erm?|ok|well)\W+)?(?:maybe|like|about|around|probably|perhaps)\s+"
+    r"(?:\d+|a|one|two|three|four|five|six)\s+(?:or\s+\w+\s+)?(?:years?|yrs?|months?|weeks?)"
+    r"(?:\s+ago)?\s*\?",
+    re.I,
+)
 
 
 def _tells_of_the_case(turn: Turn) -> bool:
@@ -1462,7 +1469,7 @@ def _tells_of_the_case(turn: Turn) -> bool:
     return (
         isinstance(turn.asked, AskedProblem | AskedDay)
         and turn.topic is not None
-        and not is_question(text)
+        and (not is_question(text) or _UNSURE_SPAN.match(text) is not None)
         and len(words(text)) <= _CASE_WORDS
         and bool(_CASE_TOLD.search(text))
         and not turn.brain.matcher.elsewhere(text)
