@@ -179,9 +179,13 @@ LONG_AGO = re.compile(
     r"|\bas\s+a\s+(?:kid|child|teen|teenager|boy|girl)\b"
     r"|\bwhen\s+i\s+was\s+(?:a\s+)?(?:kid|child|teen|teenager|young|little|small|\d+)\b"
     # "one went darker after an accident": a tooth darkens over months, long after the blow
-    r"|\b(?:went|turned|gone|got|has\s+become|became)\s+(?:darker|dark|grey|gray|greyish"
-    r"|grayish|black|brown|yellow)\b"
+    r"|\b(?:went|turned|gone|got|has\s+become|became)\s+(?:(?:a\s+)?(?:bit|little|slightly)\s+)?"
+    r"(?:darker|dark|grey|gray|greyish|grayish|black|brown|yellow)\b"
+    # "knocked out playing hockey 3 months ago": months back, no longer urgent
+    r"|\b(?:\d+|a|one|two|three|four|five|six|few|several|couple\s+of)\s+months?\s+(?:ago|back)\b"
 )
+#: "since" told of a time long past ("gone grey since she fell ... a month ago"), not of now.
+SINCE_LONG_AGO = re.compile(r"\bsince\b(?=[^.?!]{0,60}\b(?:months?|years?|yrs?)\s+(?:ago|back)\b)")
 HAPPENING_NOW = re.compile(
     r"\b(?:now(?!\s+that\b)|today|tonight|again|still|currently|anymore|yesterday|since|started|starting"
     r"|this\s+(?:morning|afternoon|evening|week)|last\s+night|at\s+the\s+moment"
@@ -192,7 +196,9 @@ HAPPENING_NOW = re.compile(
 
 def told_as_history(normalized_text: str) -> bool:
     """Whether the text tells of something years ago and of nothing happening now."""
-    return bool(LONG_AGO.search(normalized_text)) and not HAPPENING_NOW.search(normalized_text)
+    if not LONG_AGO.search(normalized_text):
+        return False
+    return not HAPPENING_NOW.search(SINCE_LONG_AGO.sub(" ", normalized_text))
 
 
 #: "a back one", "the back teeth": teeth, although "back" is also another part of the body.

@@ -1436,3 +1436,11 @@ async def test_a_service_asked_after_one_told_is_the_one_answered(front_desk: Fr
     await front_desk.handle_text(PATIENT, "and how long does the extraction take")
     back = await front_desk.handle_text(PATIENT, "ok back to the calming stuff, how much is it")
     assert (back.intent, back.facet) == ("sedation", "price")
+
+
+async def test_a_service_priced_compared_to_the_one_talked_about_is_the_one_priced(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "how long does an implant last")
+    outcome = await front_desk.handle_text(PATIENT, "and the price of a bridge compared to that")
+    assert (outcome.intent, outcome.facet) == ("bridges", "price")

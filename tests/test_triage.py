@@ -958,3 +958,18 @@ async def test_gums_that_bleed_a_lot_on_brushing_are_no_emergency_but_bleeding_t
         "console:other", "had a tooth out this morning and its bleeding a lot"
     )
     assert after.intent == "emergency"
+
+
+async def test_a_blow_months_ago_told_with_nothing_happening_now_is_no_emergency(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "how long does an implant last")
+    told = await front_desk.handle_text(
+        PATIENT, "upper front, got knocked out in a fall 2 months ago"
+    )
+    assert told.route == "AnswerToQuestion" and told.intent == "implants"
+    assert not cases_opened(told)
+    now = await front_desk.handle_text(
+        "console:other", "got my tooth knocked out in a fall 2 months ago and now its throbbing"
+    )
+    assert now.intent == "emergency"  # happening now

@@ -3047,7 +3047,17 @@ def _stays_on_topic(turn: Turn, text: str, named: str, topic: str) -> bool:
         return False  # "going back to the root canal - can it be done in one visit?"
     if _sought(turn, text, named):
         return False  # "and for him, he's 9, is that too late for sealants?": the sealants
+    if named not in AUDIENCE_TOPICS and _COMPARED_WITH_IT.search(text):
+        return False  # "whats the cost of a bridge compared to that": the bridge, beside it
     return named in AUDIENCE_TOPICS or not asks_if_we_do(text)  # "can my daughter do it too?"
+
+
+#: The named service set beside the topic: "compared to that", "vs that", "instead of it".
+_COMPARED_WITH_IT = re.compile(
+    r"\b(?:compared\s+(?:to|with)|versus|vs\.?|instead\s+of|rather\s+than)\s+(?:that|it|this"
+    r"|those|them)\b",
+    re.I,
+)
 
 
 def _named_as(turn: Turn, pattern: re.Pattern[str], text: str, named: str) -> bool:
