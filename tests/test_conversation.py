@@ -1906,3 +1906,10 @@ async def test_a_count_said_of_a_course_priced_per_visit_does_not_multiply_it(
     await front_desk.handle_text("console:other", "how much is an implant")
     more = await front_desk.handle_text("console:other", "and for 2?")
     assert "x 2" in said(more)
+
+
+async def test_do_you_do_a_named_service_is_answered_when_the_rest_confuses_the_reading(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(PATIENT, "do you do checkups for new patients?")
+    assert outcome.intent == "checkup"  # not "I didn't get that"

@@ -1113,7 +1113,15 @@ def _named_and_half_read(turn: Turn, match: Match, named: str | None) -> bool:
         return False
     if not turn.brain.replies.has_facets(named):
         return False
+    if asks_if_we_do(turn.text) and len(_services_named(turn)) == 1:
+        return True  # "hi do you do checkups for new patients": whatever else it half-reads
     return named in [other.intent for other in match.alternatives[:2]]
+
+
+def _services_named(turn: Turn) -> list[str]:
+    """The services the message names."""
+    has_service = turn.brain.replies.has_service
+    return [topic for topic in turn.brain.facets.names_topics(turn.text) if has_service(topic)]
 
 
 #: The age from which a patient writing of their own teeth is no child.
