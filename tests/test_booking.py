@@ -806,3 +806,9 @@ async def test_a_day_put_forward_with_nothing_to_move_is_a_new_request(
         await talk(desk_open, "cancel")
     [move] = await talk(desk_open, "sorry can we do monday instead")
     assert move.intent in ("booking", "reschedule")
+
+
+async def test_can_we_both_come_together_is_a_request(desk_open: FrontDesk) -> None:
+    await talk(desk_open, "how much is a check-up for my son")
+    [both] = await talk(desk_open, "and me as well. could we both come in together?")
+    assert both.intent == "booking"  # not "I didn't get that"

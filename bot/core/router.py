@@ -2516,7 +2516,8 @@ _CLOCK = re.compile(r"^\d{1,2}(?:\d{2})?(?:am|pm)?$|^(?:am|pm)$", re.I)
 #: "can i bring my son along at the same time".
 _COMES_ALONG = re.compile(
     r"\b(?:come|be\s+seen|bring\s+(?:him|her|them|\w+\s+\w+))\s+(?:along\s+)?(?:with\s+(?:me|us)\s+)?"
-    r"(?:at\s+)?the\s+same\s+(?:time|day|visit|appointment)\b",
+    r"(?:at\s+)?the\s+same\s+(?:time|day|visit|appointment)\b"
+    r"|\b(?:we|us)\s+(?:both|all|two|2)\s+(?:come|be\s+seen)\s+(?:in\s+)?together\b",
     re.I,
 )
 #: The free check-up six months after treatment, whose "price" says what it finds costs.
