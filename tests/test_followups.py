@@ -1444,3 +1444,9 @@ async def test_a_service_priced_compared_to_the_one_talked_about_is_the_one_pric
     await front_desk.handle_text(PATIENT, "how long does an implant last")
     outcome = await front_desk.handle_text(PATIENT, "and the price of a bridge compared to that")
     assert (outcome.intent, outcome.facet) == ("bridges", "price")
+
+
+async def test_a_question_opening_on_how_long_is_how_long_it_takes(front_desk: FrontDesk) -> None:
+    await front_desk.handle_text(PATIENT, "how much is an implant")
+    outcome = await front_desk.handle_text(PATIENT, "how long am i stuck with no tooth there")
+    assert (outcome.intent, outcome.facet) == ("implants", "duration")

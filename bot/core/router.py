@@ -2050,6 +2050,8 @@ _OPEN_ASKED = re.compile(r"\b(?:open|opens|closed|hours)\b", re.I)
 #: How many words a day and time put forward alone takes at most: "would wednesday afternoon
 #: be ok?".
 _FEW_WORDS = 6
+#: A question that opens on how long, whatever it goes on to say: how long it takes.
+_HOW_LONG_ASKED = re.compile(r"^\W*(?:(?:and|so|ok(?:ay)?|but)\W+)?how\s+long\b", re.I)
 #: Words of a visit already made and moved: "reschedule", "move", "instead", "my appt".
 _MOVE_SAID = re.compile(
     r"\b(?:reschedul\w*|re-schedul\w*|mov\w*|chang\w*|postpon\w*|push\w*|earlier|later"
@@ -2270,6 +2272,8 @@ def _facet_asked(turn: Turn, text: str, match: Match, topic: str | None) -> Ques
     facet = _facet_of(turn, text)
     if facet is None and expects:
         facet = "recovery"  # "will my face be swollen after?"
+    if facet is None and on_topic and _HOW_LONG_ASKED.match(text) and not match.safety:
+        facet = "duration"  # "how long would i be walking around without a tooth"
     if topic == ANESTHESIA and facet == "recovery" and _HOW_LONG_NUMB.search(text):
         facet = "duration"  # "how long does the numb feeling last after": two to four hours
     for_someone = match.intent in AUDIENCE_TOPICS or bool(
