@@ -285,6 +285,11 @@ class Knowledge:
     #: The clinic's branches (none for a single clinic), as replies/clinic.yaml lists them.
     branches: tuple[Branch, ...] = ()
 
+    def bundle_of(self, service: str) -> Bundle | None:
+        """The bundle a service is priced by, or None for a subject with no script."""
+        script = self.services.get(service)
+        return self.bundles[script.bundle] if script is not None else None
+
 
 class KnowledgeError(Exception):
     """The data could not be loaded; `problems` says where and why."""

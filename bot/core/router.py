@@ -809,7 +809,7 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         return Answer(DOCTORS)  # "who does the implants", "who would do it, which doctor?"
     if topic is not None and _pain_feared(turn, match, topic):
         return FollowUp(topic, "pain")  # "i'm honestly scared it'll hurt": how it feels
-    if _a_visit_read_as_a_move(turn, match):
+    if _a_visit_put_forward(turn, match):
         return Answer(BOOKING)  # "WEDNESDAY AFTERNOON OK?": a visit wished, nothing to move
     if match.intent == "greeting" and {"day", "date"} & turn.details.keys():
         return Answer(BOOKING)  # "fri morning works", "thursday morning ok?": a day, no hello
@@ -895,8 +895,12 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
             if facet.facet == "price"
             else None
         )
-        counted = told is not None and told > 1 and turn.counted_by_the_unit(facet.intent)
-        if counted and told is not None and not extract_quantities(turn.text):
+        if (
+            told is not None
+            and told > 1
+            and turn.counted_by_the_unit(facet.intent)
+            and not extract_quantities(turn.text)
+        ):
             return PriceTogether(((facet.intent, told),))  # "probably 6" ... "price for that?"
         if (
             facet.facet
@@ -1071,10 +1075,9 @@ def _named_over_guessed(turn: Turn, match: Match) -> str | None:
     """The one service the message asks about, when the classifier guessed one it names only
     as where something was seen ("dentist saw my wisdom teeth on an xray and said they should
     come out, how much is it": the wisdom teeth, not the X-ray)."""
-    replies = turn.brain.replies
-    if match.safety or match.intent is None or not replies.has_service(match.intent):
+    if match.safety or match.intent is None or not turn.brain.replies.has_service(match.intent):
         return None
-    named = [t for t in turn.brain.facets.names_topics(turn.text) if replies.has_service(t)]
+    named = _services_named(turn)
     if len(named) != 1 or named[0] in (match.intent, *AUDIENCE_TOPICS):
         return None
     guessed_words = turn.brain.matcher.topic_words(match.intent)
@@ -2027,7 +2030,7 @@ def _takes_the_insurer(turn: Turn, clause: str) -> bool:
     return "insurer" in extract_details(clause, turn.today, insurers)
 
 
-def _a_visit_read_as_a_move(turn: Turn, match: Match) -> bool:
+def _a_visit_put_forward(turn: Turn, match: Match) -> bool:
     """Whether a day or time put forward for a visit was read as moving one though it says
     nothing of one to move ("wednesday afternoon ok?"), or read as anything else though it is
     only a day and time and "ok?" ("thursday afternoon works?")."""
@@ -3107,24 +3110,22 @@ def _sought(turn: Turn, text: str, named: str) -> bool:
 def _is_part_of(turn: Turn, named: str, topic: str) -> bool:
     """Whether a named service is one of the parts of the topic's bundle (its anesthesia)."""
     knowledge = turn.brain.knowledge
-    script = knowledge.services.get(topic)
-    if script is None or named == topic:
+    bundle = knowledge.bundle_of(topic)
+    if bundle is None or named == topic:
         return False
-    parts = knowledge.bundles[script.bundle].parts
     names = turn.brain.facets.names_topic
-    return any(names(knowledge.components[part].name) == named for part in parts)
+    return any(names(knowledge.components[part].name) == named for part in bundle.parts)
 
 
 def _comes_with(turn: Turn, named: str, service: str) -> bool:
     """Whether the service's bundle holds the named one as a part of its own ("Crown on the
     implant": the implant's crown), so "an implant incl the crown" prices it once."""
     knowledge = turn.brain.knowledge
-    script = knowledge.services.get(service)
-    if script is None or named == service or knowledge.narrower_topics.get(service) == named:
+    bundle = knowledge.bundle_of(service)
+    if bundle is None or named == service or knowledge.narrower_topics.get(service) == named:
         return False
     names = turn.brain.facets.names_topics
-    parts = knowledge.bundles[script.bundle].parts
-    return any(names(knowledge.components[part].name)[:1] == [named] for part in parts)
+    return any(names(knowledge.components[part].name)[:1] == [named] for part in bundle.parts)
 
 
 def _several_questions(turn: Turn, match: Match, topic: str | None) -> list[Question]:

@@ -293,17 +293,15 @@ class Turn:
         """Whether a service is priced by the tooth or jaw, so a count multiplies it: "2
         implants" do, "all 4" said of braces (a course, every part per visit) does not."""
         knowledge = self.brain.knowledge
-        script = knowledge.services.get(service)
-        if script is None or not self.brain.replies.has_service(service):
+        bundle = knowledge.bundle_of(service)
+        if bundle is None or not self.brain.replies.has_service(service):
             return False
-        parts = knowledge.bundles[script.bundle].parts
-        return any(knowledge.components[part].per == "tooth" for part in parts)
+        return any(knowledge.components[part].per == "tooth" for part in bundle.parts)
 
     def jaws_told(self, service: str) -> int | None:
         """Two when the patient said both jaws ("top and bottom") of a service priced per jaw."""
-        knowledge = self.brain.knowledge
-        script = knowledge.services.get(service)
-        if script is None or knowledge.bundles[script.bundle].unit != "jaw":
+        bundle = self.brain.knowledge.bundle_of(service)
+        if bundle is None or bundle.unit != "jaw":
             return None
         told_now = self.details.get("area") == BOTH_JAWS
         told_on_it = service == self.topic and self.state.details.get("area") == BOTH_JAWS
