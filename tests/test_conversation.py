@@ -1913,3 +1913,13 @@ async def test_do_you_do_a_named_service_is_answered_when_the_rest_confuses_the_
 ) -> None:
     outcome = await front_desk.handle_text(PATIENT, "do you do checkups for new patients?")
     assert outcome.intent == "checkup"  # not "I didn't get that"
+
+
+async def test_do_you_treat_kids_with_a_cavity_told_says_yes_to_children(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        PATIENT, "hello, my son is 8 and has a cavity. do you see kids?"
+    )
+    assert outcome.intent == "children"
+    assert "children" in said(outcome).split("\n")[0].lower()

@@ -1020,7 +1020,7 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         return Answer(topic)  # "what happens at the first visit" while talking of a child's
     if match.intent in AUDIENCE_TOPICS:
         named = _named_service(turn, turn.text)
-        if named is not None and named != match.intent:
+        if named is not None and named != match.intent and not _asks_only_of(turn, match.intent):
             return Answer(named, match.score)  # "my daughter needs braces": braces, for a child
         if _an_adult_s_own(turn):
             return Answer(FIRST_VISIT)  # "a bottom tooth feels wobbly. im 45": not a child's
@@ -2895,6 +2895,14 @@ def _urgent_symptom(turn: Turn) -> bool:
         and (fell_out or _named_service(turn, turn.text) is None)
         and not turn.brain.matcher.elsewhere(turn.text)
     )
+
+
+def _asks_only_of(turn: Turn, audience: str) -> bool:
+    """The one question asked names only this audience; a service is told, not asked about."""
+    asked = _ASKED_SENTENCE.findall(turn.text)
+    return len(asked) == 1 and turn.brain.facets.names_topics(asked[0], affirmed=True) == [
+        audience
+    ]
 
 
 def _named_service(turn: Turn, text: str) -> str | None:

@@ -339,12 +339,24 @@ def opening(turn: Turn) -> str:
         return "free"
     price = asks_if_price(turn.text) or turn.brain.facets.match(turn.text).facet == "price"
     # "how much is a root canal and do you work saturdays": the "do you" is the second question's
-    asks_for = asks_for_service(turn, (split_questions(turn.text) or [turn.text])[0])
+    asks_for = asks_for_service(turn, _first_clause(turn.text))
+    # "my son is 8 and has a cavity. do you see kids?": the sentence asked is the one to read
+    asked = _ASKED_SENTENCE.search(turn.text)
+    asks_for = asks_for or (asked is not None and asks_for_service(turn, _first_clause(asked[0])))
     if price and not asks_for:
         return "total"  # "invisalign price": the total first
     if asks_for or len(turn.text.split()) <= 2:
         return "yes"
     return "total" if price else ""
+
+
+def _first_clause(text: str) -> str:
+    """A message's first question or statement: "how much is a root canal" of two."""
+    return (split_questions(text) or [text])[0]
+
+
+#: A message's first sentence ending in a question mark.
+_ASKED_SENTENCE = re.compile(r"[^.!?\n]*\?")
 
 
 def hours_on_days(turn: Turn, weekdays: list[str], rotation: int) -> None:
