@@ -778,6 +778,9 @@ def _when(lowered: str, numeric: str, today: dt.date, about_time: bool) -> dict[
         found["date"] = dates[0].isoformat()
     context = about_time or bool(mentions) or bool(part) or _visit(lowered)
     clock = _clock_time(numeric, part, context)
+    agreed = _HOUR_AGREED.search(numeric) if about_time and clock is None else None
+    if agreed is not None:  # "10 is perfect", when we asked when: ten o'clock
+        clock = _hour(int(agreed["hour"]), None, None, part)
     if clock or part:
         found["time"] = clock or part or ""
     return found
@@ -980,6 +983,14 @@ def _clock_time(lowered: str, part: str | None, about_a_day: bool) -> str | None
             relation = _OPPOSITE[relation]  # "not before 2": after 14:00
         return f"{relation} {hour}" if relation else hour
     return busy_until
+
+
+#: A bare hour agreed to when asked when: "10 is perfect", "saturday, 8 would be great".
+_HOUR_AGREED = re.compile(
+    r"(?:^|[,;.!]\s)\W*(?:(?:ok(?:ay)?|yes|yeah|great)\W+)?(?:at\s+)?(?P<hour>\d{1,2})\s+"
+    r"(?:(?:is|would\s+be|sounds)\s+(?:perfect|fine|good|great|ok|okay|better|best)|works?"
+    r"|suits)\b"
+)
 
 
 #: The end of the patient's busy hours, just before an hour: "she finishes work at 4", "i work

@@ -812,3 +812,36 @@ async def test_can_we_both_come_together_is_a_request(desk_open: FrontDesk) -> N
     await talk(desk_open, "how much is a check-up for my son")
     [both] = await talk(desk_open, "and me as well. could we both come in together?")
     assert both.intent == "booking"  # not "I didn't get that"
+
+
+async def test_bringing_someone_on_a_day_beside_another_question_starts_a_request(
+    desk_open: FrontDesk,
+) -> None:
+    await talk(desk_open, "do you see children")
+    for text in (
+        "ok. can i bring her friday? and theres parking nearby right",
+        "can we do monday after 3? and is there parking",
+    ):
+        [both] = await talk(desk_open, text)
+        assert "location" in both.answered and "booking" in both.answered, text
+        await talk(desk_open, "cancel")
+
+
+async def test_a_request_question_is_asked_once_when_an_aside_carries_the_request_on(
+    desk_open: FrontDesk,
+) -> None:
+    await talk(desk_open, "can i book a cleaning for saturday")
+    [aside] = await talk(desk_open, "do you take cards? saturday morning ok?")
+    reply = said(aside).lower()
+    assert "morning" in reply
+    assert reply.count("first visit") == 1  # the returning question, not asked twice
+
+
+async def test_an_hour_agreed_beside_another_question_goes_into_the_request(
+    desk_open: FrontDesk,
+) -> None:
+    await talk(desk_open, "could i book a cleaning on tuesday afternoon")
+    [aside] = await talk(desk_open, "3 works. is there parking nearby?")
+    assert "booking" in aside.answered
+    assert "15:00" in said(aside)  # the hour noted, then the request's question again
+    assert "been to our clinic before" in said(aside) or "first visit" in said(aside)

@@ -221,6 +221,16 @@ def test_amounts_of_time_or_money_are_no_time_of_day(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "time"),
+    [("10 is perfect", "10:00"), ("ok 2 works", "14:00"), ("friday, 9 would be great", "09:00")],
+)
+def test_a_bare_hour_agreed_to_when_asked_when_is_the_time_wished(text: str, time: str) -> None:
+    assert extract_details(text, WEDNESDAY, about_time=True)["time"] == time
+    assert "time" not in extract_details("2 is enough", WEDNESDAY, about_time=True)
+    assert "time" not in details(text)  # unasked, "10 is perfect" is no hour
+
+
+@pytest.mark.parametrize(
     "text", ["need 2-3 fillings on tuesday", "monday 9 to 5 i work", "tuesday, takes 5 to 10 min"]
 )
 def test_counts_and_working_hours_beside_a_day_are_no_hours_wished(text: str) -> None:

@@ -3232,6 +3232,8 @@ def _several_questions(turn: Turn, match: Match, topic: str | None) -> list[Ques
             proposed = "time" in when and _PROPOSED_TIME.search(clause) is not None
             # "... and do you do it on saturdays"; "installments? sat morning ok?": a visit
             question = Question(BOOKING if proposed else answers.HOURS)
+        if question is None and _visit_on_a_day(turn, clause):
+            question = Question(BOOKING)  # "can i bring him saturday? and theres parking right"
         if question is None and topic is not None and _asks_to_do_it(turn, clause, topic):
             question = Question(topic)  # "my denture cracked in half, can you fix it"
         if question is None:
@@ -3272,6 +3274,17 @@ def _several_questions(turn: Turn, match: Match, topic: str | None) -> list[Ques
     if booking_asked and all(q in wanted or q.intent == BOOKING for q in asked):
         return []  # "need my wisdom tooth out, my dentist referred me. can i book": a request
     return asked
+
+
+def _visit_on_a_day(turn: Turn, clause: str) -> bool:
+    """Whether a clause puts a visit on a day or time: "can we do thursday after 4"."""
+    if not _WHEN_KEYS & extract_details(clause, turn.today).keys():
+        return False
+    return any(found.search(clause) for found in (_PROPOSES, _VISIT_ASKED, _BRING_ON))
+
+
+#: Bringing someone in: "can i bring him saturday", "could we bring the kids".
+_BRING_ON = re.compile(r"\b(?:can|could|may)\s+(?:i|we)\s+bring\b", re.I)
 
 
 #: The facets a bare "how many days?" after them goes on asking about.

@@ -155,6 +155,8 @@ class Turn:
     writes: list[Write] = field(default_factory=list)
     patient_changes: dict[str, object] = field(default_factory=dict)
     state_changed: bool = False
+    #: What the bot asked in this turn's messages so far (packed), None before it asks.
+    asked_now: str | None = None
     #: The whole clinic's brain, when `brain` is one branch's (see `bot.branches`).
     clinic_brain: Brain | None = None
     #: The message is answered again after the patient named their branch: already recorded.
@@ -227,6 +229,7 @@ class Turn:
     def ask(self, asked: Asked | None) -> None:
         """The bot asked this (None: nothing) and reads the next message as the answer."""
         self.state.asked = asked.pack() if asked is not None else None
+        self.asked_now = self.state.asked
         self.state_changed = True
 
     def open_topic(self, topic: str, about: str | None = None) -> None:

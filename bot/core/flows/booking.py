@@ -217,20 +217,7 @@ def answer(turn: Turn) -> None:
         return
     original = draft
     passing = _read_everything(turn, draft)  # "after 5 if possible" asked what for: a when
-    changed_when = _when(turn) if field != "when" and draft.when else None
-    if changed_when and not {"day", "date"} & turn.details.keys() and ", " in draft.when:
-        changed_when = f"{draft.when.rpartition(', ')[0]}, {changed_when}"  # "1:15 is fine"
-    elif (
-        changed_when and not {"day", "date"} & turn.details.keys() and _DAY_SAID.search(draft.when)
-    ):
-        changed_when = f"{draft.when}, {changed_when}"  # "monday morning", then "around 9"
-    if changed_when and changed_when != draft.when:  # "wed afternoon, not before 2" instead
-        passing = replace(
-            passing,
-            when=changed_when,
-            when_said=turn.text.strip()[:200],
-            wished_at=_wished_at(turn),
-        )
+    passing = _with_when_changed(turn, passing, draft, field)
     if passing != draft and not getattr(passing, field):
         noted = _said_back(turn, _only_new(passing, draft))
         lead = turn.brain.replies.text("booking_noted", rotation, noted=noted)
@@ -281,12 +268,40 @@ def reads(turn: Turn, field: str) -> bool:
     return _read(turn, field) is not None
 
 
+def _with_when_changed(
+    turn: Turn, passing: BookingDraft, draft: BookingDraft, field: str
+) -> BookingDraft:
+    """The request with the day or hour this message gives instead of the one it had, when
+    another question was asked ("1:15 is fine" asked new or returning)."""
+    changed_when = _when(turn) if field != "when" and draft.when else None
+    hour_alone = not ({"day", "date"} & turn.details.keys() or day_told_before(turn))
+    if changed_when and hour_alone and ", " in draft.when:
+        changed_when = f"{draft.when.rpartition(', ')[0]}, {changed_when}"  # "1:15 is fine"
+    elif changed_when and hour_alone and _DAY_SAID.search(draft.when):
+        changed_when = f"{draft.when}, {changed_when}"  # "monday morning", then "around 9"
+    if not changed_when or changed_when == draft.when:
+        return passing
+    return replace(  # "wed afternoon, not before 2" instead
+        passing, when=changed_when, when_said=turn.text.strip()[:200], wished_at=_wished_at(turn)
+    )
+
+
 def remind(turn: Turn) -> None:
-    """After answering a question asked mid-request: the request's question again."""
+    """After answering a question asked mid-request: the request's question again, after the
+    day or hour the message gave beside it ("10 is perfect. where do i send my insurance")."""
     draft = BookingDraft.stored(turn.state.booking)
     field = draft.missing() if draft is not None else None
-    if draft is None or field is None:
-        return
+    asked = turn.asked
+    if draft is not None and field is not None and isinstance(asked, AskedBooking):
+        changed = _with_when_changed(turn, draft, draft, asked.field)
+        if changed != draft:
+            rotation = turn.record(f"booking:{asked.field}")
+            turn.outcome.answered.append(BOOKING)
+            lead = turn.brain.replies.text("booking_noted", rotation, noted=changed.when)
+            _carry_on(turn, changed, lead, rotation)
+            return
+    if draft is None or field is None or turn.asked_now == AskedBooking(field).pack():
+        return  # "installments? sat morning ok?": the request's part asked it already
     turn.say(turn.brain.replies.text(f"booking_ask_{field}", turn.history.counts.get(BOOKING, 0)))
     turn.ask(AskedBooking(field))
 
