@@ -715,7 +715,7 @@ async def test_a_day_asked_for_before_is_kept_when_the_patient_then_gives_only_t
 
 async def test_moving_from_one_day_to_another_asks_for_the_new_day(desk_open: FrontDesk) -> None:
     [moved] = await talk(desk_open, "hi need to move my appt from thursday to friday if possible")
-    assert requested(moved) and "friday" in said(moved) and "thursday" not in said(moved)
+    assert requested(moved) and "booked for thursday to friday" in said(moved)
     [hour] = await talk(desk_open, "any time after 2")
     assert requested(hour)  # the move again, not a new visit asking what it is for
     assert "friday, after 14:00" in said(hour)
@@ -845,3 +845,14 @@ async def test_an_hour_agreed_beside_another_question_goes_into_the_request(
     assert "booking" in aside.answered
     assert "15:00" in said(aside)  # the hour noted, then the request's question again
     assert "been to our clinic before" in said(aside) or "first visit" in said(aside)
+
+
+async def test_the_day_of_the_visit_to_move_is_told_as_its_own_and_the_new_day_asked(
+    desk_open: FrontDesk,
+) -> None:
+    [move] = await talk(desk_open, "i have an appointment tomorrow at 10, can i reschedule it?")
+    assert not requested(move)  # tomorrow at 10 is the visit booked, not the day wished
+    assert "which days and times" in said(move).lower()
+    [day] = await talk(desk_open, "next tuesday afternoon")
+    assert requested(day)
+    assert "booked for " in said(day) and "10:00 to Tue " in said(day)

@@ -120,6 +120,7 @@ def change(turn: Turn, rotation: int) -> None:
         return
     draft = _read_everything(turn, _settled(BookingDraft(what=MOVE, kind=RESCHEDULE)))
     draft = _same_day_kept(turn, _same_time_kept(turn, _moved_to(turn, draft)))
+    draft = _from_the_visit_booked(turn, draft)
     turn.open_topic(BOOKING, _service_named(turn))  # "move my whitening": how long it takes
     _carry_on(turn, draft, replies.text("booking_move", rotation), rotation)
 
@@ -169,6 +170,38 @@ def _moved_to(turn: Turn, draft: BookingDraft) -> BookingDraft:
         return draft
     wished = when_said(extract_details(moved["to"], turn.today))
     return replace(draft, when=wished) if wished else draft
+
+
+#: The visit the patient has booked, and the rest of its sentence: "i have an appointment
+#: tomorrow at 11", "im booked in for thursday 3pm", "my cleaning on friday".
+_VISIT_BOOKED = re.compile(
+    r"\b(?:i\s+(?:have|had|got)|i'?ve\s+got|there'?s|my|our|his|her)\s+(?:an?\s+|the\s+)?"
+    r"(?:\w+\s+)?(?:appointment|appt|appoinment|booking|visit|cleaning|check[\s-]?up)\b"
+    r"(?:(?!\s(?:to|into|till|until|instead)\b)[^.?!,])*"
+    r"|\b(?:i'?m|im|i\s+am|we'?re|we\s+are|(?:s?he|they)'?s?\s+(?:is|are)?)\s*(?:booked|scheduled)"
+    r"(?:\s+in)?\s+(?:for|on)\b(?:(?!\s(?:to|into|till|until|instead)\b)[^.?!,])*",
+    re.I,
+)
+
+
+#: Between a move and the day of the visit moved: "move the appointment booked for monday".
+_BOOKED_FOR = " booked for "
+
+
+def _from_the_visit_booked(turn: Turn, draft: BookingDraft) -> BookingDraft:
+    """ "i have an appointment tomorrow at 11, can i move it?": the day said is the visit's
+    own, told to the front desk as such, and the day to move it to is still asked."""
+    booked = _VISIT_BOOKED.search(turn.text)
+    if booked is None or not draft.when or draft.kind != RESCHEDULE:
+        return draft
+    now_on = when_said(extract_details(booked[0], turn.today))
+    if not now_on:
+        return draft
+    rest = f"{turn.text[: booked.start()]} {turn.text[booked.end() :]}"
+    wished = when_said(extract_details(rest, turn.today))  # "..., could we do friday instead"
+    what = f"{draft.what}{_BOOKED_FOR}{now_on}"
+    said = turn.text.strip()[:200] if wished else ""
+    return replace(draft, what=what, when=wished, when_said=said)
 
 
 def _same_day_kept(turn: Turn, draft: BookingDraft) -> BookingDraft:
@@ -650,4 +683,6 @@ def _said_back(turn: Turn, draft: BookingDraft) -> str:
         draft.name if draft.name != SKIPPED else "",
         f"phone {draft.phone}" if draft.phone not in ("", SKIPPED, NO_CALL) else "",
     ]
+    if _BOOKED_FOR in parts[0] and parts[1]:
+        parts[:2] = [f"{parts[0]} to {parts[1]}"]  # "move the appointment booked for monday to"
     return ", ".join(part for part in parts if part)
