@@ -19,6 +19,7 @@ BOOKING_CHANGES = {
     "accepted": "the patient accepted the proposed time",
     "another_time": "the patient asked for another time",
     "cancelled": "the patient cancelled it",
+    "replaced": "the patient sent a newer request in its place",
 }
 
 

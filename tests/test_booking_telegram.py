@@ -656,3 +656,29 @@ async def test_at_a_closed_hour_nobody_is_promised_now_and_the_opening_is_named(
     for reply in (person, booking):
         assert not any(word in reply for word in ("shortly", "taking over", "in a moment"))
         assert "tomorrow at 08:00" in reply
+
+
+async def test_a_move_sent_again_before_the_desk_answers_replaces_the_first(
+    api: FakeBotApi, bot: Any
+) -> None:
+    await patient_wrote(api, 613, "hi, i have an appointment tomorrow at 11, can i move it?")
+    since = len(api.sent)
+    await patient_wrote(api, 613, "next tuesday afternoon")
+    first = await api.wait_for(
+        lambda r: r.chat_id == STAFF and "booked for" in (r.plain_text or ""), since=since
+    )
+    since = len(api.sent)
+    await patient_wrote(api, 613, "actually wednesday morning would be better")
+    note = await api.wait_for(
+        lambda r: r.chat_id == STAFF and "newer request replaces" in (r.text or ""), since=since
+    )
+    assert note.reply_to_message_id == first.message_id
+    second = await api.wait_for(
+        lambda r: r.chat_id == STAFF and "wednesday" in (r.plain_text or "").lower(), since=since
+    )
+    assert "booked for" in (second.plain_text or "")  # still says which visit moves
+    store: Store = runtime_of(bot).store
+    patient = await store.patients.find("telegram:613")
+    assert patient is not None
+    requests = await store.bookings.requests_of(patient.id)
+    assert [request.status for request in requests] == ["open", "cancelled"]  # newest first

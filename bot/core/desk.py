@@ -34,7 +34,7 @@ from bot.core.turn import (
     Write,
 )
 from bot.matcher import Match
-from bot.store import ConversationState, Patient, Store, utc_now
+from bot.store import BookingRequest, ConversationState, NewRequest, Patient, Store, utc_now
 
 log = logging.getLogger(__name__)
 
@@ -182,6 +182,11 @@ class FrontDesk:
                     upcoming = await store.bookings.next_appointment(patient_id, turn.now)
                     if upcoming is not None:
                         asked = dataclasses.replace(asked, appointment_id=upcoming.id)
+                earlier = await store.bookings.open_request_of(patient_id)
+                if earlier is not None and _replaced_by(earlier, asked):
+                    await store.bookings.close(earlier.id)  # "ok thursday 9am works" after a move
+                    await store.audit.record(actor, "booking_replaced", f"request:{earlier.id}")
+                    outcome.effects.append(BookingChanged(earlier.id, "replaced"))
                 request = await store.bookings.create(patient_id, asked)
                 await store.audit.record(actor, "booking_requested", f"request:{request.id}")
                 outcome.effects.append(BookingRequested(request.id, request.urgency))
@@ -263,3 +268,13 @@ def preview(brain: Brain, text: str, today: dt.date) -> tuple[Match, list[Outgoi
     router.run(router.route_text(turn), turn)
     match = turn.match or brain.matcher.match(text)
     return match, turn.outcome.messages
+
+
+def _replaced_by(earlier: BookingRequest, asked: NewRequest) -> bool:
+    """Whether a new move or cancellation takes the place of a move the front desk has not
+    touched yet: one request for the desk, with the patient's latest wish."""
+    return (
+        earlier.status == "open"
+        and earlier.kind == "reschedule"
+        and asked.kind in ("reschedule", "cancel")
+    )

@@ -79,7 +79,7 @@ class BookingChanged:
     """The patient answered a proposed time or cancelled a request: the card and a note."""
 
     request_id: int
-    what: str  # accepted, another_time, cancelled
+    what: str  # accepted, another_time, cancelled, replaced
     appointment_id: int | None = None
 
 

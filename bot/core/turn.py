@@ -37,8 +37,11 @@ LAST_WISHED = "last_wished"
 #: What the last request sent was: "new", "reschedule" or "cancel" ("can i move my cleaning to
 #: the weekend", then "sunday would be ideal": the move again, not a new visit).
 LAST_KIND = "last_kind"
+#: The visit the last move request was about ("move the appointment booked for Mon 30 Nov,
+#: 11:00"): a move sent again in its place ("ok thursday 9am works") still says which visit.
+LAST_MOVED = "last_moved"
 #: What the bot keeps for itself among the details: not shown on a case card.
-BOOKKEEPING = frozenset({TALKED_ABOUT_BEFORE, HANDED_OVER, LAST_WISHED, LAST_KIND})
+BOOKKEEPING = frozenset({TALKED_ABOUT_BEFORE, HANDED_OVER, LAST_WISHED, LAST_KIND, LAST_MOVED})
 #: Numbing and sedation: asked about during a treatment, they are that treatment's pain facet.
 COMFORT_TOPICS = frozenset({"anesthesia", "sedation"})
 

@@ -56,6 +56,8 @@ CHANGE_NOTES = {
     "another_time": "the patient asks for another time. /propose another one in reply to the "
     "card, or reply to write to them.",
     "cancelled": "the patient cancelled the request.",
+    "replaced": "the patient changed their wish before it was answered; the newer request "
+    "replaces this one.",
 }
 
 

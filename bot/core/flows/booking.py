@@ -16,6 +16,7 @@ from bot.core.pending import AskedBooking
 from bot.core.turn import (
     ASKED_ABOUT,
     LAST_KIND,
+    LAST_MOVED,
     LAST_WISHED,
     TALKED_ABOUT_BEFORE,
     AnswerProposal,
@@ -121,6 +122,9 @@ def change(turn: Turn, rotation: int) -> None:
     draft = _read_everything(turn, _settled(BookingDraft(what=MOVE, kind=RESCHEDULE)))
     draft = _same_day_kept(turn, _same_time_kept(turn, _moved_to(turn, draft)))
     draft = _from_the_visit_booked(turn, draft)
+    moved = turn.state.details.get(LAST_MOVED)
+    if draft.what == MOVE and moved and turn.topic == BOOKING:
+        draft = replace(draft, what=moved)  # "ok thursday 9am works": the same visit moved
     turn.open_topic(BOOKING, _service_named(turn))  # "move my whitening": how long it takes
     _carry_on(turn, draft, replies.text("booking_move", rotation), rotation)
 
@@ -470,6 +474,8 @@ def _submit(turn: Turn, draft: BookingDraft, rotation: int) -> None:
     turn.state.details[LAST_KIND] = draft.kind
     if draft.kind != "cancel" and draft.when and draft.when != SKIPPED:
         turn.state.details[LAST_WISHED] = draft.when
+    if draft.kind == RESCHEDULE:
+        turn.state.details[LAST_MOVED] = draft.what
     turn.state_changed = True
     turn.ask(None)
     _open_topic(turn, draft)
