@@ -1450,3 +1450,16 @@ async def test_a_question_opening_on_how_long_is_how_long_it_takes(front_desk: F
     await front_desk.handle_text(PATIENT, "how much is an implant")
     outcome = await front_desk.handle_text(PATIENT, "how long am i stuck with no tooth there")
     assert (outcome.intent, outcome.facet) == ("implants", "duration")
+
+
+@pytest.mark.parametrize(
+    "text", ["can we split it over two visits", "could i do one side now and the other side later"]
+)
+async def test_treatment_spread_over_visits_asks_how_it_is_spread(
+    front_desk: FrontDesk, text: str
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much is a deep cleaning of the gums")
+    outcome = await front_desk.handle_text(PATIENT, text)
+    assert (outcome.intent, outcome.facet) == ("gum_treatment", "duration")
+    paying = await front_desk.handle_text(PATIENT, "can i pay in 2 goes")
+    assert paying.facet != "duration"  # paying in parts is no treatment in stages

@@ -2054,6 +2054,18 @@ _OPEN_ASKED = re.compile(r"\b(?:open|opens|closed|hours)\b", re.I)
 #: be ok?".
 _FEW_WORDS = 6
 #: A question that opens on how long, whatever it goes on to say: how long it takes.
+#: Treatment spread over time, asked: "can i do 2 this month and 2 next month", "could we do
+#: it in stages", "one side now and the other later", "split it over two visits".
+_IN_STAGES = re.compile(
+    r"\b(?:in|over)\s+(?:\w+\s+)?(?:stages|steps|phases|goes)\b"
+    r"|\b(?:this|next)\s+(?:month|week)\b[^?.!]*\b(?:this|next|the\s+following)\s+(?:month|week)\b"
+    r"|\b(?:now|first)\b[^?.!]{0,30}\b(?:and|then)\s+(?:the\s+)?(?:rest|others?|other\s+\w+)"
+    r"\s+(?:later|next\s+(?:month|week|time)|after)\b"
+    r"|\bsplit\s+(?:it|them|the\s+\w+)\s+(?:up\s+)?(?:over|into|across)\s+(?:\w+\s+)?"
+    r"(?:visits|appointments|sessions|months|weeks)\b",
+    re.I,
+)
+_PAYING = re.compile(r"\b(?:pay|paying|payments?|paid|instal+ments?|financ\w*)\b", re.I)
 _HOW_LONG_ASKED = re.compile(r"^\W*(?:(?:and|so|ok(?:ay)?|but)\W+)?how\s+long\b", re.I)
 #: Words of a visit already made and moved: "reschedule", "move", "instead", "my appt".
 _MOVE_SAID = re.compile(
@@ -2277,6 +2289,9 @@ def _facet_asked(turn: Turn, text: str, match: Match, topic: str | None) -> Ques
         facet = "recovery"  # "will my face be swollen after?"
     if facet is None and on_topic and _HOW_LONG_ASKED.match(text) and not match.safety:
         facet = "duration"  # "how long would i be walking around without a tooth"
+    staged = _IN_STAGES.search(text) and not _PAYING.search(text)  # (not "pay in 2 goes")
+    if facet is None and on_topic and staged and not match.safety:
+        facet = "duration"  # "can i do 2 this month and 2 next month": how it is spread out
     if topic == ANESTHESIA and facet == "recovery" and _HOW_LONG_NUMB.search(text):
         facet = "duration"  # "how long does the numb feeling last after": two to four hours
     for_someone = match.intent in AUDIENCE_TOPICS or bool(
