@@ -1463,3 +1463,14 @@ async def test_treatment_spread_over_visits_asks_how_it_is_spread(
     assert (outcome.intent, outcome.facet) == ("gum_treatment", "duration")
     paying = await front_desk.handle_text(PATIENT, "can i pay in 2 goes")
     assert paying.facet != "duration"  # paying in parts is no treatment in stages
+
+
+async def test_whether_something_found_would_be_charged_is_a_price_question_not_a_complaint(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "is the six month check up after treatment free")
+    outcome = await front_desk.handle_text(
+        PATIENT, "and if something new turns up is that charged"
+    )
+    assert not [e for e in outcome.effects if isinstance(e, HandoffOpened)]
+    assert outcome.intent == "free_checkup" and "list price" in said(outcome)

@@ -1954,8 +1954,11 @@ def _asks_not_complains(turn: Turn, text: str, match: Match, on_topic: bool) -> 
         brain.replies.has_facets(n) for n in brain.facets.names_topics(text)
     ):
         return False
-    asks = is_question(text) or _QUESTION_WORD.search(text) is not None
-    if not asks or _DISSATISFIED.search(text):
+    if _DISSATISFIED.search(text):
+        return False
+    if on_topic and _CHARGE_ASKED.search(text):
+        return True  # "and if they find something new is that charged": what it would cost
+    if not (is_question(text) or _QUESTION_WORD.search(text)):
         return False
     return turn.brain.facets.match(text).score >= 0.9
 
@@ -2066,6 +2069,12 @@ _IN_STAGES = re.compile(
     re.I,
 )
 _PAYING = re.compile(r"\b(?:pay|paying|payments?|paid|instal+ments?|financ\w*)\b", re.I)
+#: Whether something would cost, asked: "is that charged", "would it be extra", "is it more".
+_CHARGE_ASKED = re.compile(
+    r"\b(?:is|would|will|does)\s+(?:that|it|this|they|those)\s+(?:be\s+|get\s+|cost\s+)?"
+    r"(?:charged|extra|more(?:\s+expensive)?|billed|on\s+top|added)\b",
+    re.I,
+)
 _HOW_LONG_ASKED = re.compile(r"^\W*(?:(?:and|so|ok(?:ay)?|but)\W+)?how\s+long\b", re.I)
 #: Words of a visit already made and moved: "reschedule", "move", "instead", "my appt".
 _MOVE_SAID = re.compile(
@@ -2287,6 +2296,8 @@ def _facet_asked(turn: Turn, text: str, match: Match, topic: str | None) -> Ques
     facet = _facet_of(turn, text)
     if facet is None and expects:
         facet = "recovery"  # "will my face be swollen after?"
+    if facet is None and on_topic and _CHARGE_ASKED.search(text) and not match.upset:
+        facet = "price"  # "and if they find something new is that charged"
     if facet is None and on_topic and _HOW_LONG_ASKED.match(text) and not match.safety:
         facet = "duration"  # "how long would i be walking around without a tooth"
     staged = _IN_STAGES.search(text) and not _PAYING.search(text)  # (not "pay in 2 goes")
