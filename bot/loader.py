@@ -117,6 +117,8 @@ SAID_WITHOUT_NOTED = frozenset({"booking_move", "booking_cancel_sent", "booking_
 IF_WAITING = "if_waiting"
 #: Said before the dental answers when a message also asks for something we don't do.
 OFF_TOPIC_ASIDE = "off_topic_aside"
+#: What to check in another clinic's quote: {noted} lists every part of the service's bundle.
+COMPARE_QUOTE = "compare_quote"
 #: The reply to "how much is an emergency visit", and the bundle it quotes.
 URGENT_PRICE = "urgent_price"
 URGENT_BUNDLE = "urgent_visit"
@@ -199,6 +201,7 @@ CONVERSATION_REPLIES = [
     "off_topic",
     OFF_TOPIC_ASIDE,
     "upset",
+    COMPARE_QUOTE,
     "sorry_for_the_wait",
     "handoff_language",
     "handoff_emergency_waiting",
@@ -220,6 +223,7 @@ ANSWER_PREFIXES = (
     "weigh_total",
     "repeat_service",
     "question_problem_known",
+    COMPARE_QUOTE,
     *(key for key in BOOKING_REPLIES if key not in SAID_WITHOUT_NOTED),
 )
 HOURS_PLACEHOLDERS = frozenset({"open", "close"})

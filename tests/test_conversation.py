@@ -1923,3 +1923,36 @@ async def test_do_you_treat_kids_with_a_cavity_told_says_yes_to_children(
     )
     assert outcome.intent == "children"
     assert "children" in said(outcome).split("\n")[0].lower()
+
+
+async def test_a_price_from_elsewhere_gets_the_parts_to_check_in_that_quote(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much is a root canal")
+    calm = await front_desk.handle_text(PATIENT, "my previous dentist quoted me 700 for it")
+    assert calm.intent == "root_canal" and not calm.effects  # no case for the staff
+    assert "Rubber dam" in said(calm) or "rubber dam" in said(calm).lower()
+    assert "Root canal" in said(calm) or "canal" in said(calm).lower()
+
+
+async def test_anger_at_a_price_from_elsewhere_is_calmed_with_the_parts_not_handed_over(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much is an implant")
+    angry = await front_desk.handle_text(
+        PATIENT, "what a joke, my cousin paid half that in mexico"
+    )
+    assert not [e for e in angry.effects if isinstance(e, HandoffOpened)]
+    assert "Abutment" in said(angry) and "Talk to a person" in [
+        choice.label for message in angry.messages for choice in message.choices
+    ]
+    billed = await front_desk.handle_text(
+        PATIENT, "you want 200 for a cleaning? my old dentist charged 80"
+    )
+    assert billed.intent == "upset"  # a price compared, not a complaint about our work
+
+
+async def test_yours_points_back_to_the_treatment_talked_about(front_desk: FrontDesk) -> None:
+    await front_desk.handle_text(PATIENT, "how much is an implant")
+    outcome = await front_desk.handle_text(PATIENT, "does yours include the crown")
+    assert (outcome.intent, outcome.facet) == ("implants", "price")  # not a crown's price

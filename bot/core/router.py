@@ -127,7 +127,7 @@ _BOTH = re.compile(r"\b(?:both|the\s+(?:two|2)\s+of\s+them)\b", re.I)
 #: Words that point back at what was being talked about: "will the crown go whiter too?"
 _REFERS_BACK = re.compile(
     r"\b(?:it|its|it's|that|this|them|they|those|these|too|also|as well|after|afterwards"
-    r"|first|on top|meantime|meanwhile)\b",
+    r"|first|on top|meantime|meanwhile|yours|urs)\b",
     re.I,
 )
 SERVICES = "services"
@@ -393,6 +393,13 @@ class Calm:
 
 
 @dataclass(frozen=True)
+class CompareQuote:
+    """A price from elsewhere set against ours, calmly: what to check in that quote."""
+
+    service: str
+
+
+@dataclass(frozen=True)
 class Diagnosis:
     """ "could it be a cavity?": honestly, only the exam can tell; then the next step."""
 
@@ -508,6 +515,7 @@ Route = (
     | PriceAndVisit
     | PriceTogether
     | Calm
+    | CompareQuote
     | Diagnosis
     | Acknowledge
     | OffTopic
@@ -718,6 +726,12 @@ def _route_text(turn: Turn) -> Route:
         if _REFUND.search(turn.text) and "complaint" in brain.knowledge.intents:
             return Answer("complaint")  # "i want the money back, this is ridiculous": a person
         return Calm(_practical_asked_besides(turn))
+    if answers.quoted_elsewhere(turn.text) and not _REFUND.search(turn.text):
+        priced = answers.service_named(turn) or turn.topic
+        if match.intent == "complaint" and priced:
+            return Calm(_practical_asked_besides(turn))  # "$180 for a cleaning??? my old ..."
+        if priced and brain.replies.has_service(priced) and not is_question(turn.text):
+            return CompareQuote(priced)  # "another clinic quoted me 2500 for the same thing"
     if confused and match.intent != "human":
         return NotUnderstood(confused=True)  # "i dont get it": not a request to stop messages
     today = turn.details.get("date") == turn.today.isoformat()
@@ -1529,9 +1543,9 @@ _WOULD_IT_DO = re.compile(
 )
 #: Telling of one's own case: "been like 6 months now", "it's for my wedding in 2 months".
 _TELLS = re.compile(
-    r"^\W*(?:(?:ok|okay|well|so|and|yeah|yes|no)\W+)?(?:it'?s|its|it\s+(?:is|was)|been"
+    r"^\W*(?:(?:ok|okay|fine|well|so|and|yeah|yes|no)\W+){0,2}(?:it'?s|its|it\s+(?:is|was)|been"
     r"|i'?ve\s+(?:been|had)|i\s+(?:have|had)|since|for\s+(?:about\s+|like\s+)?\d|they'?re"
-    r"|theyre|my)\b",
+    r"|theyre|my|last\s+(?:one|time|cleaning|check[\s-]?up|visit)\s+was)\b",
     re.I,
 )
 #: A question announced, not yet asked: "i have a question", "can i ask something?".
@@ -1693,6 +1707,8 @@ def run(route: Route, turn: Turn) -> None:
             turn.outcome.answered.insert(0, service)
         case PriceTogether(items, besides):
             answers.price_together(turn, list(items), list(besides))
+        case CompareQuote(service):
+            answers.compared(turn, service)
         case Calm(besides):
             answers.calm(turn, list(besides))
         case Diagnosis():

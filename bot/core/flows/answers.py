@@ -23,6 +23,7 @@ from bot.details import (
     split_questions,
 )
 from bot.hours import hours_on, specialists_on
+from bot.loader import COMPARE_QUOTE
 from bot.matcher import Match
 from bot.models import IntentKind
 from bot.pricing import format_together, quote_together
@@ -404,11 +405,57 @@ def calm(turn: Turn, besides: list[str] | None = None) -> None:
     person = person_choice()
     turn.update_patient(pending_choices=[person.value])
     turn.outcome.intent = UPSET
-    turn.say(turn.brain.replies.text(UPSET, rotation), (person,))
-    if (about := service_named(turn)) is not None:
+    apology = turn.brain.replies.text(UPSET, rotation)
+    about = service_named(turn)
+    compared = compare_quote(turn, about or turn.topic) if quoted_elsewhere(turn.text) else ""
+    turn.say(f"{apology}\n\n{compared}" if compared else apology, (person,))
+    if about is not None:
         turn.open_topic(about)  # "1800 for a root canal??" then "does it include the crown"
     _say_besides(turn, besides or [])
     log.info("patient=%s upset: apology and a person offered", turn.patient.id)
+
+
+def compared(turn: Turn, service: str) -> None:
+    """ "another clinic quoted me 2500 for the same thing": what to check in that quote, and
+    our total again, with nothing pushed."""
+    turn.outcome.intent, turn.outcome.facet = service, "price"
+    turn.open_topic(service)
+    turn.say(compare_quote(turn, service))
+    log.info("patient=%s quote from elsewhere compared: %s", turn.patient.id, service)
+
+
+def compare_quote(turn: Turn, service: str | None) -> str:
+    """What to check in another clinic's quote for this service: each part ours includes
+    ("the exam, the panoramic X-ray, ..., the crown"); "" for a subject with no price."""
+    bundle = turn.brain.knowledge.bundle_of(service) if service else None
+    if bundle is None:
+        return ""
+    components = turn.brain.knowledge.components
+    names = [components[key].name for key in bundle.parts if key in components]
+    checklist = "; ".join(names)
+    return turn.brain.replies.text(COMPARE_QUOTE, turn.record(COMPARE_QUOTE), noted=checklist)
+
+
+def quoted_elsewhere(text: str) -> bool:
+    """Whether the message sets a price from elsewhere against ours: "my cousin paid half that
+    in turkey", "my old dentist charged 60", "another clinic quoted me 2500"."""
+    return all(found.search(text) for found in (_ELSEWHERE, _PRICED, _AMOUNT))
+
+
+#: Another place: "another clinic", "my old dentist", "in turkey", "across town".
+_ELSEWHERE = re.compile(
+    r"\b(?:another|other|different|a\s+second)\s+(?:clinic|dentist|place|office|practice|surgery)"
+    r"|\belsewhere\b|\bsomewhere\s+else\b|\bmy\s+(?:old|previous|last|usual|former|regular)\s+"
+    r"(?:dentist|clinic|practice)|\b(?:in|from)\s+(?:turkey|mexico|poland|hungary|thailand|abroad"
+    r"|costa\s+rica|colombia|india)\b|\bacross\s+town\b|\bdown\s+the\s+(?:street|road)\b",
+    re.I,
+)
+#: A price given or paid: "quoted", "charged", "paid", "the price was".
+_PRICED = re.compile(r"\b(?:quot\w*|charg\w*|paid|pays?|pric\w*|costs?|estimate\w*)\b", re.I)
+#: An amount: "$6000", "2500", "half that", "less", "cheaper".
+_AMOUNT = re.compile(
+    r"\$\s?\d|\b\d{2,}[\d,.]*\s*k?\b|\bhalf\b|\bless\b|\bcheaper\b|\bthird\b", re.I
+)
 
 
 #: The service a first visit is.
