@@ -1956,3 +1956,16 @@ async def test_yours_points_back_to_the_treatment_talked_about(front_desk: Front
     await front_desk.handle_text(PATIENT, "how much is an implant")
     outcome = await front_desk.handle_text(PATIENT, "does yours include the crown")
     assert (outcome.intent, outcome.facet) == ("implants", "price")  # not a crown's price
+
+
+async def test_the_treatment_of_a_medical_question_stays_the_subject_after_the_person_answers(
+    front_desk: FrontDesk, store: Store
+) -> None:
+    first = await front_desk.handle_text(PATIENT, "can i get veneers if i have a latex allergy?")
+    [case] = [effect for effect in first.effects if isinstance(effect, HandoffOpened)]
+    async with store.unit_of_work():
+        await store.cases.close(case.case_id, None)  # the administrator hands back
+    outcome = await front_desk.handle_text(PATIENT, "ok and how long do they usually last")
+    assert (outcome.intent, outcome.facet) == ("veneers", "longevity")
+    visit = await front_desk.handle_text(PATIENT, "could i bring him in for a consultation first?")
+    assert visit.intent == "booking"

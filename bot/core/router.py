@@ -899,7 +899,8 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         return Answer(named)  # "a filling done elsewhere 6 yrs ago feels rough": no aftercare
     if _names_the_warranty(turn, match):
         return Answer(WARRANTY_TERMS)  # "and is there a warranty?" on veneers: the written terms
-    if len(several) == 1 and _named_elsewhere(turn, several[0], topic, match):
+    brought = several == [Question(FIRST_VISIT)] and BRING_IN.search(turn.text) is not None
+    if len(several) == 1 and _named_elsewhere(turn, several[0], topic, match) and not brought:
         only = several[0]  # "which insurance do you take? i'm with Allianz" on a wisdom tooth
         return FollowUp(only.intent, only.facet) if only.facet else Answer(only.intent)
     facet = _asked_after_naming(turn, match) or _facet_asked(turn, turn.text, match, topic)
