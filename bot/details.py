@@ -90,6 +90,7 @@ _DAY = re.compile(
 )
 _NEGATED = re.compile(
     r"(?:\bnot|\bexcept(?:\s+for)?|\banything\s+but|\bbut\s+not|\bother\s+than|\bapart\s+from"
+    r"|\bany\s*(?:day|weekday|time)s?\s+but"
     r"|n't\s+(?:do|make)|\bcannot\s+(?:do|make)|\bno)\s+(?:(?:on|a|the)\s+)?$"
 )
 _LIST_GLUE = re.compile(r"\s*(?:or|nor|and|&|/|,\s*(?:or|nor))?\s*")

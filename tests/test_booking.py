@@ -856,3 +856,13 @@ async def test_the_day_of_the_visit_to_move_is_told_as_its_own_and_the_new_day_a
     [day] = await talk(desk_open, "next tuesday afternoon")
     assert requested(day)
     assert "booked for " in said(day) and "10:00 to Tue " in said(day)
+
+
+async def test_a_day_refused_after_any_day_but_is_left_out_of_the_request(
+    desk_open: FrontDesk,
+) -> None:
+    [asked] = await talk(
+        desk_open, "ok book him in please. afternoons suit him best, any day but monday"
+    )
+    assert asked.intent == "booking"  # the afternoons are when, not a question of their own
+    assert "except monday" in said(asked)

@@ -3269,6 +3269,10 @@ def _several_questions(turn: Turn, match: Match, topic: str | None) -> list[Ques
             question = Question(WARRANTY_TERMS)  # "warranty on crowns? and how long do they last"
         if question is None and answers.NEW_PATIENTS.search(clause) and not found.safety:
             question = Question(FIRST_VISIT)  # "are you taking new patients, and ...?"
+        when_told = _WHEN_KEYS & extract_details(clause, turn.today).keys()
+        booking = Question(BOOKING) in asked
+        if question is None and booking and when_told and not is_question(clause):
+            continue  # "ok lets book her in. mornings are better for her": when, for the request
         if question is None and _asks_on_its_own(turn, clause, found):
             question = Question(str(found.intent))
         if question is None and _only_a_day(clause, when := extract_details(clause, turn.today)):
