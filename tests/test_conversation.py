@@ -1923,6 +1923,12 @@ async def test_do_you_treat_kids_with_a_cavity_told_says_yes_to_children(
     )
     assert outcome.intent == "children"
     assert "children" in said(outcome).split("\n")[0].lower()
+    again = await front_desk.handle_text(
+        "console:other",
+        "hi my daughter is 5 and the dentist found a cavity in a back tooth."
+        " do u see young kids?? shes very shy",
+    )
+    assert again.intent == "children"  # "??" and a worry after it
 
 
 async def test_a_price_from_elsewhere_gets_the_parts_to_check_in_that_quote(

@@ -2942,7 +2942,7 @@ def _urgent_symptom(turn: Turn) -> bool:
 
 def _asks_only_of(turn: Turn, audience: str) -> bool:
     """The one question asked names only this audience; a service is told, not asked about."""
-    asked = _ASKED_SENTENCE.findall(turn.text)
+    asked = [sentence for sentence in _ASKED_SENTENCE.findall(turn.text) if words(sentence)]
     return len(asked) == 1 and turn.brain.facets.names_topics(asked[0], affirmed=True) == [
         audience
     ]
