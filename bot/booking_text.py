@@ -176,6 +176,11 @@ def as_soon_as_possible(text: str) -> bool:
     return bool(_ASAP.search(text))
 
 
+def quiet_time_asked(text: str) -> bool:
+    """Whether the patient asks for a quiet time ("which day is quietest", "least busy")."""
+    return bool(_QUIET_ASKED.search(text))
+
+
 def is_cancel(text: str) -> bool:
     """Whether the patient calls the booking off ("cancel", "never mind")."""
     return bool(_CANCEL.search(text))
@@ -230,3 +235,12 @@ _BOOKING_NAMED = re.compile(r"\b(?:book|booking|schedule|appointment|appt)s?\b",
 def names_booking(text: str) -> bool:
     """Whether the message speaks of booking in so many words ("can i book it for friday")."""
     return bool(_BOOKING_NAMED.search(text))
+
+
+#: A quiet time asked for: "whats your quietest time of day", "which day is least busy".
+_QUIET_ASKED = re.compile(
+    r"\b(?:quiet(?:est|er)?|least\s+busy|less\s+busy|not\s+(?:so\s+|too\s+)?busy|calm(?:est|er))"
+    r"\s+(?:time|day|hour|slot|period|part\s+of\s+the\s+day)s?\b"
+    r"|\b(?:time|day|hour|slot)s?\s+(?:is|are)\s+(?:the\s+)?(?:quiet(?:est|er)?|least\s+busy)\b",
+    re.I,
+)

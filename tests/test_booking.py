@@ -866,3 +866,13 @@ async def test_a_day_refused_after_any_day_but_is_left_out_of_the_request(
     )
     assert asked.intent == "booking"  # the afternoons are when, not a question of their own
     assert "except monday" in said(asked)
+
+
+async def test_a_quiet_time_asked_for_is_a_request_the_front_desk_fills_in(
+    desk_open: FrontDesk,
+) -> None:
+    await talk(desk_open, "how much is a cleaning for my brother")
+    [quiet] = await talk(desk_open, "is there a quiet time of day? noise really upsets him")
+    assert quiet.intent == "booking"  # not "we're a dental clinic"
+    assert "quiet time" in said(quiet)
+    assert "which days and times" not in said(quiet).lower()  # the desk suggests one

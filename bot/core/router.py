@@ -789,6 +789,8 @@ def _route_text(turn: Turn) -> Route:
 def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
     """What to do with a message that is not a button, a step or a booking answer."""
     brain = turn.brain
+    if booking_text.quiet_time_asked(turn.text) and not match.safety:
+        return Answer(BOOKING)  # "which day is quietest, a busy waiting room stresses him"
     if (
         _ASKS_TO_SPEAK.search(turn.text)
         and not match.safety

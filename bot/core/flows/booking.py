@@ -188,6 +188,8 @@ _VISIT_BOOKED = re.compile(
 )
 
 
+#: The wish of a patient who asks for a quiet time: the front desk suggests one.
+QUIET_TIME = "a quiet time, for the front desk to suggest"
 #: Between a move and the day of the visit moved: "move the appointment booked for monday".
 _BOOKED_FOR = " booked for "
 
@@ -637,6 +639,8 @@ def _when(turn: Turn) -> str | None:
     said = when_said({**day_told_before(turn), **turn.details})
     if said:
         return said
+    if booking_text.quiet_time_asked(turn.text):
+        return QUIET_TIME  # "which day is quietest?": the front desk knows
     if booking_text.as_soon_as_possible(turn.text):
         return "as soon as possible"
     return None
