@@ -8,7 +8,7 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from bot.core import Brain
+from bot.core import Brain, FrontDesk
 from bot.loader import Knowledge
 from bot.models import SERVICE_INTENTS, Bundle, Component, Currency, Discount
 from bot.pricing import (
@@ -357,3 +357,16 @@ def test_the_price_list_is_grouped_and_shows_every_part_and_every_treatment(
         assert f"• {knowledge.bundles[script.bundle].name}:" in listed
     for component in knowledge.components.values():
         assert f"• {component.name}:" in listed  # "see our price list" always finds it
+
+
+async def test_a_price_asked_after_naming_the_treatment_elsewhere_is_that_treatment_s(
+    front_desk: FrontDesk,
+) -> None:
+    outcome = await front_desk.handle_text(
+        "console:quote",
+        "Hello. My dentist has planned three veneers at 900 each for me. Would you tell me"
+        " your price and what is in it?",
+    )
+    assert outcome.intent == "veneers"  # not the whole price list
+    reply = "\n".join(message.text for message in outcome.messages)
+    assert "x 3" in reply and not reply.startswith("Yes")

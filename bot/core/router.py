@@ -963,6 +963,9 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         # "i asked a simple question. how much is the crown", "where are you exactly? near the
         # shopping centre?": the one clear question of a message not understood as a whole
         only = several[0]
+        priced = _named_service(turn, turn.text) if only.intent == "prices" else None
+        if priced is not None and brain.replies.has_service(priced):
+            return Answer(priced)  # "... two crowns at 1,400 each. Could you tell me your price"
         return FollowUp(only.intent, only.facet) if only.facet else Answer(only.intent)
     if match.intent is None and topic is not None and _points_at_topic(turn, topic):
         return Answer(topic)  # "is it even worth it" during a root canal: about the root canal

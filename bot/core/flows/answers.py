@@ -343,7 +343,11 @@ def opening(turn: Turn) -> str:
     asks_for = asks_for_service(turn, _first_clause(turn.text))
     # "my son is 8 and has a cavity. do you see kids?": the sentence asked is the one to read
     asked = _ASKED_SENTENCE.search(turn.text)
-    asks_for = asks_for or (asked is not None and asks_for_service(turn, _first_clause(asked[0])))
+    asks_for = asks_for or (
+        asked is not None
+        and bool(turn.brain.facets.names_topics(asked[0]))  # (not "could you tell me the price")
+        and asks_for_service(turn, _first_clause(asked[0]))
+    )
     if price and not asks_for:
         return "total"  # "invisalign price": the total first
     if asks_for or len(turn.text.split()) <= 2:
