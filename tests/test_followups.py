@@ -1474,3 +1474,14 @@ async def test_whether_something_found_would_be_charged_is_a_price_question_not_
     )
     assert not [e for e in outcome.effects if isinstance(e, HandoffOpened)]
     assert outcome.intent == "free_checkup" and "list price" in said(outcome)
+
+
+@pytest.mark.parametrize("text", ["my 6yo ok?", "he plays rugby, ok?"])
+async def test_a_few_words_about_the_patient_ending_on_ok_ask_if_it_suits_them(
+    front_desk: FrontDesk, text: str
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much is a panoramic xray")
+    outcome = await front_desk.handle_text(PATIENT, text)
+    assert (outcome.intent, outcome.facet) == ("xray", "suitability")
+    paid = await front_desk.handle_text(PATIENT, "amex ok?")
+    assert paid.intent == "payment"  # a card named is the payment question

@@ -2091,6 +2091,30 @@ _IN_STAGES = re.compile(
     re.I,
 )
 _PAYING = re.compile(r"\b(?:pay|paying|payments?|paid|instal+ments?|financ\w*)\b", re.I)
+
+
+def _ok_for_someone(turn: Turn, text: str) -> bool:
+    """Whether a few words about the patient end on "ok?": whether the treatment suits them
+    ("sensitive teeth ok?"), not a day put forward ("sat morning ok?") nor "is that ok?"."""
+    found = _OK_ASKED.match(text)
+    if found is None or _WHEN_KEYS & extract_details(text, turn.today).keys():
+        return False
+    said = set(words(found["about"]))
+    return len(said) <= _OK_WORDS and bool(said - _NOTHING_TOLD)
+
+
+#: A few words ending on "ok?": "sensitive teeth ok?", "he plays football, ok?".
+_OK_ASKED = re.compile(
+    r"^\W*(?:and|but|so|what\s+if)?\W*(?P<about>[^?.!]+?)\W*\s(?:ok|okay|fine|alright|allowed)"
+    r"\s*\?+\W*$",
+    re.I,
+)
+#: At most this many words before "ok?".
+_OK_WORDS = 5
+#: Words that tell nothing about the patient: "is that ok?", "sounds ok?".
+_NOTHING_TOLD = frozenset(
+    {"is", "that", "it", "this", "sounds", "all", "everything", "so", "and", "be", "would", "will"}
+)
 #: Whether something would cost, asked: "is that charged", "would it be extra", "is it more".
 _CHARGE_ASKED = re.compile(
     r"\b(?:is|would|will|does)\s+(?:that|it|this|they|those)\s+(?:be\s+|get\s+|cost\s+)?"
@@ -2318,6 +2342,9 @@ def _facet_asked(turn: Turn, text: str, match: Match, topic: str | None) -> Ques
     facet = _facet_of(turn, text)
     if facet is None and expects:
         facet = "recovery"  # "will my face be swollen after?"
+    unread = match.intent in (None, topic)  # ("visa ok?" is the payment question)
+    if facet is None and on_topic and unread and _ok_for_someone(turn, text):
+        facet = "suitability"  # "sensitive teeth ok?", "5yo ok?", "he plays football, ok?"
     if facet is None and on_topic and _CHARGE_ASKED.search(text) and not match.upset:
         facet = "price"  # "and if they find something new is that charged"
     if facet is None and on_topic and _HOW_LONG_ASKED.match(text) and not match.safety:
