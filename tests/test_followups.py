@@ -1485,3 +1485,16 @@ async def test_a_few_words_about_the_patient_ending_on_ok_ask_if_it_suits_them(
     assert (outcome.intent, outcome.facet) == ("xray", "suitability")
     paid = await front_desk.handle_text(PATIENT, "amex ok?")
     assert paid.intent == "payment"  # a card named is the payment question
+
+
+async def test_a_treatment_seen_on_an_x_ray_stays_the_subject(front_desk: FrontDesk) -> None:
+    first = await front_desk.handle_text(
+        PATIENT, "my daughter is 16 and her wisdom teeth are growing in crooked. can it wait?"
+    )
+    assert first.intent == "wisdom_teeth"  # what waiting means for her wisdom teeth
+    told = await front_desk.handle_text(PATIENT, "they dont hurt, the dentist saw it on the x-ray")
+    assert told.intent == "wisdom_teeth"  # the X-ray is where it was seen
+    price = await front_desk.handle_text(PATIENT, "and how much roughly")
+    assert (price.intent, price.facet) == ("wisdom_teeth", "price")
+    together = await front_desk.handle_text(PATIENT, "are both done at once or separately?")
+    assert (together.intent, together.facet) == ("wisdom_teeth", "duration")

@@ -1056,7 +1056,27 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         return Answer(guessed_over_named, match.score)  # "saw my wisdom teeth on an xray ..."
     if _the_one_asked_is_another(turn, match, several):
         return Answer(several[0].intent, match.score)  # "... terrified. do you do sedation?"
+    if _seen_on_an_image(turn, match, topic):
+        return AnswerToQuestion(str(topic))  # "no pain atm, just seen on the xray. all 4"
     return Answer(match.intent, match.score)  # had, so what the doctor finds at a check-up
+
+
+def _seen_on_an_image(turn: Turn, match: Match, topic: str | None) -> bool:
+    """Whether a message read as the X-ray only says where something was seen, telling about
+    the treatment talked about ("no pain atm, just seen on the xray")."""
+    if match.intent != "xray" or topic in (None, "xray") or is_question(turn.text):
+        return False
+    if not turn.brain.replies.has_facets(str(topic)):
+        return False
+    return _ON_AN_IMAGE.search(turn.text) is not None and not _services_named(turn)
+
+
+#: Where something was seen: "on the xray", "in the scan", "from his x-rays".
+_ON_AN_IMAGE = re.compile(
+    r"\b(?:on|in|from)\s+(?:the\s+|an?\s+|my\s+|his\s+|her\s+|their\s+)?"
+    r"(?:x[\s-]?rays?|scans?|panoramic|images?|pictures?)\b",
+    re.I,
+)
 
 
 def _the_one_asked_is_another(turn: Turn, match: Match, several: list[Question]) -> bool:
@@ -2086,6 +2106,8 @@ _IN_STAGES = re.compile(
     r"|\b(?:this|next)\s+(?:month|week)\b[^?.!]*\b(?:this|next|the\s+following)\s+(?:month|week)\b"
     r"|\b(?:now|first)\b[^?.!]{0,30}\b(?:and|then)\s+(?:the\s+)?(?:rest|others?|other\s+\w+)"
     r"\s+(?:later|next\s+(?:month|week|time)|after)\b"
+    r"|\bat\s+once\s+or\s+(?:separately|seperately|one\s+(?:at\s+a\s+time|by\s+one)|in\s+\w+)\b"
+    r"|\bone\s+at\s+a\s+time\s+or\s+(?:all\s+)?(?:at\s+once|together)\b"
     r"|\bsplit\s+(?:it|them|the\s+\w+)\s+(?:up\s+)?(?:over|into|across)\s+(?:\w+\s+)?"
     r"(?:visits|appointments|sessions|months|weeks)\b",
     re.I,
@@ -3081,6 +3103,9 @@ def _waiting_asked(turn: Turn, match: Match, topic: str | None) -> str | None:
         return None
     has_service = turn.brain.replies.has_service
     named = turn.brain.facets.names_topics(turn.text)  # denied too: "if i don't treat a cavity"
+    named = [n for n in named if n not in AUDIENCE_TOPICS] + [
+        n for n in named if n in AUDIENCE_TOPICS
+    ]
     for service in (*named, topic):
         if service is not None and has_service(service) and service not in COMFORT_TOPICS:
             return service
