@@ -277,3 +277,14 @@ async def test_a_time_span_said_unsure_with_a_question_mark_is_still_the_answer(
     await front_desk.handle_text(PATIENT, "how much is a professional cleaning")
     told = await front_desk.handle_text(PATIENT, "hmm maybe 2 years? not sure")
     assert told.route == "AnswerToQuestion" and told.intent == "hygiene"
+
+
+async def test_asking_to_stop_the_reminders_opts_out_rather_than_offering_more(
+    front_desk: FrontDesk,
+) -> None:
+    stopped = await front_desk.handle_text(
+        PATIENT, "please quit texting me the reminders, one is plenty"
+    )
+    patient = await front_desk.store.patients.find(PATIENT)
+    assert patient is not None and patient.opted_out
+    assert not [choice for message in stopped.messages for choice in message.choices]

@@ -789,6 +789,8 @@ def _route_text(turn: Turn) -> Route:
 def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
     """What to do with a message that is not a button, a step or a booking answer."""
     brain = turn.brain
+    if match.intent in (None, "reminders") and _STOP_ASKED.search(turn.text):
+        return Answer("opt_out")  # "can you stop sending me the reminder texts please"
     if booking_text.quiet_time_asked(turn.text) and not match.safety:
         return Answer(BOOKING)  # "which day is quietest, a busy waiting room stresses him"
     if (
@@ -2136,6 +2138,13 @@ _OK_WORDS = 5
 #: Words that tell nothing about the patient: "is that ok?", "sounds ok?".
 _NOTHING_TOLD = frozenset(
     {"is", "that", "it", "this", "sounds", "all", "everything", "so", "and", "be", "would", "will"}
+)
+#: Asking us to stop writing: "stop sending me the reminder texts", "no more messages".
+_STOP_ASKED = re.compile(
+    r"\b(?:stop|quit)\s+(?:sending|texting|messaging|contacting|writing|reminding)\b"
+    r"|\b(?:don'?t|do\s+not)\s+(?:send|text|message|contact|remind)\s+(?:me|us)\b"
+    r"|\bno\s+more\s+(?:reminders?|messages?|texts?)\b|\bunsubscribe\b",
+    re.I,
 )
 #: Whether something would cost, asked: "is that charged", "would it be extra", "is it more".
 _CHARGE_ASKED = re.compile(
