@@ -1975,3 +1975,15 @@ async def test_the_treatment_of_a_medical_question_stays_the_subject_after_the_p
     assert (outcome.intent, outcome.facet) == ("veneers", "longevity")
     visit = await front_desk.handle_text(PATIENT, "could i bring him in for a consultation first?")
     assert visit.intent == "booking"
+
+
+async def test_an_answer_to_the_bot_then_a_practical_question_gets_both(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much is a cleaning")
+    both = await front_desk.handle_text(
+        PATIENT, "a year ago maybe, nothing hurts. where exactly are you?"
+    )
+    assert both.intent == "location" and "hygiene" in both.answered
+    assert "Maple Avenue" in said(both)
+    assert "which days and times" in said(both).lower()  # the answer taken, the next step

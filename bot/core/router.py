@@ -7,6 +7,7 @@ exactly what a patient gets.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import re
@@ -393,6 +394,15 @@ class Calm:
 
 
 @dataclass(frozen=True)
+class AnsweredThenAsked:
+    """The bot's question about a treatment answered, then a practical question asked in the
+    same message ("Nothing bothering me, just general. Oh and is there parking near you?")."""
+
+    topic: str
+    practical: str
+
+
+@dataclass(frozen=True)
 class CompareQuote:
     """A price from elsewhere set against ours, calmly: what to check in that quote."""
 
@@ -516,6 +526,7 @@ Route = (
     | PriceTogether
     | Calm
     | CompareQuote
+    | AnsweredThenAsked
     | Diagnosis
     | Acknowledge
     | OffTopic
@@ -835,6 +846,9 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         return Acknowledge()  # "i have a question": no answer to ours, and nothing asked yet
     if triage.put_back_asked(turn) and asks_if_price(turn.text):
         return Answer(EMERGENCY)  # "crown came off, can you glue it back and what does it cost"
+    practical = _answered_then_practical(turn, match, topic)
+    if practical is not None:
+        return AnsweredThenAsked(str(topic), practical)  # "just general. and is there parking?"
     if topic is not None and turn.asked is not None and _reads_as_answer(turn, match):
         return AnswerToQuestion(_narrowed(turn, topic))
     if topic is not None and _only_says_which_tooth(turn, match, topic):
@@ -1061,6 +1075,29 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
     if _seen_on_an_image(turn, match, topic):
         return AnswerToQuestion(str(topic))  # "no pain atm, just seen on the xray. all 4"
     return Answer(match.intent, match.score)  # had, so what the doctor finds at a check-up
+
+
+def _answered_then_practical(turn: Turn, match: Match, topic: str | None) -> str | None:
+    """The practical subject asked after an answer to the bot's question about a treatment,
+    in a last sentence of its own ("Nothing bothering me, just general. Oh and is there
+    parking near you?"), or None."""
+    if topic is None or not isinstance(turn.asked, AskedProblem) or match.safety:
+        return None
+    asked = [sentence for sentence in _ASKED_SENTENCE.findall(turn.text) if words(sentence)]
+    if len(asked) != 1:
+        return None
+    told = turn.text[: turn.text.find(asked[0])].strip()
+    if not told or is_question(told) or turn.brain.facets.names_topics(asked[0]):
+        return None
+    found = turn.brain.matcher.match(asked[0])
+    definition = turn.brain.knowledge.intents.get(str(found.intent))
+    if definition is None or definition.kind != IntentKind.PRACTICAL or found.ambiguous:
+        return None
+    if found.intent == BOOKING or found.score < turn.brain.matcher.thresholds.accept:
+        return None
+    told_turn = dataclasses.replace(turn, text=told)
+    reads = _reads_as_answer(told_turn, turn.brain.matcher.match(told))
+    return str(found.intent) if reads else None
 
 
 def _seen_on_an_image(turn: Turn, match: Match, topic: str | None) -> bool:
@@ -1735,6 +1772,11 @@ def run(route: Route, turn: Turn) -> None:
             turn.outcome.answered.insert(0, service)
         case PriceTogether(items, besides):
             answers.price_together(turn, list(items), list(besides))
+        case AnsweredThenAsked(topic, practical):
+            answers.answer_intent(turn, practical, 1.0)
+            followups.answer_to_question(turn, topic)
+            turn.outcome.intent = practical  # what was asked; the answer is noted beside it
+            turn.outcome.answered.extend([practical, topic])
         case CompareQuote(service):
             answers.compared(turn, service)
         case Calm(besides):
