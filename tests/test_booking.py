@@ -876,3 +876,11 @@ async def test_a_quiet_time_asked_for_is_a_request_the_front_desk_fills_in(
     assert quiet.intent == "booking"  # not "we're a dental clinic"
     assert "quiet time" in said(quiet)
     assert "which days and times" not in said(quiet).lower()  # the desk suggests one
+
+
+async def test_a_day_put_forward_after_a_sentence_that_only_tells_is_a_request(
+    desk_open: FrontDesk,
+) -> None:
+    await talk(desk_open, "how much is a check up for my dad")
+    [wished] = await talk(desk_open, "alright i will drive him over then. tues afternoon ok?")
+    assert wished.intent == "booking" and "afternoon" in said(wished)

@@ -2125,16 +2125,27 @@ def _a_visit_put_forward(turn: Turn, match: Match) -> bool:
     only a day and time and "ok?" ("thursday afternoon works?")."""
     if match.safety or not {"day", "time", "date"} & turn.details.keys():
         return False
+    put = _last_sentence_asked(turn.text)  # "ok ill come and translate then. fri morning ok?"
     only_put_forward = (
-        len(words(turn.text)) <= _FEW_WORDS
-        and _PROPOSED_TIME.search(turn.text) is not None
+        len(words(put)) <= _FEW_WORDS
+        and _PROPOSED_TIME.search(put) is not None
         and not _OPEN_ASKED.search(turn.text)
-        and len(split_questions(turn.text)) < 2  # "installments? sat morning ok?": two
+        and len(split_questions(put)) < 2  # "installments? sat morning ok?": two
     )
     if match.intent != booking.RESCHEDULE:
         return only_put_forward and match.intent != BOOKING
     moving_again = turn.state.details.get(LAST_KIND) == booking.RESCHEDULE
     return _MOVE_SAID.search(turn.text) is None and not moving_again
+
+
+def _last_sentence_asked(text: str) -> str:
+    """The one sentence a message asks, when it ends the message and what comes before it
+    only tells ("ok ill come and translate then. fri morning ok?"); else the whole text."""
+    asked = [sentence for sentence in _ASKED_SENTENCE.findall(text) if words(sentence)]
+    if len(asked) != 1 or not text.rstrip(" ?!").endswith(asked[0].rstrip(" ?!")):
+        return text
+    before = text[: text.rfind(asked[0])]
+    return asked[0].strip() if words(before) and not is_question(before) else text
 
 
 #: Whether we are open is asked, not a visit put forward: "are you open thursday afternoon?".
