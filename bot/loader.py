@@ -185,6 +185,8 @@ CONVERSATION_REPLIES = [
     "answer_insurance_named",
     "answer_warranty_named",
     "answer_doctors_named",
+    "answer_language_spoken",
+    "answer_language_not_spoken",
     "answer_insurance_covers",
     "answer_insurance_price",
     "new_patients",

@@ -213,6 +213,8 @@ class Doctor(Strict):
     role: NonEmpty
     years: int = Field(ge=0, le=70)
     degree: NonEmpty
+    #: Languages the doctor speaks besides English, as patients name them: ["Spanish"].
+    languages: list[NonEmpty] = []
 
 
 class WarrantyTerm(Strict):

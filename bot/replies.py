@@ -52,7 +52,9 @@ def clinic_facts(knowledge: Knowledge) -> dict[str, str]:
 def doctor_lines(doctors: Iterable[Doctor]) -> str:
     """The doctors a line each: "• Dr. Priya Raman, endodontist: 12 years in practice, DDS"."""
     return "\n".join(
-        f"• {d.name}, {d.role}: {d.years} years in practice, {d.degree}" for d in doctors
+        f"• {d.name}, {d.role}: {d.years} years in practice, {d.degree}"
+        + (f"; also speaks {' and '.join(d.languages)}" if d.languages else "")
+        for d in doctors
     )
 
 

@@ -288,3 +288,16 @@ async def test_asking_to_stop_the_reminders_opts_out_rather_than_offering_more(
     patient = await front_desk.store.patients.find(PATIENT)
     assert patient is not None and patient.opted_out
     assert not [choice for message in stopped.messages for choice in message.choices]
+
+
+async def test_a_language_asked_for_names_the_doctor_who_speaks_it_or_says_none_does(
+    front_desk: FrontDesk,
+) -> None:
+    spoken = await front_desk.handle_text(PATIENT, "is there a portuguese-speaking dentist?")
+    assert "Dr. Miguel Santos speaks Portuguese" in texts(spoken)
+    await front_desk.handle_text(PATIENT, "how much is a cleaning")
+    none = await front_desk.handle_text(
+        PATIENT, "my dad mostly speaks polish. does anyone there speak polish"
+    )
+    assert none.intent == "doctors" and "Polish" in texts(none)  # not the cleaning's polishing
+    assert "Dr." not in texts(none)  # no doctor is claimed to speak it

@@ -802,6 +802,9 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
     brain = turn.brain
     if match.intent in (None, "reminders") and _STOP_ASKED.search(turn.text):
         return Answer("opt_out")  # "can you stop sending me the reminder texts please"
+    one_asked = len(_asked_clauses(turn.text)) <= 1
+    if answers.language_asked(turn.text) and one_asked and not match.safety:
+        return Answer(answers.DOCTORS)  # "is there anyone there who speaks polish"
     if booking_text.quiet_time_asked(turn.text) and not match.safety:
         return Answer(BOOKING)  # "which day is quietest, a busy waiting room stresses him"
     if (

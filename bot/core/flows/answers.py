@@ -100,6 +100,8 @@ def answer_intent(turn: Turn, intent: str, score: float) -> None:
         else:
             turn.say(replies.text("answer_warranty_named", rotation, noted=term))
         turn.open_topic(intent, about)
+    elif intent == DOCTORS and (spoken := language_asked(turn.text)) is not None:
+        turn.say(_who_speaks(turn, spoken, rotation))  # "is there anyone who speaks polish"
     elif intent == DOCTORS and (named := doctors_named(turn, rotation)) is not None:
         text, about = named
         turn.say(text)
@@ -120,6 +122,41 @@ def answer_intent(turn: Turn, intent: str, score: float) -> None:
             turn.open_topic(intent, service_named(turn))
     else:
         turn.say(replies.text("not_understood", rotation), (person_choice(),))
+
+
+def language_asked(text: str) -> str | None:
+    """The language a patient asks a doctor to speak ("anyone who speaks polish", "a
+    spanish-speaking dentist"), capitalised, or None."""
+    found = _LANGUAGE_ASKED.search(text)
+    return (found["spoken"] or found["before"]).capitalize() if found else None
+
+
+def _who_speaks(turn: Turn, language: str, rotation: int) -> str:
+    """Which doctors speak the language asked, or honestly that none on our list does."""
+    doctors = [
+        doctor.name
+        for doctor in turn.brain.knowledge.clinic.doctors
+        if language.lower() in (spoken.lower() for spoken in doctor.languages)
+    ]
+    if doctors:
+        noted = f"{' and '.join(doctors)} {'speak' if len(doctors) > 1 else 'speaks'} {language}"
+        return turn.brain.replies.text("answer_language_spoken", rotation, noted=noted)
+    return turn.brain.replies.text("answer_language_not_spoken", rotation, noted=language)
+
+
+#: Languages a patient may ask a doctor to speak (English is what everyone here speaks).
+_LANGUAGES = (
+    "spanish|portuguese|french|german|italian|polish|russian|ukrainian|romanian|greek|turkish"
+    "|arabic|hebrew|farsi|persian|hindi|urdu|bengali|punjabi|tamil|gujarati|chinese|mandarin"
+    "|cantonese|japanese|korean|vietnamese|tagalog|thai|somali|amharic|swahili|haitian\\s+creole"
+    "|creole|albanian|serbian|croatian|bosnian|czech|slovak|hungarian|dutch|swedish|armenian"
+)
+#: A language asked for: "speaks polish", "speak any spanish", "a russian-speaking doctor".
+_LANGUAGE_ASKED = re.compile(
+    rf"\b(?:speaks?|speaking|talks?)\s+(?:any\s+|some\s+|a\s+bit\s+of\s+)?(?P<spoken>{_LANGUAGES})\b"
+    rf"|\b(?P<before>{_LANGUAGES})[\s-]speaking\b",
+    re.I,
+)
 
 
 def doctors_named(turn: Turn, rotation: int) -> tuple[str, str] | None:
