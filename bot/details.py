@@ -12,6 +12,8 @@ from rapidfuzz.distance import OSA
 from text_to_num import alpha2digit
 from wordfreq import zipf_frequency
 
+from bot.text import words
+
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _WEEKDAY_OF = {
     **{day: index for index, day in enumerate(WEEKDAYS)},
@@ -357,6 +359,15 @@ _INSURANCE_CUE = re.compile(
     r"|network|accept|accepts|take|takes|provider|carrier|policy|benefits)\b"
 )
 _HOLDING = frozenset({"have", "got", "with", "through", "under", "via", "use", "using"})
+
+
+#: A sentence ending in a question mark: "do you see kids?" of "my son has a cavity. do ...?".
+ASKED_SENTENCE = re.compile(r"[^.!?\n]*\?")
+
+
+def sentences_asked(text: str) -> list[str]:
+    """The sentences of a message that end in "?" and have words ("?" of "??" has none)."""
+    return [sentence for sentence in ASKED_SENTENCE.findall(text) if words(sentence)]
 
 
 def is_question(text: str) -> bool:

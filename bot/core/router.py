@@ -87,6 +87,7 @@ from bot.core.turn import (
 )
 from bot.details import (
     ADULT_AGE,
+    ASKED_SENTENCE,
     BOTH_JAWS,
     FEAR_WORDS,
     MOST_TEETH,
@@ -97,6 +98,7 @@ from bot.details import (
     extract_quantities,
     how_many_more,
     is_question,
+    sentences_asked,
     split_questions,
 )
 from bot.facets import BRING_IN, VARIANT_WORDS, WEIGHED_APART, asks_about_waiting
@@ -738,7 +740,7 @@ def _route_text(turn: Turn) -> Route:
             return Answer("complaint")  # "i want the money back, this is ridiculous": a person
         return Calm(_practical_asked_besides(turn))
     if answers.quoted_elsewhere(turn.text) and not _REFUND.search(turn.text):
-        priced = answers.service_named(turn) or turn.topic
+        priced = turn.service_named() or turn.topic
         if match.intent == "complaint" and priced:
             return Calm(_practical_asked_besides(turn))  # "$180 for a cleaning??? my old ..."
         if priced and brain.replies.has_service(priced) and not is_question(turn.text):
@@ -1086,7 +1088,7 @@ def _answered_then_practical(turn: Turn, match: Match, topic: str | None) -> str
     parking near you?"), or None."""
     if topic is None or not isinstance(turn.asked, AskedProblem) or match.safety:
         return None
-    asked = [sentence for sentence in _ASKED_SENTENCE.findall(turn.text) if words(sentence)]
+    asked = sentences_asked(turn.text)
     if len(asked) != 1:
         return None
     told = turn.text[: turn.text.find(asked[0])].strip()
@@ -2144,7 +2146,7 @@ def _a_visit_put_forward(turn: Turn, match: Match) -> bool:
 def _last_sentence_asked(text: str) -> str:
     """The one sentence a message asks, when it ends the message and what comes before it
     only tells ("ok ill come and translate then. fri morning ok?"); else the whole text."""
-    asked = [sentence for sentence in _ASKED_SENTENCE.findall(text) if words(sentence)]
+    asked = sentences_asked(text)
     if len(asked) != 1 or not text.rstrip(" ?!").endswith(asked[0].rstrip(" ?!")):
         return text
     before = text[: text.rfind(asked[0])]
@@ -3061,7 +3063,7 @@ def _urgent_symptom(turn: Turn) -> bool:
 
 def _asks_only_of(turn: Turn, audience: str) -> bool:
     """The one question asked names only this audience; a service is told, not asked about."""
-    asked = [sentence for sentence in _ASKED_SENTENCE.findall(turn.text) if words(sentence)]
+    asked = sentences_asked(turn.text)
     return len(asked) == 1 and turn.brain.facets.names_topics(asked[0], affirmed=True) == [
         audience
     ]
@@ -3073,7 +3075,7 @@ def _named_service(turn: Turn, text: str) -> str | None:
     A denied one ("no fillings in front") is no service asked about.
     """
     named = turn.brain.facets.names_topics(text, affirmed=True)
-    asked = _ASKED_SENTENCE.findall(text)
+    asked = ASKED_SENTENCE.findall(text)
     if len(asked) == 1 and asked[0].strip() != text.strip():
         # a letter: the asked sentence's service ("... the teeth either side have crowns
         # already ... Could you tell me how much a bridge would cost?": the bridge)
@@ -3134,8 +3136,6 @@ def _about_anesthesia(turn: Turn, text: str, match: Match) -> bool:
     return match.intent in COMFORT_TOPICS or bool(COMFORT_TOPICS & set(said))
 
 
-#: One asked sentence of a longer message.
-_ASKED_SENTENCE = re.compile(r"[^.!?\n]*\?")
 #: A message that is only a number: "13", "4!".
 _BARE_NUMBER = re.compile(r"^\W*(\d{1,2})\W*$")
 
@@ -3391,17 +3391,17 @@ def _several_questions(turn: Turn, match: Match, topic: str | None) -> list[Ques
             question = Question(WARRANTY_TERMS)  # "warranty on crowns? and how long do they last"
         if question is None and answers.NEW_PATIENTS.search(clause) and not found.safety:
             question = Question(FIRST_VISIT)  # "are you taking new patients, and ...?"
-        when_told = _WHEN_KEYS & extract_details(clause, turn.today).keys()
+        when = extract_details(clause, turn.today)
         booking = Question(BOOKING) in asked
-        if question is None and booking and when_told and not is_question(clause):
+        if question is None and booking and _WHEN_KEYS & when.keys() and not is_question(clause):
             continue  # "ok lets book her in. mornings are better for her": when, for the request
         if question is None and _asks_on_its_own(turn, clause, found):
             question = Question(str(found.intent))
-        if question is None and _only_a_day(clause, when := extract_details(clause, turn.today)):
+        if question is None and _only_a_day(clause, when):
             proposed = "time" in when and _PROPOSED_TIME.search(clause) is not None
             # "... and do you do it on saturdays"; "installments? sat morning ok?": a visit
             question = Question(BOOKING if proposed else answers.HOURS)
-        if question is None and _visit_on_a_day(turn, clause):
+        if question is None and _visit_on_a_day(clause, when):
             question = Question(BOOKING)  # "can i bring him saturday? and theres parking right"
         if question is None and topic is not None and _asks_to_do_it(turn, clause, topic):
             question = Question(topic)  # "my denture cracked in half, can you fix it"
@@ -3445,9 +3445,10 @@ def _several_questions(turn: Turn, match: Match, topic: str | None) -> list[Ques
     return asked
 
 
-def _visit_on_a_day(turn: Turn, clause: str) -> bool:
-    """Whether a clause puts a visit on a day or time: "can we do thursday after 4"."""
-    if not _WHEN_KEYS & extract_details(clause, turn.today).keys():
+def _visit_on_a_day(clause: str, when: dict[str, str]) -> bool:
+    """Whether a clause puts a visit on the day or time it gives (`when`, its details):
+    "can we do thursday after 4"."""
+    if not _WHEN_KEYS & when.keys():
         return False
     return any(found.search(clause) for found in (_PROPOSES, _VISIT_ASKED, _BRING_ON))
 

@@ -288,6 +288,12 @@ class Turn:
         else:
             self.state.details.pop(COUNTED_FOR, None)
 
+    def service_named(self) -> str | None:
+        """The first service the message names (not denied) with facts to tell, if any:
+        "move my whitening appointment", "payment plans for implants"."""
+        named = self.brain.facets.names_topics(self.text, affirmed=True)
+        return next((name for name in named if self.brain.replies.has_facets(name)), None)
+
     def count_told(self, service: str) -> int | None:
         """How many teeth the patient said the service is for, when they said it on it."""
         if self.state.details.get(COUNTED_FOR) != service or service != self.topic:

@@ -13,6 +13,7 @@ from bot.core.pending import AskAbout, AskedBooking, AskedDay, AskedProblem
 from bot.core.turn import ASKED_ABOUT, HANDED_OVER, MarkOffer, Turn, choice
 from bot.details import (
     ALREADY_MISSING,
+    ASKED_SENTENCE,
     MOST_TEETH,
     asks_if_free,
     asks_if_price,
@@ -119,7 +120,7 @@ def answer_intent(turn: Turn, intent: str, score: float) -> None:
         if kind == IntentKind.PRACTICAL and not on_a_service and not in_emergency:
             # "what about pensioners?" right after the discounts; "do you have payment plans
             # for implants": implants kept for "and the total would be roughly?"
-            turn.open_topic(intent, service_named(turn))
+            turn.open_topic(intent, turn.service_named())
     else:
         turn.say(replies.text("not_understood", rotation), (person_choice(),))
 
@@ -183,13 +184,13 @@ def _insured(turn: Turn) -> str | None:
     insurance talk is about, or the one talked about just before."""
     has_facets = turn.brain.replies.has_facets
     kept = turn.state.details.get(ASKED_ABOUT) if turn.topic == INSURANCE else turn.topic
-    return service_named(turn) or (kept if kept and has_facets(kept) else None)
+    return turn.service_named() or (kept if kept and has_facets(kept) else None)
 
 
 def _warranty_service(turn: Turn) -> str | None:
     """The service a warranty question is about: named, or the one asked about just before
     ("how many years" after "do you give a guarantee on crowns")."""
-    named = service_named(turn)
+    named = turn.service_named()
     asks_years = turn.brain.facets.match(turn.text).facet == "longevity"
     if named is None and turn.topic == WARRANTY_TERMS and asks_years:
         return turn.state.details.get(ASKED_ABOUT)
@@ -212,7 +213,7 @@ def _warranty_term(turn: Turn, service: str) -> str | None:
 def _doctors_service(turn: Turn) -> str | None:
     """The treatment a question about the doctors is about: named ("who does the implants"),
     or the one being talked about ("who would do it?" after the root canal)."""
-    named = service_named(turn)
+    named = turn.service_named()
     if named is None and turn.topic is not None and turn.brain.replies.has_facets(turn.topic):
         return turn.topic
     return named
@@ -231,12 +232,6 @@ def doctors_for(turn: Turn, service: str) -> str:
         if doctors:
             return doctor_lines(doctors)
     return ""
-
-
-def service_named(turn: Turn) -> str | None:
-    """The service a practical question is about, if it names one with facts to tell."""
-    named = turn.brain.facets.names_topics(turn.text, affirmed=True)
-    return next((name for name in named if turn.brain.replies.has_facets(name)), None)
 
 
 #: Asking if we take new patients: "are you taking new patients", "do u accept new patients"
@@ -379,7 +374,7 @@ def opening(turn: Turn) -> str:
     # "how much is a root canal and do you work saturdays": the "do you" is the second question's
     asks_for = asks_for_service(turn, _first_clause(turn.text))
     # "my son is 8 and has a cavity. do you see kids?": the sentence asked is the one to read
-    asked = _ASKED_SENTENCE.search(turn.text)
+    asked = ASKED_SENTENCE.search(turn.text)
     asks_for = asks_for or (
         asked is not None
         and bool(turn.brain.facets.names_topics(asked[0]))  # (not "could you tell me the price")
@@ -395,10 +390,6 @@ def opening(turn: Turn) -> str:
 def _first_clause(text: str) -> str:
     """A message's first question or statement: "how much is a root canal" of two."""
     return (split_questions(text) or [text])[0]
-
-
-#: A message's first sentence ending in a question mark.
-_ASKED_SENTENCE = re.compile(r"[^.!?\n]*\?")
 
 
 def hours_on_days(turn: Turn, weekdays: list[str], rotation: int) -> None:
@@ -447,7 +438,7 @@ def calm(turn: Turn, besides: list[str] | None = None) -> None:
     turn.update_patient(pending_choices=[person.value])
     turn.outcome.intent = UPSET
     apology = turn.brain.replies.text(UPSET, rotation)
-    about = service_named(turn)
+    about = turn.service_named()
     compared = compare_quote(turn, about or turn.topic) if quoted_elsewhere(turn.text) else ""
     turn.say(f"{apology}\n\n{compared}" if compared else apology, (person,))
     if about is not None:

@@ -125,7 +125,7 @@ def change(turn: Turn, rotation: int) -> None:
     moved = turn.state.details.get(LAST_MOVED)
     if draft.what == MOVE and moved and turn.topic == BOOKING:
         draft = replace(draft, what=moved)  # "ok thursday 9am works": the same visit moved
-    turn.open_topic(BOOKING, _service_named(turn))  # "move my whitening": how long it takes
+    turn.open_topic(BOOKING, turn.service_named())  # "move my whitening": how long it takes
     _carry_on(turn, draft, replies.text("booking_move", rotation), rotation)
 
 
@@ -134,7 +134,7 @@ def _moves_again(turn: Turn) -> bool:
     says when to move it to, rather than asking for another visit."""
     if turn.topic != BOOKING or turn.state.details.get(LAST_KIND) != RESCHEDULE:
         return False
-    if not _WHEN_KEYS & turn.details.keys() or _service_named(turn):
+    if not _WHEN_KEYS & turn.details.keys() or turn.service_named():
         return False
     return len(turn.text.split()) <= _DAY_ALONE_WORDS
 
@@ -512,12 +512,6 @@ def _open_topic(turn: Turn, draft: BookingDraft) -> None:
     """The service booked stays the topic ("does it hurt?" is about it); else booking."""
     service = turn.brain.replies.has_service(draft.what)
     turn.open_topic(draft.what if service else BOOKING)
-
-
-def _service_named(turn: Turn) -> str | None:
-    """A service this message names with facts to tell ("move my whitening appointment")."""
-    named = turn.brain.facets.names_topics(turn.text, affirmed=True)
-    return next((name for name in named if turn.brain.replies.has_facets(name)), None)
 
 
 def _kept(value: str) -> str:

@@ -44,9 +44,9 @@ def hand_over(turn: Turn, reason: str) -> None:
         turn.ask(None)
         # What the patient tells next is more of it, for a person; "will I have to pay
         # again?" is about the warranty on the treatment named.
-        turn.open_topic(reason, _service_told(turn))
+        turn.open_topic(reason, turn.service_named())
     elif reason == MEDICAL and not turn.brain.replies.has_facets(str(turn.topic)):
-        named = _service_told(turn)
+        named = turn.service_named()
         if named is not None:
             turn.open_topic(named)  # "your crowns made of? i have a nickel allergy", "how long"
     rotation = turn.history.counts.get(reason, 0)
@@ -55,13 +55,6 @@ def hand_over(turn: Turn, reason: str) -> None:
         reply = "\n\n".join(filter(None, [reply, language.note(turn)]))
     turn.say(reply)
     log.info("patient=%s handoff reason=%s", turn.patient.id, reason)
-
-
-def _service_told(turn: Turn) -> str | None:
-    """The treatment a message names, with facts to tell: the subject after a person answers."""
-    facets, replies = turn.brain.facets, turn.brain.replies
-    named = [n for n in facets.names_topics(turn.text, affirmed=True) if replies.has_facets(n)]
-    return named[0] if named else None
 
 
 def handoff_reply(turn: Turn, reason: str, rotation: int = 0, again: bool = False) -> str:

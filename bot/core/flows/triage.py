@@ -100,7 +100,7 @@ def respond(turn: Turn, rotation: int) -> None:
         return
     # The treatment named beside the problem ("a friend suggested it might need a root
     # filling") is what "how many visits would it be?" asks about afterwards.
-    turn.open_topic(EMERGENCY, answers.service_named(turn))
+    turn.open_topic(EMERGENCY, turn.service_named())
     if is_emergency(turn):
         turn.ask(None)
         turn.state.details[HANDED_OVER] = EMERGENCY
@@ -148,7 +148,7 @@ def put_back_asked(turn: Turn) -> bool:
 def _with_treatment_priced(turn: Turn, text: str, rotation: int) -> str:
     """The urgent visit's price, then the full price of the treatment the patient names ("broke
     half my tooth on a nut, do i need a crown? how much": the crown's too, every part)."""
-    named = answers.service_named(turn)
+    named = turn.service_named()
     replies = turn.brain.replies
     if named is None or not replies.has_service(named) or put_back_asked(turn):
         return text
