@@ -8,7 +8,7 @@ import logging
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
-from bot.core import appointments, router
+from bot.core import appointments, dispatch
 from bot.core.brain import Brain
 from bot.core.outcome import (
     BookingChanged,
@@ -18,6 +18,7 @@ from bot.core.outcome import (
     Outcome,
     OutgoingMessage,
 )
+from bot.core.routes import StaleChoice
 from bot.core.turn import (
     AnswerProposal,
     Erase,
@@ -83,8 +84,8 @@ class FrontDesk:
         """A patient wrote something."""
         turn = await self._load(external_id, display_name, chat_id)
         turn.text = text
-        route = router.route_text(turn)
-        router.run(route, turn)
+        route = dispatch.route_text(turn)
+        dispatch.run(route, turn)
         if turn.match is not None:
             log.info(
                 "patient=%s intent=%s score=%.2f route=%s",
@@ -104,11 +105,11 @@ class FrontDesk:
     ) -> Outcome:
         """A patient pressed a button (or typed the number of a choice)."""
         turn = await self._load(external_id, display_name, chat_id)
-        route = router.route_choice(turn, value)
-        if isinstance(route, router.StaleChoice):
+        route = dispatch.route_choice(turn, value)
+        if isinstance(route, StaleChoice):
             shown = "intent" if route.claimed_intent else "unknown"
             log.info("patient=%s stale choice kind=%s", turn.patient.id, shown)
-        router.run(route, turn)
+        dispatch.run(route, turn)
         return await self._commit(turn)
 
     async def _load(self, external_id: str, display_name: str | None, chat_id: int | None) -> Turn:
@@ -265,7 +266,7 @@ def preview(brain: Brain, text: str, today: dt.date) -> tuple[Match, list[Outgoi
         topic_quiet=TOPIC_QUIET,
         text=text,
     )
-    router.run(router.route_text(turn), turn)
+    dispatch.run(dispatch.route_text(turn), turn)
     match = turn.match or brain.matcher.match(text)
     return match, turn.outcome.messages
 
