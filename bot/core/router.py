@@ -10,9 +10,34 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from decimal import Decimal
 
 from bot import booking_text
+from bot.core.asked import (
+    ANESTHESIA,
+    BOOK_WORDS,
+    ENOUGH,
+    FIRST_VISIT,
+    NEVER_A_FOLLOW_UP,
+    OPENING_ASKED,
+    PAST_REPORT,
+    PATIENT_RIGHTS_INTENTS,
+    PRICE_COMPARED,
+    PROPOSED_TIME,
+    PROPOSES,
+    REFERS_BACK,
+    SERVICES,
+    SMALL_TALK,
+    TAKE_AN_INSURER,
+    UNSURE_COMPLAINT,
+    VISIT_ASKED,
+    WARRANTY_WORDS,
+    WHAT_ABOUT,
+    facet_asked,
+    facet_of,
+    named_service,
+    only_a_day,
+    turned_to,
+)
 from bot.core.flows import (
     aftercare,
     answers,
@@ -33,7 +58,6 @@ from bot.core.flows.booking import BOOKING
 from bot.core.flows.followups import (
     FOUND_AT_THE_EXAM,
     PROBLEM_DETAILS,
-    WITHIN_THE_PRICE,
     Question,
 )
 from bot.core.flows.handoff import (
@@ -82,6 +106,17 @@ from bot.core.routes import (
     StaleChoice,
     Weighed,
 )
+from bot.core.several import (
+    MOST_QUESTIONS,
+    back_from_the_comfort,
+    is_acknowledgement,
+    named_elsewhere,
+    needed_together,
+    plainly_practical,
+    practical_pair,
+    prices_compared,
+    several_questions,
+)
 from bot.core.turn import (
     ASKED_ABOUT,
     COMFORT_TOPICS,
@@ -93,11 +128,9 @@ from bot.core.turn import (
 )
 from bot.details import (
     ADULT_AGE,
-    ASKED_SENTENCE,
     BOTH_JAWS,
     FEAR_WORDS,
     MOST_TEETH,
-    WEEKDAYS,
     asks_if_price,
     asks_if_we_do,
     extract_details,
@@ -107,149 +140,72 @@ from bot.details import (
     sentences_asked,
     split_questions,
 )
-from bot.facets import BRING_IN, VARIANT_WORDS, WEIGHED_APART, asks_about_waiting
+from bot.facets import BRING_IN, asks_about_waiting
 from bot.language import foreign_language
-from bot.loader import OFF_TOPIC_ASIDE
 from bot.matcher import Match
-from bot.models import HANDOFF_INTENTS, IntentKind
+from bot.models import IntentKind
 from bot.negation import BLANK, affirmed_words
 from bot.text import mostly_words, words
 
-#: What a message that also reads as a follow-up must still be taken as.
-NEVER_A_FOLLOW_UP = frozenset(HANDOFF_INTENTS) - {"aftercare"}
-#: What a patient can always ask of the bot itself, even while a person has the conversation.
-PATIENT_RIGHTS_INTENTS = frozenset({"opt_out", "forget_me"})
-#: Small talk is never an answer to the bot's question.
-SMALL_TALK = frozenset({"greeting", "thanks", "goodbye"})
 YES_WORDS = frozenset(
     ["yes", "y", "yeah", "yep", "sure", "confirm", "ok", "okay", "delete", "erase", "da"]
 )
+
+
 NO_WORDS = frozenset(["no", "n", "nope", "cancel", "keep", "stop", "dont"])
+
+
 _TOTAL_WORDS = re.compile(r"\b(?:total|altogether|all together|in all|combined)\b", re.I)
+
+
 #: Two things priced as one: "what do the two cost together", "and the price for both?".
 _BOTH_PRICED = re.compile(
     r"^(?=.*\b(?:together|both|the two|the 2)\b)(?=.*\b(?:how much|cost\w*|price\w*|pay)\b)",
     re.I | re.S,
 )
+
+
 #: "both", "the two of them": two things or two people.
 _BOTH = re.compile(r"\b(?:both|the\s+(?:two|2)\s+of\s+them)\b", re.I)
-#: Words that point back at what was being talked about: "will the crown go whiter too?"
-_REFERS_BACK = re.compile(
-    r"\b(?:it|its|it's|that|this|them|they|those|these|too|also|as well|after|afterwards"
-    r"|first|on top|meantime|meanwhile|yours|urs)\b",
-    re.I,
-)
-SERVICES = "services"
-ANESTHESIA = "anesthesia"
+
+
 #: A message this short that names no service continues the topic, whatever the guess.
 SHORT_FOLLOW_UP = 7
-_LEAD_IN = re.compile(r"^\W*(?:and|also|plus|as for|what about|about)\b", re.I)
-#: A clause that gives examples of the one before: "like the temporary one", "e.g. xrays".
-_EXAMPLES = re.compile(r"^\W*(?:like|such\s+as|e\.?g\b|for\s+(?:example|instance)|say)\b", re.I)
-#: A clause that only points at one of the options talked about, before the question on it:
-#: "the porcelain ones you mentioned", "the home one then", "the cheaper one".
-_POINTER = re.compile(
-    r"^\W*(?:(?:ok(?:ay)?|so|and|hmm)\W+){0,2}"
-    r"(?:(?:how|what)\s+about\s+|(?:going\s+)?back\s+to\s+|returning\s+to\s+|regarding\s+)?"
-    r"(?:the|that|those|these)\s+(?:[\w-]+\s+){0,2}?"
-    r"(?:one|ones|option|options|kind|type|thing|things|stuff)"
-    r"(?:\s+(?:you|u)\s+(?:mentioned|said|suggested|talked\s+about))?(?:\s+then)?\W*$",
-    re.I,
-)
-#: The one talked about before the current one: "the first thing you said", "the other one".
-_THE_EARLIER = re.compile(
-    r"\b(?:first|other|earlier|previous|original)\b|\b(?:back|returning|coming\s+back)\s+to\b",
-    re.I,
-)
-_WARRANTY_WORDS = re.compile(r"\b(?:warrant(?:y|ies|ee)|guarantee[ds]?)\b", re.I)
-#: The patient says who a treatment would be for ("better for a kid", "ok for my son").
-_FOR_SOMEONE = re.compile(
-    r"\bfor (?:a |an |my |our |the |his |her )?(?:little |young |older )?(?:kid|child|children"
-    r"|son|daughter|teen|teenager|toddler|baby|boy|girl|grandson|granddaughter)s?\b",
-    re.I,
-)
-#: Two options weighed against each other: one question about the options, not one per option
-#: ("zirconia vs porcelain?", "metal or the clear ones, which is better for a kid").
-_COMPARES = re.compile(
-    r"\b(?:vs\.?|versus|compared (?:to|with)|difference between|(?:what'?s|whats) the diff"
-    r"|which (?:one |of them |of the two )?(?:is|are|would be|works) (?:better|best|faster"
-    r"|cheaper|stronger|nicer|more)|which (?:one )?(?:do you|would you) recommend)",
-    re.I,
-)
-#: What the anesthesia of a treatment may be asked about as such; anything else is its "pain".
-ANESTHESIA_FACETS = frozenset({"pain", "safety", "suitability", "recovery"})
-#: The words of a bare request for a service ("hi, can I get some veneers done please?").
-_ASKING_WORDS = frozenset(
-    words(
-        "hi hello hey ok okay so and also please can could may would will do does you u guys "
-        "clinic your i we he she they my get have book come make offer place treat a an the some "
-        "it them done here teeth tooth"
-    )
-)
+
+
 #: A thank-you before the message's real question: "ok thank you. can the doctor call me".
 _THANKS_FIRST = re.compile(
     r"^\W*(?:(?:ok(?:ay)?|great|perfect|cool|alright|got it)[\s,!.]+)?"
     r"(?:thanks?(?:\s+you)?(?:\s+(?:so|very)\s+much)?|thx|ty|cheers)\b[\s,!.]*",
     re.I,
 )
+
+
 #: An apology a question opens with, which asks nothing itself: "sorry, what time saturday?".
 _SORRY_FIRST = re.compile(
     r"^\W*(?:(?:so\s+)?sorry|apologies|excuse\s+me|pardon)"
     r"(?:\s+(?:to\s+bother(?:\s+you)?|again|for\s+(?:the\s+)?(?:bother|asking)))?[\s,!.]+",
     re.I,
 )
+
+
 #: Words around a bare service name that ask nothing of their own ("ok and a cleaning").
 _LEAD_WORDS = frozenset({"ok", "okay", "and", "so", "also", "plus", "then", "a", "an", "the"})
-_WHAT_ABOUT = re.compile(
-    r"^\W*(?:and\s+|ok\s+|so\s+)?(?:(?:what|wat|wht|how)\s+about|and\s+(?:for|if|with))\b",
-    re.I,
-)
-#: Words a day-only message may have besides the day: "and what about next saturday then?"
-_DAY_AND_FILLER = frozenset(
-    [
-        *WEEKDAYS,
-        *(day[:3] for day in WEEKDAYS),
-        *("tues", "weds", "thur", "thurs", "weekend", "weekends", "today", "tomorrow"),
-        *("what", "about", "how", "and", "then", "on", "is", "ok", "okay", "so", "the"),
-        *("this", "next", "coming", "possible", "instead", "maybe", "open", "u", "you"),
-        *("are", "too", "also", "or", "a", "do", "morning", "afternoon", "evening"),
-        *("after", "school", "work", "lunch", "lunchtime", "mornings", "afternoons", "evenings"),
-        *(f"{day}s" for day in WEEKDAYS),
-        *("it", "work", "working", "does", "can", "i", "come", "in", "any", "at", "all"),
-        *("time", "times", "hours", "hrs", "when", "till", "until", "opening", "opens"),
-        *("close", "closes", "closing"),
-    ]
-)
+
+
 _YES_OR_NO = re.compile(
     r"^\W*(?:yes|yeah|yep|yup|no|nope|nah|never|not|none|neither|nothing)\b", re.I
 )
+
+
 #: How often, said first: "once with strips from the pharmacy", "twice, years ago".
 _HOW_OFTEN = re.compile(
     r"^\W*(?:once|twice|a\s+(?:couple|few)\s+(?:of\s+)?times|several\s+times|many\s+times"
     r"|a\s+long\s+time\s+ago|(?:\d+|a\s+few|some|many)\s+(?:years|yrs|months)\s+ago)\b",
     re.I,
 )
-#: A clause that names no service is still a question about one the classifier is this sure of.
-SURE_OF_A_CLAUSE = 0.9
-#: A question naming one treatment is about the classifier's other reading this sure of it.
-SURE_OF_KIN = 0.5
-#: A clause that tells rather than asks: "i think my teeth are already moving".
-_STATEMENT = re.compile(
-    r"^\W*(?:(?:ok|okay|so|alright|fine|right|yeah|hmm|hello|hi|hey|good\s+\w+)\W+)*"
-    r"(?:i|im|i'm|ive|i've|ill|i'll|i'd|my|it|its|it's|he|hes|he's|she|shes|she's|they|we"
-    r"|we'll|there's|that|thats|that's|this)\b",
-    re.I,
-)
-#: Words that turn the conversation to what they name: "going back to the root canal".
-_SWITCHES_BACK = re.compile(r"\b(?:back to|going back|as for|regarding|now about)\b", re.I)
-#: The treatment itself and how it heals, asked after its numbing or sedation: "how long does
-#: the procedure itself take?", "how sore will I be?", "how long will i be off work after".
-_THE_TREATMENT_ITSELF = re.compile(
-    r"\b(?:procedure|treatment|surgery|operation|sore|swell\w*|heal\w*|stitch\w*|visits"
-    r"|(?:off|back\s+to)\s+(?:work|school))\b"
-    r"|\bhow\s+long\s+(?:does|will|would)\s+it\s+take\W*$",  # the treatment's time
-    re.I,
-)
+
+
 #: A worry that the treatment will hurt, said rather than asked: "i'm scared it'll hurt",
 #: "worried they'll make my gums sore", "sounds painful lol".
 _FEARS_PAIN = re.compile(
@@ -258,6 +214,8 @@ _FEARS_PAIN = re.compile(
     r"\b(?:hurts?|hurting|painful|pain|sore|ache|aching|uncomfortable|agony)\b",
     re.I,
 )
+
+
 #: Who does a treatment: "who does the implants", "which doctor would do it", "does dr patel
 #: do implants too" (not "who do i call").
 _WHO_TREATS = re.compile(
@@ -270,6 +228,8 @@ _WHO_TREATS = re.compile(
     r"|is\s+there|are\s+there)\s+for\b",  # "which doctor do you have for little kids"
     re.I,
 )
+
+
 #: A patient weighing up the treatment talked about: "is it even worth it", "should i do it".
 _WEIGHS_IT = re.compile(
     r"\b(?:worth|necessary|needed|need\s+(?:it|this|that|one)|should\s+(?:i|we|he|she)"
@@ -278,44 +238,33 @@ _WEIGHS_IT = re.compile(
     r"|really|essential|urgent|avoid|skip|wait|old|young|age)\b",
     re.I,
 )
+
+
 #: The insurance named: "will my insurance cover it", "does my plan pay for a crown".
 _INSURANCE_WORDS = re.compile(
     r"\b(?:insurances?|insurers?|insured|(?:my|our|his|her|dental)\s+(?:plan|policy))\b", re.I
 )
+
+
 #: How long after the insurance answer "does it cover ..." is still about the insurance.
 INSURANCE_LATELY = dt.timedelta(minutes=30)
-#: A question asked at the end ("the result stays how long").
-_QUESTION_WORD = re.compile(r"\?|\b(?:how|what|when|which|why)\b", re.I)
-#: Words of a patient unhappy with what was done, which keep a complaint a complaint.
-_DISSATISFIED = re.compile(
-    r"\b(?:not\s+(?:happy|satisfied|pleased)|unhappy|disappoint\w*|terrible|awful|horrible"
-    r"|worst|rude|refund|money back|bad experience|botched|ruined|complain\w*|wrong)\b",
-    re.I,
-)
+
+
 #: Practical subjects whose terms differ by service: "and for fillings?" asks them again.
 TERMS_PER_SERVICE = frozenset({WARRANTY_TERMS, INSURANCE, "payment", "discounts"})
+
+
 #: "and for fillings?", "and on braces?", "what about veneers": the same, for another thing.
 _AND_FOR = re.compile(
     r"^\W*(?:(?:ok|okay|so)\W+)?(?:and|also|(?:what|wat|how)\s+about)\s+(?:on|for|with|about)?\b",
     re.I,
 )
-#: What a visit is when the patient hasn't said what for: a first check-up.
-FIRST_VISIT = answers.FIRST_VISIT
-#: A first visit spoken of: "first time patient here", "how long is the first appointment".
-_FIRST_TIME = re.compile(
-    r"\b(?:first|1st)\s+(?:visit|appointment|appt|consultation|consult|exam|time\s+patient)\b"
-    r"|\bnew\s+patient\b|\bfirst\s+time\s+(?:here|with\s+you|at\s+(?:a|the|your)\b)",
-    re.I,
-)
+
+
 #: Where a message's sentences end.
 _SENTENCES = re.compile(r"(?<=[.!?])\s+")
-#: A clause that names what the next one asks about: "ok and for the crown after the root
-#: canal, how long?"
-_SETS_TOPIC = re.compile(
-    r"^\W*(?:(?:ok|okay|so|and|also|now|then)\W+)*(?:for|about|what about|as for|with)\s+"
-    r"(?:the|a|an|my|that|this)\b",
-    re.I,
-)
+
+
 START_WORDS = frozenset({"start", "/start", "resume", "subscribe", "unstop"})
 
 
@@ -368,7 +317,7 @@ def read_text(turn: Turn) -> Route:
         turn.back_to_the_other_option()  # "ok and the first option, how long does it last"
         turn.text = _BACK_TO.sub("", _EARLIER_OPTION.sub("it", turn.text))
         match = brain.matcher.match(turn.text)
-    elif _back_from_the_comfort(turn):
+    elif back_from_the_comfort(turn):
         turn.back_to_the_other_option()  # "ok and back to the tooth, how long is the recovery"
     turn.match = match
     if not turn.replaying:
@@ -489,14 +438,14 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         return Answer(FIRST_VISIT)  # "a chip, bleeding gums, and whitening. where do i start"
     if _asks_only_about_walk_ins(turn, match):
         return Answer(BOOKING)  # "do you take walk-ins?": by appointment, and a request
-    if match.intent == "complaint" and not match.upset and _is_acknowledgement(turn, turn.text):
+    if match.intent == "complaint" and not match.upset and is_acknowledgement(turn, turn.text):
         return Acknowledge()  # "ok waiting for call" after a complaint went to a person
     if "insurer" in turn.details and topic == INSURANCE and not match.safety:
         return Answer(INSURANCE)  # "and my husband is on guardian?": no night guard
     if _asks_if_we_take_the_insurer(turn, match):
         return Answer(INSURANCE)  # "do you take cigna for implants": the plan, not the implant
     if _asks_who_treats(turn, match, topic):
-        several = _several_questions(turn, match, topic)
+        several = several_questions(turn, match, topic)
         others = [each for each in several if each.intent != DOCTORS]
         # ("who would do it", "is it a specialist" half-read as whom it suits or what it is)
         if Question(DOCTORS) in several and any(each.facet in _PLAIN_FACTS for each in others):
@@ -537,7 +486,7 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
     told_about = _told_about_the_service(turn, match, topic)
     if told_about is not None:
         return AnswerToQuestion(told_about)  # "I need 3, lower jaw" after plans for implants
-    compared = [] if match.safety else _prices_compared(turn, turn.text)
+    compared = [] if match.safety else prices_compared(turn, turn.text)
     if len(compared) > 1 and _asks_only_to_compare(turn.text):
         return Several(tuple(compared))  # "which is cheaper, a bridge or an implant?": both
     asked = _asked_clauses(turn.text)
@@ -561,7 +510,7 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
     more = how_many_more(turn.text)
     if more is not None and topic is not None and turn.counted_by_the_unit(topic):
         return PriceTogether(((topic, more),))  # "and for 2?" after the implant's price
-    several = _several_questions(turn, match, topic)
+    several = several_questions(turn, match, topic)
     if len(several) > 1:
         return Several(tuple(several))
     handed_over = turn.state.details.get(HANDED_OVER) == EMERGENCY
@@ -575,19 +524,15 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
     if topic == AFTERCARE and _still_aftercare(turn, match):
         return Answer(AFTERCARE)  # "can I smoke?" after "had a tooth out this morning"
     long_ago = match.intent == AFTERCARE and _YEARS_AGO.search(turn.text) is not None
-    if (
-        long_ago
-        and (named := _named_service(turn, turn.text))
-        and brain.replies.has_service(named)
-    ):
+    if long_ago and (named := named_service(turn, turn.text)) and brain.replies.has_service(named):
         return Answer(named)  # "a filling done elsewhere 6 yrs ago feels rough": no aftercare
     if _names_the_warranty(turn, match):
         return Answer(WARRANTY_TERMS)  # "and is there a warranty?" on veneers: the written terms
     brought = several == [Question(FIRST_VISIT)] and BRING_IN.search(turn.text) is not None
-    if len(several) == 1 and _named_elsewhere(turn, several[0], topic, match) and not brought:
+    if len(several) == 1 and named_elsewhere(turn, several[0], topic, match) and not brought:
         only = several[0]  # "which insurance do you take? i'm with Allianz" on a wisdom tooth
         return FollowUp(only.intent, only.facet) if only.facet else Answer(only.intent)
-    facet = _asked_after_naming(turn, match) or _facet_asked(turn, turn.text, match, topic)
+    facet = _asked_after_naming(turn, match) or facet_asked(turn, turn.text, match, topic)
     if facet is not None:
         told = (
             turn.count_told(facet.intent) or turn.jaws_told(facet.intent)
@@ -615,7 +560,7 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
     if _proposes_a_visit(turn, match, topic):
         return Answer(BOOKING)  # "can we do thurs 4:30" after the child's visit
     if match.intent is not None and match.ambiguous:
-        named = _named_service(turn, turn.text)
+        named = named_service(turn, turn.text)
         readings = {match.intent, *(other.intent for other in match.alternatives[:1])}
         if readings == {BOOKING, named} and _wants_a_visit(turn):
             return Answer(BOOKING)  # "i'd like to book a filling": a visit for it
@@ -624,7 +569,7 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         if named in readings:
             return Answer(named, match.score)  # the patient named one of the two readings
         return DidYouMean(match)
-    if match.intent is None and _is_acknowledgement(turn, turn.text):
+    if match.intent is None and is_acknowledgement(turn, turn.text):
         return Acknowledge()
     saying_yes = _YES_OR_NO.match(turn.text) is not None and not is_question(turn.text)
     if match.intent is None and topic is not None and saying_yes:
@@ -645,13 +590,13 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         # "i asked a simple question. how much is the crown", "where are you exactly? near the
         # shopping centre?": the one clear question of a message not understood as a whole
         only = several[0]
-        priced = _named_service(turn, turn.text) if only.intent == "prices" else None
+        priced = named_service(turn, turn.text) if only.intent == "prices" else None
         if priced is not None and brain.replies.has_service(priced):
             return Answer(priced)  # "... two crowns at 1,400 each. Could you tell me your price"
         return FollowUp(only.intent, only.facet) if only.facet else Answer(only.intent)
     if match.intent is None and topic is not None and _points_at_topic(turn, topic):
         return Answer(topic)  # "is it even worth it" during a root canal: about the root canal
-    named = _named_service(turn, turn.text)
+    named = named_service(turn, turn.text)
     if (
         match.intent is None
         and named
@@ -704,7 +649,7 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         return AnswerToQuestion(_narrowed(turn, topic))  # "been like 6 months now, and ..."
     if match.intent is None and named and _treated_with(turn, match, named):
         return Answer(named)  # "my husband broke a tooth, can that be fixed with a crown?"
-    if match.intent is None and _OPENING_ASKED.search(turn.text) and is_question(turn.text):
+    if match.intent is None and OPENING_ASKED.search(turn.text) and is_question(turn.text):
         return Answer(HOURS)  # "do you start early like 8am"
     if match.intent is None and _only_tells_details(turn):
         return Acknowledge()  # "he's 7" after the case went back to the bot: noted
@@ -721,7 +666,7 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
     if topic is not None and _unnamed_other_service(turn, match, topic):
         return Answer(topic)  # "what happens at the first visit" while talking of a child's
     if match.intent in AUDIENCE_TOPICS:
-        named = _named_service(turn, turn.text)
+        named = named_service(turn, turn.text)
         if named is not None and named != match.intent and not _asks_only_of(turn, match.intent):
             return Answer(named, match.score)  # "my daughter needs braces": braces, for a child
         if _an_adult_s_own(turn):
@@ -810,7 +755,7 @@ def _needed_and_nothing_else_asked(turn: Turn) -> list[Question]:
         if turn.brain.matcher.match(clause).intent is not None:
             return []  # "is there a discount for pensioners?": a question of its own
     for clause in clauses:
-        together = [] if is_question(clause) else _needed_together(turn, clause)
+        together = [] if is_question(clause) else needed_together(turn, clause)
         if len(together) > 1:
             return together
     return []
@@ -827,31 +772,6 @@ def _named_over_guessed(turn: Turn, match: Match) -> str | None:
         return None
     guessed_words = turn.brain.matcher.topic_words(match.intent)
     return named[0] if guessed_words & set(words(turn.text)) else None
-
-
-def _needed_together(turn: Turn, text: str) -> list[Question]:
-    """The treatments a patient says they need, two or three at once ("need 2 fillings and a
-    cleaning", "my old dentist said i need a night guard and 2 veneers"): each of them."""
-    if not _NEEDED.search(text) or _PAST_REPORT.search(text) or "or" in words(text):
-        return []
-    if _DAMAGED.search(text):
-        return []  # "my crown fell off and needs looking at, she just wants a cleaning"
-    has_service = turn.brain.replies.has_service
-    named = turn.brain.facets.names_topics(text, affirmed=True)
-    treatments = [name for name in named if has_service(name) and name not in AUDIENCE_TOPICS]
-    if len(treatments) < 2 or not _LISTED.search(text):
-        return []
-    return [Question(name) for name in treatments[:MOST_QUESTIONS]]
-
-
-#: A question about the treatments told together: "can i get it all done in one go".
-_ABOUT_THEM_ALL = re.compile(
-    r"\b(?:it\s+all|all\s+of\s+(?:it|them)|both|together|in\s+one\s+(?:go|visit|sitting"
-    r"|appointment)|(?:on\s+)?the\s+same\s+(?:day|visit|appointment))\b",
-    re.I,
-)
-#: Treatments listed together: "a night guard and 2 veneers", "fillings + a cleaning".
-_LISTED = re.compile(r"\s+(?:and|&|\+|plus)\s+", re.I)
 
 
 def _named_and_half_read(turn: Turn, match: Match, named: str | None) -> bool:
@@ -920,6 +840,8 @@ _WHERE_TO_START = re.compile(
     r"|\bwhat\s+(?:comes|goes)\s+first\b",
     re.I,
 )
+
+
 #: Problems that want a dentist soon whatever else is told: pain, swelling, something loose,
 #: a knocked-out tooth, a filling or crown that came out.
 _URGENT_ON_ITS_OWN = frozenset(
@@ -945,54 +867,16 @@ _SYMPTOM_SINCE = re.compile(
     r"|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b",
     re.I,
 )
-#: A clause telling what happened before ("tooth was pulled last month", "had a crown in 2019").
-_PAST_REPORT = re.compile(
-    r"\b(?:was|were|had|got|been|ago|yesterday|last\s+(?:week|month|year|time))\b", re.I
-)
-_VISIT_ASKED = re.compile(
-    r"\b(?:can|could|may)\s+(?:i|we|he|she|my\s+\w+)\s+(?:come|get|book|have|see)\b"
-    r"|\b(?:any|a)\s+(?:slots?|space|room|availability|appointments?|openings?)\b"
-    r"|\b(?:can|could)\s+(?:you|u)\s+(?:do\s+it|fix\s+(?:it|that|this)|see\s+(?:me|him|her|us)"
-    r"|fit\s+\w+\s+in)\b"
-    r"|\b(?:can|could)\s+(?:someone|somebody|anyone|a\s+doctor|the\s+doctor|a\s+dentist"
-    r"|the\s+dentist)\s+(?:see|look\s+at|check)\s+(?:me|him|her|us|it|them)\b"
-    r"|\bis\s+(?:it|that|there|a|an|the|\w+day)\b[^?.!]*\b(?:possible|available|doable)\b",
-    re.I,
-)
+
+
 #: The treatment weighed before the one just talked about: "the first option", "the other one".
 _EARLIER_OPTION = re.compile(
     r"\b(?:the|that)\s+(?:first|former|other|1st|earlier|previous)\s+(?:option|one|choice)\b"
     r"|\boption\s+(?:one|1|a)\b|\bthe\s+former\b",
     re.I,
 )
-#: What the clinic has or offers, asked as such: "what sedation do you have", "what can you
-#: offer for nervous people", "what kinds of numbing are there".
-_OPTIONS_ASKED = re.compile(
-    r"\bwhat\b[^.?!]*\b(?:do|can|could|would)\s+(?:you|u|ya)\s+(?:guys\s+)?"
-    r"(?:have|offer|do|use|give|suggest|recommend)\b"
-    r"|\bwhat\s+(?:kinds?|types?|options?|sorts?)\b",
-    re.I,
-)
-#: Eating, or the tooth being out: how the treatment heals, not the sedation.
-_EATING = re.compile(r"\b(?:eat|eating|food|chew\w*|once it'?s out|after it'?s out)\b", re.I)
-#: Several things asked about as one: "can you do both?", "all of them".
-_BOTH_ASKED = re.compile(
-    r"\b(?:both|all\s+(?:of\s+)?(?:them|these|three|3)|the\s+two|the\s+2)\b", re.I
-)
-#: What a treatment is sought for: "for sealants", "about the implant", "getting braces".
-_FOR_WHAT = re.compile(
-    r"\b(?:for|about|getting|get|having)\s+(?:a\s+|an\s+|the\s+|some\s+)?"
-    r"(?P<what>[\w-]+(?:\s+[\w-]+)?)",  # two words: "get a night guard too"
-    re.I,
-)
-#: A treatment still to have: "i need a crown right?" (not "need the crown replaced").
-_NEEDS_A = re.compile(r"\bneed(?:s|ing)?\s+(?:a|an)\s+(?P<what>[\w-]+)", re.I)
-#: A message opening with the treatment that comes next: "and implant after, how much".
-_NEXT_ONE = re.compile(
-    r"^\W*(?:(?:and|then|plus|ok|so)\s+)*(?:(?:the|an?)\s+)?(?P<what>[\w-]+(?:\s+[\w-]+)?)"
-    r"\s+(?:after|afterwards|later|next)\b",
-    re.I,
-)
+
+
 #: The patient asks to speak with someone: "can I please speak with the doctor who did it?",
 #: "who do i talk to about it", "i'd like to talk to a person".
 _ASKS_TO_SPEAK = re.compile(
@@ -1006,8 +890,12 @@ _ASKS_TO_SPEAK = re.compile(
     r"|could\s+|can\s+)?(?:call|phone|ring|telephone|message|contact)\s+me\b",
     re.I,
 )
+
+
 #: A question about what the clinic does: "do you", "can u", "what services".
 _ASKS_US = re.compile(r"\b(?:do|can|could|does)\s+(?:you|u|ya|the\s+clinic)\b|\bservices\b", re.I)
+
+
 #: A treatment done, not planned or only talked over: "had my wisdom tooth out", "got it filled".
 _DONE = re.compile(
     r"\b(?:out|done|removed|pulled|extracted|placed|fitted|put\s+in|filled|fixed|taken\s+out"
@@ -1022,6 +910,8 @@ _MILD_SWELLING = re.compile(
     r"(?:swollen|swelling|puffy|puffiness)\b",
     re.I,
 )
+
+
 #: What makes swelling a red flag whatever word comes before it.
 _SWELLING_SPREADS = re.compile(
     r"\b(?:spread\w*|neck|eye|throat|swallow\w*|breath\w*|fever|temperature|worse|bigger"
@@ -1049,17 +939,6 @@ def _tells_of_a_treatment_just_had(turn: Turn) -> bool:
     return not is_question(turn.text) and _treatment_just_had(turn)
 
 
-#: A treatment the patient is weighing up, told before the questions on it.
-_INTERESTED = re.compile(
-    r"\b(?:interested\s+in|thinking\s+(?:about|of)|considering|looking\s+(?:into|at)"
-    r"|curious\s+about|wondering\s+about|asking\s+about|enquiring\s+about|inquiring\s+about)\b",
-    re.I,
-)
-#: A day of the week, or the weekend, named in a clause: "do you do root canals on weekends"
-#: (not "right away", which the day details read as today).
-_DAY_NAMED = re.compile(
-    r"\b(?:(?:mon|tues|wednes|thurs|fri|satur|sun)days?|weekends?|saturdays?|sundays?)\b", re.I
-)
 #: Fear of the dentist told, with what is feared: "im really scared of dentists".
 _DENTAL_FEAR = re.compile(
     r"\b(?:scared|afraid|terrified|frightened|nervous|anxious|panic\w*|phobi\w*|fear\w*)\b"
@@ -1107,18 +986,24 @@ _OF_THE_PATIENT = re.compile(
     r"|they|they'?re|theyre)\b",
     re.I,
 )
+
+
 #: A bill said to be wrong: only a person can settle that.
 _BILLED_WRONG = re.compile(
     r"\b(?:billed|charged|invoiced)\b[^.?!]{0,40}\b(?:wrong\w*|incorrect\w*|by\s+mistake"
     r"|in\s+error|twice)\b|\b(?:billing|invoice)\s+(?:error|mistake|problem|is\s+wrong)\b",
     re.I,
 )
+
+
 #: Money asked back: only a person can settle that.
 _REFUND = re.compile(
     r"\b(?:money\s+back|refund\w*|reimburse\s+me|pay\s+me\s+back|charged\s+(?:me\s+)?twice"
     r"|double\s+charged)\b",
     re.I,
 )
+
+
 #: Money paid asked back in so many words, upset or not: "i prepaid 200 for the crown that never
 #: got made, i want that back", "i want my deposit back" (not "do you give refunds?").
 _WANTS_MONEY_BACK = re.compile(
@@ -1126,34 +1011,17 @@ _WANTS_MONEY_BACK = re.compile(
     r"|\b(?:pre-?paid|paid|deposit)\b[^?!]{0,80}\bwant\w*\s+(?:that|it|this|them)\s+back\b",
     re.I,
 )
+
+
 #: "back to it" once "the first one" is read as it: no question of its own.
 _BACK_TO = re.compile(r"\b(?:(?:go(?:ing)?|getting|coming)\s+)?back\s+to\s+it\b,?", re.I)
-#: Subjects a patient asks about in passing while weighing a treatment up: a question about
-#: how the treatment goes, asked on them, is about it ("i have cigna" ... "how long is the
-#: appt": the cleaning's). Not payment ("over how many months" is about the plan) nor the
-#: location ("how long does it take to get there").
-_ASIDES = frozenset({INSURANCE, "discounts", HOURS, "location"})
-#: A day or time proposed for a visit: "can we do thurs 4:30", "could i come fri".
-_PROPOSES = re.compile(
-    r"\b(?:can|could|shall)\s+(?:i|we|he|she|you|u)\s+(?:do|come|make\s+it|get\s+in|book)\b"
-    r"|\b(?:does|would|is)\s+[^?.!]{0,20}\b(?:work|ok|okay|good|free|possible)\b",
-    re.I,
-)
-#: A day and time put forward, asking if it suits: "sat morning ok?", "thursday 4pm works?".
-_PROPOSED_TIME = re.compile(r"\b(?:ok|okay|works?|good|possible|free|available)\W*$", re.I)
+
+
 #: Asking to book in so many words: "i want to book", "can i schedule", "id like to make an
 #: appointment" (not "how long is the appt").
 _WANTS_TO_BOOK = re.compile(
     r"\b(?:i'?d\s+like|i\s+would\s+like|i\s+want|i\s+wanna|i\s+need|can\s+i|could\s+i"
     r"|let\s+me|please)\s+(?:to\s+)?(?:book|schedule|make\s+an\s+appointment)\b",
-    re.I,
-)
-_BOOK_WORDS = re.compile(
-    r"\b(?:book(?:ing)?|schedule|make\s+an\s+appointment|an\s+appointment\s+for|appts?"
-    r"|(?:need|want|like|get)\s+(?:an?\s+)?appointment"
-    # "What's the earliest day you have?", "next available slot?"
-    r"|(?:earliest|soonest|next|first)\s+(?:available\s+)?(?:day|date|slot|appointment"
-    r"|opening|availability)|(?:earliest|soonest|next\s+available)\s+time)\b",
     re.I,
 )
 
@@ -1164,6 +1032,8 @@ _WHICH_TOOTH_WORDS = 8
 
 #: Details a short statement may tell with nothing else: who, how old, which teeth.
 _TOLD_ALONE = frozenset({"age", "who", "area", "tooth", "quantity"})
+
+
 #: At most this many words in a message that only tells such details.
 _DETAILS_ONLY_WORDS = 4
 
@@ -1207,8 +1077,12 @@ _CASE_TOLD = re.compile(
     r"|\b(?:i|we|he|she)\s+(?:have|has|need)\s+(?:\d+|two|three|four|five|a\s+few)\b",
     re.I,
 )
+
+
 #: At most this many words in a case told in reply to the bot's question.
 _CASE_WORDS = 12
+
+
 #: A time span said unsure, its "?" no question: "um maybe 3 years? its been a while".
 _UNSURE_SPAN = re.compile(
     r"^\W*(?:(?:um+|uh+|hmm+|erm?|ok|well)\W+)?(?:maybe|like|about|around|probably|perhaps)\s+"
@@ -1254,24 +1128,15 @@ def _about_our_care(turn: Turn, match: Match) -> bool:
     )
 
 
-#: Another treatment weighed as enough: "would a simple filling be enough?".
-_ENOUGH = re.compile(r"\b(?:be\s+)?enough\b", re.I)
-#: The numbing or sedation named as such ("numb", "injection", "needles", "asleep").
-_NUMBING_NAMED = re.compile(
-    r"\b(?:numb\w*|inject\w*|needles?|an(?:a)?esth\w*|local|sedat\w*|asleep|put\s+under"
-    r"|knock(?:ed)?\s+(?:me\s+)?out|(?:laughing|happy)\s+gas)\b",
-    re.I,
-)
-#: How long the numbness lasts ("how long does the numb feeling last after", "how many hours
-#: will my lip stay numb"): on the numbing itself, its time, not what to do afterwards.
-_HOW_LONG_NUMB = re.compile(r"^(?=.*\bhow\s+(?:long|many\s+hours)\b).*\bnumb", re.I)
 #: Whether a named treatment would do: "can that be fixed with a crown?", "do i need a
-#: crown", or it is weighed as enough (_ENOUGH).
+#: crown", or it is weighed as enough (ENOUGH).
 _WOULD_IT_DO = re.compile(
     r"\b(?:fixed|treated|done|sorted|repaired|saved|replaced|closed)\s+(?:with|by)\b"
     r"|\b(?:do|would|will|does)\s+(?:i|he|she|we|they|it)\s+need\s+(?:a|an|some)\b",
     re.I,
 )
+
+
 #: Telling of one's own case: "been like 6 months now", "it's for my wedding in 2 months".
 _TELLS = re.compile(
     r"^\W*(?:(?:ok|okay|fine|well|so|and|yeah|yes|no)\W+){0,2}(?:it'?s|its|it\s+(?:is|was)|been"
@@ -1279,6 +1144,8 @@ _TELLS = re.compile(
     r"|theyre|my|last\s+(?:one|time|cleaning|check[\s-]?up|visit)\s+was)\b",
     re.I,
 )
+
+
 #: A question announced, not yet asked: "i have a question", "can i ask something?".
 _ANNOUNCES_A_QUESTION = re.compile(
     r"^\W*(?:(?:ok|okay|so|and|also|hi|hello|hey|sorry)\W+)*(?:(?:i\s+have|i'?ve\s+got|got)\s+"
@@ -1288,6 +1155,8 @@ _ANNOUNCES_A_QUESTION = re.compile(
     r"\W*$",
     re.I,
 )
+
+
 #: Telling that one has something to ask or doesn't know, which is no case told.
 _NOT_A_CASE = re.compile(r"\b(?:question|ask|wonder\w*|not\s+sure|don'?t\s+know|dunno)\b", re.I)
 
@@ -1313,7 +1182,7 @@ def _treated_with(turn: Turn, match: Match, named: str) -> bool:
     if not turn.brain.replies.has_service(named) or not is_question(turn.text):
         return False
     likeliest = [alt.intent for alt in match.candidates[:2]]
-    would_do = _WOULD_IT_DO.search(turn.text) or _ENOUGH.search(turn.text)
+    would_do = _WOULD_IT_DO.search(turn.text) or ENOUGH.search(turn.text)
     return named in likeliest and would_do is not None
 
 
@@ -1324,19 +1193,19 @@ def _wants_a_visit(turn: Turn) -> bool:
         return True  # "Could I bring him in for a consultation first?" (not what to bring)
     if turn.brain.facets.match(turn.text).facet not in (None, "price"):
         return False  # "how long does a cleaning take on saturday?" ("how much": price, visit)
-    if _BOOK_WORDS.search(turn.text):
+    if BOOK_WORDS.search(turn.text):
         return True
     if not ("day" in turn.details or "time" in turn.details or "date" in turn.details):
         return False
     asks = is_question(turn.text.replace("?", ""))  # "teeth whitened, maybe thursday?" asks not
-    return not asks or bool(_VISIT_ASKED.search(turn.text))
+    return not asks or bool(VISIT_ASKED.search(turn.text))
 
 
 def _proposes_a_visit(turn: Turn, match: Match, topic: str | None) -> bool:
     """Whether a message the classifier can't place (or places between two readings, one a
     booking) proposes a day or time for a visit while something is being talked about: "can
     we do thurs 4:30", "ok can i come for a consult fri afternoon"."""
-    if not {"day", "time", "date"} & turn.details.keys() or not _PROPOSES.search(turn.text):
+    if not {"day", "time", "date"} & turn.details.keys() or not PROPOSES.search(turn.text):
         return False
     if turn.brain.facets.match(turn.text).facet not in (None, "price"):
         return False  # "how fast can u do it, i have a wedding sat": how long it takes
@@ -1401,11 +1270,6 @@ def read_choice(value: str) -> Route:
     return Pick(choice)
 
 
-#: A complaint read this unsurely, told in reply to the bot's question, is the answer ("it was
-#: pulled 3 weeks ago"), not a case for a person.
-_UNSURE_COMPLAINT = 0.5
-
-
 def _any_clause_asks(text: str) -> bool:
     """Whether the message, or any clause of it, is a question, or asks one somewhere ("and
     after do i need a crown on it")."""
@@ -1427,7 +1291,7 @@ def _reads_as_answer(turn: Turn, match: Match) -> bool:
     about_a_service = (isinstance(asked, AskedProblem) and asked.service != EMERGENCY) or (
         isinstance(asked, AskedDay) and turn.topic not in (None, EMERGENCY)
     )  # AskedDay: the problem was told with the question, and the bot asked which day suits
-    named = _named_service(turn, turn.text)
+    named = named_service(turn, turn.text)
     bare = [word for word in words(turn.text) if word not in _LEAD_WORDS]
     just_a_name = len(bare) <= 2 and not _YES_OR_NO.match(turn.text)  # "ok and a cleaning"
     other = isinstance(asked, AskedProblem) and named not in (None, asked.service)
@@ -1442,10 +1306,10 @@ def _reads_as_answer(turn: Turn, match: Match) -> bool:
     dental_problem = match.safety or match.intent == EMERGENCY
     if dental_problem and about_a_service and not turn.brain.matcher.red_flag(turn.text):
         return not is_question(turn.text)  # "half out, keeps getting infected": an answer
-    told = bool(turn.details) or _PAST_REPORT.search(turn.text) is not None  # "it was pulled"
+    told = bool(turn.details) or PAST_REPORT.search(turn.text) is not None  # "it was pulled"
     unsure_complaint = (
         match.intent == "complaint"
-        and match.score < max(turn.brain.matcher.thresholds.accept, _UNSURE_COMPLAINT)
+        and match.score < max(turn.brain.matcher.thresholds.accept, UNSURE_COMPLAINT)
         and told
         and not match.upset
     )
@@ -1460,7 +1324,7 @@ def _reads_as_answer(turn: Turn, match: Match) -> bool:
         return True  # "upper front, doesnt hurt, just sharp and looks awful": the tooth, not us
     if not match.safety and set(turn.details) == {"who"} and len(bare) <= 3:
         # "me", "my son": who it is for, though "me" half-reads as asking for a person
-        return not is_question(turn.text) and not _WHAT_ABOUT.match(turn.text)
+        return not is_question(turn.text) and not WHAT_ABOUT.match(turn.text)
     if match.safety or match.intent in NEVER_A_FOLLOW_UP:
         return False
     if match.intent in PATIENT_RIGHTS_INTENTS:
@@ -1472,7 +1336,7 @@ def _reads_as_answer(turn: Turn, match: Match) -> bool:
         return not is_question(turn.text)  # "mostly crowding in the bottom front": the problem
     if (_YES_OR_NO.match(turn.text) or _HOW_OFTEN.match(turn.text)) and not is_question(turn.text):
         return True  # "yes once, with strips from amazon": an answer, whatever else it reads as
-    if _WHAT_ABOUT.match(turn.text):
+    if WHAT_ABOUT.match(turn.text):
         return False  # "what about kids?": a question back
     if match.intent is None and _tells_of_the_case(turn):
         return True  # "about 2 months now, no pain", "I have 2 that need doing"
@@ -1504,7 +1368,7 @@ def _reads_as_answer(turn: Turn, match: Match) -> bool:
     ):  # "and how many visits is that", "im 34 is it too late for me": a follow-up (the
         return False  # age is noted all the same)
     if match.intent in SMALL_TALK or (
-        match.intent is None and _is_acknowledgement(turn, turn.text)
+        match.intent is None and is_acknowledgement(turn, turn.text)
     ):
         return False
     return not is_question(turn.text) and mostly_words(turn.text)
@@ -1533,6 +1397,8 @@ _HOW_SOON = re.compile(
     r"|\bstraight\s+away\b|\bimmediately\b",
     re.I,
 )
+
+
 #: To be seen by us: "can he be seen", "see me", "come in", "anything today", "a slot".
 _SEEN = re.compile(
     r"\b(?:seen|see\s+(?:me|him|her|us|them|my\s+\w+)|come\s+in|coming\s+in|fit\s+\w+\s+in"
@@ -1545,49 +1411,12 @@ def _asks_besides_the_day(turn: Turn) -> bool:
     """Whether a message naming a day asks two things or more, not only the day ("saturday?
     or sunday?" is the day)."""
     asked = _asked_clauses(turn.text)
-    return len(asked) > 1 and not all(_only_a_day(clause, turn.details) for clause in asked)
+    return len(asked) > 1 and not all(only_a_day(clause, turn.details) for clause in asked)
 
 
 def _asked_clauses(text: str) -> list[str]:
     """The clauses of a message that ask something."""
     return [clause for clause in split_questions(text) if is_question(clause)]
-
-
-#: Someone of the patient's own to come along, not a person of ours: "do i need someone to
-#: drive me home after", "should somebody come with him".
-_COMPANION = re.compile(
-    r"\b(?:someone|somebody|anyone|a\s+friend|an?\s+adult|a\s+family\s+member)\s+"
-    r"(?:to\s+)?(?:(?:take|walk)\s+(?:me|him|her|them|us)\s+(?:home|back)"
-    r"|pick\s+(?:me|him|her|them|us)\s+up"
-    r"|(?:drive|collect|come\s+with|accompany|be\s+with|stay\s+with|with)"
-    r"\s+(?:me|him|her|them|us))\b",
-    re.I,
-)
-
-
-def _asks_not_complains(turn: Turn, text: str, match: Match, on_topic: bool) -> bool:
-    """Whether a message the classifier half-reads as a complaint plainly asks a follow-up
-    ("ok and the result stays how long" after whitening, "I need a root canal and I'm really
-    anxious. How bad is the pain?"): on the topic or naming a treatment, no upset or
-    dissatisfied word."""
-    companion = match.intent == "human" and _COMPANION.search(text) is not None
-    if companion and not match.upset:
-        return on_topic and turn.brain.facets.match(text).facet is not None
-    unsure_person = match.intent == "human" and match.score < _UNSURE_COMPLAINT
-    if (match.intent != "complaint" and not unsure_person) or match.upset or match.score >= 0.7:
-        return False
-    brain = turn.brain
-    if not on_topic and not any(
-        brain.replies.has_facets(n) for n in brain.facets.names_topics(text)
-    ):
-        return False
-    if _DISSATISFIED.search(text):
-        return False
-    if on_topic and _CHARGE_ASKED.search(text):
-        return True  # "and if they find something new is that charged": what it would cost
-    if not (is_question(text) or _QUESTION_WORD.search(text)):
-        return False
-    return turn.brain.facets.match(text).score >= 0.9
 
 
 #: Where a sentence ends, a smiley too: "thank you :) Now ...".
@@ -1637,27 +1466,11 @@ def _asks_what_the_plan_covers(turn: Turn, match: Match, topic: str | None) -> b
 _PLAIN_FACTS = frozenset({"price", "duration", "pain", "recovery", "longevity"})
 
 
-#: "do you take / accept / work with" an insurer.
-_TAKE_AN_INSURER = re.compile(
-    r"\b(?:take|takes|accept|accepts|work\s+with|bill|in[-\s]network\s+with)\b", re.I
-)
-
-
 def _asks_if_we_take_the_insurer(turn: Turn, match: Match) -> bool:
     """Whether one question asks if we take the insurer it names, whatever it is for."""
     if match.safety or "insurer" not in turn.details or len(split_questions(turn.text)) > 1:
         return False
-    return _TAKE_AN_INSURER.search(turn.text) is not None and is_question(turn.text)
-
-
-def _takes_the_insurer(turn: Turn, clause: str) -> bool:
-    """Whether a clause asks if we take an insurer it names ("and do u accept cigna")."""
-    if "insurer" not in turn.details or INSURANCE not in turn.brain.knowledge.replies:
-        return False
-    if _TAKE_AN_INSURER.search(clause) is None:
-        return False
-    insurers = turn.brain.knowledge.vocabulary.insurers
-    return "insurer" in extract_details(clause, turn.today, insurers)
+    return TAKE_AN_INSURER.search(turn.text) is not None and is_question(turn.text)
 
 
 def _a_visit_put_forward(turn: Turn, match: Match) -> bool:
@@ -1669,7 +1482,7 @@ def _a_visit_put_forward(turn: Turn, match: Match) -> bool:
     put = _last_sentence_asked(turn.text)  # "ok ill come and translate then. fri morning ok?"
     only_put_forward = (
         len(words(put)) <= _FEW_WORDS
-        and _PROPOSED_TIME.search(put) is not None
+        and PROPOSED_TIME.search(put) is not None
         and not _OPEN_ASKED.search(turn.text)
         and len(split_questions(put)) < 2  # "installments? sat morning ok?": two
     )
@@ -1691,48 +1504,13 @@ def _last_sentence_asked(text: str) -> str:
 
 #: Whether we are open is asked, not a visit put forward: "are you open thursday afternoon?".
 _OPEN_ASKED = re.compile(r"\b(?:open|opens|closed|hours)\b", re.I)
+
+
 #: How many words a day and time put forward alone takes at most: "would wednesday afternoon
 #: be ok?".
 _FEW_WORDS = 6
-#: A question that opens on how long, whatever it goes on to say: how long it takes.
-#: Treatment spread over time, asked: "can i do 2 this month and 2 next month", "could we do
-#: it in stages", "one side now and the other later", "split it over two visits".
-_IN_STAGES = re.compile(
-    r"\b(?:in|over)\s+(?:\w+\s+)?(?:stages|steps|phases|goes)\b"
-    r"|\b(?:this|next)\s+(?:month|week)\b[^?.!]*\b(?:this|next|the\s+following)\s+(?:month|week)\b"
-    r"|\b(?:now|first)\b[^?.!]{0,30}\b(?:and|then)\s+(?:the\s+)?(?:rest|others?|other\s+\w+)"
-    r"\s+(?:later|next\s+(?:month|week|time)|after)\b"
-    r"|\bat\s+once\s+or\s+(?:separately|seperately|one\s+(?:at\s+a\s+time|by\s+one)|in\s+\w+)\b"
-    r"|\bone\s+at\s+a\s+time\s+or\s+(?:all\s+)?(?:at\s+once|together)\b"
-    r"|\bsplit\s+(?:it|them|the\s+\w+)\s+(?:up\s+)?(?:over|into|across)\s+(?:\w+\s+)?"
-    r"(?:visits|appointments|sessions|months|weeks)\b",
-    re.I,
-)
-_PAYING = re.compile(r"\b(?:pay|paying|payments?|paid|instal+ments?|financ\w*)\b", re.I)
 
 
-def _ok_for_someone(turn: Turn, text: str) -> bool:
-    """Whether a few words about the patient end on "ok?": whether the treatment suits them
-    ("sensitive teeth ok?"), not a day put forward ("sat morning ok?") nor "is that ok?"."""
-    found = _OK_ASKED.match(text)
-    if found is None or _WHEN_KEYS & extract_details(text, turn.today).keys():
-        return False
-    said = set(words(found["about"]))
-    return len(said) <= _OK_WORDS and bool(said - _NOTHING_TOLD)
-
-
-#: A few words ending on "ok?": "sensitive teeth ok?", "he plays football, ok?".
-_OK_ASKED = re.compile(
-    r"^\W*(?:and|but|so|what\s+if)?\W*(?P<about>[^?.!]+?)\W*\s(?:ok|okay|fine|alright|allowed)"
-    r"\s*\?+\W*$",
-    re.I,
-)
-#: At most this many words before "ok?".
-_OK_WORDS = 5
-#: Words that tell nothing about the patient: "is that ok?", "sounds ok?".
-_NOTHING_TOLD = frozenset(
-    {"is", "that", "it", "this", "sounds", "all", "everything", "so", "and", "be", "would", "will"}
-)
 #: Asking us to stop writing: "stop sending me the reminder texts", "no more messages".
 _STOP_ASKED = re.compile(
     r"\b(?:stop|quit)\s+(?:sending|texting|messaging|contacting|writing|reminding)\b"
@@ -1740,13 +1518,8 @@ _STOP_ASKED = re.compile(
     r"|\bno\s+more\s+(?:reminders?|messages?|texts?)\b|\bunsubscribe\b",
     re.I,
 )
-#: Whether something would cost, asked: "is that charged", "would it be extra", "is it more".
-_CHARGE_ASKED = re.compile(
-    r"\b(?:is|would|will|does)\s+(?:that|it|this|they|those)\s+(?:be\s+|get\s+|cost\s+)?"
-    r"(?:charged|extra|more(?:\s+expensive)?|billed|on\s+top|added)\b",
-    re.I,
-)
-_HOW_LONG_ASKED = re.compile(r"^\W*(?:(?:and|so|ok(?:ay)?|but)\W+)?how\s+long\b", re.I)
+
+
 #: Words of a visit already made and moved: "reschedule", "move", "instead", "my appt".
 _MOVE_SAID = re.compile(
     r"\b(?:reschedul\w*|re-schedul\w*|mov\w*|chang\w*|postpon\w*|push\w*|earlier|later"
@@ -1764,7 +1537,7 @@ def _asks_who_treats(turn: Turn, match: Match, topic: str | None) -> bool:
     if _WHO_TREATS.search(turn.text) is None:
         return False
     has_facets = turn.brain.replies.has_facets
-    return _named_service(turn, turn.text) is not None or (topic is not None and has_facets(topic))
+    return named_service(turn, turn.text) is not None or (topic is not None and has_facets(topic))
 
 
 def _pain_feared(turn: Turn, match: Match, topic: str) -> bool:
@@ -1774,7 +1547,7 @@ def _pain_feared(turn: Turn, match: Match, topic: str) -> bool:
         return False
     if not turn.brain.replies.has_service(topic) or _FEARS_PAIN.search(turn.text) is None:
         return False
-    named = _named_service(turn, turn.text)
+    named = named_service(turn, turn.text)
     return named is None or named == topic
 
 
@@ -1795,6 +1568,8 @@ _EARLIEST_ASKED = re.compile(
     r"(?=.*\b(?:you|u|ya|yall)\b)",
     re.I,
 )
+
+
 #: Free times asked for: "what times do you have after school?", "which slots have you got".
 _SLOTS_ASKED = re.compile(
     r"\b(?:what|which)\s+(?:times?|slots?|appointments?|availability)\s+(?:do|have|would)\s+"
@@ -1803,6 +1578,8 @@ _SLOTS_ASKED = re.compile(
     r"|\bany\s+(?:\w+\s+)?(?:slots?|openings?|availability|appointments?\s+(?:free|left|open))\b",
     re.I,
 )
+
+
 #: Our hours asked, with a day named: "whats ur hours on wed", "the latest appointment on
 #: weekdays" (not "when does the pharmacy open on sunday").
 _OUR_HOURS_ASKED = re.compile(
@@ -1810,6 +1587,8 @@ _OUR_HOURS_ASKED = re.compile(
     r"(?=.*\b(?:you|your|ur|u|ya|yall|appointments?|appt|dentists?)\b)",
     re.I,
 )
+
+
 #: Our hours named with a day: "what hours on wednesday", "open on saturday?".
 _HOURS_ON_A_DAY = re.compile(r"\b(?:hours|hrs|open|opening|close|closing)\b", re.I)
 
@@ -1828,7 +1607,7 @@ _THE_VISIT = re.compile(r"\b(?:the|my|this|that|our)\s+(?:appointment|appt|visit
 def _visit_asked(turn: Turn, match: Match) -> FollowUp | None:
     """ "how long is the appointment", "do i need to bring anything" while a request is made:
     about the visit booked, or the first check-up when the patient hasn't said what for."""
-    if match.safety or not is_question(turn.text) or _named_service(turn, turn.text):
+    if match.safety or not is_question(turn.text) or named_service(turn, turn.text):
         return None
     if match.intent is not None and match.intent != BOOKING and not match.ambiguous:
         return None  # "do you work saturdays?": the hours
@@ -1868,17 +1647,17 @@ def _same_terms_for(turn: Turn, match: Match, topic: str | None) -> Answer | Non
     practical subject again, now about that service."""
     if topic not in TERMS_PER_SERVICE or match.safety:
         return None
-    refers_back = is_question(turn.text) and _REFERS_BACK.search(turn.text) is not None
+    refers_back = is_question(turn.text) and REFERS_BACK.search(turn.text) is not None
     of_the_treatment = turn.brain.facets.match(turn.text).facet in _OF_THE_TREATMENT
-    of_the_treatment = of_the_treatment or _VISIT_ASKED.search(turn.text) is not None
+    of_the_treatment = of_the_treatment or VISIT_ASKED.search(turn.text) is not None
     if topic == WARRANTY_TERMS and refers_back and not of_the_treatment:
         return Answer(WARRANTY_TERMS)  # "what would void it": the conditions are in the terms
     short = len(words(turn.text)) <= 5
-    if short and _AND_FOR.match(turn.text) and _named_service(turn, turn.text):
+    if short and _AND_FOR.match(turn.text) and named_service(turn, turn.text):
         return Answer(str(topic))
     asks_years = turn.brain.facets.match(turn.text).facet == "longevity"
-    asks_years = asks_years and not _VISIT_ASKED.search(turn.text)  # not "when can you see me"
-    if topic == WARRANTY_TERMS and asks_years and not _named_service(turn, turn.text):
+    asks_years = asks_years and not VISIT_ASKED.search(turn.text)  # not "when can you see me"
+    if topic == WARRANTY_TERMS and asks_years and not named_service(turn, turn.text):
         return Answer(WARRANTY_TERMS)  # "how many years" after the warranty: its periods
     return None
 
@@ -1889,33 +1668,13 @@ def _asked_after_naming(turn: Turn, match: Match) -> Question | None:
     if len(clauses) != 2 or match.safety:
         return None
     lead, asked = clauses
-    named = _turned_to(turn, lead)
+    named = turned_to(turn, lead)
     if named is None or named in AUDIENCE_TOPICS:
         return None
     facet = turn.brain.facets.match(asked).facet
-    if facet is None or _named_service(turn, asked) is not None:
+    if facet is None or named_service(turn, asked) is not None:
         return None
     return Question(named, facet) if turn.brain.replies.has_facets(named) else None
-
-
-#: An option chosen, said before a question about it: "ok whitening then", "the bridge sounds
-#: better", "leaning to implant", "let's go with the crown".
-_CHOSEN = re.compile(
-    r"\b(?:then|sounds?\s+(?:better|good|best|right)|it\s+is)\s*\W*$"
-    r"|\b(?:leaning\s+(?:to|towards)|go(?:ing)?\s+(?:with|for)|i'?ll\s+(?:take|choose)"
-    r"|i\s+prefer|i\s+think\s+i'?ll)\b",
-    re.I,
-)
-
-
-def _turned_to(turn: Turn, clause: str) -> str | None:
-    """The service a clause turns to without asking anything ("ok and for the crown after the
-    root canal", "ok nvm, back to the cleaning"), if it does."""
-    turning = _SETS_TOPIC.match(clause) or _SWITCHES_BACK.search(clause)
-    turning = turning or _CHOSEN.search(clause)  # "ok whitening then", "leaning to implant"
-    if not turning or is_question(clause):
-        return None
-    return _named_service(turn, clause)
 
 
 def _facet_not_denied(turn: Turn) -> bool:
@@ -1929,235 +1688,12 @@ def _facet_not_denied(turn: Turn) -> bool:
     return facets.match(affirmed).facet is not None
 
 
-#: What the numbing or sedation, named during a treatment, is asked about as itself: its own
-#: price and safety ("how much does sedation add?", "is sedation safe at his age").
-_OWN_FACTS_OF_COMFORT = frozenset({"price", "safety"})
-
-
-def _facet_asked(turn: Turn, text: str, match: Match, topic: str | None) -> Question | None:
-    """The service and facet a message asks about, named or current.
-
-    "does it hurt" is about the current topic; "does getting a filling hurt" about
-    fillings, whatever the classifier thinks; a first "how much is a crown" gets the
-    crown's whole script instead, and so does anything naming a service without a facet.
-    """
-    if match.safety:
-        return None
-    # An emergency, a complaint or asking for a person always wins. "Can I eat after?"
-    # while talking about a treatment is about that treatment, not about one just had.
-    brain = turn.brain
-    if topic is not None and _THE_EARLIER.search(text):
-        topic = _pointed_at_first(turn, text) or topic  # "ok and the first thing you said, ..."
-    on_topic = topic is not None and brain.replies.has_facets(topic)
-    expects = match.intent == EMERGENCY and brain.matcher.expects(text)
-    guessed = expects or (
-        match.intent == EMERGENCY
-        and on_topic
-        and bool(_REFERS_BACK.search(text))
-        and not brain.matcher.red_flag(text)  # "...spreading and he feels hot, is that bad?"
-    )
-    if (
-        match.intent in NEVER_A_FOLLOW_UP
-        and not guessed
-        and not _asks_not_complains(turn, text, match, on_topic)
-    ):
-        return None  # "will my face be swollen after?" is a question about recovery
-    if match.intent in PATIENT_RIGHTS_INTENTS or _carries_on_the_aside(turn, text, match):
-        return None
-    facet = _facet_of(turn, text)
-    if facet is None and expects:
-        facet = "recovery"  # "will my face be swollen after?"
-    unread = match.intent in (None, topic)  # ("visa ok?" is the payment question)
-    if facet is None and on_topic and unread and _ok_for_someone(turn, text):
-        facet = "suitability"  # "sensitive teeth ok?", "5yo ok?", "he plays football, ok?"
-    if facet is None and on_topic and _CHARGE_ASKED.search(text) and not match.upset:
-        facet = "price"  # "and if they find something new is that charged"
-    if facet is None and on_topic and _HOW_LONG_ASKED.match(text) and not match.safety:
-        facet = "duration"  # "how long would i be walking around without a tooth"
-    staged = _IN_STAGES.search(text) and not _PAYING.search(text)  # (not "pay in 2 goes")
-    if facet is None and on_topic and staged and not match.safety:
-        facet = "duration"  # "can i do 2 this month and 2 next month": how it is spread out
-    if topic == ANESTHESIA and facet == "recovery" and _HOW_LONG_NUMB.search(text):
-        facet = "duration"  # "how long does the numb feeling last after": two to four hours
-    for_someone = match.intent in AUDIENCE_TOPICS or bool(
-        AUDIENCE_TOPICS & set(brain.facets.names_topics(text))
-    )
-    pointing = _REFERS_BACK.search(text) or _WHAT_ABOUT.match(text)
-    if facet is None and on_topic and for_someone and pointing:
-        facet = "suitability"  # "can my daughter do it too? she's 15"
-    if not on_topic and facet in ANESTHESIA_FACETS and _numbing_for_a_treatment(turn, text, match):
-        return Question(str(match.intent), facet)  # "does the numbing hurt? a filling next week"
-    comfort = on_topic and topic not in COMFORT_TOPICS and _about_anesthesia(turn, text, match)
-    if comfort and match.intent in COMFORT_TOPICS and _OPTIONS_ASKED.search(text):
-        return None  # "what sedation do you have? i panic": our ways of calming, not the topic's
-    named_comfort = [n for n in brain.facets.names_topics(text) if n in COMFORT_TOPICS]
-    if comfort and named_comfort and facet in _OWN_FACTS_OF_COMFORT:
-        return Question(named_comfort[0], facet)  # "How much does sedation add?": its price
-    if comfort and match.intent == weighing.SEDATION and facet in (None, "pain"):
-        return None  # "can u sedate me for it", "can i be knocked out for it?": the sedation
-    if comfort and not (asks_if_we_do(text) and not _REFERS_BACK.search(text)):
-        facet = facet if facet in ANESTHESIA_FACETS else "pain"  # "does the numbing hurt?"
-        return Question(str(topic), facet)  # ("do you do sedation?" asks about sedation)
-    if facet is None:
-        return None
-    has_facets = brain.replies.has_facets
-    named = _named_service(turn, text)
-    if named is None and (pointed := _pointed_at_first(turn, text)) is not None:
-        return Question(pointed, facet)  # "the home one then. how long do i wear them"
-    if named is None and _POINTER.match(text) and (pointed := _pointed_at(turn, text, topic)):
-        return Question(pointed, facet)  # "what about the home one" after whitening's price
-    narrower = brain.knowledge.narrower_topics
-    narrowed = bool(named and match.intent and narrower.get(match.intent) == named)
-    if narrowed:
-        named = match.intent  # "can i whiten at home": the take-home kind the classifier saw
-    if named is not None and topic is not None and _stays_on_topic(turn, text, named, topic):
-        named = topic  # "will the crown go whiter too?" during whitening: whitening's
-    ahead = _BEFORE_IT.search(text) if named is not None and facet == "preparation" else None
-    later = brain.facets.names_topic(ahead["what"]) if ahead is not None else None
-    if later is not None and later != named and has_facets(later):
-        return Question(later, facet)  # "do i need an xray before wisdom tooth removal"
-    weighed_before = named is not None and named == turn.state.details.get(TALKED_ABOUT_BEFORE)
-    priced_again = facet == "price" and weighed_before  # "bridge price" after bridge or partial
-    if named is not None and named != topic and not is_question(text) and not priced_again:
-        return None  # "sealants for my kid": a first mention, answered with the whole script
-    if named is not None and named != topic and _NEEDED_AFTER.search(text):
-        facet = "suitability"  # "will i need a crown after" a root canal: when one is needed
-    if named is not None and named != topic and facet == "suitability" and _ENOUGH.search(text):
-        return None  # "would a simple filling be enough?" on a crown: the filling, not who may
-    if named is not None:
-        # A first "how much is a crown" or "can I get implants" gets the whole script.
-        first = named != topic and match.intent == named and not _SWITCHES_BACK.search(text)
-        first = first and not weighed_before  # "ok how much are aligners" after braces or them
-        asks_for = facet == "price" or narrowed or answers.asks_for_service(turn, text)
-        if has_facets(named) and not (first and asks_for and not _suitability_asked(turn, facet)):
-            return Question(named, facet)
-        return None
-    before = turn.state.details.get(TALKED_ABOUT_BEFORE)
-    if topic in COMFORT_TOPICS and _FIRST_TIME.search(text) and before and has_facets(before):
-        return Question(before, facet)  # "how much for the first visit" after the laughing gas
-    cheapest = (
-        _cheapest_talked_about(turn) if facet == "price" and _CHEAPEST.search(text) else None
-    )
-    if cheapest is not None:
-        return Question(cheapest, facet)  # "how much is the cheapest option" after weighing
-    if topic is not None and has_facets(topic):
-        return Question(topic, facet)
-    if topic is None and _FIRST_TIME.search(text) and has_facets(FIRST_VISIT):
-        return Question(FIRST_VISIT, facet)  # "what do i bring to the first appointment"
-    about = turn.state.details.get(ASKED_ABOUT) if topic is not None else None
-    if about is not None and has_facets(about) and (facet == "price" or topic in _ASIDES):
-        return Question(about, facet)  # "and the total would be roughly?" after payment plans
-    if about is not None and has_facets(about) and topic == EMERGENCY and is_question(text):
-        return Question(about, facet)  # "how many visits?" after a broken tooth's advice
-    moved = topic == BOOKING and "symptom" not in turn.details  # ("the temp feels loose")
-    if about is not None and has_facets(about) and moved and is_question(text):
-        return Question(about, facet)  # "how long should i plan for it" after moving a whitening
-    return None
-
-
-#: The one that costs least, of the treatments just talked about: "the cheapest option".
-_CHEAPEST = re.compile(
-    r"\b(?:cheap(?:er|est)|least\s+expensive|less\s+expensive|most\s+affordable"
-    r"|lowest\s+price)\b(?!\s+than\b)",
-    re.I,
-)
-
-
-def _pointed_at(turn: Turn, clause: str, topic: str | None) -> str | None:
-    """The option a pointing clause means: one it names ("the porcelain ones"), the cheaper
-    of the two talked about ("the cheaper one"), or a kind of the topic ("the home one")."""
-    named = _named_service(turn, clause)
-    if named is None and _CHEAPEST.search(clause):
-        named = _cheapest_talked_about(turn)
-    before = turn.state.details.get(TALKED_ABOUT_BEFORE)
-    if named is None and before and before != topic and _THE_EARLIER.search(clause):
-        named = before  # "ok and the first thing you said, does it hurt"
-    if named is None and topic is not None:
-        read = turn.brain.matcher.match(clause)  # "the in office one": an unsure reading
-        readings = [read.intent] if read.intent else [o.intent for o in read.alternatives[:3]]
-        named = next(  # is taken only if it is kin of the topic
-            (kin for reading in readings if (kin := _kin_of(turn, topic, reading))), None
-        )
-    return named if named is not None and turn.brain.replies.has_facets(named) else None
-
-
-def _pointed_at_first(turn: Turn, text: str) -> str | None:
-    """The option the message's first clause points at, before its question on it."""
-    clauses = split_questions(text)
-    if len(clauses) < 2 or not _POINTER.match(clauses[0]):
-        return None
-    return _pointed_at(turn, clauses[0], turn.topic)
-
-
-def _kin_of(turn: Turn, topic: str, intent: str | None) -> str | None:
-    """The intent, if it is the topic, the one talked about before it, or a narrower or
-    broader kind of the topic ("the home one" while whitening is talked about)."""
-    narrower = turn.brain.knowledge.narrower_topics
-    kin = {topic, turn.state.details.get(TALKED_ABOUT_BEFORE), narrower.get(topic)}
-    kin |= {narrow for narrow, broad in narrower.items() if broad == topic}
-    return intent if intent is not None and intent in kin else None
-
-
-def _cheapest_talked_about(turn: Turn) -> str | None:
-    """Of the treatment talked about and the one weighed before it, the one whose full
-    price is lowest (the middle of its range); None unless two were talked about."""
-    replies = turn.brain.replies
-    options = [
-        name
-        for name in (turn.topic, turn.state.details.get(TALKED_ABOUT_BEFORE))
-        if name and replies.has_service(name) and replies.has_facets(name)
-    ]
-    if len(options) < 2:
-        return None
-
-    def middle(name: str) -> Decimal:
-        total = replies.total(name)
-        return (total.low + total.high) / 2
-
-    return min(options, key=middle)
-
-
-#: What a step comes before: "an xray before wisdom tooth removal".
-_BEFORE_IT = re.compile(r"\bbefore\s+(?P<what>[^.?!,]{2,40})", re.I)
-
-
-def _carries_on_the_aside(turn: Turn, text: str, match: Match) -> bool:
-    """Whether a question goes on about the practical subject just answered, read so by the
-    classifier, though a treatment is still talked about ("do you do payment plans?" then "how
-    many months can it be split over?": the payment plan's months, not the dentures' time)."""
-    definition = turn.brain.knowledge.intents.get(match.intent or "")
-    if definition is None or definition.kind != IntentKind.PRACTICAL or match.ambiguous:
-        return False
-    asked = turn.history.last_asked
-    latest = str(match.intent) in asked and asked[str(match.intent)] == max(asked.values())
-    if not latest or turn.brain.facets.names_topics(text):
-        return False
-    return turn.brain.facets.match(text).facet != "price"  # "how much with my insurance?"
-
-
-#: Words that are part of a service's name but name nothing alone: the "root" of "root canal".
-_NAME_PARTS = frozenset({"root"})
-
-
-def _suitability_asked(turn: Turn, facet: str) -> bool:
-    """Whether "can I get X" says for whom: "if I'm pregnant", "at my age", "as an adult"."""
-    if facet != "suitability":
-        return False
-    facets = turn.brain.facets
-    rest = [
-        w
-        for w in words(turn.text)
-        if w not in _ASKING_WORDS and w not in _NAME_PARTS and not facets.names_topics(w)
-    ]
-    return bool(rest) and facets.match(" ".join(rest)).facet == "suitability"
-
-
 def _practical_follow_up(turn: Turn, match: Match, topic: str | None) -> Answer | None:
     """ "sunday?" about the hours, "what about saturday then" about booking, "what about
     pensioners?" about discounts: a practical subject carried on in a few words."""
     if topic == BOOKING and ("day" in turn.details or "time" in turn.details):
         return Answer(BOOKING)  # "1:15 is fine", "Wednesday at 9 if you have it"
-    if _only_a_day(turn.text, turn.details):
+    if only_a_day(turn.text, turn.details):
         if "time" in turn.details and topic is not None and turn.brain.replies.has_service(topic):
             return Answer(BOOKING)  # "wednesday after school?" after a child's filling: a visit
         return Answer(answers.HOURS)
@@ -2168,7 +1704,7 @@ def _practical_follow_up(turn: Turn, match: Match, topic: str | None) -> Answer 
     definition = turn.brain.knowledge.intents.get(topic or "")
     if definition is None or definition.kind != IntentKind.PRACTICAL:
         return None
-    if _WHAT_ABOUT.match(turn.text):
+    if WHAT_ABOUT.match(turn.text):
         return Answer(definition.name)
     leading = match.candidates[0] if match.candidates else None
     if not match.off_topic and leading and leading.intent == topic and is_question(turn.text):
@@ -2182,43 +1718,6 @@ def _practical_follow_up(turn: Turn, match: Match, topic: str | None) -> Answer 
 _ON_TOPIC = 0.15
 
 
-#: When the clinic opens or closes asked with a time: "do you start early like 8am", "are you
-#: open late", "do u close before 6".
-_OPENING_ASKED = re.compile(
-    r"\b(?:do|are|r)\s+(?:you|u|ya)\s+(?:guys\s+)?(?:start|open|begin|close|finish|work"
-    r"|stay\s+open|still\s+open)\w*\b[^.?!]*\b(?:early|late|\d{1,2}(?::\d{2})?\s*(?:am|pm)?"
-    r"|morning|evening|night|lunch)\b",
-    re.I,
-)
-
-
-#: The details that name a day.
-_DAY_DETAILS = frozenset({"day", "weekdays", "date"})
-
-
-def _time_of_day_asked(turn: Turn, clause: str) -> bool:
-    """Whether a clause asks if a visit fits a time of day ("can i come after 6?"), or when we
-    open or close, which the opening hours answer, rather than a fact of the treatment."""
-    if _OPENING_ASKED.search(clause) and not _named_service(turn, clause):
-        return not _DAY_DETAILS & extract_details(clause, turn.today).keys()
-    if not _VISIT_ASKED.search(clause) or _named_service(turn, clause):
-        return False
-    told = extract_details(clause, turn.today, about_time=True)
-    return "time" in told and not _DAY_DETAILS & told.keys()  # with a day: a visit wished
-
-
-def _only_a_day(text: str, details: dict[str, str]) -> bool:
-    """Whether the message says nothing but a day ("sunday?", "what about saturday then")."""
-    if "weekdays" not in details and "day" not in details:
-        return False
-    rest = [word for word in words(text) if word not in _DAY_AND_FILLER and not _CLOCK.match(word)]
-    return not rest
-
-
-#: An hour said in one word: "8am", "10", "930", "5pm" ("mon 8am?").
-_CLOCK = re.compile(r"^\d{1,2}(?:\d{2})?(?:am|pm)?$|^(?:am|pm)$", re.I)
-
-
 #: Someone else coming to the same visit: "could my daughter come with me the same time",
 #: "can i bring my son along at the same time".
 _COMES_ALONG = re.compile(
@@ -2227,8 +1726,12 @@ _COMES_ALONG = re.compile(
     r"|\b(?:we|us)\s+(?:both|all|two|2)\s+(?:come|be\s+seen)\s+(?:in\s+)?together\b",
     re.I,
 )
+
+
 #: The free check-up six months after treatment, whose "price" says what it finds costs.
 _FREE_CHECKUP = "free_checkup"
+
+
 #: Paying asked about: "will i have to pay again to get it fixed?", "is that covered?".
 _PAYS = re.compile(r"\b(?:pay\w*|(?<!in )charge\w*|cost\w*|free|covered|cover|refund\w*)\b", re.I)
 
@@ -2245,7 +1748,7 @@ def _more_of_the_problem(turn: Turn, match: Match) -> bool:
         return match.intent not in PATIENT_RIGHTS_INTENTS
     if match.intent in SMALL_TALK or match.intent in PATIENT_RIGHTS_INTENTS:
         return False
-    if _is_acknowledgement(turn, turn.text) or match.intent in (BOOKING, WARRANTY_TERMS):
+    if is_acknowledgement(turn, turn.text) or match.intent in (BOOKING, WARRANTY_TERMS):
         return False
     if match.intent == AFTERCARE:  # "Is that normal?": the doctor answers, with the rest of it;
         return len(words(turn.text)) <= _SHORT_QUESTION  # "can i brush near it?": the advice
@@ -2266,9 +1769,13 @@ _YEARS_AGO = re.compile(
     r"\s+ago\b|\byears\s+ago\b|\byears\s+back\b",
     re.I,
 )
+
+
 #: A practical subject the classifier only leans to, asked just after an emergency hand-over,
 #: is still taken as asked ("ok on our way whats the address": where we are).
 _PRACTICAL_GUESS = 0.3
+
+
 #: A question word anywhere: "ok on our way whats the address".
 _WH_WORD = re.compile(r"\b(?:what'?s|whats|where'?s|where|when|which|who|how)\b", re.I)
 
@@ -2277,7 +1784,7 @@ def _still_emergency(turn: Turn, match: Match) -> bool:
     """Whether a message just after an emergency hand-over is more of it, for a person."""
     if match.intent in SMALL_TALK or match.intent in PATIENT_RIGHTS_INTENTS:
         return False
-    if _named_service(turn, turn.text) is not None or _is_acknowledgement(turn, turn.text):
+    if named_service(turn, turn.text) is not None or is_acknowledgement(turn, turn.text):
         return False
     if asks_if_price(turn.text) and not turn.brain.matcher.red_flag(turn.text):
         return False  # "how much is an emergency visit": the price, not the same note again
@@ -2310,7 +1817,7 @@ def _asked_of_the_treatment_had(turn: Turn, match: Match) -> Question | None:
         return None
     if turn.brain.facets.names_topics(turn.text) or not is_question(turn.text):
         return None
-    facet = _facet_of(turn, turn.text)
+    facet = facet_of(turn, turn.text)
     if facet == "price" and asks_if_price(turn.text):
         return Question(had, facet)  # "how much" for the night guard being got used to
     final = _FINAL_ONE.search(turn.text) is not None
@@ -2409,6 +1916,8 @@ def _priced_together(turn: Turn, match: Match) -> list[tuple[str, int]]:
 _EACH_JAW = re.compile(
     r"\b(?:top|upper)\b.*\b(?:bottom|lower)\b|\b(?:bottom|lower)\b.*\b(?:top|upper)\b", re.I | re.S
 )
+
+
 _FULL = re.compile(r"\b(?:full|complete)\b", re.I)
 
 
@@ -2434,23 +1943,6 @@ def _one_jaw_each(turn: Turn, named: str) -> list[tuple[str, int]]:
 
 #: A part said to come with a treatment: "incl the crown", "with the crown on top".
 _INCLUDED = re.compile(r"\b(?:incl\w*|with\s+(?:the|a|its)\b|on\s+top|on\s+it|and\s+its)", re.I)
-#: Two prices weighed: "which is cheaper", "the price difference between".
-_PRICE_COMPARED = re.compile(
-    r"\b(?:cheaper|pricier|more\s+expensive|less\s+expensive|(?:price|cost)\s+difference"
-    r"|difference\s+in\s+(?:the\s+)?(?:price|cost)|costs?\s+(?:more|less))\b",
-    re.I,
-)
-
-
-def _prices_compared(turn: Turn, text: str) -> list[Question]:
-    """Each service's price, when the text weighs the prices of two or three it names."""
-    weighed = asks_if_price(text) and bool(WEIGHED_APART & set(words(text)))  # "braces vs ..."
-    if not _PRICE_COMPARED.search(text) and not weighed:
-        return []
-    has_facets = turn.brain.replies.has_facets
-    named = [n for n in turn.brain.facets.names_topics(text, affirmed=True) if has_facets(n)]
-    named = [n for n in named if n not in AUDIENCE_TOPICS]
-    return [Question(name, "price") for name in named[:MOST_QUESTIONS]] if len(named) > 1 else []
 
 
 def _asks_only_about_walk_ins(turn: Turn, match: Match) -> bool:
@@ -2468,7 +1960,7 @@ def _asks_only_to_compare(text: str) -> bool:
     much is a crown? is it cheaper than a veneer?"), unlike "... and do you work saturdays"."""
     clauses = split_questions(text)
     return len(clauses) < 2 or not any(
-        is_question(clause) and not _PRICE_COMPARED.search(clause) and not asks_if_price(clause)
+        is_question(clause) and not PRICE_COMPARED.search(clause) and not asks_if_price(clause)
         for clause in clauses
     )
 
@@ -2479,7 +1971,7 @@ def _asked_besides_the_aftercare(turn: Turn, match: Match, topic: str | None) ->
     had = aftercare.treatment_named(turn)
     return [
         question
-        for question in _several_questions(turn, match, topic)
+        for question in several_questions(turn, match, topic)
         if question.intent not in (AFTERCARE, EMERGENCY, had)
         and question.intent in turn.brain.facets.names_topics(turn.text)
     ]
@@ -2504,9 +1996,7 @@ def _practical_asked_besides(turn: Turn) -> tuple[str, ...]:
         if turn.brain.facets.names_topics(clause) or not is_question(clause):
             continue
         found = turn.brain.matcher.match(clause)
-        asked = (
-            [found] if _plainly_practical(turn, found) else _practical_pair(turn, clause, found)
-        )
+        asked = [found] if plainly_practical(turn, found) else practical_pair(turn, clause, found)
         besides.extend(str(q.intent) for q in asked if str(q.intent) not in besides)
     return tuple(besides[: MOST_QUESTIONS - 1])
 
@@ -2528,7 +2018,7 @@ def _unnamed_other_service(turn: Turn, match: Match, topic: str) -> bool:
     if intent == weighing.SEDATION and weighing.SLEEP_WORDS.search(turn.text):
         return False  # "would he need to be put to sleep for it": the sedation, in words
     short = len(words(turn.text)) <= SHORT_FOLLOW_UP
-    return (short or bool(_REFERS_BACK.search(turn.text))) and not asks_if_we_do(turn.text)
+    return (short or bool(REFERS_BACK.search(turn.text))) and not asks_if_we_do(turn.text)
 
 
 def _points_at_topic(turn: Turn, topic: str) -> bool:
@@ -2539,7 +2029,7 @@ def _points_at_topic(turn: Turn, topic: str) -> bool:
         turn.brain.replies.has_service(topic)
         and len(words(text)) <= SHORT_FOLLOW_UP
         and is_question(text)
-        and _REFERS_BACK.search(text) is not None
+        and REFERS_BACK.search(text) is not None
         and not turn.brain.facets.names_topics(text)
         and _about_the_treatment(turn, text)  # not "is it going to rain later?"
     )
@@ -2592,7 +2082,7 @@ def _urgent_symptom(turn: Turn) -> bool:
     fell_out = said & urgent == {triage.CAME_OUT}
     return (
         bool(said & urgent)
-        and (fell_out or _named_service(turn, turn.text) is None)
+        and (fell_out or named_service(turn, turn.text) is None)
         and not turn.brain.matcher.elsewhere(turn.text)
     )
 
@@ -2603,73 +2093,6 @@ def _asks_only_of(turn: Turn, audience: str) -> bool:
     return len(asked) == 1 and turn.brain.facets.names_topics(asked[0], affirmed=True) == [
         audience
     ]
-
-
-def _named_service(turn: Turn, text: str) -> str | None:
-    """The service a message names; "braces for my son" names braces, not children's care.
-
-    A denied one ("no fillings in front") is no service asked about.
-    """
-    named = turn.brain.facets.names_topics(text, affirmed=True)
-    asked = ASKED_SENTENCE.findall(text)
-    if len(asked) == 1 and asked[0].strip() != text.strip():
-        # a letter: the asked sentence's service ("... the teeth either side have crowns
-        # already ... Could you tell me how much a bridge would cost?": the bridge)
-        in_question = turn.brain.facets.names_topics(asked[0], affirmed=True)
-        named = in_question + [topic for topic in named if topic not in in_question]
-    audience = [topic for topic in named if topic in AUDIENCE_TOPICS]
-    if audience and FIRST_VISIT in named and _CHILD_S_CHECKUP.search(text):
-        return audience[0]  # "a kids checkup": the children's own first visit
-    treatments = [topic for topic in named if topic not in AUDIENCE_TOPICS]
-    chosen = treatments or named
-    return chosen[0] if chosen else None
-
-
-#: A check-up named as a child's: "a kids checkup", "check-up for a child" is the children's
-#: first visit, priced as such, not an adult's exam.
-_CHILD_S_CHECKUP = re.compile(
-    r"\b(?:kids?|kiddies|child(?:ren)?|paediatric|pediatric)(?:'?s|s')?\s+(?:dental\s+)?"
-    r"(?:check[\s-]?ups?|checks?|exams?)\b"
-    r"|\bcheck[\s-]?ups?\s+for\s+(?:a\s+|my\s+|the\s+|our\s+)?(?:kids?|child(?:ren)?)\b",
-    re.I,
-)
-
-
-def _facet_of(turn: Turn, text: str) -> str | None:
-    """The facet a message asks, or the first its clauses ask ("how long? i think...").
-
-    Clause by clause only in a message that names no service: a follow-up on the topic.
-    """
-    facet = turn.brain.facets.match(text).facet
-    if facet is not None:
-        return facet
-    if turn.brain.facets.names_topics(text):
-        return None
-    clauses = split_questions(text)
-    if len(clauses) < 2:  # "how long will it take, i cant go out without my teeth lol"
-        pieces = [piece for piece in _PIECES.split(text) if piece.strip()]
-        clauses = [piece for piece in pieces if is_question(piece)] if len(pieces) > 1 else []
-    # "consult next week, any day after 4": a day or hour wished is no facet of the topic
-    asked = [c for c in clauses if not _WHEN_KEYS & extract_details(c, turn.today).keys()]
-    return next(
-        (found for clause in asked if (found := turn.brain.facets.match(clause).facet)), None
-    )
-
-
-_WHEN_KEYS = frozenset({"day", "date", "time"})
-
-
-#: Where a message's sentences and comma-separated parts end.
-_PIECES = re.compile(r"[,;.!?]+\s*")
-
-
-def _about_anesthesia(turn: Turn, text: str, match: Match) -> bool:
-    """Whether a message asks about the numbing or sedation, naming no other treatment."""
-    said = turn.brain.facets.names_topics(text)
-    named = [name for name in said if name not in COMFORT_TOPICS]
-    if named:
-        return False
-    return match.intent in COMFORT_TOPICS or bool(COMFORT_TOPICS & set(said))
 
 
 #: A message that is only a number: "13", "4!".
@@ -2713,117 +2136,13 @@ def _waiting_asked(turn: Turn, match: Match, topic: str | None) -> str | None:
     return None
 
 
-def _numbing_for_a_treatment(turn: Turn, text: str, match: Match) -> bool:
-    """Whether a first question is about the numbing or sedation for a treatment it names, as
-    the classifier is sure ("will you numb me before the filling? i hate needles"): the
-    numbing is the subject, and what comes next ("how long does the numb feeling last after")
-    is about it, not about the filling."""
-    brain = turn.brain
-    if match.intent not in COMFORT_TOPICS or match.score < brain.matcher.thresholds.accept:
-        return False
-    if not _NUMBING_NAMED.search(text):
-        return False  # "i need a root canal but im so scared. will i feel anything?": its pain
-    named = brain.facets.names_topics(text)
-    return brain.replies.has_facets(match.intent) and any(
-        name not in COMFORT_TOPICS for name in named
-    )
-
-
 def _names_the_warranty(turn: Turn, match: Match) -> bool:
     """Whether the message asks about the warranty by name (not how long a treatment lasts):
     the written terms answer it, whichever treatment is the topic."""
-    if match.safety or not _WARRANTY_WORDS.search(turn.text):
+    if match.safety or not WARRANTY_WORDS.search(turn.text):
         return False
     facet = turn.brain.facets.match(turn.text).facet
     return facet in (None, "longevity") and WARRANTY_TERMS in turn.brain.knowledge.replies
-
-
-#: Another treatment needed after the one talked about: "will i need a crown after",
-#: "and do i need a crown on it after".
-_NEEDED_AFTER = re.compile(
-    r"\b(?:need|needs|have\s+to\s+(?:have|get)|get)\b[^.?!]*"
-    r"\b(?:after(?:wards)?|on\s+(?:it|top)(?:\s+after(?:wards)?)?)\W*$",
-    re.I,
-)
-
-
-def _stays_on_topic(turn: Turn, text: str, named: str, topic: str) -> bool:
-    """Whether a message naming another service still asks about the current topic.
-
-    It does when that service is part of the topic's bundle ("the anesthetic" during a root
-    canal), when it names the topic too, or when it points back at the topic ("will the crown
-    go whiter too?", "do I need the scan first for them?") without asking whether we do it.
-    """
-    if named == topic or not turn.brain.replies.has_facets(topic):
-        return named == topic
-    names_topic_too = topic in turn.brain.facets.names_topics(text)
-    part_of = _is_part_of(turn, named, topic) and not _named_as(turn, _A_KIND_OF, text, named)
-    part_of = part_of and not asks_if_we_do(text)  # "do you do xrays there too": the x-ray
-    priced_alone = asks_if_price(text) and not WITHIN_THE_PRICE.search(text)
-    if part_of and priced_alone and _named_as(turn, _ONE_OF, text, named):
-        part_of = False  # "how much is a checkup" during a root canal: the check-up's price
-    if part_of or (names_topic_too and topic not in AUDIENCE_TOPICS):
-        return True  # (not "its for my son ... sealants, you do this?" during a child's visit)
-    if named in AUDIENCE_TOPICS and _WHAT_ABOUT.match(text):
-        return True  # "what about kids?" during whitening: whitening, for a child
-    if named in AUDIENCE_TOPICS and _FOR_SOMEONE.search(text) and not asks_if_we_do(text):
-        return True  # "metal or clear, which is better for a kid" during braces: braces
-    if not _REFERS_BACK.search(_LEADING_ALSO.sub("", text)) or _SWITCHES_BACK.search(text):
-        return False  # "going back to the root canal - can it be done in one visit?"
-    if _sought(turn, text, named):
-        return False  # "and for him, he's 9, is that too late for sealants?": the sealants
-    if named not in AUDIENCE_TOPICS and _COMPARED_WITH_IT.search(text):
-        return False  # "whats the cost of a bridge compared to that": the bridge, beside it
-    return named in AUDIENCE_TOPICS or not asks_if_we_do(text)  # "can my daughter do it too?"
-
-
-#: The named service set beside the topic: "compared to that", "vs that", "instead of it".
-_COMPARED_WITH_IT = re.compile(
-    r"\b(?:compared\s+(?:to|with)|versus|vs\.?|instead\s+of|rather\s+than)\s+(?:that|it|this"
-    r"|those|them)\b",
-    re.I,
-)
-
-
-def _named_as(turn: Turn, pattern: re.Pattern[str], text: str, named: str) -> bool:
-    """Whether the pattern's `what` names the service somewhere in the text."""
-    names = turn.brain.facets.names_topic
-    return any(names(found["what"]) == named for found in pattern.finditer(text))
-
-
-#: A service named as a kind of its own ("a regular cleaning" during whitening): the treatment
-#: on its own, not the part of the topic's bundle.
-_A_KIND_OF = re.compile(
-    rf"\b(?:{'|'.join(sorted(VARIANT_WORDS))})\s+(?P<what>[\w-]+(?:\s+[\w-]+)?)", re.I
-)
-#: A service named as one of its kind ("how much is a checkup"), not as the topic's own part
-#: ("the consultation").
-_ONE_OF = re.compile(r"\b(?:a|an)\s+(?P<what>[\w-]+(?:\s+[\w-]+)?)", re.I)
-#: "also" opening a clause asks something new: "also how much is a cleaning".
-_LEADING_ALSO = re.compile(r"^\W*(?:and\s+|plus\s+)?also\b", re.I)
-
-
-def _sought(turn: Turn, text: str, named: str) -> bool:
-    """Whether the service is named as the one asked for ("too late for sealants", "about
-    implants"), not as something the topic's treatment acts on ("will the crown go whiter")."""
-    names = turn.brain.facets.names_topic
-    if _named_as(turn, _FOR_WHAT, text, named):
-        return True
-    if (next_one := _NEXT_ONE.match(text)) and names(next_one["what"]) == named:
-        return True  # "and implant after, how much" after the extraction: the implant's price
-    if turn.brain.facets.names_topics(turn.text) != [named]:
-        return False  # "back to the root canal, will i need a crown after it": the root canal
-    return _named_as(turn, _NEEDS_A, text, named)
-
-
-def _is_part_of(turn: Turn, named: str, topic: str) -> bool:
-    """Whether a named service is one of the parts of the topic's bundle (its anesthesia)."""
-    knowledge = turn.brain.knowledge
-    bundle = knowledge.bundle_of(topic)
-    if bundle is None or named == topic:
-        return False
-    names = turn.brain.facets.names_topic
-    return any(names(knowledge.components[part].name) == named for part in bundle.parts)
 
 
 def _comes_with(turn: Turn, named: str, service: str) -> bool:
@@ -2835,391 +2154,3 @@ def _comes_with(turn: Turn, named: str, service: str) -> bool:
         return False
     names = turn.brain.facets.names_topics
     return any(names(knowledge.components[part].name)[:1] == [named] for part in bundle.parts)
-
-
-def _several_questions(turn: Turn, match: Match, topic: str | None) -> list[Question]:
-    """Each question of a message that asks more than one."""
-    if match.safety or match.intent in NEVER_A_FOLLOW_UP:
-        return []
-    brain = turn.brain
-    if _COMPARES.search(turn.text) and brain.facets.match(turn.text).facet in (None, "materials"):
-        return []  # the options weighed against each other: one question about the options
-    clauses = split_questions(turn.text)
-    if len(clauses) < 2:
-        return _services_asked_together(turn) or _practical_pair(turn, turn.text, match)
-    asking = [clause for clause in clauses if not _only_small_talk(turn, clause)]
-    if len(asking) == 1 and (together := _services_asked_together(turn, asking[0])):
-        return together  # "hi new in town! do you do veneers and whitening": both
-    if _BOTH_ASKED.search(turn.text) and (both := _both_services(turn, clauses)):
-        return both  # "two things: I need a crown, and my son needs sealants. can you do both?"
-    asked: list[Question] = []
-    # "need 2 fillings and a cleaning, can i get it all done in one go": the told ones, each
-    about_them_all = _ABOUT_THEM_ALL.search(turn.text) is not None
-    # Services told as needed rather than asked about: "need my wisdom tooth out".
-    needed: list[Question] = []
-    for index, clause in enumerate(clauses):
-        found = brain.matcher.match(clause)
-        # a lead-in sets up the clause after it; the last one asks ("... also whitening price")
-        fragment = _fragment(clause) and index < len(clauses) - 1
-        if found.safety:
-            return []  # safety overrides everything: the whole message is handled as one
-        if found.intent in PATIENT_RIGHTS_INTENTS:
-            continue  # stopping messages or erasing data is asked for on its own, never in passing
-        if index > 0 and _for_example(clause):
-            continue  # "does that include everything? like the temporary one and xrays"
-        told = _STATEMENT.match(clause) or _DAMAGED.search(clause)  # "lost a filling 😩"
-        telling = told is not None and not is_question(clause)
-        if index < len(clauses) - 1 and _POINTER.match(clause):
-            topic = _pointed_at(turn, clause, topic) or topic  # "the porcelain ones you
-            continue  # mentioned, how long do they last": theirs
-        if fragment and (named := _named_service(turn, clause)) and not telling:
-            kept = topic is not None and _stays_on_topic(turn, clause, named, topic)
-            topic = named if brain.replies.has_facets(named) and not kept else topic
-            continue  # "OK. And the dentures, what are they made of?": the dentures' materials
-        if telling and _DAMAGED.search(clause) and (named := _named_service(turn, clause)):
-            topic = named if brain.replies.has_facets(named) else topic
-            continue  # "my denture cracked in half 😩 can you fix it ... how fast": the denture
-        if topic is None and _FIRST_TIME.search(clause) and brain.replies.has_facets(FIRST_VISIT):
-            topic = FIRST_VISIT  # "first time patient here. what do i need to bring": its own
-        if _asks_for_what_we_dont_do(turn, clause, found):
-            if Question(OFF_TOPIC_ASIDE) not in asked:
-                asked.append(Question(OFF_TOPIC_ASIDE))  # "do u do botox and lip fillers?"
-            continue
-        if telling and _tells_of_a_treatment_needed(turn, clause, found):
-            topic = found.intent  # "my dentist says i need a root canal. does it hurt": its pain
-        if fragment and _price_fragment(turn, clause, topic):
-            if Question(str(topic), "price") not in asked:  # "and the price, any plans?"
-                asked.append(Question(str(topic), "price"))
-            continue
-        # (or told of before: "my mom got quoted 6000 for veneers ... do u do that")
-        reported = _INTERESTED.search(clause) or _PAST_REPORT.search(clause)
-        interested = telling and topic is None and reported is not None
-        if interested and (named := _named_service(turn, clause)) is not None:
-            topic = named if brain.replies.has_facets(named) else topic  # "Hi, I'm interested
-            # in Invisalign. How long does treatment usually take and whats the cost?": theirs
-        needs_listed = about_them_all and not is_question(clause)
-        together = _needed_together(turn, clause) if needs_listed else []
-        if len(together) > 1:  # "need 2 fillings and a cleaning, can i get it all done ..."
-            asked.extend(each for each in together if each not in asked)
-            needed.extend(each for each in together if each not in needed)
-            topic = together[-1].intent
-            continue
-        if telling or fragment:
-            continue  # "shes pretty worried about it", "and the anaesthetic": no question
-        named = _turned_to(turn, clause)
-        if named is not None:
-            topic = named if brain.replies.has_facets(named) else topic
-            continue  # "ok nvm, back to the cleaning, how much is it": the cleaning's price
-        compared = _prices_compared(turn, clause)
-        if len(compared) > 1:
-            asked.extend(each for each in compared if each not in asked)
-            topic = compared[-1].intent
-            continue  # "... Also what is the price difference between braces and aligners"
-        walk_in = booking_text.asks_about_walk_ins(clause)  # "... and do u take walk ins"
-        question = Question(BOOKING) if walk_in else None
-        if question is None and _time_of_day_asked(turn, clause):
-            question = Question(answers.HOURS)  # "... and can i come after 6?"
-        if question is None and _takes_the_insurer(turn, clause):
-            question = Question(INSURANCE)  # "... and do u accept united healthcare"
-        if question is None:
-            question = _facet_asked(turn, clause, found, topic)
-        if question is not None and _WARRANTY_WORDS.search(clause) and not found.safety:
-            question = Question(WARRANTY_TERMS)  # "warranty on crowns? and how long do they last"
-        if question is None and answers.NEW_PATIENTS.search(clause) and not found.safety:
-            question = Question(FIRST_VISIT)  # "are you taking new patients, and ...?"
-        when = extract_details(clause, turn.today)
-        booking = Question(BOOKING) in asked
-        if question is None and booking and _WHEN_KEYS & when.keys() and not is_question(clause):
-            continue  # "ok lets book her in. mornings are better for her": when, for the request
-        if question is None and _asks_on_its_own(turn, clause, found):
-            question = Question(str(found.intent))
-        if question is None and _only_a_day(clause, when):
-            proposed = "time" in when and _PROPOSED_TIME.search(clause) is not None
-            # "... and do you do it on saturdays"; "installments? sat morning ok?": a visit
-            question = Question(BOOKING if proposed else answers.HOURS)
-        if question is None and _visit_on_a_day(clause, when):
-            question = Question(BOOKING)  # "can i bring him saturday? and theres parking right"
-        if question is None and topic is not None and _asks_to_do_it(turn, clause, topic):
-            question = Question(topic)  # "my denture cracked in half, can you fix it"
-        if question is None:
-            named = _named_service(turn, clause)  # "I lost my retainer, ...": the topic
-            topic = named if named is not None and brain.replies.has_service(named) else topic
-            continue
-        whole = Question(question.intent)
-        if question.facet == "price" and whole in needed:
-            asked[asked.index(whole)] = question  # "me and 2 kids 5 and 9. how much is a kids
-            needed.remove(whole)  # checkup": told first, then its price asked
-            continue
-        if question.facet == "price" and whole in asked:
-            continue  # the service's whole answer already names every part and the total
-        if asked and _goes_on_asking(asked[-1], question, clause):
-            continue  # "After it will be pain? How many days?": how many days of it
-        if question not in asked:
-            asked.append(question)
-            asks = is_question(clause) or f"{clause}?" in turn.text  # (the split drops "?")
-            if question.facet is None and not asks:
-                needed.append(question)
-        on_days = question.facet is None and asks_if_we_do(clause) and _DAY_NAMED.search(clause)
-        service_on_days = on_days and brain.replies.has_service(question.intent)
-        if service_on_days and Question(answers.HOURS) not in asked:
-            asked.append(Question(answers.HOURS))  # "root canals on weekends?": those days too
-        if brain.replies.has_service(question.intent):
-            topic = question.intent
-        elif (named := _named_service(turn, clause)) and brain.replies.has_facets(named):
-            topic = named  # "lost a filling, r u open today and how much to redo it"
-    if len(asked) > 1 and any(brain.replies.has_service(each.intent) for each in asked):
-        asked = [each for each in asked if each.intent != SERVICES]  # "...what can you do"
-    if Question(OFF_TOPIC_ASIDE) in asked:  # said first, and only before a dental answer
-        asked.remove(Question(OFF_TOPIC_ASIDE))
-        asked = [Question(OFF_TOPIC_ASIDE), *asked] if asked else []
-    asked = asked[:MOST_QUESTIONS]
-    booking_asked = Question(BOOKING) in asked and Question(BOOKING) not in needed
-    said = brain.facets.names_topics(turn.text)  # (not "just want someone to have a look")
-    wanted = [q for q in needed if brain.replies.has_service(q.intent) and q.intent in said]
-    if booking_asked and all(q in wanted or q.intent == BOOKING for q in asked):
-        return []  # "need my wisdom tooth out, my dentist referred me. can i book": a request
-    return asked
-
-
-def _visit_on_a_day(clause: str, when: dict[str, str]) -> bool:
-    """Whether a clause puts a visit on the day or time it gives (`when`, its details):
-    "can we do thursday after 4"."""
-    if not _WHEN_KEYS & when.keys():
-        return False
-    return any(found.search(clause) for found in (_PROPOSES, _VISIT_ASKED, _BRING_ON))
-
-
-#: Bringing someone in: "can i bring him saturday", "could we bring the kids".
-_BRING_ON = re.compile(r"\b(?:can|could|may)\s+(?:i|we)\s+bring\b", re.I)
-
-
-#: The facets a bare "how many days?" after them goes on asking about.
-_LASTING_FACETS = frozenset({"recovery", "pain", "longevity"})
-#: At most this many words in a clause that only goes on asking the one before it.
-_GOING_ON = 4
-
-
-def _goes_on_asking(before: Question, question: Question, clause: str) -> bool:
-    """Whether a short "how long?" clause asks how long the thing asked just before lasts
-    ("will it be sore after? for how many days?"), not a question of its own."""
-    if before.facet == "materials" and _CHOICE_ASKED.match(clause):
-        return True  # "what is the permanent one made of, can i choose?": among the materials
-    return (
-        question.intent == before.intent
-        and question.facet == "duration"
-        and before.facet in _LASTING_FACETS
-        and len(words(clause)) <= _GOING_ON
-    )
-
-
-#: Whether the patient gets a say: "can i choose", "do i get to pick", "is there a choice".
-_CHOICE_ASKED = re.compile(
-    r"^\W*(?:and\s+|so\s+)?(?:can|could|do|may)\s+(?:i|we)\s+(?:get\s+to\s+)?(?:choose|pick"
-    r"|decide)\b(?:\s+(?:it|one|which|myself))?\W*$|^\W*(?:is\s+there\s+a|any)\s+choice\W*$",
-    re.I,
-)
-
-
-#: Something of the patient's damaged: "my denture cracked in half", "the crown came off".
-_DAMAGED = re.compile(
-    r"\b(?:crack|broke|broken|chipped|snapped|split|fell\s+out|fell\s+off|came\s+(?:off|out)"
-    r"|loose|lost)\w*\b",
-    re.I,
-)
-#: The questions one reply answers at most.
-MOST_QUESTIONS = 3
-#: "can you fix it", "could you do that": whether the clinic does the thing talked about.
-_DO_IT = re.compile(
-    r"^\W*(?:and\s+|so\s+)?(?:can|could|will|would|do)\s+(?:you|u|ya)\s+(?:fix|do|repair|treat"
-    r"|make|sort)\s+(?:it|that|this|them|those)\b",
-    re.I,
-)
-
-
-def _asks_to_do_it(turn: Turn, clause: str, topic: str) -> bool:
-    """Whether a clause asks if we do the service just named, naming nothing else."""
-    if not turn.brain.replies.has_service(topic) or not _DO_IT.match(clause):
-        return False
-    return not turn.brain.facets.names_topics(clause)
-
-
-def _back_from_the_comfort(turn: Turn) -> bool:
-    """Whether a message after the sedation or numbing options, asked during a treatment, is
-    about the treatment again: it goes back to it or speaks of the tooth or eating ("what
-    should she eat afterwards, once it's out?"), naming nothing else."""
-    if turn.topic not in COMFORT_TOPICS or turn.brain.facets.names_topics(turn.text):
-        return False
-    before = turn.state.details.get(TALKED_ABOUT_BEFORE)
-    if not before or before in COMFORT_TOPICS or not turn.brain.replies.has_facets(before):
-        return False
-    matcher = turn.brain.matcher
-    text = turn.text
-    mouth = matcher.detect_emergency.about_mouth(matcher.normalized(text))
-    treatment = _THE_TREATMENT_ITSELF.search(text) is not None
-    return bool(_SWITCHES_BACK.search(text) or _EATING.search(text)) or mouth or treatment
-
-
-def _named_elsewhere(turn: Turn, question: Question, topic: str | None, match: Match) -> bool:
-    """Whether the one question a message asks is about a subject it names, not the topic:
-    "how about a bridge, how long does that last?" while on implants, "which insurance do you
-    take? i'm with Allianz" while on a wisdom tooth."""
-    if topic is None or question.intent == topic or _is_part_of(turn, question.intent, topic):
-        return False  # "and the first consultation, how much is that" during braces: theirs
-    if question.intent in turn.brain.facets.names_topics(turn.text, affirmed=True):
-        return True
-    return (
-        question.facet is None
-        and match.intent == question.intent
-        and _plainly_practical(turn, match)
-    )
-
-
-def _both_services(turn: Turn, clauses: list[str]) -> list[Question]:
-    """The services a "can you do both?" asks about, named in the clauses before it, when no
-    clause asks about a side of one (for whom they are is no service of its own then)."""
-    brain = turn.brain
-    if not asks_if_we_do(turn.text) or _BOOK_WORDS.search(turn.text):
-        return []
-    if any(is_question(clause) and brain.facets.match(clause).facet for clause in clauses):
-        return []  # "can you do both, and how long do they take"
-    named = [
-        n
-        for n in brain.facets.names_topics(turn.text, affirmed=True)
-        if brain.replies.has_service(n)
-    ]
-    treatments = [n for n in named if n not in AUDIENCE_TOPICS]
-    chosen = treatments if len(treatments) > 1 else named
-    return [Question(name) for name in chosen[:3]] if len(chosen) > 1 else []
-
-
-def _services_asked_together(turn: Turn, text: str | None = None) -> list[Question]:
-    """ "do you do root canals and crowns": each service, when none of its sides is asked."""
-    brain = turn.brain
-    text = turn.text if text is None else text
-    if not asks_if_we_do(text) or brain.facets.match(text).facet is not None:
-        return []
-    if _BOOK_WORDS.search(text):
-        return []  # "can i book checkups for me and my 2 kids": one request, for both
-    named = brain.facets.names_topics(text, affirmed=True)
-    services = [name for name in named if brain.replies.has_service(name)]
-    treatments = [name for name in services if name not in AUDIENCE_TOPICS]
-    if len(treatments) == 1:
-        return []  # "do you do sealants on kids teeth": the sealants, for a child
-    return [Question(name) for name in services[:3]] if len(services) > 1 else []
-
-
-def _only_small_talk(turn: Turn, clause: str) -> bool:
-    """Whether a clause only greets or thanks ("hi new in town"), naming nothing."""
-    if turn.brain.facets.names_topics(clause) or is_question(clause):
-        return False
-    return bool(_GREETS.match(clause)) or turn.brain.matcher.match(clause).intent in SMALL_TALK
-
-
-#: A clause that opens with a greeting: "hi new in town", "hello there".
-_GREETS = re.compile(
-    r"^\W*(?:hi|hii+|hello|hey|heya|good\s+(?:morning|afternoon|evening))\b", re.I
-)
-
-
-def _practical_pair(turn: Turn, text: str, match: Match) -> list[Question]:
-    """ "any discounts or payment plans": two practical subjects joined in one question."""
-    parts = _JOINED.split(text, maxsplit=1)
-    if len(parts) != 2 or match.safety:
-        return []
-    first, second = (turn.brain.matcher.match(part) for part in parts)
-    plainly = _plainly_practical(turn, first) and _plainly_practical(turn, second)
-    if not plainly or first.intent == second.intent:
-        return []
-    return [Question(str(first.intent)), Question(str(second.intent))]
-
-
-def _plainly_practical(turn: Turn, match: Match) -> bool:
-    """Whether a reading is a practical subject, sure and not a request (a booking)."""
-    definition = turn.brain.knowledge.intents.get(match.intent or "")
-    if definition is None or definition.kind != IntentKind.PRACTICAL or match.ambiguous:
-        return False
-    return match.score >= SURE_OF_A_CLAUSE and match.intent not in (BOOKING, "reschedule")
-
-
-#: "or" and "and" joining two things asked about in one question.
-_JOINED = re.compile(r"\s+(?:or|and|&)\s+", re.I)
-
-
-def _asks_for_what_we_dont_do(turn: Turn, clause: str, found: Match) -> bool:
-    """Whether a clause asks if we do something no dentist does ("do u do botox"), naming it:
-    not "do you do it on saturdays" or a treatment of ours."""
-    if found.intent is not None or not found.off_topic or not asks_if_we_do(clause):
-        return False
-    if _REFERS_BACK.search(clause) or extract_details(clause, turn.today):
-        return False
-    return _named_service(turn, clause) is None
-
-
-def _tells_of_a_treatment_needed(turn: Turn, clause: str, found: Match) -> bool:
-    """Whether a told clause says which treatment is to come ("my dentist says i need a root
-    canal"), as the classifier reads it too; not one had before ("had a crown last year")."""
-    if found.intent is None or not turn.brain.replies.has_facets(found.intent):
-        return False
-    if _PAST_REPORT.search(clause) or not _NEEDED.search(clause):
-        return False  # "i have two crowns at the front": no treatment to come
-    if "weekdays" in turn.details or _BOOK_WORDS.search(turn.text):
-        return False  # "i need a tooth out. how much and can you do it tomorrow": a request
-    return _named_service(turn, clause) == found.intent
-
-
-#: A treatment still to come: "i need", "my dentist says he needs", "was recommended".
-_NEEDED = re.compile(
-    r"\b(?:need|needs|needed|needing|recommend\w*|suggest\w*|ha(?:ve|s)\s+to\s+(?:get|have))\b",
-    re.I,
-)
-
-
-def _price_fragment(turn: Turn, clause: str, topic: str | None) -> bool:
-    """ "and the price" before another question: the topic's price, asked in passing."""
-    if topic is None or not turn.brain.replies.has_facets(topic):
-        return False
-    return turn.brain.facets.match(clause).facet == "price" and not _named_service(turn, clause)
-
-
-def _fragment(clause: str) -> bool:
-    """A few words that set up the next clause rather than ask: "and the anaesthetic"."""
-    short = len(words(clause)) < 5 and "?" not in clause
-    return short and _LEAD_IN.match(clause) is not None
-
-
-def _for_example(clause: str) -> bool:
-    """Examples of what the clause before asked: "does that include everything? like the
-    temporary one and xrays" asks one thing, not also about x-rays."""
-    return _EXAMPLES.match(clause) is not None and not is_question(clause)
-
-
-def _asks_on_its_own(turn: Turn, clause: str, found: Match) -> bool:
-    """Whether a clause is a question of its own: asked, and about what it names or plainly.
-
-    "i think my teeth are already moving" asks nothing; "all 4 of them?" names no service, so
-    the classifier's guess of one is no question about it.
-    """
-    intent = found.intent
-    if intent is None or found.ambiguous or intent in HANDOFF_INTENTS or intent in SMALL_TALK:
-        return False
-    if not is_question(clause) and _PAST_REPORT.search(clause):
-        return False  # "tooth was pulled last month": what happened, no question about pulling
-    if turn.brain.replies.has_service(intent):
-        named = turn.brain.facets.names_topics(clause)
-        if intent in AUDIENCE_TOPICS and intent not in named and not is_question(clause):
-            return False  # "does it hurt? the little one hates the dentist": who, not what
-        if intent in named or asks_if_we_do(clause) or found.score >= SURE_OF_A_CLAUSE:
-            return True
-        # "is the first checkup really free": a question naming a treatment, read as its kin
-        kin = any(turn.brain.replies.has_service(name) for name in named)
-        return kin and is_question(clause) and found.score >= SURE_OF_KIN
-    return True
-
-
-def _is_acknowledgement(turn: Turn, text: str) -> bool:
-    """ "ok", "sure", a thumbs-up: not a question, so neither a misunderstanding."""
-    known = turn.brain.knowledge.vocabulary.acknowledgements
-    stripped = text.strip().lower().strip(".!?")
-    if bool(stripped) and not any(c.isalnum() for c in stripped):
-        return True  # a thumbs-up alone
-    return stripped in known or " ".join(words(stripped)) in known  # "ok 👍"
