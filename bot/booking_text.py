@@ -237,6 +237,20 @@ def names_booking(text: str) -> bool:
     return bool(_BOOKING_NAMED.search(text))
 
 
+#: Coming in for something asked: "can i come in to have it eased", "could we come in for a
+#: consultation first".
+_COME_IN_FOR = re.compile(
+    r"\b(?:can|could|may)\s+(?:i|we)\s+(?:come|pop|drop)\s+(?:in|by)\s+"
+    r"(?:to\s+(?:have|get)|and\s+(?:have|get)|for)\b",
+    re.I,
+)
+
+
+def asks_to_come_in(text: str) -> bool:
+    """Whether the patient asks to come in for something ("can i come in to have it eased")."""
+    return bool(_COME_IN_FOR.search(text))
+
+
 #: A quiet time asked for: "whats your quietest time of day", "which day is least busy".
 _QUIET_ASKED = re.compile(
     r"\b(?:quiet(?:est|er)?|least\s+busy|less\s+busy|not\s+(?:so\s+|too\s+)?busy|calm(?:est|er))"

@@ -884,3 +884,27 @@ async def test_a_day_put_forward_after_a_sentence_that_only_tells_is_a_request(
     await talk(desk_open, "how much is a check up for my dad")
     [wished] = await talk(desk_open, "alright i will drive him over then. tues afternoon ok?")
     assert wished.intent == "booking" and "afternoon" in said(wished)
+
+
+async def test_a_day_wished_with_nothing_asked_starts_a_request(desk_open: FrontDesk) -> None:
+    await talk(desk_open, "hello")
+    [wished] = await talk(desk_open, "wed after 4 please")
+    assert wished.intent == "booking"  # not "I didn't get that"
+    assert "wednesday, after 16:00" in said(wished)
+
+
+async def test_coming_in_to_have_our_recent_work_seen_asks_for_a_visit_and_gets_the_warranty(
+    desk_open: FrontDesk,
+) -> None:
+    await talk(
+        desk_open,
+        "had my new dentures fitted here last week, there is a sore spot under the top one. "
+        "is that normal?",
+    )
+    [both] = await talk(
+        desk_open, "could i come in to get it adjusted, and do i pay for that since you fitted it"
+    )
+    assert "warranty" in said(both).lower()  # not the payment methods or the denture's price
+    assert "You can pay by" not in said(both)
+    assert "When would suit you" in said(both)  # the request for the visit is under way
+    assert "after a denture" in said(both) or "after dentures" in said(both)

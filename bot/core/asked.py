@@ -925,3 +925,21 @@ def is_part_of(turn: Turn, named: str, topic: str) -> bool:
         return False
     names = turn.brain.facets.names_topic
     return any(names(knowledge.components[part].name) == named for part in bundle.parts)
+
+
+#: Paying asked about: "will i have to pay again to get it fixed?", "is that covered?".
+PAYS = re.compile(r"\b(?:pay\w*|(?<!in )charge\w*|cost\w*|free|covered|cover|refund\w*)\b", re.I)
+
+
+#: Work the clinic did itself, lately: "since you only just made it", "you fitted it last week".
+_OUR_OWN_WORK = re.compile(
+    r"\b(?:you|u|y'?all)\s+(?:guys\s+)?(?:only\s+)?(?:just\s+)?"
+    r"(?:made|did|fitted|fit|placed|put\s+(?:it|them)\s+in)\b",
+    re.I,
+)
+
+
+def charged_for_our_work(text: str) -> bool:
+    """Whether the patient asks if they pay for work the clinic just did ("is there a charge for
+    that since you only just made it"): the warranty's question, not the price list's."""
+    return bool(_OUR_OWN_WORK.search(text) and PAYS.search(text))

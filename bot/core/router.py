@@ -21,6 +21,7 @@ from bot.core.asked import (
     OPENING_ASKED,
     PAST_REPORT,
     PATIENT_RIGHTS_INTENTS,
+    PAYS,
     PRICE_COMPARED,
     PROPOSED_TIME,
     PROPOSES,
@@ -32,6 +33,7 @@ from bot.core.asked import (
     VISIT_ASKED,
     WARRANTY_WORDS,
     WHAT_ABOUT,
+    charged_for_our_work,
     facet_asked,
     facet_of,
     named_service,
@@ -336,7 +338,7 @@ def read_text(turn: Turn) -> Route:
         turn.details[name] = number
     turn.note(turn.details)
     turn.outcome.details = dict(turn.details)
-    if turn.topic in ABOUT_A_PROBLEM and is_question(turn.text) and _PAYS.search(turn.text):
+    if turn.topic in ABOUT_A_PROBLEM and is_question(turn.text) and PAYS.search(turn.text):
         return Answer(WARRANTY_TERMS)  # "will i have to pay again to get it fixed?"
     if turn.topic in ABOUT_A_PROBLEM and _more_of_the_problem(turn, match):
         return HandOver(turn.topic)  # "no pain, just a hole there now": to the same person
@@ -471,7 +473,7 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
     along = _COMES_ALONG.search(turn.text) and len(_asked_clauses(turn.text)) == 1
     if along and not match.safety:
         return Answer(BOOKING)  # "could my daughter come with me the same time? shes 5"
-    if topic == _FREE_CHECKUP and is_question(turn.text) and _PAYS.search(turn.text):
+    if topic == _FREE_CHECKUP and is_question(turn.text) and PAYS.search(turn.text):
         besides = brain.facets.names_topics(turn.text, affirmed=True)
         if not match.safety and (not besides or FOUND_AT_THE_EXAM.search(turn.text)):
             return FollowUp(_FREE_CHECKUP, "price")  # "if it finds a cavity, do i pay for it?"
@@ -519,6 +521,10 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
     if topic == EMERGENCY and handed_over and (practical := _practical_guess(turn, match)):
         return Answer(practical)  # "ok on our way whats the address": where we are
     had = _asked_of_the_treatment_had(turn, match) if topic == AFTERCARE else None
+    if had is not None and booking_text.asks_to_come_in(turn.text):
+        return Several((Question(BOOKING), had))  # "can i come in to have it eased, and ..."
+    if had is not None and had.facet is None:
+        return Answer(had.intent)  # "is there a charge for that since you only just made it"
     if had is not None:
         return FollowUp(had.intent, str(had.facet))  # "when will the permanent one be ready?"
     if topic == AFTERCARE and _still_aftercare(turn, match):
@@ -655,6 +661,8 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         return Acknowledge()  # "he's 7" after the case went back to the bot: noted
     if match.intent is None and _named_and_half_read(turn, match, named):
         return Answer(str(named))  # "... my wisdom teeth are sideways. do they have to come out?"
+    if match.intent is None and _a_day_wished(turn):
+        return Answer(BOOKING)  # "wednesday morning please", with nothing asked: a visit then
     if match.intent is None:
         return NotUnderstood()
     if topic is not None and brain.replies.has_facets(topic) and _denied(turn, match):
@@ -1038,6 +1046,21 @@ _TOLD_ALONE = frozenset({"age", "who", "area", "tooth", "quantity"})
 _DETAILS_ONLY_WORDS = 4
 
 
+#: A wish said after a day and time: "wednesday morning please", "friday at 10 would be great".
+_WISHED = re.compile(
+    r"\b(?:please|pls|plz|would\s+(?:be\s+)?(?:great|good|ideal|perfect|best)"
+    r"|suits?\s+me|works?\s+for\s+me|if\s+possible|if\s+you\s+can)\W*$",
+    re.I,
+)
+
+
+def _a_day_wished(turn: Turn) -> bool:
+    """Whether a message only wishes a day (and time) for a visit: "wednesday morning please"."""
+    if is_question(turn.text) or not (wished := _WISHED.search(turn.text)):
+        return False
+    return only_a_day(turn.text[: wished.start()], turn.details)
+
+
 def _only_tells_details(turn: Turn) -> bool:
     """Whether a short statement only tells who, how old or which teeth ("he's 7"), with no
     question pending about them: noted, not "I didn't get that"."""
@@ -1189,7 +1212,7 @@ def _treated_with(turn: Turn, match: Match, named: str) -> bool:
 def _wants_a_visit(turn: Turn) -> bool:
     """Whether a message about a service asks for a visit ("i'd like to book a filling", "I
     need a cleaning next week", "can I get one tomorrow?") rather than about the service."""
-    if BRING_IN.search(turn.text):
+    if BRING_IN.search(turn.text) or booking_text.asks_to_come_in(turn.text):
         return True  # "Could I bring him in for a consultation first?" (not what to bring)
     if turn.brain.facets.match(turn.text).facet not in (None, "price"):
         return False  # "how long does a cleaning take on saturday?" ("how much": price, visit)
@@ -1732,10 +1755,6 @@ _COMES_ALONG = re.compile(
 _FREE_CHECKUP = "free_checkup"
 
 
-#: Paying asked about: "will i have to pay again to get it fixed?", "is that covered?".
-_PAYS = re.compile(r"\b(?:pay\w*|(?<!in )charge\w*|cost\w*|free|covered|cover|refund\w*)\b", re.I)
-
-
 #: A question this short after a problem was handed over asks about the problem itself.
 _SHORT_QUESTION = 4
 
@@ -1817,6 +1836,8 @@ def _asked_of_the_treatment_had(turn: Turn, match: Match) -> Question | None:
         return None
     if turn.brain.facets.names_topics(turn.text) or not is_question(turn.text):
         return None
+    if charged_for_our_work(turn.text):
+        return Question(WARRANTY_TERMS)  # "is there a charge for that since you just made it"
     facet = facet_of(turn, turn.text)
     if facet == "price" and asks_if_price(turn.text):
         return Question(had, facet)  # "how much" for the night guard being got used to
@@ -1840,6 +1861,8 @@ def _still_aftercare(turn: Turn, match: Match) -> bool:
         return True
     if match.intent in NEVER_A_FOLLOW_UP and not match.safety:
         return False
+    if booking_text.asks_to_come_in(turn.text):
+        return False  # "can i come in to have it eased": a visit
     if match.safety:  # "still bleeding a bit, normal?", "cheek is a little swollen"
         return not turn.brain.matcher.red_flag(turn.text) or _mild_swelling_only(turn.text)
     if any(turn.brain.replies.has_service(t) for t in turn.brain.facets.names_topics(turn.text)):

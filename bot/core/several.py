@@ -36,6 +36,7 @@ from bot.core.asked import (
     VISIT_ASKED,
     WARRANTY_WORDS,
     WHEN_KEYS,
+    charged_for_our_work,
     facet_asked,
     is_part_of,
     named_service,
@@ -211,6 +212,8 @@ def several_questions(turn: Turn, match: Match, topic: str | None) -> list[Quest
             named = named_service(turn, clause)  # "I lost my retainer, ...": the topic
             topic = named if named is not None and brain.replies.has_service(named) else topic
             continue
+        if charged_for_our_work(clause) and not found.safety:
+            question = Question(WARRANTY_TERMS)  # "..., and do i pay for that since you fitted it"
         whole = Question(question.intent)
         if question.facet == "price" and whole in needed:
             asked[asked.index(whole)] = question  # "me and 2 kids 5 and 9. how much is a kids

@@ -12,6 +12,7 @@ import re
 from dataclasses import asdict, dataclass, fields, replace
 
 from bot import booking_text
+from bot.core.flows.aftercare import TREATMENT
 from bot.core.pending import AskedBooking
 from bot.core.turn import (
     ASKED_ABOUT,
@@ -546,7 +547,11 @@ def _problem_told(turn: Turn) -> str:
     "can you fix it tomorrow"): "a problem with a tooth (broken, upper front)"."""
     if turn.topic not in _PROBLEM_TOPICS:
         return ""
-    told = [turn.state.details.get(key, "") for key in ("symptom", "area", "tooth")]
+    keys = ("symptom", "area", "tooth")
+    told = [turn.state.details.get(key, "") for key in keys]
+    had = turn.state.details.get(TREATMENT) if turn.topic == "aftercare" else None
+    if had is not None:
+        told.insert(0, f"after {turn.brain.replies.label(had)}")  # "(after a denture, pain)"
     said = ", ".join(dict.fromkeys(part for part in told if part))
     return f"{PROBLEM} ({said})" if said else ""
 

@@ -143,7 +143,9 @@ def _asks_to_book(turn: Turn) -> bool:
     if booking_text.asks_about_walk_ins(text):
         return False
     # "do you take aetna and can i come in tomorrow morning?": the day is the request's
-    return booking_text.names_booking(text) or bool({"day", "date", "time"} & turn.details.keys())
+    if booking_text.names_booking(text) or booking_text.asks_to_come_in(text):
+        return True  # "can i come in to have it eased, and is there a charge for that"
+    return bool({"day", "date", "time"} & turn.details.keys())
 
 
 def answer_several(turn: Turn, questions: list[Question]) -> None:
@@ -221,8 +223,10 @@ def answer_several(turn: Turn, questions: list[Question]) -> None:
         if replies.has_service(intent):
             turn.open_topic(intent)
             turn.ask(AskedProblem(intent))
-        elif not (turn.topic and replies.has_facets(turn.topic)):
-            turn.open_topic(intent)  # "student discount?" asked with another: "what about 65+?"
+        elif not (turn.topic and replies.has_facets(turn.topic)) and not books:
+            # "student discount?" asked with another: "what about 65+?" (a request asked for
+            # in the same message is for what was talked about, not for the warranty)
+            turn.open_topic(intent)
     if last_script is not None and len(scripts) > 1 and not books:
         turn.ask(AskedProblem(last_script))  # the question the reply ends with
     treatments = [q.intent for q in questions if replies.has_service(q.intent)]
