@@ -228,7 +228,11 @@ _OLD = re.compile(r"\s*(?:-\s*)?(?:(?:years?|yrs?|yr)(?:\s*-\s*|\s+)old\b|yo\b|y
 #: "the filling is 10 years old", "a bridge thats 15 yrs old": the age of a thing, not a patient.
 _THING_BEFORE = re.compile(
     r"(?:\b(?:filling|crown|implant|tooth|teeth|bridge|dentures?|veneers?|braces|it|this|that)s?"
-    r"\s*(?:'s|is|are|was|were)|\b(?:thats|its))\s*(?:about|around|almost|over|like)?\s*$"
+    r"\s*(?:'s|is|are|was|were)|\b(?:thats|its)"
+    # "I need new lower dentures, mine are 15 years old": the thing, said again as mine
+    r"|\b(?:fillings?|crowns?|implants?|bridges?|dentures?|plates?|veneers?|braces)\b[^.?!]{0,24}"
+    r"\b(?:mine|ours|the\s+old\s+ones?|the\s+ones?\s+i\s+have)\s*(?:'s|is|are|was|were))"
+    r"\s*(?:about|around|almost|over|like)?\s*$"
 )
 _CHILD_WORDS = (
     r"(?:sons?|daughters?|kids?|child|children|boys?|girls?|twins|baby|toddler"
@@ -279,7 +283,7 @@ _AREA_BOTH = re.compile(
     r"\b(?P<v>upper|lower|top|bottom)[\s-]*(?P<h>left|right|front|back)\b"
     r"|\b(?P<h2>left|right)[\s-]*(?P<v2>upper|lower|top|bottom)\b"
 )
-_AREA_NOUN = r"(?:tooth|teeth|molars?|ones?|side|gums?|jaw|row)"
+_AREA_NOUN = r"(?:tooth|teeth|molars?|ones?|side|gums?|jaw|row|dentures?|plates?|partials?)"
 _AREA_PART = re.compile(
     rf"\b(?P<fb>front|back)\s+(?:(?P<v5>upper|lower|top|bottom)\s+)?{_AREA_NOUN}\b"
     rf"|\b(?P<v>upper|lower|top|bottom)\s+(?:(?:left|right|front|back)\s+)?{_AREA_NOUN}\b"
@@ -292,11 +296,12 @@ _AREA_PART = re.compile(
     r"|\b(?:at|in)\s+the\s+(?P<fb4>front|back)\b"
     r"(?!\s+(?:desk|door|entrance|of the|top|bottom|upper|lower))"
     r"|\b(?P<wisdom>wisdom)\b"
-    r"|^\W*(?:the\s+)?(?P<v4>top|bottom|upper|lower)(?:\s+ones?)?\s*(?:$|[,.!;])"  # "top, both"
+    r"|^\W*(?:(?:just|only|yes|yeah)\W+)?(?:the\s+)?(?P<v4>top|bottom|upper|lower)(?:\s+ones?)?"
+    r"\s*(?:$|[,.!;])"  # "top, both", "just the bottom, i still have my top ones"
 )
 _DENTAL_CONTEXT = re.compile(
     r"\b(?:tooth|teeth|molars?|wisdom|gums?|jaw|mouth|filling|crown|implant|cavity|bite|chew"
-    r"|missing|pulled|extracted|smile|dentures?|partials?|bridge|veneers?|gap)"
+    r"|missing|pulled|extracted|smile|dentures?|partials?|bridge|veneers?|gap|nothing\s+left)"
     r"|\b\d{1,2}\s+on\s+(?:the\s+)?(?:top|bottom)\b"  # "6 on top": a count of teeth
 )
 _VERTICAL = {"upper": "upper", "top": "upper", "lower": "lower", "bottom": "lower"}

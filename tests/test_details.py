@@ -269,6 +269,8 @@ def test_an_age_is_understood_in_words_or_digits(text: str, age: str) -> None:
         "45 minutes",
         "lost it 2 years ago",
         "the filling is 10 years old",
+        "my top plate needs redoing, mine is 12 years old",
+        "want new crowns, the old ones are 20 years old",
         "i'm 30 weeks pregnant",
         "we're 2",
         "dec 3",
@@ -418,6 +420,10 @@ def test_the_shipped_vocabulary_names_the_common_insurers() -> None:
         ("two on the top left, one bottom right", "upper left, lower right"),
         ("upper front", "upper front"),
         ("wisdom teeth", "wisdom tooth"),
+        ("her bottom plate keeps slipping", "lower"),
+        ("my upper partial is cracked", "upper"),
+        ("only the top, i still have all my bottom ones", "upper"),
+        ("theres nothing left on top", "upper"),
     ],
 )
 def test_where_in_the_mouth_is_noted(text: str, area: str) -> None:
