@@ -117,6 +117,9 @@ SAID_WITHOUT_NOTED = frozenset({"booking_move", "booking_cancel_sent", "booking_
 IF_WAITING = "if_waiting"
 #: Said before the dental answers when a message also asks for something we don't do.
 OFF_TOPIC_ASIDE = "off_topic_aside"
+#: Moving into the dental chair asked about ("can he stay in his wheelchair?"): how the visit
+#: is planned around it.
+IN_THE_CHAIR = "answer_in_the_chair"
 #: What to check in another clinic's quote: {noted} lists every part of the service's bundle.
 COMPARE_QUOTE = "compare_quote"
 #: The reply to "how much is an emergency visit", and the bundle it quotes.
@@ -202,6 +205,7 @@ CONVERSATION_REPLIES = [
     "weigh_pick",
     "off_topic",
     OFF_TOPIC_ASIDE,
+    IN_THE_CHAIR,
     "upset",
     COMPARE_QUOTE,
     "sorry_for_the_wait",

@@ -301,3 +301,31 @@ async def test_a_language_asked_for_names_the_doctor_who_speaks_it_or_says_none_
     )
     assert none.intent == "doctors" and "Polish" in texts(none)  # not the cleaning's polishing
     assert "Dr." not in texts(none)  # no doctor is claimed to speak it
+
+
+async def test_getting_in_with_a_wheelchair_is_answered_not_handed_to_the_doctor(
+    front_desk: FrontDesk,
+) -> None:
+    both = await front_desk.handle_text(
+        PATIENT,
+        "my dad had a stroke last year and uses a wheelchair. is there a lift, and can he be "
+        "treated in his wheelchair?",
+    )
+    assert not [e for e in both.effects if isinstance(e, HandoffOpened)]
+    assert "elevator" in texts(both)  # how to get in
+    assert "dental chair" in texts(both)  # and how the visit is planned around the wheelchair
+    medical = await front_desk.handle_text(
+        PATIENT, "im on warfarin, can i have a tooth out? also is there a lift"
+    )
+    assert [e for e in medical.effects if isinstance(e, HandoffOpened)]  # still the doctor's
+
+
+async def test_staying_in_the_wheelchair_for_a_treatment_keeps_the_treatment_as_the_topic(
+    front_desk: FrontDesk,
+) -> None:
+    chair = await front_desk.handle_text(
+        PATIENT, "can my aunt stay in her wheelchair for the filling?"
+    )
+    assert "dental chair" in texts(chair)
+    price = await front_desk.handle_text(PATIENT, "how much is it")
+    assert price.intent == "filling" and "$" in texts(price)

@@ -943,3 +943,33 @@ def charged_for_our_work(text: str) -> bool:
     """Whether the patient asks if they pay for work the clinic just did ("is there a charge for
     that since you only just made it"): the warranty's question, not the price list's."""
     return bool(_OUR_OWN_WORK.search(text) and PAYS.search(text))
+
+
+#: Getting in and around asked: "is there a lift", "ground floor?", "wheelchair accessible".
+ACCESS_ASKED = re.compile(
+    r"\b(?:ground\s+floor|lifts?|elevators?|ramps?|step[\s-]*free|stairs|steps"
+    r"|(?:wheel\s*chair|disabled)\s+(?:access\w*|friendly|entrance|toilet|bathroom|restroom)"
+    r"|accessible|accessibility)\b",
+    re.I,
+)
+
+
+#: Staying in a wheelchair or moving into the dental chair asked: "can he stay in his
+#: wheelchair for a check up or does he have to get into the dental chair?".
+_IN_THE_CHAIR_ASKED = re.compile(
+    r"\b(?:stay|remain|sit|treated|done|examined|seen)\s+(?:\w+\s+){0,2}?in\s+(?:his|her|my|their"
+    r"|the)\s+(?:wheel\s*chair|chair)\b"
+    r"|\b(?:get|move|lift\w*|transfer\w*|help\w*)\s+(?:\w+\s+){0,2}?(?:into|onto|in\s+to)\s+"
+    r"(?:the\s+)?(?:dental\s+|dentist'?s?\s+)?chair\b",
+    re.I,
+)
+
+
+def in_the_chair_asked(text: str) -> bool:
+    """Whether the patient asks about staying in a wheelchair or moving into the dental chair."""
+    return bool(_IN_THE_CHAIR_ASKED.search(text)) and not ACCESS_ASKED.search(text)
+
+
+def getting_in_asked(text: str) -> bool:
+    """Whether the patient asks how to get in or into the chair ("is there a lift?")."""
+    return bool(ACCESS_ASKED.search(text) or _IN_THE_CHAIR_ASKED.search(text))

@@ -36,6 +36,8 @@ from bot.core.asked import (
     charged_for_our_work,
     facet_asked,
     facet_of,
+    getting_in_asked,
+    in_the_chair_asked,
     named_service,
     only_a_day,
     turned_to,
@@ -144,6 +146,7 @@ from bot.details import (
 )
 from bot.facets import BRING_IN, asks_about_waiting
 from bot.language import foreign_language
+from bot.loader import IN_THE_CHAIR
 from bot.matcher import Match
 from bot.models import IntentKind
 from bot.negation import BLANK, affirmed_words
@@ -385,6 +388,8 @@ def read_text(turn: Turn) -> Route:
     if triage.asks_about_urgent_care(turn):
         return Answer(EMERGENCY)  # "do you see emergencies on weekends?": how we do it
     medical = brain.matcher.medical(turn.text) and not _CHILDHOOD_MEDICINE.search(turn.text)
+    medical = medical and not _only_getting_in_asked(turn)  # "... since his stroke. is your
+    # clinic on the ground floor?": how to get in, not what is safe for him
     if not match.safety and medical and _about_our_care(turn, match):
         return HandOver(MEDICAL)  # "I'm on warfarin, is that a problem?": the doctor decides
     in_emergency = topic == EMERGENCY and turn.state.details.get(HANDED_OVER) == EMERGENCY
@@ -515,6 +520,8 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
     several = several_questions(turn, match, topic)
     if len(several) > 1:
         return Several(tuple(several))
+    if not match.safety and in_the_chair_asked(turn.text):
+        return Several((Question(IN_THE_CHAIR),))  # "can she stay in her wheelchair for it?"
     handed_over = turn.state.details.get(HANDED_OVER) == EMERGENCY
     if topic == EMERGENCY and handed_over and turn.asked is None and _still_emergency(turn, match):
         return HandOver(EMERGENCY)  # "please, what do I do": no time for "I didn't get that"
@@ -1435,6 +1442,13 @@ def _asks_besides_the_day(turn: Turn) -> bool:
     or sunday?" is the day)."""
     asked = _asked_clauses(turn.text)
     return len(asked) > 1 and not all(only_a_day(clause, turn.details) for clause in asked)
+
+
+def _only_getting_in_asked(turn: Turn) -> bool:
+    """Whether everything the message asks is how to get in and into the chair ("is there a
+    lift? can he stay in his wheelchair?"), not whether a treatment is safe."""
+    asked = _asked_clauses(turn.text)
+    return bool(asked) and all(getting_in_asked(clause) for clause in asked)
 
 
 def _asked_clauses(text: str) -> list[str]:

@@ -38,6 +38,7 @@ from bot.core.asked import (
     WHEN_KEYS,
     charged_for_our_work,
     facet_asked,
+    in_the_chair_asked,
     is_part_of,
     named_service,
     only_a_day,
@@ -72,7 +73,7 @@ from bot.details import (
     split_questions,
 )
 from bot.facets import WEIGHED_APART
-from bot.loader import OFF_TOPIC_ASIDE
+from bot.loader import IN_THE_CHAIR, OFF_TOPIC_ASIDE
 from bot.matcher import Match
 from bot.models import HANDOFF_INTENTS, IntentKind
 from bot.text import words
@@ -184,6 +185,8 @@ def several_questions(turn: Turn, match: Match, topic: str | None) -> list[Quest
             continue  # "... Also what is the price difference between braces and aligners"
         walk_in = booking_text.asks_about_walk_ins(clause)  # "... and do u take walk ins"
         question = Question(BOOKING) if walk_in else None
+        if question is None and in_the_chair_asked(clause):
+            question = Question(IN_THE_CHAIR)  # "... can he stay in his wheelchair for it?"
         if question is None and time_of_day_asked(turn, clause):
             question = Question(answers.HOURS)  # "... and can i come after 6?"
         if question is None and takes_the_insurer(turn, clause):
