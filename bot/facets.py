@@ -464,7 +464,13 @@ WAITING_ASKED = re.compile(
 #: i was a child".
 IN_CHILDHOOD = re.compile(
     r"\b(?:as\s+a|when\s+i\s+was\s+a|since\s+i\s+was\s+a)\s+(?:little\s+|small\s+|young\s+)?"
-    r"(?:kid|child|boy|girl|teen\w*)\b",
+    r"(?:kid|child|boy|girl|teen\w*)\b"
+    # A grown son or daughter: "my son is 34 and ...", "my daughter (45)"; or one who only
+    # comes along: "my son has to take time off work to drive me", "my daughter will bring me"
+    r"|\b(?:my|our)\s+(?:son|daughter|boy|girl)s?\b(?=\W+(?:is\s+|who\s+is\s+|aged\s+)?"
+    r"(?:1[89]|[2-9]\d)\b(?!\s*(?:months?|weeks?|days?)))"
+    r"|\b(?:my|our)\s+(?:son|daughter|kids|children)\b(?=[^.?!]{0,40}\b(?:drive|drives|driving"
+    r"|take|takes|taking|bring|brings|bringing|accompan\w*|come\s+with|comes\s+with)\s+(?:me|us)\b)",
     re.IGNORECASE,
 )
 

@@ -1498,3 +1498,38 @@ async def test_a_treatment_seen_on_an_x_ray_stays_the_subject(front_desk: FrontD
     assert (price.intent, price.facet) == ("wisdom_teeth", "price")
     together = await front_desk.handle_text(PATIENT, "are both done at once or separately?")
     assert (together.intent, together.facet) == ("wisdom_teeth", "duration")
+
+
+async def test_a_grown_son_or_one_who_drives_the_patient_is_no_child_s_care(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(
+        PATIENT,
+        "My son is 52 and his wisdom tooth keeps getting infected, how much to take it out?",
+    )
+    await front_desk.handle_text(PATIENT, "it hurts him now and then")
+    after = await front_desk.handle_text(PATIENT, "how long will he be off work after")
+    assert (after.intent, after.facet) == ("wisdom_teeth", "recovery")
+    await front_desk.handle_text(PATIENT, "how long does a bridge take")
+    visits = await front_desk.handle_text(
+        PATIENT, "how many visits? my daughter takes time off work to drive me"
+    )
+    assert (visits.intent, visits.facet) == ("bridges", "duration")
+
+
+async def test_a_day_something_happened_on_is_no_day_wished_for_a_visit(
+    front_desk: FrontDesk,
+) -> None:
+    told = await front_desk.handle_text(
+        PATIENT, "I am 70 and a corner of my old filling broke off on saturday."
+    )
+    assert "saturday" not in told.details.get("day", "")
+    assert told.intent != "booking"  # the break was on saturday; no visit was asked for it
+
+
+async def test_the_tooth_s_history_told_while_a_day_is_asked_is_more_of_the_problem(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much is a filling, mine broke")
+    history = await front_desk.handle_text(PATIENT, "it was never crowned, just filled twice")
+    assert history.route == "AnswerToQuestion"  # more of the problem, not "I didn't get that"

@@ -1355,6 +1355,8 @@ def _reads_as_answer(turn: Turn, match: Match) -> bool:
     if not match.safety and set(turn.details) == {"who"} and len(bare) <= 3:
         # "me", "my son": who it is for, though "me" half-reads as asking for a person
         return not is_question(turn.text) and not WHAT_ABOUT.match(turn.text)
+    if isinstance(asked, AskedDay) and _tells_the_tooth_s_history(turn, match, named):
+        return True  # "It has never had a root canal as far as I know, just the big filling."
     if match.safety or match.intent in NEVER_A_FOLLOW_UP:
         return False
     if match.intent in PATIENT_RIGHTS_INTENTS:
@@ -1402,6 +1404,25 @@ def _reads_as_answer(turn: Turn, match: Match) -> bool:
     ):
         return False
     return not is_question(turn.text) and mostly_words(turn.text)
+
+
+#: A need told, or another thing added: "i need a checkup too", "also ...".
+_A_NEED_TOLD = re.compile(
+    r"\b(?:need|needs|want|wants|would\s+like|i'?d\s+like)\b|^\W*(?:and\s+)?also\b", re.I
+)
+
+
+def _tells_the_tooth_s_history(turn: Turn, match: Match, named: str | None) -> bool:
+    """Whether a statement, while the bot waits for a day, tells what the tooth has had ("it
+    has never had a root canal, just the big filling"): more of the problem, for the doctor."""
+    if match.safety or match.upset or _any_clause_asks(turn.text) or _ABOUT_US.search(turn.text):
+        return False  # (not "it was done badly by your doctor": about us)
+    if _A_NEED_TOLD.search(turn.text):
+        return False  # "also i need a checkup myself, been like 5 years": a new subject
+    told = named is not None or match.intent in (AFTERCARE, "complaint")
+    if match.intent not in (None, AFTERCARE, "complaint") and match.intent != named:
+        return False
+    return told and mostly_words(turn.text) and PAST_REPORT.search(turn.text) is not None
 
 
 #: Words that make a complaint about the clinic rather than about how a tooth looks or feels.
