@@ -329,3 +329,11 @@ async def test_staying_in_the_wheelchair_for_a_treatment_keeps_the_treatment_as_
     assert "dental chair" in texts(chair)
     price = await front_desk.handle_text(PATIENT, "how much is it")
     assert price.intent == "filling" and "$" in texts(price)
+
+
+async def test_an_insurer_whose_name_looks_like_human_is_the_insurance_question(
+    front_desk: FrontDesk,
+) -> None:
+    asked = await front_desk.handle_text(PATIENT, "I have humana. do you accept it?")
+    assert asked.intent == "insurance" and "Humana" in texts(asked)
+    assert not [e for e in asked.effects if isinstance(e, HandoffOpened)]  # no person needed

@@ -1526,7 +1526,10 @@ _PLAIN_FACTS = frozenset({"price", "duration", "pain", "recovery", "longevity"})
 
 def _asks_if_we_take_the_insurer(turn: Turn, match: Match) -> bool:
     """Whether one question asks if we take the insurer it names, whatever it is for."""
-    if match.safety or "insurer" not in turn.details or len(split_questions(turn.text)) > 1:
+    if match.safety or "insurer" not in turn.details:
+        return False
+    # "She has a Humana plan, do you accept that?": the insurer's name half-read as a person
+    if len(split_questions(turn.text)) > 1 and match.intent != "human":
         return False
     return TAKE_AN_INSURER.search(turn.text) is not None and is_question(turn.text)
 
