@@ -1533,3 +1533,16 @@ async def test_the_tooth_s_history_told_while_a_day_is_asked_is_more_of_the_prob
     await front_desk.handle_text(PATIENT, "how much is a filling, mine broke")
     history = await front_desk.handle_text(PATIENT, "it was never crowned, just filled twice")
     assert history.route == "AnswerToQuestion"  # more of the problem, not "I didn't get that"
+
+
+async def test_the_first_thing_pointed_back_to_is_the_treatment_before_the_comfort_question(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much are veneers")
+    await front_desk.handle_text(PATIENT, "do you do sedation for nervous people")
+    back = await front_desk.handle_text(
+        PATIENT, "and my original question, how long do they last?"
+    )
+    assert (back.intent, back.facet) == ("veneers", "longevity")  # not the sedation's
+    price = await front_desk.handle_text(PATIENT, "whats the price")
+    assert price.intent == "veneers"  # the veneers stay the subject

@@ -322,6 +322,10 @@ def read_text(turn: Turn) -> Route:
         turn.back_to_the_other_option()  # "ok and the first option, how long does it last"
         turn.text = _BACK_TO.sub("", _EARLIER_OPTION.sub("it", turn.text))
         match = brain.matcher.match(turn.text)
+    elif (first := _FIRST_THING.match(turn.text)) and not brain.facets.names_topics(turn.text):
+        turn.back_to_the_other_option()  # "ok and for the first thing, white or silver?"
+        turn.text = turn.text[first.end() :]
+        match = brain.matcher.match(turn.text)
     elif back_from_the_comfort(turn):
         turn.back_to_the_other_option()  # "ok and back to the tooth, how long is the recovery"
     turn.match = match
@@ -888,6 +892,13 @@ _SYMPTOM_SINCE = re.compile(
 _EARLIER_OPTION = re.compile(
     r"\b(?:the|that)\s+(?:first|former|other|1st|earlier|previous)\s+(?:option|one|choice)\b"
     r"|\boption\s+(?:one|1|a)\b|\bthe\s+former\b",
+    re.I,
+)
+#: The first subject, pointed back to before a question: "ok and for the first thing, white or
+#: silver?", "so about my first question: how long".
+_FIRST_THING = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|so|and|wait|also|right)\W+)*(?:(?:for|about|on|back\s+to)\s+)?"
+    r"(?:the|my)\s+(?:first|1st|original)\s+(?:thing|question)\b\W*",
     re.I,
 )
 
