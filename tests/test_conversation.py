@@ -1987,3 +1987,16 @@ async def test_an_answer_to_the_bot_then_a_practical_question_gets_both(
     assert both.intent == "location" and "hygiene" in both.answered
     assert "Maple Avenue" in said(both)
     assert "which days and times" in said(both).lower()  # the answer taken, the next step
+
+
+@pytest.mark.parametrize("reaction", ["whoa thats more than my rent", "jeez thats steep"])
+async def test_being_taken_aback_by_a_price_gets_an_apology_and_a_person(
+    front_desk: FrontDesk, reaction: str
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much is an implant")
+    shocked = await front_desk.handle_text(PATIENT, reaction)
+    assert shocked.intent == "upset"  # not "we're a dental clinic", nor "thank you, that helps"
+    assert "sorry" in said(shocked).lower()
+    assert any(choice.value == "person" for m in shocked.messages for choice in m.choices)
+    asked = await front_desk.handle_text(PATIENT, "can i pay monthly, its a lot at once")
+    assert asked.intent == "payment"  # a question about paying is answered, not apologised for

@@ -358,6 +358,8 @@ def read_text(turn: Turn) -> Route:
         if _REFUND.search(turn.text) and "complaint" in brain.knowledge.intents:
             return Answer("complaint")  # "i want the money back, this is ridiculous": a person
         return Calm(_practical_asked_besides(turn))
+    if _price_shock(turn, match):
+        return Calm(_practical_asked_besides(turn))  # "what?? thats more than my car lol"
     if answers.quoted_elsewhere(turn.text) and not _REFUND.search(turn.text):
         priced = turn.service_named() or turn.topic
         if match.intent == "complaint" and priced:
@@ -1154,6 +1156,31 @@ _CHILDHOOD_MEDICINE = re.compile(
     r"(?:kid|child|baby|toddler|teen|teenager|i\s+was\s+(?:a\s+)?(?:kid|child|little|small|young))\b",
     re.I,
 )
+
+
+#: Taken aback by an amount just told: "wow thats a lot", "thats more than my car", "yikes".
+_PRICE_SHOCK = re.compile(
+    r"\b(?:that'?s|thats|its|it'?s|wow|whoa|jeez|geez|damn|yikes|omg)\b[^?.!]{0,20}"
+    r"\b(?:a\s+lot|so\s+much|too\s+much|(?:very|so|really|way)\s+(?:steep|pricey|expensive)"
+    r"|steep|pricey|a\s+fortune|more\s+than\s+(?:my|a)\s+(?:car|rent|mortgage|salary|paycheck"
+    r"|holiday|vacation|wage\w*|month'?s?\s+\w+))\b",
+    re.I,
+)
+
+
+#: A cry of surprise that asks nothing: "what??", "seriously?!", "really?".
+_AGHAST = re.compile(r"\b(?:what|seriously|really|huh|wtf)\s*[?!]+", re.I)
+
+
+def _price_shock(turn: Turn, match: Match) -> bool:
+    """Whether the patient is taken aback by the price of the treatment just talked about, and
+    asks nothing else of it: an apology and a person, never "we're a dental clinic"."""
+    if match.safety or turn.topic is None or not turn.brain.replies.has_service(turn.topic):
+        return False
+    if not _PRICE_SHOCK.search(turn.text) or turn.brain.facets.names_topics(turn.text):
+        return False
+    said = _AGHAST.sub("", turn.text)  # "what?? thats more than my car": no question in it
+    return not _any_clause_asks(said) and turn.brain.facets.match(said).facet in (None, "price")
 
 
 def _about_our_care(turn: Turn, match: Match) -> bool:
