@@ -1546,3 +1546,21 @@ async def test_the_first_thing_pointed_back_to_is_the_treatment_before_the_comfo
     assert (back.intent, back.facet) == ("veneers", "longevity")  # not the sedation's
     price = await front_desk.handle_text(PATIENT, "whats the price")
     assert price.intent == "veneers"  # the veneers stay the subject
+
+
+async def test_a_treatment_named_again_after_an_aside_gets_the_fact_asked_of_it(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "do you do night guards")
+    await front_desk.handle_text(PATIENT, "are you open on saturday")
+    guard = await front_desk.handle_text(PATIENT, "nice. and for the guard how long does it last")
+    assert (guard.intent, guard.facet) == ("night_guard", "longevity")  # not the whole script
+    await front_desk.handle_text(PATIENT, "whats your address")
+    scan = await front_desk.handle_text(PATIENT, "ok. and for the guard what is it made of")
+    assert (scan.intent, scan.facet) == ("night_guard", "materials")
+    await front_desk.handle_text(PATIENT, "do u do the whitening trays for home")
+    await front_desk.handle_text(PATIENT, "whats ur hours on saturday")
+    trays = await front_desk.handle_text(
+        PATIENT, "cool. so for the trays how soon will i see a difference"
+    )
+    assert (trays.intent, trays.facet) == ("take_home_whitening", "duration")  # not off-topic

@@ -179,6 +179,12 @@ SHORT_FOLLOW_UP = 7
 
 
 #: A thank-you before the message's real question: "ok thank you. can the doctor call me".
+#: An acknowledgement before a question: "cool. and for the trays how long till i see results".
+_ACK_FIRST = re.compile(
+    r"^\W*(?:ok(?:ay)?|cool|great|perfect|nice|alright|got\s+it|right|sure|awesome|good)"
+    r"\s*[,!.]+\s*",
+    re.I,
+)
 _THANKS_FIRST = re.compile(
     r"^\W*(?:(?:ok(?:ay)?|great|perfect|cool|alright|got it)[\s,!.]+)?"
     r"(?:thanks?(?:\s+you)?(?:\s+(?:so|very)\s+much)?|thx|ty|cheers)\b[\s,!.]*",
@@ -309,9 +315,10 @@ def read_text(turn: Turn) -> Route:
         if rest and is_question(rest):
             turn.text, match = rest, brain.matcher.match(rest)
     if match.intent is None and not match.safety:
-        rest = _SORRY_FIRST.sub("", turn.text, count=1)
-        if rest != turn.text and is_question(rest):
-            turn.text, match = rest, brain.matcher.match(rest)  # "sorry, what time saturday?"
+        rest = _ACK_FIRST.sub("", _SORRY_FIRST.sub("", turn.text, count=1), count=1)
+        again = brain.matcher.match(rest) if rest != turn.text else match
+        if rest != turn.text and (is_question(rest) or again.intent is not None):
+            turn.text, match = rest, again  # "sorry, what time saturday?", "cool. and for ..."
     confused = brain.matcher.confused(turn.text) and not match.safety
     if confused and (rest := _beside_the_confusion(turn)):
         turn.text, match = rest, brain.matcher.match(rest)  # "i dont understand. open saturday?"
@@ -1761,9 +1768,21 @@ def _same_terms_for(turn: Turn, match: Match, topic: str | None) -> Answer | Non
     return None
 
 
+#: A lead naming what the question is for, run into the question: "and for the trays how long
+#: till i see results".
+_LEAD_THEN_ASKED = re.compile(
+    r"^(?P<lead>\W*(?:(?:ok(?:ay)?|so)\W+)?(?:and|also|as|so)\s+(?:for|about|with|on)\s+[^,?.]{2,30}?)"
+    r"\s+(?P<asked>(?:how|what|whats|what's|is|does|do|can|will|would|when)\b.*)$",
+    re.I,
+)
+
+
 def _asked_after_naming(turn: Turn, match: Match) -> Question | None:
     """ "ok and for the crown after the root canal, how long?": the named service's facet."""
-    clauses = split_questions(turn.text)
+    text = _ACK_FIRST.sub("", turn.text, count=1)  # "nice. and for the guard, how long"
+    clauses = split_questions(text)
+    if len(clauses) == 1 and (unsplit := _LEAD_THEN_ASKED.match(text)):
+        clauses = [unsplit["lead"], unsplit["asked"]]  # "and for the trays how long till ..."
     if len(clauses) != 2 or match.safety:
         return None
     lead, asked = clauses
