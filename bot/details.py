@@ -399,7 +399,15 @@ def is_question(text: str) -> bool:
             return True
         if tokens[:1] == ["if"] and _ASKED_AFTER_IF.search(" ".join(tokens[2:])):
             return True  # "if it cant be used again how much is a new crown"
-    return False
+    return _ASKED_INDIRECTLY.search(lowered) is not None
+
+
+#: A question asked in other words: "my wife wants to know if shes too old for aligners",
+#: "i was wondering whether you do sedation".
+_ASKED_INDIRECTLY = re.compile(
+    r"\b(?:wants?|wanted|would\s+like|'d\s+like|like)\s+to\s+know\s+(?:if|whether|how|what|when)\b"
+    r"|\bwondering\s+(?:if|whether|how|what|when)\b"
+)
 
 
 #: The question after a condition with no comma between them: "if ... how much is a new one".

@@ -933,3 +933,19 @@ def test_a_symptom_said_of_a_time_of_day_is_no_time_wished(text: str) -> None:
 def test_a_tooth_that_has_gone_darker_is_not_missing() -> None:
     assert "tooth" not in extract_details("the one with the root canal has gone a bit grey")
     assert extract_details("the tooth is gone")["tooth"] == "already missing"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my husband wants to know if hes too old for implants, hes 80",
+        "i was wondering whether you do sedation",
+        "i'd like to know how long a crown lasts",
+    ],
+)
+def test_a_question_asked_in_other_words_is_a_question(text: str) -> None:
+    assert is_question(text)
+
+
+def test_wanting_something_is_no_question_asked_in_other_words() -> None:
+    assert not is_question("my husband wants to get his teeth cleaned")

@@ -1564,3 +1564,15 @@ async def test_a_treatment_named_again_after_an_aside_gets_the_fact_asked_of_it(
         PATIENT, "cool. so for the trays how soon will i see a difference"
     )
     assert (trays.intent, trays.facet) == ("take_home_whitening", "duration")  # not off-topic
+
+
+async def test_a_question_passed_on_for_someone_names_its_own_treatment(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "am i too old for veneers at 70? my teeth are yellow")
+    await front_desk.handle_text(PATIENT, "the colour mostly")
+    await front_desk.handle_text(PATIENT, "how long do they last")
+    passed_on = await front_desk.handle_text(
+        PATIENT, "my husband wants to know if hes too old for clear aligners, hes 72"
+    )
+    assert (passed_on.intent, passed_on.facet) == ("aligners", "suitability")

@@ -1355,7 +1355,9 @@ def _any_clause_asks(text: str) -> bool:
 #: Words that ask, wherever they stand: "do i", "will it", "how", "what".
 _ASKS_SOMEWHERE = re.compile(
     r"\b(?:do|does|can|could|should|will|would|is|are)\s+(?:i|you|u|it|they|he|she|we)\b"
-    r"|\b(?:how|what|when|which|why)\b",
+    r"|\b(?:how|what|when|which|why)\b"
+    # asked in other words: "my wife wants to know if shes too old", "i was wondering whether"
+    r"|\b(?:know|wondering|wonder|asking|ask|tell\s+(?:me|us|her|him))\s+(?:if|whether)\b",
     re.I,
 )
 
