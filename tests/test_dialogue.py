@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bot.core import Brain, FrontDesk, HandoffOpened, OfferShown, RelayedToStaff
 from bot.store import Database, Store
 
@@ -337,3 +339,16 @@ async def test_an_insurer_whose_name_looks_like_human_is_the_insurance_question(
     asked = await front_desk.handle_text(PATIENT, "I have humana. do you accept it?")
     assert asked.intent == "insurance" and "Humana" in texts(asked)
     assert not [e for e in asked.effects if isinstance(e, HandoffOpened)]  # no person needed
+
+
+@pytest.mark.parametrize(
+    "asked",
+    ["what time do you open, we have to book a taxi", "whats the latest u do, i finish at 5"],
+)
+async def test_our_hours_asked_beside_a_reason_from_elsewhere_is_no_off_topic_question(
+    front_desk: FrontDesk, asked: str
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much is a filling")
+    hours = await front_desk.handle_text(PATIENT, asked)
+    assert hours.intent == "hours"  # not "we're a dental clinic" because of the taxi
+    assert "Saturday" in texts(hours)

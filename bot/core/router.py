@@ -649,6 +649,9 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         return Answer(EMERGENCY)  # a red flag is never another business's question
     if match.intent is None and not match.safety and answers.NEW_PATIENTS.search(turn.text):
         return Answer(FIRST_VISIT)  # "are you taking new patients?": yes, the first visit
+    our_hours = is_question(turn.text) and _hours_asked(turn) and HOURS in brain.knowledge.replies
+    if match.intent is None and our_hours and not match.safety:
+        return Answer(HOURS)  # "what time do you open, we need to order a taxi": not off-topic
     if match.intent is None and match.off_topic and mostly_words(turn.text) and not dental:
         return OffTopic(match.score)
     if match.intent is None and _wants_a_visit(turn) and _visit_is_likeliest(turn, match, named):
