@@ -470,7 +470,9 @@ IN_CHILDHOOD = re.compile(
     r"|\b(?:my|our)\s+(?:son|daughter|boy|girl)s?\b(?=\W+(?:is\s+|who\s+is\s+|aged\s+)?"
     r"(?:1[89]|[2-9]\d)\b(?!\s*(?:months?|weeks?|days?)))"
     r"|\b(?:my|our)\s+(?:son|daughter|kids|children)\b(?=[^.?!]{0,40}\b(?:drive|drives|driving"
-    r"|take|takes|taking|bring|brings|bringing|accompan\w*|come\s+with|comes\s+with)\s+(?:me|us)\b)",
+    r"|take|takes|taking|bring|brings|bringing|accompan\w*|(?:come|comes|coming)\s+(?:in\s+)?with"
+    r"|(?:sit|sits|stay|stays|be)\s+(?:in\s+the\s+room\s+)?with)\s+(?:me|us)\b"
+    r"(?!\s+(?:at\s+)?the\s+same\s+(?:time|day)))",  # (seen too: "... with me the same time")
     re.IGNORECASE,
 )
 

@@ -120,6 +120,9 @@ OFF_TOPIC_ASIDE = "off_topic_aside"
 #: Moving into the dental chair asked about ("can he stay in his wheelchair?"): how the visit
 #: is planned around it.
 IN_THE_CHAIR = "answer_in_the_chair"
+#: Someone of the patient's own asked to come in with them ("can my daughter come in with
+#: me?"): welcome.
+COMPANION = "answer_companion"
 #: What to check in another clinic's quote: {noted} lists every part of the service's bundle.
 COMPARE_QUOTE = "compare_quote"
 #: The reply to "how much is an emergency visit", and the bundle it quotes.
@@ -206,6 +209,7 @@ CONVERSATION_REPLIES = [
     "off_topic",
     OFF_TOPIC_ASIDE,
     IN_THE_CHAIR,
+    COMPANION,
     "upset",
     COMPARE_QUOTE,
     "sorry_for_the_wait",

@@ -352,3 +352,16 @@ async def test_our_hours_asked_beside_a_reason_from_elsewhere_is_no_off_topic_qu
     hours = await front_desk.handle_text(PATIENT, asked)
     assert hours.intent == "hours"  # not "we're a dental clinic" because of the taxi
     assert "Saturday" in texts(hours)
+
+
+async def test_someone_coming_in_with_the_patient_is_welcome_not_a_child_s_visit(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "do you make dentures")
+    along = await front_desk.handle_text(PATIENT, "Can my son come in with me")
+    assert "welcome" in texts(along)
+    assert "child" not in texts(along).lower()  # a grown son who comes along, not a patient
+    price = await front_desk.handle_text(PATIENT, "and how much are they")
+    assert price.intent == "dentures"  # the dentures are still the subject
+    same_time = await front_desk.handle_text(PATIENT, "can my son come with me the same time")
+    assert same_time.intent == "booking"  # a visit for him too is a request, as before

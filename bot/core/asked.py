@@ -973,3 +973,19 @@ def in_the_chair_asked(text: str) -> bool:
 def getting_in_asked(text: str) -> bool:
     """Whether the patient asks how to get in or into the chair ("is there a lift?")."""
     return bool(ACCESS_ASKED.search(text) or _IN_THE_CHAIR_ASKED.search(text))
+
+
+#: Someone of the patient's own asked to come in with them: "can my daughter come in with
+#: me", "is it ok if my husband sits with me" (not a visit for them at the same time).
+_COMES_WITH_ME = re.compile(
+    r"\b(?:can|could|may|is\s+it\s+ok(?:ay)?\s+if)\s+(?:my|our)\s+(?:[\w-]+\s+){1,2}?"
+    r"(?:comes?(?:\s+in)?|be|stays?|sits?)\s+"
+    r"(?:with\s+me|in\s+(?:the\s+room\s+)?with\s+me|in\s+the\s+room)\b"
+    r"(?!\s+(?:at\s+)?the\s+same\s+(?:time|day))",
+    re.I,
+)
+
+
+def companion_asked(text: str) -> bool:
+    """Whether the patient asks if someone of their own may come in with them."""
+    return bool(_COMES_WITH_ME.search(text))

@@ -34,6 +34,7 @@ from bot.core.asked import (
     WARRANTY_WORDS,
     WHAT_ABOUT,
     charged_for_our_work,
+    companion_asked,
     facet_asked,
     facet_of,
     getting_in_asked,
@@ -146,7 +147,7 @@ from bot.details import (
 )
 from bot.facets import BRING_IN, asks_about_waiting
 from bot.language import foreign_language
-from bot.loader import IN_THE_CHAIR
+from bot.loader import COMPANION, IN_THE_CHAIR
 from bot.matcher import Match
 from bot.models import IntentKind
 from bot.negation import BLANK, affirmed_words
@@ -488,6 +489,8 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         return AnswerToQuestion(_narrowed(turn, topic))
     if topic is not None and _only_says_which_tooth(turn, match, topic):
         return AnswerToQuestion(topic)  # "its the upper right premolar" after the aftercare
+    if companion_asked(turn.text) and not match.safety and len(_asked_clauses(turn.text)) <= 1:
+        return Several((Question(COMPANION),))  # "Can my daughter come in with me"
     along = _COMES_ALONG.search(turn.text) and len(_asked_clauses(turn.text)) == 1
     if along and not match.safety:
         return Answer(BOOKING)  # "could my daughter come with me the same time? shes 5"
@@ -649,7 +652,7 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
         return Answer(EMERGENCY)  # a red flag is never another business's question
     if match.intent is None and not match.safety and answers.NEW_PATIENTS.search(turn.text):
         return Answer(FIRST_VISIT)  # "are you taking new patients?": yes, the first visit
-    our_hours = is_question(turn.text) and _hours_asked(turn) and HOURS in brain.knowledge.replies
+    our_hours = is_question(turn.text) and _OUR_HOURS_ASKED.search(turn.text) is not None
     if match.intent is None and our_hours and not match.safety:
         return Answer(HOURS)  # "what time do you open, we need to order a taxi": not off-topic
     if match.intent is None and match.off_topic and mostly_words(turn.text) and not dental:

@@ -37,6 +37,7 @@ from bot.core.asked import (
     WARRANTY_WORDS,
     WHEN_KEYS,
     charged_for_our_work,
+    companion_asked,
     facet_asked,
     in_the_chair_asked,
     is_part_of,
@@ -73,7 +74,7 @@ from bot.details import (
     split_questions,
 )
 from bot.facets import WEIGHED_APART
-from bot.loader import IN_THE_CHAIR, OFF_TOPIC_ASIDE
+from bot.loader import COMPANION, IN_THE_CHAIR, OFF_TOPIC_ASIDE
 from bot.matcher import Match
 from bot.models import HANDOFF_INTENTS, IntentKind
 from bot.text import words
@@ -187,6 +188,8 @@ def several_questions(turn: Turn, match: Match, topic: str | None) -> list[Quest
         question = Question(BOOKING) if walk_in else None
         if question is None and in_the_chair_asked(clause):
             question = Question(IN_THE_CHAIR)  # "... can he stay in his wheelchair for it?"
+        if question is None and companion_asked(clause):
+            question = Question(COMPANION)  # "... and can my daughter come in with me"
         if question is None and time_of_day_asked(turn, clause):
             question = Question(answers.HOURS)  # "... and can i come after 6?"
         if question is None and takes_the_insurer(turn, clause):

@@ -12,7 +12,7 @@ from bot.core.flows.handoff import EMERGENCY, not_understood, person_choice
 from bot.core.pending import AskedDay, AskedProblem
 from bot.core.turn import COMFORT_TOPICS, Turn
 from bot.details import asks_if_price, first_age, said_back
-from bot.loader import IF_WAITING, IN_THE_CHAIR, OFF_TOPIC_ASIDE
+from bot.loader import COMPANION, IF_WAITING, IN_THE_CHAIR, OFF_TOPIC_ASIDE
 from bot.matcher import told_as_history
 
 #: Details that describe the patient's problem rather than when they can come.
@@ -178,7 +178,7 @@ def answer_several(turn: Turn, questions: list[Question]) -> None:
             turn.say(replies.text(intent, rotation))
             aside = True
             continue
-        if intent == IN_THE_CHAIR:  # "can she stay in her wheelchair for the cleaning?"
+        if intent in (IN_THE_CHAIR, COMPANION):  # "can she stay in her wheelchair for it?"
             turn.say(replies.text(intent, rotation))
             outcome.answered.append(intent)
             if (service := turn.service_named()) is not None:
