@@ -1576,3 +1576,16 @@ async def test_a_question_passed_on_for_someone_names_its_own_treatment(
         PATIENT, "my husband wants to know if hes too old for clear aligners, hes 72"
     )
     assert (passed_on.intent, passed_on.facet) == ("aligners", "suitability")
+
+
+async def test_whether_a_crown_is_needed_after_the_treatment_is_asked_of_the_crown(
+    front_desk: FrontDesk,
+) -> None:
+    alone = await front_desk.handle_text(PATIENT, "do i need a crown after a root canal")
+    assert (alone.intent, alone.facet) == ("crowns", "suitability")  # not how long it lasts
+    await front_desk.handle_text(PATIENT, "how much is a root canal")
+    await front_desk.handle_text(PATIENT, "its my lower left molar, it aches with cold")
+    back = await front_desk.handle_text(
+        PATIENT, "back to the root canal, will i need a crown after"
+    )
+    assert (back.intent, back.facet) == ("crowns", "suitability")  # not the recovery

@@ -498,6 +498,8 @@ def facet_asked(turn: Turn, text: str, match: Match, topic: str | None) -> Quest
     """
     if match.safety:
         return None
+    if (needed := needed_after(turn, text)) is not None:
+        return Question(needed, "suitability")  # "will i need a crown after": whether it is
     # An emergency, a complaint or asking for a person always wins. "Can I eat after?"
     # while talking about a treatment is about that treatment, not about one just had.
     brain = turn.brain
@@ -804,6 +806,24 @@ def facet_of(turn: Turn, text: str) -> str | None:
 
 
 WHEN_KEYS = frozenset({"day", "date", "time"})
+#: Whether a treatment is needed after another, asked: "do i need a crown after", "will he
+#: have to get a crown on it" (not "do i need an x-ray first": how to prepare).
+_NEED_ONE_ASKED = re.compile(
+    r"\b(?:do|does|will|would|should|might)\s+(?:i|he|she|we|you|they|it)\s+(?:\w+\s+)?"
+    r"(?:need|have\s+to\s+(?:get|have))\s+(?:a|an|the)\s+(?P<what>[\w-]+)\s+"
+    r"(?:after|afterwards|on\s+(?:it|top|that\s+tooth)|over\s+it)\b",
+    re.I,
+)
+
+
+def needed_after(turn: Turn, text: str) -> str | None:
+    """The treatment asked to be needed after another ("will i need a crown after the root
+    canal"), when it has facts to tell: whether it suits is the question."""
+    asked = _NEED_ONE_ASKED.search(text)
+    if asked is None:
+        return None
+    named = turn.brain.facets.names_topics(asked["what"])
+    return named[0] if named and turn.brain.replies.has_facets(named[0]) else None
 
 
 #: Where a message's sentences and comma-separated parts end.
