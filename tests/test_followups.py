@@ -1589,3 +1589,15 @@ async def test_whether_a_crown_is_needed_after_the_treatment_is_asked_of_the_cro
         PATIENT, "back to the root canal, will i need a crown after"
     )
     assert (back.intent, back.facet) == ("crowns", "suitability")  # not the recovery
+
+
+async def test_a_subject_named_again_before_a_question_gets_only_that_question(
+    front_desk: FrontDesk,
+) -> None:
+    await front_desk.handle_text(PATIENT, "how much are veneers")
+    await front_desk.handle_text(PATIENT, "do you do payment plans")
+    back = await front_desk.handle_text(
+        PATIENT, "ok so the veneers, are they bad for the teeth underneath"
+    )
+    assert (back.intent, back.facet) == ("veneers", "safety")
+    assert back.answered == [] and len(back.messages) == 1  # not the whole script again

@@ -474,11 +474,20 @@ _CHOSEN = re.compile(
 )
 
 
+#: A clause that only names the subject after a lead word: "ok so the veneers", "and the crown".
+_ONLY_NAMED = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|so|and|also|now|right|alright)\W+)+(?:the|those|that|my)\s+"
+    r"[\w-]+(?:\s+[\w-]+)?\W*$",
+    re.I,
+)
+
+
 def turned_to(turn: Turn, clause: str) -> str | None:
     """The service a clause turns to without asking anything ("ok and for the crown after the
     root canal", "ok nvm, back to the cleaning"), if it does."""
     turning = _SETS_TOPIC.match(clause) or SWITCHES_BACK.search(clause)
     turning = turning or _CHOSEN.search(clause)  # "ok whitening then", "leaning to implant"
+    turning = turning or _ONLY_NAMED.match(clause)  # "ok so the veneers, do they damage ..."
     if not turning or is_question(clause):
         return None
     return named_service(turn, clause)
