@@ -908,3 +908,20 @@ async def test_coming_in_to_have_our_recent_work_seen_asks_for_a_visit_and_gets_
     assert "You can pay by" not in said(both)
     assert "When would suit you" in said(both)  # the request for the visit is under way
     assert "after a denture" in said(both) or "after dentures" in said(both)
+
+
+async def test_a_day_told_earlier_fills_the_request_asked_for_without_one(
+    desk_open: FrontDesk,
+) -> None:
+    await talk(desk_open, "hello, im only free on thursdays. do you do fillings?")
+    [booked] = await talk(desk_open, "ok can you book me in")
+    assert "thursday" in said(booked).lower()  # not asked again which days suit
+    assert "Which days and times suit you" not in said(booked)
+
+
+async def test_a_closed_day_asked_about_earlier_is_not_put_into_the_request(
+    desk_open: FrontDesk,
+) -> None:
+    await talk(desk_open, "are you open on sundays")
+    [booked] = await talk(desk_open, "ok book me in then")
+    assert "sunday" not in said(booked).lower()  # we just said we're closed then

@@ -98,6 +98,8 @@ def start(turn: Turn, rotation: int, when: str = "") -> None:
     last = turn.state.details.get(LAST_WISHED, "")
     if not draft.when and last and _SAME_TIME_AS_MINE.search(turn.text):
         draft = replace(draft, when=last)  # "could my daughter come with me the same time?"
+    if not draft.when and (earlier := _when_told_earlier(turn)):
+        draft = replace(draft, when=earlier)  # "im free on fridays ..." then "ok book me in"
     _open_topic(turn, draft)
     turn.outcome.intent = BOOKING
     noted = _said_back(turn, draft)
@@ -643,6 +645,24 @@ def _when(turn: Turn) -> str | None:
     if booking_text.as_soon_as_possible(turn.text):
         return "as soon as possible"
     return None
+
+
+def _when_told_earlier(turn: Turn) -> str:
+    """The days and times told earlier in this conversation ("hi, im free on fridays, do you
+    do cleanings"), for a request asked for without any ("ok book me in then")."""
+    if turn.topic is None or turn.details.keys() & _WHEN_KEYS:
+        return ""
+    told = {key: turn.state.details[key] for key in _WHEN_KEYS if key in turn.state.details}
+    if told.get("date", "9999") < turn.today.isoformat():
+        return ""  # a date gone by is no wish
+    days = [day for day in told.get("weekdays", "").split(",") if day]
+    clinic = turn.brain.knowledge.clinic
+    if days and all(hours_on(clinic, day) is None for day in days):
+        return ""  # "are you open sundays?" ... "ok book me in then": not for a closed day
+    return when_said(told)
+
+
+_WHEN_KEYS = frozenset({"day", "weekdays", "date", "time"})
 
 
 def day_told_before(turn: Turn) -> dict[str, str]:
