@@ -365,3 +365,13 @@ async def test_someone_coming_in_with_the_patient_is_welcome_not_a_child_s_visit
     assert price.intent == "dentures"  # the dentures are still the subject
     same_time = await front_desk.handle_text(PATIENT, "can my son come with me the same time")
     assert same_time.intent == "booking"  # a visit for him too is a request, as before
+
+
+async def test_a_price_asked_with_a_lead_in_names_its_treatment_not_the_whole_list(
+    front_desk: FrontDesk,
+) -> None:
+    asked = await front_desk.handle_text(
+        PATIENT, "Right. Meanwhile could you give me a rough idea what a filling costs"
+    )
+    assert (asked.intent, asked.facet) == ("filling", "price")  # not every price we have
+    assert "Crown" not in texts(asked)

@@ -712,6 +712,9 @@ def _route_question(turn: Turn, match: Match, topic: str | None) -> Route:
     needed = [] if match.safety else _needed_and_nothing_else_asked(turn)
     if len(needed) > 1:
         return Several(tuple(needed))  # "my dentist said i need a night guard and 2 veneers"
+    priced = named_service(turn, turn.text) if match.intent == "prices" else None
+    if priced is not None and brain.replies.has_facets(priced) and asks_if_price(turn.text):
+        return FollowUp(priced, "price")  # "Alright. In the meantime ... what an extraction costs"
     guessed_over_named = _named_over_guessed(turn, match)
     if guessed_over_named is not None:
         return Answer(guessed_over_named, match.score)  # "saw my wisdom teeth on an xray ..."
