@@ -826,7 +826,7 @@ def _visit(lowered: str) -> bool:
 
 #: A day something began or happened on, just before it: "since monday", "ever since friday",
 #: "a piece broke off on sunday", "my filling fell out last friday".
-_SINCE = re.compile(
+_HAPPENED_ON = re.compile(
     r"\bsince\s+(?:last\s+|this\s+past\s+)?$"
     r"|(?:\b(?:broke|fell|came|cracked|chipped|snapped|started|began|happened|knocked|hit|lost)"
     r"|\b(?:i|we|he|she|they)\s+(?:only\s+|just\s+)?(?:had|got))\b"
@@ -839,7 +839,7 @@ def _day_words(lowered: str, today: dt.date) -> Iterator[_DayWord]:
     negated_until = -1  # where the last refused day ends: "not monday or tuesday"
     for match in _DAY.finditer(lowered):
         start = match.start()
-        if _SINCE.search(lowered, max(0, start - 40), start):
+        if _HAPPENED_ON.search(lowered, max(0, start - 40), start):
             continue  # "a toothache since monday": when it began, not a day wished
         negated = _NEGATED.search(lowered, max(0, start - 30), start) is not None or (
             negated_until >= 0 and _LIST_GLUE.fullmatch(lowered, negated_until, start) is not None

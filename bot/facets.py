@@ -158,7 +158,7 @@ class FacetMatcher:
         """Every topic the message names, in order (see names_topics)."""
         named: list[str] = []
         where: dict[str, list[int]] = {}  # every place a named topic is named
-        tokens = words(IN_CHILDHOOD.sub(" ", text))  # "went grey after a fall as a kid"
+        tokens = words(NO_CHILD_S_CARE.sub(" ", text))  # "went grey after a fall as a kid"
         second = -1  # the second word of a name of two ("root filling") names nothing itself
         for index, token in enumerate(tokens):
             topic = self._topic_word(token) if index != second else None
@@ -460,9 +460,10 @@ WAITING_ASKED = re.compile(
 )
 
 
-#: The patient's own childhood, not a child's care: "fell off a trampoline as a kid", "since
-#: i was a child".
-IN_CHILDHOOD = re.compile(
+#: Words of children that are no child's care: the patient's own childhood ("fell off a
+#: trampoline as a kid", "since i was a child"), a grown son or daughter, or one who only comes
+#: along.
+NO_CHILD_S_CARE = re.compile(
     r"\b(?:as\s+a|when\s+i\s+was\s+a|since\s+i\s+was\s+a)\s+(?:little\s+|small\s+|young\s+)?"
     r"(?:kid|child|boy|girl|teen\w*)\b"
     # A grown son or daughter: "my son is 34 and ...", "my daughter (45)"; or one who only

@@ -179,13 +179,13 @@ _BOTH = re.compile(r"\b(?:both|the\s+(?:two|2)\s+of\s+them)\b", re.I)
 SHORT_FOLLOW_UP = 7
 
 
-#: A thank-you before the message's real question: "ok thank you. can the doctor call me".
 #: An acknowledgement before a question: "cool. and for the trays how long till i see results".
 _ACK_FIRST = re.compile(
     r"^\W*(?:ok(?:ay)?|cool|great|perfect|nice|alright|got\s+it|right|sure|awesome|good)"
     r"\s*[,!.]+\s*",
     re.I,
 )
+#: A thank-you before the message's real question: "ok thank you. can the doctor call me".
 _THANKS_FIRST = re.compile(
     r"^\W*(?:(?:ok(?:ay)?|great|perfect|cool|alright|got it)[\s,!.]+)?"
     r"(?:thanks?(?:\s+you)?(?:\s+(?:so|very)\s+much)?|thx|ty|cheers)\b[\s,!.]*",
@@ -317,9 +317,10 @@ def read_text(turn: Turn) -> Route:
             turn.text, match = rest, brain.matcher.match(rest)
     if match.intent is None and not match.safety:
         rest = _ACK_FIRST.sub("", _SORRY_FIRST.sub("", turn.text, count=1), count=1)
-        again = brain.matcher.match(rest) if rest != turn.text else match
-        if rest != turn.text and (is_question(rest) or again.intent is not None):
-            turn.text, match = rest, again  # "sorry, what time saturday?", "cool. and for ..."
+        if rest != turn.text:
+            again = brain.matcher.match(rest)
+            if is_question(rest) or again.intent is not None:
+                turn.text, match = rest, again  # "sorry, what time saturday?", "cool. and ..."
     confused = brain.matcher.confused(turn.text) and not match.safety
     if confused and (rest := _beside_the_confusion(turn)):
         turn.text, match = rest, brain.matcher.match(rest)  # "i dont understand. open saturday?"

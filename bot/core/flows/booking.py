@@ -549,8 +549,7 @@ def _problem_told(turn: Turn) -> str:
     "can you fix it tomorrow"): "a problem with a tooth (broken, upper front)"."""
     if turn.topic not in _PROBLEM_TOPICS:
         return ""
-    keys = ("symptom", "area", "tooth")
-    told = [turn.state.details.get(key, "") for key in keys]
+    told = [turn.state.details.get(key, "") for key in ("symptom", "area", "tooth")]
     had = turn.state.details.get(TREATMENT) if turn.topic == "aftercare" else None
     if had is not None:
         told.insert(0, f"after {turn.brain.replies.label(had)}")  # "(after a denture, pain)"
